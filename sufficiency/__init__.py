@@ -1,0 +1,5 @@
+"""Sufficiency: placement sufficiency planning for English local authorities."""
+
+from .celery import app as celery_app
+
+__all__ = ("celery_app",)

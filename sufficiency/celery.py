@@ -1,0 +1,11 @@
+"""The Celery application. Tasks take ids only, never personal data (see STYLE.md principle 4)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sufficiency.settings.local")
+
+app = Celery("sufficiency")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
