@@ -1,0 +1,49 @@
+"""Forms of the placement register."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+
+from sufficiency.core.widgets import GovUKDateField, MultipleFileField
+
+from .categories import PLANNING_CATEGORY_LABELS
+
+
+class Ssda903UploadForm(forms.Form):
+    """Upload an authority's SSDA903 CSV files (several years at once)."""
+
+    files = MultipleFileField(
+        label="SSDA903 files",
+        help_text=(
+            "Select the CSV files exported from your case management system: Header and Episodes for one or "
+            "more years, and UASC and OC3 if you have them. Files are recognised by their columns."
+        ),
+        error_messages={"required": "Select at least one SSDA903 CSV file"},
+    )
+
+    def clean_files(self) -> list[Any]:
+        files = self.cleaned_data["files"]
+        total = 0
+        for upload in files:
+            if not upload.name.lower().endswith((".csv", ".txt")):
+                raise forms.ValidationError(f"{upload.name} must be a CSV file")
+            total += upload.size
+        if total > settings.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"The selected files must be smaller than {settings.MAX_UPLOAD_BYTES // (1024 * 1024)} MB in total"
+            )
+        return files
+
+
+class ChildFilterForm(forms.Form):
+    """Filters on the list of children: in care on a date, placement category."""
+
+    on = GovUKDateField(label="In care on", required=False, help_text="For example, 31 3 2026")
+    category = forms.ChoiceField(
+        label="Placement category",
+        required=False,
+        choices=[("", "All categories"), *PLANNING_CATEGORY_LABELS.items()],
+    )

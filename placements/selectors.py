@@ -1,0 +1,104 @@
+"""Reads of the placement register as DataFrames, for the counting rules, forecasts and dashboards.
+
+Every selector takes the authority explicitly; callers (views, commands, tasks) have already checked that
+the acting user may see it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from sufficiency.authorities.models import AuthorityPopulation, LocalAuthority
+
+from .models import Child, PlacementEpisode
+
+EPISODE_COLUMNS = [
+    "child",
+    "decom",
+    "rne",
+    "ls",
+    "cin",
+    "place",
+    "place_provider",
+    "dec",
+    "rec",
+    "reason_place_change",
+    "urn",
+    "category",
+    "distance_miles",
+    "placement_la_inside",
+]
+
+
+def episode_frame_for_authority(*, authority: LocalAuthority) -> pd.DataFrame:
+    """All of an authority's episodes in the canonical frame the counting rules use (one query)."""
+    rows = PlacementEpisode.objects.filter(authority=authority).values_list(
+        "child__child_ref",
+        "decom",
+        "rne",
+        "ls",
+        "cin",
+        "place",
+        "place_provider",
+        "dec",
+        "rec",
+        "reason_place_change",
+        "urn",
+        "category",
+        "distance_miles",
+        "placement_la_id",
+    )
+    frame = pd.DataFrame.from_records(
+        list(rows), columns=[*EPISODE_COLUMNS[:-1], "placement_la_id"], coerce_float=True
+    )
+    frame["decom"] = pd.to_datetime(frame["decom"])
+    frame["dec"] = pd.to_datetime(frame["dec"])
+    frame["distance_miles"] = pd.to_numeric(frame["distance_miles"], errors="coerce").astype("float64")
+    inside = frame["placement_la_id"].astype("Float64") == float(authority.pk)
+    frame["placement_la_inside"] = inside.where(frame["placement_la_id"].notna())
+    frame = frame.drop(columns=["placement_la_id"])
+    for column in ("place_provider", "rec", "reason_place_change", "urn", "cin"):
+        frame[column] = frame[column].replace("", None)
+    return frame
+
+
+def child_frame_for_authority(*, authority: LocalAuthority) -> pd.DataFrame:
+    """An authority's children: reference, sex, date of birth, ethnicity, UASC (one query)."""
+    rows = Child.objects.filter(authority=authority).values_list("child_ref", "sex", "dob", "ethnicity", "uasc")
+    frame = pd.DataFrame.from_records(list(rows), columns=["child", "sex", "dob", "ethnic", "uasc"])
+    frame["dob"] = pd.to_datetime(frame["dob"])
+    return frame
+
+
+def population_for_authority(*, authority: LocalAuthority, on: dt.date) -> int | None:
+    """The 0-17 population estimate to divide by on a date: the latest mid-year estimate not after the
+    date's year (mid-year estimates are published for 30 June). None when no estimate is held."""
+    row = (
+        AuthorityPopulation.objects.filter(authority=authority, year__lte=on.year)
+        .order_by("-year")
+        .values_list("population_0_17", flat=True)
+        .first()
+    )
+    if row is None:
+        row = (
+            AuthorityPopulation.objects.filter(authority=authority)
+            .order_by("year")
+            .values_list("population_0_17", flat=True)
+            .first()
+        )
+    return row
+
+
+def cic_snapshot_for_authority(*, authority: LocalAuthority, on: dt.date) -> dict:
+    """Children in care on a date for one authority (the numbers every other page must agree with)."""
+    from .counting import cic_snapshot
+
+    snapshot = cic_snapshot(
+        episode_frame_for_authority(authority=authority),
+        child_frame_for_authority(authority=authority),
+        on,
+        population_for_authority(authority=authority, on=on),
+    )
+    return {"authority": authority.dfe_code, "date": on.isoformat(), **snapshot}

@@ -1,0 +1,196 @@
+"""Writes to the placement register that the web, the API and the command line share.
+
+Each service is atomic, takes the acting user, writes an audit row and defers side effects (Celery) until
+the transaction commits (STYLE.md principles 4 and 6).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from sufficiency.authorities.models import LocalAuthority
+from sufficiency.core.audit import audit
+
+from .choices import ImportKindChoices, JobStatusChoices
+from .importing import ImportOutcome, ssda903_import
+from .models import ImportFile, ImportJob
+
+logger = logging.getLogger(__name__)
+
+
+class ImportRejected(ValueError):
+    """An upload refused before it was queued (too large, no files, not CSV)."""
+
+
+ALLOWED_IMPORT_SUFFIXES = (".csv", ".txt")
+
+
+def import_job_create(
+    *,
+    authority: LocalAuthority,
+    files: Sequence[tuple[str, bytes]],
+    acting_user: Any,
+    kind: str = ImportKindChoices.SSDA903,
+    request: Any = None,
+) -> ImportJob:
+    """Queue an import of uploaded files for an authority; the worker runs it after the commit."""
+    if not files:
+        raise ImportRejected("Select at least one file")
+    total = sum(len(content) for _, content in files)
+    if total > settings.MAX_UPLOAD_BYTES:
+        limit_mb = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
+        raise ImportRejected(f"The files must be smaller than {limit_mb} MB in total")
+    for name, content in files:
+        if not name.lower().endswith(ALLOWED_IMPORT_SUFFIXES):
+            raise ImportRejected(f"{name} must be a CSV file")
+        if b"\x00" in content[:4096]:
+            raise ImportRejected(f"{name} is not a text file")
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            authority=authority,
+            kind=kind,
+            created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+            file_names=[name for name, _ in files],
+            stage="Waiting for a worker",
+        )
+        ImportFile.objects.bulk_create(ImportFile(job=job, name=name, content=content) for name, content in files)
+        audit(
+            action="import.queued",
+            actor=acting_user,
+            authority=authority,
+            obj=job,
+            detail={"kind": kind, "files": len(files), "bytes": total},
+            request=request,
+        )
+        transaction.on_commit(lambda: import_job_enqueue(job_id=job.pk))
+    return job
+
+
+def import_job_enqueue(*, job_id: int) -> bool:
+    """Send a queued job to the workers. If the broker is down the job stays queued in the database
+    (our outbox) and `import_jobs_requeue` sends it again when the broker is back."""
+    from .tasks import import_job_execute_task
+
+    try:
+        import_job_execute_task.delay(job_id)
+    except OperationalError:
+        logger.warning("broker unavailable; import job %s stays queued for requeue", job_id)
+        return False
+    return True
+
+
+def _stale_running_cutoff() -> dt.datetime:
+    # A job still "running" after the hard time limit has lost its worker: its transaction rolled back,
+    # so it is safe to claim it again.
+    return timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+
+
+def import_job_claim(*, job_id: int) -> bool:
+    """Claim a job for this worker by a conditional update: only one worker can win, so a redelivered
+    task does nothing (unless the job's previous worker died, see `_stale_running_cutoff`)."""
+    from django.db.models import Q
+
+    claimable = Q(status=JobStatusChoices.QUEUED) | Q(
+        status=JobStatusChoices.RUNNING, started_at__lt=_stale_running_cutoff()
+    )
+    updated = (
+        ImportJob.objects.filter(claimable, pk=job_id)
+        .update(status=JobStatusChoices.RUNNING, started_at=timezone.now(), progress=1, stage="Starting")
+    )
+    return updated == 1
+
+
+def import_job_execute(*, job_id: int) -> ImportJob | None:
+    """Run a claimed import job: validate, write all or nothing, record the outcome, delete the upload."""
+    if not import_job_claim(job_id=job_id):
+        logger.info("import job %s already claimed or finished; nothing to do", job_id)
+        return None
+    job = ImportJob.objects.select_related("authority", "created_by").get(pk=job_id)
+
+    def progress(percent: int, stage: str) -> None:
+        ImportJob.objects.filter(pk=job_id).update(progress=percent, stage=stage)
+
+    files = [(f.name, bytes(f.content)) for f in job.files.all()]
+    try:
+        outcome = ssda903_import(
+            authority=job.authority, files=files, acting_user=job.created_by, progress=progress, import_job_id=job_id
+        )
+    except Exception as exc:  # noqa: BLE001 - any failure is recorded on the job, never lost
+        logger.exception("import job %s failed unexpectedly (%s)", job_id, type(exc).__name__)
+        outcome = None
+    _import_job_finish(job=job, outcome=outcome)
+    return job
+
+
+def _import_job_finish(*, job: ImportJob, outcome: ImportOutcome | None) -> None:
+    with transaction.atomic():
+        job.finished_at = timezone.now()
+        if outcome is None:
+            job.status = JobStatusChoices.FAILED
+            job.failure = "The import stopped because of an unexpected problem. Nothing was imported."
+            job.stage = "Failed"
+        elif outcome.ok:
+            job.status = JobStatusChoices.SUCCEEDED
+            job.progress = 100
+            job.stage = "Finished"
+        else:
+            job.status = JobStatusChoices.FAILED
+            job.failure = (
+                f"The files have {len(outcome.errors)} error(s). Nothing was imported: correct the files "
+                "using the error report and upload them again."
+            )
+            job.stage = "Failed validation"
+            job.error_report = outcome.error_report_csv
+            job.error_count = len(outcome.errors)
+        if outcome is not None:
+            job.summary = outcome.summary()
+        job.save()
+        # Data minimisation: the uploaded files are not kept once the job has finished.
+        job.files.all().delete()
+        audit(
+            action=f"import.{job.status}",
+            actor=job.created_by,
+            authority=job.authority,
+            obj=job,
+            detail={"error_count": job.error_count, "counts": job.summary.get("counts", {})},
+        )
+        if job.status == JobStatusChoices.SUCCEEDED:
+            transaction.on_commit(lambda: _after_successful_import(job.authority_id))
+
+
+def _after_successful_import(authority_id: int) -> None:
+    """Hook for recomputations that follow an import (forecasts, rollups). Registered by other apps."""
+    for callback in AFTER_IMPORT_CALLBACKS:
+        try:
+            callback(authority_id)
+        except OperationalError:
+            logger.warning("broker unavailable; follow-up work for authority %s deferred", authority_id)
+
+
+# Other apps (forecasting, dashboards) append callables taking an authority id; they must only enqueue.
+AFTER_IMPORT_CALLBACKS: list[Any] = []
+
+
+def import_jobs_requeue(*, older_than_seconds: int = 60) -> int:
+    """Re-send queued jobs that never reached a worker (the broker was down when they were created)."""
+    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
+    ids = list(
+        ImportJob.objects.filter(status=JobStatusChoices.QUEUED, created_at__lt=cutoff).values_list("pk", flat=True)
+    )
+    ids += list(
+        ImportJob.objects.filter(
+            status=JobStatusChoices.RUNNING, started_at__lt=_stale_running_cutoff()
+        ).values_list("pk", flat=True)
+    )
+    sent = 0
+    for job_id in ids:
+        sent += import_job_enqueue(job_id=job_id)
+    return sent

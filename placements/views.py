@@ -1,0 +1,163 @@
+"""Pages of the placement register: data imports, and the children behind the numbers.
+
+Every view is an adapter (STYLE.md principle 1) and resolves its authority through `AuthorityMixin`,
+so another authority's records are 404 without any per-view checks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import DetailView, FormView, ListView, View
+
+from sufficiency.authorities.choices import IMPORT_ROLES
+from sufficiency.core.audit import audit
+from sufficiency.core.views import AuthorityMixin
+
+from .categories import PLANNING_CATEGORY_LABELS
+from .forms import ChildFilterForm, Ssda903UploadForm
+from .models import Child, ImportJob, PlacementEpisode
+from .services import ImportRejected, import_job_create
+
+
+class ImportListView(AuthorityMixin, ListView):
+    """The authority's data imports, newest first."""
+
+    allowed_roles = IMPORT_ROLES
+    template_name = "placements/import_list.html"
+    paginate_by = 25
+    context_object_name = "jobs"
+
+    def get_queryset(self) -> Any:
+        return self.scoped(ImportJob.objects.select_related("created_by")).defer("error_report")
+
+
+class ImportCreateView(AuthorityMixin, FormView):
+    """Upload SSDA903 files; the import runs in the background."""
+
+    allowed_roles = IMPORT_ROLES
+    template_name = "placements/import_form.html"
+    form_class = Ssda903UploadForm
+
+    def form_valid(self, form: Ssda903UploadForm) -> Any:
+        files = [(upload.name, upload.read()) for upload in form.cleaned_data["files"]]
+        try:
+            job = import_job_create(
+                authority=self.authority, files=files, acting_user=self.request.user, request=self.request
+            )
+        except ImportRejected as exc:
+            form.add_error("files", str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, "Your files were uploaded. The import has started.")
+        return redirect("placements:import-detail", code=self.authority.dfe_code, pk=job.pk)
+
+
+class ImportDetailView(AuthorityMixin, DetailView):
+    """One import: progress while it runs, then its outcome and error report."""
+
+    allowed_roles = IMPORT_ROLES
+    template_name = "placements/import_detail.html"
+    context_object_name = "job"
+
+    def get_queryset(self) -> Any:
+        return self.scoped(ImportJob.objects.select_related("created_by")).defer("error_report")
+
+
+class ImportStatusView(AuthorityMixin, View):
+    """JSON status of an import, polled by the progress page (no personal data)."""
+
+    allowed_roles = IMPORT_ROLES
+
+    def get(self, request: Any, code: str, pk: int) -> JsonResponse:
+        job = get_object_or_404(self.scoped(ImportJob.objects.only("status", "progress", "stage")), pk=pk)
+        return JsonResponse(
+            {"status": job.status, "progress": job.progress, "stage": job.stage, "finished": job.is_finished}
+        )
+
+
+class ImportErrorReportView(AuthorityMixin, View):
+    """Download an import's error report (CSV: file, row, column, value, message)."""
+
+    allowed_roles = IMPORT_ROLES
+
+    def get(self, request: Any, code: str, pk: int) -> HttpResponse:
+        job = get_object_or_404(self.scoped(ImportJob.objects.all()), pk=pk)
+        audit(action="import.error_report_downloaded", actor=request.user, authority=self.authority, obj=job,
+              request=request)
+        response = HttpResponse(job.error_report or "file,row,column,value,message\n", content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
+        return response
+
+
+class ChildListView(AuthorityMixin, ListView):
+    """Children in care on a date (the children behind the dashboard numbers), filterable by category."""
+
+    template_name = "placements/child_list.html"
+    paginate_by = 50
+    context_object_name = "episodes"
+
+    def get_filter_form(self) -> ChildFilterForm:
+        if not hasattr(self, "_filter_form"):
+            self._filter_form = ChildFilterForm(self.request.GET or None)
+        return self._filter_form
+
+    def get_queryset(self) -> Any:
+        form = self.get_filter_form()
+        on = timezone.localdate()
+        category = ""
+        if form.is_bound and form.is_valid():
+            on = form.cleaned_data["on"] or on
+            category = form.cleaned_data["category"]
+        self.on, self.category = on, category
+        episodes = self.scoped(PlacementEpisode.objects.select_related("child", "setting")).active_on(on).looked_after()
+        if category:
+            episodes = episodes.filter(category=category)
+        return episodes.order_by("child__child_ref")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            form=self.get_filter_form(),
+            on=self.on,
+            category_label=PLANNING_CATEGORY_LABELS.get(self.category, ""),
+            query=query.urlencode(),
+            page_range=list(
+                context["paginator"].get_elided_page_range(context["page_obj"].number, on_each_side=1, on_ends=1)
+            )
+            if context.get("paginator")
+            else [],
+        )
+        audit(
+            action="child.list_viewed",
+            actor=self.request.user,
+            authority=self.authority,
+            object_type="placements.Child",
+            detail={"on": self.on.isoformat(), "category": self.category, "rows": len(context["episodes"])},
+            request=self.request,
+        )
+        return context
+
+
+class ChildDetailView(AuthorityMixin, DetailView):
+    """A child's episodes (by pseudonymous reference): what the register holds, and nothing more."""
+
+    template_name = "placements/child_detail.html"
+    context_object_name = "child"
+
+    def get_queryset(self) -> Any:
+        return self.scoped(Child.objects.all())
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["episodes"] = self.object.episodes.select_related("setting", "placement_la").order_by("decom")
+        context["list_url"] = reverse("placements:child-list", kwargs={"code": self.authority.dfe_code})
+        audit(action="child.viewed", actor=self.request.user, authority=self.authority, obj=self.object,
+              request=self.request)
+        return context

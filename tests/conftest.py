@@ -1,0 +1,67 @@
+"""Role-named fixtures (STYLE.md principle 11): who can see what reads straight from the tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from sufficiency.authorities.models import LocalAuthority, Membership
+from sufficiency.authorities.reference import ensure_local_authorities
+from tests.factories import UserFactory
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(autouse=True)
+def _reference_authorities(request):
+    """Transactional tests flush the database, migrations' reference data included: put it back."""
+    if "django_db_setup" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("db" if "transactional_db" not in request.fixturenames else "transactional_db")
+        ensure_local_authorities()
+
+
+@pytest.fixture
+def walsall(db):
+    return LocalAuthority.objects.get(dfe_code="335")
+
+
+@pytest.fixture
+def sandwell(db):
+    return LocalAuthority.objects.get(dfe_code="333")
+
+
+def _member(authority, role, email):
+    user = UserFactory(email=email)
+    Membership.objects.create(user=user, authority=authority, role=role)
+    return user
+
+
+@pytest.fixture
+def la_user(walsall):
+    """A Walsall commissioner: sees Walsall's children and dashboards."""
+    return _member(walsall, "commissioner", "commissioner@walsall.example.gov.uk")
+
+
+@pytest.fixture
+def data_manager(walsall):
+    """A Walsall data manager: imports Walsall's files."""
+    return _member(walsall, "data_manager", "data@walsall.example.gov.uk")
+
+
+@pytest.fixture
+def board_member(walsall):
+    """A Walsall board member: reads reports, never child-level records."""
+    return _member(walsall, "board_member", "board@walsall.example.gov.uk")
+
+
+@pytest.fixture
+def regional_user(walsall):
+    """A West Midlands regional analyst (membership held at Walsall): aggregates only."""
+    return _member(walsall, "regional_analyst", "analyst@wm.example.gov.uk")
+
+
+@pytest.fixture
+def other_la_user(sandwell):
+    """A Sandwell commissioner and data manager: must never see Walsall's records."""
+    user = _member(sandwell, "commissioner", "commissioner@sandwell.example.gov.uk")
+    Membership.objects.create(user=user, authority=sandwell, role="data_manager")
+    return user
