@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from sufficiency.authorities.models import LocalAuthority, Membership
-from sufficiency.authorities.reference import ensure_local_authorities
-from tests.factories import UserFactory
-
 PASSWORD = "correct-horse-battery"
 
 
@@ -16,20 +12,31 @@ def _reference_authorities(request):
     """Transactional tests flush the database, migrations' reference data included: put it back."""
     if "django_db_setup" in request.fixturenames or request.node.get_closest_marker("django_db"):
         request.getfixturevalue("db" if "transactional_db" not in request.fixturenames else "transactional_db")
+        from sufficiency.authorities.reference import ensure_local_authorities
+
         ensure_local_authorities()
+
+
+def _authority(code):
+    from sufficiency.authorities.models import LocalAuthority
+
+    return LocalAuthority.objects.get(dfe_code=code)
 
 
 @pytest.fixture
 def walsall(db):
-    return LocalAuthority.objects.get(dfe_code="335")
+    return _authority("335")
 
 
 @pytest.fixture
 def sandwell(db):
-    return LocalAuthority.objects.get(dfe_code="333")
+    return _authority("333")
 
 
 def _member(authority, role, email):
+    from sufficiency.authorities.models import Membership
+    from tests.factories import UserFactory
+
     user = UserFactory(email=email)
     Membership.objects.create(user=user, authority=authority, role=role)
     return user
@@ -62,6 +69,8 @@ def regional_user(walsall):
 @pytest.fixture
 def other_la_user(sandwell):
     """A Sandwell commissioner and data manager: must never see Walsall's records."""
+    from sufficiency.authorities.models import Membership
+
     user = _member(sandwell, "commissioner", "commissioner@sandwell.example.gov.uk")
     Membership.objects.create(user=user, authority=sandwell, role="data_manager")
     return user
