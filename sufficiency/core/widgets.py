@@ -34,11 +34,15 @@ class GovUKDateField(forms.MultiValueField):
     widget = DayMonthYearWidget
 
     def __init__(self, **kwargs: Any) -> None:
-        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        fields = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
+        if "required" not in kwargs.get("error_messages", {}):
+            self.error_messages["required"] = f"Enter {(self.label or 'the date').lower()}"
 
     def compress(self, data_list: list[str]) -> dt.date | None:
         if not data_list or not any(data_list):
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
             return None
         day, month, year = (str(part or "").strip() for part in data_list)
         label = (self.label or "The date").capitalize()
