@@ -9,7 +9,6 @@ and the atomic replace. Other authorities' rows are never touched: every delete 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import logging
 import time
@@ -229,15 +228,14 @@ def _file_summary(info: Any) -> dict[str, Any]:
 
 
 def _delete_authority_register(authority: LocalAuthority) -> dict[str, int]:
-    """Remove the authority's previous register (this authority only)."""
-    episodes = PlacementEpisode.objects.filter(authority=authority)
-    episode_count = episodes.count()
-    children = Child.objects.filter(authority=authority)
-    child_count = children.count()
+    """Remove the authority's previous register (this authority only); returns how many rows went."""
     # Raw deletes skip Django's per-row cascade collection: a national re-import removes ~1M rows.
-    episodes._raw_delete(episodes.db)
-    CareLeaverRecord.objects.filter(authority=authority)._raw_delete(connection.alias)
-    children._raw_delete(children.db)
+    episodes = PlacementEpisode.objects.filter(authority=authority)
+    episode_count = episodes._raw_delete(episodes.db)
+    leavers = CareLeaverRecord.objects.filter(authority=authority)
+    leavers._raw_delete(leavers.db)
+    children = Child.objects.filter(authority=authority)
+    child_count = children._raw_delete(children.db)
     return {"children": child_count, "episodes": episode_count}
 
 
@@ -251,37 +249,43 @@ def _none_if_nan(value: Any) -> Any:
     return value
 
 
-def _to_date(value: Any) -> dt.date | None:
-    if value is None or pd.isna(value):
-        return None
-    return pd.Timestamp(value).date()
-
-
 def _write_children(authority: LocalAuthority, header: pd.DataFrame, uasc: pd.DataFrame) -> dict[str, int]:
-    uasc_ceased: dict[str, Any] = {}
+    uasc_ceased: dict[str, str | None] = {}
     if not uasc.empty:
-        for child, duc in zip(uasc["child"], uasc["duc"], strict=True):
-            uasc_ceased[child] = _to_date(duc)
-    now = timezone.now()
-    objs = [
-        Child(
-            authority=authority,
-            child_ref=child,
-            sex=sex or "U",
-            dob=_to_date(dob),
-            ethnicity=(ethnic or "")[:4],
-            uasc=child in uasc_ceased,
-            uasc_ceased=uasc_ceased.get(child),
-            created_at=now,
-            updated_at=now,
-        )
-        for child, sex, dob, ethnic in zip(
-            header["child"], header["sex"], header["dob"], header["ethnic"].where(header["ethnic"].notna(), None),
-            strict=True,
-        )
-    ]
-    Child.objects.bulk_create(objs, batch_size=BULK_BATCH_SIZE)
+        last = uasc.drop_duplicates("child", keep="last")
+        uasc_ceased = dict(zip(last["child"], last["duc"].dt.strftime("%Y-%m-%d"), strict=True))
+    now = timezone.now().isoformat()
+    table = pd.DataFrame(
+        {
+            "authority_id": authority.pk,
+            "child_ref": header["child"],
+            "sex": header["sex"].fillna("U"),
+            "dob": header["dob"].dt.strftime("%Y-%m-%d"),
+            "ethnicity": header["ethnic"].fillna("").str.slice(0, 4),
+            "uasc": header["child"].isin(uasc_ceased.keys()),
+            "uasc_ceased": header["child"].map(uasc_ceased),
+            "created_at": now,
+            "updated_at": now,
+        }
+    )
+    _insert_frame(Child, table)
     return dict(Child.objects.filter(authority=authority).values_list("child_ref", "id"))
+
+
+def _insert_frame(model: Any, table: pd.DataFrame) -> None:
+    """Insert a frame whose columns are the model's database columns: COPY on PostgreSQL, else bulk_create.
+
+    Dates arrive as ISO strings (or None) and timestamps as ISO strings, so both paths read the same frame.
+    """
+    if table.empty:
+        return
+    if connection.vendor == "postgresql":
+        _copy_into(model._meta.db_table, table)
+        return
+    records = table.astype(object).where(table.notna(), None).to_dict("records")
+    model.objects.bulk_create(
+        (model(**{k: _none_if_nan(v) for k, v in rec.items()}) for rec in records), batch_size=BULK_BATCH_SIZE
+    )
 
 
 EPISODE_DB_COLUMNS = [
@@ -309,19 +313,21 @@ EPISODE_DB_COLUMNS = [
 ]
 
 
-def _episode_table(authority: LocalAuthority, episodes: pd.DataFrame, child_ids: dict[str, int]) -> pd.DataFrame:
+def _episode_table(
+    authority: LocalAuthority, episodes: pd.DataFrame, child_ids: dict[str, int]
+) -> pd.DataFrame:
     now = timezone.now()
     table = pd.DataFrame(
         {
             "authority_id": authority.pk,
             "child_id": episodes["child"].map(child_ids).astype("int64"),
-            "decom": episodes["decom"].dt.date,
+            "decom": episodes["decom"].dt.strftime("%Y-%m-%d"),
             "rne": episodes["rne"],
             "ls": episodes["ls"],
             "cin": episodes["cin"].fillna(""),
             "place": episodes["place"],
             "place_provider": episodes["place_provider"].fillna(""),
-            "dec": episodes["dec"].dt.date.where(episodes["dec"].notna(), None),
+            "dec": episodes["dec"].dt.strftime("%Y-%m-%d"),
             "rec": episodes["rec"].fillna(""),
             "reason_place_change": episodes["reason_place_change"].fillna(""),
             "home_post": episodes["home_post"].fillna(""),
@@ -342,23 +348,14 @@ def _episode_table(authority: LocalAuthority, episodes: pd.DataFrame, child_ids:
 def _write_episodes(authority: LocalAuthority, episodes: pd.DataFrame, child_ids: dict[str, int]) -> int:
     if episodes.empty:
         return 0
-    table = _episode_table(authority, episodes, child_ids)
-    if connection.vendor == "postgresql":
-        _copy_into(PlacementEpisode._meta.db_table, table)
-    else:
-        table["created_at"] = table["updated_at"] = timezone.now()
-        records = table.astype(object).where(table.notna(), None).to_dict("records")
-        PlacementEpisode.objects.bulk_create(
-            (PlacementEpisode(**{k: _none_if_nan(v) for k, v in rec.items()}) for rec in records),
-            batch_size=BULK_BATCH_SIZE,
-        )
-    return len(table)
+    _insert_frame(PlacementEpisode, _episode_table(authority, episodes, child_ids))
+    return len(episodes)
 
 
 def _copy_into(table_name: str, frame: pd.DataFrame) -> None:
     """PostgreSQL COPY: an order of magnitude faster than INSERTs for a national-scale import."""
     buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, header=False, na_rep="\\N", date_format="%Y-%m-%d")
+    frame.to_csv(buffer, index=False, header=False, na_rep="\\N")
     buffer.seek(0)
     columns = ", ".join(frame.columns)
     with connection.cursor() as cursor:

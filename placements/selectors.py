@@ -66,7 +66,9 @@ def episode_frame_for_authority(*, authority: LocalAuthority) -> pd.DataFrame:
 
 def child_frame_for_authority(*, authority: LocalAuthority) -> pd.DataFrame:
     """An authority's children: reference, sex, date of birth, ethnicity, UASC (one query)."""
-    rows = Child.objects.filter(authority=authority).values_list("child_ref", "sex", "dob", "ethnicity", "uasc")
+    rows = Child.objects.filter(authority=authority).values_list(
+        "child_ref", "sex", "dob", "ethnicity", "uasc"
+    )
     frame = pd.DataFrame.from_records(list(rows), columns=["child", "sex", "dob", "ethnic", "uasc"])
     frame["dob"] = pd.to_datetime(frame["dob"])
     return frame

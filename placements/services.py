@@ -61,7 +61,9 @@ def import_job_create(
             file_names=[name for name, _ in files],
             stage="Waiting for a worker",
         )
-        ImportFile.objects.bulk_create(ImportFile(job=job, name=name, content=content) for name, content in files)
+        ImportFile.objects.bulk_create(
+            ImportFile(job=job, name=name, content=content) for name, content in files
+        )
         audit(
             action="import.queued",
             actor=acting_user,
@@ -101,9 +103,8 @@ def import_job_claim(*, job_id: int) -> bool:
     claimable = Q(status=JobStatusChoices.QUEUED) | Q(
         status=JobStatusChoices.RUNNING, started_at__lt=_stale_running_cutoff()
     )
-    updated = (
-        ImportJob.objects.filter(claimable, pk=job_id)
-        .update(status=JobStatusChoices.RUNNING, started_at=timezone.now(), progress=1, stage="Starting")
+    updated = ImportJob.objects.filter(claimable, pk=job_id).update(
+        status=JobStatusChoices.RUNNING, started_at=timezone.now(), progress=1, stage="Starting"
     )
     return updated == 1
 
@@ -121,7 +122,11 @@ def import_job_execute(*, job_id: int) -> ImportJob | None:
     files = [(f.name, bytes(f.content)) for f in job.files.all()]
     try:
         outcome = ssda903_import(
-            authority=job.authority, files=files, acting_user=job.created_by, progress=progress, import_job_id=job_id
+            authority=job.authority,
+            files=files,
+            acting_user=job.created_by,
+            progress=progress,
+            import_job_id=job_id,
         )
     except Exception as exc:  # noqa: BLE001 - any failure is recorded on the job, never lost
         logger.exception("import job %s failed unexpectedly (%s)", job_id, type(exc).__name__)
@@ -183,7 +188,9 @@ def import_jobs_requeue(*, older_than_seconds: int = 60) -> int:
     """Re-send queued jobs that never reached a worker (the broker was down when they were created)."""
     cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
     ids = list(
-        ImportJob.objects.filter(status=JobStatusChoices.QUEUED, created_at__lt=cutoff).values_list("pk", flat=True)
+        ImportJob.objects.filter(status=JobStatusChoices.QUEUED, created_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
     )
     ids += list(
         ImportJob.objects.filter(

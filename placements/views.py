@@ -87,9 +87,16 @@ class ImportErrorReportView(AuthorityMixin, View):
 
     def get(self, request: Any, code: str, pk: int) -> HttpResponse:
         job = get_object_or_404(self.scoped(ImportJob.objects.all()), pk=pk)
-        audit(action="import.error_report_downloaded", actor=request.user, authority=self.authority, obj=job,
-              request=request)
-        response = HttpResponse(job.error_report or "file,row,column,value,message\n", content_type="text/csv")
+        audit(
+            action="import.error_report_downloaded",
+            actor=request.user,
+            authority=self.authority,
+            obj=job,
+            request=request,
+        )
+        response = HttpResponse(
+            job.error_report or "file,row,column,value,message\n", content_type="text/csv"
+        )
         response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
         return response
 
@@ -114,7 +121,11 @@ class ChildListView(AuthorityMixin, ListView):
             on = form.cleaned_data["on"] or on
             category = form.cleaned_data["category"]
         self.on, self.category = on, category
-        episodes = self.scoped(PlacementEpisode.objects.select_related("child", "setting")).active_on(on).looked_after()
+        episodes = (
+            self.scoped(PlacementEpisode.objects.select_related("child", "setting"))
+            .active_on(on)
+            .looked_after()
+        )
         if category:
             episodes = episodes.filter(category=category)
         return episodes.order_by("child__child_ref")
@@ -129,7 +140,9 @@ class ChildListView(AuthorityMixin, ListView):
             category_label=PLANNING_CATEGORY_LABELS.get(self.category, ""),
             query=query.urlencode(),
             page_range=list(
-                context["paginator"].get_elided_page_range(context["page_obj"].number, on_each_side=1, on_ends=1)
+                context["paginator"].get_elided_page_range(
+                    context["page_obj"].number, on_each_side=1, on_ends=1
+                )
             )
             if context.get("paginator")
             else [],
@@ -158,6 +171,11 @@ class ChildDetailView(AuthorityMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["episodes"] = self.object.episodes.select_related("setting", "placement_la").order_by("decom")
         context["list_url"] = reverse("placements:child-list", kwargs={"code": self.authority.dfe_code})
-        audit(action="child.viewed", actor=self.request.user, authority=self.authority, obj=self.object,
-              request=self.request)
+        audit(
+            action="child.viewed",
+            actor=self.request.user,
+            authority=self.authority,
+            obj=self.object,
+            request=self.request,
+        )
         return context

@@ -11,7 +11,9 @@ PASSWORD = "correct-horse-battery"
 def _reference_authorities(request):
     """Transactional tests flush the database, migrations' reference data included: put it back."""
     if "django_db_setup" in request.fixturenames or request.node.get_closest_marker("django_db"):
-        request.getfixturevalue("db" if "transactional_db" not in request.fixturenames else "transactional_db")
+        request.getfixturevalue(
+            "db" if "transactional_db" not in request.fixturenames else "transactional_db"
+        )
         from sufficiency.authorities.reference import ensure_local_authorities
 
         ensure_local_authorities()

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 HEADER_COLUMNS = ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"]
 EPISODE_COLUMNS = [
-    "CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
-    "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN",
+    "CHILD",
+    "DECOM",
+    "RNE",
+    "LS",
+    "CIN",
+    "PLACE",
+    "PLACE_PROVIDER",
+    "DEC",
+    "REC",
+    "REASON_PLACE_CHANGE",
+    "HOME_POST",
+    "PL_POST",
+    "URN",
 ]
 
 
@@ -43,12 +54,23 @@ def valid_walsall_files() -> list[tuple[str, bytes]]:
             episodes(
                 {"CHILD": "W0001", "DECOM": "01/04/2024", "HOME_POST": "WS1 1TP", "PL_POST": "WV1 1RQ"},
                 {
-                    "CHILD": "W0002", "DECOM": "10/06/2023", "DEC": "01/02/2024", "REC": "X1",
-                    "REASON_PLACE_CHANGE": "CARPL", "HOME_POST": "WS1 1TP", "PL_POST": "WS1 1TP",
+                    "CHILD": "W0002",
+                    "DECOM": "10/06/2023",
+                    "DEC": "01/02/2024",
+                    "REC": "X1",
+                    "REASON_PLACE_CHANGE": "CARPL",
+                    "HOME_POST": "WS1 1TP",
+                    "PL_POST": "WS1 1TP",
                 },
                 {
-                    "CHILD": "W0002", "DECOM": "01/02/2024", "RNE": "P", "PLACE": "K2", "PLACE_PROVIDER": "PR4",
-                    "HOME_POST": "WS1 1TP", "PL_POST": "ST4 1HH", "URN": "SC000123",
+                    "CHILD": "W0002",
+                    "DECOM": "01/02/2024",
+                    "RNE": "P",
+                    "PLACE": "K2",
+                    "PLACE_PROVIDER": "PR4",
+                    "HOME_POST": "WS1 1TP",
+                    "PL_POST": "ST4 1HH",
+                    "URN": "SC000123",
                 },
             ),
         ),
@@ -58,7 +80,10 @@ def valid_walsall_files() -> list[tuple[str, bytes]]:
 def invalid_walsall_files() -> list[tuple[str, bytes]]:
     """One good child and one episode with DEC before DECOM (an error on row 3 of episodes.csv)."""
     return [
-        ("header.csv", header({"CHILD": "W0001", "DOB": "17/05/2012"}, {"CHILD": "W0003", "DOB": "01/01/2015"})),
+        (
+            "header.csv",
+            header({"CHILD": "W0001", "DOB": "17/05/2012"}, {"CHILD": "W0003", "DOB": "01/01/2015"}),
+        ),
         (
             "episodes.csv",
             episodes(

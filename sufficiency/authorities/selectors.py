@@ -24,7 +24,9 @@ class AuthorityRoles:
 def memberships_for_user(*, user: Any) -> list[AuthorityRoles]:
     """The authorities a person works for, each with their roles, in name order."""
     grouped: dict[int, AuthorityRoles] = {}
-    rows = Membership.objects.filter(user=user).select_related("authority__region").order_by("authority__name")
+    rows = (
+        Membership.objects.filter(user=user).select_related("authority__region").order_by("authority__name")
+    )
     for membership in rows:
         entry = grouped.setdefault(membership.authority_id, AuthorityRoles(authority=membership.authority))
         entry.roles.append(membership.role)

@@ -42,7 +42,9 @@ class AuthorityScopedQuerySet(models.QuerySet[_M]):
         """Records of one authority (a LocalAuthority or its id)."""
         return self.filter(**{self.authority_field: authority})
 
-    def visible_to(self, user: User | Any, roles: Iterable[str] = CHILD_LEVEL_ROLES) -> AuthorityScopedQuerySet[_M]:
+    def visible_to(
+        self, user: User | Any, roles: Iterable[str] = CHILD_LEVEL_ROLES
+    ) -> AuthorityScopedQuerySet[_M]:
         """Records the user may see: those of authorities where they hold a child-level role.
 
         Everything else (another authority's record) is simply absent, so a lookup by id answers 404.

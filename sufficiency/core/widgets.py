@@ -34,7 +34,11 @@ class GovUKDateField(forms.MultiValueField):
     widget = DayMonthYearWidget
 
     def __init__(self, **kwargs: Any) -> None:
-        fields = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
+        fields = (
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+        )
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
         if "required" not in kwargs.get("error_messages", {}):
             self.error_messages["required"] = f"Enter {(self.label or 'the date').lower()}"

@@ -19,7 +19,11 @@ pytestmark = pytest.mark.django_db
 def _register_state(authority=None):
     """Everything an import could change, as comparable tuples."""
     children = Child.objects.all() if authority is None else Child.objects.filter(authority=authority)
-    eps = PlacementEpisode.objects.all() if authority is None else PlacementEpisode.objects.filter(authority=authority)
+    eps = (
+        PlacementEpisode.objects.all()
+        if authority is None
+        else PlacementEpisode.objects.filter(authority=authority)
+    )
     return (
         sorted(children.values_list("authority_id", "child_ref", "sex", "dob")),
         sorted(eps.values_list("authority_id", "child__child_ref", "decom", "dec", "place", "category")),
@@ -102,9 +106,18 @@ def test_import_refuses_values_too_long_for_the_register(walsall):
 def test_import_of_bom_and_iso_dates(walsall):
     files = [
         ("h.csv", header({"CHILD": "W0100", "DOB": "2014-07-01", "SEX": "F"}, bom=True)),
-        ("e.csv", episodes({"CHILD": "W0100", "DECOM": " 2025-03-01 ", "PLACE": "u4", "PLACE_PROVIDER": "pr1"}, bom=True)),
+        (
+            "e.csv",
+            episodes(
+                {"CHILD": "W0100", "DECOM": " 2025-03-01 ", "PLACE": "u4", "PLACE_PROVIDER": "pr1"}, bom=True
+            ),
+        ),
     ]
     outcome = ssda903_import(authority=walsall, files=files)
     assert outcome.ok, outcome.errors
     episode = PlacementEpisode.objects.get()
-    assert (episode.decom, episode.place, episode.category) == (dt.date(2025, 3, 1), "U4", "fostering_inhouse")
+    assert (episode.decom, episode.place, episode.category) == (
+        dt.date(2025, 3, 1),
+        "U4",
+        "fostering_inhouse",
+    )

@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
 def walsall_records(walsall):
     child = ChildFactory(authority=walsall, child_ref="W0042")
     EpisodeFactory(child=child, decom=dt.date(2024, 1, 1))
-    job = ImportJob.objects.create(authority=walsall, status="failed", error_report="file,row\nx,2\n", error_count=1)
+    job = ImportJob.objects.create(
+        authority=walsall, status="failed", error_report="file,row\nx,2\n", error_count=1
+    )
     return {"child": child, "job": job}
 
 
@@ -29,16 +31,36 @@ def _urls(records):
     code = "335"
     return {
         "child-list": (reverse("placements:child-list", kwargs={"code": code}), "child"),
-        "child-detail": (reverse("placements:child-detail", kwargs={"code": code, "pk": records["child"].pk}), "child"),
+        "child-detail": (
+            reverse("placements:child-detail", kwargs={"code": code, "pk": records["child"].pk}),
+            "child",
+        ),
         "import-list": (reverse("placements:import-list", kwargs={"code": code}), "import"),
         "import-create": (reverse("placements:import-create", kwargs={"code": code}), "import"),
-        "import-detail": (reverse("placements:import-detail", kwargs={"code": code, "pk": records["job"].pk}), "import"),
-        "import-status": (reverse("placements:import-status", kwargs={"code": code, "pk": records["job"].pk}), "import"),
-        "import-errors": (reverse("placements:import-errors", kwargs={"code": code, "pk": records["job"].pk}), "import"),
+        "import-detail": (
+            reverse("placements:import-detail", kwargs={"code": code, "pk": records["job"].pk}),
+            "import",
+        ),
+        "import-status": (
+            reverse("placements:import-status", kwargs={"code": code, "pk": records["job"].pk}),
+            "import",
+        ),
+        "import-errors": (
+            reverse("placements:import-errors", kwargs={"code": code, "pk": records["job"].pk}),
+            "import",
+        ),
     }
 
 
-URL_NAMES = ["child-list", "child-detail", "import-list", "import-create", "import-detail", "import-status", "import-errors"]
+URL_NAMES = [
+    "child-list",
+    "child-detail",
+    "import-list",
+    "import-create",
+    "import-detail",
+    "import-status",
+    "import-errors",
+]
 
 
 @pytest.mark.parametrize("name", URL_NAMES)
@@ -112,7 +134,9 @@ def test_child_list_bad_date_shows_a_govuk_error(client, walsall, la_user):
 @pytest.mark.django_db(transaction=True)
 def test_data_manager_uploads_files_and_sees_the_result(client, walsall, data_manager):
     client.force_login(data_manager)
-    uploads = [SimpleUploadedFile(name, content, content_type="text/csv") for name, content in valid_walsall_files()]
+    uploads = [
+        SimpleUploadedFile(name, content, content_type="text/csv") for name, content in valid_walsall_files()
+    ]
     response = client.post(reverse("placements:import-create", kwargs={"code": "335"}), {"files": uploads})
     job = ImportJob.objects.get()
     assert response.status_code == 302

@@ -13,8 +13,19 @@ pytestmark = pytest.mark.django_db
 
 def test_creates_a_user_with_roles_in_several_authorities():
     call_command(
-        "create_user", "--email", "Finder@Example.gov.uk", "--password", "a-long-enough-passphrase-2026",
-        "--authority", "335", "--role", "placement_finder", "--authority", "333", "--role", "commissioner",
+        "create_user",
+        "--email",
+        "Finder@Example.gov.uk",
+        "--password",
+        "a-long-enough-passphrase-2026",
+        "--authority",
+        "335",
+        "--role",
+        "placement_finder",
+        "--authority",
+        "333",
+        "--role",
+        "commissioner",
     )
     user = User.objects.get(email="finder@example.gov.uk")
     assert user.check_password("a-long-enough-passphrase-2026")
@@ -24,8 +35,17 @@ def test_creates_a_user_with_roles_in_several_authorities():
 
 
 def test_running_again_updates_without_duplicating_roles():
-    args = ["create_user", "--email", "a@example.gov.uk", "--password", "a-long-enough-passphrase-2026",
-            "--authority", "335", "--role", "commissioner"]
+    args = [
+        "create_user",
+        "--email",
+        "a@example.gov.uk",
+        "--password",
+        "a-long-enough-passphrase-2026",
+        "--authority",
+        "335",
+        "--role",
+        "commissioner",
+    ]
     call_command(*args)
     call_command(*args)
     assert User.objects.get(email="a@example.gov.uk").memberships.count() == 1
@@ -33,11 +53,29 @@ def test_running_again_updates_without_duplicating_roles():
 
 def test_refuses_weak_passwords_and_unknown_authorities():
     with pytest.raises(CommandError, match="too short|too common"):
-        call_command("create_user", "--email", "b@example.gov.uk", "--password", "password",
-                     "--authority", "335", "--role", "commissioner")
+        call_command(
+            "create_user",
+            "--email",
+            "b@example.gov.uk",
+            "--password",
+            "password",
+            "--authority",
+            "335",
+            "--role",
+            "commissioner",
+        )
     with pytest.raises(CommandError, match="No authority"):
-        call_command("create_user", "--email", "b@example.gov.uk", "--password", "a-long-enough-passphrase-2026",
-                     "--authority", "999", "--role", "commissioner")
+        call_command(
+            "create_user",
+            "--email",
+            "b@example.gov.uk",
+            "--password",
+            "a-long-enough-passphrase-2026",
+            "--authority",
+            "999",
+            "--role",
+            "commissioner",
+        )
     assert not User.objects.filter(email="b@example.gov.uk").exists()
 
 

@@ -29,7 +29,10 @@ def test_a_complete_real_date_is_accepted():
     [
         ({"started_day": "1", "started_year": "2025"}, "Date placement started must include a month"),
         ({"started_month": "4"}, "Date placement started must include a day and a year"),
-        ({"started_day": "31", "started_month": "2", "started_year": "2025"}, "Date placement started must be a real date"),
+        (
+            {"started_day": "31", "started_month": "2", "started_year": "2025"},
+            "Date placement started must be a real date",
+        ),
         ({}, "Enter date placement started"),
     ],
 )

@@ -7,7 +7,9 @@ from sufficiency.authorities.reference import load_local_authorities
 
 
 def load(apps, schema_editor):
-    load_local_authorities(apps.get_model("authorities", "Region"), apps.get_model("authorities", "LocalAuthority"))
+    load_local_authorities(
+        apps.get_model("authorities", "Region"), apps.get_model("authorities", "LocalAuthority")
+    )
 
 
 class Migration(migrations.Migration):

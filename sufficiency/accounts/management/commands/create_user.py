@@ -26,9 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--authority", action="append", default=[], help="DfE code (repeatable)")
         parser.add_argument("--role", action="append", default=[], choices=RoleChoices.values)
         parser.add_argument("--staff", action="store_true", help="May use the Django admin")
-        parser.add_argument(
-            "--skip-password-validation", action="store_true", help="For demo accounts only"
-        )
+        parser.add_argument("--skip-password-validation", action="store_true", help="For demo accounts only")
 
     def handle(self, *args: Any, **options: Any) -> None:
         codes, roles = options["authority"], options["role"]

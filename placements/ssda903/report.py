@@ -1,0 +1,82 @@
+"""The error report a council's data team downloads, and a short summary of an import's problems."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Iterable
+
+from .result import ImportIssue, Ssda903Result
+from .rules import ALL_RULES
+
+REPORT_COLUMNS = ("file", "row", "column", "value", "message")
+
+# A spreadsheet treats a cell starting with one of these as a formula; values from uploaded files are
+# prefixed with an apostrophe so that opening the report can never run one (OWASP "CSV injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def issues_to_csv(issues: Iterable[ImportIssue]) -> str:
+    """The problems as CSV text with columns file,row,column,value,message (row blank for whole files)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(REPORT_COLUMNS)
+    for issue in issues:
+        writer.writerow(
+            [
+                _safe(issue.file),
+                "" if issue.row is None else issue.row,
+                issue.column,
+                _safe(issue.value),
+                issue.message,
+            ]
+        )
+    return out.getvalue()
+
+
+def error_report_csv(result: Ssda903Result, include_warnings: bool = False) -> str:
+    """The import's error report as CSV text; warnings follow the errors when ``include_warnings``."""
+    return issues_to_csv([*result.errors, *(result.warnings if include_warnings else [])])
+
+
+_RULE_SUMMARIES = {rule.name(): rule.summary() for rule in ALL_RULES}
+
+
+def summary_text(result: Ssda903Result) -> str:
+    """A short plain-text account of an import: the files read, then problems counted by rule and by file."""
+    lines = []
+    verdict = "ready to import" if result.ok else "not imported: fix the errors below and upload again"
+    lines.append(f"SSDA903 import: {len(result.errors)} errors, {len(result.warnings)} warnings ({verdict}).")
+    lines.append(
+        f"Read {len(result.header)} children, {len(result.episodes)} episodes, "
+        f"{len(result.uasc)} UASC rows and {len(result.oc3)} care leaver (OC3) rows."
+    )
+    lines.append("")
+    lines.append("Files:")
+    for f in result.files:
+        kind = f.kind or "not recognised"
+        details = [f"{f.rows} rows"]
+        if f.collection_year:
+            details.append(f"latest date in collection year {f.collection_year}")
+        if f.superseded:
+            details.append(f"{f.superseded} rows replaced by a later file")
+        if f.encoding != "utf-8":
+            details.append(f"read as {f.encoding}")
+        lines.append(f"  {f.name}: {kind}, {', '.join(details)}")
+    for title, issues in (("Errors", result.errors), ("Warnings", result.warnings)):
+        if not issues:
+            continue
+        lines.append("")
+        lines.append(f"{title} by rule:")
+        for rule, count in Counter(i.rule for i in issues).most_common():
+            about = _RULE_SUMMARIES.get(rule)
+            lines.append(f"  {rule}: {count}" + (f" ({about})" if about else ""))
+        lines.append(f"{title} by file:")
+        for name, count in Counter(i.file or "(the upload as a whole)" for i in issues).most_common():
+            lines.append(f"  {name}: {count}")
+    return "\n".join(lines) + "\n"
