@@ -8,4 +8,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sufficiency.settings.local")
 
 app = Celery("sufficiency")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# Installed apps' tasks modules, plus sufficiency.core (shared helpers, not an app).
 app.autodiscover_tasks()
+app.autodiscover_tasks(["sufficiency.core"])
