@@ -104,3 +104,53 @@ def cic_snapshot_for_authority(*, authority: LocalAuthority, on: dt.date) -> dic
         population_for_authority(authority=authority, on=on),
     )
     return {"authority": authority.dfe_code, "date": on.isoformat(), **snapshot}
+
+
+def unit_cost_frame_for_authority(*, authority: LocalAuthority) -> pd.DataFrame:
+    """The authority's unit costs (category, route, weekly cost, effective dates)."""
+    from .models import UnitCost
+
+    rows = UnitCost.objects.filter(authority=authority).values_list(
+        "category", "route", "weekly_cost", "effective_from", "effective_to"
+    )
+    frame = pd.DataFrame.from_records(
+        list(rows), columns=["category", "route", "weekly_cost", "effective_from", "effective_to"]
+    )
+    frame["weekly_cost"] = frame["weekly_cost"].astype(float)
+    return frame
+
+
+def costing_episode_frame_for_authority(*, authority: LocalAuthority) -> pd.DataFrame:
+    """Episodes with what costing needs: category, dates, legal status, agreed cost, framework setting."""
+    rows = PlacementEpisode.objects.filter(authority=authority).values_list(
+        "category", "decom", "dec", "ls", "weekly_cost", "setting__framework"
+    )
+    frame = pd.DataFrame.from_records(
+        list(rows), columns=["category", "decom", "dec", "ls", "weekly_cost", "framework"]
+    )
+    frame["decom"] = pd.to_datetime(frame["decom"])
+    frame["dec"] = pd.to_datetime(frame["dec"])
+    frame["weekly_cost"] = pd.to_numeric(frame["weekly_cost"], errors="coerce")
+    frame["on_framework"] = frame["framework"].fillna("").astype(str).str.len() > 0
+    return frame.drop(columns=["framework"])
+
+
+def spend_rollup_for_authority(*, authority: LocalAuthority, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Actual bed-nights and spend by month and planning category (placements.costs.actual_spend)."""
+    from .costs import actual_spend
+
+    return actual_spend(
+        costing_episode_frame_for_authority(authority=authority),
+        unit_cost_frame_for_authority(authority=authority),
+        start,
+        end,
+    )
+
+
+def register_data_date(*, authority: LocalAuthority) -> dt.date | None:
+    """The date the authority's register runs to: the latest episode start or end it holds."""
+    from django.db.models import Max
+
+    agg = PlacementEpisode.objects.filter(authority=authority).aggregate(decom=Max("decom"), dec=Max("dec"))
+    dates = [d for d in agg.values() if d is not None]
+    return max(dates) if dates else None

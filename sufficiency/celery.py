@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sufficiency.settings.local")
 
@@ -11,3 +12,11 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 # Installed apps' tasks modules, plus sufficiency.core (shared helpers, not an app).
 app.autodiscover_tasks()
 app.autodiscover_tasks(["sufficiency.core"])
+
+# Periodic work (beat). With django_celery_beat's DatabaseScheduler these are synced into the database,
+# where administrators can see and pause them.
+app.conf.beat_schedule = {
+    "forecasts-nightly": {"task": "forecasting.nightly_fanout", "schedule": crontab(hour=2, minute=0)},
+    "forecasts-requeue": {"task": "forecasting.forecast_runs_requeue", "schedule": 300.0},
+    "imports-requeue": {"task": "placements.import_jobs_requeue", "schedule": 300.0},
+}

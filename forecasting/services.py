@@ -1,0 +1,329 @@
+"""Requesting and computing forecasts. Nothing here runs inside a web request: views and the import hook
+only queue a run; a Celery worker claims it and computes it (STYLE.md principle 4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from typing import Any
+
+import pandas as pd
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from placements import selectors as register
+from placements.costs import blended_weekly_costs
+from sufficiency.authorities.models import LocalAuthority
+from sufficiency.core.audit import audit
+
+from .choices import BASELINE, RunStatusChoices, RunTriggerChoices
+from .engine import CapacityChange, ForecastParameters, Transfer, run_scenarios
+from .engine import Scenario as EngineScenario
+from .models import BacktestValue, CostValue, ForecastRun, ForecastValue, Scenario
+
+logger = logging.getLogger(__name__)
+
+
+def _month_end(day: dt.date) -> dt.date:
+    return (pd.Timestamp(day) + pd.offsets.MonthEnd(0)).date()
+
+
+def default_as_at(*, authority: LocalAuthority) -> dt.date | None:
+    """Forecasts start from the month end the register's data runs to (never after today)."""
+    latest = register.register_data_date(authority=authority)
+    if latest is None:
+        return None
+    return min(_month_end(latest), timezone.localdate())
+
+
+def forecast_request(
+    *,
+    authority: LocalAuthority,
+    trigger: str = RunTriggerChoices.MANUAL,
+    acting_user: Any = None,
+    as_at: dt.date | None = None,
+    horizon_months: int | None = None,
+    countdown: int | None = None,
+) -> ForecastRun:
+    """Queue a forecast for an authority. Debounced: while a run with the same parameters is still
+    queued, asking again returns that run (many imports in a row make one forecast, not many)."""
+    horizon = horizon_months or settings.FORECAST_HORIZON_MONTHS
+    with transaction.atomic():
+        existing = (
+            ForecastRun.objects.select_for_update()
+            .filter(authority=authority, status=RunStatusChoices.QUEUED, as_at=as_at, horizon_months=horizon)
+            .first()
+        )
+        if existing is not None:
+            return existing
+        run = ForecastRun.objects.create(
+            authority=authority,
+            trigger=trigger,
+            as_at=as_at,
+            horizon_months=horizon,
+            reference_years=settings.FORECAST_REFERENCE_YEARS,
+            n_paths=settings.FORECAST_PATHS,
+            requested_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        )
+        audit(
+            action="forecast.requested",
+            actor=acting_user,
+            authority=authority,
+            obj=run,
+            detail={"trigger": trigger},
+        )
+        delay = settings.FORECAST_DEBOUNCE_SECONDS if countdown is None else countdown
+        transaction.on_commit(lambda: forecast_run_enqueue(run_id=run.pk, countdown=delay))
+    return run
+
+
+def forecast_run_enqueue(*, run_id: int, countdown: int = 0) -> bool:
+    """Send a queued run to the workers; with the broker down it stays queued for `forecast_runs_requeue`."""
+    from .tasks import forecast_run_execute_task
+
+    try:
+        forecast_run_execute_task.apply_async(args=[run_id], countdown=countdown)
+    except OperationalError:
+        logger.warning("broker unavailable; forecast run %s stays queued for requeue", run_id)
+        return False
+    return True
+
+
+def _stale_running_cutoff() -> dt.datetime:
+    return timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+
+
+def forecast_run_claim(*, run_id: int) -> bool:
+    """Claim a run by conditional update: only one worker wins; a redelivered task finds it taken."""
+    claimable = Q(status=RunStatusChoices.QUEUED) | Q(
+        status=RunStatusChoices.RUNNING, started_at__lt=_stale_running_cutoff()
+    )
+    return (
+        ForecastRun.objects.filter(claimable, pk=run_id).update(
+            status=RunStatusChoices.RUNNING, started_at=timezone.now()
+        )
+        == 1
+    )
+
+
+def engine_scenario(scenario: Scenario) -> EngineScenario:
+    """Translate a saved scenario into the engine's terms."""
+
+    def date_or_none(value: Any) -> dt.date | None:
+        return dt.date.fromisoformat(value) if value else None
+
+    return EngineScenario(
+        name=scenario.name,
+        entry_rate_changes={k: float(v) for k, v in (scenario.entry_rate_changes or {}).items()},
+        transfers=tuple(
+            Transfer(
+                from_category=t["from_category"],
+                to_category=t["to_category"],
+                annual_share=float(t["annual_share"]),
+                start=date_or_none(t.get("start")),
+            )
+            for t in scenario.transfers or []
+        ),
+        capacity_changes=tuple(
+            CapacityChange(
+                category=c["category"],
+                extra_places=float(c["extra_places"]),
+                from_date=date_or_none(c.get("from_date")),
+            )
+            for c in scenario.capacity_changes or []
+        ),
+    )
+
+
+def forecast_episode_frame(*, authority: LocalAuthority) -> pd.DataFrame:
+    """Episodes with each child's date of birth: what the engine needs."""
+    episodes = register.episode_frame_for_authority(authority=authority)
+    children = register.child_frame_for_authority(authority=authority)
+    return episodes.merge(children[["child", "dob"]], on="child", how="left")
+
+
+def forecast_compute(*, run: ForecastRun, scenarios: list[Scenario] | None = None) -> dict[str, Any]:
+    """Compute a run (baseline, active scenarios, backtest, costs) and replace its persisted values."""
+    started = time.perf_counter()
+    authority = run.authority
+    episodes = forecast_episode_frame(authority=authority)
+    if episodes.empty:
+        raise ValueError("The register holds no episodes for this authority: import SSDA903 files first")
+    as_at = run.as_at or default_as_at(authority=authority)
+    unit_costs = blended_weekly_costs(
+        register.costing_episode_frame_for_authority(authority=authority),
+        register.unit_cost_frame_for_authority(authority=authority),
+        as_at,
+    )
+    if scenarios is None:
+        scenarios = list(Scenario.objects.filter(authority=authority, is_active=True))
+    params = ForecastParameters(
+        as_at=as_at,
+        horizon_months=run.horizon_months,
+        reference_years=run.reference_years,
+        n_paths=run.n_paths,
+        seed=run.seed,
+        unit_costs=unit_costs,
+        inflation=run.inflation,
+    )
+    load_seconds = time.perf_counter() - started
+    comparison = run_scenarios(episodes, params, [engine_scenario(s) for s in scenarios])
+    results = {BASELINE: comparison.baseline, **comparison.scenarios}
+    reference = comparison.baseline.reference
+    with transaction.atomic():
+        # A re-claimed run (its worker died after writing nothing, or part of nothing) starts clean.
+        ForecastValue.objects.filter(run=run).delete()
+        BacktestValue.objects.filter(run=run).delete()
+        CostValue.objects.filter(run=run).delete()
+        ForecastValue.objects.bulk_create(
+            [v for name, result in results.items() for v in _forecast_values(run, name, result.months)],
+            batch_size=5000,
+        )
+        BacktestValue.objects.bulk_create(
+            _backtest_values(run, comparison.baseline.backtest), batch_size=5000
+        )
+        CostValue.objects.bulk_create(
+            [v for name, result in results.items() for v in _cost_values(run, name, result.costs_by_fy)],
+            batch_size=5000,
+        )
+        run.as_at = as_at
+        run.reference_start = reference.start
+        run.reference_end = reference.end
+        run.reference_summary = {
+            "children": reference.children,
+            "entries": reference.entries,
+            "exits": reference.exits,
+            "moves": reference.moves,
+            "exposure_years": round(reference.exposure_years, 1),
+        }
+        run.unit_costs = unit_costs
+        run.scenario_names = [s.name for s in scenarios]
+        run.timings = {
+            "load": round(load_seconds, 3),
+            **{k: round(v, 3) for k, v in comparison.timings.items()},
+            "total": round(time.perf_counter() - started, 3),
+        }
+        run.status = RunStatusChoices.SUCCEEDED
+        run.finished_at = timezone.now()
+        run.error = ""
+        run.save()
+    return {"run": run, "comparison": comparison}
+
+
+def _floats(row: Any, *names: str) -> dict[str, float]:
+    return {name: float(getattr(row, name)) for name in names}
+
+
+def _forecast_values(run: ForecastRun, scenario: str, months: pd.DataFrame) -> list[ForecastValue]:
+    return [
+        ForecastValue(
+            run=run,
+            scenario=scenario,
+            month_end=pd.Timestamp(row.month_end).date(),
+            months_ahead=int(row.months_ahead),
+            dimension=row.dimension,
+            key=row.key,
+            **_floats(row, "mean", "p50", "p10", "p90", "p2_5", "p97_5"),
+        )
+        for row in months.itertuples(index=False)
+        if int(row.months_ahead) > 0
+    ]
+
+
+def _backtest_values(run: ForecastRun, frame: pd.DataFrame) -> list[BacktestValue]:
+    if frame.empty:
+        return []
+    return [
+        BacktestValue(
+            run=run,
+            offset_months=int(row.offset_months),
+            origin=pd.Timestamp(row.as_at).date(),
+            month_end=pd.Timestamp(row.month_end).date(),
+            months_ahead=int(row.months_ahead),
+            dimension=row.dimension,
+            key=row.key,
+            ape=None if pd.isna(row.ape) else float(row.ape),
+            in_80=bool(row.in_80),
+            in_95=bool(row.in_95),
+            **_floats(row, "actual", "mean", "p10", "p90", "p2_5", "p97_5"),
+        )
+        for row in frame.itertuples(index=False)
+        if int(row.months_ahead) > 0
+    ]
+
+
+def _cost_values(run: ForecastRun, scenario: str, frame: pd.DataFrame) -> list[CostValue]:
+    return [
+        CostValue(
+            run=run,
+            scenario=scenario,
+            financial_year=row.financial_year,
+            months=int(row.months),
+            dimension=row.dimension,
+            key=row.key,
+            **_floats(
+                row,
+                "bed_nights_mean",
+                "bed_nights_p10",
+                "bed_nights_p90",
+                "spend_mean",
+                "spend_p10",
+                "spend_p90",
+            ),
+        )
+        for row in frame.itertuples(index=False)
+    ]
+
+
+def forecast_run_execute(*, run_id: int) -> ForecastRun | None:
+    """Claim and compute a run; record the outcome. A second delivery of the same task does nothing."""
+    if not forecast_run_claim(run_id=run_id):
+        logger.info("forecast run %s already claimed or finished; nothing to do", run_id)
+        return None
+    run = ForecastRun.objects.select_related("authority").get(pk=run_id)
+    try:
+        forecast_compute(run=run)
+    except Exception as exc:  # noqa: BLE001 - recorded on the run, never lost
+        logger.exception("forecast run %s failed (%s)", run_id, type(exc).__name__)
+        ForecastRun.objects.filter(pk=run_id).update(
+            status=RunStatusChoices.FAILED,
+            finished_at=timezone.now(),
+            error=str(exc)[:2000] if isinstance(exc, ValueError) else "The forecast failed unexpectedly.",
+        )
+    run.refresh_from_db()
+    audit(action=f"forecast.{run.status}", authority=run.authority, obj=run, detail={"timings": run.timings})
+    return run
+
+
+def forecast_after_import(authority_id: int) -> None:
+    """Import hook: recompute the authority's forecast (debounced)."""
+    authority = LocalAuthority.objects.get(pk=authority_id)
+    forecast_request(authority=authority, trigger=RunTriggerChoices.IMPORT)
+
+
+def forecast_nightly_fanout() -> int:
+    """Queue one forecast per authority that has a register (one task each, spread over the workers)."""
+    from placements.models import PlacementEpisode
+
+    ids = PlacementEpisode.objects.values_list("authority_id", flat=True).distinct()
+    count = 0
+    for authority in LocalAuthority.objects.filter(pk__in=ids):
+        forecast_request(authority=authority, trigger=RunTriggerChoices.NIGHTLY, countdown=0)
+        count += 1
+    return count
+
+
+def forecast_runs_requeue(*, older_than_seconds: int = 120) -> int:
+    """Re-send runs queued while the broker was down, and runs whose worker died."""
+    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
+    ids = list(
+        ForecastRun.objects.filter(
+            Q(status=RunStatusChoices.QUEUED, created_at__lt=cutoff)
+            | Q(status=RunStatusChoices.RUNNING, started_at__lt=_stale_running_cutoff())
+        ).values_list("pk", flat=True)
+    )
+    return sum(forecast_run_enqueue(run_id=run_id) for run_id in ids)
