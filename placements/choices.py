@@ -53,6 +53,10 @@ class JudgementChoices(models.TextChoices):
     REQUIRES_IMPROVEMENT = "requires_improvement", "Requires improvement"
     INADEQUATE = "inadequate", "Inadequate"
     NOT_YET_INSPECTED = "not_yet_inspected", "Not yet inspected"
+    # Supported accommodation's 3-outcome model (SCCIF: supported accommodation, 2024): outcomes, not grades.
+    SA_STRONG = "sa_strong", "Outcome 1: consistently strong service delivery"
+    SA_INCONSISTENT = "sa_inconsistent", "Outcome 2: inconsistent quality of service delivery"
+    SA_SERIOUS = "sa_serious", "Outcome 3: serious or widespread weaknesses"
 
 
 class JudgementScaleChoices(models.TextChoices):
@@ -98,3 +102,27 @@ class JobStatusChoices(models.TextChoices):
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Failed"
+
+
+# Judgements a commissioner reads as "good or better" on either scale (for quality-of-supply measures).
+GOOD_OR_BETTER_JUDGEMENTS = frozenset(
+    {JudgementChoices.OUTSTANDING, JudgementChoices.GOOD, JudgementChoices.SA_STRONG}
+)
+
+
+class HomeStatusChoices(models.TextChoices):
+    """An in-house children's home's state: open homes count as capacity; a temporarily closed home's
+    places are held but cannot be used; a closed home no longer counts."""
+
+    OPEN = "open", "Open"
+    TEMPORARILY_CLOSED = "temporarily_closed", "Temporarily closed"
+    CLOSED = "closed", "Closed"
+
+
+class VacancyStatusChoices(models.TextChoices):
+    """A vacancy's life: open -> filled (a child moved in) | withdrawn (no longer offered). Only open
+    vacancies count, and only while fresh (confirmed within settings.VACANCY_STALE_DAYS)."""
+
+    OPEN = "open", "Open"
+    FILLED = "filled", "Filled"
+    WITHDRAWN = "withdrawn", "Withdrawn"

@@ -22,7 +22,8 @@ from sufficiency.core.audit import audit
 
 from .demo import DemoRegion, generate_region
 from .importing import ssda903_import
-from .models import FosteringHousehold, Inspection, Provider, Setting, UnitCost
+from .models import FosteringHousehold, Provider, Setting, UnitCost
+from .supply_services import settings_upsert
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +106,13 @@ def demo_region_load(
             result.households += _load_households(authority, demo.households)
             _load_unit_costs(authority, demo.unit_costs)
             _load_populations(authority, demo.populations, demo.profile)
+            _load_supply(authority, seed)
         result.authorities[code] = outcome.counts
+
+    say("Creating demo scenarios and computing forecasts")
+    for code in region.authorities:
+        _load_scenarios(la_by_code[code], as_at)
+        _compute_forecast(la_by_code[code])
 
     say("Creating demo users")
     result.users = demo_users(list(region.authorities))
@@ -121,37 +128,43 @@ def demo_region_load(
     return result
 
 
+# The generator grades supported accommodation good / requires improvement / inadequate; Ofsted's
+# supported accommodation framework gives one of three outcomes instead.
+_SA_OUTCOMES = {"good": "sa_strong", "requires_improvement": "sa_inconsistent", "inadequate": "sa_serious"}
+
+
 def _load_settings(region: DemoRegion, la_by_code: dict[str, LocalAuthority]) -> int:
+    rows = []
+    for row in region.settings:
+        judgement = row["judgement"]
+        if row["provision_type"] == "supported_accommodation":
+            judgement = _SA_OUTCOMES.get(judgement, judgement)
+        inspected = row["judgement_date"] and judgement != "not_yet_inspected"
+        rows.append(
+            {
+                "urn": row["urn"],
+                "provision_type": row["provision_type"],
+                "name": row["name"],
+                "postcode": row["postcode"] or "",
+                "sector": row["sector"],
+                "local_authority": row["la_dfe_code"],
+                "registered_places": row["registered_places"],
+                "registration_status": row["registration_status"],
+                "registration_date": row["registration_date"],
+                "closed_date": row.get("closed_date"),
+                "owner": row["provider_name"],
+                "inspections": [{"inspection_date": row["judgement_date"], "judgement": judgement}] if inspected else [],
+            }
+        )
     with transaction.atomic():
-        providers = {}
+        settings_upsert(rows=rows, acting_user=None)
         for row in region.providers:
-            provider, _ = Provider.objects.update_or_create(name=row["name"], defaults={"sector": row["sector"]})
-            providers[row["name"]] = provider
-        for row in region.settings:
-            setting, _ = Setting.objects.update_or_create(
-                urn=row["urn"],
-                defaults={
-                    "name": row["name"],
-                    "provider": providers.get(row["provider_name"]),
-                    "provision_type": row["provision_type"],
-                    "sector": row["sector"],
-                    "local_authority": la_by_code.get(row["la_dfe_code"]),
-                    "postcode": row["postcode"] or "",
-                    "registered_places": row["registered_places"],
-                    "registration_status": row["registration_status"],
-                    "registration_date": row["registration_date"],
-                    "closed_date": row.get("closed_date"),
-                    "judgement_scale": row.get("judgement_scale", "four_point"),
-                    "latest_judgement": row["judgement"],
-                    "latest_judgement_date": row["judgement_date"],
-                    "framework": row["framework"],
-                },
-            )
-            if row["judgement_date"] and row["judgement"] != "not_yet_inspected":
-                Inspection.objects.update_or_create(
-                    setting=setting, inspection_date=row["judgement_date"], defaults={"judgement": row["judgement"]}
-                )
-    return len(region.settings)
+            Provider.objects.filter(name=row["name"]).update(sector=row["sector"])
+        # Which settings are bought through a regional framework (not in Ofsted's files).
+        for framework in {r["framework"] for r in region.settings}:
+            urns = [r["urn"] for r in region.settings if r["framework"] == framework]
+            Setting.objects.filter(urn__in=urns).update(framework=framework)
+    return len(rows)
 
 
 def _load_households(authority: LocalAuthority, rows: list[dict[str, Any]]) -> int:
@@ -195,3 +208,128 @@ def _load_populations(authority: LocalAuthority, rows: list[tuple[int, int]], pr
         AuthorityPopulation.objects.update_or_create(
             authority=authority, year=year, defaults={"population_0_17": population, "source": source}
         )
+
+
+def _load_supply(authority: LocalAuthority, seed: int) -> None:
+    """The authority's own children's homes, a block contract and a spread of vacancies (some stale)."""
+    import random
+
+    from django.utils import timezone
+
+    from .models import BlockContract, InHouseHome, Vacancy
+    from .supply_services import vacancy_record
+
+    rng = random.Random(f"{seed}-{authority.dfe_code}")
+    own_homes = Setting.objects.filter(
+        local_authority=authority, sector="local_authority", provision_type="childrens_home", registration_status="active"
+    ).order_by("urn")
+    for setting in own_homes:
+        InHouseHome.objects.get_or_create(
+            authority=authority,
+            setting=setting,
+            defaults={"name": setting.name or setting.urn, "registered_places": setting.registered_places or 4},
+        )
+    local_private = list(
+        Setting.objects.filter(local_authority=authority, sector="private", provision_type="childrens_home")
+        .exclude(registration_status__in=["resigned", "cancelled"])
+        .order_by("urn")
+    )
+    if local_private:
+        setting = local_private[0]
+        BlockContract.objects.get_or_create(
+            authority=authority,
+            reference=f"BLK-{authority.dfe_code}-01",
+            defaults={
+                "provider_name": setting.provider.name if setting.provider else "Independent provider",
+                "setting": setting,
+                "category": "residential_external",
+                "beds": min(4, setting.registered_places or 4),
+                "start_date": dt.date(2024, 4, 1),
+                "end_date": dt.date(2027, 3, 31),
+                "weekly_cost_per_bed": Decimal("4850.00"),
+            },
+        )
+    if Vacancy.objects.filter(authority=authority).exists():
+        return  # loaded before: vacancies are not duplicated
+    now = timezone.now()
+    region_settings = list(
+        Setting.objects.filter(
+            local_authority__region=authority.region,
+            provision_type__in=["childrens_home", "supported_accommodation"],
+            registration_status="active",
+        ).order_by("urn")
+    )
+    for setting in rng.sample(region_settings, min(18, len(region_settings))):
+        residential = setting.provision_type == "childrens_home"
+        age_min = rng.choice([8, 10, 11, 12]) if residential else 16
+        vacancy_record(
+            authority=authority,
+            acting_user=None,
+            setting=setting,
+            places=rng.choice([1, 1, 1, 2]),
+            age_min=age_min,
+            age_max=17,
+            categories=["residential_external" if setting.sector != "local_authority" else "residential_inhouse"]
+            if residential
+            else ["supported"],
+            notes="Demo vacancy",
+            recorded_at=now - dt.timedelta(days=rng.choice([0, 1, 2, 3, 5, 8, 12, 20, 35])),
+        )
+    households = list(
+        FosteringHousehold.objects.filter(authority=authority, status="available", route="in_house").order_by("reference")
+    )
+    for household in rng.sample(households, min(10, len(households))):
+        vacancy_record(
+            authority=authority,
+            acting_user=None,
+            household=household,
+            places=1,
+            age_min=household.age_min,
+            age_max=min(household.age_max, 17),
+            categories=["fostering_inhouse"],
+            notes="Demo vacancy",
+            recorded_at=now - dt.timedelta(days=rng.choice([0, 1, 2, 4, 6, 9, 16, 30])),
+        )
+
+
+def _load_scenarios(authority: LocalAuthority, as_at: dt.date) -> None:
+    """Three commissioning scenarios of the kind the seeds' strategies describe."""
+    from forecasting.models import Scenario
+
+    next_april = dt.date(as_at.year + (1 if as_at.month >= 4 else 0), 4, 1)
+    examples = [
+        (
+            "Edge of care: 10% fewer 16-17 year olds entering",
+            "An adolescent edge-of-care service reduces entries of 16 and 17 year olds by a tenth.",
+            {"entry_rate_changes": {"16_17": -0.10}},
+        ),
+        (
+            "Residential step-down: 15% a year to fostering",
+            "Planned moves from external children's homes to in-house foster care.",
+            {"transfers": [{"from_category": "residential_external", "to_category": "fostering_inhouse",
+                            "annual_share": 0.15, "start": next_april.isoformat()}]},
+        ),
+        (
+            "Fostering recruitment: +20 in-house places",
+            "Twenty more in-house foster places a year from next April, instead of agency placements.",
+            {"capacity_changes": [{"category": "fostering_inhouse", "extra_places": 20,
+                                   "from_date": next_april.isoformat()}]},
+        ),
+    ]  # fmt: skip
+    for name, description, levers in examples:
+        Scenario.objects.update_or_create(
+            authority=authority, name=name, defaults={"description": description, **levers}
+        )
+
+
+def _compute_forecast(authority: LocalAuthority) -> None:
+    """Compute the authority's forecast now (the demo has no worker to wait for)."""
+    from forecasting.choices import RunStatusChoices, RunTriggerChoices
+    from forecasting.models import ForecastRun
+    from forecasting.services import forecast_compute
+
+    ForecastRun.objects.filter(authority=authority, trigger=RunTriggerChoices.DEMO).delete()
+    run = ForecastRun.objects.create(
+        authority=authority, trigger=RunTriggerChoices.DEMO, status=RunStatusChoices.RUNNING
+    )
+    forecast_compute(run=run)

@@ -31,6 +31,8 @@ class ImportRejected(ValueError):
 
 
 ALLOWED_IMPORT_SUFFIXES = (".csv", ".txt")
+# Ofsted publishes its provider lists as spreadsheets as well as CSV.
+OFSTED_IMPORT_SUFFIXES = (".csv", ".txt", ".xlsx", ".ods")
 
 
 def import_job_create(
@@ -49,6 +51,10 @@ def import_job_create(
         limit_mb = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
         raise ImportRejected(f"The files must be smaller than {limit_mb} MB in total")
     for name, content in files:
+        if kind == ImportKindChoices.OFSTED:
+            if not name.lower().endswith(OFSTED_IMPORT_SUFFIXES):
+                raise ImportRejected(f"{name} must be a CSV, XLSX or ODS file")
+            continue
         if not name.lower().endswith(ALLOWED_IMPORT_SUFFIXES):
             raise ImportRejected(f"{name} must be a CSV file")
         if b"\x00" in content[:4096]:
@@ -120,8 +126,14 @@ def import_job_execute(*, job_id: int) -> ImportJob | None:
         ImportJob.objects.filter(pk=job_id).update(progress=percent, stage=stage)
 
     files = [(f.name, bytes(f.content)) for f in job.files.all()]
+    if job.kind == ImportKindChoices.OFSTED:
+        from .supply_services import ofsted_import
+
+        importer = ofsted_import
+    else:
+        importer = ssda903_import
     try:
-        outcome = ssda903_import(
+        outcome = importer(
             authority=job.authority,
             files=files,
             acting_user=job.created_by,

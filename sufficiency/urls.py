@@ -11,10 +11,14 @@ urlpatterns = [
     path("", authority_views.HomeView.as_view(), name="home"),
     path("sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accessibility/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"),
+    path(
+        "accessibility/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"
+    ),
     path("cookies/", TemplateView.as_view(template_name="pages/cookies.html"), name="cookies"),
     path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
     path("healthz/", authority_views.health, name="health"),
     path("authorities/<str:code>/", include("placements.urls")),
+    path("api/v1/", include("sufficiency.api.urls")),
+    path("", include("sufficiency.accounts.urls")),
     path("admin/", admin.site.urls),
 ]

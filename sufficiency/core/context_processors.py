@@ -20,6 +20,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         candidates += [
             ("Children in care", "placements:child-list"),
             ("Data imports", "placements:import-list"),
+            ("Supply", "placements:supply-overview"),
         ]
     for label, name in candidates:
         try:

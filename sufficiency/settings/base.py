@@ -45,8 +45,14 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_celery_beat",
+    "simple_history",
     "sufficiency.accounts",
+    "sufficiency.api",
     "sufficiency.authorities",
     "placements",
     "forecasting",
@@ -55,13 +61,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "sufficiency.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sufficiency.urls"
@@ -97,6 +108,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# django-axes first: it refuses sign-ins while an email address and IP address are locked out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -129,6 +146,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # Uploads: 903 files for one authority over several years are a few MB; refuse anything huge.
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+# A vacancy not confirmed for this many days is flagged stale and left out of the counts.
+VACANCY_STALE_DAYS = env.int("VACANCY_STALE_DAYS", default=14)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -153,23 +172,73 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+# --- Forecasting -------------------------------------------------------------------------------------
+FORECAST_HORIZON_MONTHS = env.int("FORECAST_HORIZON_MONTHS", default=36)
+FORECAST_REFERENCE_YEARS = env.int("FORECAST_REFERENCE_YEARS", default=3)
+FORECAST_PATHS = env.int("FORECAST_PATHS", default=1000)
+# After an import, wait this long before forecasting, so several imports in a row make one run.
+FORECAST_DEBOUNCE_SECONDS = env.int("FORECAST_DEBOUNCE_SECONDS", default=60)
+
 # --- REST framework ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: its `WWW-Authenticate: Bearer` makes unauthenticated requests 401 (not 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "sufficiency.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 100,
+    "DEFAULT_SCHEMA_CLASS": "sufficiency.core.api.ApiSchema",
+    # Pagination and throttling are set on the base viewsets in sufficiency.core.api (naming them here would
+    # import that module while DRF itself is loading).
+    "EXCEPTION_HANDLER": "sufficiency.core.api.api_exception_handler",
+}
+# Per API client (token), per signed-in person, per anonymous address. A client may override its rate.
+API_THROTTLE_RATES = {
+    "client": env.str("API_THROTTLE_RATE_CLIENT", default="1200/hour"),
+    "user": env.str("API_THROTTLE_RATE_USER", default="1200/hour"),
+    "anon": env.str("API_THROTTLE_RATE_ANON", default="60/hour"),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sufficiency API",
     "DESCRIPTION": "Placement sufficiency data for local authorities and their regional partners.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI served from our own static files (no CDN), its start-up script from a URL (CSP: no inline).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1/",
+}
+
+# --- Accounts: lockout, two-factor authentication, content security policy -------------------------
+# django-axes: 5 failed sign-ins for the same email address from the same IP address lock it for an hour.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Django's sign-in form posts the email address as "username" (axes would otherwise look for "email").
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
+# django-otp: TOTP (authenticator apps). Required for administrators, optional for everyone else.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Sufficiency")
+# django-csp 4: no inline scripts or styles, nothing from other origins, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
 }
 
 # --- Product settings ---------------------------------------------------------------------------------

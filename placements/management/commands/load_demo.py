@@ -33,7 +33,9 @@ class Command(BaseCommand):
         for code, counts in result.authorities.items():
             self.stdout.write(f"  {code}: {counts['children']} children, {counts['episodes']} episodes")
         self.stdout.write(
-            self.style.SUCCESS(f"Demo region loaded in {time.perf_counter() - started:.0f}s: synthetic data only.")
+            self.style.SUCCESS(
+                f"Demo region loaded in {time.perf_counter() - started:.0f}s: synthetic data only."
+            )
         )
         self.stdout.write(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD}):")
         for user in result.users:

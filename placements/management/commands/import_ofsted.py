@@ -1,0 +1,61 @@
+"""python manage.py import_ofsted FILE [FILE ...]"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from placements.supply_services import ofsted_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import Ofsted's provider-level files (CSV, XLSX or ODS: the monthly 'Children's social care "
+        "providers and inspections' or the annual 'Children's social care in England' file). Settings are "
+        "updated in place by URN and judgements added to their history. All or nothing: if any row is "
+        "invalid nothing is written, an error report is saved and the command exits with status 1."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("files", nargs="+", help="Ofsted provider files")
+        parser.add_argument(
+            "--error-report",
+            help="Where to write the error report CSV (default: ofsted-errors-TIMESTAMP.csv)",
+        )
+        parser.add_argument("--json", action="store_true", help="Print the summary as JSON")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        files = []
+        for name in options["files"]:
+            path = Path(name)
+            if not path.is_file():
+                raise CommandError(f"No such file: {name}")
+            files.append((path.name, path.read_bytes()))
+
+        outcome = ofsted_import(files=files, acting_user=None)
+        summary = outcome.summary()
+        if options["json"]:
+            self.stdout.write(json.dumps(summary, indent=2, default=str))
+        if outcome.ok:
+            if not options["json"]:
+                counts = outcome.counts
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"Settings: {counts['settings_created']} added, {counts['settings_updated']} updated; "
+                        f"{counts['inspections_added']} judgements added; {counts['episodes_linked']} episodes "
+                        "linked by URN."
+                    )
+                )
+                for warning in outcome.warnings[:20]:
+                    self.stdout.write(f"  note: {warning.file} row {warning.row}: {warning.message}")
+            return
+        report = Path(options["error_report"] or f"ofsted-errors-{timezone.now():%Y%m%dT%H%M%S}.csv")
+        report.write_text(outcome.error_report_csv, encoding="utf-8")
+        self.stderr.write(f"{len(outcome.errors)} error(s): nothing was imported. Error report: {report}")
+        for message, count in summary["errors_by_message"].items():
+            self.stderr.write(f"  {count} × {message}")
+        raise CommandError("Import failed validation")

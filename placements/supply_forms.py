@@ -1,0 +1,296 @@
+"""Forms of the supply side: validation only. Views pass `service_data()` to a service, which writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+
+from sufficiency.core.widgets import GovUKDateField, MultipleFileField
+
+from .categories import PLANNING_CATEGORY_LABELS
+from .choices import (
+    HouseholdStatusChoices,
+    JudgementChoices,
+    ProvisionTypeChoices,
+    VacancyStatusChoices,
+)
+from .models import BlockContract, FosteringHousehold, InHouseHome, Setting
+
+OFSTED_SUFFIXES = (".csv", ".xlsx", ".ods")
+
+
+def _setting_by_urn(value: str, *, label: str) -> Setting:
+    urn = (value or "").strip().upper()
+    setting = Setting.objects.filter(urn=urn).first()
+    if setting is None:
+        raise forms.ValidationError(
+            f"No Ofsted setting has the URN {urn}: check it, or import the Ofsted file"
+        )
+    return setting
+
+
+class OfstedUploadForm(forms.Form):
+    """Upload Ofsted's provider-level file (CSV, XLSX or ODS)."""
+
+    files = MultipleFileField(
+        label="Ofsted provider files",
+        help_text="The monthly 'Children's social care providers and inspections' or the annual file, as CSV, "
+        "XLSX or ODS.",
+        error_messages={"required": "Select an Ofsted provider file"},
+    )
+
+    def clean_files(self) -> list[Any]:
+        files = self.cleaned_data["files"]
+        for upload in files:
+            if not upload.name.lower().endswith(OFSTED_SUFFIXES):
+                raise forms.ValidationError(f"{upload.name} must be a CSV, XLSX or ODS file")
+        if sum(upload.size for upload in files) > settings.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"The selected files must be smaller than {settings.MAX_UPLOAD_BYTES // (1024 * 1024)} MB in total"
+            )
+        return files
+
+
+class HouseholdImportForm(forms.Form):
+    """Upload a CSV of the authority's fostering households."""
+
+    file = forms.FileField(
+        label="Households CSV file",
+        help_text="Columns: reference, route, approval_date, approved_places; optional agency_urn, age_min, "
+        "age_max, status, deregistration_date, postcode_district.",
+        error_messages={"required": "Select a households CSV file"},
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".txt")):
+            raise forms.ValidationError("The file must be a CSV file")
+        if upload.size > settings.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The file is too large")
+        return upload
+
+
+class HouseholdForm(forms.ModelForm):
+    """A fostering household's approval and availability."""
+
+    approval_date = GovUKDateField(label="Date approved")
+    deregistration_date = GovUKDateField(label="Date deregistered", required=False)
+    agency_urn = forms.CharField(
+        label="Agency URN", required=False, help_text="For an agency's household: the agency's Ofsted URN"
+    )
+
+    class Meta:
+        model = FosteringHousehold
+        fields = [
+            "reference",
+            "route",
+            "approval_date",
+            "approved_places",
+            "age_min",
+            "age_max",
+            "status",
+            "deregistration_date",
+            "postcode_district",
+        ]
+        widgets = {"route": forms.RadioSelect, "status": forms.RadioSelect}
+        help_texts = {
+            "reference": "The household's reference in your fostering service's records (never a carer's name)",
+            "postcode_district": "The postcode district only, for example WS1",
+        }
+
+    def __init__(self, *args: Any, authority: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.agency_id:
+            self.initial.setdefault("agency_urn", self.instance.agency.urn)
+
+    def clean_agency_urn(self) -> Setting | None:
+        value = self.cleaned_data.get("agency_urn", "")
+        return _setting_by_urn(value, label="Agency URN") if value.strip() else None
+
+    def clean_postcode_district(self) -> str:
+        return self.cleaned_data.get("postcode_district", "").strip().upper()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("status") == HouseholdStatusChoices.DEREGISTERED and not data.get("deregistration_date"):
+            self.add_error("deregistration_date", "Enter the date the household was deregistered")
+        if (data.get("age_min") or 0) > (data.get("age_max") or 0):
+            self.add_error("age_max", "The oldest age must not be less than the youngest age")
+        return data
+
+    def service_data(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["agency"] = self.cleaned_data.get("agency_urn")
+        return data
+
+
+class InHouseHomeForm(forms.ModelForm):
+    """One of the authority's own children's homes."""
+
+    setting_urn = forms.CharField(label="Ofsted URN", help_text="For example, SC045099")
+
+    class Meta:
+        model = InHouseHome
+        fields = ["name", "registered_places", "places_out_of_use", "status", "age_min", "age_max", "notes"]
+        widgets = {"status": forms.RadioSelect, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, authority: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.setting_id:
+            self.initial.setdefault("setting_urn", self.instance.setting.urn)
+
+    def clean_setting_urn(self) -> Setting:
+        return _setting_by_urn(self.cleaned_data.get("setting_urn", ""), label="Ofsted URN")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if (data.get("age_min") or 0) > (data.get("age_max") or 0):
+            self.add_error("age_max", "The oldest age must not be less than the youngest age")
+        return data
+
+    def _post_clean(self) -> None:
+        # The setting is chosen by URN: put it on the instance so the unique check (one home per
+        # setting per authority) runs with the form's other validation.
+        if isinstance(self.cleaned_data.get("setting_urn"), Setting):
+            self.instance.setting = self.cleaned_data["setting_urn"]
+        super()._post_clean()
+
+    def service_data(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["setting"] = self.cleaned_data["setting_urn"]
+        return data
+
+
+class BlockContractForm(forms.ModelForm):
+    """A block contract: beds bought in advance."""
+
+    start_date = GovUKDateField(label="Start date")
+    end_date = GovUKDateField(label="End date")
+    setting_urn = forms.CharField(
+        label="Ofsted URN of the setting",
+        required=False,
+        help_text="If the beds are in one registered setting",
+    )
+    category = forms.ChoiceField(label="Placement category", choices=list(PLANNING_CATEGORY_LABELS.items()))
+
+    class Meta:
+        model = BlockContract
+        fields = [
+            "reference",
+            "provider_name",
+            "category",
+            "beds",
+            "start_date",
+            "end_date",
+            "weekly_cost_per_bed",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        labels = {"weekly_cost_per_bed": "Weekly cost per bed (£)"}
+
+    def __init__(self, *args: Any, authority: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.setting_id:
+            self.initial.setdefault("setting_urn", self.instance.setting.urn)
+
+    def clean_setting_urn(self) -> Setting | None:
+        value = self.cleaned_data.get("setting_urn", "")
+        return _setting_by_urn(value, label="Ofsted URN") if value.strip() else None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("start_date") and data.get("end_date") and data["start_date"] > data["end_date"]:
+            self.add_error("end_date", "The end date must be on or after the start date")
+        return data
+
+    def service_data(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["setting"] = self.cleaned_data.get("setting_urn")
+        return data
+
+
+class VacancyForm(forms.Form):
+    """A vacancy at a setting (by URN) or with one of the authority's fostering households."""
+
+    setting_urn = forms.CharField(
+        label="Ofsted URN of the setting", required=False, help_text="For a home or agency"
+    )
+    household = forms.ModelChoiceField(
+        label="Fostering household",
+        queryset=None,
+        required=False,
+        help_text="Or one of your fostering households",
+    )
+    places = forms.IntegerField(label="Places", min_value=1, max_value=50, initial=1)
+    age_min = forms.IntegerField(label="Youngest age", min_value=0, max_value=20, initial=0)
+    age_max = forms.IntegerField(label="Oldest age", min_value=0, max_value=20, initial=17)
+    categories = forms.MultipleChoiceField(
+        label="Placement categories it can take",
+        choices=list(PLANNING_CATEGORY_LABELS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one placement category"},
+    )
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="About the place only. Never write about a child.",
+    )
+
+    def __init__(self, *args: Any, authority: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["household"].queryset = (
+            FosteringHousehold.objects.for_authority(authority)
+            .exclude(status=HouseholdStatusChoices.DEREGISTERED)
+            .order_by("reference")
+        )
+
+    def clean_setting_urn(self) -> Setting | None:
+        value = self.cleaned_data.get("setting_urn", "")
+        return _setting_by_urn(value, label="Ofsted URN") if value.strip() else None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if (
+            "setting_urn" in data
+            and "household" in data
+            and bool(data["setting_urn"]) == bool(data["household"])
+        ):
+            self.add_error("setting_urn", "Enter a setting's URN or choose a household, not both")
+        if (data.get("age_min") or 0) > (data.get("age_max") or 0):
+            self.add_error("age_max", "The oldest age must not be less than the youngest age")
+        return data
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["setting"] = data.pop("setting_urn")
+        return data
+
+
+class VacancyCloseForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Why is the vacancy closing?",
+        choices=[
+            (VacancyStatusChoices.FILLED, "Filled: a child has moved in"),
+            (VacancyStatusChoices.WITHDRAWN, "Withdrawn: no longer offered"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select why the vacancy is closing"},
+    )
+
+
+class SettingFilterForm(forms.Form):
+    """Filters on the list of Ofsted settings."""
+
+    area = forms.ChoiceField(
+        label="Where", required=False, choices=[("", "In our area"), ("all", "All of England")]
+    )
+    provision_type = forms.ChoiceField(
+        label="Provision type", required=False, choices=[("", "All types"), *ProvisionTypeChoices.choices]
+    )
+    judgement = forms.ChoiceField(
+        label="Latest judgement", required=False, choices=[("", "Any judgement"), *JudgementChoices.choices]
+    )
+    search = forms.CharField(label="URN or name", required=False)

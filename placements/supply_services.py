@@ -1,0 +1,747 @@
+"""Writes to the supply side of the register: Ofsted settings, in-house capacity and vacancies.
+
+Each service is atomic, takes the acting user and writes an audit row (STYLE.md principle 6). Audit
+details carry ids, codes and counts only. Capacity records (households, homes, block contracts,
+vacancies) also keep a full change history (django-simple-history), attributed to the acting user.
+
+Settings and providers are shared national data (every authority reads the same Ofsted register);
+households, homes, contracts and vacancies belong to one authority.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import re
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from sufficiency.authorities.models import LocalAuthority
+from sufficiency.core.audit import audit
+
+from .categories import PLANNING_CATEGORY_LABELS
+from .choices import (
+    HouseholdRouteChoices,
+    HouseholdStatusChoices,
+    JudgementChoices,
+    JudgementScaleChoices,
+    ProvisionTypeChoices,
+    RegistrationStatusChoices,
+    SectorChoices,
+    VacancyStatusChoices,
+)
+from .importing import ImportOutcome, RowError
+from .models import (
+    BlockContract,
+    FosteringHousehold,
+    InHouseHome,
+    Inspection,
+    PlacementEpisode,
+    Provider,
+    Setting,
+    Vacancy,
+)
+from .ofsted import authority_key, read_ofsted
+from .ofsted.columns import COLUMN_LABELS, normalise_header
+
+logger = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[int, str], None]
+CHUNK = 2_000
+SETTING_FIELDS = [
+    "name",
+    "postcode",
+    "provider",
+    "provision_type",
+    "ofsted_provision_type",
+    "sector",
+    "local_authority",
+    "registered_places",
+    "registration_status",
+    "registration_date",
+    "closed_date",
+    "judgement_scale",
+]
+
+
+# --- Ofsted settings -----------------------------------------------------------------------------------------
+
+
+def _authority_ids_by_key() -> dict[str, int]:
+    return {authority_key(name): pk for pk, name in LocalAuthority.objects.values_list("id", "name")}
+
+
+def ofsted_import(
+    *,
+    files: Sequence[tuple[str, bytes]],
+    acting_user: Any = None,
+    authority: LocalAuthority | None = None,
+    progress: ProgressCallback | None = None,
+    import_job_id: int | None = None,
+) -> ImportOutcome:
+    """Validate Ofsted provider files and, only if every row is valid, update the register of settings.
+
+    All or nothing. Settings are matched by URN and updated in place; new URNs are added; settings absent
+    from the file are left as they are (a monthly file lists only active settings). Every dated
+    judgement is added to the setting's inspection history, and the setting's latest judgement is the
+    most recent one held. Episodes with a URN but no setting are then linked. `authority` is the
+    uploader's authority, recorded on the audit row only: the settings are national data.
+    """
+    report = progress or (lambda percent, stage: None)
+    started = time.perf_counter()
+    report(5, "Reading and checking the Ofsted file")
+    result = read_ofsted(list(files))
+    outcome = ImportOutcome(
+        ok=False,
+        errors=[_row_error(e) for e in result.errors],
+        warnings=[_row_error(w) for w in result.warnings],
+        files=[{"name": f.name, "kind": f.kind, "rows": f.rows} for f in result.files],
+    )
+    settings = result.settings
+    if not outcome.errors and not settings.empty:
+        la_ids = _authority_ids_by_key()
+        settings = settings.copy()
+        settings["local_authority_id"] = settings["local_authority_key"].map(la_ids)
+        unknown = settings[settings["local_authority_key"].notna() & settings["local_authority_id"].isna()]
+        outcome.errors += [
+            RowError(
+                file=row["source_file"],
+                row=row["source_row"],
+                column=COLUMN_LABELS["local_authority"],
+                value=row["local_authority"],
+                message="This is not the name of an English local authority with children's services",
+            )
+            for row in unknown.head(1000).to_dict("records")
+        ]
+    if outcome.errors:
+        return outcome
+
+    report(50, "Saving settings and inspections")
+    with transaction.atomic():
+        outcome.counts = _write_settings(settings, result.inspections)
+        outcome.counts["episodes_linked"] = settings_link_episodes()
+        audit(
+            action="ofsted.imported",
+            actor=acting_user,
+            authority=authority,
+            object_type="placements.ImportJob" if import_job_id else "placements.Setting",
+            object_id=import_job_id or "",
+            detail={"counts": outcome.counts, "files": len(files)},
+        )
+    outcome.timings = {"total": time.perf_counter() - started}
+    outcome.ok = True
+    report(100, "Finished")
+    logger.info("ofsted import settings=%s seconds=%.2f", len(settings), outcome.timings["total"])
+    return outcome
+
+
+def _row_error(issue: Any) -> RowError:
+    return RowError(
+        file=issue.file, row=issue.row or "", column=issue.column, value=issue.value, message=issue.message
+    )
+
+
+def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+def _providers(settings: pd.DataFrame) -> tuple[dict[str, int], int]:
+    """Provider ids by name, creating providers not yet held (their sector from the first setting)."""
+    wanted: dict[str, str] = {}
+    for owner, sector in zip(settings["owner"], settings["sector"], strict=True):
+        if owner:
+            wanted.setdefault(owner, sector or "")
+    names = list(wanted)
+    held: dict[str, int] = {}
+    for chunk in _chunks(names):
+        held.update(Provider.objects.filter(name__in=chunk).values_list("name", "id"))
+    missing = [Provider(name=name, sector=wanted[name]) for name in names if name not in held]
+    Provider.objects.bulk_create(missing, batch_size=CHUNK)
+    for chunk in _chunks([p.name for p in missing]):
+        held.update(Provider.objects.filter(name__in=chunk).values_list("name", "id"))
+    return held, len(missing)
+
+
+def _write_settings(settings: pd.DataFrame, inspections: pd.DataFrame) -> dict[str, int]:
+    """Upsert settings by URN, add judgements to their history, then refresh each latest judgement."""
+    if settings.empty:
+        return {"settings_created": 0, "settings_updated": 0, "inspections_added": 0, "providers_created": 0}
+    provider_ids, providers_created = _providers(settings)
+    urns = list(settings["urn"])
+    existing: dict[str, Setting] = {}
+    for chunk in _chunks(urns):
+        existing.update(Setting.objects.in_bulk(chunk, field_name="urn"))
+
+    to_create: list[Setting] = []
+    to_update: list[Setting] = []
+    for row in settings.to_dict("records"):
+        setting = existing.get(row["urn"]) or Setting(urn=row["urn"])
+        # Children's homes' names and postcodes are published as REDACTED (None here): keep ours.
+        if row["name"] is not None:
+            setting.name = row["name"]
+        if row["postcode"] is not None:
+            setting.postcode = row["postcode"]
+        if row["owner"]:
+            setting.provider_id = provider_ids[row["owner"]]
+        setting.provision_type = row["provision_type"]
+        setting.ofsted_provision_type = row.get("ofsted_provision_type") or ""
+        setting.sector = row["sector"] or ""
+        la_id = row.get("local_authority_id")
+        setting.local_authority_id = None if la_id is None or pd.isna(la_id) else int(la_id)
+        setting.registered_places = row["registered_places"]
+        setting.registration_status = row["registration_status"]
+        setting.registration_date = row["registration_date"]
+        setting.closed_date = row["closed_date"]
+        setting.judgement_scale = row["judgement_scale"]
+        (to_update if setting.pk else to_create).append(setting)
+    now = timezone.now()
+    for setting in to_create:
+        setting.created_at = setting.updated_at = now
+    for setting in to_update:
+        setting.updated_at = now
+    Setting.objects.bulk_create(to_create, batch_size=CHUNK)
+    Setting.objects.bulk_update(to_update, [*SETTING_FIELDS, "updated_at"], batch_size=500)
+
+    ids: dict[str, int] = {}
+    for chunk in _chunks(urns):
+        ids.update(Setting.objects.filter(urn__in=chunk).values_list("urn", "id"))
+    added = _write_inspections(inspections, ids)
+    _refresh_latest_judgements(list(ids.values()))
+    return {
+        "settings_created": len(to_create),
+        "settings_updated": len(to_update),
+        "inspections_added": added,
+        "providers_created": providers_created,
+    }
+
+
+def _write_inspections(inspections: pd.DataFrame, ids: dict[str, int]) -> int:
+    """Add judgements not yet held; a corrected judgement for a held date replaces the old one."""
+    if inspections.empty:
+        return 0
+    held: dict[tuple[int, dt.date], Inspection] = {}
+    for chunk in _chunks(list(ids.values())):
+        for inspection in Inspection.objects.filter(setting_id__in=chunk):
+            held[(inspection.setting_id, inspection.inspection_date)] = inspection
+    new: list[Inspection] = []
+    changed: list[Inspection] = []
+    for row in inspections.to_dict("records"):
+        key = (ids[row["urn"]], row["inspection_date"])
+        inspection = held.get(key)
+        if inspection is None:
+            new.append(
+                Inspection(
+                    setting_id=key[0],
+                    inspection_date=key[1],
+                    judgement=row["judgement"],
+                    judgement_scale=row["judgement_scale"],
+                )
+            )
+        elif inspection.judgement != row["judgement"]:
+            inspection.judgement, inspection.judgement_scale = row["judgement"], row["judgement_scale"]
+            changed.append(inspection)
+    Inspection.objects.bulk_create(new, batch_size=CHUNK)
+    Inspection.objects.bulk_update(changed, ["judgement", "judgement_scale"], batch_size=500)
+    return len(new)
+
+
+def _refresh_latest_judgements(setting_ids: list[int]) -> None:
+    """Each setting's latest judgement is its most recent inspection held (not yet inspected if none)."""
+    latest: dict[int, tuple[str, dt.date]] = {}
+    for chunk in _chunks(setting_ids):
+        for setting_id, judgement, date in (
+            Inspection.objects.filter(setting_id__in=chunk)
+            .order_by("setting_id", "inspection_date")
+            .values_list("setting_id", "judgement", "inspection_date")
+        ):
+            latest[setting_id] = (judgement, date)
+    settings = []
+    for chunk in _chunks(setting_ids):
+        for setting in Setting.objects.filter(id__in=chunk).only(
+            "id", "latest_judgement", "latest_judgement_date"
+        ):
+            judgement, date = latest.get(setting.pk, (JudgementChoices.NOT_YET_INSPECTED, None))
+            if (setting.latest_judgement, setting.latest_judgement_date) != (judgement, date):
+                setting.latest_judgement, setting.latest_judgement_date = judgement, date
+                settings.append(setting)
+    Setting.objects.bulk_update(settings, ["latest_judgement", "latest_judgement_date"], batch_size=500)
+
+
+def settings_link_episodes() -> int:
+    """Link every authority's episodes that carry a URN but no setting to the setting with that URN.
+
+    Runs after each settings import: the SSDA903 import links what it can, and settings that arrive
+    later are linked here. Returns how many episodes were linked.
+    """
+    return (
+        PlacementEpisode.objects.filter(setting__isnull=True)
+        .exclude(urn="")
+        .filter(urn__in=Setting.objects.values("urn"))
+        .update(setting_id=Subquery(Setting.objects.filter(urn=OuterRef("urn")).values("id")[:1]))
+    )
+
+
+def settings_upsert(*, rows: Iterable[dict[str, Any]], acting_user: Any = None) -> dict[str, int]:
+    """Add or update settings from dicts (the demo loader and tests), as an Ofsted import would.
+
+    Keys: ``urn`` and ``provision_type`` (codes of `ProvisionTypeChoices`) are required; optional
+    ``name``, ``postcode``, ``sector``, ``local_authority`` (a LocalAuthority or DfE code),
+    ``registered_places``, ``registration_status``, ``registration_date``, ``closed_date``, ``owner``,
+    and either ``inspection_date`` + ``judgement`` or ``inspections`` (a list of dicts with those two
+    keys). Raises ValueError on an unknown code; writes nothing then.
+    """
+    authorities = {la.dfe_code: la.pk for la in LocalAuthority.objects.only("id", "dfe_code")}
+    records: list[dict[str, Any]] = []
+    inspections: list[dict[str, Any]] = []
+    for given in rows:
+        row = dict(given)
+        urn = str(row["urn"]).strip().upper()
+        provision = row["provision_type"]
+        _check_choice("provision_type", provision, ProvisionTypeChoices)
+        scale = (
+            JudgementScaleChoices.THREE_OUTCOME
+            if provision == ProvisionTypeChoices.SUPPORTED_ACCOMMODATION
+            else JudgementScaleChoices.FOUR_POINT
+        )
+        sector = row.get("sector") or ""
+        if sector:
+            _check_choice("sector", sector, SectorChoices)
+        status = row.get("registration_status") or RegistrationStatusChoices.ACTIVE
+        _check_choice("registration_status", status, RegistrationStatusChoices)
+        authority = row.get("local_authority")
+        la_id = (
+            authority.pk if isinstance(authority, LocalAuthority) else authorities.get(str(authority or ""))
+        )
+        if authority and la_id is None:
+            raise ValueError(f"Unknown local authority {authority!r}")
+        dated = list(row.get("inspections") or [])
+        if row.get("inspection_date") and row.get("judgement"):
+            dated.append({"inspection_date": row["inspection_date"], "judgement": row["judgement"]})
+        for inspection in dated:
+            _check_choice("judgement", inspection["judgement"], JudgementChoices)
+            _check_scale(inspection["judgement"], scale)
+            inspections.append({"urn": urn, **inspection, "judgement_scale": scale})
+        records.append(
+            {
+                "urn": urn,
+                "name": row.get("name"),
+                "postcode": row.get("postcode"),
+                "provision_type": provision,
+                "ofsted_provision_type": ProvisionTypeChoices(provision).label,
+                "sector": sector,
+                "local_authority_id": la_id,
+                "registered_places": row.get("registered_places"),
+                "registration_status": status,
+                "registration_date": row.get("registration_date"),
+                "closed_date": row.get("closed_date"),
+                "owner": row.get("owner"),
+                "judgement_scale": scale,
+            }
+        )
+    settings = pd.DataFrame(records).drop_duplicates("urn", keep="last") if records else pd.DataFrame()
+    inspection_frame = pd.DataFrame(
+        inspections, columns=["urn", "inspection_date", "judgement", "judgement_scale"]
+    )
+    inspection_frame = inspection_frame.drop_duplicates(["urn", "inspection_date"], keep="last")
+    with transaction.atomic():
+        counts = _write_settings(settings.astype(object).where(settings.notna(), None), inspection_frame)
+        counts["episodes_linked"] = settings_link_episodes()
+        audit(action="settings.upserted", actor=acting_user, object_type="placements.Setting", detail=counts)
+    return counts
+
+
+def _check_choice(field: str, value: Any, choices: type[models.TextChoices]) -> None:
+    if value not in choices.values:
+        raise ValueError(f"{field} {value!r} is not one of {', '.join(choices.values)}")
+
+
+_THREE_OUTCOME = {JudgementChoices.SA_STRONG, JudgementChoices.SA_INCONSISTENT, JudgementChoices.SA_SERIOUS}
+
+
+def _check_scale(judgement: str, scale: str) -> None:
+    if judgement == JudgementChoices.NOT_YET_INSPECTED:
+        return
+    if (judgement in _THREE_OUTCOME) != (scale == JudgementScaleChoices.THREE_OUTCOME):
+        raise ValueError(f"judgement {judgement!r} is not on the {scale} scale")
+
+
+# --- Capacity records (households, in-house homes, block contracts) -------------------------------------------
+
+
+def _save(obj: models.Model, *, acting_user: Any, reason: str) -> None:
+    """Validate and save a capacity record, attributing the history row to the acting user."""
+    obj.full_clean()
+    obj._history_user = acting_user if getattr(acting_user, "is_authenticated", False) else None  # type: ignore[attr-defined]
+    obj._change_reason = reason  # type: ignore[attr-defined]
+    obj.save()
+
+
+def _create(
+    model: type[models.Model],
+    *,
+    authority: LocalAuthority,
+    data: dict[str, Any],
+    acting_user: Any,
+    request: Any,
+) -> Any:
+    obj = model(authority=authority, **data)
+    with transaction.atomic():
+        _save(obj, acting_user=acting_user, reason="created")
+        audit(
+            action=f"{model._meta.model_name}.created",
+            actor=acting_user,
+            authority=authority,
+            obj=obj,
+            detail={"fields": sorted(data)},
+            request=request,
+        )
+    return obj
+
+
+def _update(obj: Any, *, data: dict[str, Any], acting_user: Any, request: Any) -> Any:
+    changed = sorted(name for name, value in data.items() if getattr(obj, name) != value)
+    if not changed:
+        return obj
+    for name in changed:
+        setattr(obj, name, data[name])
+    with transaction.atomic():
+        _save(obj, acting_user=acting_user, reason="updated")
+        audit(
+            action=f"{obj._meta.model_name}.updated",
+            actor=acting_user,
+            authority=obj.authority,
+            obj=obj,
+            detail={"fields": changed},
+            request=request,
+        )
+    return obj
+
+
+def household_create(
+    *, authority: LocalAuthority, data: dict[str, Any], acting_user: Any, request: Any = None
+) -> FosteringHousehold:
+    """Record a fostering household newly approved for the authority (in-house or an agency's)."""
+    return _create(
+        FosteringHousehold, authority=authority, data=data, acting_user=acting_user, request=request
+    )
+
+
+def household_update(
+    *, household: FosteringHousehold, data: dict[str, Any], acting_user: Any, request: Any = None
+) -> FosteringHousehold:
+    """Change a household's approval, places, age range or status (available, on hold, deregistered)."""
+    return _update(household, data=data, acting_user=acting_user, request=request)
+
+
+def inhouse_home_create(
+    *, authority: LocalAuthority, data: dict[str, Any], acting_user: Any, request: Any = None
+) -> InHouseHome:
+    """Record one of the authority's own children's homes (an Ofsted-registered setting it runs)."""
+    return _create(InHouseHome, authority=authority, data=data, acting_user=acting_user, request=request)
+
+
+def inhouse_home_update(
+    *, home: InHouseHome, data: dict[str, Any], acting_user: Any, request: Any = None
+) -> InHouseHome:
+    """Change an in-house home's places, places out of use, status or age range."""
+    return _update(home, data=data, acting_user=acting_user, request=request)
+
+
+def block_contract_create(
+    *, authority: LocalAuthority, data: dict[str, Any], acting_user: Any, request: Any = None
+) -> BlockContract:
+    """Record a block contract: beds bought from a provider for a period at a weekly cost per bed."""
+    return _create(BlockContract, authority=authority, data=data, acting_user=acting_user, request=request)
+
+
+def block_contract_update(
+    *, contract: BlockContract, data: dict[str, Any], acting_user: Any, request: Any = None
+) -> BlockContract:
+    """Change a block contract's beds, dates or cost (a variation or extension)."""
+    return _update(contract, data=data, acting_user=acting_user, request=request)
+
+
+# --- Household CSV import -------------------------------------------------------------------------------------
+
+HOUSEHOLD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "reference": ("reference", "household reference", "household ref", "household", "carer reference"),
+    "route": ("route", "type", "household type"),
+    "agency_urn": ("agency urn", "ifa urn", "urn"),
+    "approval_date": ("approval date", "date approved", "approved"),
+    "approved_places": ("approved places", "places", "number of places"),
+    "age_min": ("age min", "minimum age", "age from", "youngest age"),
+    "age_max": ("age max", "maximum age", "age to", "oldest age"),
+    "status": ("status",),
+    "deregistration_date": ("deregistration date", "date deregistered", "deregistered"),
+    "postcode_district": ("postcode district", "district", "postcode"),
+}
+HOUSEHOLD_REQUIRED = ("reference", "route", "approval_date", "approved_places")
+MAX_HOUSEHOLD_PLACES = 10
+_ROUTES = {
+    "in house": HouseholdRouteChoices.IN_HOUSE,
+    "inhouse": HouseholdRouteChoices.IN_HOUSE,
+    "local authority": HouseholdRouteChoices.IN_HOUSE,
+    "agency": HouseholdRouteChoices.AGENCY,
+    "ifa": HouseholdRouteChoices.AGENCY,
+    "independent fostering agency": HouseholdRouteChoices.AGENCY,
+}
+_STATUSES = {
+    "available": HouseholdStatusChoices.AVAILABLE,
+    "on hold": HouseholdStatusChoices.ON_HOLD,
+    "deregistered": HouseholdStatusChoices.DEREGISTERED,
+}
+_DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
+
+
+def _parse_date(text: str) -> dt.date:
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError("must be a date, for example 27/03/2025")
+
+
+def households_import(
+    *, authority: LocalAuthority, name: str, content: bytes, acting_user: Any = None, request: Any = None
+) -> ImportOutcome:
+    """Validate a CSV of the authority's fostering households and, only if every row is valid, add new
+    households and update existing ones (matched by reference). Households not in the file are left as
+    they are: deregister them in the file or on screen. Every change is kept in each household's history.
+    """
+    outcome = ImportOutcome(ok=False, files=[{"name": name, "kind": "households", "rows": 0}])
+    try:
+        frame = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError):
+        outcome.errors.append(RowError(name, "", "", "", "The file must be a CSV file saved as UTF-8"))
+        return outcome
+    mapping: dict[str, str] = {}
+    for column in frame.columns:
+        key = normalise_header(column)
+        for canonical, aliases in HOUSEHOLD_COLUMNS.items():
+            if key in aliases and canonical not in mapping.values():
+                mapping[column] = canonical
+    frame = frame[list(mapping)].rename(columns=mapping)
+    missing = [c for c in HOUSEHOLD_REQUIRED if c not in frame.columns]
+    if missing:
+        outcome.errors.append(
+            RowError(name, 1, ", ".join(missing), "", f"The file needs the column(s): {', '.join(missing)}")
+        )
+        return outcome
+    outcome.files[0]["rows"] = len(frame)
+
+    agency_urns = set(frame["agency_urn"].str.strip().str.upper()) - {""} if "agency_urn" in frame else set()
+    agencies = dict(Setting.objects.filter(urn__in=agency_urns).values_list("urn", "id"))
+    seen: set[str] = set()
+    parsed: list[dict[str, Any]] = []
+    for index, raw in enumerate(frame.to_dict("records")):
+        row_number = index + 2
+        errors_before = len(outcome.errors)
+
+        def error(column: str, value: Any, message: str, row_number: int = row_number) -> None:
+            outcome.errors.append(RowError(name, row_number, column, str(value), message))
+
+        values = {k: str(v).strip() for k, v in raw.items()}
+        if not any(values.values()):
+            continue
+        data: dict[str, Any] = {}
+        reference = values.get("reference", "")
+        if not reference or len(reference) > 20:
+            error("reference", reference, "Enter the household reference (up to 20 characters)")
+        elif reference in seen:
+            error("reference", reference, "This household reference appears more than once in the file")
+        seen.add(reference)
+        route = _ROUTES.get(normalise_header(values.get("route")).replace("_", " "))
+        if route is None:
+            error("route", values.get("route"), "Route must be in-house or agency")
+        data["route"] = route
+        urn = values.get("agency_urn", "").upper()
+        data["agency_id"] = agencies.get(urn) if urn else None
+        if urn and urn not in agencies:
+            error("agency_urn", urn, "No Ofsted setting has this URN: import the Ofsted file first")
+        for column, required in (("approval_date", True), ("deregistration_date", False)):
+            text = values.get(column, "")
+            data[column] = None
+            if text:
+                try:
+                    data[column] = _parse_date(text)
+                except ValueError as exc:
+                    error(column, text, f"{column.replace('_', ' ').capitalize()} {exc}")
+            elif required:
+                error(column, "", "Enter the approval date")
+        for column, default, low, high in (
+            ("approved_places", None, 0, MAX_HOUSEHOLD_PLACES),
+            ("age_min", 0, 0, 20),
+            ("age_max", 17, 0, 20),
+        ):
+            text = values.get(column, "")
+            if not text and default is not None:
+                data[column] = default
+                continue
+            if not text.isdigit() or not low <= int(text) <= high:
+                error(
+                    column,
+                    text,
+                    f"{column.replace('_', ' ').capitalize()} must be a whole number from {low} to {high}",
+                )
+                continue
+            data[column] = int(text)
+        ages = (data.get("age_min"), data.get("age_max"))
+        if isinstance(ages[0], int) and isinstance(ages[1], int) and ages[0] > ages[1]:
+            error("age_min", values.get("age_min"), "Minimum age must not be more than maximum age")
+        status = _STATUSES.get(normalise_header(values.get("status")) or "available")
+        if status is None:
+            error("status", values.get("status"), "Status must be available, on hold or deregistered")
+        data["status"] = status
+        if status == HouseholdStatusChoices.DEREGISTERED and not data.get("deregistration_date"):
+            error("deregistration_date", "", "Enter the date a deregistered household was deregistered")
+        district = values.get("postcode_district", "").upper().replace(" ", "")
+        if district and not _DISTRICT.match(district):
+            error(
+                "postcode_district",
+                district[:4],
+                "Give the postcode district only (for example WS1), never a full postcode",
+            )
+        data["postcode_district"] = district
+        if len(outcome.errors) == errors_before:
+            parsed.append({"reference": reference, **data})
+
+    if outcome.errors:
+        return outcome
+    created = updated = 0
+    with transaction.atomic():
+        held = {h.reference: h for h in FosteringHousehold.objects.for_authority(authority)}
+        for data in parsed:
+            household = held.get(data["reference"])
+            if household is None:
+                _save(
+                    FosteringHousehold(authority=authority, **data),
+                    acting_user=acting_user,
+                    reason="imported",
+                )
+                created += 1
+                continue
+            if any(getattr(household, k) != v for k, v in data.items()):
+                for key, value in data.items():
+                    setattr(household, key, value)
+                _save(household, acting_user=acting_user, reason="imported")
+                updated += 1
+        outcome.counts = {"households_created": created, "households_updated": updated, "rows": len(parsed)}
+        audit(
+            action="households.imported",
+            actor=acting_user,
+            authority=authority,
+            object_type="placements.FosteringHousehold",
+            detail={"counts": outcome.counts},
+            request=request,
+        )
+    outcome.ok = True
+    return outcome
+
+
+# --- Vacancies ---------------------------------------------------------------------------------------------------
+
+
+def _check_vacancy(vacancy: Vacancy) -> None:
+    if (vacancy.setting_id is None) == (vacancy.household_id is None):
+        raise ValidationError("A vacancy is either at a setting or with a fostering household")
+    if vacancy.household_id is not None:
+        household = vacancy.household
+        if household.authority_id != vacancy.authority_id:
+            raise ValidationError("The household is not one of this authority's households")
+        if household.status == HouseholdStatusChoices.DEREGISTERED:
+            raise ValidationError("A deregistered household cannot have a vacancy")
+    unknown = [c for c in vacancy.categories if c not in PLANNING_CATEGORY_LABELS]
+    if unknown:
+        raise ValidationError(f"Unknown placement categories: {', '.join(unknown)}")
+
+
+def vacancy_record(
+    *,
+    authority: LocalAuthority,
+    acting_user: Any,
+    setting: Setting | None = None,
+    household: FosteringHousehold | None = None,
+    places: int = 1,
+    age_min: int = 0,
+    age_max: int = 17,
+    categories: Sequence[str] = (),
+    notes: str = "",
+    recorded_at: dt.datetime | None = None,
+    request: Any = None,
+) -> Vacancy:
+    """Record a vacancy offered to the authority: at a setting or with one of its fostering households.
+
+    `recorded_at` defaults to now (the demo loader passes older times to seed stale vacancies).
+    """
+    vacancy = Vacancy(
+        authority=authority,
+        setting=setting,
+        household=household,
+        places=places,
+        age_min=age_min,
+        age_max=age_max,
+        categories=sorted(set(categories)),
+        notes=notes,
+        recorded_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        recorded_at=recorded_at or timezone.now(),
+    )
+    _check_vacancy(vacancy)
+    with transaction.atomic():
+        _save(vacancy, acting_user=acting_user, reason="recorded")
+        audit(
+            action="vacancy.recorded",
+            actor=acting_user,
+            authority=authority,
+            obj=vacancy,
+            detail={"places": places, "categories": vacancy.categories},
+            request=request,
+        )
+    return vacancy
+
+
+def vacancy_confirm(*, vacancy: Vacancy, acting_user: Any, request: Any = None) -> Vacancy:
+    """Confirm an open vacancy is still vacant: it becomes fresh again, confirmed by this user."""
+    if vacancy.status != VacancyStatusChoices.OPEN:
+        raise ValidationError("Only an open vacancy can be confirmed")
+    with transaction.atomic():
+        vacancy.recorded_at = timezone.now()
+        vacancy.recorded_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
+        _save(vacancy, acting_user=acting_user, reason="confirmed")
+        audit(
+            action="vacancy.confirmed",
+            actor=acting_user,
+            authority=vacancy.authority,
+            obj=vacancy,
+            request=request,
+        )
+    return vacancy
+
+
+def vacancy_close(*, vacancy: Vacancy, status: str, acting_user: Any, request: Any = None) -> Vacancy:
+    """Close an open vacancy as filled (a child moved in) or withdrawn (no longer offered)."""
+    if status not in (VacancyStatusChoices.FILLED, VacancyStatusChoices.WITHDRAWN):
+        raise ValidationError("A vacancy is closed as filled or withdrawn")
+    if vacancy.status != VacancyStatusChoices.OPEN:
+        raise ValidationError("This vacancy is already closed")
+    with transaction.atomic():
+        vacancy.status = status
+        vacancy.closed_at = timezone.now()
+        _save(vacancy, acting_user=acting_user, reason=status)
+        audit(
+            action=f"vacancy.{status}",
+            actor=acting_user,
+            authority=vacancy.authority,
+            obj=vacancy,
+            request=request,
+        )
+    return vacancy

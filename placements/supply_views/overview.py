@@ -1,0 +1,214 @@
+"""Supply overview, Ofsted settings and the Ofsted upload."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+
+from sufficiency.authorities.choices import IMPORT_ROLES
+from sufficiency.core.views import AuthorityMixin
+
+from .. import supply_forms as forms
+from .. import supply_selectors as selectors
+from ..categories import PLANNING_CATEGORY_LABELS
+from ..choices import ImportKindChoices
+from ..services import ImportRejected, import_job_create
+from .base import (
+    OPERATIONAL_READ_ROLES,
+    SUPPLY_READ_ROLES,
+    fmt_date,
+    holds,
+    link,
+    page_range,
+)
+
+# --- Overview and Ofsted settings -------------------------------------------------------------------------------
+
+
+class SupplyOverviewView(AuthorityMixin, TemplateView):
+    """The authority's capacity on one page: fostering, in-house homes, block beds, vacancies."""
+
+    allowed_roles = SUPPLY_READ_ROLES
+    template_name = "placements/supply/overview.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        on = timezone.localdate()
+        summary = selectors.capacity_summary_for_authority(authority=self.authority, on=on)
+        fostering, residential = summary["fostering"], summary["residential"]
+        context.update(
+            on=on,
+            summary=summary,
+            block_rows=[
+                [PLANNING_CATEGORY_LABELS.get(category, category), beds]
+                for category, beds in sorted(summary["block_beds"].items())
+            ],
+            vacancy_rows=[
+                [PLANNING_CATEGORY_LABELS.get(category, category), places]
+                for category, places in sorted(summary["vacancies"]["fresh_by_category"].items())
+            ],
+            can_see_operational=holds(self, OPERATIONAL_READ_ROLES),
+            can_import_ofsted=holds(self, IMPORT_ROLES),
+            stale_days=settings.VACANCY_STALE_DAYS,
+            numeric=[1],
+            category_headers=["Placement category", {"text": "Beds", "numeric": True}],
+            vacancy_headers=["Placement category", {"text": "Places", "numeric": True}],
+            fostering_rows=[
+                {"key": "In-house places available", "value": fostering["inhouse_available_places"]},
+                {"key": "In-house households available", "value": fostering["inhouse_available_households"]},
+                {"key": "In-house places on hold", "value": fostering["inhouse_on_hold_places"]},
+                {"key": "Agency households' places available", "value": fostering["agency_available_places"]},
+            ],
+            residential_rows=[
+                {"key": "Open homes", "value": residential["homes"]},
+                {"key": "Registered places", "value": residential["registered_places"]},
+                {"key": "Usable places", "value": residential["usable_places"]},
+                {
+                    "key": "Occupied",
+                    "value": f"{residential['occupied']} ({residential['own_children']} ours, "
+                    f"{residential['other_children']} other authorities')",
+                },
+                {"key": "Free places", "value": residential["free_places"]},
+            ],
+        )
+        return context
+
+
+class SettingListView(AuthorityMixin, ListView):
+    """Ofsted-registered settings (public data): in the authority's area by default, or all of England."""
+
+    allowed_roles = SUPPLY_READ_ROLES
+    template_name = "placements/supply/setting_list.html"
+    paginate_by = 50
+    context_object_name = "settings"
+
+    def get_queryset(self) -> Any:
+        self.form = forms.SettingFilterForm(self.request.GET or None)
+        filters = self.form.cleaned_data if self.form.is_bound and self.form.is_valid() else {}
+        return selectors.setting_list(
+            local_authority=None if filters.get("area") == "all" else self.authority,
+            provision_type=filters.get("provision_type", ""),
+            judgement=filters.get("judgement", ""),
+            search=filters.get("search", ""),
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        code = self.authority.dfe_code
+        context.update(
+            form=self.form,
+            numeric=[4],
+            headers=[
+                "URN",
+                "Name",
+                "Provision type",
+                "Local authority",
+                {"text": "Places", "numeric": True},
+                "Latest judgement",
+                "Registration",
+            ],
+            query=query.urlencode(),
+            page_range=page_range(context),
+            rows=[
+                [
+                    link(reverse("placements:setting-detail", kwargs={"code": code, "pk": s.pk}), s.urn),
+                    s.name or "Name withheld",
+                    s.get_provision_type_display(),
+                    s.local_authority.name if s.local_authority else "–",
+                    "–" if s.registered_places is None else s.registered_places,
+                    s.get_latest_judgement_display(),
+                    s.get_registration_status_display(),
+                ]
+                for s in context["settings"]
+            ],
+        )
+        return context
+
+
+class SettingDetailView(AuthorityMixin, DetailView):
+    """One setting: Ofsted's details, its judgement history, and how many children live there now."""
+
+    allowed_roles = SUPPLY_READ_ROLES
+    template_name = "placements/supply/setting_detail.html"
+    context_object_name = "setting"
+
+    def get_queryset(self) -> Any:
+        return selectors.setting_list()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        setting = self.object
+        on = timezone.localdate()
+        occupancy = selectors.setting_occupancy(authority=self.authority, setting_ids=[setting.pk], on=on)[
+            setting.pk
+        ]
+        context.update(
+            rows=[
+                {"key": "URN", "value": setting.urn},
+                {"key": "Name", "value": setting.name or "Withheld by Ofsted"},
+                {"key": "Provision type", "value": setting.get_provision_type_display()},
+                {"key": "Owner", "value": setting.provider.name if setting.provider else ""},
+                {"key": "Sector", "value": setting.get_sector_display()},
+                {
+                    "key": "Local authority area",
+                    "value": setting.local_authority.name if setting.local_authority else "",
+                },
+                {"key": "Registered places", "value": setting.registered_places},
+                {
+                    "key": "Registration",
+                    "value": f"{setting.get_registration_status_display()} since {fmt_date(setting.registration_date)}",
+                },
+                {"key": "Judgement scale", "value": setting.get_judgement_scale_display()},
+                {
+                    "key": "Latest judgement",
+                    "value": f"{setting.get_latest_judgement_display()} ({fmt_date(setting.latest_judgement_date)})",
+                },
+                {
+                    "key": f"Children in care living here on {fmt_date(on)}",
+                    "value": f"{occupancy['own']} of ours, {occupancy['other']} from other authorities",
+                },
+            ],
+            inspection_headers=["Inspection date", "Judgement"],
+            inspection_rows=[
+                [fmt_date(i.inspection_date), i.get_judgement_display()] for i in setting.inspections.all()
+            ],
+        )
+        return context
+
+
+class OfstedImportView(AuthorityMixin, FormView):
+    """Upload Ofsted's provider file; it is imported in the background like an SSDA903 upload."""
+
+    allowed_roles = IMPORT_ROLES
+    template_name = "placements/supply/record_form.html"
+    form_class = forms.OfstedUploadForm
+    extra_context = {
+        "title": "Upload Ofsted provider data",
+        "intro": "Settings are updated by URN and every judgement is kept as history. Names and postcodes "
+        "Ofsted publishes as REDACTED keep the values already held. If any row is invalid nothing is imported.",
+        "submit": "Upload and import",
+    }
+
+    def form_valid(self, form: forms.OfstedUploadForm) -> Any:
+        files = [(upload.name, upload.read()) for upload in form.cleaned_data["files"]]
+        try:
+            job = import_job_create(
+                authority=self.authority,
+                files=files,
+                acting_user=self.request.user,
+                kind=ImportKindChoices.OFSTED,
+                request=self.request,
+            )
+        except ImportRejected as exc:
+            form.add_error("files", str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, "Your file was uploaded. The import has started.")
+        return redirect("placements:import-detail", code=self.authority.dfe_code, pk=job.pk)

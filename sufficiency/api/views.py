@@ -1,0 +1,127 @@
+"""API endpoints for regions and authorities: reference data, and children-in-care aggregates (own in
+full; the region's with small numbers suppressed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from placements.selectors import cic_snapshot_for_authority
+from sufficiency.authorities.models import LocalAuthority, Region
+from sufficiency.core.api import AGGREGATE, ReferenceViewSet, api_authority_ids
+
+from .selectors import regional_children_in_care
+from .serializers import (
+    AuthoritySerializer,
+    ChildrenInCareSnapshotSerializer,
+    RegionalChildrenInCareSerializer,
+    RegionSerializer,
+    SnapshotQueryInputSerializer,
+)
+
+ON_PARAMETER = OpenApiParameter(
+    "on", OpenApiTypes.DATE, description="Snapshot date, YYYY-MM-DD (default today)"
+)
+
+
+def _aggregate_ids(request: Request) -> list[int]:
+    """Authorities whose aggregates the caller may read in full; 403 when none (no `read:aggregate`)."""
+    ids = api_authority_ids(request, AGGREGATE)
+    if not ids:
+        raise PermissionDenied("Your credentials do not allow aggregate data (scope read:aggregate).")
+    return ids
+
+
+def _snapshot_date(request: Request) -> Any:
+    params = SnapshotQueryInputSerializer(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    return params.validated_data.get("on") or timezone.localdate()
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List English regions", tags=["regions"]),
+    retrieve=extend_schema(summary="One region", tags=["regions"]),
+)
+class RegionViewSet(ReferenceViewSet):
+    """English regions (reference data)."""
+
+    queryset = Region.objects.all()
+    serializer_class = RegionSerializer
+    lookup_field = "code"
+    lookup_value_regex = "E[0-9]{8}"
+    ordering_fields = ["code", "name"]
+    ordering = ["code"]
+
+    @extend_schema(
+        summary="Children in care on a date in every authority of the region (suppressed for others)",
+        tags=["regions"],
+        parameters=[ON_PARAMETER],
+        responses={200: RegionalChildrenInCareSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="children-in-care",
+        url_name="children-in-care",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def children_in_care(self, request: Request, code: str | None = None) -> Response:
+        """Readable by callers with aggregate access in an authority of the region (404 for other
+        regions). Counts under 5 of other authorities are suppressed, as DfE does."""
+        ids = _aggregate_ids(request)
+        region = self.get_object()
+        if not region.authorities.filter(pk__in=ids).exists():
+            raise Http404
+        on = _snapshot_date(request)
+        data = regional_children_in_care(region=region, on=on, own_authority_ids=ids)
+        return Response(RegionalChildrenInCareSerializer(data).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List local authorities", tags=["authorities"]),
+    retrieve=extend_schema(summary="One local authority", tags=["authorities"]),
+)
+class AuthorityViewSet(ReferenceViewSet):
+    """The 153 English local authorities with children's services (reference data), by DfE code."""
+
+    queryset = LocalAuthority.objects.select_related("region")
+    serializer_class = AuthoritySerializer
+    lookup_field = "dfe_code"
+    lookup_url_kwarg = "code"
+    lookup_value_regex = "[0-9]{3}"
+    filterset_fields = {"region__code": ["exact"]}
+    ordering_fields = ["dfe_code", "name"]
+    ordering = ["dfe_code"]
+
+    @extend_schema(
+        summary="Children in care on a date for your own authority, in full",
+        tags=["authorities"],
+        parameters=[ON_PARAMETER],
+        responses={200: ChildrenInCareSnapshotSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="children-in-care",
+        url_name="children-in-care",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def children_in_care(self, request: Request, code: str | None = None) -> Response:
+        """Your own authority only: any other authority is 404 (use the regional endpoint instead)."""
+        ids = _aggregate_ids(request)
+        authority = self.get_object()
+        if authority.pk not in ids:
+            raise Http404
+        on = _snapshot_date(request)
+        snapshot = cic_snapshot_for_authority(authority=authority, on=on)
+        return Response(ChildrenInCareSnapshotSerializer(snapshot).data)
