@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_process_init
 from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sufficiency.settings.local")
@@ -20,3 +21,11 @@ app.conf.beat_schedule = {
     "forecasts-requeue": {"task": "forecasting.forecast_runs_requeue", "schedule": 300.0},
     "imports-requeue": {"task": "placements.import_jobs_requeue", "schedule": 300.0},
 }
+
+
+@worker_process_init.connect
+def _tune_worker_memory(**_: object) -> None:
+    """Forecast workers allocate and free large arrays: keep glibc from returning them to the OS each time."""
+    from forecasting.engine.memory import tune_memory_allocator
+
+    tune_memory_allocator()

@@ -1,0 +1,338 @@
+"""Estimating entry, move and exit rates from the reference window.
+
+**The model.** Each child in care is in a state (planning category, age). While in a state the child
+faces constant daily *hazards*: of leaving care, and of moving to each other category. Hazards depend on
+the category and the DfE age band (under 1, 1-4, 5-9, 10-15, 16-17); a child's age advances day by day
+with the calendar and every child leaves care on their 18th birthday. New children enter care as a
+Poisson process whose daily rate depends on their single year of age at entry, and each starts in a
+category drawn from the mix seen for that age.
+
+**Estimation (every day of exposure counts).** Within the reference window each day a child spends in
+care in a (age band, category) state adds one day of exposure to that state; a child fostered for 10
+days contributes 10 days, not a month-end snapshot. A move or exit on day E is charged to the state the
+child was in on day E-1. The raw hazard is events / exposure days (the maximum-likelihood estimate for
+this model). Leaving care at 18 is structural, not an estimated exit, so ends on or after the 18th
+birthday are not counted as exits. Entries per day are entries in the window / days in the window.
+
+**Small cells borrow strength from the next-coarser grouping (credibility rule).** A cell with little
+exposure is pulled towards its parent group's rate by adding a prior worth one child-year of exposure
+(``PRIOR_DAYS`` = 365.25 days) at the parent's rate::
+
+    rate(cell) = (events(cell) + PRIOR_DAYS * rate(parent)) / (exposure_days(cell) + PRIOR_DAYS)
+
+so a cell with no exposure takes its parent's rate, a cell with ten child-years keeps about 10/11 of its
+own evidence, and no rate can be 0/0 or explode from a few days of exposure. The chains of parents are:
+
+* exit from (age band, category) <- (age band, coarse group: fostering / residential / supported /
+  other) <- (age band, all categories) <- (all ages, all categories);
+* move from category c to d in an age band <- (age band, moves from c's coarse group to d) <-
+  (age band, moves from any category to d) <- (all ages, moves from any category to d).
+
+Age stays in every chain except the last step, so, for example, moves into supported accommodation are
+never borrowed from 16-17 year olds for 5-9 year olds. Entries are split the same way with pseudo-counts
+(``ENTRY_PSEUDO`` = 5 entrants): the entry rate of an age band is the window's count; the share of each
+single year within its band is shrunk towards an even split; the mix of first categories at a single
+year of age is shrunk towards its age band's mix, which is shrunk towards the all-ages mix.
+
+**Parameter uncertainty.** With ``parameter_uncertainty`` every Monte Carlo path uses its own set of
+rates, re-estimated from a bootstrap resample of the reference window: children are resampled (with
+replacement) for moves and exits, so a child's whole history stays together, and months are resampled for
+entries, so a month with a large sibling group counts as a whole. Interval widths therefore include the
+uncertainty of the estimated rates as well as the randomness of who enters, moves and leaves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from placements.categories import AGE_BANDS, COARSE_GROUPS, age_band
+
+from .history import CENSORED, EXIT, History, age_years_on, day_date
+from .types import MODEL_CATEGORIES, ReferenceWindow
+
+PRIOR_DAYS = 365.25
+ENTRY_PSEUDO = 5.0
+DAYS_PER_MONTH = 365.25 / 12
+
+K = len(MODEL_CATEGORIES)
+NB = len(AGE_BANDS)
+N_AGES = 18
+#: Age band index of each single year of age 0-17.
+BAND_OF_AGE = np.array([AGE_BANDS.index(age_band(a)) for a in range(N_AGES)])
+#: Coarse group index of each model category.
+GROUP_NAMES = tuple(COARSE_GROUPS)
+GROUP_OF = np.array(
+    [next(i for i, g in enumerate(GROUP_NAMES) if c in COARSE_GROUPS[g]) for c in MODEL_CATEGORIES]
+)
+GROUP_MATRIX = (GROUP_OF[None, :] == np.arange(len(GROUP_NAMES))[:, None]).astype(np.float64)  # (NG, K)
+
+
+@dataclass
+class WindowStats:
+    """What the reference window holds, per child, as sparse (child, cell, value) triples."""
+
+    exp_child: np.ndarray
+    exp_cell: np.ndarray  # band * K + category
+    exp_days: np.ndarray
+    ev_child: np.ndarray
+    ev_cell: np.ndarray  # (band * K + category) * (K + 1) + destination (K = exit)
+    entry_block: np.ndarray
+    entry_cell: np.ndarray  # age_year * K + category
+    n_blocks: int
+    window_days: int
+    start: int
+    end: int
+
+
+@dataclass
+class RateSet:
+    """Fitted rates for the simulation.
+
+    ``hazards`` (draws, band, category, K+1) are daily hazards of moving to each category (diagonal 0)
+    and, in the last column, of leaving care. ``entry`` (draws, age year 0-17, category) is the expected
+    number of children entering care per day. Draw 0..D-1 are bootstrap draws (or a single point
+    estimate); ``point_*`` hold the estimate from the full window. ``flows_per_year`` are the starts into
+    each category a year (entries plus moves in) seen in the window.
+    """
+
+    hazards: np.ndarray
+    entry: np.ndarray
+    point_hazards: np.ndarray
+    point_entry: np.ndarray
+    flows_per_year: np.ndarray
+    window: ReferenceWindow
+    table: pd.DataFrame
+
+    @property
+    def n_draws(self) -> int:
+        return int(self.hazards.shape[0])
+
+
+def window_stats(history: History, start: int, end: int) -> WindowStats:
+    """Exposure days, moves, exits and entries in the window of days ``start`` <= D < ``end``."""
+    h = history
+    edges = h.edges[h.child]
+    band_lo = np.concatenate([h.dob[h.child][:, None], edges[:, :4]], axis=1)
+    band_hi = edges
+    lower = np.maximum(h.start, start)
+    upper = np.minimum(np.minimum(h.end, end), edges[:, -1])
+    lo = np.maximum(lower[:, None], band_lo)
+    hi = np.minimum(upper[:, None], band_hi)
+    days = np.clip(hi - lo, 0, None)
+    sp, band = np.nonzero(days)
+    exp_child = h.child[sp]
+    exp_cell = band * K + h.category[sp]
+    exp_days = days[sp, band].astype(np.float64)
+
+    ended = (h.next_category != CENSORED) & (h.end > start) & (h.end <= end) & (h.end < edges[:, -1])
+    ev = np.flatnonzero(ended)
+    ev_band = (edges[ev, :4] <= (h.end[ev] - 1)[:, None]).sum(axis=1)
+    dest = np.where(h.next_category[ev] == EXIT, K, h.next_category[ev])
+    ev_cell = (ev_band * K + h.category[ev]) * (K + 1) + dest
+
+    window_days = int(end - start)
+    n_blocks = max(1, round(window_days / DAYS_PER_MONTH))
+    entered = np.flatnonzero(h.first & (h.start >= start) & (h.start < end) & (h.start < edges[:, -1]))
+    ages = age_years_on(h.dob[h.child[entered]], h.start[entered])
+    ok = (ages >= 0) & (ages < N_AGES)
+    entered, ages = entered[ok], ages[ok]
+    block = np.minimum((h.start[entered] - start) * n_blocks // max(window_days, 1), n_blocks - 1)
+    return WindowStats(
+        exp_child=exp_child,
+        exp_cell=exp_cell,
+        exp_days=exp_days,
+        ev_child=h.child[ev],
+        ev_cell=ev_cell,
+        entry_block=block.astype(np.int64),
+        entry_cell=ages * K + h.category[entered],
+        n_blocks=n_blocks,
+        window_days=window_days,
+        start=start,
+        end=end,
+    )
+
+
+def _weighted_sums(
+    child: np.ndarray, cell: np.ndarray, value: np.ndarray, weights: np.ndarray, n_cells: int
+) -> np.ndarray:
+    """Sum value into cells for each row of child weights: returns (draws, n_cells).
+
+    Works through the draws in chunks so memory stays small whatever the number of draws.
+    """
+    n_draws = weights.shape[0]
+    out = np.zeros((n_draws, n_cells))
+    if child.size == 0:
+        return out
+    chunk = max(1, 2_000_000 // child.size)
+    for d0 in range(0, n_draws, chunk):
+        d1 = min(d0 + chunk, n_draws)
+        flat = (np.arange(d1 - d0)[:, None] * n_cells + cell[None, :]).ravel()
+        w = (weights[d0:d1, child] * value[None, :]).ravel()
+        out[d0:d1] = np.bincount(flat, weights=w, minlength=(d1 - d0) * n_cells).reshape(d1 - d0, n_cells)
+    return out
+
+
+def _credible(events: np.ndarray, exposure: np.ndarray, parent: np.ndarray) -> np.ndarray:
+    """The credibility rule: (events + PRIOR_DAYS * parent) / (exposure + PRIOR_DAYS)."""
+    return (events + PRIOR_DAYS * parent) / (exposure + PRIOR_DAYS)
+
+
+def smooth_hazards(exposure: np.ndarray, exits: np.ndarray, moves: np.ndarray) -> np.ndarray:
+    """Daily hazards (draws, band, category, K+1) from exposure/exits (D, NB, K) and moves (D, NB, K, K)."""
+    d = exposure.shape[0]
+    total_e = exposure.sum(axis=(1, 2))
+    safe = np.maximum(total_e, 1e-9)
+    # Exits: all -> band -> (band, group) -> (band, category).
+    exit_all = exits.sum(axis=(1, 2)) / safe
+    exit_band = _credible(exits.sum(axis=2), exposure.sum(axis=2), exit_all[:, None])
+    exp_g = exposure @ GROUP_MATRIX.T
+    exit_group = _credible(exits @ GROUP_MATRIX.T, exp_g, exit_band[:, :, None])
+    exit_cell = _credible(exits, exposure, exit_group[:, :, GROUP_OF])
+    # Moves into d: all ages, any origin -> band, any origin -> (band, origin group) -> (band, origin).
+    into_all = moves.sum(axis=(1, 2)) / np.maximum(total_e[:, None] - exposure.sum(axis=1), 1e-9)
+    exp_band = exposure.sum(axis=2)
+    into_band = _credible(moves.sum(axis=2), exp_band[:, :, None] - exposure, into_all[:, None, :])
+    moves_g = np.einsum("gc,dbcj->dbgj", GROUP_MATRIX, moves)
+    exp_g_not_dest = exp_g[..., None] - exposure[:, :, None, :] * GROUP_MATRIX[None, None, :, :]
+    into_group = _credible(moves_g, exp_g_not_dest, into_band[:, :, None, :])
+    move_cell = _credible(moves, exposure[..., None], into_group[:, :, GROUP_OF, :])
+    idx = np.arange(K)
+    move_cell[:, :, idx, idx] = 0.0
+    hazards = np.empty((d, NB, K, K + 1))
+    hazards[..., :K] = move_cell
+    hazards[..., K] = exit_cell
+    return hazards
+
+
+def smooth_entries(counts: np.ndarray, window_days: int) -> np.ndarray:
+    """Entrants per day (draws, age year, category) from entry counts (draws, age year, category)."""
+    n_age = counts.sum(axis=2)  # (D, 18)
+    onehot = (BAND_OF_AGE[:, None] == np.arange(NB)[None, :]).astype(np.float64)  # (18, NB)
+    n_band = n_age @ onehot  # (D, NB)
+    n_band_cat = np.einsum("dak,ab->dbk", counts, onehot)
+    n_cat = counts.sum(axis=1)
+    years_in_band = onehot.sum(axis=0)
+    rate_band = n_band / max(window_days, 1)
+    share_age = (n_age + ENTRY_PSEUDO / years_in_band[BAND_OF_AGE]) / (n_band[:, BAND_OF_AGE] + ENTRY_PSEUDO)
+    mix_all = (n_cat + 1e-6) / (n_cat.sum(axis=1, keepdims=True) + K * 1e-6)
+    mix_band = (n_band_cat + ENTRY_PSEUDO * mix_all[:, None, :]) / (n_band[..., None] + ENTRY_PSEUDO)
+    mix_age = (counts + ENTRY_PSEUDO * mix_band[:, BAND_OF_AGE, :]) / (n_age[..., None] + ENTRY_PSEUDO)
+    return rate_band[:, BAND_OF_AGE, None] * share_age[..., None] * mix_age
+
+
+def _stats_arrays(
+    stats: WindowStats, child_weights: np.ndarray, block_weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Exposure (D,NB,K), exits (D,NB,K), moves (D,NB,K,K) and entry counts (D,18,K) for given weights."""
+    d = child_weights.shape[0]
+    exposure = _weighted_sums(stats.exp_child, stats.exp_cell, stats.exp_days, child_weights, NB * K)
+    events = _weighted_sums(
+        stats.ev_child, stats.ev_cell, np.ones(stats.ev_cell.size), child_weights, NB * K * (K + 1)
+    ).reshape(d, NB, K, K + 1)
+    block_counts = np.zeros((stats.n_blocks, N_AGES * K))
+    np.add.at(block_counts, (stats.entry_block, stats.entry_cell), 1.0)
+    entries = (block_weights @ block_counts).reshape(d, N_AGES, K)
+    return exposure.reshape(d, NB, K), events[..., K], events[..., :K], entries
+
+
+def fit_rates(
+    history: History,
+    *,
+    start: int,
+    end: int,
+    n_draws: int,
+    rng: np.random.Generator | None,
+    with_table: bool = True,
+) -> RateSet:
+    """Fit the rates on the window ``start`` <= day < ``end``; bootstrap ``n_draws`` sets if ``rng``."""
+    stats = window_stats(history, start, end)
+    # Only children seen in the window matter; number them compactly for the bootstrap.
+    seen, inverse = np.unique(np.r_[stats.exp_child, stats.ev_child], return_inverse=True)
+    stats.exp_child = inverse[: stats.exp_child.size]
+    stats.ev_child = inverse[stats.exp_child.size :]
+    n_children = max(seen.size, 1)
+    ones_c = np.ones((1, n_children))
+    ones_b = np.ones((1, stats.n_blocks))
+    exposure, exits, moves, entries = _stats_arrays(stats, ones_c, ones_b)
+    point_hazards = smooth_hazards(exposure, exits, moves)
+    point_entry = smooth_entries(entries, stats.window_days)
+    if rng is None:
+        hazards, entry = point_hazards, point_entry
+    else:
+        picks = rng.integers(0, n_children, size=(n_draws, n_children))
+        picks += np.arange(n_draws)[:, None] * n_children
+        child_w = np.bincount(picks.ravel(), minlength=n_draws * n_children).reshape(n_draws, n_children)
+        child_w = child_w.astype(np.float64)
+        block_w = rng.multinomial(stats.n_blocks, np.full(stats.n_blocks, 1.0 / stats.n_blocks), size=n_draws)
+        b_exp, b_exits, b_moves, b_entries = _stats_arrays(stats, child_w, block_w.astype(np.float64))
+        hazards = smooth_hazards(b_exp, b_exits, b_moves)
+        entry = smooth_entries(b_entries, stats.window_days)
+
+    years = stats.window_days / 365.25
+    flows = (entries[0].sum(axis=0) + moves[0].sum(axis=(0, 1))) / max(years, 1e-9)
+    window = ReferenceWindow(
+        start=day_date(start),
+        end=day_date(end),
+        children=int(seen.size),
+        entries=int(stats.entry_cell.size),
+        exits=int(exits[0].sum()),
+        moves=int(moves[0].sum()),
+        exposure_years=float(exposure[0].sum() / 365.25),
+    )
+    table = (
+        _rates_table(exposure[0], exits[0], moves[0], entries[0], point_hazards[0], point_entry[0], stats)
+        if with_table
+        else pd.DataFrame()
+    )
+    return RateSet(
+        hazards=hazards,
+        entry=entry,
+        point_hazards=point_hazards,
+        point_entry=point_entry,
+        flows_per_year=flows,
+        window=window,
+        table=table,
+    )
+
+
+def _rates_table(
+    exposure: np.ndarray,
+    exits: np.ndarray,
+    moves: np.ndarray,
+    entries: np.ndarray,
+    hazards: np.ndarray,
+    entry: np.ndarray,
+    stats: WindowStats,
+) -> pd.DataFrame:
+    """Point-estimate rates, raw and after borrowing, for people to check (rates per child-year / month)."""
+    rows: list[dict[str, object]] = []
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for b, band in enumerate(AGE_BANDS):
+            ages = np.flatnonzero(b == BAND_OF_AGE)
+            for c, cat in enumerate(MODEL_CATEGORIES):
+                n_entries = float(entries[ages, c].sum())
+                rows.append(
+                    {"kind": "entry", "age_band": band, "category": cat, "to_category": None, "events": n_entries,
+                         "exposure_days": float(stats.window_days),
+                         "raw_rate": n_entries / stats.window_days * DAYS_PER_MONTH,
+                         "rate": float(entry[ages, c].sum() * DAYS_PER_MONTH), "unit": "per month"}
+                )  # fmt: skip
+                e = float(exposure[b, c])
+                rows.append(
+                    {"kind": "exit", "age_band": band, "category": cat, "to_category": None, "events": float(exits[b, c]),
+                         "exposure_days": e, "raw_rate": float(exits[b, c] / e * 365.25) if e else np.nan,
+                         "rate": float(hazards[b, c, K] * 365.25), "unit": "per child-year"}
+                )  # fmt: skip
+                for d, dest in enumerate(MODEL_CATEGORIES):
+                    if d == c:
+                        continue
+                    rows.append(
+                        {"kind": "move", "age_band": band, "category": cat, "to_category": dest,
+                             "events": float(moves[b, c, d]), "exposure_days": e,
+                             "raw_rate": float(moves[b, c, d] / e * 365.25) if e else np.nan,
+                             "rate": float(hazards[b, c, d] * 365.25), "unit": "per child-year"}
+                    )  # fmt: skip
+    return pd.DataFrame(rows)
