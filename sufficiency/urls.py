@@ -18,6 +18,7 @@ urlpatterns = [
     path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
     path("healthz/", authority_views.health, name="health"),
     path("authorities/<str:code>/", include("placements.urls")),
+    path("", include("sufficiency.reports.urls")),
     path("api/v1/", include("sufficiency.api.urls")),
     path("", include("sufficiency.accounts.urls")),
     path("admin/", admin.site.urls),

@@ -21,6 +21,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("Children in care", "placements:child-list"),
             ("Data imports", "placements:import-list"),
             ("Supply", "placements:supply-overview"),
+            ("KPIs", "reports:kpi-list"),
+            ("Strategy", "reports:strategy-list"),
         ]
     for label, name in candidates:
         try:

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "placements",
     "forecasting",
     "sufficiency.dashboards",
+    "sufficiency.reports",
 ]
 
 MIDDLEWARE = [

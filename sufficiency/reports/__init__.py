@@ -1,0 +1,1 @@
+"""Sufficiency strategies (objectives, measures, actions) and the KPI catalogue boards read."""

@@ -1,0 +1,163 @@
+"""An authority's sufficiency strategy: its objectives, the measures that track them, and the
+commissioning plan (actions). Every change is kept (django-simple-history) and audited.
+
+Only the strategy holds the authority; objectives, measures and actions belong to it, and their querysets
+scope through it (``visible_to``/``for_authority`` follow ``strategy__authority``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from sufficiency.core.models import AuthorityOwnedModel, TimeStampedModel
+from sufficiency.core.querysets import AuthorityScopedQuerySet
+
+from .choices import ActionStatusChoices, DirectionChoices
+
+
+class ObjectiveQuerySet(AuthorityScopedQuerySet):
+    authority_field = "strategy__authority"
+
+
+class ActionQuerySet(AuthorityScopedQuerySet):
+    authority_field = "strategy__authority"
+
+
+class MeasureQuerySet(AuthorityScopedQuerySet):
+    authority_field = "objective__strategy__authority"
+
+
+class Strategy(AuthorityOwnedModel):
+    """A published sufficiency strategy (Children Act 1989 s22G), e.g. "Placement Sufficiency Strategy
+    2023-2026". An authority may hold several (past and current); the current one is the one whose period
+    covers the date the board is looking at."""
+
+    authority = models.ForeignKey(
+        "authorities.LocalAuthority", on_delete=models.CASCADE, related_name="strategies"
+    )
+    title = models.CharField(max_length=200)
+    start_year = models.PositiveSmallIntegerField(help_text="First year of the strategy's period, e.g. 2023")
+    end_year = models.PositiveSmallIntegerField(help_text="Last year of the strategy's period, e.g. 2026")
+    summary = models.TextField(blank=True, help_text="What the strategy sets out to achieve")
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["authority", "-start_year", "title"]
+        verbose_name_plural = "strategies"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start_year__lte=models.F("end_year")), name="strategy_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.period})"
+
+    @property
+    def period(self) -> str:
+        return f"{self.start_year}-{self.end_year}"
+
+    def clean(self) -> None:
+        if self.start_year and self.end_year and self.start_year > self.end_year:
+            raise ValidationError({"end_year": "The last year must be the same as or after the first year"})
+
+
+class Objective(TimeStampedModel):
+    """One of a strategy's objectives, e.g. "Achieve a rate of 90% of fostered children placed within 20
+    miles of home by 2024", numbered as the strategy numbers them."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="objectives")
+    number = models.PositiveSmallIntegerField(default=1)
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = ObjectiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["strategy", "number", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class Measure(TimeStampedModel):
+    """How an objective's progress is measured: a KPI from the catalogue (by its stable key), with a
+    baseline and a target, each dated, which direction is good, and the tolerance within which a miss is
+    amber rather than red (in the KPI's own units, e.g. 5 percentage points)."""
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="measures")
+    kpi_key = models.CharField("KPI", max_length=64, help_text="A key from the KPI catalogue")
+    baseline_value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    baseline_date = models.DateField(null=True, blank=True)
+    target_value = models.DecimalField(max_digits=12, decimal_places=2)
+    target_date = models.DateField()
+    direction = models.CharField(max_length=6, choices=DirectionChoices.choices)
+    tolerance = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        help_text="How far short of the target still counts as amber, in the KPI's units",
+    )
+    notes = models.TextField(blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["objective", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(tolerance__gte=0), name="measure_tolerance")]
+
+    def __str__(self) -> str:
+        return f"{self.kpi_key}: target {self.target_value} by {self.target_date}"
+
+    @property
+    def kpi(self) -> Any:
+        """The catalogue entry, or None when the key is no longer in the catalogue."""
+        from .kpis import registry
+
+        return registry.get(self.kpi_key)
+
+
+class Action(TimeStampedModel):
+    """An activity in the strategy's commissioning plan (as in Dudley's plan): what, a brief description,
+    the timescale as the plan words it ("Ongoing", "January - March 2022") and optionally a due date,
+    the children's services and commissioning leads (officers, by name or post), its status and the
+    latest update. Optionally tied to one objective."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="actions")
+    objective = models.ForeignKey(
+        Objective, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+    activity = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    timescale = models.CharField(max_length=120, blank=True)
+    due_date = models.DateField(
+        null=True, blank=True, help_text="When the action should be complete, if dated"
+    )
+    childrens_services_lead = models.CharField("children's services lead", max_length=120, blank=True)
+    commissioning_lead = models.CharField(max_length=120, blank=True)
+    status = models.CharField(
+        max_length=12, choices=ActionStatusChoices.choices, default=ActionStatusChoices.NOT_STARTED
+    )
+    update_notes = models.TextField(
+        blank=True, help_text="The latest progress update. No information about children"
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["strategy", "due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.activity
+
+    def clean(self) -> None:
+        if self.objective_id and self.strategy_id and self.objective.strategy_id != self.strategy_id:
+            raise ValidationError({"objective": "Choose an objective of this strategy"})

@@ -1,0 +1,280 @@
+"""Reads for KPI pages, strategy pages and board reports.
+
+Callers (views, commands, the board report) have already checked the user may see the authority. Pass one
+`KpiSession` to several selectors on a page (or in a report) so the register is loaded once.
+
+    session = KpiSession(authority)
+    rows = kpi_rows_for_authority(authority=la, on=date, session=session)
+    progress = measure_progress_for_strategy(strategy=s, on=date, session=session)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from sufficiency.authorities.models import LocalAuthority
+
+from .choices import ActionStatusChoices, RagChoices
+from .kpis import KpiSession, KpiValue, previous_date, registry
+from .kpis.base import UNIT_LABELS, EnglandFigure, Kpi, Unit
+from .models import Action, Measure, Objective, Strategy
+from .rag import rag_status
+
+
+@dataclass(frozen=True)
+class KpiRow:
+    """One KPI for one authority on a date, with what a board reads beside it."""
+
+    kpi: Kpi
+    on: dt.date
+    value: KpiValue
+    previous_on: dt.date
+    previous: KpiValue
+    regional: KpiValue | None
+    region_name: str
+    england: EnglandFigure | None
+
+    @property
+    def key(self) -> str:
+        return self.kpi.key
+
+    @property
+    def change(self) -> float | None:
+        """Value less the previous value (None if either is missing), in the KPI's units."""
+        if self.value.value is None or self.previous.value is None:
+            return None
+        return round(self.value.value - self.previous.value, 2)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: what the `kpi` command prints and an API could serve."""
+        return {
+            "key": self.kpi.key,
+            "name": self.kpi.name,
+            "value": self.value.value,
+            "numerator": self.value.numerator,
+            "denominator": self.value.denominator,
+            "unit": str(self.kpi.unit),
+            "definition": self.kpi.definition,
+            "direction": str(self.kpi.direction),
+            "group": str(self.kpi.group),
+            "date": self.on.isoformat(),
+            "previous_date": self.previous_on.isoformat(),
+            "previous_value": self.previous.value,
+            "change": self.change,
+            "regional_value": self.regional.value if self.regional else None,
+            "england_value": self.england.value if self.england else None,
+            "england_year": self.england.year if self.england else None,
+        }
+
+
+def kpi_rows_for_authority(
+    *,
+    authority: LocalAuthority,
+    on: dt.date,
+    keys: list[str] | None = None,
+    period: str = "quarter",
+    comparators: bool = True,
+    session: KpiSession | None = None,
+) -> list[KpiRow]:
+    """Every KPI (or those named by ``keys``, in catalogue order) for an authority on a date: the value,
+    the previous period's value (``period`` "quarter" = 3 months earlier, or "year"), the regional value
+    (the same calculation over every authority of the region with data in the register, itself included)
+    and the published England figure where one is held."""
+    session = session or KpiSession(authority)
+    before = previous_date(on, period)
+    wanted = [k for k in registry if keys is None or k.key in keys]
+    if keys is not None:
+        unknown = set(keys) - set(registry.keys())
+        if unknown:
+            raise KeyError(f"unknown KPI keys: {', '.join(sorted(unknown))}")
+    ctx, prev_ctx = session.context(on), session.context(before)
+    region_ctx = session.regional_context(on) if comparators and any(k.regional for k in wanted) else None
+    rows = []
+    for kpi in wanted:
+        rows.append(
+            KpiRow(
+                kpi=kpi,
+                on=on,
+                value=kpi.evaluate(ctx),
+                previous_on=before,
+                previous=kpi.evaluate(prev_ctx),
+                regional=kpi.evaluate(region_ctx) if region_ctx is not None and kpi.regional else None,
+                region_name=authority.region.name,
+                england=kpi.england if comparators else None,
+            )
+        )
+    return rows
+
+
+def kpi_value_for_authority(
+    *, authority: LocalAuthority, key: str, on: dt.date, session: KpiSession | None = None
+) -> KpiValue:
+    """One KPI's value for an authority on a date."""
+    kpi = registry[key]
+    return kpi.evaluate((session or KpiSession(authority)).context(on))
+
+
+def format_kpi_value(value: float | None, unit: Unit | str) -> str:
+    """A KPI value as a board paper prints it: "12.5%", "67.1", "£4,250", "1,234"; "No data" for None."""
+    if value is None:
+        return "No data"
+    unit = Unit(unit)
+    if unit == Unit.PERCENT:
+        return f"{value:,.1f}%"
+    if unit in (Unit.GBP_PER_WEEK, Unit.GBP_PER_YEAR):
+        return f"£{value:,.0f}" if float(value).is_integer() or abs(value) >= 1000 else f"£{value:,.2f}"
+    if unit == Unit.COUNT:
+        return f"{value:,.0f}"
+    return f"{value:,.1f}"
+
+
+def unit_label(unit: Unit | str) -> str:
+    return UNIT_LABELS[Unit(unit)]
+
+
+# --- Strategies -------------------------------------------------------------------------------------------
+def strategy_list(*, authority: LocalAuthority) -> QuerySet[Strategy]:
+    """An authority's strategies, newest period first, with how many objectives and actions each has."""
+    from django.db.models import Count
+
+    return Strategy.objects.for_authority(authority).annotate(
+        objective_count=Count("objectives", distinct=True), action_count=Count("actions", distinct=True)
+    )
+
+
+def strategy_for_authority(*, authority: LocalAuthority, pk: int) -> Strategy:
+    """One of the authority's strategies with its objectives, measures and actions (DoesNotExist if it is
+    another authority's)."""
+    return (
+        Strategy.objects.for_authority(authority)
+        .prefetch_related(
+            Prefetch("objectives", queryset=Objective.objects.prefetch_related("measures")),
+            Prefetch("actions", queryset=Action.objects.select_related("objective")),
+        )
+        .get(pk=pk)
+    )
+
+
+def strategy_current_for_authority(*, authority: LocalAuthority, on: dt.date) -> Strategy | None:
+    """The strategy whose period covers the date's year (the latest starting, if several)."""
+    return (
+        Strategy.objects.for_authority(authority)
+        .filter(start_year__lte=on.year, end_year__gte=on.year)
+        .order_by("-start_year", "-id")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class MeasureProgress:
+    """A measure on a date: the KPI's value, the previous value, and its RAG against the target."""
+
+    measure: Measure
+    kpi: Kpi | None
+    value: KpiValue
+    previous: KpiValue
+    rag: RagChoices
+
+    @property
+    def name(self) -> str:
+        return self.kpi.name if self.kpi else f"Unknown KPI {self.measure.kpi_key}"
+
+
+def measure_progress(
+    *,
+    measures: list[Measure],
+    authority: LocalAuthority,
+    on: dt.date,
+    period: str = "quarter",
+    session: KpiSession | None = None,
+) -> list[MeasureProgress]:
+    """Value, previous value and RAG of each measure on the date (one register load for all)."""
+    session = session or KpiSession(authority)
+    ctx, prev_ctx = session.context(on), session.context(previous_date(on, period))
+    out = []
+    for measure in measures:
+        kpi = registry.get(measure.kpi_key)
+        value = kpi.evaluate(ctx) if kpi else KpiValue.none()
+        previous = kpi.evaluate(prev_ctx) if kpi else KpiValue.none()
+        out.append(
+            MeasureProgress(
+                measure=measure,
+                kpi=kpi,
+                value=value,
+                previous=previous,
+                rag=rag_status(
+                    value=value.value,
+                    target=measure.target_value,
+                    direction=measure.direction,
+                    tolerance=measure.tolerance,
+                ),
+            )
+        )
+    return out
+
+
+def measure_progress_for_strategy(
+    *, strategy: Strategy, on: dt.date, period: str = "quarter", session: KpiSession | None = None
+) -> dict[int, list[MeasureProgress]]:
+    """Measure progress of every objective of a strategy, by objective id."""
+    measures = list(Measure.objects.filter(objective__strategy=strategy).select_related("objective"))
+    progress = measure_progress(
+        measures=measures, authority=strategy.authority, on=on, period=period, session=session
+    )
+    by_objective: dict[int, list[MeasureProgress]] = {}
+    for item in progress:
+        by_objective.setdefault(item.measure.objective_id, []).append(item)
+    return by_objective
+
+
+def action_summary_for_strategy(*, strategy: Strategy, on: dt.date) -> dict[str, Any]:
+    """Actions by status (every status, zero-filled) and how many are overdue on the date (due before it
+    and not complete): the "strategy delivery" panel of a board report."""
+    rows = list(Action.objects.filter(strategy=strategy).values_list("status", "due_date"))
+    counts = Counter(status for status, _ in rows)
+    return {
+        "by_status": {choice.value: counts.get(choice.value, 0) for choice in ActionStatusChoices},
+        "total": len(rows),
+        "overdue": sum(
+            1
+            for status, due in rows
+            if due is not None and due < on and status != ActionStatusChoices.COMPLETE
+        ),
+    }
+
+
+def strategy_history(*, strategy: Strategy, limit: int = 200) -> list[dict[str, Any]]:
+    """Every recorded change to a strategy, its objectives, measures and actions, newest first: when,
+    who, what kind of record, created/changed/deleted, and which fields changed."""
+    entries: list[Any] = []
+    entries += list(Strategy.history.filter(id=strategy.pk).select_related("history_user"))
+    entries += list(Objective.history.filter(strategy_id=strategy.pk).select_related("history_user"))
+    objective_ids = list(
+        Objective.history.filter(strategy_id=strategy.pk).values_list("id", flat=True).distinct()
+    )
+    entries += list(Measure.history.filter(objective_id__in=objective_ids).select_related("history_user"))
+    entries += list(Action.history.filter(strategy_id=strategy.pk).select_related("history_user"))
+    entries.sort(key=lambda h: (h.history_date, h.history_id), reverse=True)
+    labels = {"+": "Created", "~": "Changed", "-": "Deleted"}
+    out = []
+    for record in entries[:limit]:
+        changed: list[str] = []
+        if record.history_type == "~" and record.prev_record is not None:
+            delta = record.diff_against(record.prev_record)
+            changed = [record.instance._meta.get_field(c.field).verbose_name for c in delta.changes]
+        out.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "kind": record.instance._meta.verbose_name,
+                "label": str(record.instance),
+                "change": labels.get(record.history_type, record.history_type),
+                "fields": changed,
+            }
+        )
+    return out

@@ -1,0 +1,340 @@
+"""Pages: the KPI catalogue (definitions), an authority's KPIs on a date, and its strategies.
+
+Every authority page resolves its authority through `AuthorityMixin` (another authority's is 404).
+Board members, regional analysts and every child-level role read; commissioners and administrators
+write. Views are adapters: fetch, call one service or selector, render.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import FormView, TemplateView
+
+from sufficiency.authorities.choices import DASHBOARD_ROLES, RoleChoices
+from sufficiency.core.querysets import authority_ids_for
+from sufficiency.core.views import AuthorityMixin
+
+from . import services
+from .forms import ActionForm, KpiDateForm, MeasureForm, ObjectiveForm, StrategyForm
+from .kpis import KpiSession, registry
+from .kpis.base import Group
+from .models import Action, Measure, Objective, Strategy
+from .selectors import (
+    action_summary_for_strategy,
+    format_kpi_value,
+    kpi_rows_for_authority,
+    measure_progress_for_strategy,
+    strategy_for_authority,
+    strategy_history,
+    strategy_list,
+    unit_label,
+)
+
+#: Roles that may create and change strategies.
+STRATEGY_EDIT_ROLES = frozenset({RoleChoices.COMMISSIONER, RoleChoices.ADMINISTRATOR})
+
+
+class KpiDefinitionsView(LoginRequiredMixin, TemplateView):
+    """Every KPI's definition, grouped as DOMAIN.md section 6 groups them. Anchors are the KPI keys
+    (``/kpis/definitions/#pct_placed_over_20_miles``) so any figure can link to its definition."""
+
+    template_name = "reports/kpi_definitions.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        groups: dict[str, list[Any]] = {str(g): [] for g in Group}
+        for kpi in registry:
+            groups[str(kpi.group)].append(kpi)
+        context["groups"] = [(name, kpis) for name, kpis in groups.items() if kpis]
+        context["kpi_count"] = len(registry)
+        return context
+
+
+class ReadMixin(AuthorityMixin):
+    allowed_roles = DASHBOARD_ROLES
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["can_edit"] = self.authority.pk in authority_ids_for(self.request.user, STRATEGY_EDIT_ROLES)
+        return context
+
+
+class KpiListView(ReadMixin, TemplateView):
+    """An authority's KPIs on a date with the previous value, change and comparators."""
+
+    template_name = "reports/kpi_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form = KpiDateForm(self.request.GET or None)
+        on, period = form.resolved(timezone.localdate())
+        rows = kpi_rows_for_authority(authority=self.authority, on=on, period=period)
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            groups.setdefault(str(row.kpi.group), []).append(
+                {
+                    "row": row,
+                    "value": format_kpi_value(row.value.value, row.kpi.unit),
+                    "previous": format_kpi_value(row.previous.value, row.kpi.unit),
+                    "change": "" if row.change is None else f"{row.change:+,.1f}",
+                    "regional": format_kpi_value(row.regional.value, row.kpi.unit)
+                    if row.regional
+                    else "Not applicable",
+                    "england": format_kpi_value(row.england.value, row.kpi.unit) if row.england else "",
+                    "unit": unit_label(row.kpi.unit),
+                    "basis": _basis(row.value),
+                }
+            )
+        context.update(
+            form=form, on=on, period=period, groups=groups, previous_on=rows[0].previous_on if rows else None
+        )
+        return context
+
+
+def _basis(value: Any) -> str:
+    if value.numerator is not None and value.denominator:
+        return f"{value.numerator:,.0f} of {value.denominator:,.0f}"
+    return ""
+
+
+class StrategyListView(ReadMixin, TemplateView):
+    template_name = "reports/strategy_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["strategies"] = strategy_list(authority=self.authority)
+        return context
+
+
+class StrategyDetailView(ReadMixin, TemplateView):
+    """A strategy: objectives with their measures' progress on a date (RAG), and the commissioning plan."""
+
+    template_name = "reports/strategy_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        try:
+            strategy = strategy_for_authority(authority=self.authority, pk=self.kwargs["pk"])
+        except Strategy.DoesNotExist:
+            raise Http404("No such strategy") from None
+        form = KpiDateForm(self.request.GET or None)
+        on, period = form.resolved(timezone.localdate())
+        progress = measure_progress_for_strategy(
+            strategy=strategy, on=on, period=period, session=KpiSession(self.authority)
+        )
+        objectives = []
+        for objective in strategy.objectives.all():
+            items = []
+            for item in progress.get(objective.pk, []):
+                unit = item.kpi.unit if item.kpi else "number"
+                items.append(
+                    {
+                        "progress": item,
+                        "value": format_kpi_value(item.value.value, unit),
+                        "previous": format_kpi_value(item.previous.value, unit),
+                        "baseline": ""
+                        if item.measure.baseline_value is None
+                        else format_kpi_value(float(item.measure.baseline_value), unit),
+                        "target": format_kpi_value(float(item.measure.target_value), unit),
+                    }
+                )
+            objectives.append({"objective": objective, "measures": items})
+        context.update(
+            strategy=strategy,
+            objectives=objectives,
+            actions=strategy.actions.all(),
+            action_summary=action_summary_for_strategy(strategy=strategy, on=on),
+            form=form,
+            on=on,
+        )
+        return context
+
+
+class StrategyHistoryView(ReadMixin, TemplateView):
+    template_name = "reports/strategy_history.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        strategy = get_object_or_404(Strategy.objects.for_authority(self.authority), pk=self.kwargs["pk"])
+        context.update(strategy=strategy, entries=strategy_history(strategy=strategy))
+        return context
+
+
+# --- Writes (commissioners and administrators) --------------------------------------------------------------
+class EditMixin(AuthorityMixin):
+    """A strategy form page: only editors of this authority; anyone else 404."""
+
+    allowed_roles = STRATEGY_EDIT_ROLES
+    template_name = "reports/strategy_form.html"
+    page_title = ""
+    success_message = "Saved"
+
+    def strategy(self) -> Strategy:
+        if not hasattr(self, "_strategy"):
+            self._strategy = get_object_or_404(
+                Strategy.objects.for_authority(self.authority), pk=self.kwargs["pk"]
+            )
+        return self._strategy
+
+    def strategy_url(self, strategy: Strategy) -> str:
+        return reverse("reports:strategy-detail", kwargs={"code": self.authority.dfe_code, "pk": strategy.pk})
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["page_title"] = self.page_title
+        context["back_url"] = (
+            self.strategy_url(self.strategy())
+            if "pk" in self.kwargs
+            else reverse("reports:strategy-list", kwargs={"code": self.authority.dfe_code})
+        )
+        return context
+
+    def done(self, strategy: Strategy) -> HttpResponseRedirect:
+        messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.strategy_url(strategy))
+
+    def call(self, form: Any, func: Any, **kwargs: Any) -> Any:
+        """Call a service with the form's data, showing validation errors on the form."""
+        from django.core.exceptions import ValidationError
+
+        try:
+            return func(acting_user=self.request.user, request=self.request, **kwargs, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return None
+
+
+class StrategyCreateView(EditMixin, FormView):
+    form_class = StrategyForm
+    page_title = "Add a strategy"
+    success_message = "Strategy added"
+
+    def form_valid(self, form: StrategyForm) -> Any:
+        strategy = self.call(form, services.strategy_create, authority=self.authority)
+        return self.done(strategy) if strategy else self.form_invalid(form)
+
+
+class StrategyUpdateView(EditMixin, FormView):
+    form_class = StrategyForm
+    page_title = "Change strategy"
+    success_message = "Strategy updated"
+
+    def get_initial(self) -> dict[str, Any]:
+        s = self.strategy()
+        return {"title": s.title, "start_year": s.start_year, "end_year": s.end_year, "summary": s.summary}
+
+    def form_valid(self, form: StrategyForm) -> Any:
+        strategy = self.call(form, services.strategy_update, strategy=self.strategy())
+        return self.done(strategy) if strategy else self.form_invalid(form)
+
+
+class ObjectiveCreateView(EditMixin, FormView):
+    form_class = ObjectiveForm
+    page_title = "Add an objective"
+    success_message = "Objective added"
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"number": self.strategy().objectives.count() + 1}
+
+    def form_valid(self, form: ObjectiveForm) -> Any:
+        objective = self.call(form, services.objective_create, strategy=self.strategy())
+        return self.done(self.strategy()) if objective else self.form_invalid(form)
+
+
+class ObjectiveUpdateView(EditMixin, FormView):
+    form_class = ObjectiveForm
+    page_title = "Change objective"
+    success_message = "Objective updated"
+
+    def objective(self) -> Objective:
+        return get_object_or_404(Objective.objects.filter(strategy=self.strategy()), pk=self.kwargs["item"])
+
+    def get_initial(self) -> dict[str, Any]:
+        o = self.objective()
+        return {"number": o.number, "title": o.title, "description": o.description}
+
+    def form_valid(self, form: ObjectiveForm) -> Any:
+        objective = self.call(form, services.objective_update, objective=self.objective())
+        return self.done(self.strategy()) if objective else self.form_invalid(form)
+
+
+class MeasureCreateView(EditMixin, FormView):
+    form_class = MeasureForm
+    page_title = "Add a measure"
+    success_message = "Measure added"
+
+    def objective(self) -> Objective:
+        return get_object_or_404(Objective.objects.filter(strategy=self.strategy()), pk=self.kwargs["item"])
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["caption"] = str(self.objective())
+        return context
+
+    def form_valid(self, form: MeasureForm) -> Any:
+        measure = self.call(form, services.measure_create, objective=self.objective())
+        return self.done(self.strategy()) if measure else self.form_invalid(form)
+
+
+class MeasureUpdateView(EditMixin, FormView):
+    form_class = MeasureForm
+    page_title = "Change measure"
+    success_message = "Measure updated"
+
+    def measure(self) -> Measure:
+        return get_object_or_404(
+            Measure.objects.filter(objective__strategy=self.strategy()).select_related("objective"),
+            pk=self.kwargs["item"],
+        )
+
+    def get_initial(self) -> dict[str, Any]:
+        m = self.measure()
+        return {name: getattr(m, name) for name in services.MEASURE_FIELDS}
+
+    def form_valid(self, form: MeasureForm) -> Any:
+        measure = self.call(form, services.measure_update, measure=self.measure())
+        return self.done(self.strategy()) if measure else self.form_invalid(form)
+
+
+class ActionCreateView(EditMixin, FormView):
+    form_class = ActionForm
+    page_title = "Add an action to the commissioning plan"
+    success_message = "Action added"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "strategy": self.strategy()}
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"status": "not_started"}
+
+    def form_valid(self, form: ActionForm) -> Any:
+        action = self.call(form, services.action_create, strategy=self.strategy())
+        return self.done(self.strategy()) if action else self.form_invalid(form)
+
+
+class ActionUpdateView(EditMixin, FormView):
+    form_class = ActionForm
+    page_title = "Update action"
+    success_message = "Action updated"
+
+    def action(self) -> Action:
+        return get_object_or_404(Action.objects.filter(strategy=self.strategy()), pk=self.kwargs["item"])
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "strategy": self.strategy()}
+
+    def get_initial(self) -> dict[str, Any]:
+        a = self.action()
+        return {name: getattr(a, name) for name in services.ACTION_FIELDS}
+
+    def form_valid(self, form: ActionForm) -> Any:
+        action = self.call(form, services.action_update, action=self.action())
+        return self.done(self.strategy()) if action else self.form_invalid(form)
