@@ -198,7 +198,9 @@ def _current(eps: pd.DataFrame, on: pd.Timestamp, children: pd.DataFrame | None)
     current = (eps["decom"] <= on) & (eps["dec"].isna() | (eps["dec"] > on))
     cur = eps.loc[current].drop_duplicates("child", keep="last")
     if children is not None:
-        cur = cur.assign(dob=cur["child"].map(_dob_lookup(children)))
+        # A dict lookup, not Series.map: mapping onto an empty datetime Series fails in pandas 3.
+        dobs = _dob_lookup(children).to_dict()
+        cur = cur.assign(dob=pd.to_datetime(cur["child"].map(dobs), errors="coerce"))
         cur = cur.assign(age=_ages(cur["dob"], on))
         cur = cur.loc[~(cur["age"] >= CARE_LEAVING_AGE)]
     return cur.reset_index(drop=True)
@@ -389,7 +391,7 @@ def monthly_counts(
     decom = eps["decom"].to_numpy(dtype="datetime64[ns]")
     dec = eps["dec"].to_numpy(dtype="datetime64[ns]")
     current = (decom[:, None] <= me[None, :]) & (np.isnat(dec)[:, None] | (dec[:, None] > me[None, :]))
-    dob = pd.to_datetime(eps["child"].map(_dob_lookup(children)))
+    dob = pd.to_datetime(eps["child"].map(_dob_lookup(children).to_dict()), errors="coerce")
     dob_year = dob.dt.year.to_numpy(dtype=float)
     dob_md = (dob.dt.month * 100 + dob.dt.day).to_numpy(dtype=float)
     me_md = (month_ends.month * 100 + month_ends.day).to_numpy()

@@ -591,3 +591,18 @@ def test_snapshot_of_10000_episodes_is_fast():
 def test_snapshot_accepts_dates_strings_and_timestamps(on):
     frame = episodes(ep("A", "2024-03-31", rne="S"))
     assert cic_snapshot(frame, kids_for(frame), on)["total"] == 1
+
+
+def test_snapshot_of_an_authority_with_episodes_but_no_header_rows_counts_without_ages():
+    """A register whose children are unknown (no Header rows yet) still counts; ages are unknown."""
+    eps = pd.DataFrame(
+        {
+            "child": ["A"], "decom": pd.to_datetime(["2024-01-01"]), "dec": pd.to_datetime([None]),
+            "rne": ["S"], "ls": ["C2"], "rec": [None], "place": ["U4"], "place_provider": ["PR1"],
+            "category": ["fostering_inhouse"],
+        }
+    )  # fmt: skip
+    children = pd.DataFrame({"child": pd.Series([], dtype=object), "dob": pd.Series([], dtype="datetime64[ns]")})
+    snap = cic_snapshot(eps, children, dt.date(2025, 1, 1))
+    assert snap["total"] == 1
+    assert sum(snap["by_age_band"].values()) == 0
