@@ -32,9 +32,15 @@ EPISODE_COLUMNS = [
 ]
 
 
-def episode_frame_for_authority(*, authority: LocalAuthority) -> pd.DataFrame:
-    """All of an authority's episodes in the canonical frame the counting rules use (one query)."""
-    rows = PlacementEpisode.objects.filter(authority=authority).values_list(
+def episode_frame_for_authorities(*, authority_ids: list[int]) -> pd.DataFrame:
+    """Episodes of several authorities in the canonical frame, with an ``authority_id`` column (one query).
+
+    ``placement_la_inside`` says whether the placement postcode is inside the responsible authority.
+    Child references are the authorities' own, so they may repeat across authorities: key on
+    (authority_id, child) when pooling.
+    """
+    rows = PlacementEpisode.objects.filter(authority_id__in=authority_ids).values_list(
+        "authority_id",
         "child__child_ref",
         "decom",
         "rne",
@@ -51,12 +57,12 @@ def episode_frame_for_authority(*, authority: LocalAuthority) -> pd.DataFrame:
         "placement_la_id",
     )
     frame = pd.DataFrame.from_records(
-        list(rows), columns=[*EPISODE_COLUMNS[:-1], "placement_la_id"], coerce_float=True
+        list(rows), columns=["authority_id", *EPISODE_COLUMNS[:-1], "placement_la_id"], coerce_float=True
     )
     frame["decom"] = pd.to_datetime(frame["decom"])
     frame["dec"] = pd.to_datetime(frame["dec"])
     frame["distance_miles"] = pd.to_numeric(frame["distance_miles"], errors="coerce").astype("float64")
-    inside = frame["placement_la_id"].astype("Float64") == float(authority.pk)
+    inside = frame["placement_la_id"].astype("Float64") == frame["authority_id"].astype("Float64")
     frame["placement_la_inside"] = inside.where(frame["placement_la_id"].notna())
     frame = frame.drop(columns=["placement_la_id"])
     for column in ("place_provider", "rec", "reason_place_change", "urn", "cin"):
@@ -64,14 +70,26 @@ def episode_frame_for_authority(*, authority: LocalAuthority) -> pd.DataFrame:
     return frame
 
 
-def child_frame_for_authority(*, authority: LocalAuthority) -> pd.DataFrame:
-    """An authority's children: reference, sex, date of birth, ethnicity, UASC (one query)."""
-    rows = Child.objects.filter(authority=authority).values_list(
-        "child_ref", "sex", "dob", "ethnicity", "uasc"
+def episode_frame_for_authority(*, authority: LocalAuthority) -> pd.DataFrame:
+    """All of an authority's episodes in the canonical frame the counting rules use (one query)."""
+    return episode_frame_for_authorities(authority_ids=[authority.pk]).drop(columns=["authority_id"])
+
+
+def child_frame_for_authorities(*, authority_ids: list[int]) -> pd.DataFrame:
+    """Children of several authorities: authority_id, reference, sex, date of birth, ethnicity, UASC."""
+    rows = Child.objects.filter(authority_id__in=authority_ids).values_list(
+        "authority_id", "child_ref", "sex", "dob", "ethnicity", "uasc"
     )
-    frame = pd.DataFrame.from_records(list(rows), columns=["child", "sex", "dob", "ethnic", "uasc"])
+    frame = pd.DataFrame.from_records(
+        list(rows), columns=["authority_id", "child", "sex", "dob", "ethnic", "uasc"]
+    )
     frame["dob"] = pd.to_datetime(frame["dob"])
     return frame
+
+
+def child_frame_for_authority(*, authority: LocalAuthority) -> pd.DataFrame:
+    """An authority's children: reference, sex, date of birth, ethnicity, UASC (one query)."""
+    return child_frame_for_authorities(authority_ids=[authority.pk]).drop(columns=["authority_id"])
 
 
 def population_for_authority(*, authority: LocalAuthority, on: dt.date) -> int | None:
@@ -154,3 +172,13 @@ def register_data_date(*, authority: LocalAuthority) -> dt.date | None:
     agg = PlacementEpisode.objects.filter(authority=authority).aggregate(decom=Max("decom"), dec=Max("dec"))
     dates = [d for d in agg.values() if d is not None]
     return max(dates) if dates else None
+
+
+def placement_request_frame_for_authorities(*, authority_ids: list[int]) -> pd.DataFrame | None:
+    """Placement requests of these authorities for the KPI catalogue (sufficiency.reports.kpis.sources):
+    one row per request, or None when none of them has logged any request yet (the placement-finding KPIs
+    are then "no data", not zero). Defined with placement finding (placements.finding.selectors)."""
+    from .finding.selectors import placement_request_frame_for_authorities as frame
+
+    requests = frame(authority_ids=authority_ids)
+    return None if requests.empty else requests

@@ -149,6 +149,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
 # A vacancy not confirmed for this many days is flagged stale and left out of the counts.
 VACANCY_STALE_DAYS = env.int("VACANCY_STALE_DAYS", default=14)
+# Placement finding: the least Ofsted judgement the matching search accepts by default (outstanding, good,
+# requires_improvement or any); supported accommodation's outcome 1 counts as good.
+MATCHING_MIN_JUDGEMENT = env.str("MATCHING_MIN_JUDGEMENT", default="good")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -212,6 +215,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1/",
+    # One name for each choice set used by several fields (placement requests' suitabilities and risks).
+    "ENUM_NAME_OVERRIDES": {
+        "SuitabilityEnum": "placements.choices.SuitabilityChoices",
+        "RiskLevelEnum": "placements.choices.RiskLevelChoices",
+        "PlanningCategoryEnum": "placements.choices.PlanningCategoryChoices",
+    },
 }
 
 # --- Accounts: lockout, two-factor authentication, content security policy -------------------------
@@ -222,6 +231,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # Django's sign-in form posts the email address as "username" (axes would otherwise look for "email").
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # lockouts are still logged as warnings; no banner on every start
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
 # django-otp: TOTP (authenticator apps). Required for administrators, optional for everyone else.

@@ -30,7 +30,12 @@ from placements.models import (
     Setting,
     UnitCost,
 )
-from placements.selectors import EPISODE_COLUMNS, child_frame_for_authority, episode_frame_for_authority
+from placements.selectors import (
+    child_frame_for_authorities,
+    child_frame_for_authority,
+    episode_frame_for_authorities,
+    episode_frame_for_authority,
+)
 from sufficiency.authorities.models import AuthorityPopulation, LocalAuthority
 
 #: Previous-period offsets: boards report quarterly, so the default compares with three months earlier.
@@ -93,47 +98,14 @@ class RegisterData:
     @classmethod
     def for_region(cls, region_id: int) -> RegisterData:
         """Every authority of a region that has episodes in the register, pooled (one query per table)."""
-        rows = PlacementEpisode.objects.filter(authority__region_id=region_id).values_list(
-            "authority_id",
-            "child__child_ref",
-            "decom",
-            "rne",
-            "ls",
-            "cin",
-            "place",
-            "place_provider",
-            "dec",
-            "rec",
-            "reason_place_change",
-            "urn",
-            "category",
-            "distance_miles",
-            "placement_la_id",
-        )
-        columns = ["authority_id", *EPISODE_COLUMNS[:-1], "placement_la_id"]
-        episodes = pd.DataFrame.from_records(list(rows), columns=columns, coerce_float=True)
-        episodes["decom"] = pd.to_datetime(episodes["decom"])
-        episodes["dec"] = pd.to_datetime(episodes["dec"])
-        episodes["distance_miles"] = pd.to_numeric(episodes["distance_miles"], errors="coerce").astype(
-            "float64"
-        )
-        inside = episodes["placement_la_id"].astype("Float64") == episodes["authority_id"].astype("Float64")
-        episodes["placement_la_inside"] = inside.where(episodes["placement_la_id"].notna())
-        episodes = episodes.drop(columns=["placement_la_id"])
-        for column in ("place_provider", "rec", "reason_place_change", "urn", "cin"):
-            episodes[column] = episodes[column].replace("", None)
-        episodes["child"] = episodes["authority_id"].astype(str) + "/" + episodes["child"].astype(str)
+        in_region = list(LocalAuthority.objects.filter(region_id=region_id).values_list("id", flat=True))
+        episodes = episode_frame_for_authorities(authority_ids=in_region)
         ids = sorted(int(i) for i in episodes["authority_id"].unique())
-        from placements.models import Child
-
-        kids = Child.objects.filter(authority_id__in=ids).values_list(
-            "authority_id", "child_ref", "sex", "dob", "uasc"
-        )
-        children = pd.DataFrame.from_records(
-            list(kids), columns=["authority_id", "child", "sex", "dob", "uasc"]
-        )
+        episodes["child"] = episodes["authority_id"].astype(str) + "/" + episodes["child"].astype(str)
+        children = child_frame_for_authorities(authority_ids=ids)[
+            ["authority_id", "child", "sex", "dob", "uasc"]
+        ]
         children["child"] = children["authority_id"].astype(str) + "/" + children["child"].astype(str)
-        children["dob"] = pd.to_datetime(children["dob"])
         return cls._load(ids, episodes, children, True, None)
 
     @classmethod
