@@ -68,6 +68,14 @@ def _rate_table(unit_costs: pd.DataFrame, months: pd.DatetimeIndex) -> dict[tupl
     return table
 
 
+def _nanmean_rows(rows: list[np.ndarray]) -> np.ndarray:
+    """Mean across routes for each month, NaN (not a warning) where no route has a cost that month."""
+    stacked = np.vstack(rows)
+    counts = (~np.isnan(stacked)).sum(axis=0)
+    sums = np.nansum(stacked, axis=0)
+    return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+
+
 def actual_spend(
     episodes: pd.DataFrame, unit_costs: pd.DataFrame, start: dt.date, end: dt.date
 ) -> pd.DataFrame:
@@ -98,13 +106,10 @@ def actual_spend(
     categories = eps["category"].to_numpy()
     rates = _rate_table(unit_costs, months)
     weekly = np.zeros_like(days, dtype=float)
-    category_means = (
-        {
-            category: np.nanmean(np.vstack([v for (c, _), v in rates.items() if c == category]), axis=0)
-            for category in {c for c, _ in rates}
-        }
-        if rates
-        else {}
+    category_means = {
+        category: _nanmean_rows([v for (c, _), v in rates.items() if c == category])
+        for category in {c for c, _ in rates}
+    }
     )
     for category in np.unique(categories):
         for route in np.unique(routes):
