@@ -110,7 +110,6 @@ def actual_spend(
         category: _nanmean_rows([v for (c, _), v in rates.items() if c == category])
         for category in {c for c, _ in rates}
     }
-    )
     for category in np.unique(categories):
         for route in np.unique(routes):
             mask = (categories == category) & (routes == route)
