@@ -11,8 +11,11 @@
 
   // plotly.js 4 shows a "Share chart..." button by default that sends the figure to Plotly's cloud
   // (plotlyServerURL). These are council figures about children in care: never offer that.
+  // The mode bar's 20px buttons fail WCAG 2.2's target-size rule, and every chart already has a data
+  // table and a CSV download beside it, so the bar is hidden.
   var CONFIG = {
     responsive: true,
+    displayModeBar: false,
     displaylogo: false,
     showSendToCloud: false,
     showLink: false,
