@@ -126,3 +126,132 @@ class VacancyStatusChoices(models.TextChoices):
     OPEN = "open", "Open"
     FILLED = "filled", "Filled"
     WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# --- Placement finding (placement requests: DOMAIN.md section 5) --------------------------------------------
+
+
+class UrgencyChoices(models.TextChoices):
+    """How quickly a home is needed. Emergency and same-day searches count as "emergency" in the ledger."""
+
+    PLANNED = "planned", "Planned"
+    EMERGENCY = "emergency", "Emergency (within days)"
+    SAME_DAY = "same_day", "Same day"
+
+
+EMERGENCY_URGENCIES = frozenset({UrgencyChoices.EMERGENCY, UrgencyChoices.SAME_DAY})
+
+
+class SuitabilityChoices(models.TextChoices):
+    """What the child's plan says about a kind of placement (fostering, residential, supported)."""
+
+    PREFERRED = "preferred", "Preferred"
+    SUITABLE = "suitable", "Suitable but not preferred"
+    UNSUITABLE = "unsuitable", "Unsuitable"
+
+
+class RiskLevelChoices(models.TextChoices):
+    """A risk rating on a placement request. Blank means not assessed."""
+
+    NONE = "none", "None"
+    LOW = "low", "Low"
+    HIGH = "high", "High"
+
+
+class NeedChoices(models.TextChoices):
+    """Needs a placement must meet (a request may have several)."""
+
+    DISABILITY = "disability", "Disability"
+    MENTAL_HEALTH = "mental_health", "Mental health"
+    EDUCATION = "education", "Education (special educational needs)"
+    PHYSICAL_HEALTH = "physical_health", "Physical health or medical needs"
+    SUBSTANCE_MISUSE = "substance_misuse", "Substance misuse"
+    PARENT_AND_CHILD = "parent_and_child", "Parent and child"
+
+
+class StaffingRatioChoices(models.TextChoices):
+    """The least staffing the child needs (staff to child), beyond a setting's usual staffing."""
+
+    USUAL = "", "Usual staffing"
+    ONE_TO_ONE = "1:1", "1 to 1"
+    TWO_TO_ONE = "2:1", "2 to 1"
+    THREE_TO_ONE = "3:1", "3 to 1"
+
+
+class PlacementRequestStatusChoices(models.TextChoices):
+    """The life of a placement request (placements.finding.lifecycle holds the allowed transitions):
+
+    open -> searching -> offers received -> placed; a request that is not yet placed may be withdrawn
+    (no longer needed) or closed as not placed (no home was found), each with a reason. Placed, withdrawn
+    and not placed are final. When every offer has been declined the request goes back to searching.
+    """
+
+    OPEN = "open", "Open"
+    SEARCHING = "searching", "Searching"
+    OFFERS_RECEIVED = "offers_received", "Offers received"
+    PLACED = "placed", "Placed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    NOT_PLACED = "not_placed", "Not placed"
+
+
+class CloseReasonChoices(models.TextChoices):
+    """Why a request ended without a placement from the search (withdrawn or not placed)."""
+
+    NO_SUITABLE_PLACEMENT = "no_suitable_placement", "No suitable placement found"
+    NO_VACANCY = "no_vacancy", "No vacancy anywhere suitable"
+    UNREGISTERED = "unregistered", "Child placed in an unregistered setting"
+    RETURNED_HOME = "returned_home", "Child returned home or to family"
+    PLAN_CHANGED = "plan_changed", "Care plan changed: placement no longer needed"
+    CURRENT_PLACEMENT_HELD = "current_placement_held", "Current placement stabilised"
+    DUPLICATE = "duplicate", "Duplicate request"
+    OTHER = "other", "Other"
+
+
+class ApproachStatusChoices(models.TextChoices):
+    """An approach to a provider or carer: awaiting a reply -> offered (a place is offered) -> accepted
+    (the child is placed there) | declined (by the provider, the authority or the child)."""
+
+    AWAITING = "awaiting", "Awaiting reply"
+    OFFERED = "offered", "Offer received"
+    ACCEPTED = "accepted", "Offer accepted"
+    DECLINED = "declined", "Declined"
+
+
+class DeclineReasonChoices(models.TextChoices):
+    """Why an approach or an offer did not lead to a placement (coded, for the unmet-need ledger)."""
+
+    NO_VACANCY = "NO_VACANCY", "No vacancy"
+    CANNOT_MEET_NEEDS = "CANNOT_MEET_NEEDS", "Cannot meet the child's needs"
+    RISK_TO_OTHERS = "RISK_TO_OTHERS", "Risk to or from other children"
+    MATCHING = "MATCHING", "Matching with the children already there"
+    LOCATION = "LOCATION", "Location"
+    COST = "COST", "Cost"
+    DECLINED_BY_LA = "DECLINED_BY_LA", "Declined by the authority"
+    DECLINED_BY_CHILD = "DECLINED_BY_CHILD", "Declined by the child or family"
+    OTHER = "OTHER", "Other"
+
+
+class DeclinedByChoices(models.TextChoices):
+    PROVIDER = "provider", "The provider or carer"
+    AUTHORITY = "authority", "The authority"
+    CHILD = "child", "The child or family"
+
+
+class SiblingsOutcomeChoices(models.TextChoices):
+    """For a child to be placed with siblings: were they placed together?"""
+
+    NOT_APPLICABLE = "", "No siblings to place with"
+    TOGETHER = "together", "Placed together"
+    SPLIT = "split", "Placed apart"
+
+
+class PlacementRequestEventChoices(models.TextChoices):
+    """What a line of a request's history records."""
+
+    CREATED = "created", "Request logged"
+    UPDATED = "updated", "Details changed"
+    TRANSITION = "transition", "Status changed"
+    APPROACHED = "approached", "Referral sent"
+    OFFER = "offer", "Offer received"
+    DECLINED = "declined", "Declined"
+    EPISODE_LINKED = "episode_linked", "Linked to the SSDA903 episode"

@@ -109,6 +109,12 @@ def demo_region_load(
             _load_supply(authority, seed)
         result.authorities[code] = outcome.counts
 
+    say("Logging a year of placement requests")
+    from .demo_requests import demo_requests_load
+
+    for code in region.authorities:
+        demo_requests_load(authority=la_by_code[code], as_at=as_at, seed=seed, acting_user=acting_user)
+
     say("Creating demo scenarios and computing forecasts")
     for code in region.authorities:
         _load_scenarios(la_by_code[code], as_at)

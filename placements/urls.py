@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import supply_views, views
+from . import finding_views, supply_views, views
 
 app_name = "placements"
 urlpatterns = [
@@ -35,4 +35,35 @@ urlpatterns = [
     path("supply/vacancies/new/", supply_views.VacancyCreateView.as_view(), name="vacancy-create"),
     path("supply/vacancies/<int:pk>/confirm/", supply_views.VacancyConfirmView.as_view(), name="vacancy-confirm"),
     path("supply/vacancies/<int:pk>/close/", supply_views.VacancyCloseView.as_view(), name="vacancy-close"),
+    # Placement finding: requests, matching search, approaches, outcomes, ledger (placements/finding_views/).
+    path("placement-requests/", finding_views.RequestListView.as_view(), name="request-list"),
+    path("placement-requests/new/", finding_views.RequestCreateView.as_view(), name="request-create"),
+    path("placement-requests/ledger/", finding_views.LedgerView.as_view(), name="finding-ledger"),
+    path("placement-requests/ledger.csv", finding_views.LedgerCsvView.as_view(), name="finding-ledger-csv"),
+    path("placement-requests/<int:pk>/", finding_views.RequestDetailView.as_view(), name="request-detail"),
+    path("placement-requests/<int:pk>/edit/", finding_views.RequestUpdateView.as_view(), name="request-update"),
+    path("placement-requests/<int:pk>/search/", finding_views.RequestSearchView.as_view(), name="request-search"),
+    path("placement-requests/<int:pk>/place/", finding_views.RequestPlaceView.as_view(), name="request-place"),
+    path(
+        "placement-requests/<int:pk>/withdraw/",
+        finding_views.RequestCloseView.as_view(),
+        {"outcome": "withdraw"},
+        name="request-withdraw",
+    ),
+    path(
+        "placement-requests/<int:pk>/not-placed/",
+        finding_views.RequestCloseView.as_view(),
+        {"outcome": "not-placed"},
+        name="request-not-placed",
+    ),
+    path(
+        "placement-requests/<int:pk>/approaches/<int:approach_pk>/offer/",
+        finding_views.ApproachOfferView.as_view(),
+        name="approach-offer",
+    ),
+    path(
+        "placement-requests/<int:pk>/approaches/<int:approach_pk>/decline/",
+        finding_views.ApproachDeclineView.as_view(),
+        name="approach-decline",
+    ),
 ]

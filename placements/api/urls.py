@@ -3,7 +3,7 @@
 (prefix, viewset, basename): URL names are `api:<basename>-list`, `api:<basename>-detail`.
 """
 
-from . import views
+from . import finding, views
 
 ROUTES = [
     ("children", views.ChildViewSet, "child"),
@@ -11,4 +11,5 @@ ROUTES = [
     ("settings", views.SettingViewSet, "setting"),
     ("providers", views.ProviderViewSet, "provider"),
     ("imports", views.ImportJobViewSet, "import"),
+    ("placement-requests", finding.PlacementRequestViewSet, "placement-request"),
 ]

@@ -18,11 +18,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     authority = getattr(request, "authority", None)
     if authority is not None:
         candidates += [
+            ("Dashboards", "dashboards:overview"),
             ("Children in care", "placements:child-list"),
             ("Data imports", "placements:import-list"),
             ("Supply", "placements:supply-overview"),
+            ("Placement requests", "placements:request-list"),
             ("KPIs", "reports:kpi-list"),
             ("Strategy", "reports:strategy-list"),
+            ("Board reports", "reports:board-report-list"),
         ]
     for label, name in candidates:
         try:

@@ -1,0 +1,397 @@
+"""Reads of placement finding: candidates for the matching search, the ledger's frames, and the figures
+the KPI catalogue and board report take from them.
+
+Every selector takes the authority explicitly; views have already checked the user may see it (and
+child-level requests are read only by child-level roles: the ledger's aggregates by dashboard roles).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+from django.conf import settings as django_settings
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from sufficiency.authorities.models import LocalAuthority
+
+from .. import geo
+from ..categories import age_on
+from ..choices import HouseholdStatusChoices, RegistrationStatusChoices, VacancyStatusChoices
+from ..models import (
+    Approach,
+    BlockContract,
+    FosteringHousehold,
+    InHouseHome,
+    PlacementRequest,
+    Setting,
+    UnitCost,
+    Vacancy,
+)
+from ..querysets import vacancy_stale_cutoff
+from . import ledger
+from .matching import (
+    KIND_OF_CATEGORY,
+    Candidate,
+    Match,
+    RequestSpec,
+    household_category,
+    household_route,
+    match_candidates,
+    setting_category,
+)
+
+MAX_EXTRA_CANDIDATES = 150
+
+
+# --- Matching ---------------------------------------------------------------------------------------------------
+
+
+def request_spec(
+    placement_request: PlacementRequest, *, min_judgement: str | None = None, on: dt.date | None = None
+) -> RequestSpec:
+    """The matching spec of a request. Age is worked out from the month of birth (as if born on the 1st)."""
+    on = on or timezone.localdate()
+    return RequestSpec(
+        suitability={k: getattr(placement_request, k) for k in ("fostering", "residential", "supported")},
+        age=age_on(placement_request.birth_month, on) if placement_request.birth_month else None,
+        needs=frozenset(placement_request.needs or ()),
+        max_distance_miles=float(placement_request.max_distance_miles)
+        if placement_request.max_distance_miles
+        else None,
+        avoid_districts=frozenset(
+            a.strip() for a in placement_request.areas_to_avoid.split(",") if a.strip()
+        ),
+        siblings=placement_request.siblings,
+        min_judgement=min_judgement or django_settings.MATCHING_MIN_JUDGEMENT,
+    )
+
+
+def _unit_costs(authority: LocalAuthority) -> pd.DataFrame:
+    return pd.DataFrame(
+        list(
+            UnitCost.objects.for_authority(authority).values(
+                "category", "route", "weekly_cost", "effective_from", "effective_to"
+            )
+        ),
+        columns=["category", "route", "weekly_cost", "effective_from", "effective_to"],
+    ).astype({"weekly_cost": float})
+
+
+def _district(postcode: str) -> str:
+    normalised = geo.normalise_postcode(postcode) or ""
+    return normalised.partition(" ")[0]
+
+
+def _choose_category(categories: list[str], fallback: str, suitability: dict[str, str]) -> str:
+    """Of the categories a vacancy can take, the one the child's plan likes best."""
+    for wanted in ("preferred", "suitable"):
+        for category in categories:
+            if suitability.get(KIND_OF_CATEGORY.get(category, ""), "") == wanted:
+                return category
+    return categories[0] if categories else fallback
+
+
+def match_candidates_for_request(
+    *,
+    placement_request: PlacementRequest,
+    min_judgement: str | None = None,
+    include_without_vacancy: bool = False,
+    now: dt.datetime | None = None,
+) -> list[Match]:
+    """Every in-house household and external setting with an open vacancy offered to the authority (fresh
+    or stale), optionally also the region's settings and the authority's available households without
+    one, checked and scored by `matching.match_candidates`. In-house and external on one list."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    authority = placement_request.authority
+    spec = request_spec(placement_request, min_judgement=min_judgement, on=today)
+    cutoff = vacancy_stale_cutoff(now)
+    own_home_settings = set(InHouseHome.objects.for_authority(authority).values_list("setting_id", flat=True))
+    blocks = {
+        c.setting_id: float(c.weekly_cost_per_bed)
+        for c in BlockContract.objects.for_authority(authority).active_on(today).exclude(setting=None)
+    }
+    unit_costs = _unit_costs(authority)
+    vacancies = (
+        Vacancy.objects.for_authority(authority)
+        .filter(status=VacancyStatusChoices.OPEN)
+        .select_related("setting", "household", "household__agency")
+        .order_by("-recorded_at")
+    )
+    seen: set[str] = set()
+    raw: list[dict[str, Any]] = []
+    for vacancy in vacancies:
+        key = f"setting:{vacancy.setting_id}" if vacancy.setting_id else f"household:{vacancy.household_id}"
+        if key in seen:
+            continue  # the freshest vacancy of each setting or household speaks for it
+        seen.add(key)
+        raw.append(
+            {"key": key, "vacancy": vacancy, "setting": vacancy.setting, "household": vacancy.household}
+        )
+    if include_without_vacancy:
+        wanted_types = [
+            provision
+            for provision in (
+                "childrens_home",
+                "secure_childrens_home",
+                "residential_special_school",
+                "supported_accommodation",
+            )
+            if spec.suitability.get(
+                KIND_OF_CATEGORY.get(setting_category(provision, own=False), ""), "unsuitable"
+            )
+            != "unsuitable"
+        ]
+        extra_settings = (
+            Setting.objects.filter(
+                local_authority__region_id=authority.region_id,
+                provision_type__in=wanted_types,
+                registration_status=RegistrationStatusChoices.ACTIVE,
+            )
+            .exclude(id__in=[int(k.split(":")[1]) for k in seen if k.startswith("setting:")])
+            .order_by("urn")[:MAX_EXTRA_CANDIDATES]
+        )
+        raw += [
+            {"key": f"setting:{s.pk}", "vacancy": None, "setting": s, "household": None}
+            for s in extra_settings
+        ]
+        if spec.suitability.get("fostering") != "unsuitable":
+            extra_households = (
+                FosteringHousehold.objects.for_authority(authority)
+                .filter(status=HouseholdStatusChoices.AVAILABLE)
+                .exclude(id__in=[int(k.split(":")[1]) for k in seen if k.startswith("household:")])
+                .select_related("agency")
+                .order_by("reference")[:MAX_EXTRA_CANDIDATES]
+            )
+            raw += [
+                {"key": f"household:{h.pk}", "vacancy": None, "setting": None, "household": h}
+                for h in extra_households
+            ]
+
+    places = [
+        (row["setting"].postcode if row["setting"] else row["household"].postcode_district) or ""
+        for row in raw
+    ]
+    distances = (
+        geo.distances_miles(pd.Series([placement_request.home_postcode or ""] * len(raw)), pd.Series(places))
+        if raw
+        else pd.DataFrame(columns=["miles", "method"])
+    )
+    candidates = []
+    for index, row in enumerate(raw):
+        vacancy, setting, household = row["vacancy"], row["setting"], row["household"]
+        miles = distances["miles"].iloc[index]
+        common: dict[str, Any] = {
+            "key": row["key"],
+            "has_vacancy": vacancy is not None,
+            "vacancy_fresh": vacancy is not None and vacancy.recorded_at >= cutoff,
+            "vacancy_age_days": (now - vacancy.recorded_at).days if vacancy is not None else None,
+            "places": vacancy.places if vacancy is not None else None,
+            "distance_miles": None if pd.isna(miles) else float(miles),
+            "distance_approximate": distances["method"].iloc[index] == "district",
+            "district": _district(places[index]),
+        }
+        if setting is not None:
+            own = setting.pk in own_home_settings or (
+                setting.sector == "local_authority" and setting.local_authority_id == authority.pk
+            )
+            category = _choose_category(
+                list(vacancy.categories) if vacancy else [],
+                setting_category(setting.provision_type, own=own),
+                spec.suitability,
+            )
+            route = (
+                "in_house"
+                if own
+                else "block"
+                if setting.pk in blocks
+                else "framework"
+                if setting.framework
+                else "spot"
+            )
+            cost = (
+                blocks.get(setting.pk)
+                if route == "block"
+                else ledger.unit_cost_on(unit_costs, category, (route,), today)
+            )
+            candidates.append(
+                Candidate(
+                    **common,
+                    kind="setting",
+                    object_id=setting.pk,
+                    name=f"{setting.urn} {setting.name or '(name withheld by Ofsted)'}",
+                    category=category,
+                    route=route,
+                    registered=setting.registration_status == RegistrationStatusChoices.ACTIVE,
+                    registration_text=f"Ofsted registration {setting.get_registration_status_display().lower()}",
+                    age_min=vacancy.age_min if vacancy else None,
+                    age_max=vacancy.age_max if vacancy else None,
+                    judgement=setting.latest_judgement,
+                    framework=setting.framework,
+                    weekly_cost=cost,
+                )
+            )
+        else:
+            assert household is not None
+            agency = household.agency
+            category = household_category(household.route)
+            route = household_route(household.route, agency_framework=bool(agency and agency.framework))
+            vacancy_ages = (
+                (vacancy.age_min, vacancy.age_max) if vacancy else (household.age_min, household.age_max)
+            )
+            candidates.append(
+                Candidate(
+                    **common,
+                    kind="household",
+                    object_id=household.pk,
+                    name=f"Household {household.reference}"
+                    + (f" ({agency.name or agency.urn})" if agency else " (in-house)"),
+                    category=category,
+                    route=route,
+                    registered=household.status == HouseholdStatusChoices.AVAILABLE,
+                    registration_text=f"Household {household.get_status_display().lower()}",
+                    own_household=household.route == "in_house",
+                    age_min=vacancy_ages[0],
+                    age_max=vacancy_ages[1],
+                    judgement=agency.latest_judgement if agency else "not_yet_inspected",
+                    framework=agency.framework if agency else "",
+                    weekly_cost=ledger.unit_cost_on(unit_costs, category, (route,), today),
+                )
+            )
+    return match_candidates(spec, candidates)
+
+
+# --- The ledger -------------------------------------------------------------------------------------------------
+
+
+def _request_rows(queryset: Any) -> pd.DataFrame:
+    rows = list(
+        queryset.annotate(
+            approach_count=Count("approaches", distinct=True),
+            offer_count=Count("approaches", filter=Q(approaches__offered_at__isnull=False), distinct=True),
+        ).values(
+            "id",
+            "authority_id",
+            "requested_on",
+            "urgency",
+            "fostering",
+            "residential",
+            "supported",
+            "status",
+            "placed_on",
+            "placed_category",
+            "placed_route",
+            "placed_to_plan",
+            "siblings",
+            "siblings_outcome",
+            "approach_count",
+            "offer_count",
+            "close_reason",
+            "agreed_weekly_cost",
+        )
+    )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "authority_id",
+            "agreed_weekly_cost",
+            "approach_count",
+            "offer_count",
+            *[c for c in ledger.REQUEST_COLUMNS if c not in ("approaches", "offers")],
+        ],
+    )
+    frame = frame.rename(columns={"approach_count": "approaches", "offer_count": "offers"})
+    frame["requested_on"] = pd.to_datetime(frame["requested_on"])
+    frame["placed_on"] = pd.to_datetime(frame["placed_on"])
+    frame["placed_to_plan"] = frame["placed_to_plan"].astype("boolean")
+    return frame
+
+
+def ledger_frames_for_authority(*, authority: LocalAuthority) -> dict[str, pd.DataFrame]:
+    """The frames `ledger` computes from: requests (with approach and offer counts), declines, unit costs."""
+    requests = _request_rows(PlacementRequest.objects.for_authority(authority))
+    declines = pd.DataFrame(
+        list(
+            Approach.objects.for_authority(authority)
+            .filter(declined_at__isnull=False)
+            .values("placement_request_id", "declined_at", "declined_by", "decline_reason")
+        ),
+        columns=["placement_request_id", "declined_at", "declined_by", "decline_reason"],
+    ).rename(columns={"placement_request_id": "request_id"})
+    if not declines.empty:
+        tz = timezone.get_current_timezone()
+        declines["declined_at"] = (
+            pd.to_datetime(declines["declined_at"], utc=True).dt.tz_convert(tz).dt.tz_localize(None)
+        )
+    return {"requests": requests, "declines": declines, "unit_costs": _unit_costs(authority)}
+
+
+def default_ledger_period(on: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The twelve whole months to the end of the month containing `on` (today by default)."""
+    on = on or timezone.localdate()
+    end = (pd.Timestamp(on) + pd.offsets.MonthEnd(0)).date()
+    start = (pd.Timestamp(end) - pd.offsets.MonthBegin(12)).date()
+    return start, end
+
+
+def unmet_need_ledger_for_authority(
+    *, authority: LocalAuthority, start: dt.date, end: dt.date
+) -> dict[str, Any]:
+    """The unmet-need ledger of an authority for a period: monthly rows by kind, totals, decline reasons."""
+    frames = ledger_frames_for_authority(authority=authority)
+    prepared = ledger.prepare(frames["requests"], frames["unit_costs"])
+    return {
+        "start": start,
+        "end": end,
+        "monthly": ledger.monthly_ledger(prepared, start, end),
+        "totals": ledger.ledger_totals(prepared, start, end),
+        "declines": ledger.decline_reasons(frames["declines"], start, end),
+    }
+
+
+def placement_finding_kpis(*, authority: LocalAuthority, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The placement-finding KPIs of DOMAIN.md section 6 for a period, keyed as the KPI catalogue keys
+    them: placement_requests (planned_requests, emergency_requests), median_days_to_place,
+    pct_placed_to_plan, foster_preferred_residential_used (and _extra_cost), sibling_groups_split,
+    providers_approached_per_request, offers_per_request, requests_not_placed. None where there is no data."""
+    frames = ledger_frames_for_authority(authority=authority)
+    totals = ledger.ledger_totals(ledger.prepare(frames["requests"], frames["unit_costs"]), start, end)
+    return {
+        "placement_requests": totals["requests"],
+        "planned_requests": totals["planned"],
+        "emergency_requests": totals["emergency"],
+        "median_days_to_place": totals["median_days_to_place"],
+        "pct_placed_to_plan": totals["pct_placed_to_plan"],
+        "foster_preferred_residential_used": totals["foster_preferred_residential_used"],
+        "foster_preferred_residential_extra_cost": totals["extra_annual_cost"],
+        "sibling_groups_split": totals["sibling_groups_split"],
+        "providers_approached_per_request": totals["approaches_per_request"],
+        "offers_per_request": totals["offers_per_request"],
+        "requests_not_placed": totals["not_placed"],
+    }
+
+
+def placement_request_frame_for_authorities(*, authority_ids: list[int]) -> pd.DataFrame:
+    """One row per placement request of these authorities, in the columns the KPI catalogue reads
+    (sufficiency.reports.kpis.sources.PLACEMENT_REQUEST_COLUMNS)."""
+    frame = _request_rows(PlacementRequest.objects.filter(authority_id__in=authority_ids))
+    return pd.DataFrame(
+        {
+            "authority_id": frame["authority_id"].astype("int64"),
+            "requested_on": frame["requested_on"],
+            "emergency": frame["urgency"].isin(ledger.EMERGENCY),
+            "fostering_preferred": frame["fostering"] == "preferred",
+            "placed_on": frame["placed_on"],
+            "placed_category": frame["placed_category"].where(frame["placed_category"] != "", None),
+            "weekly_cost": pd.to_numeric(frame["agreed_weekly_cost"], errors="coerce").astype(float),
+            "placed_to_plan": frame["placed_to_plan"],
+            "sibling_group": pd.to_numeric(frame["siblings"]).fillna(0) > 0,
+            "siblings_split": (frame["siblings_outcome"] == "split")
+            .astype("boolean")
+            .where(frame["placed_on"].notna(), pd.NA),
+            "providers_approached": pd.to_numeric(frame["approaches"]).astype("int64"),
+        }
+    )

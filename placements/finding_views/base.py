@@ -1,0 +1,72 @@
+"""Shared by the placement-finding pages: who may do what, and the request lookup.
+
+Who may do what (decided for issue 5; tested in tests/placements/finding/test_views.py):
+- placement requests are child-level records: commissioners, placement finders, data managers and
+  administrators of the authority read them; board members and regional analysts never do;
+- commissioners, placement finders and administrators log and work requests (search, referrals, offers,
+  declines, outcome); data managers read only;
+- the unmet-need ledger is aggregate: every dashboard role reads it, board members and regional analysts
+  included. It names no child and no request.
+Every view resolves its authority through `AuthorityMixin`, so another authority's request is 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+
+from sufficiency.authorities.choices import CHILD_LEVEL_ROLES, DASHBOARD_ROLES, RoleChoices
+from sufficiency.core.querysets import authority_ids_for
+from sufficiency.core.views import AuthorityMixin
+
+from ..models import Approach, PlacementRequest
+
+FINDING_READ_ROLES = CHILD_LEVEL_ROLES
+FINDING_WORK_ROLES = frozenset(
+    {RoleChoices.COMMISSIONER, RoleChoices.PLACEMENT_FINDER, RoleChoices.ADMINISTRATOR}
+)
+LEDGER_ROLES = DASHBOARD_ROLES
+
+
+def fmt_date(value: Any) -> str:
+    return f"{value:%-d %b %Y}" if value else "–"
+
+
+def money(value: Any) -> str:
+    return "–" if value is None else f"£{float(value):,.0f}"
+
+
+class RequestMixin(AuthorityMixin):
+    """Pages about one authority's placement requests."""
+
+    allowed_roles = FINDING_READ_ROLES
+
+    def requests(self) -> Any:
+        return self.scoped(PlacementRequest.objects.all())
+
+    def get_request(self) -> PlacementRequest:
+        if not hasattr(self, "_placement_request"):
+            self._placement_request = get_object_or_404(
+                self.requests().select_related("placed_setting", "placed_household", "created_by"),
+                pk=self.kwargs["pk"],
+            )
+        return self._placement_request
+
+    def get_approach(self) -> Approach:
+        return get_object_or_404(
+            Approach.objects.filter(placement_request=self.get_request()).select_related(
+                "setting", "household"
+            ),
+            pk=self.kwargs["approach_pk"],
+        )
+
+    def can_work(self) -> bool:
+        return self.authority.pk in authority_ids_for(self.request.user, FINDING_WORK_ROLES)  # type: ignore[attr-defined]
+
+    def request_url(self, name: str = "request-detail", **kwargs: Any) -> str:
+        return reverse(
+            f"placements:{name}",
+            kwargs={"code": self.authority.dfe_code, "pk": self.get_request().pk, **kwargs},
+        )

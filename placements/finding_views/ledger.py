@@ -1,0 +1,87 @@
+"""The unmet-need ledger page (aggregates: every dashboard role, board members included) and its CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import TemplateView, View
+
+from sufficiency.core.views import AuthorityMixin
+
+from ..finding import selectors
+from ..finding.charts import ledger_context
+from ..finding.ledger import MEASURES
+from ..models import PlacementRequest
+from .base import LEDGER_ROLES
+
+
+def _period(view: AuthorityMixin, request: Any) -> tuple[dt.date, dt.date]:
+    """?end=YYYY-MM (the last month shown) or, by default, the month of the latest request (never after
+    today), and the twelve months to it."""
+    end_text = request.GET.get("end", "")
+    try:
+        end_month = dt.date.fromisoformat(f"{end_text}-01")
+    except ValueError:
+        latest = (
+            PlacementRequest.objects.for_authority(view.authority)
+            .order_by("-requested_on")
+            .values_list("requested_on", flat=True)
+            .first()
+        )
+        end_month = min(latest or timezone.localdate(), timezone.localdate())
+    return selectors.default_ledger_period(end_month)
+
+
+class LedgerView(AuthorityMixin, TemplateView):
+    """By month and kind of placement: requests, days to place, placed to plan, fostering preferred but
+    residential used (and its cost), siblings split, approaches and offers, declines, not placed."""
+
+    allowed_roles = LEDGER_ROLES
+    template_name = "placements/finding/ledger.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        start, end = _period(self, self.request)
+        result = selectors.unmet_need_ledger_for_authority(authority=self.authority, start=start, end=end)
+        csv_url = (
+            reverse("placements:finding-ledger-csv", kwargs={"code": self.authority.dfe_code})
+            + f"?end={end:%Y-%m}"
+        )
+        context.update(ledger_context(result, csv_url=csv_url, definition_url="#definitions"))
+        previous = (pd.Timestamp(start) - pd.offsets.MonthBegin(1)).date()
+        following = (pd.Timestamp(end) + pd.offsets.MonthBegin(12)).date()
+        context.update(
+            title="Unmet-need ledger",
+            previous_url=f"?end={previous:%Y-%m}",
+            next_url=f"?end={following:%Y-%m}"
+            if following <= timezone.localdate() + dt.timedelta(days=31)
+            else "",
+        )
+        return context
+
+
+class LedgerCsvView(AuthorityMixin, View):
+    """The ledger's month-by-kind figures as CSV (the same numbers as the page)."""
+
+    allowed_roles = LEDGER_ROLES
+
+    def get(self, request: Any, code: str) -> HttpResponse:
+        start, end = _period(self, request)
+        result = selectors.unmet_need_ledger_for_authority(authority=self.authority, start=start, end=end)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="unmet-need-ledger-{code}-{end:%Y-%m}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["month", "kind", *MEASURES])
+        for row in result["monthly"].itertuples(index=False):
+            writer.writerow(["" if pd.isna(v) else v for v in row])
+        writer.writerow([])
+        writer.writerow(["decline_reason", "declined_by", "declines"])
+        for row in result["declines"].itertuples(index=False):
+            writer.writerow(list(row))
+        return response

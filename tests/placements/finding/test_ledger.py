@@ -1,0 +1,219 @@
+"""The unmet-need ledger on hand-built frames (pure), and the figures read from the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from placements.finding import ledger, selectors, services
+from placements.models import UnitCost
+
+D = pd.Timestamp
+
+
+def _requests():
+    base = {"fostering": "preferred", "residential": "suitable", "supported": "unsuitable", "siblings": 0,
+            "siblings_outcome": "", "close_reason": "", "placed_route": "", "placed_to_plan": None,
+            "placed_on": pd.NaT, "placed_category": "", "approaches": 0, "offers": 0}  # fmt: skip
+    rows = [
+        # 1: planned, fostering preferred, placed in-house fostering after 10 days (to plan)
+        {**base, "id": 1, "requested_on": D("2025-04-03"), "urgency": "planned", "status": "placed",
+         "placed_on": D("2025-04-13"), "placed_category": "fostering_inhouse", "placed_to_plan": True,
+         "approaches": 3, "offers": 1},
+        # 2: emergency, fostering preferred, placed in an external children's home after 2 days (not to plan)
+        {**base, "id": 2, "requested_on": D("2025-04-20"), "urgency": "emergency", "status": "placed",
+         "placed_on": D("2025-04-22"), "placed_category": "residential_external", "placed_route": "spot",
+         "placed_to_plan": False, "approaches": 5, "offers": 2, "siblings": 1, "siblings_outcome": "split"},
+        # 3: same-day, residential preferred, placed in May the same day (to plan)
+        {**base, "id": 3, "requested_on": D("2025-05-01"), "urgency": "same_day", "status": "placed",
+         "fostering": "suitable", "residential": "preferred", "placed_on": D("2025-05-01"),
+         "placed_category": "residential_inhouse", "placed_to_plan": True, "approaches": 1, "offers": 1,
+         "siblings": 2, "siblings_outcome": "together"},
+        # 4: planned, supported preferred, not placed
+        {**base, "id": 4, "requested_on": D("2025-05-10"), "urgency": "planned", "status": "not_placed",
+         "fostering": "unsuitable", "residential": "suitable", "supported": "preferred", "approaches": 4,
+         "close_reason": "no_vacancy"},
+        # 5: planned, withdrawn, outside the period (March)
+        {**base, "id": 5, "requested_on": D("2025-03-10"), "urgency": "planned", "status": "withdrawn"},
+    ]  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+UNIT_COSTS = pd.DataFrame(
+    [
+        {
+            "category": "residential_external",
+            "route": "spot",
+            "weekly_cost": 6000.0,
+            "effective_from": dt.date(2024, 4, 1),
+            "effective_to": None,
+        },
+        {
+            "category": "residential_external",
+            "route": "framework",
+            "weekly_cost": 5000.0,
+            "effective_from": dt.date(2024, 4, 1),
+            "effective_to": None,
+        },
+        {
+            "category": "fostering_external",
+            "route": "framework",
+            "weekly_cost": 900.0,
+            "effective_from": dt.date(2024, 4, 1),
+            "effective_to": None,
+        },
+        {
+            "category": "fostering_external",
+            "route": "spot",
+            "weekly_cost": 1100.0,
+            "effective_from": dt.date(2024, 4, 1),
+            "effective_to": None,
+        },
+    ]
+)
+START, END = dt.date(2025, 4, 1), dt.date(2025, 5, 31)
+
+
+def test_totals_for_the_period():
+    totals = ledger.ledger_totals(ledger.prepare(_requests(), UNIT_COSTS), START, END)
+    assert totals["requests"] == 4  # request 5 was made in March
+    assert (totals["planned"], totals["emergency"]) == (2, 2)  # same-day counts as emergency
+    assert totals["placed"] == 3
+    assert totals["median_days_to_place"] == 2.0  # 10, 2 and 0 days
+    assert totals["pct_placed_to_plan"] == pytest.approx(66.7)
+    assert totals["foster_preferred_residential_used"] == 1
+    # (6000 spot residential - 900 framework fostering) x 52.18
+    assert totals["extra_annual_cost"] == round((6000 - 900) * 52.18)
+    assert (totals["sibling_groups_placed"], totals["sibling_groups_split"]) == (2, 1)
+    assert totals["approaches_per_request"] == pytest.approx((3 + 5 + 1 + 4) / 4, abs=0.05)
+    assert totals["offers_per_request"] == 1.0
+    assert (totals["not_placed"], totals["withdrawn"]) == (1, 0)
+
+
+def test_monthly_rows_by_kind():
+    monthly = ledger.monthly_ledger(ledger.prepare(_requests(), UNIT_COSTS), START, END)
+    assert len(monthly) == 2 * 4  # two months x (all + three kinds)
+    april = monthly.loc[(monthly["month"] == dt.date(2025, 4, 1)) & (monthly["kind"] == "all")].iloc[0]
+    assert (april["requests"], april["placed"], april["median_days_to_place"]) == (2, 2, 6.0)
+    assert april["pct_placed_to_plan"] == 50.0
+    may_res = monthly.loc[
+        (monthly["month"] == dt.date(2025, 5, 1)) & (monthly["kind"] == "residential")
+    ].iloc[0]
+    assert (may_res["requests"], may_res["placed"], may_res["pct_placed_to_plan"]) == (1, 1, 100.0)
+    may_sup = monthly.loc[(monthly["month"] == dt.date(2025, 5, 1)) & (monthly["kind"] == "supported")].iloc[
+        0
+    ]
+    assert (may_sup["requests"], may_sup["not_placed"], may_sup["placed"]) == (1, 1, 0)
+
+
+def test_the_kind_of_a_request_is_its_first_preferred_else_first_suitable():
+    frame = pd.DataFrame(
+        {
+            "fostering": ["preferred", "suitable", "unsuitable", "suitable"],
+            "residential": ["preferred", "preferred", "suitable", "unsuitable"],
+            "supported": ["unsuitable", "unsuitable", "unsuitable", "suitable"],
+        }
+    )
+    assert ledger.request_kind(frame).tolist() == ["fostering", "residential", "residential", "fostering"]
+
+
+def test_extra_cost_falls_back_to_the_mean_of_routes_and_is_never_negative():
+    assert ledger.extra_annual_cost(
+        UNIT_COSTS, "residential_external", "block", dt.date(2025, 4, 1)
+    ) == round((5500 - 900) * 52.18, 2)
+    cheap = pd.DataFrame(
+        [{**UNIT_COSTS.iloc[0].to_dict(), "weekly_cost": 500.0}, UNIT_COSTS.iloc[2].to_dict()]
+    )
+    assert ledger.extra_annual_cost(cheap, "residential_external", "spot", dt.date(2025, 4, 1)) == 0
+    assert pd.isna(
+        ledger.extra_annual_cost(UNIT_COSTS.iloc[:2], "residential_external", "spot", dt.date(2025, 4, 1))
+    )
+
+
+def test_decline_reasons_count_by_reason_and_who():
+    declines = pd.DataFrame(
+        {
+            "request_id": [1, 1, 2, 2],
+            "declined_at": [D("2025-04-05"), D("2025-04-06"), D("2025-04-21"), D("2025-02-01")],
+            "declined_by": ["provider", "provider", "authority", "provider"],
+            "decline_reason": ["NO_VACANCY", "NO_VACANCY", "COST", "MATCHING"],
+        }
+    )
+    out = ledger.decline_reasons(declines, START, END)
+    assert out.values.tolist() == [["NO_VACANCY", "provider", 2], ["COST", "authority", 1]]
+
+
+@pytest.mark.django_db
+def test_the_kpis_and_the_kpi_frame_come_from_the_register(
+    walsall, sandwell, make_request, placement_finder, home, household
+):
+    UnitCost.objects.create(
+        authority=walsall,
+        category="residential_external",
+        route="framework",
+        weekly_cost=5000,
+        effective_from=dt.date(2024, 1, 1),
+    )
+    UnitCost.objects.create(
+        authority=walsall,
+        category="fostering_external",
+        route="framework",
+        weekly_cost=900,
+        effective_from=dt.date(2024, 1, 1),
+    )
+    placed = make_request()
+    (approach,) = services.placement_request_approach(
+        placement_request=placed, settings=[home], acting_user=placement_finder
+    )
+    services.approach_offer_record(approach=approach, weekly_cost=5200, acting_user=placement_finder)
+    services.placement_request_place(
+        placement_request=placed,
+        approach=approach,
+        placed_on=dt.date(2025, 6, 5),
+        acting_user=placement_finder,
+    )
+    services.placement_request_mark_not_placed(
+        placement_request=make_request(urgency="same_day"), reason="no_vacancy", acting_user=placement_finder
+    )
+    kpis = selectors.placement_finding_kpis(
+        authority=walsall, start=dt.date(2025, 4, 1), end=dt.date(2026, 3, 31)
+    )
+    assert kpis["placement_requests"] == 2 and kpis["emergency_requests"] == 1
+    assert kpis["median_days_to_place"] == 3.0
+    assert kpis["pct_placed_to_plan"] == 0.0
+    assert kpis["foster_preferred_residential_used"] == 1
+    assert kpis["foster_preferred_residential_extra_cost"] == round((5000 - 900) * 52.18)
+    assert kpis["providers_approached_per_request"] == 0.5
+    assert kpis["requests_not_placed"] == 1
+    frame = selectors.placement_request_frame_for_authorities(authority_ids=[walsall.pk, sandwell.pk])
+    from sufficiency.reports.kpis.sources import PLACEMENT_REQUEST_COLUMNS
+
+    assert tuple(frame.columns) == PLACEMENT_REQUEST_COLUMNS
+    row = frame.loc[frame["placed_on"].notna()].iloc[0]
+    assert (row["weekly_cost"], bool(row["placed_to_plan"]), row["providers_approached"]) == (
+        5200.0,
+        False,
+        1,
+    )
+
+
+@pytest.mark.django_db
+def test_the_kpi_catalogue_reads_our_requests(walsall, make_request, placement_finder, household):
+    from sufficiency.reports.kpis import KpiSession, registry
+
+    on = dt.date(2026, 3, 31)
+    placed = make_request(requested_on=dt.date(2025, 6, 2))
+    services.placement_request_place(
+        placement_request=placed,
+        household=household,
+        placed_on=dt.date(2025, 6, 6),
+        acting_user=placement_finder,
+    )
+    make_request(requested_on=dt.date(2025, 7, 1), urgency="same_day")
+    ctx = KpiSession(walsall).context(on)
+    values = {kpi.key: kpi.evaluate(ctx).value for kpi in registry if kpi.source == "placement_requests"}
+    assert values["placement_requests"] == 2
+    assert values["median_days_to_place"] == 4.0
+    assert values["pct_placed_to_plan"] == 100.0
