@@ -26,8 +26,8 @@ ARGS ?=
 # Load the local PostgreSQL/Redis URLs and use a real broker (not eager Celery).
 WITH_SERVICES := set -a; . ./$(SERVICES_ENV); set +a; export USE_CELERY_EAGER=false;
 
-.PHONY: help install run run-services test test-integration services services-stop services-status \
-	worker beat migrate demo lint format bench clean
+.PHONY: help install run run-services test test-integration test-e2e test-faults load services services-stop \
+	services-status worker beat migrate demo lint format bench clean
 
 help: ## List the commands
 	@echo "Usage: make <target>   (see README for environment variables)"
@@ -75,6 +75,18 @@ services-status: ## Say whether the local PostgreSQL and Redis are running
 test-integration: $(STAMP) services ## Integration tests: real PostgreSQL, Redis and Celery worker
 	$(WITH_SERVICES) export REDIS_URL="$${REDIS_URL%/*}/1"; \
 	$(BIN)/pytest -m integration tests/integration -rs $(ARGS)
+
+test-e2e: $(STAMP) ## Browser journeys + axe accessibility checks in headless Chromium (installs chromium if missing)
+	@bash scripts/e2e.sh $(ARGS)
+
+# The fault tests start (and stop, and kill) a Redis of their own on FAULTS_REDIS_PORT.
+FAULTS_REDIS_PORT ?= 6391
+test-faults: $(STAMP) services ## Fault tests: kill -9 the worker mid-job, stop Redis, restart PostgreSQL
+	$(WITH_SERVICES) export REDIS_URL="redis://127.0.0.1:$(FAULTS_REDIS_PORT)/0" FAULTS_OWN_REDIS=1; \
+	$(BIN)/pytest -m faults tests/faults -rs -p no:cacheprovider $(ARGS)
+
+load: $(STAMP) services ## Load test: locust at 20 and 50 users vs gunicorn + national dataset (a benchmark)
+	@bash scripts/load.sh
 
 worker: $(STAMP) services ## Run a Celery worker on the local PostgreSQL and Redis
 	$(WITH_SERVICES) $(BIN)/celery -A sufficiency worker -l info --include=sufficiency.core.tasks

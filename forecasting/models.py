@@ -65,6 +65,13 @@ class ForecastRun(AuthorityOwnedModel):
     reference_summary = models.JSONField(default=dict, blank=True)
     unit_costs = models.JSONField(default=dict, blank=True, help_text="Weekly cost per category used")
     scenario_names = models.JSONField(default=list, blank=True)
+    register_version = models.CharField(
+        max_length=64, blank=True, help_text="Identifies the register the run used (changes with every import)"
+    )
+    backtest_reused_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="An earlier run on the same register whose backtest this run reuses",
+    )  # fmt: skip
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -159,4 +166,58 @@ class CostValue(models.Model):
             models.UniqueConstraint(
                 fields=["run", "scenario", "financial_year", "dimension", "key"], name="uniq_cost_value"
             )
+        ]
+
+
+class GapAssessment(AuthorityOwnedModel):
+    """An authority's sufficiency gap as computed after its latest import or forecast (forecasting/gap.py):
+    demand against in-house, block and local capacity per financial year, and the current position. One
+    row per authority, replaced on every recomputation; pages read it, never recompute it."""
+
+    authority = models.OneToOneField(
+        "authorities.LocalAuthority", on_delete=models.CASCADE, related_name="gap_assessment"
+    )
+    forecast_run = models.ForeignKey(
+        ForecastRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    as_at = models.DateField(help_text="The date the current position and capacity are counted on")
+    computed_at = models.DateTimeField()
+    local_radius_miles = models.FloatField(default=20.0)
+    capacity = models.JSONField(default=dict, blank=True, help_text="In-house places and block beds used")
+    local = models.JSONField(default=list, blank=True, help_text="Local settings, places and usage by group")
+    current = models.JSONField(default=list, blank=True, help_text="Current position by planning category")
+    share_local = models.JSONField(default=dict, blank=True, help_text="Children placed locally by group")
+
+    class Meta:
+        ordering = ["authority"]
+
+    def __str__(self) -> str:
+        return f"Gap for {self.authority} at {self.as_at}"
+
+
+class GapValue(models.Model):
+    """Demand against capacity for one financial year and kind of place (gap group)."""
+
+    assessment = models.ForeignKey(GapAssessment, on_delete=models.CASCADE, related_name="values")
+    financial_year = models.CharField(max_length=7)
+    month_end = models.DateField(help_text="The month end demand is read at (31 March within the horizon)")
+    group = models.CharField(max_length=16)
+    demand_mean = models.FloatField()
+    demand_p90 = models.FloatField()
+    inhouse_places = models.IntegerField()
+    block_beds = models.IntegerField()
+    external_mean = models.FloatField()
+    external_p90 = models.FloatField()
+    external_share = models.FloatField(null=True, blank=True)
+    local_places = models.IntegerField()
+    local_used_ours = models.IntegerField()
+    local_used_others = models.IntegerField()
+    local_available = models.IntegerField()
+    local_shortfall = models.FloatField()
+    local_cover = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["assessment", "financial_year", "group"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "financial_year", "group"], name="uniq_gap_value")
         ]

@@ -120,6 +120,14 @@ def demo_region_load(
         _load_scenarios(la_by_code[code], as_at)
         _compute_forecast(la_by_code[code])
 
+    # The demo runs without a worker, so what beat and the after-import hooks would do happens here.
+    from sufficiency.dashboards.services import dashboard_rollup_compute
+    from sufficiency.reports.demo import demo_board_reports_load, demo_strategy_load
+
+    say("Computing dashboards and sufficiency gaps")
+    for code in region.authorities:
+        dashboard_rollup_compute(authority=la_by_code[code])
+
     say("Creating demo users")
     result.users = demo_users(list(region.authorities))
     for user in result.users:
@@ -130,6 +138,14 @@ def demo_region_load(
             is_staff=any(role == RoleChoices.ADMINISTRATOR for _, role in user.roles),
             acting_user=acting_user,
         )
+    primary = la_by_code.get(PRIMARY_AUTHORITY) if PRIMARY_AUTHORITY in region.authorities else None
+    if primary is not None:
+        say("Writing the sufficiency strategy and publishing two board reports")
+        from sufficiency.accounts.models import User
+
+        author = User.objects.filter(email=f"commissioner@{DEMO_EMAIL_DOMAIN}").first()
+        demo_strategy_load(authority=primary, acting_user=author)
+        demo_board_reports_load(authority=primary, as_at=as_at, acting_user=author)
     audit(action="demo.loaded", actor=acting_user, detail={"seed": seed, "authorities": list(region.authorities)})
     return result
 

@@ -20,6 +20,7 @@ app.conf.beat_schedule = {
     "forecasts-nightly": {"task": "forecasting.nightly_fanout", "schedule": crontab(hour=2, minute=0)},
     "forecasts-requeue": {"task": "forecasting.forecast_runs_requeue", "schedule": 300.0},
     "imports-requeue": {"task": "placements.import_jobs_requeue", "schedule": 300.0},
+    "dashboard-rollups-requeue": {"task": "dashboards.rollups_requeue", "schedule": 300.0},
 }
 
 

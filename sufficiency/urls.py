@@ -19,6 +19,7 @@ urlpatterns = [
     path("healthz/", authority_views.health, name="health"),
     path("authorities/<str:code>/", include("placements.urls")),
     path("", include("sufficiency.reports.urls")),
+    path("", include("sufficiency.dashboards.urls")),
     path("api/v1/", include("sufficiency.api.urls")),
     path("", include("sufficiency.accounts.urls")),
     path("admin/", admin.site.urls),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -16,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from sufficiency.core.models import AuthorityOwnedModel, TimeStampedModel
 from sufficiency.core.querysets import AuthorityScopedQuerySet
 
+from .board.choices import BoardReportStatusChoices, SectionChoices
 from .choices import ActionStatusChoices, DirectionChoices
 
 
@@ -161,3 +163,99 @@ class Action(TimeStampedModel):
     def clean(self) -> None:
         if self.objective_id and self.strategy_id and self.objective.strategy_id != self.strategy_id:
             raise ValidationError({"objective": "Choose an objective of this strategy"})
+
+
+# --- Board progress reports ---------------------------------------------------------------------------------
+class BoardReport(AuthorityOwnedModel):
+    """A sufficiency progress report to the Corporate Parenting Board, as at a date (usually a quarter
+    end). While a draft, its numbers are computed live from the register as at ``as_at`` and its author
+    edits the commentary; publishing (``board.services.report_publish``) records the meeting, gives it
+    the authority's next version number and freezes everything in a `PublishedReport`."""
+
+    authority = models.ForeignKey(
+        "authorities.LocalAuthority", on_delete=models.CASCADE, related_name="board_reports"
+    )
+    title = models.CharField(max_length=200, default="Placement sufficiency strategy update")
+    as_at = models.DateField("as at", help_text="The date the report's figures are counted on")
+    status = models.CharField(max_length=10, choices=BoardReportStatusChoices.choices, default=BoardReportStatusChoices.DRAFT)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_name = models.CharField(
+        max_length=120, blank=True, help_text="How the paper names its author, e.g. Head of Service"
+    )
+    meeting_name = models.CharField(max_length=200, blank=True)
+    meeting_date = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(null=True, blank=True, help_text="Set when published")
+
+    class Meta:
+        ordering = ["authority", "-as_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "version"], name="board_report_version_unique_per_authority"
+            )
+        ]
+
+    def __str__(self) -> str:
+        suffix = f"version {self.version}" if self.version else "draft"
+        return f"{self.title} as at {self.as_at:%d %B %Y} ({suffix})"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == BoardReportStatusChoices.DRAFT
+
+
+class ReportSection(TimeStampedModel):
+    """The author's commentary for one section of a board report: plain text, paragraphs separated by a
+    blank line; always printed escaped. No information about individual children."""
+
+    report = models.ForeignKey(BoardReport, on_delete=models.CASCADE, related_name="sections")
+    section = models.CharField(max_length=24, choices=SectionChoices.choices)
+    commentary = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["report", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "section"], name="report_section_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_section_display()} ({self.report_id})"
+
+
+class PublishedReport(AuthorityOwnedModel):
+    """A board report exactly as published: the frozen document (every number, table and text), the
+    rendered chart SVGs, the printable HTML and the PDF the board received, with SHA-256 digests.
+    Written once by ``report_publish`` and never changed: nothing in the app updates or deletes it, and
+    later changes to the register do not touch it."""
+
+    authority = models.ForeignKey(
+        "authorities.LocalAuthority", on_delete=models.CASCADE, related_name="published_board_reports"
+    )
+    report = models.OneToOneField(BoardReport, on_delete=models.PROTECT, related_name="published")
+    version = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    as_at = models.DateField("as at")
+    meeting_name = models.CharField(max_length=200)
+    meeting_date = models.DateField()
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    document = models.JSONField(help_text="Every number, table and text of the report, as published")
+    charts = models.JSONField(default=dict, help_text="Chart id to SVG text, as published")
+    body_html = models.TextField(help_text="The report body as published (shown on screen)")
+    html = models.TextField(help_text="The standalone printable HTML the PDF was made from")
+    pdf = models.BinaryField()
+    pdf_sha256 = models.CharField(max_length=64)
+    document_sha256 = models.CharField(max_length=64)
+    page_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["authority", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "version"], name="published_report_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} version {self.version} ({self.meeting_name}, {self.meeting_date:%d %B %Y})"

@@ -1,11 +1,12 @@
-"""URLs of the KPI catalogue and strategies. Included at the site root (one include, one namespace)."""
+"""URLs of the KPI catalogue, strategies and board reports. Included at the site root (one include, one namespace)."""
 
 from django.urls import path
 
-from . import views
+from . import board_views, views
 
 app_name = "reports"
 _S = "authorities/<str:code>/strategy/"
+_B = "authorities/<str:code>/board-reports/"
 urlpatterns = [
     path("kpis/definitions/", views.KpiDefinitionsView.as_view(), name="kpi-definitions"),
     path("authorities/<str:code>/kpis/", views.KpiListView.as_view(), name="kpi-list"),
@@ -28,4 +29,16 @@ urlpatterns = [
     path(f"{_S}<int:pk>/measures/<int:item>/edit/", views.MeasureUpdateView.as_view(), name="measure-update"),
     path(f"{_S}<int:pk>/actions/new/", views.ActionCreateView.as_view(), name="action-create"),
     path(f"{_S}<int:pk>/actions/<int:item>/edit/", views.ActionUpdateView.as_view(), name="action-update"),
+    # Board progress reports: published ones by version, drafts by id (editors only).
+    path(_B, board_views.BoardReportListView.as_view(), name="board-report-list"),
+    path(f"{_B}new/", board_views.BoardReportCreateView.as_view(), name="board-report-create"),
+    path(f"{_B}<int:version>/", board_views.PublishedReportView.as_view(), name="board-published"),
+    path(f"{_B}<int:version>/print/", board_views.PublishedPrintView.as_view(), name="board-published-print"),
+    path(f"{_B}<int:version>/pdf/", board_views.PublishedPdfView.as_view(), name="board-published-pdf"),
+    path(f"{_B}drafts/<int:pk>/", board_views.DraftDetailView.as_view(), name="board-draft"),
+    path(f"{_B}drafts/<int:pk>/edit/", board_views.DraftUpdateView.as_view(), name="board-draft-update"),
+    path(f"{_B}drafts/<int:pk>/commentary/", board_views.CommentaryView.as_view(), name="board-draft-commentary"),
+    path(f"{_B}drafts/<int:pk>/publish/", board_views.PublishView.as_view(), name="board-draft-publish"),
+    path(f"{_B}drafts/<int:pk>/print/", board_views.DraftPrintView.as_view(), name="board-draft-print"),
+    path(f"{_B}drafts/<int:pk>/pdf/", board_views.DraftPdfView.as_view(), name="board-draft-pdf"),
 ]

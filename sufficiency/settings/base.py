@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sufficiency.core.context_processors.navigation",
+                "sufficiency.core.health.background_status",
             ],
         },
     },

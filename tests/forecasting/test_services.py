@@ -153,3 +153,22 @@ def test_forecast_command_rejects_unknown_scenarios_and_bad_dates(walsall_regist
         call_command("forecast", "--authority", "335", "--scenario", "Nope", "--json")
     with pytest.raises(CommandError, match="real date"):
         call_command("forecast", "--authority", "335", "--as-at", "2025-02-30", "--json")
+
+
+def test_a_run_on_an_unchanged_register_reuses_the_backtest(walsall_register, django_capture_on_commit_callbacks):
+    def run_once():
+        with django_capture_on_commit_callbacks(execute=False):
+            run = forecast_request(authority=walsall_register, horizon_months=6)
+        ForecastRun.objects.filter(pk=run.pk).update(n_paths=200)
+        return forecast_run_execute(run_id=run.pk)
+
+    first, second = run_once(), run_once()
+    assert first.backtest_reused_from is None
+    assert second.backtest_reused_from == first
+    fields = ["offset_months", "month_end", "dimension", "key", "actual", "mean", "p10", "p90"]
+    assert list(BacktestValue.objects.filter(run=second).order_by(*fields[:4]).values_list(*fields)) == list(
+        BacktestValue.objects.filter(run=first).order_by(*fields[:4]).values_list(*fields)
+    )
+    # A new import changes the register: the next run refits its backtest.
+    ssda903_import(authority=walsall_register, files=_history(30))
+    assert run_once().backtest_reused_from is None

@@ -1,0 +1,117 @@
+"""Benchmark: recompute every authority's forecast through Celery, as the nightly beat job does.
+
+    make services
+    python benchmarks/bench_import_national.py      # builds the <db>_bench database (150 authorities)
+    python benchmarks/bench_forecast_national.py [--concurrency 2]
+
+Starts a real Celery worker (prefork, 2 processes on this 2-core machine) against the local Redis and the
+bench database, queues one forecast per authority with the nightly fan-out, waits for all of them, and
+reports wall time, per-run timings and the worker's peak memory (sum over its processes). Goal (issue #3):
+150 authorities under 60 s, under 2 GB. Reports numbers; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children, in MB (from /proc)."""
+    total = 0
+    pids = [pid]
+    try:
+        children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+        pids += [int(c) for c in children]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Nightly forecast fan-out benchmark")
+    parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--timeout", type=int, default=600)
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit("DATABASE_URL must point at PostgreSQL (make services; set -a; . var/services.env)")
+    bench_url = url.rsplit("/", 1)[0] + "/" + url.rsplit("/", 1)[1] + "_bench"
+    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6380/0").rsplit("/", 1)[0] + "/2"
+    env = {
+        **os.environ,
+        "DATABASE_URL": bench_url,
+        "REDIS_URL": redis_url,
+        "USE_CELERY_EAGER": "false",
+        "DJANGO_SETTINGS_MODULE": "sufficiency.settings.local",
+        "LOG_LEVEL": "WARNING",
+    }
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from forecasting.models import ForecastRun
+    from forecasting.services import forecast_nightly_fanout
+    from sufficiency.celery import app
+
+    app.control.purge()
+    ForecastRun.objects.all().delete()
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "sufficiency", "worker", "--pool=prefork",
+         f"--concurrency={args.concurrency}", "-l", "warning", "--without-gossip", "--without-mingle"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    try:
+        for _ in range(60):
+            if app.control.ping(timeout=1):
+                break
+            time.sleep(1)
+        from django.test.utils import override_settings
+
+        started = time.perf_counter()
+        with override_settings(FORECAST_DEBOUNCE_SECONDS=0):
+            queued = forecast_nightly_fanout()
+        peak = 0.0
+        while time.perf_counter() - started < args.timeout:
+            done = ForecastRun.objects.filter(status__in=["succeeded", "failed"]).count()
+            peak = max(peak, _rss_mb(worker.pid))
+            if done >= queued:
+                break
+            time.sleep(0.5)
+        wall = time.perf_counter() - started
+        runs = list(ForecastRun.objects.filter(status="succeeded").values_list("timings", flat=True))
+        totals = sorted(t.get("total", 0) for t in runs)
+        report = {
+            "authorities_queued": queued,
+            "succeeded": len(runs),
+            "failed": ForecastRun.objects.filter(status="failed").count(),
+            "concurrency": args.concurrency,
+            "wall_seconds": round(wall, 1),
+            "run_seconds_median": round(totals[len(totals) // 2], 2) if totals else None,
+            "run_seconds_max": round(totals[-1], 2) if totals else None,
+            "worker_peak_rss_mb": round(peak),
+        }
+        print(json.dumps(report, indent=2))
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=60)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,242 @@
+"""Computing and reading an authority's sufficiency gap (the calculation itself is forecasting/gap.py).
+
+`gap_assessment_compute` runs in a worker (the dashboards rollup task calls it after every import and
+forecast), never in a web request. It reads the register through placements' selectors, the latest
+successful forecast, and Ofsted's settings, and replaces the authority's `GapAssessment`.
+
+**Where "local" is.** A setting is local when it is in the authority's area (Ofsted's local authority) or
+within 20 miles of the authority's reference point: the centre (mean OS grid reference) of a fixed
+sample of the area's postcodes from the ONS Postcode Directory. A setting is placed by its postcode;
+where Ofsted withholds it (children's homes' postcodes are published as REDACTED) by the centre of its
+own authority's area. For a large county this radius is generous near the centre and tight at the edges;
+settings anywhere inside the county always count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from django.db import transaction
+from django.utils import timezone
+
+from placements import geo
+from placements import selectors as register
+from placements.counting import in_care_on
+from placements.models import BlockContract, Setting
+from placements.supply_selectors import capacity_summary_for_authority, setting_occupancy
+from sufficiency.authorities.models import LocalAuthority
+
+from . import gap
+from .choices import BASELINE, RunStatusChoices
+from .models import ForecastRun, ForecastValue, GapAssessment, GapValue
+
+logger = logging.getLogger(__name__)
+
+#: Postcodes sampled to place an authority's centre (a fixed seed keeps it stable between runs).
+CENTRE_SAMPLE = 200
+
+
+@lru_cache(maxsize=256)
+def authority_centre(ons_code: str) -> tuple[float, float] | None:
+    """Mean OS grid easting/northing of a fixed sample of an authority's postcodes (None if unknown)."""
+    try:
+        sample = geo.sample_postcodes(ons_code, CENTRE_SAMPLE, seed=0)
+    except Exception:  # noqa: BLE001 - no postcode data for the code: the authority has no centre
+        return None
+    if not sample:
+        return None
+    located = geo.locate(pd.Series(sample))
+    located = located.dropna(subset=["easting", "northing"])
+    if located.empty:
+        return None
+    return float(located["easting"].mean()), float(located["northing"].mean())
+
+
+SettingLocator = Callable[[pd.DataFrame, LocalAuthority], pd.Series]
+
+
+def miles_from_authority(settings: pd.DataFrame, authority: LocalAuthority) -> pd.Series:
+    """Miles (DfE formula, 1 d.p.) from the authority's centre to each setting (NaN when unknown).
+
+    ``settings``: postcode, la_ons (the ONS code of the setting's authority, or None).
+    """
+    centre = authority_centre(authority.ons_code)
+    if centre is None or settings.empty:
+        return pd.Series(np.nan, index=settings.index, dtype=float)
+    postcodes = settings["postcode"].fillna("").astype(str)
+    located = geo.locate(postcodes.where(postcodes.str.len() > 0, None))
+    east = located["easting"].to_numpy(dtype=float).copy()
+    north = located["northing"].to_numpy(dtype=float).copy()
+    missing = np.isnan(east) | np.isnan(north)
+    for i in np.flatnonzero(missing):
+        code = settings["la_ons"].iloc[i]
+        fallback = authority_centre(code) if code else None
+        if fallback is not None:
+            east[i], north[i] = fallback
+    miles = np.sqrt((east - centre[0]) ** 2 + (north - centre[1]) ** 2) / 1000 / geo.KM_PER_MILE
+    return pd.Series(np.round(miles, 1), index=settings.index)
+
+
+def local_settings_frame(
+    *, authority: LocalAuthority, on: dt.date, locator: SettingLocator | None = None
+) -> pd.DataFrame:
+    """Registered settings of the kinds the gap groups use, inside the area or within 20 miles of it, with
+    their places and how many children (ours and other authorities') live in each on the date."""
+    rows = Setting.objects.filter(
+        provision_type__in=list(gap.GROUP_OF_PROVISION), registration_status="active"
+    ).values_list(
+        "pk",
+        "urn",
+        "name",
+        "provision_type",
+        "registered_places",
+        "local_authority_id",
+        "local_authority__ons_code",
+        "local_authority__name",
+        "postcode",
+        "latest_judgement",
+        "latest_judgement_date",
+    )
+    columns = [
+        "setting_id", "urn", "name", "provision_type", "places", "la_id", "la_ons", "la_name", "postcode",
+        "judgement", "judgement_date",
+    ]  # fmt: skip
+    frame = pd.DataFrame.from_records(list(rows), columns=columns)
+    if frame.empty:
+        return frame.assign(inside_area=[], miles=[], used_ours=[], used_others=[])
+    frame["inside_area"] = frame["la_id"] == authority.pk
+    frame["miles"] = (locator or miles_from_authority)(frame, authority)
+    local = frame["inside_area"] | (frame["miles"] <= gap.LOCAL_RADIUS_MILES)
+    frame = frame.loc[local].reset_index(drop=True)
+    occupancy = setting_occupancy(authority=authority, setting_ids=frame["setting_id"].tolist(), on=on)
+    frame["used_ours"] = [occupancy[pk]["own"] for pk in frame["setting_id"]]
+    frame["used_others"] = [occupancy[pk]["other"] for pk in frame["setting_id"]]
+    return frame
+
+
+def block_contract_frame(*, authority: LocalAuthority) -> pd.DataFrame:
+    rows = BlockContract.objects.for_authority(authority).values_list(
+        "category", "beds", "start_date", "end_date"
+    )
+    return pd.DataFrame.from_records(list(rows), columns=["category", "beds", "start_date", "end_date"])
+
+
+def current_frame(*, authority: LocalAuthority, on: dt.date) -> pd.DataFrame:
+    """Children in care on the date (counting rules applied) with the Ofsted judgement of their setting."""
+    episodes = register.episode_frame_for_authority(authority=authority)
+    children = register.child_frame_for_authority(authority=authority)
+    current = in_care_on(episodes, on, children=children)
+    urns = sorted({u for u in current.get("urn", pd.Series(dtype=object)).dropna() if u})
+    judgements = dict(Setting.objects.filter(urn__in=urns).values_list("urn", "latest_judgement"))
+    current["judgement"] = current["urn"].map(judgements) if "urn" in current else None
+    return current
+
+
+def demand_frame(*, run: ForecastRun | None) -> pd.DataFrame:
+    """The baseline forecast by category (month_end, category, mean, p90) of a run; empty without one."""
+    if run is None:
+        return pd.DataFrame(columns=["month_end", "category", "mean", "p90"])
+    rows = ForecastValue.objects.filter(run=run, scenario=BASELINE, dimension="category").values_list(
+        "month_end", "key", "mean", "p90"
+    )
+    return pd.DataFrame.from_records(list(rows), columns=["month_end", "category", "mean", "p90"])
+
+
+def _latest_run(authority: LocalAuthority) -> ForecastRun | None:
+    return (
+        ForecastRun.objects.filter(authority=authority, status=RunStatusChoices.SUCCEEDED)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
+_LATEST = object()
+
+
+def gap_assessment_compute(
+    *,
+    authority: LocalAuthority,
+    as_at: dt.date | None = None,
+    locator: SettingLocator | None = None,
+    settings: pd.DataFrame | None = None,
+    run: Any = _LATEST,
+) -> GapAssessment | None:
+    """Recompute and persist the authority's gap. None when the register holds nothing to count yet.
+
+    ``settings`` (from :func:`local_settings_frame`) and ``run`` (a ForecastRun or None) may be passed by a
+    caller that already has them; by default they are read here (the latest successful forecast).
+    """
+    if as_at is None:
+        latest = register.register_data_date(authority=authority)
+        if latest is None:
+            return None
+        as_at = min((pd.Timestamp(latest) + pd.offsets.MonthEnd(0)).date(), timezone.localdate())
+    if run is _LATEST:
+        run = _latest_run(authority)
+    capacity = capacity_summary_for_authority(authority=authority, on=as_at)
+    if settings is None:
+        settings = local_settings_frame(authority=authority, on=as_at, locator=locator)
+    local = gap.local_capacity(settings)
+    demand = gap.demand_by_financial_year(demand_frame(run=run))
+    table = gap.demand_capacity_gap(
+        demand,
+        inhouse_fostering_places=capacity["fostering"]["inhouse_available_places"],
+        inhouse_residential_places=capacity["residential"]["usable_places"],
+        block_contracts=block_contract_frame(authority=authority),
+        local=local,
+    )
+    position = gap.current_position(current_frame(authority=authority, on=as_at))
+    with transaction.atomic():
+        assessment, _ = GapAssessment.objects.update_or_create(
+            authority=authority,
+            defaults={
+                "forecast_run": run,
+                "as_at": as_at,
+                "computed_at": timezone.now(),
+                "local_radius_miles": gap.LOCAL_RADIUS_MILES,
+                "capacity": {
+                    "inhouse_fostering_places": capacity["fostering"]["inhouse_available_places"],
+                    "inhouse_residential_places": capacity["residential"]["usable_places"],
+                    "block_beds": capacity["block_beds"],
+                },
+                "local": local.to_dict("records"),
+                "current": position.to_dict("records"),
+                "share_local": gap.share_local_by_group(position),
+            },
+        )
+        GapValue.objects.filter(assessment=assessment).delete()
+        GapValue.objects.bulk_create(
+            [GapValue(assessment=assessment, **_clean(row)) for row in table.to_dict("records")]
+        )
+    return assessment
+
+
+def _clean(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
+
+
+def gap_assessment_as_dict(*, authority: LocalAuthority) -> dict[str, Any] | None:
+    """The persisted gap as plain JSON-ready data (for the dashboards rollup and the API)."""
+    assessment = GapAssessment.objects.filter(authority=authority).first()
+    if assessment is None:
+        return None
+    values = list(GapValue.objects.filter(assessment=assessment).values(*gap.GAP_COLUMNS))
+    for value in values:
+        value["month_end"] = value["month_end"].isoformat()
+    return {
+        "as_at": assessment.as_at.isoformat(),
+        "computed_at": assessment.computed_at.isoformat(),
+        "forecast_run": assessment.forecast_run_id,
+        "radius_miles": assessment.local_radius_miles,
+        "capacity": assessment.capacity,
+        "local": assessment.local,
+        "current": assessment.current,
+        "share_local": assessment.share_local,
+        "values": values,
+    }

@@ -1,0 +1,196 @@
+"""Requesting and computing an authority's dashboard rollup (and its sufficiency gap).
+
+After an import or a forecast the rollup is *requested*: debounced (a queued rollup absorbs further
+requests) and enqueued on commit. A worker claims it by a conditional update (queued -> running), so a
+redelivered task does nothing, computes the gap and every page's figures, and stores them. A request that
+arrives while a computation runs marks the row for a rerun, which is queued when the running one ends.
+The demo loader calls `dashboard_rollup_compute` directly (it has no worker to wait for).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from forecasting.gap_services import gap_assessment_as_dict, gap_assessment_compute, local_settings_frame
+from forecasting.selectors import latest_forecast_run
+from placements import selectors as register
+from sufficiency.authorities.models import LocalAuthority
+from sufficiency.core.audit import audit
+
+from . import rollups
+from .choices import RollupStatusChoices
+from .models import DashboardRollup
+
+logger = logging.getLogger(__name__)
+
+
+def _debounce_seconds() -> int:
+    return int(getattr(settings, "DASHBOARD_ROLLUP_DEBOUNCE_SECONDS", 30))
+
+
+def _stale_running_cutoff() -> dt.datetime:
+    return timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+
+
+def rollup_as_at(*, authority: LocalAuthority) -> tuple[dt.date | None, dt.date | None]:
+    """(as-at month end, data date): figures are counted at the month end the register runs to, never
+    after today."""
+    latest = register.register_data_date(authority=authority)
+    if latest is None:
+        return None, None
+    return min(rollups.month_end(latest), timezone.localdate()), latest
+
+
+def dashboard_rollup_compute(*, authority: LocalAuthority) -> DashboardRollup:
+    """Compute the authority's gap and every dashboard's figures now, and store them (synchronous)."""
+    started = time.perf_counter()
+    as_at, data_date = rollup_as_at(authority=authority)
+    rollup, _ = DashboardRollup.objects.get_or_create(authority=authority)
+    if as_at is None:
+        DashboardRollup.objects.filter(pk=rollup.pk).update(
+            status=RollupStatusChoices.SUCCEEDED, finished_at=timezone.now(), error=""
+        )
+        rollup.refresh_from_db()
+        return rollup
+    timings: dict[str, float] = {}
+
+    def lap(name: str, since: float) -> float:
+        now = time.perf_counter()
+        timings[name] = round(now - since, 3)
+        return now
+
+    mark = time.perf_counter()
+    run = latest_forecast_run(authority=authority)
+    local_settings = local_settings_frame(authority=authority, on=as_at)
+    mark = lap("settings", mark)
+    gap_assessment_compute(authority=authority, as_at=as_at, settings=local_settings, run=run)
+    gap = gap_assessment_as_dict(authority=authority) or {}
+    mark = lap("gap", mark)
+    overview = rollups.overview_rollup(authority=authority, as_at=as_at)
+    mark = lap("overview", mark)
+    forecast = rollups.forecast_rollup(run=run)
+    mark = lap("forecast", mark)
+    market = rollups.market_rollup(authority=authority, settings=local_settings, as_at=as_at)
+    mark = lap("market", mark)
+    rollups.link_sections(overview=overview, forecast=forecast, gap=gap, as_at=as_at)
+    timings["total"] = round(time.perf_counter() - started, 3)
+    DashboardRollup.objects.filter(pk=rollup.pk).update(
+        status=RollupStatusChoices.SUCCEEDED,
+        finished_at=timezone.now(),
+        computed_at=timezone.now(),
+        as_at=as_at,
+        data_date=data_date,
+        headline=rollups.headline(overview=overview, forecast=forecast, as_at=as_at),
+        overview=overview,
+        forecast=forecast,
+        gap=gap,
+        market=market,
+        timings=timings,
+        error="",
+    )
+    rollup.refresh_from_db()
+    return rollup
+
+
+def dashboard_rollup_request(*, authority: LocalAuthority, countdown: int | None = None) -> DashboardRollup:
+    """Ask for the authority's rollup to be recomputed (debounced; enqueued when the transaction commits)."""
+    with transaction.atomic():
+        rollup, _ = DashboardRollup.objects.select_for_update().get_or_create(authority=authority)
+        if rollup.status == RollupStatusChoices.QUEUED and rollup.requested_at is not None:
+            return rollup
+        if rollup.status == RollupStatusChoices.RUNNING:
+            DashboardRollup.objects.filter(pk=rollup.pk).update(rerun_requested=True)
+            return rollup
+        DashboardRollup.objects.filter(pk=rollup.pk).update(
+            status=RollupStatusChoices.QUEUED, requested_at=timezone.now()
+        )
+        delay = _debounce_seconds() if countdown is None else countdown
+        transaction.on_commit(lambda: dashboard_rollup_enqueue(authority_id=authority.pk, countdown=delay))
+    rollup.refresh_from_db()
+    return rollup
+
+
+def dashboard_rollup_enqueue(*, authority_id: int, countdown: int = 0) -> bool:
+    """Send a queued rollup to the workers; with the broker down it stays queued for the requeue sweep."""
+    from .tasks import dashboard_rollup_execute_task
+
+    try:
+        dashboard_rollup_execute_task.apply_async(args=[authority_id], countdown=countdown)
+    except OperationalError:
+        logger.warning("broker unavailable; dashboard rollup of authority %s stays queued", authority_id)
+        return False
+    return True
+
+
+def dashboard_rollup_claim(*, authority_id: int) -> bool:
+    """Claim a queued rollup (or one whose worker died) by conditional update: one worker wins."""
+    claimable = Q(status=RollupStatusChoices.QUEUED) | Q(
+        status=RollupStatusChoices.RUNNING, started_at__lt=_stale_running_cutoff()
+    )
+    return (
+        DashboardRollup.objects.filter(claimable, authority_id=authority_id).update(
+            status=RollupStatusChoices.RUNNING, started_at=timezone.now(), rerun_requested=False
+        )
+        == 1
+    )
+
+
+def dashboard_rollup_execute(*, authority_id: int) -> DashboardRollup | None:
+    """Claim and compute a rollup; record the outcome. A second delivery of the same task does nothing."""
+    if not dashboard_rollup_claim(authority_id=authority_id):
+        logger.info("dashboard rollup of authority %s already claimed or done; nothing to do", authority_id)
+        return None
+    authority = LocalAuthority.objects.get(pk=authority_id)
+    try:
+        rollup = dashboard_rollup_compute(authority=authority)
+    except Exception as exc:  # noqa: BLE001 - recorded on the row; the last good figures stay
+        logger.exception("dashboard rollup of authority %s failed (%s)", authority_id, type(exc).__name__)
+        DashboardRollup.objects.filter(authority_id=authority_id).update(
+            status=RollupStatusChoices.FAILED, finished_at=timezone.now(), error=type(exc).__name__
+        )
+        rollup = DashboardRollup.objects.get(authority_id=authority_id)
+    audit(
+        action=f"dashboards.rollup_{rollup.status}",
+        authority=authority,
+        obj=rollup,
+        detail={"timings": rollup.timings},
+    )
+    if rollup.rerun_requested:
+        dashboard_rollup_request(authority=authority, countdown=0)
+    return rollup
+
+
+def dashboard_after_import(authority_id: int) -> None:
+    """Import hook (placements.services.AFTER_IMPORT_CALLBACKS): recompute the rollup, debounced."""
+    dashboard_rollup_request(authority=LocalAuthority.objects.get(pk=authority_id))
+
+
+def dashboard_after_forecast(authority_id: int) -> None:
+    """Forecast hook (forecasting.services.AFTER_FORECAST_CALLBACKS): recompute with the new forecast."""
+    dashboard_rollup_request(authority=LocalAuthority.objects.get(pk=authority_id))
+
+
+def dashboard_rollups_requeue(*, older_than_seconds: int = 120) -> int:
+    """Re-send rollups queued while the broker was down, and rollups whose worker died."""
+    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
+    ids = list(
+        DashboardRollup.objects.filter(
+            Q(status=RollupStatusChoices.QUEUED, requested_at__lt=cutoff)
+            | Q(status=RollupStatusChoices.RUNNING, started_at__lt=_stale_running_cutoff())
+        ).values_list("authority_id", flat=True)
+    )
+    return sum(dashboard_rollup_enqueue(authority_id=authority_id) for authority_id in ids)
+
+
+def rollup_summary(rollup: DashboardRollup) -> dict[str, Any]:
+    """What the command line prints after computing a rollup (counts only)."""
+    return {"authority": rollup.authority.dfe_code, "as_at": str(rollup.as_at), "timings": rollup.timings}

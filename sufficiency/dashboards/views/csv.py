@@ -1,0 +1,77 @@
+"""CSV downloads: any chart's or table's data, built by the same page builder with the same filters and
+scoping as the page, so a download always matches what the page shows."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.html import strip_tags
+
+from .base import DashboardView, find_table
+from .forecast import ForecastView
+from .gap import GapView
+from .market import MarketView
+from .overview import OverviewView
+from .region import RegionView
+
+PAGE_VIEWS: dict[str, type[DashboardView]] = {
+    "overview": OverviewView,
+    "forecast": ForecastView,
+    "gap": GapView,
+    "market": MarketView,
+}
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, dict):
+        value = value.get("text", "")
+    return strip_tags(str(value if value is not None else ""))
+
+
+def csv_response(data: dict[str, Any], filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow([_cell(h) for h in data["headers"]])
+    for row in data["rows"]:
+        writer.writerow([_cell(c) for c in row])
+    return response
+
+
+class DashboardCsvView(DashboardView):
+    """/authorities/<code>/dashboards/<page>/csv/<key>/: one table of one page as CSV."""
+
+    page_extra = {"csv": True}
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        view = PAGE_VIEWS.get(kwargs.get("page", ""))
+        if view is None:
+            raise Http404("No such dashboard")
+        self.page_view = view
+        self.page_name = view.page_name
+        self.sections = view.sections
+        self.filter_fields = view.filter_fields
+        return super().dispatch(request, *args, **kwargs)
+
+    def as_at_choices(self, rollup: Any) -> list[tuple[str, str]]:
+        return self.page_view.as_at_choices(self, rollup)  # type: ignore[arg-type]
+
+    def get_builder(self) -> Any:
+        return self.page_view.builder
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        page, context = self.build_page()
+        if page is None:
+            raise Http404("No figures yet")
+        data = find_table(context, kwargs["key"])
+        return csv_response(data, f"{self.authority.dfe_code}-{self.page_name}-{kwargs['key']}.csv")
+
+
+class RegionCsvView(RegionView):
+    """/regions/<code>/dashboards/csv/<key>/: one table of the region page as CSV (suppressed as shown)."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        data = find_table(self.build(), kwargs["key"])
+        return csv_response(data, f"{self.region.code}-{kwargs['key']}.csv")

@@ -1,0 +1,148 @@
+"""Market: Ofsted-registered settings in and near the area, their places and judgements, how many of the
+authority's and other authorities' children live in them, and the weekly prices the authority has paid."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from forecasting.gap import GAP_GROUP_BY_KEY, GROUP_OF_CATEGORY
+from placements.choices import JudgementChoices, ProvisionTypeChoices
+
+from .. import charts
+from .base import DashboardView, Page, chart, fmt_int, fmt_money, fmt_num, table
+
+#: The settings table shows the nearest settings; the CSV download has them all.
+MAX_ROWS = 60
+JUDGEMENT_ORDER = [
+    JudgementChoices.OUTSTANDING,
+    JudgementChoices.GOOD,
+    JudgementChoices.SA_STRONG,
+    JudgementChoices.REQUIRES_IMPROVEMENT,
+    JudgementChoices.SA_INCONSISTENT,
+    JudgementChoices.INADEQUATE,
+    JudgementChoices.SA_SERIOUS,
+    JudgementChoices.NOT_YET_INSPECTED,
+]
+
+
+def build_market(page: Page) -> dict[str, Any]:
+    all_rows = bool(page.extra.get("csv"))
+    market = page.rollup.market
+    columns = market.get("columns", [])
+    settings = [dict(zip(columns, row, strict=True)) for row in market.get("rows", [])]
+    category = page.filters["category"]
+    if category and category in GROUP_OF_CATEGORY:
+        types = set(GAP_GROUP_BY_KEY[GROUP_OF_CATEGORY[category]].provision_types)
+        settings = [s for s in settings if s["provision_type"] in types]
+    types_present = [
+        t for t in ProvisionTypeChoices.values if any(s["provision_type"] == t for s in settings)
+    ]
+    type_label = dict(ProvisionTypeChoices.choices)
+    judgement_label = dict(JudgementChoices.choices)
+    blocks: list[dict[str, Any]] = []
+
+    summary_rows = []
+    for t in types_present:
+        part = [s for s in settings if s["provision_type"] == t]
+        places = sum(s["places"] or 0 for s in part)
+        priced = [s["price_week"] for s in part if s["price_week"] is not None]
+        summary_rows.append(
+            [type_label[t], fmt_int(len(part)), fmt_int(sum(1 for s in part if s["inside_area"])), fmt_int(places),
+             fmt_int(sum(s["used_ours"] for s in part)), fmt_int(sum(s["used_others"] for s in part)),
+             fmt_money(sum(priced) / len(priced)) if priced else "–"]
+        )  # fmt: skip
+    judgements = [j for j in JUDGEMENT_ORDER if any(s["judgement"] == j for s in settings)]
+    blocks.append(
+        chart(
+            page,
+            "judgements",
+            "Settings in and near the area by latest Ofsted judgement",
+            charts.bar_chart(
+                [type_label[t] for t in types_present],
+                [
+                    {
+                        "name": judgement_label[j],
+                        "values": [
+                            sum(1 for s in settings if s["provision_type"] == t and s["judgement"] == j)
+                            for t in types_present
+                        ],
+                    }
+                    for j in judgements
+                ],
+                horizontal=True,
+                stacked=True,
+                x_title="Settings",
+            ),
+            [
+                "Provision type",
+                "Settings",
+                "In the area",
+                "Places",
+                "Your children now",
+                "Others' children now",
+                "Mean weekly price you paid",
+            ],
+            summary_rows,
+            description="Active Ofsted-registered settings inside the area or within 20 miles of its centre.",
+            definition="pct_good_or_outstanding",
+        )  # fmt: skip
+    )
+    shown = settings if all_rows else settings[:MAX_ROWS]
+    code = page.authority.dfe_code
+    rows = []
+    for s in shown:
+        urn: Any = s["urn"]
+        if not all_rows and s.get("setting_id"):
+            urn = {
+                "text": s["urn"],
+                "href": reverse("placements:setting-detail", kwargs={"code": code, "pk": s["setting_id"]}),
+            }
+        rows.append(
+            [urn, s["name"] or "Name withheld", type_label.get(s["provision_type"], s["provision_type"]), s["la_name"],
+             "In the area" if s["inside_area"] else fmt_num(s["miles"]), fmt_int(s["places"]) if s["places"] is not None else "–",
+             judgement_label.get(s["judgement"], "–"), fmt_int(s["used_ours"]), fmt_int(s["used_others"]),
+             fmt_int(s["ours_12m"]), fmt_money(s["price_week"])]
+        )  # fmt: skip
+    blocks.append(
+        table(
+            "settings",
+            "Settings in and near the area",
+            [
+                "URN",
+                "Name",
+                "Provision type",
+                "Authority area",
+                "Miles from the area's centre",
+                "Places",
+                "Latest judgement",
+                "Your children now",
+                "Others' children now",
+                "Your children (12 months)",
+                "Mean weekly price",
+            ],
+            rows,
+            numeric_columns=[4, 5, 7, 8, 9, 10],
+            description=(
+                f"The {len(shown)} nearest of {len(settings)} settings; download the CSV for all of them."
+                if len(shown) < len(settings)
+                else "Nearest first. Prices are the mean agreed weekly cost of your placements there in the last "
+                "12 months."
+            ),
+            empty_text="No registered settings are recorded in or near the area.",
+        )  # fmt: skip
+    )
+    as_at = page.rollup.as_at.isoformat() if page.rollup.as_at else ""
+    return {"blocks": blocks, "as_at": as_at}
+
+
+class MarketView(DashboardView):
+    """An authority's market dashboard."""
+
+    page_name = "market"
+    page_title = "Market: settings in and near the area"
+    sections = ("market",)
+    filter_fields = ("category",)
+    template_name = "dashboards/page.html"
+    builder = staticmethod(build_market)

@@ -1,0 +1,353 @@
+"""Region: every authority of a region side by side on the same measures (aggregates only).
+
+Anyone with a dashboard role in an authority of the region may open it (a regional analyst's home page).
+Counts under 5 of authorities the viewer does not belong to are suppressed, and so are percentages built
+on them, using `sufficiency.core.suppression`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
+from django.db.models import Max
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.views.generic import TemplateView
+
+from placements.categories import COARSE_GROUPS
+from sufficiency.authorities.choices import DASHBOARD_ROLES
+from sufficiency.authorities.models import Region
+from sufficiency.core.querysets import authority_ids_for
+from sufficiency.core.suppression import SUPPRESSION_THRESHOLD, suppress_small
+
+from .. import charts
+from ..forms import DashboardFilterForm
+from ..models import DashboardRollup
+from ..selectors import region_headlines, region_totals
+from .base import (
+    CACHE_SECONDS,
+    category_label,
+    chart,
+    definition_url,
+    fmt_date,
+    fmt_int,
+    fmt_money,
+    fmt_num,
+    pct,
+    table,
+)
+from .overview import england_figures
+
+SUPPRESSED = "c"
+MIX_LABELS = {
+    "FOSTERING": "Foster care",
+    "RESIDENTIAL": "Residential",
+    "SUPPORTED": "Supported",
+    "OTHER": "Other",
+}
+
+
+def _count(value: int | None, visible: bool) -> tuple[str, int | None]:
+    """(text, value for charts) of a count: suppressed under 5 unless the viewer belongs to the authority."""
+    if value is None:
+        return "–", None
+    if visible:
+        return fmt_int(value), value
+    figure = suppress_small(value)
+    return (SUPPRESSED, None) if figure.suppressed else (fmt_int(figure.value), figure.value)
+
+
+def _share(numerator: int | None, denominator: int | None, visible: bool) -> tuple[str, float | None]:
+    """A percentage, suppressed when its numerator (or denominator) is a small count of another authority."""
+    if numerator is None or not denominator:
+        return "–", None
+    if not visible and (numerator < SUPPRESSION_THRESHOLD or denominator < SUPPRESSION_THRESHOLD):
+        return SUPPRESSED, None
+    value = pct(numerator, denominator)
+    return f"{value:.1f}%", value
+
+
+def build_region(
+    *, region: Region, own_ids: set[int], filters: dict[str, str], csv_base: str, query: str
+) -> dict[str, Any]:
+    headlines = region_headlines(region=region)
+    totals = region_totals(headlines)
+    england = england_figures()
+    category = filters.get("category", "")
+
+    def csv(key: str) -> str:
+        return f"{csv_base}{key}/" + (f"?{query}" if query else "")
+
+    names, main_rows = [], []
+    rates, mix_values, over, outside, spend, growth, cat_values = (
+        [],
+        {g: [] for g in COARSE_GROUPS},
+        [],
+        [],
+        [],
+        [],
+        [],
+    )
+    for h in headlines:
+        data, visible = h["headline"], h["id"] in own_ids
+        names.append(h["name"])
+        if not data:
+            main_rows.append([h["name"], *(["No figures yet"] + ["–"] * 9)])
+            rates.append(None)
+            over.append(None)
+            outside.append(None)
+            spend.append(None)
+            growth.append(None)  # noqa: E702
+            cat_values.append(None)
+            for g in COARSE_GROUPS:
+                mix_values[g].append(None)
+            continue
+        total_text, _ = _count(data["total"], visible)
+        rates.append(data["rate"])
+        mix_cells = []
+        for g in COARSE_GROUPS:
+            text, value = _share(data["mix"].get(g, 0), data["total"], visible)
+            mix_values[g].append(value)
+            mix_cells.append(text)
+        over_text, over_value = _share(data["over_20_miles"], data["distance_known"], visible)
+        out_text, out_value = _share(data["outside_la"], data["boundary_known"], visible)
+        over.append(over_value)
+        outside.append(out_value)
+        spend.append(data.get("spend"))
+        growth.append(data.get("forecast_growth_pct"))
+        cat_text, cat_value = (
+            _count(data["by_category"].get(category, 0), visible) if category else ("", None)
+        )
+        cat_values.append(cat_value)
+        main_rows.append(
+            [h["name"], total_text, fmt_num(data["rate"]), *mix_cells, over_text, out_text,
+             f"{fmt_money(data.get('spend'))} ({data.get('spend_year') or '–'})",
+             "–" if data.get("forecast_growth_pct") is None else f"{data['forecast_growth_pct']:+.1f}%",
+             fmt_date(data["as_at"])]
+        )  # fmt: skip
+    blocks: list[dict[str, Any]] = [
+        table(
+            "authorities",
+            "Authorities side by side",
+            [
+                "Authority",
+                "Children in care",
+                "Rate per 10,000",
+                *[f"% {MIX_LABELS[g].lower()}" for g in COARSE_GROUPS],
+                "% over 20 miles",
+                "% outside boundary",
+                "Spend (last full financial year)",
+                "Forecast change",
+                "As at",
+            ],
+            main_rows
+            + [
+                [
+                    f"{region.name} (all with figures)",
+                    fmt_int(totals["total"]),
+                    fmt_num(totals["rate"]),
+                    "–",
+                    "–",
+                    "–",
+                    "–",
+                    f"{pct(totals['over_20_miles'], totals['distance_known']) or '–'}%",
+                    f"{pct(totals['outside_la'], totals['boundary_known']) or '–'}%",
+                    "–",
+                    "–",
+                    "–",
+                ],
+                [
+                    "England",
+                    fmt_int(england["total"]),
+                    fmt_num(england["rate"], 0),
+                    "–",
+                    "–",
+                    "–",
+                    "–",
+                    "–",
+                    "–",
+                    "–",
+                    "–",
+                    england["year"],
+                ],
+            ],
+            numeric_columns=list(range(1, 10)),
+            description=f"{SUPPRESSED}: fewer than {SUPPRESSION_THRESHOLD} children, not shown for other authorities. "
+            "Forecast change: the forecast mean at the end of the horizon against children in care now.",
+            csv_url=csv("authorities"),
+            definition_url=definition_url("cla_rate_per_10000"),
+        )  # fmt: skip
+    ]
+    blocks.append(
+        chart(
+            None,
+            "rates",
+            "Children in care per 10,000 children",
+            charts.bar_chart(
+                names + [region.name, "England"],
+                [{"name": "Rate per 10,000", "values": rates + [totals["rate"], england["rate"]]}],
+                horizontal=True,
+                x_title="Per 10,000 children",
+            ),
+            ["Area", "Rate per 10,000"],
+            [
+                [n, fmt_num(r)]
+                for n, r in zip(
+                    names + [region.name, "England"], rates + [totals["rate"], england["rate"]], strict=True
+                )
+            ],
+            definition="cla_rate_per_10000",
+            csv_url=csv("rates"),
+        )  # fmt: skip
+    )
+    if category:
+        blocks.append(
+            chart(
+                None,
+                "category",
+                f"Children in {category_label(category).lower()}",
+                charts.bar_chart(
+                    names,
+                    [{"name": "Children", "values": cat_values}],
+                    horizontal=True,
+                    x_title="Children in care",
+                ),
+                ["Authority", "Children"],
+                [
+                    [n, SUPPRESSED if v is None and h["headline"] else fmt_int(v)]
+                    for n, v, h in zip(names, cat_values, headlines, strict=True)
+                ],
+                definition="children_in_care",
+                csv_url=csv("category"),
+            )  # fmt: skip
+        )
+    blocks.append(
+        chart(
+            None,
+            "mix",
+            "Placement mix",
+            charts.bar_chart(
+                names,
+                [{"name": MIX_LABELS[g], "values": mix_values[g]} for g in COARSE_GROUPS],
+                horizontal=True,
+                stacked=True,
+                x_title="% of children in care",
+            ),
+            ["Authority", *[f"% {MIX_LABELS[g].lower()}" for g in COARSE_GROUPS]],
+            [[row[0], *row[3:7]] for row in main_rows],
+            definition="pct_foster_care",
+            csv_url=csv("mix"),
+        )  # fmt: skip
+    )
+    blocks.append(
+        chart(
+            None,
+            "distance",
+            "Placed more than 20 miles from home and outside the boundary",
+            charts.bar_chart(
+                names,
+                [
+                    {"name": "% over 20 miles", "values": over},
+                    {"name": "% outside the boundary", "values": outside},
+                ],
+                horizontal=True,
+                x_title="% of children",
+            ),
+            ["Authority", "% over 20 miles", "% outside boundary"],
+            [[row[0], row[7], row[8]] for row in main_rows],
+            definition="pct_placed_over_20_miles",
+            csv_url=csv("distance"),
+        )  # fmt: skip
+    )
+    blocks.append(
+        chart(
+            None,
+            "spend",
+            "Spend on placements in the last full financial year",
+            charts.bar_chart(
+                names, [{"name": "Spend (£)", "values": spend}], horizontal=True, x_title="Spend (£)"
+            ),
+            ["Authority", "Spend"],
+            [[row[0], row[9]] for row in main_rows],
+            definition="mean_weekly_cost_residential_external",
+            csv_url=csv("spend"),
+        )  # fmt: skip
+    )
+    blocks.append(
+        chart(
+            None,
+            "growth",
+            "Forecast change in children in care",
+            charts.bar_chart(
+                names,
+                [{"name": "% change", "values": growth}],
+                horizontal=True,
+                x_title="% change to the end of the forecast",
+            ),
+            ["Authority", "Forecast change"],
+            [[row[0], row[10]] for row in main_rows],
+            definition="children_in_care",
+            csv_url=csv("growth"),
+        )  # fmt: skip
+    )
+    return {"blocks": blocks, "totals": totals}
+
+
+class RegionView(LoginRequiredMixin, TemplateView):
+    """A region's authorities side by side. 404 for anyone without a dashboard role in the region."""
+
+    template_name = "dashboards/region.html"
+    filter_fields = ("category",)
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        ids = authority_ids_for(request.user, DASHBOARD_ROLES)
+        region = (
+            Region.objects.filter(code=kwargs.get("region", ""), authorities__id__in=ids).distinct().first()
+        )
+        if region is None:
+            raise Http404("No such region")
+        self.region = region
+        self.own_ids = set(ids)
+        return super().dispatch(request, *args, **kwargs)
+
+    def build(self) -> dict[str, Any]:
+        form = DashboardFilterForm(self.request.GET or None)
+        filters = form.values()
+        query = "&".join(f"{k}={v}" for k, v in self.request.GET.items() if k in self.filter_fields and v)
+        csv_base = reverse("dashboards:region", kwargs={"region": self.region.code}) + "csv/"
+        context = build_region(
+            region=self.region, own_ids=self.own_ids, filters=filters, csv_base=csv_base, query=query
+        )
+        context.update(
+            form=form,
+            filter_form_fields=[form[name] for name in self.filter_fields],
+            region=self.region,
+            page_title=f"{self.region.name}: authorities side by side",
+            breadcrumbs=[{"text": "Your authorities", "href": reverse("home")}],
+        )
+        return context
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        """Built once per set of the region's rollups, filters and viewer's authorities, then cached."""
+        context = super().get_context_data(**kwargs)
+        latest = DashboardRollup.objects.filter(authority__region=self.region).aggregate(
+            latest=Max("computed_at")
+        )
+        stamp = latest["latest"].timestamp() if latest["latest"] else 0
+        query = urlencode(sorted((k, v) for k, v in self.request.GET.items() if k in self.filter_fields))
+        own = ",".join(str(i) for i in sorted(self.own_ids))
+        key = f"dashboards:region:{self.region.pk}:{stamp}:{own}:{query}"
+        built = cache.get(key)
+        if built is None:
+            built = self.build()
+            built.pop("form", None)
+            built.pop("filter_form_fields", None)
+            cache.set(key, built, timeout=CACHE_SECONDS)
+        form = DashboardFilterForm(self.request.GET or None)
+        context.update(built, form=form, filter_form_fields=[form[name] for name in self.filter_fields])
+        return context

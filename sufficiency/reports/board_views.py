@@ -1,0 +1,263 @@
+"""Pages of board progress reports: the list, drafts (commissioners and administrators only) and published
+reports (every reader of the authority's aggregates, board members included).
+
+Drafts render live from the register; published reports are served exactly as frozen (screen body, printable
+HTML and PDF bytes). Another authority's report, or a draft to someone who may not edit, is a 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.safestring import SafeString
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from sufficiency.authorities.choices import DASHBOARD_ROLES
+from sufficiency.core.querysets import authority_ids_for
+from sufficiency.core.views import AuthorityMixin
+
+from .board import selectors, services
+from .board.forms import CommentaryForm, PublishForm, ReportForm
+from .board.pdf import render_pdf, render_print_html, style_hashes
+from .models import BoardReport, PublishedReport
+from .views import STRATEGY_EDIT_ROLES
+
+#: Who writes and publishes board reports; everyone else with DASHBOARD_ROLES reads published ones only.
+BOARD_EDIT_ROLES = STRATEGY_EDIT_ROLES
+
+
+class BoardReadMixin(AuthorityMixin):
+    allowed_roles = DASHBOARD_ROLES
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["can_edit"] = self.authority.pk in authority_ids_for(self.request.user, BOARD_EDIT_ROLES)
+        return context
+
+
+class BoardEditMixin(AuthorityMixin):
+    allowed_roles = BOARD_EDIT_ROLES
+
+    def draft(self) -> BoardReport:
+        if not hasattr(self, "_draft"):
+            try:
+                self._draft = selectors.draft_get(authority=self.authority, pk=self.kwargs["pk"])
+            except BoardReport.DoesNotExist:
+                raise Http404("No such draft") from None
+        return self._draft
+
+    def draft_url(self, report: BoardReport) -> str:
+        return reverse("reports:board-draft", kwargs={"code": self.authority.dfe_code, "pk": report.pk})
+
+
+def _published(view: AuthorityMixin, version: int) -> PublishedReport:
+    try:
+        return selectors.published_get(authority=view.authority, version=version)
+    except PublishedReport.DoesNotExist:
+        raise Http404("No such report") from None
+
+
+def _printable(html: str) -> HttpResponse:
+    """A standalone printable page, with CSP hashes for its inline stylesheet (no 'unsafe-inline')."""
+    response = HttpResponse(html)
+    response._csp_update = {"style-src": style_hashes(html)}  # type: ignore[attr-defined]
+    return response
+
+
+def _pdf(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(bytes(data), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _filename(authority: Any, as_at: Any, suffix: str) -> str:
+    return (
+        f"{authority.name.lower().replace(' ', '-')}-sufficiency-board-report-{as_at:%Y-%m-%d}-{suffix}.pdf"
+    )
+
+
+# --- list and published reports -----------------------------------------------------------------------------
+class BoardReportListView(BoardReadMixin, TemplateView):
+    """Published reports (newest version first) and, for editors, the drafts in progress."""
+
+    template_name = "reports/board/report_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["published"] = selectors.published_list(authority=self.authority)
+        context["drafts"] = selectors.draft_list(authority=self.authority) if context["can_edit"] else []
+        return context
+
+
+class PublishedReportView(BoardReadMixin, TemplateView):
+    """A published report on screen, exactly as frozen."""
+
+    template_name = "reports/board/report_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        published = _published(self, self.kwargs["version"])
+        context.update(published=published, body=SafeString(published.body_html), draft=False)
+        return context
+
+
+class PublishedPrintView(BoardReadMixin, View):
+    def get(self, request: Any, **kwargs: Any) -> HttpResponse:
+        return _printable(_published(self, kwargs["version"]).html)
+
+
+class PublishedPdfView(BoardReadMixin, View):
+    def get(self, request: Any, **kwargs: Any) -> HttpResponse:
+        published = _published(self, kwargs["version"])
+        return _pdf(published.pdf, _filename(self.authority, published.as_at, f"v{published.version}"))
+
+
+# --- drafts -------------------------------------------------------------------------------------------------
+class BoardReportCreateView(BoardEditMixin, FormView):
+    template_name = "reports/board/report_form.html"
+    form_class = ReportForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            page_title="Start a board report",
+            back_url=reverse("reports:board-report-list", kwargs={"code": self.authority.dfe_code}),
+        )
+        return context
+
+    def form_valid(self, form: ReportForm) -> Any:
+        report = services.report_create(
+            authority=self.authority, acting_user=self.request.user, request=self.request, **form.cleaned_data
+        )
+        messages.success(self.request, "Draft report started")
+        return HttpResponseRedirect(self.draft_url(report))
+
+
+class DraftUpdateView(BoardEditMixin, FormView):
+    template_name = "reports/board/report_form.html"
+    form_class = ReportForm
+
+    def get_initial(self) -> dict[str, Any]:
+        d = self.draft()
+        return {"title": d.title, "as_at": d.as_at, "author_name": d.author_name}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(page_title="Change the report's details", back_url=self.draft_url(self.draft()))
+        return context
+
+    def form_valid(self, form: ReportForm) -> Any:
+        services.report_update(
+            report=self.draft(), acting_user=self.request.user, request=self.request, **form.cleaned_data
+        )
+        messages.success(self.request, "Report details updated")
+        return HttpResponseRedirect(self.draft_url(self.draft()))
+
+
+class DraftDetailView(BoardEditMixin, TemplateView):
+    """A draft rendered live from the register as at its date, with the change in every KPI since the last
+    published report."""
+
+    template_name = "reports/board/report_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        report = self.draft()
+        rendered = services.draft_render(report=report)
+        context.update(
+            report=report,
+            body=SafeString(rendered["body_html"]),
+            document=rendered["document"],
+            draft=True,
+            can_edit=True,
+        )
+        return context
+
+
+class DraftPrintView(BoardEditMixin, View):
+    def get(self, request: Any, **kwargs: Any) -> HttpResponse:
+        rendered = services.draft_render(report=self.draft())
+        return _printable(render_print_html(rendered["document"], rendered["body_html"]))
+
+
+class DraftPdfView(BoardEditMixin, View):
+    """A preview PDF of the draft (marked DRAFT on every page); not stored."""
+
+    def get(self, request: Any, **kwargs: Any) -> HttpResponse:
+        report = self.draft()
+        rendered = services.draft_render(report=report)
+        pdf, _pages = render_pdf(render_print_html(rendered["document"], rendered["body_html"]))
+        return _pdf(pdf, _filename(self.authority, report.as_at, "draft"))
+
+
+class CommentaryView(BoardEditMixin, FormView):
+    template_name = "reports/board/commentary_form.html"
+    form_class = CommentaryForm
+
+    def get_initial(self) -> dict[str, Any]:
+        return {s.section: s.commentary for s in self.draft().sections.all()}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(report=self.draft(), back_url=self.draft_url(self.draft()))
+        return context
+
+    def form_valid(self, form: CommentaryForm) -> Any:
+        try:
+            services.commentary_update(
+                report=self.draft(),
+                texts=form.cleaned_data,
+                acting_user=self.request.user,
+                request=self.request,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.form_invalid(form)
+        messages.success(self.request, "Commentary saved")
+        return HttpResponseRedirect(self.draft_url(self.draft()))
+
+
+class PublishView(BoardEditMixin, FormView):
+    """Ask for the meeting, confirm, and publish: irreversible."""
+
+    template_name = "reports/board/publish_form.html"
+    form_class = PublishForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        report = self.draft()
+        last = selectors.published_list(authority=self.authority).first()
+        context.update(
+            report=report, back_url=self.draft_url(report), next_version=(last.version if last else 0) + 1
+        )
+        return context
+
+    def form_valid(self, form: PublishForm) -> Any:
+        try:
+            published = services.report_publish(
+                report=self.draft(),
+                meeting_name=form.cleaned_data["meeting_name"],
+                meeting_date=form.cleaned_data["meeting_date"],
+                acting_user=self.request.user,
+                request=self.request,
+            )
+        except ValidationError as exc:
+            for field, errors in (
+                exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
+            ):
+                form.add_error(field if field in form.fields else None, errors)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Published as version {published.version}")
+        return HttpResponseRedirect(
+            reverse(
+                "reports:board-published",
+                kwargs={"code": self.authority.dfe_code, "version": published.version},
+            )
+        )

@@ -1,0 +1,195 @@
+"""Who sees which dashboard, what it shows, and how many queries it costs.
+
+Decided for issue 4: every member with a dashboard role reads their authority's dashboards; board members
+and regional analysts read them without links to children; another authority's dashboard is a 404; the
+region page shows every authority of the viewer's region side by side with other authorities' small
+counts suppressed; no page issues more than 25 queries.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from sufficiency.authorities.models import Membership
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["overview", "forecast", "gap", "market"]
+WM = "E12000005"
+
+
+def _url(page, code="335"):
+    return reverse(f"dashboards:{page}", kwargs={"code": code})
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_commissioner_sees_the_page_within_the_query_cap(
+    client, la_user, rollup, page, django_assert_max_num_queries
+):
+    client.force_login(la_user)
+    with django_assert_max_num_queries(25):
+        response = client.get(_url(page))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "As at 31 March 2026" in body
+    assert "Download CSV" in body
+    assert "/kpis/definitions/#" in body
+
+
+@pytest.mark.parametrize("page", [*PAGES, "csv"])
+def test_another_authoritys_dashboard_is_a_404(client, other_la_user, rollup, page):
+    client.force_login(other_la_user)
+    if page == "csv":
+        url = reverse("dashboards:csv", kwargs={"code": "335", "page": "overview", "key": "mix"})
+    else:
+        url = _url(page)
+    assert client.get(url).status_code == 404
+
+
+def test_anonymous_users_are_sent_to_sign_in(client, rollup):
+    response = client.get(_url("overview"))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_overview_shows_the_counts_and_comparators(client, la_user, rollup):
+    client.force_login(la_user)
+    body = client.get(_url("overview")).content.decode()
+    # C1-C6 in care on 31 March 2026 (C7 left on 1 March); 6 / 60,000 x 10,000 = 1.0
+    key = body[body.index("Key figures on 31 March 2026") :]
+    assert ">6<" in key.replace(" ", "")
+    assert "1.0" in key
+    assert "81,770" in key  # England, DfE 31 March 2025
+    assert "Placed outside the authority" in body
+    assert "H5 – Semi-independent living" in body  # C6 outside the boundary, by placement type
+
+
+def test_commissioner_drills_down_to_the_children_behind_a_number(client, la_user, rollup):
+    client.force_login(la_user)
+    body = client.get(_url("overview")).content.decode()
+    child_list = reverse("placements:child-list", kwargs={"code": "335"})
+    assert f"{child_list}?on_day=31&amp;on_month=3&amp;on_year=2026&amp;category=residential_external" in body
+
+
+@pytest.mark.parametrize("fixture", ["board_member", "regional_user"])
+def test_board_members_and_analysts_read_without_links_to_children(client, request, rollup, fixture):
+    client.force_login(request.getfixturevalue(fixture))
+    for page in PAGES:
+        response = client.get(_url(page))
+        assert response.status_code == 200
+        child_list = reverse("placements:child-list", kwargs={"code": "335"})
+        assert f"{child_list}?on_day=" not in response.content.decode()
+
+
+def test_filters_change_the_counts(client, la_user, rollup):
+    client.force_login(la_user)
+    body = client.get(
+        _url("overview"), {"category": "residential_external", "age_band": "10_15"}
+    ).content.decode()
+    key = body[body.index("Key figures") : body.index("Children in care per 10,000 children</h2>")]
+    # C1, C2, C3 are in external children's homes and aged 14.
+    assert ">3<" in key.replace(" ", "")
+    body = client.get(_url("overview"), {"age_band": "1_4"}).content.decode()
+    key = body[body.index("Key figures") : body.index("Children in care per 10,000 children</h2>")]
+    assert ">1<" in key.replace(" ", "")  # C5, aged 2
+
+
+def test_an_unknown_filter_value_falls_back_to_the_default(client, la_user, rollup):
+    client.force_login(la_user)
+    response = client.get(_url("overview"), {"as_at": "1999-01-01", "age_band": "nonsense"})
+    assert response.status_code == 200
+    assert "Key figures on 31 March 2026" in response.content.decode()
+
+
+def test_gap_page_shows_local_capacity_and_where_children_live(client, la_user, rollup):
+    client.force_login(la_user)
+    body = client.get(_url("gap")).content.decode()
+    assert "Children&#x27;s homes" in body or "Children's homes" in body
+    assert "Your area: Walsall" in body
+    assert "Sandwell" in body
+    assert "2026-27" in body and "2027-28" in body
+
+
+def test_market_page_lists_local_settings_only(client, la_user, rollup):
+    client.force_login(la_user)
+    body = client.get(_url("market")).content.decode()
+    assert "SC0001" in body and "SC0002" in body and "SA0001" in body
+    assert "SC0003" not in body  # 60 miles away
+
+
+def test_csv_download_matches_the_table(client, la_user, rollup):
+    client.force_login(la_user)
+    url = reverse("dashboards:csv", kwargs={"code": "335", "page": "overview", "key": "mix"})
+    response = client.get(url, {"age_band": "10_15"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["Placement category", "Children", "Share"]
+    # C1-C4 are aged 14 on the date: three in an external children's home, one with in-house carers.
+    assert ["Residential: external children's home", "3", "75.0%"] in rows
+    assert ["Fostering: in-house", "1", "25.0%"] in rows
+    missing = reverse("dashboards:csv", kwargs={"code": "335", "page": "overview", "key": "nope"})
+    assert client.get(missing).status_code == 404
+
+
+def test_no_rollup_yet_says_so_and_offers_the_data_manager_an_import(client, data_manager, walsall):
+    client.force_login(data_manager)
+    response = client.get(_url("overview"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "There are no figures for Walsall yet" in body
+    assert reverse("placements:import-create", kwargs={"code": "335"}) in body
+
+
+def test_region_page_shows_the_region_with_suppression(
+    client, regional_user, rollup, django_assert_max_num_queries
+):
+    from sufficiency.authorities.models import LocalAuthority
+    from sufficiency.dashboards.services import dashboard_rollup_compute
+
+    dashboard_rollup_compute(authority=LocalAuthority.objects.get(dfe_code="333"))
+    client.force_login(regional_user)
+    with django_assert_max_num_queries(25):
+        response = client.get(reverse("dashboards:region", kwargs={"region": WM}))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Walsall" in body and "Sandwell" in body and "Birmingham" in body
+    # Sandwell has 1 child in care: another authority's count under 5 is suppressed ("c").
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(
+                    reverse("dashboards:region-csv", kwargs={"region": WM, "key": "authorities"})
+                ).content.decode()
+            )
+        )
+    )
+    by_name = {row[0]: row for row in rows[1:]}
+    assert by_name["Sandwell"][1] == "c"
+    assert by_name["Walsall"][1] == "6"  # the analyst's own authority is never suppressed
+    assert by_name["Birmingham"][1] == "No figures yet"
+
+
+def test_region_page_is_a_404_outside_the_viewers_region(client, regional_user):
+    client.force_login(regional_user)
+    assert client.get(reverse("dashboards:region", kwargs={"region": "E12000007"})).status_code == 404
+
+
+def test_a_member_without_a_dashboard_role_cannot_open_the_region(client, walsall):
+    user = UserFactory(email="nobody@example.gov.uk")
+    client.force_login(user)
+    assert client.get(reverse("dashboards:region", kwargs={"region": WM})).status_code == 404
+    Membership.objects.create(user=user, authority=walsall, role="board_member")
+    assert client.get(reverse("dashboards:region", kwargs={"region": WM})).status_code == 200
+
+
+def test_home_leads_a_regional_analyst_to_the_region_page(client, regional_user):
+    client.force_login(regional_user)
+    body = client.get(reverse("home")).content.decode()
+    assert reverse("dashboards:region", kwargs={"region": WM}) in body
+    assert reverse("dashboards:overview", kwargs={"code": "335"}) in body

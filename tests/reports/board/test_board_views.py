@@ -1,0 +1,151 @@
+"""Who can see and do what with board reports. Board members (and regional analysts, and every other
+reader of the authority's aggregates) see published reports only; drafts are 404 to them. Commissioners
+and administrators write and publish. Another authority's reports are always 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from sufficiency.reports.board import services
+from sufficiency.reports.models import BoardReport, PublishedReport, ReportSection
+from tests.reports.conftest import D
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reports(register, la_user, fast_pdf):
+    walsall = register["walsall"]
+    published_draft = services.report_create(authority=walsall, as_at=D, acting_user=la_user)
+    published = services.report_publish(
+        report=published_draft, meeting_name="Corporate Parenting Board", meeting_date=dt.date(2025, 6, 2),
+        acting_user=la_user,
+    )  # fmt: skip
+    draft = services.report_create(authority=walsall, as_at=D, acting_user=la_user, title="Next update")
+    return {"published": published, "draft": draft}
+
+
+def _urls(reports):
+    v, pk = reports["published"].version, reports["draft"].pk
+    published = {
+        "list": reverse("reports:board-report-list", kwargs={"code": "335"}),
+        "published": reverse("reports:board-published", kwargs={"code": "335", "version": v}),
+        "published-print": reverse("reports:board-published-print", kwargs={"code": "335", "version": v}),
+        "published-pdf": reverse("reports:board-published-pdf", kwargs={"code": "335", "version": v}),
+    }
+    drafts = {
+        name: reverse(f"reports:board-{name}", kwargs={"code": "335", "pk": pk})
+        for name in ("draft", "draft-update", "draft-commentary", "draft-publish", "draft-print")
+    }
+    drafts["create"] = reverse("reports:board-report-create", kwargs={"code": "335"})
+    return published, drafts
+
+
+@pytest.mark.parametrize("role", ["board_member", "regional_user", "data_manager"])
+def test_readers_see_published_reports_only(request, client, reports, role):
+    client.force_login(request.getfixturevalue(role))
+    published, drafts = _urls(reports)
+    for name, url in published.items():
+        assert client.get(url).status_code == 200, name
+    for name, url in drafts.items():
+        assert client.get(url).status_code == 404, name
+    assert client.post(drafts["draft-publish"], {"meeting_name": "x"}).status_code == 404
+    listing = client.get(published["list"]).content.decode()
+    assert "Next update" not in listing and "Start a new report" not in listing
+    assert client.get(published["published-pdf"])["Content-Type"] == "application/pdf"
+
+
+def test_commissioner_sees_everything(client, la_user, reports):
+    client.force_login(la_user)
+    published, drafts = _urls(reports)
+    for name, url in {**published, **drafts}.items():
+        assert client.get(url).status_code == 200, name
+    listing = client.get(published["list"]).content.decode()
+    assert "Next update" in listing and "Start a new report" in listing
+
+
+def test_other_authority_gets_404_everywhere(client, other_la_user, reports):
+    client.force_login(other_la_user)
+    published, drafts = _urls(reports)
+    for name, url in {**published, **drafts}.items():
+        assert client.get(url).status_code == 404, name
+    sandwell_list = reverse("reports:board-report-list", kwargs={"code": "333"})
+    assert client.get(sandwell_list).status_code == 200
+    missing = reverse("reports:board-published", kwargs={"code": "333", "version": 1})
+    assert client.get(missing).status_code == 404
+
+
+def test_anonymous_is_sent_to_sign_in(client, reports):
+    published, _ = _urls(reports)
+    assert client.get(published["published-pdf"]).status_code == 302
+
+
+def test_a_published_draft_url_is_404(client, la_user, reports):
+    client.force_login(la_user)
+    url = reverse("reports:board-draft", kwargs={"code": "335", "pk": reports["published"].report_id})
+    assert client.get(url).status_code == 404
+
+
+def test_create_edit_commentary_and_publish_through_the_pages(client, la_user, register, fast_pdf):
+    client.force_login(la_user)
+    response = client.post(
+        reverse("reports:board-report-create", kwargs={"code": "335"}),
+        {
+            "title": "Quarterly update",
+            "as_at_day": "31",
+            "as_at_month": "3",
+            "as_at_year": "2025",
+            "author_name": "HoS",
+        },
+    )
+    report = BoardReport.objects.get(title="Quarterly update")
+    assert response.status_code == 302 and report.as_at == D and report.author == la_user
+    commentary_url = reverse("reports:board-draft-commentary", kwargs={"code": "335", "pk": report.pk})
+    response = client.post(commentary_url, {"fostering": "Recruitment is up.\r\n\r\nSecond paragraph."})
+    assert response.status_code == 302
+    assert ReportSection.objects.get(report=report, section="fostering").commentary == (
+        "Recruitment is up.\n\nSecond paragraph."
+    )
+    publish_url = reverse("reports:board-draft-publish", kwargs={"code": "335", "pk": report.pk})
+    response = client.post(publish_url, {"meeting_name": "CPB", "meeting_date_day": "2", "meeting_date_month": "6",
+                                         "meeting_date_year": "2025"})  # fmt: skip
+    assert response.status_code == 200 and "Confirm that you understand" in response.content.decode()
+    assert not PublishedReport.objects.exists()
+    response = client.post(publish_url, {"meeting_name": "CPB", "meeting_date_day": "2", "meeting_date_month": "6",
+                                         "meeting_date_year": "2025", "confirm": "on"})  # fmt: skip
+    published = PublishedReport.objects.get()
+    assert response.url == reverse("reports:board-published", kwargs={"code": "335", "version": 1})
+    assert published.meeting_name == "CPB" and published.meeting_date == dt.date(2025, 6, 2)
+    page = client.get(response.url).content.decode()
+    assert "<p>Recruitment is up.</p>" in page and "<p>Second paragraph.</p>" in page
+
+
+def test_commentary_is_escaped(client, la_user, register):
+    report = services.report_create(authority=register["walsall"], as_at=D, acting_user=la_user)
+    services.commentary_update(
+        report=report, acting_user=la_user, texts={"conclusion": '<script>alert("x")</script><b>bold</b>'}
+    )
+    client.force_login(la_user)
+    page = client.get(
+        reverse("reports:board-draft", kwargs={"code": "335", "pk": report.pk})
+    ).content.decode()
+    assert "<script>alert" not in page and "<b>bold</b>" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;" in page
+
+
+def test_printable_page_allows_only_its_own_stylesheet(client, la_user, reports):
+    client.force_login(la_user)
+    published, _ = _urls(reports)
+    csp = client.get(published["published-print"])["Content-Security-Policy"]
+    assert "'sha256-" in csp and "unsafe-inline" not in csp.split("style-src")[1].split(";")[0]
+
+
+def test_draft_page_query_count_is_capped(client, la_user, register, strategy, django_assert_max_num_queries):
+    report = services.report_create(authority=register["walsall"], as_at=D, acting_user=la_user)
+    client.force_login(la_user)
+    url = reverse("reports:board-draft", kwargs={"code": "335", "pk": report.pk})
+    with django_assert_max_num_queries(55):
+        assert client.get(url).status_code == 200
