@@ -40,6 +40,7 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): $(REQUIREMENTS) | $(PY)
+	@bash scripts/system-packages.sh
 	$(BIN)/pip install --disable-pip-version-check --progress-bar off -q -r requirements-dev.txt
 	@touch $@
 

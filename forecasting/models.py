@@ -66,7 +66,9 @@ class ForecastRun(AuthorityOwnedModel):
     unit_costs = models.JSONField(default=dict, blank=True, help_text="Weekly cost per category used")
     scenario_names = models.JSONField(default=list, blank=True)
     register_version = models.CharField(
-        max_length=64, blank=True, help_text="Identifies the register the run used (changes with every import)"
+        max_length=64,
+        blank=True,
+        help_text="Identifies the register the run used (changes with every import)",
     )
     backtest_reused_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",

@@ -222,7 +222,9 @@ def forecast_compute(*, run: ForecastRun, scenarios: list[Scenario] | None = Non
                 value.pk, value.run = None, run
             BacktestValue.objects.bulk_create(copies, batch_size=5000)
         else:
-            BacktestValue.objects.bulk_create(_backtest_values(run, comparison.baseline.backtest), batch_size=5000)
+            BacktestValue.objects.bulk_create(
+                _backtest_values(run, comparison.baseline.backtest), batch_size=5000
+            )
         CostValue.objects.bulk_create(
             [v for name, result in results.items() for v in _cost_values(run, name, result.costs_by_fy)],
             batch_size=5000,

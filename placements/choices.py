@@ -14,7 +14,8 @@ class SexChoices(models.TextChoices):
 
 
 PlanningCategoryChoices = models.TextChoices(  # type: ignore[misc]
-    "PlanningCategoryChoices", [(key.upper(), (key, label)) for key, label in PLANNING_CATEGORY_LABELS.items()]
+    "PlanningCategoryChoices",
+    [(key.upper(), (key, label)) for key, label in PLANNING_CATEGORY_LABELS.items()],
 )
 
 

@@ -27,7 +27,7 @@ from .supply_services import settings_upsert
 
 logger = logging.getLogger(__name__)
 
-DEMO_PASSWORD = "sufficiency-demo-2026"
+DEMO_PASSWORD = "sufficiency-demo-2026"  # noqa: S105 - published in the README; demo accounts only
 DEMO_EMAIL_DOMAIN = "demo.sufficiency.invalid"
 PRIMARY_AUTHORITY = "335"  # Walsall: the demo users' own authority
 
@@ -146,7 +146,11 @@ def demo_region_load(
         author = User.objects.filter(email=f"commissioner@{DEMO_EMAIL_DOMAIN}").first()
         demo_strategy_load(authority=primary, acting_user=author)
         demo_board_reports_load(authority=primary, as_at=as_at, acting_user=author)
-    audit(action="demo.loaded", actor=acting_user, detail={"seed": seed, "authorities": list(region.authorities)})
+    audit(
+        action="demo.loaded",
+        actor=acting_user,
+        detail={"seed": seed, "authorities": list(region.authorities)},
+    )
     return result
 
 
@@ -175,7 +179,9 @@ def _load_settings(region: DemoRegion, la_by_code: dict[str, LocalAuthority]) ->
                 "registration_date": row["registration_date"],
                 "closed_date": row.get("closed_date"),
                 "owner": row["provider_name"],
-                "inspections": [{"inspection_date": row["judgement_date"], "judgement": judgement}] if inspected else [],
+                "inspections": [{"inspection_date": row["judgement_date"], "judgement": judgement}]
+                if inspected
+                else [],
             }
         )
     with transaction.atomic():
@@ -190,7 +196,11 @@ def _load_settings(region: DemoRegion, la_by_code: dict[str, LocalAuthority]) ->
 
 
 def _load_households(authority: LocalAuthority, rows: list[dict[str, Any]]) -> int:
-    agencies = dict(Setting.objects.filter(urn__in={r["agency_urn"] for r in rows if r["agency_urn"]}).values_list("urn", "id"))
+    agencies = dict(
+        Setting.objects.filter(urn__in={r["agency_urn"] for r in rows if r["agency_urn"]}).values_list(
+            "urn", "id"
+        )
+    )
     for row in rows:
         FosteringHousehold.objects.update_or_create(
             authority=authority,
@@ -243,13 +253,19 @@ def _load_supply(authority: LocalAuthority, seed: int) -> None:
 
     rng = random.Random(f"{seed}-{authority.dfe_code}")
     own_homes = Setting.objects.filter(
-        local_authority=authority, sector="local_authority", provision_type="childrens_home", registration_status="active"
+        local_authority=authority,
+        sector="local_authority",
+        provision_type="childrens_home",
+        registration_status="active",
     ).order_by("urn")
     for setting in own_homes:
         InHouseHome.objects.get_or_create(
             authority=authority,
             setting=setting,
-            defaults={"name": setting.name or setting.urn, "registered_places": setting.registered_places or 4},
+            defaults={
+                "name": setting.name or setting.urn,
+                "registered_places": setting.registered_places or 4,
+            },
         )
     local_private = list(
         Setting.objects.filter(local_authority=authority, sector="private", provision_type="childrens_home")
@@ -291,14 +307,18 @@ def _load_supply(authority: LocalAuthority, seed: int) -> None:
             places=rng.choice([1, 1, 1, 2]),
             age_min=age_min,
             age_max=17,
-            categories=["residential_external" if setting.sector != "local_authority" else "residential_inhouse"]
+            categories=[
+                "residential_external" if setting.sector != "local_authority" else "residential_inhouse"
+            ]
             if residential
             else ["supported"],
             notes="Demo vacancy",
             recorded_at=now - dt.timedelta(days=rng.choice([0, 1, 2, 3, 5, 8, 12, 20, 35])),
         )
     households = list(
-        FosteringHousehold.objects.filter(authority=authority, status="available", route="in_house").order_by("reference")
+        FosteringHousehold.objects.filter(authority=authority, status="available", route="in_house").order_by(
+            "reference"
+        )
     )
     for household in rng.sample(households, min(10, len(households))):
         vacancy_record(

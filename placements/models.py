@@ -55,7 +55,9 @@ class Child(AuthorityOwnedModel):
     every exit at 18 depends on it; it never appears in URLs, logs or task arguments.
     """
 
-    authority = models.ForeignKey("authorities.LocalAuthority", on_delete=models.CASCADE, related_name="children")
+    authority = models.ForeignKey(
+        "authorities.LocalAuthority", on_delete=models.CASCADE, related_name="children"
+    )
     child_ref = models.CharField("child reference (SSDA903 CHILD)", max_length=10)
     sex = models.CharField(max_length=1, choices=SexChoices.choices)
     dob = models.DateField("date of birth")
@@ -95,7 +97,9 @@ class Setting(TimeStampedModel):
 
     urn = models.CharField("Ofsted URN", max_length=8, unique=True)
     name = models.CharField(max_length=200, blank=True)
-    provider = models.ForeignKey(Provider, null=True, blank=True, on_delete=models.SET_NULL, related_name="settings")
+    provider = models.ForeignKey(
+        Provider, null=True, blank=True, on_delete=models.SET_NULL, related_name="settings"
+    )
     provision_type = models.CharField(max_length=40, choices=ProvisionTypeChoices.choices)
     ofsted_provision_type = models.CharField(
         max_length=120, blank=True, help_text="The provision type as Ofsted's file words it"
@@ -109,7 +113,9 @@ class Setting(TimeStampedModel):
         related_name="settings_in_area",
         help_text="The authority area the setting is in.",
     )
-    postcode = models.CharField(max_length=8, blank=True, help_text="Full postcode, or district where redacted")
+    postcode = models.CharField(
+        max_length=8, blank=True, help_text="Full postcode, or district where redacted"
+    )
     registered_places = models.PositiveSmallIntegerField(null=True, blank=True)
     registration_status = models.CharField(
         max_length=12, choices=RegistrationStatusChoices.choices, default=RegistrationStatusChoices.ACTIVE
@@ -124,7 +130,9 @@ class Setting(TimeStampedModel):
     )
     latest_judgement_date = models.DateField(null=True, blank=True)
     framework = models.CharField(
-        max_length=120, blank=True, help_text="The framework or contract the setting is bought through, if any"
+        max_length=120,
+        blank=True,
+        help_text="The framework or contract the setting is bought through, if any",
     )
 
     class Meta:
@@ -164,7 +172,9 @@ class FosteringHousehold(AuthorityOwnedModel):
     )
     reference = models.CharField(max_length=20)
     route = models.CharField(max_length=10, choices=HouseholdRouteChoices.choices)
-    agency = models.ForeignKey(Setting, null=True, blank=True, on_delete=models.SET_NULL, related_name="households")
+    agency = models.ForeignKey(
+        Setting, null=True, blank=True, on_delete=models.SET_NULL, related_name="households"
+    )
     approval_date = models.DateField()
     approved_places = models.PositiveSmallIntegerField()
     age_min = models.PositiveSmallIntegerField(default=0)
@@ -181,7 +191,9 @@ class FosteringHousehold(AuthorityOwnedModel):
         ordering = ["authority", "reference"]
         constraints = [
             models.UniqueConstraint(fields=["authority", "reference"], name="uniq_household_ref"),
-            models.CheckConstraint(condition=models.Q(age_min__lte=models.F("age_max")), name="household_age_range"),
+            models.CheckConstraint(
+                condition=models.Q(age_min__lte=models.F("age_max")), name="household_age_range"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -349,7 +361,9 @@ class Vacancy(AuthorityOwnedModel):
 class UnitCost(AuthorityOwnedModel):
     """What a week of a placement costs the authority, by planning category and route, from a date."""
 
-    authority = models.ForeignKey("authorities.LocalAuthority", on_delete=models.CASCADE, related_name="unit_costs")
+    authority = models.ForeignKey(
+        "authorities.LocalAuthority", on_delete=models.CASCADE, related_name="unit_costs"
+    )
     category = models.CharField(max_length=24, choices=PlanningCategoryChoices.choices)
     route = models.CharField(max_length=10, choices=RouteChoices.choices)
     weekly_cost = models.DecimalField(max_digits=10, decimal_places=2)
@@ -377,7 +391,9 @@ class PlacementEpisode(AuthorityOwnedModel):
     placement is inside the authority's boundary.
     """
 
-    authority = models.ForeignKey("authorities.LocalAuthority", on_delete=models.CASCADE, related_name="episodes")
+    authority = models.ForeignKey(
+        "authorities.LocalAuthority", on_delete=models.CASCADE, related_name="episodes"
+    )
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="episodes")
     decom = models.DateField("date episode commenced (DECOM)")
     rne = models.CharField("reason for new episode (RNE)", max_length=1)
@@ -391,7 +407,9 @@ class PlacementEpisode(AuthorityOwnedModel):
     home_post = models.CharField("home postcode", max_length=8, blank=True)
     pl_post = models.CharField("placement postcode", max_length=8, blank=True)
     urn = models.CharField("Ofsted URN", max_length=8, blank=True)
-    setting = models.ForeignKey(Setting, null=True, blank=True, on_delete=models.SET_NULL, related_name="episodes")
+    setting = models.ForeignKey(
+        Setting, null=True, blank=True, on_delete=models.SET_NULL, related_name="episodes"
+    )
     category = models.CharField(max_length=24, choices=PlanningCategoryChoices.choices, db_index=True)
     distance_miles = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
     distance_method = models.CharField(max_length=8, choices=DistanceMethodChoices.choices, blank=True)
@@ -452,9 +470,15 @@ class ImportJob(AuthorityOwnedModel):
     visible only to the authority's data managers and deleted with the job.
     """
 
-    authority = models.ForeignKey("authorities.LocalAuthority", on_delete=models.CASCADE, related_name="import_jobs")
-    kind = models.CharField(max_length=10, choices=ImportKindChoices.choices, default=ImportKindChoices.SSDA903)
-    status = models.CharField(max_length=10, choices=JobStatusChoices.choices, default=JobStatusChoices.QUEUED)
+    authority = models.ForeignKey(
+        "authorities.LocalAuthority", on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    kind = models.CharField(
+        max_length=10, choices=ImportKindChoices.choices, default=ImportKindChoices.SSDA903
+    )
+    status = models.CharField(
+        max_length=10, choices=JobStatusChoices.choices, default=JobStatusChoices.QUEUED
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -22,7 +22,9 @@ urlpatterns = [
     path("supply/households/new/", supply_views.HouseholdFormView.as_view(), name="household-create"),
     path("supply/households/import/", supply_views.HouseholdImportView.as_view(), name="household-import"),
     path("supply/households/<int:pk>/", supply_views.HouseholdDetailView.as_view(), name="household-detail"),
-    path("supply/households/<int:pk>/edit/", supply_views.HouseholdFormView.as_view(), name="household-update"),
+    path(
+        "supply/households/<int:pk>/edit/", supply_views.HouseholdFormView.as_view(), name="household-update"
+    ),
     path("supply/homes/", supply_views.HomeListView.as_view(), name="home-list"),
     path("supply/homes/new/", supply_views.HomeFormView.as_view(), name="home-create"),
     path("supply/homes/<int:pk>/", supply_views.HomeDetailView.as_view(), name="home-detail"),
@@ -33,7 +35,11 @@ urlpatterns = [
     path("supply/contracts/<int:pk>/edit/", supply_views.ContractFormView.as_view(), name="contract-update"),
     path("supply/vacancies/", supply_views.VacancyListView.as_view(), name="vacancy-list"),
     path("supply/vacancies/new/", supply_views.VacancyCreateView.as_view(), name="vacancy-create"),
-    path("supply/vacancies/<int:pk>/confirm/", supply_views.VacancyConfirmView.as_view(), name="vacancy-confirm"),
+    path(
+        "supply/vacancies/<int:pk>/confirm/",
+        supply_views.VacancyConfirmView.as_view(),
+        name="vacancy-confirm",
+    ),
     path("supply/vacancies/<int:pk>/close/", supply_views.VacancyCloseView.as_view(), name="vacancy-close"),
     # Placement finding: requests, matching search, approaches, outcomes, ledger (placements/finding_views/).
     path("placement-requests/", finding_views.RequestListView.as_view(), name="request-list"),
@@ -41,9 +47,17 @@ urlpatterns = [
     path("placement-requests/ledger/", finding_views.LedgerView.as_view(), name="finding-ledger"),
     path("placement-requests/ledger.csv", finding_views.LedgerCsvView.as_view(), name="finding-ledger-csv"),
     path("placement-requests/<int:pk>/", finding_views.RequestDetailView.as_view(), name="request-detail"),
-    path("placement-requests/<int:pk>/edit/", finding_views.RequestUpdateView.as_view(), name="request-update"),
-    path("placement-requests/<int:pk>/search/", finding_views.RequestSearchView.as_view(), name="request-search"),
-    path("placement-requests/<int:pk>/place/", finding_views.RequestPlaceView.as_view(), name="request-place"),
+    path(
+        "placement-requests/<int:pk>/edit/", finding_views.RequestUpdateView.as_view(), name="request-update"
+    ),
+    path(
+        "placement-requests/<int:pk>/search/",
+        finding_views.RequestSearchView.as_view(),
+        name="request-search",
+    ),
+    path(
+        "placement-requests/<int:pk>/place/", finding_views.RequestPlaceView.as_view(), name="request-place"
+    ),
     path(
         "placement-requests/<int:pk>/withdraw/",
         finding_views.RequestCloseView.as_view(),

@@ -3,8 +3,8 @@
 import os
 
 from celery import Celery
-from celery.signals import worker_process_init
 from celery.schedules import crontab
+from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sufficiency.settings.local")
 

@@ -6,149 +6,305 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('authorities', '0002_load_local_authorities'),
+        ("authorities", "0002_load_local_authorities"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ForecastRun',
+            name="ForecastRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('succeeded', 'Succeeded'), ('failed', 'Failed')], default='queued', max_length=10)),
-                ('trigger', models.CharField(choices=[('import', 'After a data import'), ('nightly', 'Nightly recomputation'), ('manual', 'Requested by a user'), ('command', 'Command line'), ('demo', 'Demo load')], default='manual', max_length=10)),
-                ('as_at', models.DateField(blank=True, help_text="Empty: the date the register's data runs to", null=True)),
-                ('horizon_months', models.PositiveSmallIntegerField(default=36)),
-                ('reference_years', models.PositiveSmallIntegerField(default=3)),
-                ('n_paths', models.PositiveIntegerField(default=1000)),
-                ('seed', models.PositiveIntegerField(default=0)),
-                ('inflation', models.FloatField(default=0.03)),
-                ('reference_start', models.DateField(blank=True, null=True)),
-                ('reference_end', models.DateField(blank=True, null=True)),
-                ('reference_summary', models.JSONField(blank=True, default=dict)),
-                ('unit_costs', models.JSONField(blank=True, default=dict, help_text='Weekly cost per category used')),
-                ('scenario_names', models.JSONField(blank=True, default=list)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('timings', models.JSONField(blank=True, default=dict)),
-                ('error', models.TextField(blank=True)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='forecast_runs', to='authorities.localauthority')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("succeeded", "Succeeded"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "trigger",
+                    models.CharField(
+                        choices=[
+                            ("import", "After a data import"),
+                            ("nightly", "Nightly recomputation"),
+                            ("manual", "Requested by a user"),
+                            ("command", "Command line"),
+                            ("demo", "Demo load"),
+                        ],
+                        default="manual",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "as_at",
+                    models.DateField(
+                        blank=True, help_text="Empty: the date the register's data runs to", null=True
+                    ),
+                ),
+                ("horizon_months", models.PositiveSmallIntegerField(default=36)),
+                ("reference_years", models.PositiveSmallIntegerField(default=3)),
+                ("n_paths", models.PositiveIntegerField(default=1000)),
+                ("seed", models.PositiveIntegerField(default=0)),
+                ("inflation", models.FloatField(default=0.03)),
+                ("reference_start", models.DateField(blank=True, null=True)),
+                ("reference_end", models.DateField(blank=True, null=True)),
+                ("reference_summary", models.JSONField(blank=True, default=dict)),
+                (
+                    "unit_costs",
+                    models.JSONField(blank=True, default=dict, help_text="Weekly cost per category used"),
+                ),
+                ("scenario_names", models.JSONField(blank=True, default=list)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("timings", models.JSONField(blank=True, default=dict)),
+                ("error", models.TextField(blank=True)),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="forecast_runs",
+                        to="authorities.localauthority",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='CostValue',
+            name="CostValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scenario', models.CharField(default='baseline', max_length=80)),
-                ('financial_year', models.CharField(help_text='e.g. 2026-27', max_length=7)),
-                ('months', models.PositiveSmallIntegerField(help_text='Projected months falling in the year')),
-                ('dimension', models.CharField(choices=[('total', 'Total'), ('category', 'Placement category'), ('age_band', 'Age band')], max_length=10)),
-                ('key', models.CharField(max_length=24)),
-                ('bed_nights_mean', models.FloatField()),
-                ('bed_nights_p10', models.FloatField()),
-                ('bed_nights_p90', models.FloatField()),
-                ('spend_mean', models.FloatField()),
-                ('spend_p10', models.FloatField()),
-                ('spend_p90', models.FloatField()),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='costs', to='forecasting.forecastrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("scenario", models.CharField(default="baseline", max_length=80)),
+                ("financial_year", models.CharField(help_text="e.g. 2026-27", max_length=7)),
+                (
+                    "months",
+                    models.PositiveSmallIntegerField(help_text="Projected months falling in the year"),
+                ),
+                (
+                    "dimension",
+                    models.CharField(
+                        choices=[
+                            ("total", "Total"),
+                            ("category", "Placement category"),
+                            ("age_band", "Age band"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("key", models.CharField(max_length=24)),
+                ("bed_nights_mean", models.FloatField()),
+                ("bed_nights_p10", models.FloatField()),
+                ("bed_nights_p90", models.FloatField()),
+                ("spend_mean", models.FloatField()),
+                ("spend_p10", models.FloatField()),
+                ("spend_p90", models.FloatField()),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="costs",
+                        to="forecasting.forecastrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['run', 'scenario', 'financial_year', 'dimension', 'key'],
+                "ordering": ["run", "scenario", "financial_year", "dimension", "key"],
             },
         ),
         migrations.CreateModel(
-            name='BacktestValue',
+            name="BacktestValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('offset_months', models.PositiveSmallIntegerField()),
-                ('origin', models.DateField(help_text='The earlier as-at date the model was refitted at')),
-                ('month_end', models.DateField()),
-                ('months_ahead', models.PositiveSmallIntegerField()),
-                ('dimension', models.CharField(choices=[('total', 'Total'), ('category', 'Placement category'), ('age_band', 'Age band')], max_length=10)),
-                ('key', models.CharField(max_length=24)),
-                ('actual', models.FloatField()),
-                ('mean', models.FloatField()),
-                ('p10', models.FloatField()),
-                ('p90', models.FloatField()),
-                ('p2_5', models.FloatField()),
-                ('p97_5', models.FloatField()),
-                ('ape', models.FloatField(blank=True, help_text='Absolute percentage error of the mean', null=True)),
-                ('in_80', models.BooleanField()),
-                ('in_95', models.BooleanField()),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='backtests', to='forecasting.forecastrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("offset_months", models.PositiveSmallIntegerField()),
+                ("origin", models.DateField(help_text="The earlier as-at date the model was refitted at")),
+                ("month_end", models.DateField()),
+                ("months_ahead", models.PositiveSmallIntegerField()),
+                (
+                    "dimension",
+                    models.CharField(
+                        choices=[
+                            ("total", "Total"),
+                            ("category", "Placement category"),
+                            ("age_band", "Age band"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("key", models.CharField(max_length=24)),
+                ("actual", models.FloatField()),
+                ("mean", models.FloatField()),
+                ("p10", models.FloatField()),
+                ("p90", models.FloatField()),
+                ("p2_5", models.FloatField()),
+                ("p97_5", models.FloatField()),
+                (
+                    "ape",
+                    models.FloatField(
+                        blank=True, help_text="Absolute percentage error of the mean", null=True
+                    ),
+                ),
+                ("in_80", models.BooleanField()),
+                ("in_95", models.BooleanField()),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="backtests",
+                        to="forecasting.forecastrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['run', 'offset_months', 'month_end', 'dimension', 'key'],
+                "ordering": ["run", "offset_months", "month_end", "dimension", "key"],
             },
         ),
         migrations.CreateModel(
-            name='ForecastValue',
+            name="ForecastValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scenario', models.CharField(default='baseline', max_length=80)),
-                ('month_end', models.DateField()),
-                ('months_ahead', models.PositiveSmallIntegerField()),
-                ('dimension', models.CharField(choices=[('total', 'Total'), ('category', 'Placement category'), ('age_band', 'Age band')], max_length=10)),
-                ('key', models.CharField(max_length=24)),
-                ('mean', models.FloatField()),
-                ('p50', models.FloatField()),
-                ('p10', models.FloatField()),
-                ('p90', models.FloatField()),
-                ('p2_5', models.FloatField()),
-                ('p97_5', models.FloatField()),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='values', to='forecasting.forecastrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("scenario", models.CharField(default="baseline", max_length=80)),
+                ("month_end", models.DateField()),
+                ("months_ahead", models.PositiveSmallIntegerField()),
+                (
+                    "dimension",
+                    models.CharField(
+                        choices=[
+                            ("total", "Total"),
+                            ("category", "Placement category"),
+                            ("age_band", "Age band"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("key", models.CharField(max_length=24)),
+                ("mean", models.FloatField()),
+                ("p50", models.FloatField()),
+                ("p10", models.FloatField()),
+                ("p90", models.FloatField()),
+                ("p2_5", models.FloatField()),
+                ("p97_5", models.FloatField()),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="values",
+                        to="forecasting.forecastrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['run', 'scenario', 'month_end', 'dimension', 'key'],
+                "ordering": ["run", "scenario", "month_end", "dimension", "key"],
             },
         ),
         migrations.CreateModel(
-            name='Scenario',
+            name="Scenario",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=80)),
-                ('description', models.TextField(blank=True)),
-                ('entry_rate_changes', models.JSONField(blank=True, default=dict)),
-                ('transfers', models.JSONField(blank=True, default=list)),
-                ('capacity_changes', models.JSONField(blank=True, default=list)),
-                ('is_active', models.BooleanField(default=True, help_text='Included in every forecast run')),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scenarios', to='authorities.localauthority')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=80)),
+                ("description", models.TextField(blank=True)),
+                ("entry_rate_changes", models.JSONField(blank=True, default=dict)),
+                ("transfers", models.JSONField(blank=True, default=list)),
+                ("capacity_changes", models.JSONField(blank=True, default=list)),
+                ("is_active", models.BooleanField(default=True, help_text="Included in every forecast run")),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scenarios",
+                        to="authorities.localauthority",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['authority', 'name'],
+                "ordering": ["authority", "name"],
             },
         ),
         migrations.AddIndex(
-            model_name='forecastrun',
-            index=models.Index(fields=['authority', 'status', '-finished_at'], name='forecasting_authori_d79b59_idx'),
+            model_name="forecastrun",
+            index=models.Index(
+                fields=["authority", "status", "-finished_at"], name="forecasting_authori_d79b59_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='costvalue',
-            constraint=models.UniqueConstraint(fields=('run', 'scenario', 'financial_year', 'dimension', 'key'), name='uniq_cost_value'),
+            model_name="costvalue",
+            constraint=models.UniqueConstraint(
+                fields=("run", "scenario", "financial_year", "dimension", "key"), name="uniq_cost_value"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='backtestvalue',
-            constraint=models.UniqueConstraint(fields=('run', 'offset_months', 'month_end', 'dimension', 'key'), name='uniq_backtest_value'),
+            model_name="backtestvalue",
+            constraint=models.UniqueConstraint(
+                fields=("run", "offset_months", "month_end", "dimension", "key"), name="uniq_backtest_value"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='forecastvalue',
-            constraint=models.UniqueConstraint(fields=('run', 'scenario', 'month_end', 'dimension', 'key'), name='uniq_forecast_value'),
+            model_name="forecastvalue",
+            constraint=models.UniqueConstraint(
+                fields=("run", "scenario", "month_end", "dimension", "key"), name="uniq_forecast_value"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scenario',
-            constraint=models.UniqueConstraint(fields=('authority', 'name'), name='uniq_scenario_name'),
+            model_name="scenario",
+            constraint=models.UniqueConstraint(fields=("authority", "name"), name="uniq_scenario_name"),
         ),
     ]

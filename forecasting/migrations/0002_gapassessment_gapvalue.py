@@ -5,58 +5,120 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('authorities', '0002_load_local_authorities'),
-        ('forecasting', '0001_initial'),
+        ("authorities", "0002_load_local_authorities"),
+        ("forecasting", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GapAssessment',
+            name="GapAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('as_at', models.DateField(help_text='The date the current position and capacity are counted on')),
-                ('computed_at', models.DateTimeField()),
-                ('local_radius_miles', models.FloatField(default=20.0)),
-                ('capacity', models.JSONField(blank=True, default=dict, help_text='In-house places and block beds used')),
-                ('local', models.JSONField(blank=True, default=list, help_text='Local settings, places and usage by group')),
-                ('current', models.JSONField(blank=True, default=list, help_text='Current position by planning category')),
-                ('share_local', models.JSONField(blank=True, default=dict, help_text='Children placed locally by group')),
-                ('authority', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='gap_assessment', to='authorities.localauthority')),
-                ('forecast_run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='forecasting.forecastrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "as_at",
+                    models.DateField(help_text="The date the current position and capacity are counted on"),
+                ),
+                ("computed_at", models.DateTimeField()),
+                ("local_radius_miles", models.FloatField(default=20.0)),
+                (
+                    "capacity",
+                    models.JSONField(
+                        blank=True, default=dict, help_text="In-house places and block beds used"
+                    ),
+                ),
+                (
+                    "local",
+                    models.JSONField(
+                        blank=True, default=list, help_text="Local settings, places and usage by group"
+                    ),
+                ),
+                (
+                    "current",
+                    models.JSONField(
+                        blank=True, default=list, help_text="Current position by planning category"
+                    ),
+                ),
+                (
+                    "share_local",
+                    models.JSONField(blank=True, default=dict, help_text="Children placed locally by group"),
+                ),
+                (
+                    "authority",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="gap_assessment",
+                        to="authorities.localauthority",
+                    ),
+                ),
+                (
+                    "forecast_run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="forecasting.forecastrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['authority'],
+                "ordering": ["authority"],
             },
         ),
         migrations.CreateModel(
-            name='GapValue',
+            name="GapValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('financial_year', models.CharField(max_length=7)),
-                ('month_end', models.DateField(help_text='The month end demand is read at (31 March within the horizon)')),
-                ('group', models.CharField(max_length=16)),
-                ('demand_mean', models.FloatField()),
-                ('demand_p90', models.FloatField()),
-                ('inhouse_places', models.IntegerField()),
-                ('block_beds', models.IntegerField()),
-                ('external_mean', models.FloatField()),
-                ('external_p90', models.FloatField()),
-                ('external_share', models.FloatField(blank=True, null=True)),
-                ('local_places', models.IntegerField()),
-                ('local_used_ours', models.IntegerField()),
-                ('local_used_others', models.IntegerField()),
-                ('local_available', models.IntegerField()),
-                ('local_shortfall', models.FloatField()),
-                ('local_cover', models.FloatField(blank=True, null=True)),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='values', to='forecasting.gapassessment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("financial_year", models.CharField(max_length=7)),
+                (
+                    "month_end",
+                    models.DateField(
+                        help_text="The month end demand is read at (31 March within the horizon)"
+                    ),
+                ),
+                ("group", models.CharField(max_length=16)),
+                ("demand_mean", models.FloatField()),
+                ("demand_p90", models.FloatField()),
+                ("inhouse_places", models.IntegerField()),
+                ("block_beds", models.IntegerField()),
+                ("external_mean", models.FloatField()),
+                ("external_p90", models.FloatField()),
+                ("external_share", models.FloatField(blank=True, null=True)),
+                ("local_places", models.IntegerField()),
+                ("local_used_ours", models.IntegerField()),
+                ("local_used_others", models.IntegerField()),
+                ("local_available", models.IntegerField()),
+                ("local_shortfall", models.FloatField()),
+                ("local_cover", models.FloatField(blank=True, null=True)),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="values",
+                        to="forecasting.gapassessment",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['assessment', 'financial_year', 'group'],
-                'constraints': [models.UniqueConstraint(fields=('assessment', 'financial_year', 'group'), name='uniq_gap_value')],
+                "ordering": ["assessment", "financial_year", "group"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("assessment", "financial_year", "group"), name="uniq_gap_value"
+                    )
+                ],
             },
         ),
     ]

@@ -5,20 +5,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('forecasting', '0002_gapassessment_gapvalue'),
+        ("forecasting", "0002_gapassessment_gapvalue"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='forecastrun',
-            name='backtest_reused_from',
-            field=models.ForeignKey(blank=True, help_text='An earlier run on the same register whose backtest this run reuses', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='forecasting.forecastrun'),
+            model_name="forecastrun",
+            name="backtest_reused_from",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="An earlier run on the same register whose backtest this run reuses",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="forecasting.forecastrun",
+            ),
         ),
         migrations.AddField(
-            model_name='forecastrun',
-            name='register_version',
-            field=models.CharField(blank=True, help_text='Identifies the register the run used (changes with every import)', max_length=64),
+            model_name="forecastrun",
+            name="register_version",
+            field=models.CharField(
+                blank=True,
+                help_text="Identifies the register the run used (changes with every import)",
+                max_length=64,
+            ),
         ),
     ]

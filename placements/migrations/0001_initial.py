@@ -6,246 +6,668 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('authorities', '0001_initial'),
+        ("authorities", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Provider',
+            name="Provider",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('sector', models.CharField(blank=True, choices=[('local_authority', 'Local authority'), ('private', 'Private'), ('voluntary', 'Voluntary'), ('health', 'Health authority')], max_length=20)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=200, unique=True)),
+                (
+                    "sector",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("local_authority", "Local authority"),
+                            ("private", "Private"),
+                            ("voluntary", "Voluntary"),
+                            ("health", "Health authority"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Child',
+            name="Child",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('child_ref', models.CharField(max_length=10, verbose_name='child reference (SSDA903 CHILD)')),
-                ('sex', models.CharField(choices=[('M', 'Male'), ('F', 'Female'), ('U', 'Unknown or not stated')], max_length=1)),
-                ('dob', models.DateField(verbose_name='date of birth')),
-                ('ethnicity', models.CharField(blank=True, max_length=4)),
-                ('uasc', models.BooleanField(default=False, verbose_name='unaccompanied asylum-seeking child')),
-                ('uasc_ceased', models.DateField(blank=True, null=True, verbose_name='date UASC status ceased')),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='children', to='authorities.localauthority')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "child_ref",
+                    models.CharField(max_length=10, verbose_name="child reference (SSDA903 CHILD)"),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("M", "Male"), ("F", "Female"), ("U", "Unknown or not stated")], max_length=1
+                    ),
+                ),
+                ("dob", models.DateField(verbose_name="date of birth")),
+                ("ethnicity", models.CharField(blank=True, max_length=4)),
+                (
+                    "uasc",
+                    models.BooleanField(default=False, verbose_name="unaccompanied asylum-seeking child"),
+                ),
+                (
+                    "uasc_ceased",
+                    models.DateField(blank=True, null=True, verbose_name="date UASC status ceased"),
+                ),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="authorities.localauthority",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'children',
-                'ordering': ['authority', 'child_ref'],
+                "verbose_name_plural": "children",
+                "ordering": ["authority", "child_ref"],
             },
         ),
         migrations.CreateModel(
-            name='CareLeaverRecord',
+            name="CareLeaverRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('collection_year', models.PositiveSmallIntegerField(help_text='Year the collection ends (31 March)')),
-                ('in_touch', models.CharField(blank=True, max_length=4)),
-                ('activity', models.CharField(blank=True, max_length=4)),
-                ('accommodation', models.CharField(blank=True, max_length=2)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='authorities.localauthority')),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='care_leaver_records', to='placements.child')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "collection_year",
+                    models.PositiveSmallIntegerField(help_text="Year the collection ends (31 March)"),
+                ),
+                ("in_touch", models.CharField(blank=True, max_length=4)),
+                ("activity", models.CharField(blank=True, max_length=4)),
+                ("accommodation", models.CharField(blank=True, max_length=2)),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="authorities.localauthority",
+                    ),
+                ),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="care_leaver_records",
+                        to="placements.child",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['authority', 'collection_year'],
+                "ordering": ["authority", "collection_year"],
             },
         ),
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('ssda903', 'SSDA903 return'), ('ofsted', 'Ofsted providers')], default='ssda903', max_length=10)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('succeeded', 'Succeeded'), ('failed', 'Failed')], default='queued', max_length=10)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('progress', models.PositiveSmallIntegerField(default=0, help_text='Per cent complete')),
-                ('stage', models.CharField(blank=True, max_length=100)),
-                ('file_names', models.JSONField(blank=True, default=list)),
-                ('summary', models.JSONField(blank=True, default=dict)),
-                ('error_count', models.PositiveIntegerField(default=0)),
-                ('error_report', models.TextField(blank=True, help_text='CSV: file,row,column,value,message')),
-                ('failure', models.TextField(blank=True, help_text='Why the job failed, in plain English')),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='import_jobs', to='authorities.localauthority')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("ssda903", "SSDA903 return"), ("ofsted", "Ofsted providers")],
+                        default="ssda903",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("succeeded", "Succeeded"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("progress", models.PositiveSmallIntegerField(default=0, help_text="Per cent complete")),
+                ("stage", models.CharField(blank=True, max_length=100)),
+                ("file_names", models.JSONField(blank=True, default=list)),
+                ("summary", models.JSONField(blank=True, default=dict)),
+                ("error_count", models.PositiveIntegerField(default=0)),
+                (
+                    "error_report",
+                    models.TextField(blank=True, help_text="CSV: file,row,column,value,message"),
+                ),
+                ("failure", models.TextField(blank=True, help_text="Why the job failed, in plain English")),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="import_jobs",
+                        to="authorities.localauthority",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ImportFile',
+            name="ImportFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255)),
-                ('content', models.BinaryField()),
-                ('job', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='placements.importjob')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255)),
+                ("content", models.BinaryField()),
+                (
+                    "job",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="files",
+                        to="placements.importjob",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Setting',
+            name="Setting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('urn', models.CharField(max_length=8, unique=True, verbose_name='Ofsted URN')),
-                ('name', models.CharField(blank=True, max_length=200)),
-                ('provision_type', models.CharField(choices=[('childrens_home', "Children's home"), ('secure_childrens_home', "Secure children's home"), ('residential_special_school', 'Residential special school'), ('independent_fostering_agency', 'Independent fostering agency'), ('local_authority_fostering', 'Local authority fostering service'), ('supported_accommodation', 'Supported accommodation'), ('residential_family_centre', 'Residential family centre'), ('other', 'Other')], max_length=40)),
-                ('sector', models.CharField(blank=True, choices=[('local_authority', 'Local authority'), ('private', 'Private'), ('voluntary', 'Voluntary'), ('health', 'Health authority')], max_length=20)),
-                ('postcode', models.CharField(blank=True, help_text='Full postcode, or district where redacted', max_length=8)),
-                ('registered_places', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('registration_status', models.CharField(choices=[('active', 'Active'), ('suspended', 'Suspended'), ('resigned', 'Resigned'), ('cancelled', 'Cancelled')], default='active', max_length=12)),
-                ('registration_date', models.DateField(blank=True, null=True)),
-                ('closed_date', models.DateField(blank=True, null=True)),
-                ('judgement_scale', models.CharField(choices=[('four_point', "Four-point scale (children's homes, fostering)"), ('three_outcome', 'Three-outcome scale (supported accommodation)')], default='four_point', max_length=16)),
-                ('latest_judgement', models.CharField(choices=[('outstanding', 'Outstanding'), ('good', 'Good'), ('requires_improvement', 'Requires improvement'), ('inadequate', 'Inadequate'), ('not_yet_inspected', 'Not yet inspected')], default='not_yet_inspected', max_length=24)),
-                ('latest_judgement_date', models.DateField(blank=True, null=True)),
-                ('framework', models.CharField(blank=True, help_text='The framework or contract the setting is bought through, if any', max_length=120)),
-                ('local_authority', models.ForeignKey(blank=True, help_text='The authority area the setting is in.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='settings_in_area', to='authorities.localauthority')),
-                ('provider', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='settings', to='placements.provider')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("urn", models.CharField(max_length=8, unique=True, verbose_name="Ofsted URN")),
+                ("name", models.CharField(blank=True, max_length=200)),
+                (
+                    "provision_type",
+                    models.CharField(
+                        choices=[
+                            ("childrens_home", "Children's home"),
+                            ("secure_childrens_home", "Secure children's home"),
+                            ("residential_special_school", "Residential special school"),
+                            ("independent_fostering_agency", "Independent fostering agency"),
+                            ("local_authority_fostering", "Local authority fostering service"),
+                            ("supported_accommodation", "Supported accommodation"),
+                            ("residential_family_centre", "Residential family centre"),
+                            ("other", "Other"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "sector",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("local_authority", "Local authority"),
+                            ("private", "Private"),
+                            ("voluntary", "Voluntary"),
+                            ("health", "Health authority"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "postcode",
+                    models.CharField(
+                        blank=True, help_text="Full postcode, or district where redacted", max_length=8
+                    ),
+                ),
+                ("registered_places", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "registration_status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("suspended", "Suspended"),
+                            ("resigned", "Resigned"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="active",
+                        max_length=12,
+                    ),
+                ),
+                ("registration_date", models.DateField(blank=True, null=True)),
+                ("closed_date", models.DateField(blank=True, null=True)),
+                (
+                    "judgement_scale",
+                    models.CharField(
+                        choices=[
+                            ("four_point", "Four-point scale (children's homes, fostering)"),
+                            ("three_outcome", "Three-outcome scale (supported accommodation)"),
+                        ],
+                        default="four_point",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "latest_judgement",
+                    models.CharField(
+                        choices=[
+                            ("outstanding", "Outstanding"),
+                            ("good", "Good"),
+                            ("requires_improvement", "Requires improvement"),
+                            ("inadequate", "Inadequate"),
+                            ("not_yet_inspected", "Not yet inspected"),
+                        ],
+                        default="not_yet_inspected",
+                        max_length=24,
+                    ),
+                ),
+                ("latest_judgement_date", models.DateField(blank=True, null=True)),
+                (
+                    "framework",
+                    models.CharField(
+                        blank=True,
+                        help_text="The framework or contract the setting is bought through, if any",
+                        max_length=120,
+                    ),
+                ),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The authority area the setting is in.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="settings_in_area",
+                        to="authorities.localauthority",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="settings",
+                        to="placements.provider",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['urn'],
+                "ordering": ["urn"],
             },
         ),
         migrations.CreateModel(
-            name='PlacementEpisode',
+            name="PlacementEpisode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('decom', models.DateField(verbose_name='date episode commenced (DECOM)')),
-                ('rne', models.CharField(max_length=1, verbose_name='reason for new episode (RNE)')),
-                ('ls', models.CharField(max_length=2, verbose_name='legal status (LS)')),
-                ('cin', models.CharField(blank=True, max_length=2, verbose_name='category of need (CIN)')),
-                ('place', models.CharField(max_length=3, verbose_name='placement type (PLACE)')),
-                ('place_provider', models.CharField(blank=True, max_length=3, verbose_name='placement provider (PLACE_PROVIDER)')),
-                ('dec', models.DateField(blank=True, null=True, verbose_name='date episode ceased (DEC)')),
-                ('rec', models.CharField(blank=True, max_length=3, verbose_name='reason episode ceased (REC)')),
-                ('reason_place_change', models.CharField(blank=True, max_length=6)),
-                ('home_post', models.CharField(blank=True, max_length=8, verbose_name='home postcode')),
-                ('pl_post', models.CharField(blank=True, max_length=8, verbose_name='placement postcode')),
-                ('urn', models.CharField(blank=True, max_length=8, verbose_name='Ofsted URN')),
-                ('category', models.CharField(choices=[('fostering_inhouse', 'Fostering: in-house'), ('fostering_external', 'Fostering: external (IFA or another LA)'), ('fostering_kinship', 'Fostering: kinship / connected carers'), ('residential_inhouse', "Residential: in-house children's home"), ('residential_external', "Residential: external children's home"), ('residential_secure', 'Residential: secure'), ('residential_school', 'Residential: school / other residential'), ('supported', 'Supported accommodation (16-17)'), ('with_parents', 'Placed with parents'), ('adoption', 'Placed for adoption'), ('other', 'Other (health, mother-and-baby, custody, other)'), ('temporary', 'Temporary placement')], db_index=True, max_length=24)),
-                ('distance_miles', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True)),
-                ('distance_method', models.CharField(blank=True, choices=[('postcode', 'Full postcodes'), ('district', 'Postcode district or sector centroid')], max_length=8)),
-                ('weekly_cost', models.DecimalField(blank=True, decimal_places=2, help_text='Agreed weekly cost, where known', max_digits=10, null=True)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='episodes', to='authorities.localauthority')),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='episodes', to='placements.child')),
-                ('placement_la', models.ForeignKey(blank=True, help_text='The upper-tier authority the placement postcode is in', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='authorities.localauthority')),
-                ('setting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='episodes', to='placements.setting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("decom", models.DateField(verbose_name="date episode commenced (DECOM)")),
+                ("rne", models.CharField(max_length=1, verbose_name="reason for new episode (RNE)")),
+                ("ls", models.CharField(max_length=2, verbose_name="legal status (LS)")),
+                ("cin", models.CharField(blank=True, max_length=2, verbose_name="category of need (CIN)")),
+                ("place", models.CharField(max_length=3, verbose_name="placement type (PLACE)")),
+                (
+                    "place_provider",
+                    models.CharField(
+                        blank=True, max_length=3, verbose_name="placement provider (PLACE_PROVIDER)"
+                    ),
+                ),
+                ("dec", models.DateField(blank=True, null=True, verbose_name="date episode ceased (DEC)")),
+                (
+                    "rec",
+                    models.CharField(blank=True, max_length=3, verbose_name="reason episode ceased (REC)"),
+                ),
+                ("reason_place_change", models.CharField(blank=True, max_length=6)),
+                ("home_post", models.CharField(blank=True, max_length=8, verbose_name="home postcode")),
+                ("pl_post", models.CharField(blank=True, max_length=8, verbose_name="placement postcode")),
+                ("urn", models.CharField(blank=True, max_length=8, verbose_name="Ofsted URN")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("fostering_inhouse", "Fostering: in-house"),
+                            ("fostering_external", "Fostering: external (IFA or another LA)"),
+                            ("fostering_kinship", "Fostering: kinship / connected carers"),
+                            ("residential_inhouse", "Residential: in-house children's home"),
+                            ("residential_external", "Residential: external children's home"),
+                            ("residential_secure", "Residential: secure"),
+                            ("residential_school", "Residential: school / other residential"),
+                            ("supported", "Supported accommodation (16-17)"),
+                            ("with_parents", "Placed with parents"),
+                            ("adoption", "Placed for adoption"),
+                            ("other", "Other (health, mother-and-baby, custody, other)"),
+                            ("temporary", "Temporary placement"),
+                        ],
+                        db_index=True,
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "distance_miles",
+                    models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True),
+                ),
+                (
+                    "distance_method",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("postcode", "Full postcodes"),
+                            ("district", "Postcode district or sector centroid"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "weekly_cost",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Agreed weekly cost, where known",
+                        max_digits=10,
+                        null=True,
+                    ),
+                ),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="episodes",
+                        to="authorities.localauthority",
+                    ),
+                ),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="episodes",
+                        to="placements.child",
+                    ),
+                ),
+                (
+                    "placement_la",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The upper-tier authority the placement postcode is in",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="authorities.localauthority",
+                    ),
+                ),
+                (
+                    "setting",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="episodes",
+                        to="placements.setting",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['authority', 'child', 'decom'],
+                "ordering": ["authority", "child", "decom"],
             },
         ),
         migrations.CreateModel(
-            name='Inspection',
+            name="Inspection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('inspection_date', models.DateField()),
-                ('judgement', models.CharField(choices=[('outstanding', 'Outstanding'), ('good', 'Good'), ('requires_improvement', 'Requires improvement'), ('inadequate', 'Inadequate'), ('not_yet_inspected', 'Not yet inspected')], max_length=24)),
-                ('setting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='inspections', to='placements.setting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("inspection_date", models.DateField()),
+                (
+                    "judgement",
+                    models.CharField(
+                        choices=[
+                            ("outstanding", "Outstanding"),
+                            ("good", "Good"),
+                            ("requires_improvement", "Requires improvement"),
+                            ("inadequate", "Inadequate"),
+                            ("not_yet_inspected", "Not yet inspected"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "setting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="inspections",
+                        to="placements.setting",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['setting', '-inspection_date'],
+                "ordering": ["setting", "-inspection_date"],
             },
         ),
         migrations.CreateModel(
-            name='FosteringHousehold',
+            name="FosteringHousehold",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('reference', models.CharField(max_length=20)),
-                ('route', models.CharField(choices=[('in_house', "In-house (the authority's own carers)"), ('agency', 'Independent fostering agency')], max_length=10)),
-                ('approval_date', models.DateField()),
-                ('approved_places', models.PositiveSmallIntegerField()),
-                ('age_min', models.PositiveSmallIntegerField(default=0)),
-                ('age_max', models.PositiveSmallIntegerField(default=17)),
-                ('status', models.CharField(choices=[('available', 'Available'), ('on_hold', 'On hold'), ('deregistered', 'Deregistered')], default='available', max_length=14)),
-                ('deregistration_date', models.DateField(blank=True, null=True)),
-                ('postcode_district', models.CharField(blank=True, max_length=4)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fostering_households', to='authorities.localauthority')),
-                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='households', to='placements.setting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("reference", models.CharField(max_length=20)),
+                (
+                    "route",
+                    models.CharField(
+                        choices=[
+                            ("in_house", "In-house (the authority's own carers)"),
+                            ("agency", "Independent fostering agency"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("approval_date", models.DateField()),
+                ("approved_places", models.PositiveSmallIntegerField()),
+                ("age_min", models.PositiveSmallIntegerField(default=0)),
+                ("age_max", models.PositiveSmallIntegerField(default=17)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("available", "Available"),
+                            ("on_hold", "On hold"),
+                            ("deregistered", "Deregistered"),
+                        ],
+                        default="available",
+                        max_length=14,
+                    ),
+                ),
+                ("deregistration_date", models.DateField(blank=True, null=True)),
+                ("postcode_district", models.CharField(blank=True, max_length=4)),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fostering_households",
+                        to="authorities.localauthority",
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="households",
+                        to="placements.setting",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['authority', 'reference'],
+                "ordering": ["authority", "reference"],
             },
         ),
         migrations.CreateModel(
-            name='UnitCost',
+            name="UnitCost",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('category', models.CharField(choices=[('fostering_inhouse', 'Fostering: in-house'), ('fostering_external', 'Fostering: external (IFA or another LA)'), ('fostering_kinship', 'Fostering: kinship / connected carers'), ('residential_inhouse', "Residential: in-house children's home"), ('residential_external', "Residential: external children's home"), ('residential_secure', 'Residential: secure'), ('residential_school', 'Residential: school / other residential'), ('supported', 'Supported accommodation (16-17)'), ('with_parents', 'Placed with parents'), ('adoption', 'Placed for adoption'), ('other', 'Other (health, mother-and-baby, custody, other)'), ('temporary', 'Temporary placement')], max_length=24)),
-                ('route', models.CharField(choices=[('in_house', 'In-house'), ('framework', 'Framework'), ('spot', 'Spot purchase'), ('block', 'Block contract')], max_length=10)),
-                ('weekly_cost', models.DecimalField(decimal_places=2, max_digits=10)),
-                ('effective_from', models.DateField()),
-                ('effective_to', models.DateField(blank=True, null=True)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='unit_costs', to='authorities.localauthority')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("fostering_inhouse", "Fostering: in-house"),
+                            ("fostering_external", "Fostering: external (IFA or another LA)"),
+                            ("fostering_kinship", "Fostering: kinship / connected carers"),
+                            ("residential_inhouse", "Residential: in-house children's home"),
+                            ("residential_external", "Residential: external children's home"),
+                            ("residential_secure", "Residential: secure"),
+                            ("residential_school", "Residential: school / other residential"),
+                            ("supported", "Supported accommodation (16-17)"),
+                            ("with_parents", "Placed with parents"),
+                            ("adoption", "Placed for adoption"),
+                            ("other", "Other (health, mother-and-baby, custody, other)"),
+                            ("temporary", "Temporary placement"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "route",
+                    models.CharField(
+                        choices=[
+                            ("in_house", "In-house"),
+                            ("framework", "Framework"),
+                            ("spot", "Spot purchase"),
+                            ("block", "Block contract"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("weekly_cost", models.DecimalField(decimal_places=2, max_digits=10)),
+                ("effective_from", models.DateField()),
+                ("effective_to", models.DateField(blank=True, null=True)),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="unit_costs",
+                        to="authorities.localauthority",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['authority', 'category', 'route', '-effective_from'],
+                "ordering": ["authority", "category", "route", "-effective_from"],
             },
         ),
         migrations.AddConstraint(
-            model_name='child',
-            constraint=models.UniqueConstraint(fields=('authority', 'child_ref'), name='uniq_child_ref'),
+            model_name="child",
+            constraint=models.UniqueConstraint(fields=("authority", "child_ref"), name="uniq_child_ref"),
         ),
         migrations.AddConstraint(
-            model_name='careleaverrecord',
-            constraint=models.UniqueConstraint(fields=('child', 'collection_year'), name='uniq_oc3_child_year'),
+            model_name="careleaverrecord",
+            constraint=models.UniqueConstraint(
+                fields=("child", "collection_year"), name="uniq_oc3_child_year"
+            ),
         ),
         migrations.AddIndex(
-            model_name='placementepisode',
-            index=models.Index(fields=['authority', 'decom'], name='placements__authori_8a76ae_idx'),
+            model_name="placementepisode",
+            index=models.Index(fields=["authority", "decom"], name="placements__authori_8a76ae_idx"),
         ),
         migrations.AddIndex(
-            model_name='placementepisode',
-            index=models.Index(fields=['authority', 'dec'], name='placements__authori_b693e7_idx'),
+            model_name="placementepisode",
+            index=models.Index(fields=["authority", "dec"], name="placements__authori_b693e7_idx"),
         ),
         migrations.AddConstraint(
-            model_name='placementepisode',
-            constraint=models.UniqueConstraint(fields=('child', 'decom'), name='uniq_episode_child_decom'),
+            model_name="placementepisode",
+            constraint=models.UniqueConstraint(fields=("child", "decom"), name="uniq_episode_child_decom"),
         ),
         migrations.AddConstraint(
-            model_name='inspection',
-            constraint=models.UniqueConstraint(fields=('setting', 'inspection_date'), name='uniq_inspection_date'),
+            model_name="inspection",
+            constraint=models.UniqueConstraint(
+                fields=("setting", "inspection_date"), name="uniq_inspection_date"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='fosteringhousehold',
-            constraint=models.UniqueConstraint(fields=('authority', 'reference'), name='uniq_household_ref'),
+            model_name="fosteringhousehold",
+            constraint=models.UniqueConstraint(fields=("authority", "reference"), name="uniq_household_ref"),
         ),
         migrations.AddConstraint(
-            model_name='fosteringhousehold',
-            constraint=models.CheckConstraint(condition=models.Q(('age_min__lte', models.F('age_max'))), name='household_age_range'),
+            model_name="fosteringhousehold",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("age_min__lte", models.F("age_max"))), name="household_age_range"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unitcost',
-            constraint=models.UniqueConstraint(fields=('authority', 'category', 'route', 'effective_from'), name='uniq_unit_cost_from'),
+            model_name="unitcost",
+            constraint=models.UniqueConstraint(
+                fields=("authority", "category", "route", "effective_from"), name="uniq_unit_cost_from"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unitcost',
-            constraint=models.CheckConstraint(condition=models.Q(('weekly_cost__gte', 0)), name='unit_cost_not_negative'),
+            model_name="unitcost",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("weekly_cost__gte", 0)), name="unit_cost_not_negative"
+            ),
         ),
     ]

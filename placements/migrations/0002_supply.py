@@ -7,219 +7,669 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('authorities', '0002_load_local_authorities'),
-        ('placements', '0001_initial'),
+        ("authorities", "0002_load_local_authorities"),
+        ("placements", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='inspection',
-            name='judgement_scale',
-            field=models.CharField(choices=[('four_point', "Four-point scale (children's homes, fostering)"), ('three_outcome', 'Three-outcome scale (supported accommodation)')], default='four_point', max_length=16),
+            model_name="inspection",
+            name="judgement_scale",
+            field=models.CharField(
+                choices=[
+                    ("four_point", "Four-point scale (children's homes, fostering)"),
+                    ("three_outcome", "Three-outcome scale (supported accommodation)"),
+                ],
+                default="four_point",
+                max_length=16,
+            ),
         ),
         migrations.AddField(
-            model_name='setting',
-            name='ofsted_provision_type',
-            field=models.CharField(blank=True, help_text="The provision type as Ofsted's file words it", max_length=120),
+            model_name="setting",
+            name="ofsted_provision_type",
+            field=models.CharField(
+                blank=True, help_text="The provision type as Ofsted's file words it", max_length=120
+            ),
         ),
         migrations.AlterField(
-            model_name='inspection',
-            name='judgement',
-            field=models.CharField(choices=[('outstanding', 'Outstanding'), ('good', 'Good'), ('requires_improvement', 'Requires improvement'), ('inadequate', 'Inadequate'), ('not_yet_inspected', 'Not yet inspected'), ('sa_strong', 'Outcome 1: consistently strong service delivery'), ('sa_inconsistent', 'Outcome 2: inconsistent quality of service delivery'), ('sa_serious', 'Outcome 3: serious or widespread weaknesses')], max_length=24),
+            model_name="inspection",
+            name="judgement",
+            field=models.CharField(
+                choices=[
+                    ("outstanding", "Outstanding"),
+                    ("good", "Good"),
+                    ("requires_improvement", "Requires improvement"),
+                    ("inadequate", "Inadequate"),
+                    ("not_yet_inspected", "Not yet inspected"),
+                    ("sa_strong", "Outcome 1: consistently strong service delivery"),
+                    ("sa_inconsistent", "Outcome 2: inconsistent quality of service delivery"),
+                    ("sa_serious", "Outcome 3: serious or widespread weaknesses"),
+                ],
+                max_length=24,
+            ),
         ),
         migrations.AlterField(
-            model_name='setting',
-            name='latest_judgement',
-            field=models.CharField(choices=[('outstanding', 'Outstanding'), ('good', 'Good'), ('requires_improvement', 'Requires improvement'), ('inadequate', 'Inadequate'), ('not_yet_inspected', 'Not yet inspected'), ('sa_strong', 'Outcome 1: consistently strong service delivery'), ('sa_inconsistent', 'Outcome 2: inconsistent quality of service delivery'), ('sa_serious', 'Outcome 3: serious or widespread weaknesses')], default='not_yet_inspected', max_length=24),
+            model_name="setting",
+            name="latest_judgement",
+            field=models.CharField(
+                choices=[
+                    ("outstanding", "Outstanding"),
+                    ("good", "Good"),
+                    ("requires_improvement", "Requires improvement"),
+                    ("inadequate", "Inadequate"),
+                    ("not_yet_inspected", "Not yet inspected"),
+                    ("sa_strong", "Outcome 1: consistently strong service delivery"),
+                    ("sa_inconsistent", "Outcome 2: inconsistent quality of service delivery"),
+                    ("sa_serious", "Outcome 3: serious or widespread weaknesses"),
+                ],
+                default="not_yet_inspected",
+                max_length=24,
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalBlockContract',
+            name="HistoricalBlockContract",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('reference', models.CharField(help_text="The contract's reference in the contracts register", max_length=40)),
-                ('provider_name', models.CharField(max_length=200)),
-                ('category', models.CharField(choices=[('fostering_inhouse', 'Fostering: in-house'), ('fostering_external', 'Fostering: external (IFA or another LA)'), ('fostering_kinship', 'Fostering: kinship / connected carers'), ('residential_inhouse', "Residential: in-house children's home"), ('residential_external', "Residential: external children's home"), ('residential_secure', 'Residential: secure'), ('residential_school', 'Residential: school / other residential'), ('supported', 'Supported accommodation (16-17)'), ('with_parents', 'Placed with parents'), ('adoption', 'Placed for adoption'), ('other', 'Other (health, mother-and-baby, custody, other)'), ('temporary', 'Temporary placement')], max_length=24)),
-                ('beds', models.PositiveSmallIntegerField()),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField()),
-                ('weekly_cost_per_bed', models.DecimalField(decimal_places=2, max_digits=10)),
-                ('notes', models.TextField(blank=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('authority', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='authorities.localauthority')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('setting', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='placements.setting')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                (
+                    "reference",
+                    models.CharField(
+                        help_text="The contract's reference in the contracts register", max_length=40
+                    ),
+                ),
+                ("provider_name", models.CharField(max_length=200)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("fostering_inhouse", "Fostering: in-house"),
+                            ("fostering_external", "Fostering: external (IFA or another LA)"),
+                            ("fostering_kinship", "Fostering: kinship / connected carers"),
+                            ("residential_inhouse", "Residential: in-house children's home"),
+                            ("residential_external", "Residential: external children's home"),
+                            ("residential_secure", "Residential: secure"),
+                            ("residential_school", "Residential: school / other residential"),
+                            ("supported", "Supported accommodation (16-17)"),
+                            ("with_parents", "Placed with parents"),
+                            ("adoption", "Placed for adoption"),
+                            ("other", "Other (health, mother-and-baby, custody, other)"),
+                            ("temporary", "Temporary placement"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("beds", models.PositiveSmallIntegerField()),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField()),
+                ("weekly_cost_per_bed", models.DecimalField(decimal_places=2, max_digits=10)),
+                ("notes", models.TextField(blank=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="authorities.localauthority",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "setting",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="placements.setting",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical block contract',
-                'verbose_name_plural': 'historical block contracts',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical block contract",
+                "verbose_name_plural": "historical block contracts",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalFosteringHousehold',
+            name="HistoricalFosteringHousehold",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('reference', models.CharField(max_length=20)),
-                ('route', models.CharField(choices=[('in_house', "In-house (the authority's own carers)"), ('agency', 'Independent fostering agency')], max_length=10)),
-                ('approval_date', models.DateField()),
-                ('approved_places', models.PositiveSmallIntegerField()),
-                ('age_min', models.PositiveSmallIntegerField(default=0)),
-                ('age_max', models.PositiveSmallIntegerField(default=17)),
-                ('status', models.CharField(choices=[('available', 'Available'), ('on_hold', 'On hold'), ('deregistered', 'Deregistered')], default='available', max_length=14)),
-                ('deregistration_date', models.DateField(blank=True, null=True)),
-                ('postcode_district', models.CharField(blank=True, max_length=4)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('agency', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='placements.setting')),
-                ('authority', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='authorities.localauthority')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("reference", models.CharField(max_length=20)),
+                (
+                    "route",
+                    models.CharField(
+                        choices=[
+                            ("in_house", "In-house (the authority's own carers)"),
+                            ("agency", "Independent fostering agency"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("approval_date", models.DateField()),
+                ("approved_places", models.PositiveSmallIntegerField()),
+                ("age_min", models.PositiveSmallIntegerField(default=0)),
+                ("age_max", models.PositiveSmallIntegerField(default=17)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("available", "Available"),
+                            ("on_hold", "On hold"),
+                            ("deregistered", "Deregistered"),
+                        ],
+                        default="available",
+                        max_length=14,
+                    ),
+                ),
+                ("deregistration_date", models.DateField(blank=True, null=True)),
+                ("postcode_district", models.CharField(blank=True, max_length=4)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="placements.setting",
+                    ),
+                ),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="authorities.localauthority",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical fostering household',
-                'verbose_name_plural': 'historical fostering households',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical fostering household",
+                "verbose_name_plural": "historical fostering households",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalInHouseHome',
+            name="HistoricalInHouseHome",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('name', models.CharField(help_text='What the authority calls the home', max_length=120)),
-                ('registered_places', models.PositiveSmallIntegerField(blank=True, help_text='Leave blank to use the places Ofsted registers', null=True)),
-                ('places_out_of_use', models.PositiveSmallIntegerField(default=0, help_text='Registered places that cannot be used now (staffing, repairs, matching)')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('temporarily_closed', 'Temporarily closed'), ('closed', 'Closed')], default='open', max_length=20)),
-                ('age_min', models.PositiveSmallIntegerField(default=8)),
-                ('age_max', models.PositiveSmallIntegerField(default=17)),
-                ('notes', models.TextField(blank=True, help_text='No information about individual children')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('authority', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='authorities.localauthority')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('setting', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='placements.setting')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("name", models.CharField(help_text="What the authority calls the home", max_length=120)),
+                (
+                    "registered_places",
+                    models.PositiveSmallIntegerField(
+                        blank=True, help_text="Leave blank to use the places Ofsted registers", null=True
+                    ),
+                ),
+                (
+                    "places_out_of_use",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="Registered places that cannot be used now (staffing, repairs, matching)",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("temporarily_closed", "Temporarily closed"),
+                            ("closed", "Closed"),
+                        ],
+                        default="open",
+                        max_length=20,
+                    ),
+                ),
+                ("age_min", models.PositiveSmallIntegerField(default=8)),
+                ("age_max", models.PositiveSmallIntegerField(default=17)),
+                ("notes", models.TextField(blank=True, help_text="No information about individual children")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="authorities.localauthority",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "setting",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="placements.setting",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical in house home',
-                'verbose_name_plural': 'historical in house homes',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical in house home",
+                "verbose_name_plural": "historical in house homes",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalVacancy',
+            name="HistoricalVacancy",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('places', models.PositiveSmallIntegerField(default=1)),
-                ('age_min', models.PositiveSmallIntegerField(default=0)),
-                ('age_max', models.PositiveSmallIntegerField(default=17)),
-                ('categories', models.JSONField(blank=True, default=list, help_text='Planning categories it can take')),
-                ('notes', models.TextField(blank=True, help_text='No information about individual children')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('filled', 'Filled'), ('withdrawn', 'Withdrawn')], default='open', max_length=10)),
-                ('recorded_at', models.DateTimeField(help_text='When the vacancy was recorded or last confirmed')),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('authority', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='authorities.localauthority')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='placements.fosteringhousehold')),
-                ('recorded_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('setting', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='placements.setting')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("places", models.PositiveSmallIntegerField(default=1)),
+                ("age_min", models.PositiveSmallIntegerField(default=0)),
+                ("age_max", models.PositiveSmallIntegerField(default=17)),
+                (
+                    "categories",
+                    models.JSONField(blank=True, default=list, help_text="Planning categories it can take"),
+                ),
+                ("notes", models.TextField(blank=True, help_text="No information about individual children")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("filled", "Filled"), ("withdrawn", "Withdrawn")],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "recorded_at",
+                    models.DateTimeField(help_text="When the vacancy was recorded or last confirmed"),
+                ),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="authorities.localauthority",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="placements.fosteringhousehold",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "setting",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="placements.setting",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical vacancy',
-                'verbose_name_plural': 'historical vacancies',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical vacancy",
+                "verbose_name_plural": "historical vacancies",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='BlockContract',
+            name="BlockContract",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('reference', models.CharField(help_text="The contract's reference in the contracts register", max_length=40)),
-                ('provider_name', models.CharField(max_length=200)),
-                ('category', models.CharField(choices=[('fostering_inhouse', 'Fostering: in-house'), ('fostering_external', 'Fostering: external (IFA or another LA)'), ('fostering_kinship', 'Fostering: kinship / connected carers'), ('residential_inhouse', "Residential: in-house children's home"), ('residential_external', "Residential: external children's home"), ('residential_secure', 'Residential: secure'), ('residential_school', 'Residential: school / other residential'), ('supported', 'Supported accommodation (16-17)'), ('with_parents', 'Placed with parents'), ('adoption', 'Placed for adoption'), ('other', 'Other (health, mother-and-baby, custody, other)'), ('temporary', 'Temporary placement')], max_length=24)),
-                ('beds', models.PositiveSmallIntegerField()),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField()),
-                ('weekly_cost_per_bed', models.DecimalField(decimal_places=2, max_digits=10)),
-                ('notes', models.TextField(blank=True)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='block_contracts', to='authorities.localauthority')),
-                ('setting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='block_contracts', to='placements.setting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "reference",
+                    models.CharField(
+                        help_text="The contract's reference in the contracts register", max_length=40
+                    ),
+                ),
+                ("provider_name", models.CharField(max_length=200)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("fostering_inhouse", "Fostering: in-house"),
+                            ("fostering_external", "Fostering: external (IFA or another LA)"),
+                            ("fostering_kinship", "Fostering: kinship / connected carers"),
+                            ("residential_inhouse", "Residential: in-house children's home"),
+                            ("residential_external", "Residential: external children's home"),
+                            ("residential_secure", "Residential: secure"),
+                            ("residential_school", "Residential: school / other residential"),
+                            ("supported", "Supported accommodation (16-17)"),
+                            ("with_parents", "Placed with parents"),
+                            ("adoption", "Placed for adoption"),
+                            ("other", "Other (health, mother-and-baby, custody, other)"),
+                            ("temporary", "Temporary placement"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("beds", models.PositiveSmallIntegerField()),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField()),
+                ("weekly_cost_per_bed", models.DecimalField(decimal_places=2, max_digits=10)),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="block_contracts",
+                        to="authorities.localauthority",
+                    ),
+                ),
+                (
+                    "setting",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="block_contracts",
+                        to="placements.setting",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['authority', '-start_date', 'reference'],
-                'constraints': [models.UniqueConstraint(fields=('authority', 'reference'), name='uniq_block_contract_ref'), models.CheckConstraint(condition=models.Q(('start_date__lte', models.F('end_date'))), name='block_dates'), models.CheckConstraint(condition=models.Q(('weekly_cost_per_bed__gte', 0)), name='block_cost_not_negative')],
+                "ordering": ["authority", "-start_date", "reference"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("authority", "reference"), name="uniq_block_contract_ref"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("start_date__lte", models.F("end_date"))), name="block_dates"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("weekly_cost_per_bed__gte", 0)), name="block_cost_not_negative"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='InHouseHome',
+            name="InHouseHome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(help_text='What the authority calls the home', max_length=120)),
-                ('registered_places', models.PositiveSmallIntegerField(blank=True, help_text='Leave blank to use the places Ofsted registers', null=True)),
-                ('places_out_of_use', models.PositiveSmallIntegerField(default=0, help_text='Registered places that cannot be used now (staffing, repairs, matching)')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('temporarily_closed', 'Temporarily closed'), ('closed', 'Closed')], default='open', max_length=20)),
-                ('age_min', models.PositiveSmallIntegerField(default=8)),
-                ('age_max', models.PositiveSmallIntegerField(default=17)),
-                ('notes', models.TextField(blank=True, help_text='No information about individual children')),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='homes', to='authorities.localauthority')),
-                ('setting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inhouse_homes', to='placements.setting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(help_text="What the authority calls the home", max_length=120)),
+                (
+                    "registered_places",
+                    models.PositiveSmallIntegerField(
+                        blank=True, help_text="Leave blank to use the places Ofsted registers", null=True
+                    ),
+                ),
+                (
+                    "places_out_of_use",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="Registered places that cannot be used now (staffing, repairs, matching)",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("temporarily_closed", "Temporarily closed"),
+                            ("closed", "Closed"),
+                        ],
+                        default="open",
+                        max_length=20,
+                    ),
+                ),
+                ("age_min", models.PositiveSmallIntegerField(default=8)),
+                ("age_max", models.PositiveSmallIntegerField(default=17)),
+                ("notes", models.TextField(blank=True, help_text="No information about individual children")),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="homes",
+                        to="authorities.localauthority",
+                    ),
+                ),
+                (
+                    "setting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="inhouse_homes",
+                        to="placements.setting",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['authority', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('authority', 'setting'), name='uniq_inhouse_home_setting'), models.CheckConstraint(condition=models.Q(('age_min__lte', models.F('age_max'))), name='home_age_range')],
+                "ordering": ["authority", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("authority", "setting"), name="uniq_inhouse_home_setting"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("age_min__lte", models.F("age_max"))), name="home_age_range"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Vacancy',
+            name="Vacancy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('places', models.PositiveSmallIntegerField(default=1)),
-                ('age_min', models.PositiveSmallIntegerField(default=0)),
-                ('age_max', models.PositiveSmallIntegerField(default=17)),
-                ('categories', models.JSONField(blank=True, default=list, help_text='Planning categories it can take')),
-                ('notes', models.TextField(blank=True, help_text='No information about individual children')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('filled', 'Filled'), ('withdrawn', 'Withdrawn')], default='open', max_length=10)),
-                ('recorded_at', models.DateTimeField(help_text='When the vacancy was recorded or last confirmed')),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='vacancies', to='authorities.localauthority')),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='vacancies', to='placements.fosteringhousehold')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('setting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='vacancies', to='placements.setting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("places", models.PositiveSmallIntegerField(default=1)),
+                ("age_min", models.PositiveSmallIntegerField(default=0)),
+                ("age_max", models.PositiveSmallIntegerField(default=17)),
+                (
+                    "categories",
+                    models.JSONField(blank=True, default=list, help_text="Planning categories it can take"),
+                ),
+                ("notes", models.TextField(blank=True, help_text="No information about individual children")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("filled", "Filled"), ("withdrawn", "Withdrawn")],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "recorded_at",
+                    models.DateTimeField(help_text="When the vacancy was recorded or last confirmed"),
+                ),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="vacancies",
+                        to="authorities.localauthority",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="vacancies",
+                        to="placements.fosteringhousehold",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "setting",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="vacancies",
+                        to="placements.setting",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'vacancies',
-                'ordering': ['authority', '-recorded_at'],
-                'indexes': [models.Index(fields=['authority', 'status', 'recorded_at'], name='placements__authori_f0b04c_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('household__isnull', True), ('setting__isnull', False)), models.Q(('household__isnull', False), ('setting__isnull', True)), _connector='OR'), name='vacancy_setting_xor_household'), models.CheckConstraint(condition=models.Q(('age_min__lte', models.F('age_max'))), name='vacancy_age_range'), models.CheckConstraint(condition=models.Q(('places__gte', 1)), name='vacancy_places_positive')],
+                "verbose_name_plural": "vacancies",
+                "ordering": ["authority", "-recorded_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["authority", "status", "recorded_at"], name="placements__authori_f0b04c_idx"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("household__isnull", True), ("setting__isnull", False)),
+                            models.Q(("household__isnull", False), ("setting__isnull", True)),
+                            _connector="OR",
+                        ),
+                        name="vacancy_setting_xor_household",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("age_min__lte", models.F("age_max"))), name="vacancy_age_range"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("places__gte", 1)), name="vacancy_places_positive"
+                    ),
+                ],
             },
         ),
     ]

@@ -177,7 +177,9 @@ class BoardReport(AuthorityOwnedModel):
     )
     title = models.CharField(max_length=200, default="Placement sufficiency strategy update")
     as_at = models.DateField("as at", help_text="The date the report's figures are counted on")
-    status = models.CharField(max_length=10, choices=BoardReportStatusChoices.choices, default=BoardReportStatusChoices.DRAFT)
+    status = models.CharField(
+        max_length=10, choices=BoardReportStatusChoices.choices, default=BoardReportStatusChoices.DRAFT
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -215,9 +217,7 @@ class ReportSection(TimeStampedModel):
 
     class Meta:
         ordering = ["report", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["report", "section"], name="report_section_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["report", "section"], name="report_section_unique")]
 
     def __str__(self) -> str:
         return f"{self.get_section_display()} ({self.report_id})"

@@ -37,7 +37,11 @@ urlpatterns = [
     path(f"{_B}<int:version>/pdf/", board_views.PublishedPdfView.as_view(), name="board-published-pdf"),
     path(f"{_B}drafts/<int:pk>/", board_views.DraftDetailView.as_view(), name="board-draft"),
     path(f"{_B}drafts/<int:pk>/edit/", board_views.DraftUpdateView.as_view(), name="board-draft-update"),
-    path(f"{_B}drafts/<int:pk>/commentary/", board_views.CommentaryView.as_view(), name="board-draft-commentary"),
+    path(
+        f"{_B}drafts/<int:pk>/commentary/",
+        board_views.CommentaryView.as_view(),
+        name="board-draft-commentary",
+    ),
     path(f"{_B}drafts/<int:pk>/publish/", board_views.PublishView.as_view(), name="board-draft-publish"),
     path(f"{_B}drafts/<int:pk>/print/", board_views.DraftPrintView.as_view(), name="board-draft-print"),
     path(f"{_B}drafts/<int:pk>/pdf/", board_views.DraftPdfView.as_view(), name="board-draft-pdf"),

@@ -177,6 +177,10 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+# `load_demo` creates synthetic authorities' data and demo accounts with a published password: it refuses
+# to run unless this is on (local and test settings turn it on; never set it in production).
+DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=False)
+
 # --- Forecasting -------------------------------------------------------------------------------------
 FORECAST_HORIZON_MONTHS = env.int("FORECAST_HORIZON_MONTHS", default=36)
 FORECAST_REFERENCE_YEARS = env.int("FORECAST_REFERENCE_YEARS", default=3)

@@ -5,5 +5,6 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "insecure-local-development-key-not-for-production")
 os.environ.setdefault("DJANGO_DEBUG", "true")
 os.environ.setdefault("USE_CELERY_EAGER", "true")
+os.environ.setdefault("DEMO_DATA_ALLOWED", "true")
 
 from .base import *  # noqa: E402,F403

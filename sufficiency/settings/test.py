@@ -4,6 +4,7 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "insecure-test-key")
 os.environ.setdefault("USE_CELERY_EAGER", "true")
+os.environ.setdefault("DEMO_DATA_ALLOWED", "true")
 
 from .base import *  # noqa: E402,F403
 

@@ -155,7 +155,9 @@ def test_forecast_command_rejects_unknown_scenarios_and_bad_dates(walsall_regist
         call_command("forecast", "--authority", "335", "--as-at", "2025-02-30", "--json")
 
 
-def test_a_run_on_an_unchanged_register_reuses_the_backtest(walsall_register, django_capture_on_commit_callbacks):
+def test_a_run_on_an_unchanged_register_reuses_the_backtest(
+    walsall_register, django_capture_on_commit_callbacks
+):
     def run_once():
         with django_capture_on_commit_callbacks(execute=False):
             run = forecast_request(authority=walsall_register, horizon_months=6)

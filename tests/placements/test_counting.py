@@ -602,7 +602,9 @@ def test_snapshot_of_an_authority_with_episodes_but_no_header_rows_counts_withou
             "category": ["fostering_inhouse"],
         }
     )  # fmt: skip
-    children = pd.DataFrame({"child": pd.Series([], dtype=object), "dob": pd.Series([], dtype="datetime64[ns]")})
+    children = pd.DataFrame(
+        {"child": pd.Series([], dtype=object), "dob": pd.Series([], dtype="datetime64[ns]")}
+    )
     snap = cic_snapshot(eps, children, dt.date(2025, 1, 1))
     assert snap["total"] == 1
     assert sum(snap["by_age_band"].values()) == 0

@@ -6,7 +6,8 @@ import datetime as dt
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from placements.demo_loader import DEMO_PASSWORD, demo_region_load
 
@@ -23,6 +24,11 @@ class Command(BaseCommand):
         parser.add_argument("--authority", action="append", help="Only these DfE codes (repeatable)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError(
+                "load_demo creates demo accounts with a published password, so it only runs where "
+                "DEMO_DATA_ALLOWED is on (local and test settings). Never load the demo into a live service."
+            )
         started = time.perf_counter()
         result = demo_region_load(
             seed=options["seed"],

@@ -6,86 +6,195 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('authorities', '0002_load_local_authorities'),
-        ('reports', '0001_initial'),
+        ("authorities", "0002_load_local_authorities"),
+        ("reports", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BoardReport',
+            name="BoardReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('title', models.CharField(default='Placement sufficiency strategy update', max_length=200)),
-                ('as_at', models.DateField(help_text="The date the report's figures are counted on", verbose_name='as at')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=10)),
-                ('author_name', models.CharField(blank=True, help_text='How the paper names its author, e.g. Head of Service', max_length=120)),
-                ('meeting_name', models.CharField(blank=True, max_length=200)),
-                ('meeting_date', models.DateField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(blank=True, help_text='Set when published', null=True)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='board_reports', to='authorities.localauthority')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("title", models.CharField(default="Placement sufficiency strategy update", max_length=200)),
+                (
+                    "as_at",
+                    models.DateField(
+                        help_text="The date the report's figures are counted on", verbose_name="as at"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "author_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the paper names its author, e.g. Head of Service",
+                        max_length=120,
+                    ),
+                ),
+                ("meeting_name", models.CharField(blank=True, max_length=200)),
+                ("meeting_date", models.DateField(blank=True, null=True)),
+                (
+                    "version",
+                    models.PositiveIntegerField(blank=True, help_text="Set when published", null=True),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="board_reports",
+                        to="authorities.localauthority",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['authority', '-as_at', '-id'],
+                "ordering": ["authority", "-as_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PublishedReport',
+            name="PublishedReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField()),
-                ('title', models.CharField(max_length=200)),
-                ('as_at', models.DateField(verbose_name='as at')),
-                ('meeting_name', models.CharField(max_length=200)),
-                ('meeting_date', models.DateField()),
-                ('published_at', models.DateTimeField()),
-                ('document', models.JSONField(help_text='Every number, table and text of the report, as published')),
-                ('charts', models.JSONField(default=dict, help_text='Chart id to SVG text, as published')),
-                ('body_html', models.TextField(help_text='The report body as published (shown on screen)')),
-                ('html', models.TextField(help_text='The standalone printable HTML the PDF was made from')),
-                ('pdf', models.BinaryField()),
-                ('pdf_sha256', models.CharField(max_length=64)),
-                ('document_sha256', models.CharField(max_length=64)),
-                ('page_count', models.PositiveIntegerField(default=0)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='published_board_reports', to='authorities.localauthority')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='published', to='reports.boardreport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField()),
+                ("title", models.CharField(max_length=200)),
+                ("as_at", models.DateField(verbose_name="as at")),
+                ("meeting_name", models.CharField(max_length=200)),
+                ("meeting_date", models.DateField()),
+                ("published_at", models.DateTimeField()),
+                (
+                    "document",
+                    models.JSONField(help_text="Every number, table and text of the report, as published"),
+                ),
+                ("charts", models.JSONField(default=dict, help_text="Chart id to SVG text, as published")),
+                ("body_html", models.TextField(help_text="The report body as published (shown on screen)")),
+                ("html", models.TextField(help_text="The standalone printable HTML the PDF was made from")),
+                ("pdf", models.BinaryField()),
+                ("pdf_sha256", models.CharField(max_length=64)),
+                ("document_sha256", models.CharField(max_length=64)),
+                ("page_count", models.PositiveIntegerField(default=0)),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="published_board_reports",
+                        to="authorities.localauthority",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="published",
+                        to="reports.boardreport",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['authority', '-version'],
+                "ordering": ["authority", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='ReportSection',
+            name="ReportSection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('section', models.CharField(choices=[('introduction', 'Purpose of the report and recommendations'), ('summary', 'Key figures'), ('consultation', 'Consultation with children and young people'), ('where_children_live', 'Where our children live'), ('fostering', 'Fostering'), ('residential', 'Residential care'), ('supported', 'Supported accommodation'), ('finding', 'Placement finding and unmet need'), ('forecast', 'Forecast demand and the sufficiency gap'), ('financial', 'Financial information'), ('progress', 'Progress against targets'), ('actions', 'Actions and their status'), ('conclusion', 'Commentary and next steps')], max_length=24)),
-                ('commentary', models.TextField(blank=True)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='reports.boardreport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "section",
+                    models.CharField(
+                        choices=[
+                            ("introduction", "Purpose of the report and recommendations"),
+                            ("summary", "Key figures"),
+                            ("consultation", "Consultation with children and young people"),
+                            ("where_children_live", "Where our children live"),
+                            ("fostering", "Fostering"),
+                            ("residential", "Residential care"),
+                            ("supported", "Supported accommodation"),
+                            ("finding", "Placement finding and unmet need"),
+                            ("forecast", "Forecast demand and the sufficiency gap"),
+                            ("financial", "Financial information"),
+                            ("progress", "Progress against targets"),
+                            ("actions", "Actions and their status"),
+                            ("conclusion", "Commentary and next steps"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("commentary", models.TextField(blank=True)),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sections",
+                        to="reports.boardreport",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['report', 'id'],
+                "ordering": ["report", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='boardreport',
-            constraint=models.UniqueConstraint(fields=('authority', 'version'), name='board_report_version_unique_per_authority'),
+            model_name="boardreport",
+            constraint=models.UniqueConstraint(
+                fields=("authority", "version"), name="board_report_version_unique_per_authority"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='publishedreport',
-            constraint=models.UniqueConstraint(fields=('authority', 'version'), name='published_report_version_unique'),
+            model_name="publishedreport",
+            constraint=models.UniqueConstraint(
+                fields=("authority", "version"), name="published_report_version_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reportsection',
-            constraint=models.UniqueConstraint(fields=('report', 'section'), name='report_section_unique'),
+            model_name="reportsection",
+            constraint=models.UniqueConstraint(fields=("report", "section"), name="report_section_unique"),
         ),
     ]

@@ -1,13 +1,13 @@
-"""Journeys for features being built now (dashboards, placement finding, board reports). Each skips with
-"awaiting <url name>" until its URL name resolves, then runs by itself: when a feature lands, run
-`make test-e2e` and align any step below whose label or button text the feature named differently."""
+"""A commissioner browses the dashboards and downloads a CSV; a board member opens the latest published
+report and its PDF. If the demo has no figures for a page, the journey skips with "awaiting ..." locally;
+CI sets E2E_STRICT=1, which turns that skip into a failure. (The placement finder's journey is in
+test_placement_finding_journey.py.)"""
 
 from __future__ import annotations
 
 import csv
 import io
 import os
-import re
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -25,7 +25,6 @@ def awaiting(what: str) -> None:
 
 
 COMMISSIONER = "commissioner@demo.sufficiency.invalid"
-PLACEMENT_FINDER = "placement.finder@demo.sufficiency.invalid"
 BOARD_MEMBER = "board.member@demo.sufficiency.invalid"
 
 
@@ -57,49 +56,6 @@ def test_commissioner_browses_dashboards_and_downloads_a_csv(page: Page, sign_in
     with open(download_info.value.path(), encoding="utf-8-sig") as handle:
         rows = list(csv.reader(io.StringIO(handle.read())))
     assert len(rows) >= 2 and all(rows[0]), f"a CSV with a header and data, got {rows[:3]}"
-
-
-def test_placement_finder_logs_searches_offers_and_places(page: Page, sign_in, a11y, url_or_skip) -> None:
-    request_list = url_or_skip("placements:request-list", code=WALSALL)
-    request_new = url_or_skip("placements:request-create", code=WALSALL)
-    sign_in(page, PLACEMENT_FINDER)
-    page.goto(request_list)
-    a11y(page, "Placement requests")
-
-    page.goto(request_new)
-    a11y(page, "New placement request")
-    # A new referral (no SSDA903 reference yet): month and year of birth, sex, date, urgency, kinds.
-    birth = page.get_by_role("group", name=re.compile("Month and year of birth"))
-    birth.get_by_label("Month").fill("5")
-    birth.get_by_label("Year").fill("2012")
-    page.get_by_role("group", name=re.compile("^Sex")).get_by_label("Female").check()
-    date = page.get_by_role("group", name=re.compile("Date requested"))
-    date.get_by_label("Day").fill("1")
-    date.get_by_label("Month").fill("3")
-    date.get_by_label("Year").fill("2026")
-    page.get_by_role("group", name=re.compile("Urgency")).get_by_label("Planned").check()
-    page.get_by_role("group", name=re.compile("^Fostering")).get_by_label("Preferred", exact=True).check()
-    page.get_by_role("group", name=re.compile("^Residential")).get_by_label(
-        "Suitable but not preferred"
-    ).check()
-    page.get_by_role("group", name=re.compile("^Supported")).get_by_label("Unsuitable").check()
-    page.get_by_role("button", name="Log request").click()
-    expect(page).to_have_url(re.compile(r"requests/\d+/"))
-    a11y(page, "Placement request")
-
-    search = page.get_by_role("link", name=re.compile("Search|Find", re.I))
-    if not search.count():
-        awaiting("a search link on the placement request page")
-    search.first.click()
-    expect(page.locator("table tbody tr").first).to_be_visible()
-    a11y(page, "Placement search results")
-    page.get_by_role("link", name=re.compile("offer", re.I)).first.click()
-    a11y(page, "Record an offer")
-    page.get_by_role("button", name=re.compile("offer|Save", re.I)).first.click()
-    page.get_by_role("link", name=re.compile("Place", re.I)).first.click()
-    a11y(page, "Place the child")
-    page.get_by_role("button", name=re.compile("Place|Confirm", re.I)).first.click()
-    expect(page.get_by_text(re.compile("Placed", re.I)).first).to_be_visible()
 
 
 def test_board_member_opens_latest_report_and_its_pdf(page: Page, sign_in, a11y, url_or_skip) -> None:
