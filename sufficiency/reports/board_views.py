@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.views import View
@@ -176,6 +176,7 @@ class DraftDetailView(BoardEditMixin, TemplateView):
             document=rendered["document"],
             draft=True,
             can_edit=True,
+            publish=services.report_publish_status(report=report),
         )
         return context
 
@@ -240,8 +241,10 @@ class PublishView(BoardEditMixin, FormView):
         return context
 
     def form_valid(self, form: PublishForm) -> Any:
+        """Queue the publication (a worker draws the PDF) and show the draft with its progress; when the
+        work has already finished (Celery eager, in local settings) go straight to the published report."""
         try:
-            published = services.report_publish(
+            report = services.report_publish_request(
                 report=self.draft(),
                 meeting_name=form.cleaned_data["meeting_name"],
                 meeting_date=form.cleaned_data["meeting_date"],
@@ -254,10 +257,28 @@ class PublishView(BoardEditMixin, FormView):
             ):
                 form.add_error(field if field in form.fields else None, errors)
             return self.form_invalid(form)
-        messages.success(self.request, f"Published as version {published.version}")
-        return HttpResponseRedirect(
-            reverse(
-                "reports:board-published",
-                kwargs={"code": self.authority.dfe_code, "version": published.version},
-            )
+        report.refresh_from_db()
+        if not report.is_draft:
+            messages.success(self.request, f"Published as version {report.version}")
+            return HttpResponseRedirect(_published_url(self.authority, report.version))
+        return HttpResponseRedirect(self.draft_url(report))
+
+
+def _published_url(authority: Any, version: int | None) -> str:
+    return reverse("reports:board-published", kwargs={"code": authority.dfe_code, "version": version})
+
+
+class PublishStatusView(BoardEditMixin, View):
+    """JSON status of a request to publish, polled by the draft page (no personal data). Editors of the
+    authority only: a board member, or anyone of another authority, gets a 404."""
+
+    def get(self, request: Any, **kwargs: Any) -> JsonResponse:
+        try:
+            report = selectors.report_get(authority=self.authority, pk=kwargs["pk"])
+        except BoardReport.DoesNotExist:
+            raise Http404("No such report") from None
+        status = services.report_publish_status(report=report)
+        status["published_url"] = (
+            _published_url(self.authority, report.version) if status["published"] else ""
         )
+        return JsonResponse(status)

@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 from sufficiency.core.models import AuthorityOwnedModel, TimeStampedModel
 from sufficiency.core.querysets import AuthorityScopedQuerySet
 
-from .board.choices import BoardReportStatusChoices, SectionChoices
+from .board.choices import BoardReportStatusChoices, PublishStatusChoices, SectionChoices
 from .choices import ActionStatusChoices, DirectionChoices
 
 
@@ -189,6 +189,17 @@ class BoardReport(AuthorityOwnedModel):
     meeting_name = models.CharField(max_length=200, blank=True)
     meeting_date = models.DateField(null=True, blank=True)
     version = models.PositiveIntegerField(null=True, blank=True, help_text="Set when published")
+    # A request to publish, carried out by a worker (board.services.report_publish_request/_execute).
+    publish_status = models.CharField(
+        max_length=10, choices=PublishStatusChoices.choices, default=PublishStatusChoices.NONE, blank=True
+    )
+    publish_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    publish_requested_at = models.DateTimeField(null=True, blank=True)
+    publish_started_at = models.DateTimeField(null=True, blank=True)
+    publish_finished_at = models.DateTimeField(null=True, blank=True)
+    publish_error = models.TextField(blank=True, help_text="Why the last request to publish failed")
 
     class Meta:
         ordering = ["authority", "-as_at", "-id"]
@@ -205,6 +216,11 @@ class BoardReport(AuthorityOwnedModel):
     @property
     def is_draft(self) -> bool:
         return self.status == BoardReportStatusChoices.DRAFT
+
+    @property
+    def is_publishing(self) -> bool:
+        """True while a request to publish waits for or runs in a worker."""
+        return self.publish_status in (PublishStatusChoices.QUEUED, PublishStatusChoices.RUNNING)
 
 
 class ReportSection(TimeStampedModel):
@@ -259,3 +275,33 @@ class PublishedReport(AuthorityOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.title} version {self.version} ({self.meeting_name}, {self.meeting_date:%d %B %Y})"
+
+
+# --- Precomputed KPI figures --------------------------------------------------------------------------------
+class KpiSnapshot(AuthorityOwnedModel):
+    """Every KPI of an authority on one date, computed by a worker so that the KPI page reads them instead
+    of counting the register during the request (see ``kpi_snapshots.py``).
+
+    Written with the dashboards rollup after each import and forecast, for the rollup's as-at month end and
+    the latest 31 March. ``rows`` maps each KPI key to its value and, as ``[value, numerator, denominator]``
+    lists: ``value``, ``quarter`` (three months earlier), ``year`` (a year earlier) and ``regional`` (None
+    where a regional figure makes no sense). England figures are constants of the catalogue, not stored.
+    """
+
+    authority = models.ForeignKey(
+        "authorities.LocalAuthority", on_delete=models.CASCADE, related_name="kpi_snapshots"
+    )
+    on = models.DateField(help_text="The date the KPIs are counted on")
+    computed_at = models.DateTimeField()
+    data_date = models.DateField(null=True, blank=True, help_text="The latest date the register held")
+    previous = models.JSONField(
+        default=dict, help_text='Previous dates by period: {"quarter": ..., "year": ...}'
+    )
+    rows = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["authority", "-on"]
+        constraints = [models.UniqueConstraint(fields=["authority", "on"], name="kpi_snapshot_unique_date")]
+
+    def __str__(self) -> str:
+        return f"KPIs of {self.authority} on {self.on:%d %B %Y}"

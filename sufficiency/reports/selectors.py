@@ -22,7 +22,7 @@ from sufficiency.authorities.models import LocalAuthority
 from .choices import ActionStatusChoices, RagChoices
 from .kpis import KpiSession, KpiValue, previous_date, registry
 from .kpis.base import UNIT_LABELS, EnglandFigure, Kpi, Unit
-from .models import Action, Measure, Objective, Strategy
+from .models import Action, KpiSnapshot, Measure, Objective, Strategy
 from .rag import rag_status
 
 
@@ -109,6 +109,22 @@ def kpi_rows_for_authority(
             )
         )
     return rows
+
+
+def kpi_page_rows(
+    *, authority: LocalAuthority, on: dt.date, period: str = "quarter"
+) -> tuple[list[KpiRow], KpiSnapshot | None]:
+    """The KPI page's rows: read from the precomputed `KpiSnapshot` of the date when one is held (and the
+    snapshot used, so the page can say when it was counted), else counted live from the register as
+    `kpi_rows_for_authority` does (and None). See ``kpi_snapshots.py``."""
+    from .kpi_snapshots import kpi_rows_precomputed, kpi_snapshot_get
+
+    snapshot = kpi_snapshot_get(authority=authority, on=on)
+    if snapshot is not None:
+        rows = kpi_rows_precomputed(snapshot=snapshot, period=period)
+        if rows is not None:
+            return rows, snapshot
+    return kpi_rows_for_authority(authority=authority, on=on, period=period), None
 
 
 def kpi_value_for_authority(

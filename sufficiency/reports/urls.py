@@ -43,6 +43,11 @@ urlpatterns = [
         name="board-draft-commentary",
     ),
     path(f"{_B}drafts/<int:pk>/publish/", board_views.PublishView.as_view(), name="board-draft-publish"),
+    path(
+        f"{_B}drafts/<int:pk>/publish/status/",
+        board_views.PublishStatusView.as_view(),
+        name="board-draft-publish-status",
+    ),
     path(f"{_B}drafts/<int:pk>/print/", board_views.DraftPrintView.as_view(), name="board-draft-print"),
     path(f"{_B}drafts/<int:pk>/pdf/", board_views.DraftPdfView.as_view(), name="board-draft-pdf"),
 ]

@@ -23,13 +23,14 @@ from sufficiency.core.views import AuthorityMixin
 
 from . import services
 from .forms import ActionForm, KpiDateForm, MeasureForm, ObjectiveForm, StrategyForm
+from .kpi_snapshots import kpi_default_date
 from .kpis import KpiSession, registry
 from .kpis.base import Group
 from .models import Action, Measure, Objective, Strategy
 from .selectors import (
     action_summary_for_strategy,
     format_kpi_value,
-    kpi_rows_for_authority,
+    kpi_page_rows,
     measure_progress_for_strategy,
     strategy_for_authority,
     strategy_history,
@@ -67,15 +68,20 @@ class ReadMixin(AuthorityMixin):
 
 
 class KpiListView(ReadMixin, TemplateView):
-    """An authority's KPIs on a date with the previous value, change and comparators."""
+    """An authority's KPIs on a date with the previous value, change and comparators: read from the
+    figures precomputed after the last import when the date is one of those, else counted live."""
 
     template_name = "reports/kpi_list.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         form = KpiDateForm(self.request.GET or None)
-        on, period = form.resolved(timezone.localdate())
-        rows = kpi_rows_for_authority(authority=self.authority, on=on, period=period)
+        # Without a date asked for, the page shows the latest precomputed date (the month end the register
+        # runs to, counted by a worker after the last import); other dates are counted live.
+        asked = form.is_bound and form.is_valid() and form.cleaned_data.get("on")
+        default = None if asked else kpi_default_date(authority=self.authority)
+        on, period = form.resolved(default or timezone.localdate())
+        rows, snapshot = kpi_page_rows(authority=self.authority, on=on, period=period)
         groups: dict[str, list[dict[str, Any]]] = {}
         for row in rows:
             groups.setdefault(str(row.kpi.group), []).append(
@@ -93,7 +99,12 @@ class KpiListView(ReadMixin, TemplateView):
                 }
             )
         context.update(
-            form=form, on=on, period=period, groups=groups, previous_on=rows[0].previous_on if rows else None
+            form=form,
+            on=on,
+            period=period,
+            groups=groups,
+            previous_on=rows[0].previous_on if rows else None,
+            snapshot=snapshot,
         )
         return context
 

@@ -105,3 +105,14 @@ def test_requeue_resends_stranded_rollups(walsall, enqueued):
     )
     assert services.dashboard_rollups_requeue() == 1
     assert enqueued == [walsall.pk]
+
+
+def test_the_rollup_stores_the_kpi_pages_figures_for_its_date(register):
+    from sufficiency.reports.models import KpiSnapshot
+
+    walsall = register["walsall"]
+    rollup = services.dashboard_rollup_compute(authority=walsall)
+    snapshot = KpiSnapshot.objects.get(authority=walsall, on=rollup.as_at)
+    assert "kpis" in rollup.timings
+    assert snapshot.rows["children_in_care"]["value"][0] is not None
+    assert set(snapshot.previous) == {"quarter", "year"}

@@ -29,3 +29,19 @@ class SectionChoices(models.TextChoices):
     PROGRESS = "progress", "Progress against targets"
     ACTIONS = "actions", "Actions and their status"
     CONCLUSION = "conclusion", "Commentary and next steps"
+
+
+class PublishStatusChoices(models.TextChoices):
+    """Where a request to publish a draft stands (the PDF is drawn by a worker, off the web request).
+
+    "" (none asked) -> queued -> running -> succeeded | failed. Only the worker that claims a queued request
+    by a conditional update publishes it, so a redelivered task does nothing; a request still "running"
+    after the hard time limit has lost its worker (its transaction rolled back) and may be claimed again.
+    A failed request leaves the draft exactly as it was; asking again queues it afresh.
+    """
+
+    NONE = "", "Not requested"
+    QUEUED = "queued", "Waiting to publish"
+    RUNNING = "running", "Publishing"
+    SUCCEEDED = "succeeded", "Published"
+    FAILED = "failed", "Publishing failed"

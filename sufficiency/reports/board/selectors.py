@@ -39,6 +39,11 @@ def draft_get(*, authority: LocalAuthority, pk: int) -> BoardReport:
     )
 
 
+def report_get(*, authority: LocalAuthority, pk: int) -> BoardReport:
+    """One of the authority's board reports, draft or published (DoesNotExist if another authority's)."""
+    return BoardReport.objects.for_authority(authority).get(pk=pk)
+
+
 def published_list(*, authority: LocalAuthority) -> QuerySet[PublishedReport]:
     """Published reports, newest version first, without the heavy frozen columns."""
     return (

@@ -5,21 +5,29 @@ commentary text). Publishing is one-way: it builds the document from the registe
 draws the charts, renders the printable HTML and the PDF, and stores all of them, with SHA-256 digests, in a
 `PublishedReport` that nothing changes afterwards.
 
-Publishing runs in the request: on the demo region (about 650 children) it takes a few seconds (the
-document about 1-2 s, the PDF about 2-3 s), well within a request's budget, and the author waits for the
-result anyway. If it ever needs to move to Celery, the persisted-run pattern applies: a PUBLISHING status
-claimed by conditional UPDATE, then this same function.
+Publishing takes 6-30 s (mostly drawing the PDF), so the web page does not do it: the publish page calls
+`report_publish_request`, which records the meeting and a queued publish status on the draft and, on
+commit, sends the report's id to a worker (task ``reports.board_report_publish``). The worker claims the
+request by a conditional update (queued -> running; a redelivered task then does nothing), runs
+`report_publish` (the work itself, still callable directly by the demo loader and tests) and records the
+outcome: succeeded, or failed with a plain-English message and the draft untouched (`report_publish` is
+atomic). The draft page polls `report_publish_status` until it can link to the published version. With
+Celery eager (local and test settings) the work completes as the request's transaction commits.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core.audit import audit
@@ -27,9 +35,11 @@ from sufficiency.core.audit import audit
 from ..models import BoardReport, PublishedReport, ReportSection
 from .builder import build_document, long_date
 from .charts import render_charts
-from .choices import BoardReportStatusChoices, SectionChoices
+from .choices import BoardReportStatusChoices, PublishStatusChoices, SectionChoices
 from .pdf import render_body_html, render_pdf, render_print_html, sha256_hex
 from .selectors import latest_published_document
+
+logger = logging.getLogger(__name__)
 
 #: Longest commentary accepted for one section (a generous two pages of text).
 COMMENTARY_MAX_CHARS = 20_000
@@ -38,6 +48,13 @@ COMMENTARY_MAX_CHARS = 20_000
 def _check_draft(report: BoardReport) -> None:
     if report.status != BoardReportStatusChoices.DRAFT:
         raise ValidationError("This report has been published and can no longer be changed")
+
+
+def _check_editable(report: BoardReport) -> None:
+    """A draft can be changed unless it is being published (the worker is reading it)."""
+    _check_draft(report)
+    if report.is_publishing:
+        raise ValidationError("This report is being published and can no longer be changed")
 
 
 @transaction.atomic
@@ -67,7 +84,7 @@ def report_create(
 @transaction.atomic
 def report_update(*, report: BoardReport, acting_user: Any, request: Any = None, **data: Any) -> BoardReport:
     """Change a draft's title, author name or 'as at' date."""
-    _check_draft(report)
+    _check_editable(report)
     allowed = {"title", "author_name", "as_at"}
     unknown = set(data) - allowed
     if unknown:
@@ -93,7 +110,7 @@ def commentary_update(
     *, report: BoardReport, texts: dict[str, str], acting_user: Any, request: Any = None
 ) -> BoardReport:
     """Save the author's commentary for some or all sections of a draft (plain text; blank clears it)."""
-    _check_draft(report)
+    _check_editable(report)
     valid = set(SectionChoices.values)
     unknown = set(texts) - valid
     if unknown:
@@ -221,10 +238,162 @@ def report_publish(
     return published
 
 
+# --- Publishing off the request ------------------------------------------------------------------------------
+#: What the author reads when publishing fails for a reason other than a validation rule.
+PUBLISH_FAILED_MESSAGE = (
+    "The report could not be published because of an unexpected problem. The draft has not changed. "
+    "Try again, and contact the service desk if it happens again."
+)
+
+
+def _stale_running_cutoff() -> dt.datetime:
+    # A request still "running" after the hard time limit has lost its worker: its transaction rolled
+    # back, so the draft is intact and the request may be claimed again.
+    return timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+
+
+@transaction.atomic
+def report_publish_request(
+    *,
+    report: BoardReport,
+    meeting_name: str,
+    meeting_date: dt.date,
+    acting_user: Any,
+    request: Any = None,
+) -> BoardReport:
+    """Ask for a draft to be published for a named meeting: records the meeting and a queued status on the
+    draft and sends it to a worker when the transaction commits. Refused while a request is in progress."""
+    report = BoardReport.objects.select_for_update().get(pk=report.pk)
+    _check_draft(report)
+    if report.is_publishing:
+        raise ValidationError("This report is already being published")
+    if not meeting_name.strip():
+        raise ValidationError({"meeting_name": "Enter the name of the meeting"})
+    report.meeting_name = meeting_name.strip()
+    report.meeting_date = meeting_date
+    report.publish_status = PublishStatusChoices.QUEUED
+    report.publish_requested_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    report.publish_requested_at = timezone.now()
+    report.publish_started_at = None
+    report.publish_finished_at = None
+    report.publish_error = ""
+    report.save(
+        update_fields=[
+            "meeting_name", "meeting_date", "publish_status", "publish_requested_by", "publish_requested_at",
+            "publish_started_at", "publish_finished_at", "publish_error", "updated_at",
+        ]
+    )  # fmt: skip
+    audit(
+        action="board_report.publish_queued",
+        actor=acting_user,
+        authority=report.authority,
+        obj=report,
+        request=request,
+    )
+    report_id = report.pk
+    transaction.on_commit(lambda: report_publish_enqueue(report_id=report_id))
+    return report
+
+
+def report_publish_enqueue(*, report_id: int) -> bool:
+    """Send a queued request to the workers. With the broker down it stays queued (the row is the outbox)
+    and `report_publish_requeue` sends it again."""
+    from ..tasks import board_report_publish_task
+
+    try:
+        board_report_publish_task.delay(report_id)
+    except OperationalError:
+        logger.warning("broker unavailable; publishing board report %s stays queued", report_id)
+        return False
+    return True
+
+
+def report_publish_claim(*, report_id: int) -> bool:
+    """Claim a queued request (or one whose worker died) by a conditional update: one worker wins."""
+    claimable = Q(publish_status=PublishStatusChoices.QUEUED) | Q(
+        publish_status=PublishStatusChoices.RUNNING, publish_started_at__lt=_stale_running_cutoff()
+    )
+    return (
+        BoardReport.objects.filter(claimable, pk=report_id, status=BoardReportStatusChoices.DRAFT).update(
+            publish_status=PublishStatusChoices.RUNNING, publish_started_at=timezone.now()
+        )
+        == 1
+    )
+
+
+def report_publish_execute(*, report_id: int) -> PublishedReport | None:
+    """Claim a request to publish and carry it out with `report_publish`; record the outcome. A second
+    delivery of the same task does nothing. On failure the draft is left as it was."""
+    if not report_publish_claim(report_id=report_id):
+        logger.info("board report %s: publish already claimed or finished; nothing to do", report_id)
+        return None
+    report = BoardReport.objects.select_related("authority", "publish_requested_by").get(pk=report_id)
+    try:
+        with transaction.atomic():
+            published = report_publish(
+                report=report,
+                meeting_name=report.meeting_name,
+                meeting_date=report.meeting_date,
+                acting_user=report.publish_requested_by,
+            )
+            BoardReport.objects.filter(pk=report_id).update(
+                publish_status=PublishStatusChoices.SUCCEEDED, publish_finished_at=timezone.now()
+            )
+    except Exception as exc:  # noqa: BLE001 - recorded on the draft for its author, never lost
+        if isinstance(exc, ValidationError):
+            message = " ".join(exc.messages)
+        else:
+            logger.exception("publishing board report %s failed (%s)", report_id, type(exc).__name__)
+            message = PUBLISH_FAILED_MESSAGE
+        BoardReport.objects.filter(pk=report_id).update(
+            publish_status=PublishStatusChoices.FAILED,
+            publish_finished_at=timezone.now(),
+            publish_error=message,
+        )
+        audit(
+            action="board_report.publish_failed",
+            actor=report.publish_requested_by,
+            authority=report.authority,
+            obj=report,
+            detail={"error": type(exc).__name__},
+        )
+        return None
+    return published
+
+
+def report_publish_status(*, report: BoardReport) -> dict[str, Any]:
+    """What the draft page's poller reads: the status, whether it has finished, the version once
+    published and the failure message (no personal data)."""
+    published = report.status == BoardReportStatusChoices.PUBLISHED
+    status = PublishStatusChoices.SUCCEEDED if published else report.publish_status
+    return {
+        "status": status,
+        "label": PublishStatusChoices(status).label,
+        "finished": status not in (PublishStatusChoices.QUEUED, PublishStatusChoices.RUNNING),
+        "published": published,
+        "version": report.version if published else None,
+        "error": report.publish_error if status == PublishStatusChoices.FAILED else "",
+    }
+
+
+def report_publish_requeue(*, older_than_seconds: int = 120) -> int:
+    """Re-send requests queued while the broker was down, and requests whose worker died."""
+    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
+    ids = list(
+        BoardReport.objects.filter(status=BoardReportStatusChoices.DRAFT)
+        .filter(
+            Q(publish_status=PublishStatusChoices.QUEUED, publish_requested_at__lt=cutoff)
+            | Q(publish_status=PublishStatusChoices.RUNNING, publish_started_at__lt=_stale_running_cutoff())
+        )
+        .values_list("pk", flat=True)
+    )
+    return sum(report_publish_enqueue(report_id=report_id) for report_id in ids)
+
+
 @transaction.atomic
 def report_delete(*, report: BoardReport, acting_user: Any, request: Any = None) -> None:
-    """Discard a draft (published reports are kept for ever)."""
-    _check_draft(report)
+    """Discard a draft (published reports are kept for ever; a draft being published is kept too)."""
+    _check_editable(report)
     audit(
         action="board_report.deleted",
         actor=acting_user,

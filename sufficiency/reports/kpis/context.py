@@ -109,6 +109,13 @@ class RegisterData:
         return cls._load(ids, episodes, children, True, None)
 
     @classmethod
+    def records_only(cls, authority: LocalAuthority) -> RegisterData:
+        """An authority scope with no register loaded (no queries): for KPIs that read only records this
+        app keeps itself (``source = "strategy"``), which the KPI page computes live beside stored figures."""
+        empty = pd.DataFrame()
+        return cls([authority.pk], empty, empty, empty, empty, empty, empty, empty, False, authority)
+
+    @classmethod
     def _load(
         cls,
         ids: list[int],

@@ -89,7 +89,9 @@ def test_a_published_draft_url_is_404(client, la_user, reports):
     assert client.get(url).status_code == 404
 
 
-def test_create_edit_commentary_and_publish_through_the_pages(client, la_user, register, fast_pdf):
+def test_create_edit_commentary_and_publish_through_the_pages(
+    client, la_user, register, fast_pdf, django_capture_on_commit_callbacks
+):
     client.force_login(la_user)
     response = client.post(
         reverse("reports:board-report-create", kwargs={"code": "335"}),
@@ -114,12 +116,22 @@ def test_create_edit_commentary_and_publish_through_the_pages(client, la_user, r
                                          "meeting_date_year": "2025"})  # fmt: skip
     assert response.status_code == 200 and "Confirm that you understand" in response.content.decode()
     assert not PublishedReport.objects.exists()
-    response = client.post(publish_url, {"meeting_name": "CPB", "meeting_date_day": "2", "meeting_date_month": "6",
-                                         "meeting_date_year": "2025", "confirm": "on"})  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):  # the worker (eager) runs on commit
+        response = client.post(publish_url, {"meeting_name": "CPB", "meeting_date_day": "2",
+                                             "meeting_date_month": "6", "meeting_date_year": "2025",
+                                             "confirm": "on"})  # fmt: skip
     published = PublishedReport.objects.get()
-    assert response.url == reverse("reports:board-published", kwargs={"code": "335", "version": 1})
+    # In a test the commit (and so the publication) comes after the response: it shows the draft, whose
+    # status poll then links to the published version.
+    assert response.url == reverse("reports:board-draft", kwargs={"code": "335", "pk": report.pk})
+    status_url = reverse("reports:board-draft-publish-status", kwargs={"code": "335", "pk": report.pk})
+    assert client.get(status_url).json()["published_url"] == reverse(
+        "reports:board-published", kwargs={"code": "335", "version": 1}
+    )
     assert published.meeting_name == "CPB" and published.meeting_date == dt.date(2025, 6, 2)
-    page = client.get(response.url).content.decode()
+    page = client.get(
+        reverse("reports:board-published", kwargs={"code": "335", "version": 1})
+    ).content.decode()
     assert "<p>Recruitment is up.</p>" in page and "<p>Second paragraph.</p>" in page
 
 
