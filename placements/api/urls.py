@@ -3,7 +3,7 @@
 (prefix, viewset, basename): URL names are `api:<basename>-list`, `api:<basename>-detail`.
 """
 
-from . import finding, views
+from . import finding, vacancies, views
 
 ROUTES = [
     ("children", views.ChildViewSet, "child"),
@@ -12,4 +12,5 @@ ROUTES = [
     ("providers", views.ProviderViewSet, "provider"),
     ("imports", views.ImportJobViewSet, "import"),
     ("placement-requests", finding.PlacementRequestViewSet, "placement-request"),
+    ("vacancies", vacancies.VacancyViewSet, "vacancy"),
 ]

@@ -1,5 +1,6 @@
-"""API endpoints for regions and authorities: reference data, and children-in-care aggregates (own in
-full; the region's with small numbers suppressed)."""
+"""API endpoints for regions and authorities: reference data, and aggregates (own in full; the region's
+with small numbers suppressed). The forecast, gap, KPI and spend actions come from their apps' mixins
+(`forecasting.api.views`, `sufficiency.reports.api`, `placements.api.aggregates`)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,15 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from forecasting.api.views import AuthorityForecastActions, RegionForecastActions
+from placements.api.aggregates import AuthoritySpendActions, aggregate_ids
 from placements.selectors import cic_snapshot_for_authority
 from sufficiency.authorities.models import LocalAuthority, Region
-from sufficiency.core.api import AGGREGATE, ReferenceViewSet, api_authority_ids
+from sufficiency.core.api import ReferenceViewSet
+from sufficiency.reports.api import AuthorityKpiActions
 
 from .selectors import regional_children_in_care
 from .serializers import (
@@ -34,10 +37,7 @@ ON_PARAMETER = OpenApiParameter(
 
 def _aggregate_ids(request: Request) -> list[int]:
     """Authorities whose aggregates the caller may read in full; 403 when none (no `read:aggregate`)."""
-    ids = api_authority_ids(request, AGGREGATE)
-    if not ids:
-        raise PermissionDenied("Your credentials do not allow aggregate data (scope read:aggregate).")
-    return ids
+    return aggregate_ids(request)
 
 
 def _snapshot_date(request: Request) -> Any:
@@ -50,8 +50,8 @@ def _snapshot_date(request: Request) -> Any:
     list=extend_schema(summary="List English regions", tags=["regions"]),
     retrieve=extend_schema(summary="One region", tags=["regions"]),
 )
-class RegionViewSet(ReferenceViewSet):
-    """English regions (reference data)."""
+class RegionViewSet(RegionForecastActions, ReferenceViewSet):
+    """English regions (reference data), and the region's aggregates: children in care, forecasts, gaps."""
 
     queryset = Region.objects.all()
     serializer_class = RegionSerializer
@@ -90,8 +90,11 @@ class RegionViewSet(ReferenceViewSet):
     list=extend_schema(summary="List local authorities", tags=["authorities"]),
     retrieve=extend_schema(summary="One local authority", tags=["authorities"]),
 )
-class AuthorityViewSet(ReferenceViewSet):
-    """The 153 English local authorities with children's services (reference data), by DfE code."""
+class AuthorityViewSet(
+    AuthorityForecastActions, AuthorityKpiActions, AuthoritySpendActions, ReferenceViewSet
+):
+    """The 153 English local authorities with children's services (reference data), by DfE code, and your
+    own authority's aggregates: children in care, forecast, gap, KPIs and spend."""
 
     queryset = LocalAuthority.objects.select_related("region")
     serializer_class = AuthoritySerializer

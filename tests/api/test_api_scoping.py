@@ -28,6 +28,17 @@ ENDPOINTS = {
         lambda r: reverse("api:region-children-in-care", kwargs={"code": "E12000005"}),
         "aggregate",
     ),
+    "authority-forecast": (lambda r: reverse("api:authority-forecast", kwargs={"code": "335"}), "aggregate"),
+    "authority-gap": (lambda r: reverse("api:authority-gap", kwargs={"code": "335"}), "aggregate"),
+    "authority-kpis": (lambda r: reverse("api:authority-kpis", kwargs={"code": "335"}), "aggregate"),
+    "authority-spend": (lambda r: reverse("api:authority-spend", kwargs={"code": "335"}), "aggregate"),
+    "region-forecasts": (
+        lambda r: reverse("api:region-forecasts", kwargs={"code": "E12000005"}),
+        "aggregate",
+    ),
+    "region-gaps": (lambda r: reverse("api:region-gaps", kwargs={"code": "E12000005"}), "aggregate"),
+    "vacancy-list": (lambda r: reverse("api:vacancy-list"), "aggregate"),
+    "vacancy-detail": (lambda r: reverse("api:vacancy-detail", kwargs={"pk": r["vacancy"].pk}), "aggregate"),
     "authority-list": (lambda r: reverse("api:authority-list"), "reference"),
     "authority-detail": (lambda r: reverse("api:authority-detail", kwargs={"code": "335"}), "reference"),
     "region-list": (lambda r: reverse("api:region-list"), "reference"),
@@ -41,7 +52,19 @@ ENDPOINTS = {
     ),
 }
 NAMES = list(ENDPOINTS)
-DETAIL_CHILD_LEVEL = ["child-detail", "episode-detail", "import-detail", "import-errors", "authority-cic"]
+DETAIL_CHILD_LEVEL = [
+    "child-detail",
+    "episode-detail",
+    "import-detail",
+    "import-errors",
+    "authority-cic",
+    "authority-forecast",
+    "authority-gap",
+    "authority-kpis",
+    "authority-spend",
+    "vacancy-detail",
+]
+REGIONAL = ["region-cic", "region-forecasts", "region-gaps"]
 
 
 def _url(records, name):
@@ -69,7 +92,7 @@ def test_another_authoritys_token_gets_404_for_child_level_objects(api, records,
     assert response.json() == {"status": 404, "code": "not_found", "detail": "Not found."}
 
 
-@pytest.mark.parametrize("name", ["child-list", "episode-list", "import-list"])
+@pytest.mark.parametrize("name", ["child-list", "episode-list", "import-list", "vacancy-list"])
 def test_another_authoritys_lists_never_include_our_records(api, records, partner_api_client, name):
     response = api.get(_url(records, name), **bearer(partner_api_client))
     assert response.status_code == 200
@@ -114,8 +137,9 @@ def test_commissioner_session_cannot_open_imports(api, records, la_user):
     assert api.get(_url(records, "import-list")).status_code == 403
 
 
-def test_other_region_gets_404_for_the_regional_aggregate(api, records, london_token):
-    assert api.get(_url(records, "region-cic"), **bearer(london_token)).status_code == 404
+@pytest.mark.parametrize("name", REGIONAL)
+def test_other_region_gets_404_for_the_regional_aggregate(api, records, london_token, name):
+    assert api.get(_url(records, name), **bearer(london_token)).status_code == 404
 
 
 def test_regional_aggregate_is_full_for_own_and_suppressed_for_others(

@@ -1,0 +1,205 @@
+"""Shared pieces of the aggregate endpoints (scope `read:aggregate`) that hang off an authority or a region:
+who may read them, date parameters with sane bounds, and the spend rollup of the register.
+
+`own_authority` gives the authority in the URL only when the caller may read its aggregates in full (404
+for any other authority, 403 without aggregate access); `caller_region` gives the region in the URL only
+when one of the caller's authorities is in it. Regional endpoints then show the caller's own authorities
+in full and suppress small numbers for every other (`sufficiency.core.suppression`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+from django.http import Http404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_serializer
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from sufficiency.authorities.models import LocalAuthority, Region
+from sufficiency.core.api import AGGREGATE, api_authority_ids
+
+from ..selectors import spend_rollup_for_authority
+
+#: Dates outside these bounds are refused (400): no register holds them and they would only waste work.
+EARLIEST_DATE = dt.date(1990, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+#: The longest period one spend request may cover.
+MAX_SPEND_YEARS = 10
+
+
+def aggregate_ids(request: Request) -> list[int]:
+    """Authorities whose aggregates the caller may read in full; 403 when none (no `read:aggregate`)."""
+    ids = api_authority_ids(request, AGGREGATE)
+    if not ids:
+        raise PermissionDenied("Your credentials do not allow aggregate data (scope read:aggregate).")
+    return ids
+
+
+def own_authority(view: Any, request: Request) -> LocalAuthority:
+    """The authority of the URL when the caller may read its aggregates in full, else 404 (403 without
+    aggregate access at all). `view` is the authorities viewset (lookup by DfE code)."""
+    ids = aggregate_ids(request)
+    authority = view.get_object()
+    if authority.pk not in ids:
+        raise Http404
+    return authority
+
+
+def caller_region(view: Any, request: Request) -> tuple[Region, list[int]]:
+    """The region of the URL and the caller's own authorities, when one of them is in it (else 404)."""
+    ids = aggregate_ids(request)
+    region = view.get_object()
+    if not region.authorities.filter(pk__in=ids).exists():
+        raise Http404
+    return region, ids
+
+
+class BoundedDateField(serializers.DateField):
+    """A YYYY-MM-DD query parameter between 1990 and 2100."""
+
+    def to_internal_value(self, value: Any) -> dt.date:
+        day = super().to_internal_value(value)
+        if not EARLIEST_DATE <= day <= LATEST_DATE:
+            raise serializers.ValidationError(
+                f"Give a date between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}."
+            )
+        return day
+
+
+class OnDateInputSerializer(serializers.Serializer):
+    """The date figures are read on (default: today)."""
+
+    on = BoundedDateField(required=False, help_text="YYYY-MM-DD; default today")
+
+
+def on_date(request: Request) -> dt.date:
+    """The validated `?on=` date, or today (400 with field errors when it is not a date)."""
+    params = OnDateInputSerializer(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    return params.validated_data.get("on") or timezone.localdate()
+
+
+# --- spend -------------------------------------------------------------------------------------------
+
+
+class SpendInputSerializer(serializers.Serializer):
+    """The period of a spend rollup: default the 12 months to today; at most ten years."""
+
+    start = BoundedDateField(required=False, help_text="First day, YYYY-MM-DD; default a year before end")
+    end = BoundedDateField(required=False, help_text="Last day, YYYY-MM-DD; default today")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        end = attrs.get("end") or timezone.localdate()
+        start = (
+            attrs.get("start") or (pd.Timestamp(end) - pd.DateOffset(years=1) + pd.Timedelta(days=1)).date()
+        )
+        if start > end:
+            raise serializers.ValidationError({"start": ["The start must be on or before the end."]})
+        if (pd.Timestamp(end) - pd.DateOffset(years=MAX_SPEND_YEARS)).date() >= start:
+            raise serializers.ValidationError(
+                {"end": [f"The period can cover at most {MAX_SPEND_YEARS} years: request it in parts."]}
+            )
+        return {"start": start, "end": end}
+
+
+class SpendRowSerializer(serializers.Serializer):
+    """Bed-nights and spend of one calendar month and planning category."""
+
+    month_end = serializers.DateField()
+    category = serializers.CharField(help_text="Planning category")
+    bed_nights = serializers.IntegerField(help_text="Nights children spent in the category in the month")
+    spend = serializers.FloatField(help_text="Pounds, from the authority's unit costs and agreed costs")
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Walsall, April 2025",
+            value={
+                "authority": "335",
+                "start": "2025-04-01",
+                "end": "2025-04-30",
+                "total_bed_nights": 1860,
+                "total_spend": 402315.5,
+                "rows": [
+                    {
+                        "month_end": "2025-04-30",
+                        "category": "residential_external",
+                        "bed_nights": 1860,
+                        "spend": 402315.5,
+                    }
+                ],
+            },
+            response_only=True,
+        )
+    ]
+)
+class SpendRollupSerializer(serializers.Serializer):
+    """Actual bed-nights and spend of the caller's own authority, by month and planning category (the
+    cost pages' numbers), between two dates inclusive."""
+
+    authority = serializers.CharField(help_text="DfE code")
+    start = serializers.DateField()
+    end = serializers.DateField()
+    total_bed_nights = serializers.IntegerField()
+    total_spend = serializers.FloatField()
+    rows = SpendRowSerializer(many=True, help_text="Only months and categories with any bed-nights")
+
+
+def spend_rollup(*, authority: LocalAuthority, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The spend rollup as plain data for `SpendRollupSerializer`."""
+    frame = spend_rollup_for_authority(authority=authority, start=start, end=end)
+    rows = [
+        {
+            "month_end": pd.Timestamp(row.month_end).date(),
+            "category": str(row.category),
+            "bed_nights": int(row.bed_nights),
+            "spend": round(float(row.spend), 2),
+        }
+        for row in frame.itertuples(index=False)
+    ]
+    return {
+        "authority": authority.dfe_code,
+        "start": start,
+        "end": end,
+        "total_bed_nights": sum(r["bed_nights"] for r in rows),
+        "total_spend": round(sum(r["spend"] for r in rows), 2),
+        "rows": rows,
+    }
+
+
+class AuthoritySpendActions:
+    """`GET /authorities/{code}/spend/`: mixed into the authorities viewset."""
+
+    @extend_schema(
+        summary="Actual bed-nights and spend by month and category for your own authority",
+        tags=["authorities"],
+        parameters=[
+            OpenApiParameter("start", OpenApiTypes.DATE, description="First day (default a year before end)"),
+            OpenApiParameter("end", OpenApiTypes.DATE, description="Last day (default today)"),
+        ],
+        responses={200: SpendRollupSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="spend",
+        url_name="spend",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def spend(self, request: Request, code: str | None = None) -> Response:
+        """Your own authority only (404 otherwise). At most ten years per request."""
+        authority = own_authority(self, request)
+        params = SpendInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = spend_rollup(authority=authority, **params.validated_data)
+        return Response(SpendRollupSerializer(data).data)

@@ -1,0 +1,131 @@
+"""API of vacancies: the places offered now to the caller's own authority (scope `read:aggregate`).
+
+A vacancy holds no child data, but it is the authority's own record of what it has been offered, so only
+the owning authority sees it. Only open vacancies are listed; a stale one (not confirmed within
+`VACANCY_STALE_DAYS`) is flagged with `is_stale` and left out by `?fresh=true`, as the counts leave it out.
+Free-text notes never leave the service.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_serializer, extend_schema_view
+from rest_framework import mixins, serializers
+
+from sufficiency.core.api import AGGREGATE, AuthorityScopedViewSet
+
+from ..categories import PLANNING_CATEGORY_LABELS
+from ..models import Vacancy
+
+
+class VacancyFilterSet(django_filters.FilterSet):
+    """`?fresh=true` (confirmed recently: the ones counted) or `false` (stale only); `?category=` a planning
+    category the vacancy can take."""
+
+    fresh = django_filters.BooleanFilter(
+        method="filter_fresh", help_text="true: fresh only; false: stale only"
+    )
+    category = django_filters.ChoiceFilter(
+        choices=list(PLANNING_CATEGORY_LABELS.items()),
+        method="filter_category",
+        help_text="A planning category the vacancy can take",
+    )
+
+    class Meta:
+        model = Vacancy
+        fields = ["fresh", "category"]
+
+    def filter_fresh(self, queryset: QuerySet[Vacancy], name: str, value: bool | None) -> QuerySet[Vacancy]:
+        if value is None:
+            return queryset
+        return queryset.fresh() if value else queryset.stale()  # type: ignore[attr-defined]
+
+    def filter_category(self, queryset: QuerySet[Vacancy], name: str, value: str) -> QuerySet[Vacancy]:
+        if not value:
+            return queryset
+        # The categories are a JSON list of codes: match the quoted code (works on SQLite and PostgreSQL).
+        return queryset.filter(categories__icontains=f'"{value}"')
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A vacancy at a children's home",
+            value={
+                "id": 42,
+                "authority": "335",
+                "offered_by": "setting",
+                "setting_urn": "SC123456",
+                "setting_name": "Oak Lodge",
+                "household_reference": None,
+                "places": 1,
+                "age_min": 12,
+                "age_max": 17,
+                "categories": ["residential_external"],
+                "recorded_at": "2026-03-02T09:15:00Z",
+                "is_stale": False,
+            },
+            response_only=True,
+        )
+    ]
+)
+class VacancySerializer(serializers.ModelSerializer):
+    """An open vacancy: where (a setting by URN, or one of the authority's fostering households by its
+    pseudonymous reference), how many places, ages and planning categories, and whether it is stale."""
+
+    authority = serializers.SlugRelatedField(slug_field="dfe_code", read_only=True)
+    offered_by = serializers.SerializerMethodField(help_text="setting or household")
+    setting_urn = serializers.SlugRelatedField(
+        source="setting", slug_field="urn", read_only=True, allow_null=True, help_text="Ofsted URN"
+    )
+    setting_name = serializers.SlugRelatedField(
+        source="setting", slug_field="name", read_only=True, allow_null=True
+    )
+    household_reference = serializers.SlugRelatedField(
+        source="household",
+        slug_field="reference",
+        read_only=True,
+        allow_null=True,
+        help_text="The authority's pseudonymous reference of the fostering household",
+    )
+    categories = serializers.ListField(child=serializers.CharField(), read_only=True)
+    is_stale = serializers.BooleanField(
+        read_only=True, help_text="Not confirmed within VACANCY_STALE_DAYS: not counted until confirmed"
+    )
+
+    class Meta:
+        model = Vacancy
+        fields = [
+            "id",
+            "authority",
+            "offered_by",
+            "setting_urn",
+            "setting_name",
+            "household_reference",
+            "places",
+            "age_min",
+            "age_max",
+            "categories",
+            "recorded_at",
+            "is_stale",
+        ]
+
+    def get_offered_by(self, obj: Vacancy) -> str:
+        return "setting" if obj.setting_id else "household"
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List your authority's open vacancies", tags=["vacancies"]),
+    retrieve=extend_schema(summary="One open vacancy", tags=["vacancies"]),
+)
+class VacancyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AuthorityScopedViewSet):
+    """Open vacancies of the caller's own authority (scope `read:aggregate`); another authority's are 404.
+    `?fresh=true|false`, `?category=`."""
+
+    capability = AGGREGATE
+    queryset = Vacancy.objects.open().select_related("authority", "setting", "household")
+    serializer_class = VacancySerializer
+    filterset_class = VacancyFilterSet
+    ordering_fields = ["id", "recorded_at"]
+    ordering = ["id"]

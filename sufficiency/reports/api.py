@@ -1,0 +1,111 @@
+"""KPI endpoint of the partner API: `GET /authorities/{code}/kpis/?on=YYYY-MM-DD`, mixed into the
+authorities viewset (scope `read:aggregate`, your own authority only; 404 for any other).
+
+Each row is a KPI of the catalogue (`sufficiency.reports.kpis`) as a board paper reads it: the value, the
+value a quarter earlier, the region's value (the same calculation over the region's authorities with data,
+a ratio of the region's totals, never one authority's figure) and the published England figure.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_serializer
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from placements.api.aggregates import on_date, own_authority
+
+from .selectors import kpi_rows_for_authority
+
+
+class KpiRowSerializer(serializers.Serializer):
+    """One KPI on a date with its comparators."""
+
+    key = serializers.CharField(help_text="Stable key of the KPI")
+    name = serializers.CharField()
+    value = serializers.FloatField(allow_null=True, help_text="null: no data (never zero)")
+    numerator = serializers.FloatField(allow_null=True)
+    denominator = serializers.FloatField(allow_null=True)
+    unit = serializers.CharField(help_text="count, percent, per_10000, days, miles, gbp_per_week, ...")
+    direction = serializers.CharField(help_text="higher, lower or neutral: which way is better")
+    group = serializers.CharField()
+    definition = serializers.CharField()
+    date = serializers.DateField()
+    previous_date = serializers.DateField()
+    previous_value = serializers.FloatField(allow_null=True)
+    change = serializers.FloatField(allow_null=True)
+    region_name = serializers.CharField()
+    regional_value = serializers.FloatField(allow_null=True)
+    england_value = serializers.FloatField(allow_null=True)
+    england_year = serializers.CharField(allow_null=True)
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Walsall on 31 March 2026 (one KPI shown)",
+            value={
+                "authority": "335",
+                "date": "2026-03-31",
+                "kpis": [
+                    {
+                        "key": "cic_rate",
+                        "name": "Children in care per 10,000 children",
+                        "value": 104.2,
+                        "numerator": 812.0,
+                        "denominator": 77930.0,
+                        "unit": "per_10000",
+                        "direction": "neutral",
+                        "group": "Demand",
+                        "definition": "Children in care on the date per 10,000 children aged 0-17.",
+                        "date": "2026-03-31",
+                        "previous_date": "2025-12-31",
+                        "previous_value": 102.9,
+                        "change": 1.3,
+                        "region_name": "West Midlands",
+                        "regional_value": 92.0,
+                        "england_value": 70.0,
+                        "england_year": "2024",
+                    }
+                ],
+            },
+            response_only=True,
+        )
+    ]
+)
+class KpiTableSerializer(serializers.Serializer):
+    """Every KPI of the caller's own authority on a date."""
+
+    authority = serializers.CharField(help_text="DfE code")
+    date = serializers.DateField()
+    kpis = KpiRowSerializer(many=True)
+
+
+class AuthorityKpiActions:
+    """`kpis` action of the authorities viewset."""
+
+    @extend_schema(
+        summary="Key performance indicators of your own authority on a date, with comparators",
+        tags=["kpis"],
+        parameters=[OpenApiParameter("on", OpenApiTypes.DATE, description="YYYY-MM-DD (default today)")],
+        responses={200: KpiTableSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="kpis",
+        url_name="kpis",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def kpis(self, request: Request, code: str | None = None) -> Response:
+        """Your own authority only (404 otherwise). A KPI without data has `value: null`."""
+        authority = own_authority(self, request)
+        on = on_date(request)
+        rows = [
+            row.as_dict() | {"region_name": row.region_name}
+            for row in kpi_rows_for_authority(authority=authority, on=on)
+        ]
+        return Response(KpiTableSerializer({"authority": authority.dfe_code, "date": on, "kpis": rows}).data)
