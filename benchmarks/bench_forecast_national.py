@@ -48,6 +48,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Nightly forecast fan-out benchmark")
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--timeout", type=int, default=600)
+    parser.add_argument(
+        "--keep-runs",
+        action="store_true",
+        help="keep earlier runs: a second night on an unchanged register reuses their backtests",
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
@@ -71,7 +76,9 @@ def main() -> None:
     from sufficiency.celery import app
 
     app.control.purge()
-    ForecastRun.objects.all().delete()
+    if not args.keep_runs:
+        ForecastRun.objects.all().delete()
+    before = set(ForecastRun.objects.values_list("pk", flat=True))
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "sufficiency", "worker", "--pool=prefork",
          f"--concurrency={args.concurrency}", "-l", "warning", "--without-gossip", "--without-mingle"],
@@ -89,18 +96,22 @@ def main() -> None:
             queued = forecast_nightly_fanout()
         peak = 0.0
         while time.perf_counter() - started < args.timeout:
-            done = ForecastRun.objects.filter(status__in=["succeeded", "failed"]).count()
+            done = (
+                ForecastRun.objects.filter(status__in=["succeeded", "failed"]).exclude(pk__in=before).count()
+            )
             peak = max(peak, _rss_mb(worker.pid))
             if done >= queued:
                 break
             time.sleep(0.5)
         wall = time.perf_counter() - started
-        runs = list(ForecastRun.objects.filter(status="succeeded").values_list("timings", flat=True))
+        new_runs = ForecastRun.objects.exclude(pk__in=before)
+        runs = list(new_runs.filter(status="succeeded").values_list("timings", flat=True))
         totals = sorted(t.get("total", 0) for t in runs)
         report = {
             "authorities_queued": queued,
             "succeeded": len(runs),
-            "failed": ForecastRun.objects.filter(status="failed").count(),
+            "failed": new_runs.filter(status="failed").count(),
+            "backtests_reused": new_runs.filter(backtest_reused_from__isnull=False).count(),
             "concurrency": args.concurrency,
             "wall_seconds": round(wall, 1),
             "run_seconds_median": round(totals[len(totals) // 2], 2) if totals else None,
