@@ -19,6 +19,7 @@ from placements import selectors as register
 from placements.costs import blended_weekly_costs
 from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core.audit import audit
+from sufficiency.core.jobs import stale_running_cutoff
 
 from .choices import BASELINE, RunStatusChoices, RunTriggerChoices
 from .engine import CapacityChange, ForecastParameters, Transfer, run_scenarios
@@ -93,14 +94,10 @@ def forecast_run_enqueue(*, run_id: int, countdown: int = 0) -> bool:
     return True
 
 
-def _stale_running_cutoff() -> dt.datetime:
-    return timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-
-
 def forecast_run_claim(*, run_id: int) -> bool:
     """Claim a run by conditional update: only one worker wins; a redelivered task finds it taken."""
     claimable = Q(status=RunStatusChoices.QUEUED) | Q(
-        status=RunStatusChoices.RUNNING, started_at__lt=_stale_running_cutoff()
+        status=RunStatusChoices.RUNNING, started_at__lt=stale_running_cutoff()
     )
     return (
         ForecastRun.objects.filter(claimable, pk=run_id).update(
@@ -379,7 +376,7 @@ def forecast_runs_requeue(*, older_than_seconds: int = 120) -> int:
     ids = list(
         ForecastRun.objects.filter(
             Q(status=RunStatusChoices.QUEUED, created_at__lt=cutoff)
-            | Q(status=RunStatusChoices.RUNNING, started_at__lt=_stale_running_cutoff())
+            | Q(status=RunStatusChoices.RUNNING, started_at__lt=stale_running_cutoff())
         ).values_list("pk", flat=True)
     )
     return sum(forecast_run_enqueue(run_id=run_id) for run_id in ids)

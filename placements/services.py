@@ -18,6 +18,7 @@ from kombu.exceptions import OperationalError
 
 from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core.audit import audit
+from sufficiency.core.jobs import stale_running_cutoff
 
 from .choices import ImportKindChoices, JobStatusChoices
 from .importing import ImportOutcome, ssda903_import
@@ -95,19 +96,13 @@ def import_job_enqueue(*, job_id: int) -> bool:
     return True
 
 
-def _stale_running_cutoff() -> dt.datetime:
-    # A job still "running" after the hard time limit has lost its worker: its transaction rolled back,
-    # so it is safe to claim it again.
-    return timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-
-
 def import_job_claim(*, job_id: int) -> bool:
     """Claim a job for this worker by a conditional update: only one worker can win, so a redelivered
-    task does nothing (unless the job's previous worker died, see `_stale_running_cutoff`)."""
+    task does nothing (unless the job's previous worker died, see `sufficiency.core.jobs.stale_running_cutoff`)."""
     from django.db.models import Q
 
     claimable = Q(status=JobStatusChoices.QUEUED) | Q(
-        status=JobStatusChoices.RUNNING, started_at__lt=_stale_running_cutoff()
+        status=JobStatusChoices.RUNNING, started_at__lt=stale_running_cutoff()
     )
     updated = ImportJob.objects.filter(claimable, pk=job_id).update(
         status=JobStatusChoices.RUNNING, started_at=timezone.now(), progress=1, stage="Starting"
@@ -206,7 +201,7 @@ def import_jobs_requeue(*, older_than_seconds: int = 60) -> int:
     )
     ids += list(
         ImportJob.objects.filter(
-            status=JobStatusChoices.RUNNING, started_at__lt=_stale_running_cutoff()
+            status=JobStatusChoices.RUNNING, started_at__lt=stale_running_cutoff()
         ).values_list("pk", flat=True)
     )
     sent = 0

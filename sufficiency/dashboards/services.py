@@ -26,6 +26,7 @@ from forecasting.selectors import latest_forecast_run
 from placements import selectors as register
 from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core.audit import audit
+from sufficiency.core.jobs import stale_running_cutoff
 
 from . import rollups
 from .choices import RollupStatusChoices
@@ -36,10 +37,6 @@ logger = logging.getLogger(__name__)
 
 def _debounce_seconds() -> int:
     return int(getattr(settings, "DASHBOARD_ROLLUP_DEBOUNCE_SECONDS", 30))
-
-
-def _stale_running_cutoff() -> dt.datetime:
-    return timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
 
 
 def rollup_as_at(*, authority: LocalAuthority) -> tuple[dt.date | None, dt.date | None]:
@@ -137,7 +134,7 @@ def dashboard_rollup_enqueue(*, authority_id: int, countdown: int = 0) -> bool:
 def dashboard_rollup_claim(*, authority_id: int) -> bool:
     """Claim a queued rollup (or one whose worker died) by conditional update: one worker wins."""
     claimable = Q(status=RollupStatusChoices.QUEUED) | Q(
-        status=RollupStatusChoices.RUNNING, started_at__lt=_stale_running_cutoff()
+        status=RollupStatusChoices.RUNNING, started_at__lt=stale_running_cutoff()
     )
     return (
         DashboardRollup.objects.filter(claimable, authority_id=authority_id).update(
@@ -188,7 +185,7 @@ def dashboard_rollups_requeue(*, older_than_seconds: int = 120) -> int:
     ids = list(
         DashboardRollup.objects.filter(
             Q(status=RollupStatusChoices.QUEUED, requested_at__lt=cutoff)
-            | Q(status=RollupStatusChoices.RUNNING, started_at__lt=_stale_running_cutoff())
+            | Q(status=RollupStatusChoices.RUNNING, started_at__lt=stale_running_cutoff())
         ).values_list("authority_id", flat=True)
     )
     return sum(dashboard_rollup_enqueue(authority_id=authority_id) for authority_id in ids)

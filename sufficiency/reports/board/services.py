@@ -22,7 +22,6 @@ import json
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -31,6 +30,7 @@ from kombu.exceptions import OperationalError
 
 from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core.audit import audit
+from sufficiency.core.jobs import stale_running_cutoff
 
 from ..models import BoardReport, PublishedReport, ReportSection
 from .builder import build_document, long_date
@@ -246,12 +246,6 @@ PUBLISH_FAILED_MESSAGE = (
 )
 
 
-def _stale_running_cutoff() -> dt.datetime:
-    # A request still "running" after the hard time limit has lost its worker: its transaction rolled
-    # back, so the draft is intact and the request may be claimed again.
-    return timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-
-
 @transaction.atomic
 def report_publish_request(
     *,
@@ -311,7 +305,7 @@ def report_publish_enqueue(*, report_id: int) -> bool:
 def report_publish_claim(*, report_id: int) -> bool:
     """Claim a queued request (or one whose worker died) by a conditional update: one worker wins."""
     claimable = Q(publish_status=PublishStatusChoices.QUEUED) | Q(
-        publish_status=PublishStatusChoices.RUNNING, publish_started_at__lt=_stale_running_cutoff()
+        publish_status=PublishStatusChoices.RUNNING, publish_started_at__lt=stale_running_cutoff()
     )
     return (
         BoardReport.objects.filter(claimable, pk=report_id, status=BoardReportStatusChoices.DRAFT).update(
@@ -383,7 +377,7 @@ def report_publish_requeue(*, older_than_seconds: int = 120) -> int:
         BoardReport.objects.filter(status=BoardReportStatusChoices.DRAFT)
         .filter(
             Q(publish_status=PublishStatusChoices.QUEUED, publish_requested_at__lt=cutoff)
-            | Q(publish_status=PublishStatusChoices.RUNNING, publish_started_at__lt=_stale_running_cutoff())
+            | Q(publish_status=PublishStatusChoices.RUNNING, publish_started_at__lt=stale_running_cutoff())
         )
         .values_list("pk", flat=True)
     )
