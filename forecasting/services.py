@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -19,6 +19,7 @@ from placements import selectors as register
 from placements.costs import blended_weekly_costs
 from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core.audit import audit
+from sufficiency.core.bulk import insert_frame
 from sufficiency.core.jobs import stale_running_cutoff
 
 from .choices import BASELINE, RunStatusChoices, RunTriggerChoices
@@ -138,9 +139,17 @@ def engine_scenario(scenario: Scenario) -> EngineScenario:
 
 def forecast_episode_frame(*, authority: LocalAuthority) -> pd.DataFrame:
     """Episodes with each child's date of birth: what the engine needs."""
-    episodes = register.episode_frame_for_authority(authority=authority)
-    children = register.child_frame_for_authority(authority=authority)
-    return episodes.merge(children[["child", "dob"]], on="child", how="left")
+    return register.forecast_episode_frame_for_authority(authority=authority)
+
+
+def forecast_unit_costs(*, authority: LocalAuthority, as_at: dt.date) -> dict[str, float]:
+    """Weekly unit cost per planning category on the as-at date, routes blended by the children placed
+    then (placements.costs.blended_weekly_costs). Empty when the authority holds no unit costs."""
+    unit_costs = register.unit_cost_frame_for_authority(authority=authority)
+    if unit_costs.empty:
+        return {}
+    placed = register.costing_episode_frame_for_authority(authority=authority, on=as_at)
+    return blended_weekly_costs(placed, unit_costs, as_at)
 
 
 def register_version(*, authority: LocalAuthority) -> str:
@@ -181,11 +190,7 @@ def forecast_compute(*, run: ForecastRun, scenarios: list[Scenario] | None = Non
     if episodes.empty:
         raise ValueError("The register holds no episodes for this authority: import SSDA903 files first")
     as_at = run.as_at or default_as_at(authority=authority)
-    unit_costs = blended_weekly_costs(
-        register.costing_episode_frame_for_authority(authority=authority),
-        register.unit_cost_frame_for_authority(authority=authority),
-        as_at,
-    )
+    unit_costs = forecast_unit_costs(authority=authority, as_at=as_at)
     if scenarios is None:
         scenarios = list(Scenario.objects.filter(authority=authority, is_active=True))
     version = register_version(authority=authority)
@@ -209,23 +214,12 @@ def forecast_compute(*, run: ForecastRun, scenarios: list[Scenario] | None = Non
         ForecastValue.objects.filter(run=run).delete()
         BacktestValue.objects.filter(run=run).delete()
         CostValue.objects.filter(run=run).delete()
-        ForecastValue.objects.bulk_create(
-            [v for name, result in results.items() for v in _forecast_values(run, name, result.months)],
-            batch_size=5000,
-        )
+        insert_frame(ForecastValue, _forecast_value_frame(run, results))
         if reuse is not None:
-            copies = list(BacktestValue.objects.filter(run=reuse))
-            for value in copies:
-                value.pk, value.run = None, run
-            BacktestValue.objects.bulk_create(copies, batch_size=5000)
+            _copy_backtest_values(source=reuse, target=run)
         else:
-            BacktestValue.objects.bulk_create(
-                _backtest_values(run, comparison.baseline.backtest), batch_size=5000
-            )
-        CostValue.objects.bulk_create(
-            [v for name, result in results.items() for v in _cost_values(run, name, result.costs_by_fy)],
-            batch_size=5000,
-        )
+            insert_frame(BacktestValue, _backtest_value_frame(run, comparison.baseline.backtest))
+        insert_frame(CostValue, _cost_value_frame(run, results))
         run.as_at = as_at
         run.reference_start = reference.start
         run.reference_end = reference.end
@@ -252,69 +246,90 @@ def forecast_compute(*, run: ForecastRun, scenarios: list[Scenario] | None = Non
     return {"run": run, "comparison": comparison}
 
 
-def _floats(row: Any, *names: str) -> dict[str, float]:
-    return {name: float(getattr(row, name)) for name in names}
+FORECAST_VALUE_COLUMNS = ("mean", "p50", "p10", "p90", "p2_5", "p97_5")
+BACKTEST_VALUE_COLUMNS = ("actual", "mean", "p10", "p90", "p2_5", "p97_5", "ape", "in_80", "in_95")
+COST_VALUE_COLUMNS = (
+    "bed_nights_mean", "bed_nights_p10", "bed_nights_p90", "spend_mean", "spend_p10", "spend_p90",
+)  # fmt: skip
 
 
-def _forecast_values(run: ForecastRun, scenario: str, months: pd.DataFrame) -> list[ForecastValue]:
-    return [
-        ForecastValue(
-            run=run,
-            scenario=scenario,
-            month_end=pd.Timestamp(row.month_end).date(),
-            months_ahead=int(row.months_ahead),
-            dimension=row.dimension,
-            key=row.key,
-            **_floats(row, "mean", "p50", "p10", "p90", "p2_5", "p97_5"),
+def _dates(values: pd.Series) -> list[dt.date]:
+    return [d.date() for d in pd.to_datetime(values)]
+
+
+def _forecast_value_frame(run: ForecastRun, results: dict[str, Any]) -> pd.DataFrame:
+    """ForecastValue rows (database columns) of every scenario's projected months (not the start)."""
+    parts = []
+    for scenario, result in results.items():
+        months = result.months[result.months["months_ahead"] > 0]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "run_id": run.pk,
+                    "scenario": scenario,
+                    "month_end": _dates(months["month_end"]),
+                    "months_ahead": months["months_ahead"].astype(int).to_numpy(),
+                    "dimension": months["dimension"].to_numpy(),
+                    "key": months["key"].to_numpy(),
+                    **{c: months[c].astype(float).to_numpy() for c in FORECAST_VALUE_COLUMNS},
+                }
+            )
         )
-        for row in months.itertuples(index=False)
-        if int(row.months_ahead) > 0
-    ]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
-def _backtest_values(run: ForecastRun, frame: pd.DataFrame) -> list[BacktestValue]:
+def _backtest_value_frame(run: ForecastRun, frame: pd.DataFrame) -> pd.DataFrame:
+    """BacktestValue rows (database columns) of the backtest table."""
     if frame.empty:
-        return []
-    return [
-        BacktestValue(
-            run=run,
-            offset_months=int(row.offset_months),
-            origin=pd.Timestamp(row.as_at).date(),
-            month_end=pd.Timestamp(row.month_end).date(),
-            months_ahead=int(row.months_ahead),
-            dimension=row.dimension,
-            key=row.key,
-            ape=None if pd.isna(row.ape) else float(row.ape),
-            in_80=bool(row.in_80),
-            in_95=bool(row.in_95),
-            **_floats(row, "actual", "mean", "p10", "p90", "p2_5", "p97_5"),
-        )
-        for row in frame.itertuples(index=False)
-        if int(row.months_ahead) > 0
-    ]
+        return pd.DataFrame()
+    frame = frame[frame["months_ahead"] > 0]
+    return pd.DataFrame(
+        {
+            "run_id": run.pk,
+            "offset_months": frame["offset_months"].astype(int).to_numpy(),
+            "origin": _dates(frame["as_at"]),
+            "month_end": _dates(frame["month_end"]),
+            "months_ahead": frame["months_ahead"].astype(int).to_numpy(),
+            "dimension": frame["dimension"].to_numpy(),
+            "key": frame["key"].to_numpy(),
+            **{c: frame[c].astype(float).to_numpy() for c in BACKTEST_VALUE_COLUMNS[:-2]},
+            **{c: frame[c].astype(bool).to_numpy() for c in BACKTEST_VALUE_COLUMNS[-2:]},
+        }
+    )
 
 
-def _cost_values(run: ForecastRun, scenario: str, frame: pd.DataFrame) -> list[CostValue]:
-    return [
-        CostValue(
-            run=run,
-            scenario=scenario,
-            financial_year=row.financial_year,
-            months=int(row.months),
-            dimension=row.dimension,
-            key=row.key,
-            **_floats(
-                row,
-                "bed_nights_mean",
-                "bed_nights_p10",
-                "bed_nights_p90",
-                "spend_mean",
-                "spend_p10",
-                "spend_p90",
-            ),
+def _cost_value_frame(run: ForecastRun, results: dict[str, Any]) -> pd.DataFrame:
+    """CostValue rows (database columns) of every scenario's costs by financial year."""
+    parts = [
+        pd.DataFrame(
+            {
+                "run_id": run.pk,
+                "scenario": scenario,
+                "financial_year": result.costs_by_fy["financial_year"].to_numpy(),
+                "months": result.costs_by_fy["months"].astype(int).to_numpy(),
+                "dimension": result.costs_by_fy["dimension"].to_numpy(),
+                "key": result.costs_by_fy["key"].to_numpy(),
+                **{c: result.costs_by_fy[c].astype(float).to_numpy() for c in COST_VALUE_COLUMNS},
+            }
         )
-        for row in frame.itertuples(index=False)
+        for scenario, result in results.items()
+        if not result.costs_by_fy.empty
     ]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def _copy_backtest_values(*, source: ForecastRun, target: ForecastRun) -> None:
+    """Copy a run's backtest rows to another run inside the database (INSERT ... SELECT)."""
+    fields = [f.column for f in BacktestValue._meta.concrete_fields if f.column not in ("id", "run_id")]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in fields)
+    table = quote(BacktestValue._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({quote('run_id')}, {columns}) "  # noqa: S608 - names from the model
+            f"SELECT %s, {columns} FROM {table} WHERE {quote('run_id')} = %s",
+            [target.pk, source.pk],
+        )
 
 
 def forecast_run_execute(*, run_id: int) -> ForecastRun | None:

@@ -16,13 +16,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core.audit import audit
+from sufficiency.core.bulk import insert_frame
 
 from . import geo
 from .constants import BULK_BATCH_SIZE, MAX_CHILD_REF, MAX_POSTCODE, MAX_URN
@@ -239,16 +239,6 @@ def _delete_authority_register(authority: LocalAuthority) -> dict[str, int]:
     return {"children": child_count, "episodes": episode_count}
 
 
-def _none_if_nan(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, float) and np.isnan(value):
-        return None
-    if value is pd.NaT:
-        return None
-    return value
-
-
 def _write_children(authority: LocalAuthority, header: pd.DataFrame, uasc: pd.DataFrame) -> dict[str, int]:
     uasc_ceased: dict[str, str | None] = {}
     if not uasc.empty:
@@ -268,24 +258,8 @@ def _write_children(authority: LocalAuthority, header: pd.DataFrame, uasc: pd.Da
             "updated_at": now,
         }
     )
-    _insert_frame(Child, table)
+    insert_frame(Child, table)
     return dict(Child.objects.filter(authority=authority).values_list("child_ref", "id"))
-
-
-def _insert_frame(model: Any, table: pd.DataFrame) -> None:
-    """Insert a frame whose columns are the model's database columns: COPY on PostgreSQL, else bulk_create.
-
-    Dates arrive as ISO strings (or None) and timestamps as ISO strings, so both paths read the same frame.
-    """
-    if table.empty:
-        return
-    if connection.vendor == "postgresql":
-        _copy_into(model._meta.db_table, table)
-        return
-    records = table.astype(object).where(table.notna(), None).to_dict("records")
-    model.objects.bulk_create(
-        (model(**{k: _none_if_nan(v) for k, v in rec.items()}) for rec in records), batch_size=BULK_BATCH_SIZE
-    )
 
 
 EPISODE_DB_COLUMNS = [
@@ -348,19 +322,8 @@ def _episode_table(
 def _write_episodes(authority: LocalAuthority, episodes: pd.DataFrame, child_ids: dict[str, int]) -> int:
     if episodes.empty:
         return 0
-    _insert_frame(PlacementEpisode, _episode_table(authority, episodes, child_ids))
+    insert_frame(PlacementEpisode, _episode_table(authority, episodes, child_ids))
     return len(episodes)
-
-
-def _copy_into(table_name: str, frame: pd.DataFrame) -> None:
-    """PostgreSQL COPY: an order of magnitude faster than INSERTs for a national-scale import."""
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, header=False, na_rep="\\N")
-    buffer.seek(0)
-    columns = ", ".join(frame.columns)
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # the psycopg2 cursor
-        raw.copy_expert(f"COPY {table_name} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
 
 
 def _write_care_leavers(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+from django.db.models import Q
 
 from sufficiency.authorities.models import AuthorityPopulation, LocalAuthority
 
@@ -75,6 +76,21 @@ def episode_frame_for_authority(*, authority: LocalAuthority) -> pd.DataFrame:
     return episode_frame_for_authorities(authority_ids=[authority.pk]).drop(columns=["authority_id"])
 
 
+def forecast_episode_frame_for_authority(*, authority: LocalAuthority) -> pd.DataFrame:
+    """What the forecast engine needs of each episode, with the child's date of birth (one query):
+    child (reference), dob, decom, dec, category, ls, rec."""
+    rows = PlacementEpisode.objects.filter(authority=authority).values_list(
+        "child__child_ref", "child__dob", "decom", "dec", "category", "ls", "rec"
+    )
+    frame = pd.DataFrame.from_records(
+        list(rows), columns=["child", "dob", "decom", "dec", "category", "ls", "rec"]
+    )
+    for column in ("dob", "decom", "dec"):
+        frame[column] = pd.to_datetime(frame[column])
+    frame["rec"] = frame["rec"].replace("", None)
+    return frame
+
+
 def child_frame_for_authorities(*, authority_ids: list[int]) -> pd.DataFrame:
     """Children of several authorities: authority_id, reference, sex, date of birth, ethnicity, UASC."""
     rows = Child.objects.filter(authority_id__in=authority_ids).values_list(
@@ -138,11 +154,18 @@ def unit_cost_frame_for_authority(*, authority: LocalAuthority) -> pd.DataFrame:
     return frame
 
 
-def costing_episode_frame_for_authority(*, authority: LocalAuthority) -> pd.DataFrame:
-    """Episodes with what costing needs: category, dates, legal status, agreed cost, framework setting."""
-    rows = PlacementEpisode.objects.filter(authority=authority).values_list(
-        "category", "decom", "dec", "ls", "weekly_cost", "setting__framework"
-    )
+def costing_episode_frame_for_authority(
+    *, authority: LocalAuthority, on: dt.date | None = None
+) -> pd.DataFrame:
+    """Episodes with what costing needs: category, dates, legal status, agreed cost, framework setting.
+
+    With ``on``, only the episodes open on that date (DECOM <= on < DEC), e.g. to blend unit costs by the
+    children placed then.
+    """
+    episodes = PlacementEpisode.objects.filter(authority=authority)
+    if on is not None:
+        episodes = episodes.filter(Q(dec__isnull=True) | Q(dec__gt=on), decom__lte=on)
+    rows = episodes.values_list("category", "decom", "dec", "ls", "weekly_cost", "setting__framework")
     frame = pd.DataFrame.from_records(
         list(rows), columns=["category", "decom", "dec", "ls", "weekly_cost", "framework"]
     )
