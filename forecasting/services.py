@@ -36,10 +36,11 @@ def _month_end(day: dt.date) -> dt.date:
 
 def default_as_at(*, authority: LocalAuthority) -> dt.date | None:
     """Forecasts start from the month end the register's data runs to (never after today)."""
-    latest = register.register_data_date(authority=authority)
-    if latest is None:
-        return None
-    return min(_month_end(latest), timezone.localdate())
+    return _as_at_from(register.register_data_date(authority=authority))
+
+
+def _as_at_from(latest: dt.date | None) -> dt.date | None:
+    return None if latest is None else min(_month_end(latest), timezone.localdate())
 
 
 def forecast_request(
@@ -154,12 +155,20 @@ def forecast_unit_costs(*, authority: LocalAuthority, as_at: dt.date) -> dict[st
 
 def register_version(*, authority: LocalAuthority) -> str:
     """A fingerprint of the authority's register: every import writes new episode rows, so it changes."""
+    return _register_state(authority=authority)[1]
+
+
+def _register_state(*, authority: LocalAuthority) -> tuple[dt.date | None, str]:
+    """(the date the register runs to, its version) in one query."""
     from django.db.models import Count, Max
 
     from placements.models import PlacementEpisode
 
-    agg = PlacementEpisode.objects.filter(authority=authority).aggregate(n=Count("id"), last=Max("id"))
-    return f"{agg['n']}:{agg['last']}"
+    agg = PlacementEpisode.objects.filter(authority=authority).aggregate(
+        n=Count("id"), last=Max("id"), decom=Max("decom"), dec=Max("dec")
+    )
+    dates = [d for d in (agg["decom"], agg["dec"]) if d is not None]
+    return (max(dates) if dates else None), f"{agg['n']}:{agg['last']}"
 
 
 def _reusable_backtest_run(*, run: ForecastRun, version: str, as_at: dt.date) -> ForecastRun | None:
@@ -189,11 +198,11 @@ def forecast_compute(*, run: ForecastRun, scenarios: list[Scenario] | None = Non
     episodes = forecast_episode_frame(authority=authority)
     if episodes.empty:
         raise ValueError("The register holds no episodes for this authority: import SSDA903 files first")
-    as_at = run.as_at or default_as_at(authority=authority)
+    data_date, version = _register_state(authority=authority)
+    as_at = run.as_at or _as_at_from(data_date)
     unit_costs = forecast_unit_costs(authority=authority, as_at=as_at)
     if scenarios is None:
         scenarios = list(Scenario.objects.filter(authority=authority, is_active=True))
-    version = register_version(authority=authority)
     reuse = _reusable_backtest_run(run=run, version=version, as_at=as_at)
     params = ForecastParameters(
         as_at=as_at,

@@ -79,8 +79,10 @@ def episode_frame_for_authority(*, authority: LocalAuthority) -> pd.DataFrame:
 def forecast_episode_frame_for_authority(*, authority: LocalAuthority) -> pd.DataFrame:
     """What the forecast engine needs of each episode, with the child's date of birth (one query):
     child (reference), dob, decom, dec, category, ls, rec."""
-    rows = PlacementEpisode.objects.filter(authority=authority).values_list(
-        "child__child_ref", "child__dob", "decom", "dec", "category", "ls", "rec"
+    rows = (
+        PlacementEpisode.objects.filter(authority=authority)
+        .order_by("child__child_ref", "decom", "id")  # not the default ordering's joins to authorities
+        .values_list("child__child_ref", "child__dob", "decom", "dec", "category", "ls", "rec")
     )
     frame = pd.DataFrame.from_records(
         list(rows), columns=["child", "dob", "decom", "dec", "category", "ls", "rec"]

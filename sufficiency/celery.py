@@ -7,6 +7,9 @@ from celery.schedules import crontab
 from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sufficiency.settings.local")
+# One BLAS thread per process: workers run one process per core, so threaded BLAS inside each would only
+# oversubscribe the cores (set before numpy is first imported; a deployment may override it).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 app = Celery("sufficiency")
 app.config_from_object("django.conf:settings", namespace="CELERY")

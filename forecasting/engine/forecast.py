@@ -182,7 +182,7 @@ def backtest(history: History, params: ForecastParameters) -> pd.DataFrame:
             "months_ahead": np.arange(1, grid_days.size + 1),
         }
         frame = long_frame(
-            dimension_arrays(counts.astype(np.float64)),
+            dimension_arrays(counts),
             index,
             columns=("mean", "p10", "p90", "p2_5", "p97_5"),
         )
@@ -319,13 +319,9 @@ def _compare_counts(name: str, model: _Model, base: np.ndarray, scen: np.ndarray
         "months_ahead": np.arange(len(model.month_ends)),
     }
     cols = ("mean", "p10", "p90")
-    scen_f = long_frame(dimension_arrays(scen.astype(np.float64)), index, columns=cols)
-    base_f = long_frame(
-        dimension_arrays(base.astype(np.float64)), index, prefix="baseline_", columns=("mean",)
-    )
-    diff_f = long_frame(
-        dimension_arrays((scen - base).astype(np.float64)), index, prefix="diff_", columns=cols
-    )
+    scen_f = long_frame(dimension_arrays(scen), index, columns=cols)
+    base_f = long_frame(dimension_arrays(base), index, prefix="baseline_", columns=("mean",))
+    diff_f = long_frame(dimension_arrays(scen - base), index, prefix="diff_", columns=cols)
     keys = ["month_end", "months_ahead", "dimension", "key"]
     out = scen_f.join(base_f["baseline_mean"]).join(diff_f[[f"diff_{c}" for c in cols]])
     out.insert(0, "scenario", name)

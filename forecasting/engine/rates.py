@@ -160,18 +160,18 @@ def _weighted_sums(
 ) -> np.ndarray:
     """Sum value into cells for each row of child weights: returns (draws, n_cells).
 
-    Works through the draws in chunks so memory stays small whatever the number of draws.
+    The rows are first summed per (child, cell) into a children x used-cells matrix, so every draw's sums
+    are one matrix product: weights (draws, children) @ matrix (children, used cells).
     """
-    n_draws = weights.shape[0]
+    n_draws, n_children = weights.shape
     out = np.zeros((n_draws, n_cells))
     if child.size == 0:
         return out
-    chunk = max(1, 2_000_000 // child.size)
-    for d0 in range(0, n_draws, chunk):
-        d1 = min(d0 + chunk, n_draws)
-        flat = (np.arange(d1 - d0)[:, None] * n_cells + cell[None, :]).ravel()
-        w = (weights[d0:d1, child] * value[None, :]).ravel()
-        out[d0:d1] = np.bincount(flat, weights=w, minlength=(d1 - d0) * n_cells).reshape(d1 - d0, n_cells)
+    used, used_index = np.unique(cell, return_inverse=True)
+    matrix = np.bincount(
+        child * used.size + used_index, weights=value, minlength=n_children * used.size
+    ).reshape(n_children, used.size)
+    out[:, used] = weights @ matrix
     return out
 
 

@@ -272,6 +272,9 @@ def _run_batch(
     month_offset = (
         np.searchsorted(grid, np.arange(-1, int(span) + 3), side="left").astype(np.int64) * state_size
     )
+    # Bed-nights are kept by category only: night_offset[x + 1] = (month index) * K, and a path's nights
+    # start at row // NB (= path * stride * K).
+    night_offset = month_offset // NB
     ceil_t = np.ceil(t).astype(np.int64) + 1  # carried from round to round (t is the previous t1)
     count_lo: list[np.ndarray] = []
     count_hi: list[np.ndarray] = []
@@ -302,11 +305,13 @@ def _run_batch(
         count_hi.append(month_offset[ceil_t1] + base)
         stretch = t1 - t
         if with_bed_nights:
+            base_k = row // NB
+            base_k += state % K
             floor_t = t.astype(np.int64)  # t >= 0, so truncation is the floor
             floor_t += 1
-            night_lo.append(month_offset[floor_t] + base)
+            night_lo.append(night_offset[floor_t] + base_k)
             ceil_t1 -= 1
-            night_hi.append(month_offset[ceil_t1] + base)
+            night_hi.append(night_offset[ceil_t1] + base_k)
             ceil_t1 += 1
             night_start.append(t)
             night_len.append(stretch)
@@ -378,15 +383,17 @@ def _run_batch(
         i_lo, i_hi = np.concatenate(night_lo), np.concatenate(night_hi)
         starts, lengths = np.concatenate(night_start), np.concatenate(night_len)
 
-        def by_category(values: np.ndarray) -> np.ndarray:
-            return np.cumsum(values.reshape(n_paths, stride, NB, K).sum(axis=2), axis=1)[:, : n_months + 1]
+        size_k = n_paths * stride * K
 
-        active = by_category(np.bincount(i_lo, minlength=size) - np.bincount(i_hi, minlength=size))
+        def by_category(values: np.ndarray) -> np.ndarray:
+            return np.cumsum(values.reshape(n_paths, stride, K), axis=1)[:, : n_months + 1]
+
+        active = by_category(np.bincount(i_lo, minlength=size_k) - np.bincount(i_hi, minlength=size_k))
         start_sum = by_category(
-            np.bincount(i_lo, weights=starts, minlength=size)
-            - np.bincount(i_hi, weights=starts, minlength=size)
+            np.bincount(i_lo, weights=starts, minlength=size_k)
+            - np.bincount(i_hi, weights=starts, minlength=size_k)
         )
-        done = by_category(np.bincount(i_hi, weights=lengths, minlength=size))
+        done = by_category(np.bincount(i_hi, weights=lengths, minlength=size_k))
         cumulative = active * (grid + 1.0)[None, :, None] - start_sum + done
         nights = np.diff(cumulative, axis=1)
     return counts.astype(np.int32), nights

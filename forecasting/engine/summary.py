@@ -22,10 +22,30 @@ QUANTILE_COLUMNS = ("p50", "p10", "p90", "p2_5", "p97_5")
 
 
 def _stats(values: np.ndarray) -> dict[str, np.ndarray]:
-    """Mean and quantiles over axis 0 (paths)."""
-    q = np.percentile(values, QUANTILES, axis=0)
+    """Mean and quantiles over axis 0 (paths), the quantiles as ``np.percentile``'s default (linear) method.
+
+    Each series of paths is sorted once and every quantile read from it, which is several times faster
+    than ``np.percentile`` for the thousands of short series a forecast has. Counts of children (small
+    integers) are sorted as 16-bit integers, for which numpy's stable sort is a radix sort.
+    """
+    n_paths = values.shape[0]
+    lanes = values.reshape(n_paths, -1).T
+    if np.issubdtype(values.dtype, np.integer) and values.size and np.abs(values).max() < 2**15:
+        lanes = np.sort(lanes.astype(np.int16), axis=1, kind="stable")
+    else:
+        lanes = np.sort(lanes, axis=1)
     out = {"mean": values.mean(axis=0)}
-    out.update({name: q[i] for i, name in enumerate(QUANTILE_COLUMNS)})
+    for name, q in zip(QUANTILE_COLUMNS, QUANTILES, strict=True):
+        position = (n_paths - 1) * q / 100.0
+        below = int(np.floor(position))
+        above = min(below + 1, n_paths - 1)
+        weight = position - below
+        a = lanes[:, below].astype(np.float64)
+        b = lanes[:, above].astype(np.float64)
+        step = b - a
+        # numpy's _lerp: interpolate from the nearer end, so a weight of 1 gives exactly b.
+        value = a + step * weight if weight < 0.5 else b - step * (1.0 - weight)
+        out[name] = value.reshape(values.shape[1:])
     return out
 
 
@@ -64,7 +84,7 @@ def long_frame(
 def months_frame(counts: np.ndarray, month_ends: list[dt.date]) -> pd.DataFrame:
     """The ``months`` table: children in care at each month end (month 0 = the as-at date)."""
     index = {"month_end": np.array(month_ends, dtype=object), "months_ahead": np.arange(len(month_ends))}
-    return long_frame(dimension_arrays(counts.astype(np.float64)), index)
+    return long_frame(dimension_arrays(counts), index)
 
 
 def financial_year(date: dt.date) -> str:

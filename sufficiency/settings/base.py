@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import environ
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -171,7 +172,15 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=20 * 60)
 # Redelivery after a lost worker: must exceed the hard time limit so a long job is not run twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=30 * 60),
+    # Queues are consumed in the order of CELERY_TASK_QUEUES: "rollups" only when "celery" is empty.
+    "queue_order_strategy": "priority",
 }
+# Two queues, both consumed by every worker (`celery worker` without -Q). "celery" holds the work people
+# wait for (imports, forecasts, board publishing); "rollups" the dashboards' recomputation that follows
+# each import and forecast, so a night's 150 forecasts are never queued behind their own rollups.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = tuple(Queue(name, Exchange(name), routing_key=name) for name in ("celery", "rollups"))
+CELERY_TASK_ROUTES = {"dashboards.rollup_execute": {"queue": "rollups"}}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TIMEZONE = TIME_ZONE
