@@ -181,14 +181,9 @@ def backtest(history: History, params: ForecastParameters) -> pd.DataFrame:
             "month_end": np.array([day_date(d) for d in grid_days], dtype=object),
             "months_ahead": np.arange(1, grid_days.size + 1),
         }
-        frame = long_frame(
-            dimension_arrays(counts),
-            index,
-            columns=("mean", "p10", "p90", "p2_5", "p97_5"),
-        )
-        frame.insert(
-            6, "actual", np.concatenate([actual[d].reshape(-1) for d, _, _ in dimension_arrays(counts)])
-        )
+        arrays = dimension_arrays(counts)
+        frame = long_frame(arrays, index, columns=("mean", "p10", "p90", "p2_5", "p97_5"))
+        frame.insert(6, "actual", np.concatenate([actual[d].reshape(-1) for d, _, _ in arrays]))
         frames.append(frame)
     if not frames:
         return pd.DataFrame(columns=list(BACKTEST_COLUMNS))

@@ -160,18 +160,27 @@ def _weighted_sums(
 ) -> np.ndarray:
     """Sum value into cells for each row of child weights: returns (draws, n_cells).
 
-    The rows are first summed per (child, cell) into a children x used-cells matrix, so every draw's sums
-    are one matrix product: weights (draws, children) @ matrix (children, used cells).
+    Two exact ways, whichever does less work: when the rows fill few cells (exposure), sum them per
+    (child, cell) into a children x used-cells matrix and take one matrix product with the weights; when
+    they are spread thinly over many cells (moves and exits), gather each row's child weights and add
+    them up cell by cell.
     """
     n_draws, n_children = weights.shape
     out = np.zeros((n_draws, n_cells))
     if child.size == 0:
         return out
     used, used_index = np.unique(cell, return_inverse=True)
-    matrix = np.bincount(
-        child * used.size + used_index, weights=value, minlength=n_children * used.size
-    ).reshape(n_children, used.size)
-    out[:, used] = weights @ matrix
+    if n_children * used.size <= 60 * child.size:
+        matrix = np.bincount(
+            child * used.size + used_index, weights=value, minlength=n_children * used.size
+        ).reshape(n_children, used.size)
+        out[:, used] = weights @ matrix
+        return out
+    order = np.argsort(used_index, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(used_index[order]) != 0])
+    gathered = weights[:, child[order]]
+    gathered *= value[order]
+    out[:, used] = np.add.reduceat(gathered, starts, axis=1)
     return out
 
 

@@ -51,10 +51,11 @@ def _stats(values: np.ndarray) -> dict[str, np.ndarray]:
 
 def dimension_arrays(counts: np.ndarray) -> list[tuple[str, tuple[str, ...], np.ndarray]]:
     """(dimension, keys, values (paths, months, keys)) for total, category and age band."""
+    by_category = counts.sum(axis=3, dtype=counts.dtype)
     return [
-        ("total", ("total",), counts.sum(axis=(2, 3))[..., None]),
-        ("category", MODEL_CATEGORIES, counts.sum(axis=3)),
-        ("age_band", AGE_BANDS, counts.sum(axis=2)),
+        ("total", ("total",), by_category.sum(axis=2, dtype=counts.dtype)[..., None]),
+        ("category", MODEL_CATEGORIES, by_category),
+        ("age_band", AGE_BANDS, counts.sum(axis=2, dtype=counts.dtype)),
     ]
 
 
