@@ -219,6 +219,11 @@ def forecast_compute(*, run: ForecastRun, scenarios: list[Scenario] | None = Non
     results = {BASELINE: comparison.baseline, **comparison.scenarios}
     reference = comparison.baseline.reference
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # The values are recomputable: committing without waiting for the WAL flush is safe. After a
+            # database crash the run is at worst still "running", and the requeue sweep computes it again.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
         # A re-claimed run (its worker died after writing nothing, or part of nothing) starts clean.
         ForecastValue.objects.filter(run=run).delete()
         BacktestValue.objects.filter(run=run).delete()
@@ -356,7 +361,7 @@ def forecast_run_execute(*, run_id: int) -> ForecastRun | None:
             finished_at=timezone.now(),
             error=str(exc)[:2000] if isinstance(exc, ValueError) else "The forecast failed unexpectedly.",
         )
-    run.refresh_from_db()
+        run.refresh_from_db()
     audit(action=f"forecast.{run.status}", authority=run.authority, obj=run, detail={"timings": run.timings})
     if run.status == RunStatusChoices.SUCCEEDED:
         _after_successful_forecast(run.authority_id)

@@ -50,22 +50,25 @@ def _month_starts(start: dt.date, end: dt.date) -> pd.DatetimeIndex:
 
 
 def _rate_table(unit_costs: pd.DataFrame, months: pd.DatetimeIndex) -> dict[tuple[str, str], np.ndarray]:
-    """(category, route) -> weekly cost for each month (NaN where none is in force)."""
+    """(category, route) -> weekly cost for each month (NaN where none is in force).
+
+    Where two of a pair's rows are in force in the same month, the one effective from later wins.
+    """
     table: dict[tuple[str, str], np.ndarray] = {}
     if unit_costs.empty:
         return table
-    uc = unit_costs.copy()
-    uc["effective_from"] = pd.to_datetime(uc["effective_from"])
-    uc["effective_to"] = pd.to_datetime(uc["effective_to"])
-    for (category, route), rows in uc.groupby(["category", "route"]):
-        values = np.full(len(months), np.nan)
-        for row in rows.sort_values("effective_from").itertuples():
-            active = (months >= row.effective_from) & (
-                pd.isna(row.effective_to) | (months <= row.effective_to)
-            )
-            values[active] = float(row.weekly_cost)
-        table[(str(category), str(route))] = values
-    return table
+    month_days = months.to_numpy(dtype="datetime64[D]")
+    starts = pd.to_datetime(unit_costs["effective_from"]).to_numpy(dtype="datetime64[D]")
+    ends = pd.to_datetime(unit_costs["effective_to"]).to_numpy(dtype="datetime64[D]")
+    costs = unit_costs["weekly_cost"].astype(float).to_numpy()
+    keys = list(zip(unit_costs["category"].astype(str), unit_costs["route"].astype(str), strict=True))
+    for i in np.argsort(starts, kind="stable"):
+        values = table.setdefault(keys[i], np.full(len(month_days), np.nan))
+        active = month_days >= starts[i]
+        if not np.isnat(ends[i]):
+            active &= month_days <= ends[i]
+        values[active] = costs[i]
+    return dict(sorted(table.items()))
 
 
 def _nanmean_rows(rows: list[np.ndarray]) -> np.ndarray:
