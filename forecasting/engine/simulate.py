@@ -323,21 +323,22 @@ def _run_batch(
         ir = np.flatnonzero(real)
         if ir.size:
             # The event is leaving care with probability exit hazard / total hazard; otherwise a move,
-            # to each category in proportion to its hazard (u rescaled to the moves' share).
+            # to each category in proportion to its hazard (u rescaled to the moves' share). Only a child
+            # who moves needs the random numbers of its next event.
             u = u_dest[ir]
-            keys = stream[ir]
-            keys += crn.COUNTER_STEP
-            stream[ir] = keys
-            clock, u_next = crn.uniform_pairs_at(keys, crn.SALT_EXPONENTIAL)
-            resid[ir] = -np.log(clock)
-            u_dest[ir] = u_next
             flat_ir = flat[ir]
             p_exit = exit_flat[flat_ir]
             leaves = u < p_exit
             gone[ir[leaves]] = True
-            stays = ~leaves
-            moved = ir[stays]
-            if moved.size:
+            stays = np.flatnonzero(~leaves)
+            if stays.size:
+                moved = ir[stays]
+                keys = stream[moved]
+                keys += crn.COUNTER_STEP
+                stream[moved] = keys
+                clock, u_next = crn.uniform_pairs_at(keys, crn.SALT_EXPONENTIAL)
+                resid[moved] = -np.log(clock)
+                u_dest[moved] = u_next
                 flat_m = flat_ir[stays]
                 p = p_exit[stays]
                 u_move = (u[stays] - p) / (1.0 - p)
