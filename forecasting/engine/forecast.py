@@ -34,7 +34,7 @@ BACKTEST_COLUMNS = (
     "mean", "p10", "p90", "p2_5", "p97_5", "ape", "in_80", "in_95",
 )  # fmt: skip
 MIN_HISTORY_DAYS = 365
-DEFAULT_BACKTEST_PATHS = 500
+DEFAULT_BACKTEST_PATHS = 400
 
 
 def month_end_days(origin_day: int, *, count: int | None = None, until: int | None = None) -> np.ndarray:
@@ -113,10 +113,14 @@ def _fit(
         if params.parameter_uncertainty
         else None
     )
+    n_draws = min(n_paths, params.parameter_draws)
     rates = fit_rates(
-        history, start=start, end=end, n_draws=n_paths, rng=bootstrap_rng, with_table=not backtest
+        history, start=start, end=end, n_draws=n_draws, rng=bootstrap_rng, with_table=not backtest
     )
-    draw_of_path = np.arange(n_paths) if params.parameter_uncertainty else np.zeros(n_paths, dtype=np.int64)
+    # Path p uses bootstrap draw p mod n_draws (ForecastParameters.parameter_draws).
+    draw_of_path = (
+        np.arange(n_paths) % n_draws if params.parameter_uncertainty else np.zeros(n_paths, np.int64)
+    )
     grid_all = np.r_[origin_day, grid_days]
     return _Model(
         origin_day=origin_day,
