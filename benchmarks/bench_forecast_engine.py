@@ -31,7 +31,15 @@ from forecasting.engine import (  # noqa: E402
     Transfer,
     tune_memory_allocator,  # noqa: E402
 )
-from forecasting.engine.forecast import _prepare, _project, _result, backtest, run_forecast, run_scenarios  # noqa: E402  # noqa: E402
+from forecasting.engine.forecast import (  # noqa: E402
+    DEFAULT_BACKTEST_PATHS,
+    _prepare,
+    _project,
+    _result,
+    backtest,
+    run_forecast,
+    run_scenarios,
+)
 from tests.forecasting.engine.synthetic import extract, simulate_register, standard_process  # noqa: E402
 
 AS_AT = dt.date(2026, 3, 31)
@@ -88,7 +96,7 @@ def main() -> None:
     )
     print(
         f"paths {args.paths}, horizon {args.horizon} months, backtests {params.backtest_offsets} "
-        f"with {params.backtest_paths or min(args.paths, 500)} paths each"
+        f"with {params.backtest_paths or min(args.paths, DEFAULT_BACKTEST_PATHS)} paths each"
     )
     run_forecast(episodes, params)  # warm-up (imports, first-touch allocations)
 
@@ -96,7 +104,9 @@ def main() -> None:
     for _ in range(args.repeat):
         start = _clock()
         history, model, _ = _prepare(episodes, params)
-        stages.setdefault(f"history + fit ({args.paths} bootstrap rate sets)", []).append(_since(start))
+        stages.setdefault(
+            f"history + fit ({min(args.paths, params.parameter_draws)} bootstrap rate sets)", []
+        ).append(_since(start))
         start = _clock()
         output = _project(model, None)
         stages.setdefault("projection + bed-nights", []).append(_since(start))
