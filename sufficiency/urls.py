@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from sufficiency.authorities import views as authority_views
+from sufficiency.core.errors import server_error
 
 urlpatterns = [
     path("", authority_views.HomeView.as_view(), name="home"),
@@ -24,3 +25,7 @@ urlpatterns = [
     path("", include("sufficiency.accounts.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A failure nobody handled (e.g. the database is unreachable): the HTML error page, or for the API its
+# JSON error body.
+handler500 = server_error

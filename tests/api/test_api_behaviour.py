@@ -64,6 +64,34 @@ def test_unknown_api_path_is_a_json_404(api, own_token):
     assert response.json()["code"] == "not_found"
 
 
+def test_an_unhandled_failure_is_a_json_500_without_internals(api, own_token, client, monkeypatch):
+    from django.db import OperationalError
+
+    from sufficiency.api import views
+    from sufficiency.authorities import views as authority_views
+
+    def database_down(*args, **kwargs):
+        raise OperationalError("could not connect to server: secret-host:5432")
+
+    monkeypatch.setattr(views.AuthorityViewSet, "get_queryset", database_down)
+    api.raise_request_exception = False
+    response = api.get("/api/v1/authorities/", **bearer(own_token))
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "status": 500,
+        "code": "server_error",
+        "detail": "The server could not complete the request; try again shortly.",
+    }
+    # People get the HTML error page, as before.
+    monkeypatch.setattr(authority_views.HomeView, "dispatch", database_down)
+    client.raise_request_exception = False
+    page = client.get("/")
+    assert page.status_code == 500
+    assert page["Content-Type"].startswith("text/html")
+    assert "secret-host" not in page.content.decode()
+
+
 def test_episode_filter_in_care_on_matches_the_counting_rule(api, records, own_token):
     import datetime as dt
 
