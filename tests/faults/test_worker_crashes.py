@@ -95,14 +95,15 @@ def test_worker_killed_mid_import_completes_once(worker, walsall, data_manager, 
 def test_worker_killed_mid_forecast_completes_once(worker, walsall, settings, national_files) -> None:
     files = [(n, c) for n, c in national_files if n.startswith(national_files[0][0].split("_")[0] + "_")]
     assert ssda903_import(authority=walsall, files=files).ok
-    settings.FORECAST_PATHS = 4000  # long enough to kill in the middle
+    # Long enough to kill in the middle: a 1,000-path run of this authority takes well under a second.
+    settings.FORECAST_PATHS = 12000
     run = forecast_request(authority=walsall, countdown=0)
     _wait(
         lambda: ForecastRun.objects.filter(pk=run.pk, status=RunStatusChoices.RUNNING).exists(),
         60,
         "the claim",
     )
-    time.sleep(1.5)
+    time.sleep(1.0)
     worker.kill9()
     run.refresh_from_db()
     assert run.status == RunStatusChoices.RUNNING, "the kill must land before the forecast finished"
