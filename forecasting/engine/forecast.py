@@ -3,8 +3,8 @@
 A forecast as at date A:
 
 1. builds each child's spells from the episodes known at A (:mod:`.history`);
-2. fits entry, move and exit rates on the reference window (:mod:`.rates`), with one bootstrap set of
-   rates per Monte Carlo path when ``parameter_uncertainty`` is on;
+2. fits entry, move and exit rates on the reference window (:mod:`.rates`), with ``parameter_draws``
+   bootstrap sets of rates shared by the Monte Carlo paths when ``parameter_uncertainty`` is on;
 3. simulates ``n_paths`` futures month by month from the children actually in care at A
    (:mod:`.simulate`), for the baseline and for each scenario with the same rates and random numbers;
 4. summarises children in care by month end, category and age band, and bed-nights and spend by month
