@@ -23,6 +23,41 @@ def latest_forecast_run(*, authority: LocalAuthority) -> ForecastRun | None:
     )
 
 
+def actual_history(*, run: ForecastRun, months: int = 36) -> dict[str, list[list[Any]]]:
+    """What the register shows at each of the ``months`` month ends up to the run's as-at date, counted as
+    the forecast counts (temporary placements folded into the placement around them, under-18s only):
+    ``{"category|<key>": [[month_end, children], ...], "age_band|<key>": [...]}``, so each category's and
+    age band's fan can be drawn with its history."""
+    from placements.categories import AGE_BANDS
+    from placements.selectors import forecast_episode_frame_for_authority
+
+    from .engine.forecast import month_end_days, months_before
+    from .engine.history import build_history, day_date, day_number
+    from .engine.types import MODEL_CATEGORIES
+
+    if run.as_at is None:
+        return {}
+    episodes = forecast_episode_frame_for_authority(authority=run.authority)
+    if episodes.empty:
+        return {}
+    as_at_day = day_number(run.as_at)
+    days = month_end_days(months_before(as_at_day, months), until=as_at_day)
+    if days.size == 0:
+        return {}
+    history = build_history(episodes).truncate(as_at_day)
+    days = days[days >= history.first_day]
+    by_category, by_band = history.counts_on(days)
+    labels = [day_date(d).isoformat() for d in days]
+    out: dict[str, list[list[Any]]] = {}
+    for dimension, keys, counts in (
+        ("category", MODEL_CATEGORIES, by_category),
+        ("age_band", AGE_BANDS, by_band),
+    ):
+        for i, key in enumerate(keys):
+            out[f"{dimension}|{key}"] = [[m, int(c)] for m, c in zip(labels, counts[:, i], strict=True)]
+    return out
+
+
 def forecast_value_frame(*, run: ForecastRun, scenario: str | None = None) -> pd.DataFrame:
     """A run's projected values (long format), for one scenario or all."""
     values = ForecastValue.objects.filter(run=run)

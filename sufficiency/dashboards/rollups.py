@@ -17,7 +17,13 @@ from django.db.models import Avg, Count, Q
 from forecasting.choices import BASELINE
 from forecasting.gap import BELOW_GOOD, GOOD_OR_BETTER, LOCAL_RADIUS_MILES
 from forecasting.models import ForecastRun
-from forecasting.selectors import backtest_frame, backtest_summary, cost_frame, forecast_value_frame
+from forecasting.selectors import (
+    actual_history,
+    backtest_frame,
+    backtest_summary,
+    cost_frame,
+    forecast_value_frame,
+)
 from placements import selectors as register
 from placements.categories import AGE_BANDS, COARSE_GROUPS, PLANNING_CATEGORIES
 from placements.costs import financial_year
@@ -285,6 +291,8 @@ def forecast_rollup(*, run: ForecastRun | None) -> dict[str, Any]:
         ],  # fmt: skip
         "costs": cost_rows,
         "unit_costs": run.unit_costs,
+        # Each category's and age band's recent history, drawn as the "Actual" line on its fan.
+        "actual_history": actual_history(run=run),
     }
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -193,3 +195,34 @@ def test_home_leads_a_regional_analyst_to_the_region_page(client, regional_user)
     body = client.get(reverse("home")).content.decode()
     assert reverse("dashboards:region", kwargs={"region": WM}) in body
     assert reverse("dashboards:overview", kwargs={"code": "335"}) in body
+
+
+def test_each_category_fan_shows_its_actual_history(client, la_user, rollup):
+    # The register on 31 March 2026: C1-C3 in external children's homes, C4-C5 with in-house carers, C6 in
+    # supported accommodation; C7 had left on 1 March.
+    history = rollup.forecast["actual_history"]
+    assert history["category|residential_external"][-1] == ["2026-03-31", 3]
+    assert history["category|fostering_inhouse"][-1] == ["2026-03-31", 2]
+    assert history["category|supported"][-1] == ["2026-03-31", 1]
+    assert len(history["category|residential_external"]) <= 36
+    client.force_login(la_user)
+    url = reverse(
+        "dashboards:csv",
+        kwargs={"code": "335", "page": "forecast", "key": "fan-category-residential_external"},
+    )
+    rows = list(csv.reader(io.StringIO(client.get(url).content.decode())))
+    assert rows[0] == ["Month end", "Actual", "Forecast (mean)", "80% interval", "95% interval"]
+    actual_rows = [r for r in rows[1:] if r[1]]
+    forecast_rows = [r for r in rows[1:] if r[2]]
+    assert actual_rows[-1][:2] == ["31 March 2026", "3"]
+    assert rows.index(actual_rows[-1]) < rows.index(forecast_rows[0]), "history comes before the forecast"
+    page = client.get(_url("forecast")).content.decode()
+    figures = {
+        m.group(1): json.loads(m.group(2))
+        for m in re.finditer(r'<script id="([^"]+)-data" type="application/json">(.*?)</script>', page, re.S)
+    }
+    fans = {key: figure for key, figure in figures.items() if "fan-" in key}
+    assert len(fans) == 4, sorted(fans)  # the total and the three categories with children
+    for key, figure in fans.items():
+        actual = [trace for trace in figure["data"] if trace["name"] == "Actual"]
+        assert len(actual) == 1 and actual[0]["x"][-1] == "2026-03-31", key

@@ -12,23 +12,42 @@ from .. import charts
 from .base import DashboardView, Page, category_label, chart, fmt_date, fmt_int, fmt_money, fmt_num, table
 
 
-def _fan_rows(series: dict[str, Any], *, every: int = 3) -> list[list[Any]]:
-    """The fan's table: every third month end (quarters) and the last month; the CSV has every month."""
+def _fan_rows(
+    series: dict[str, Any], *, every: int = 3, actual: list[tuple[str, float]] = ()
+) -> list[list[Any]]:
+    """The fan's table: the actual figures before the forecast, then the forecast; every third month end
+    (quarters, counted back from the as-at date and on from it) and the last month. The CSV has every
+    month."""
+    rows = [
+        [fmt_date(m), fmt_num(v, 0), "", "", ""]
+        for i, (m, v) in enumerate(actual)
+        if every == 1 or (len(actual) - 1 - i) % every == 0
+    ]
     last = len(series["months"]) - 1
-    return [
-        [fmt_date(m), fmt_num(series["mean"][i]), f"{fmt_num(series['p10'][i])} to {fmt_num(series['p90'][i])}",
+    rows += [
+        [fmt_date(m), "", fmt_num(series["mean"][i]), f"{fmt_num(series['p10'][i])} to {fmt_num(series['p90'][i])}",
          f"{fmt_num(series['p2_5'][i])} to {fmt_num(series['p97_5'][i])}"]
         for i, m in enumerate(series["months"])
         if every == 1 or (i + 1) % every == 0 or i == last
     ]  # fmt: skip
+    return rows
 
 
-FAN_HEADERS = ["Month end", "Forecast (mean)", "80% interval", "95% interval"]
+FAN_HEADERS = ["Month end", "Actual", "Forecast (mean)", "80% interval", "95% interval"]
 
 
-def _actual_total(page: Page) -> tuple[list[str], list[float]]:
-    recent = page.rollup.forecast.get("actual_recent", [])
-    return [m for m, _ in recent], [v for _, v in recent]
+def _actual_total(page: Page) -> list[tuple[str, float]]:
+    return [(m, v) for m, v in page.rollup.forecast.get("actual_recent", [])]
+
+
+def _actual_for(page: Page, key: str) -> list[tuple[str, float]]:
+    """The recent actual figures of a fan: the total's from the overview's monthly counts, a category's
+    or age band's counted as the forecast counts them."""
+    if key == "total":
+        return _actual_total(page)
+    dimension, _, name = key.partition("-")
+    history = page.rollup.forecast.get("actual_history", {})
+    return [(m, v) for m, v in history.get(f"{'age_band' if dimension == 'age' else dimension}|{name}", [])]
 
 
 def build_forecast(page: Page) -> dict[str, Any]:
@@ -47,7 +66,6 @@ def build_forecast(page: Page) -> dict[str, Any]:
     series = forecast["series"]
     blocks: list[dict[str, Any]] = []
     total = series.get(f"{BASELINE}|total|total")
-    actual_months, actual = _actual_total(page)
     category, age = page.filters["category"], page.filters["age_band"]
     blocks.append(
         {
@@ -70,20 +88,17 @@ def build_forecast(page: Page) -> dict[str, Any]:
             if s and max(s["p97_5"] or [0]) >= 1:
                 fans.append((f"category-{c}", category_label(c), s))
     for i, (key, label, s) in enumerate(fans):
-        with_actual = key == "total"
+        actual = _actual_for(page, key)
         blocks.append(
             chart(
                 page,
                 f"fan-{key}",
                 f"Forecast: {label}",
                 charts.fan_chart(
-                    s["months"],
-                    s,
-                    actual_months=actual_months if with_actual else (),
-                    actual=actual if with_actual else (),
+                    s["months"], s, actual_months=[m for m, _ in actual], actual=[v for _, v in actual]
                 ),
                 FAN_HEADERS,
-                _fan_rows(s, every=1 if page.extra.get("csv") else 3),
+                _fan_rows(s, every=1 if page.extra.get("csv") else 3, actual=actual),
                 definition="children_in_care",
             )
         )
