@@ -366,6 +366,13 @@ def headline(*, overview: dict[str, Any], forecast: dict[str, Any], as_at: dt.da
         "ceased_12m": snap.get("ceased_12m", 0),
         "mix": mix,
         "by_category": {c: int(by_category.get(c, 0)) for c in PLANNING_CATEGORIES},
+        # Children by category and age band (non-zero cells), for the region page's filters.
+        "by_category_age": {
+            c: {a: int(n) for a, n in part.groupby("age_band")["children"].sum().items() if n}
+            for c, part in cells.groupby("category")
+        }
+        if not cells.empty
+        else {},
         "distance_known": int(cells["distance_known"].sum()) if not cells.empty else 0,
         "over_20_miles": int(cells["over_20_miles"].sum()) if not cells.empty else 0,
         "boundary_known": int(cells["boundary_known"].sum()) if not cells.empty else 0,

@@ -226,3 +226,27 @@ def test_each_category_fan_shows_its_actual_history(client, la_user, rollup):
     for key, figure in fans.items():
         actual = [trace for trace in figure["data"] if trace["name"] == "Actual"]
         assert len(actual) == 1 and actual[0]["x"][-1] == "2026-03-31", key
+
+
+def test_region_page_filters_by_age_band(client, regional_user, rollup):
+    from sufficiency.authorities.models import LocalAuthority
+    from sufficiency.dashboards.services import dashboard_rollup_compute
+
+    dashboard_rollup_compute(authority=LocalAuthority.objects.get(dfe_code="333"))
+    client.force_login(regional_user)
+    page = client.get(reverse("dashboards:region", kwargs={"region": WM}), {"age_band": "10_15"})
+    assert page.status_code == 200
+    assert "Children aged 10 to 15" in page.content.decode()
+
+    def rows(**query):
+        url = reverse("dashboards:region-csv", kwargs={"region": WM, "key": "category"})
+        body = client.get(url, query).content.decode()
+        return {row[0]: row[1] for row in list(csv.reader(io.StringIO(body)))[1:]}
+
+    # C1-C4 are aged 14: three in external children's homes, one with in-house carers.
+    assert rows(age_band="10_15")["Walsall"] == "4"
+    assert rows(age_band="10_15", category="residential_external")["Walsall"] == "3"
+    assert rows(age_band="16_17", category="residential_external")["Walsall"] == "0"
+    assert (
+        rows(age_band="10_15")["Sandwell"] == "c"
+    )  # another authority's count under 5 (0 to 4) is suppressed

@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from placements.categories import COARSE_GROUPS
+from placements.categories import AGE_BAND_LABELS, COARSE_GROUPS
 from sufficiency.authorities.choices import DASHBOARD_ROLES
 from sufficiency.authorities.models import Region
 from sufficiency.core.querysets import authority_ids_for
@@ -70,6 +70,29 @@ def _share(numerator: int | None, denominator: int | None, visible: bool) -> tup
     return f"{value:.1f}%", value
 
 
+def _selected_count(data: dict[str, Any], category: str, age_band: str) -> int | None:
+    """Children in care in the filtered category and/or age band (None: not in this authority's figures)."""
+    if not age_band:
+        return data["by_category"].get(category, 0)
+    cells = data.get("by_category_age")
+    if cells is None:  # figures computed before age bands were kept: shown as "–" until the next rollup
+        return None
+    return sum(
+        n
+        for c, bands in cells.items()
+        if not category or c == category
+        for a, n in bands.items()
+        if a == age_band
+    )
+
+
+def _selection_title(category: str, age_band: str) -> str:
+    age = f"aged {AGE_BAND_LABELS[age_band].lower()}" if age_band else ""
+    if category and age:
+        return f"Children {age} in {category_label(category).lower()}"
+    return f"Children {age}" if age else f"Children in {category_label(category).lower()}"
+
+
 def build_region(
     *, region: Region, own_ids: set[int], filters: dict[str, str], csv_base: str, query: str
 ) -> dict[str, Any]:
@@ -77,6 +100,7 @@ def build_region(
     totals = region_totals(headlines)
     england = england_figures()
     category = filters.get("category", "")
+    age_band = filters.get("age_band", "")
 
     def csv(key: str) -> str:
         return f"{csv_base}{key}/" + (f"?{query}" if query else "")
@@ -119,7 +143,7 @@ def build_region(
         spend.append(data.get("spend"))
         growth.append(data.get("forecast_growth_pct"))
         cat_text, cat_value = (
-            _count(data["by_category"].get(category, 0), visible) if category else ("", None)
+            _count(_selected_count(data, category, age_band), visible) if category or age_band else ("", None)
         )
         cat_values.append(cat_value)
         main_rows.append(
@@ -203,12 +227,12 @@ def build_region(
             csv_url=csv("rates"),
         )  # fmt: skip
     )
-    if category:
+    if category or age_band:
         blocks.append(
             chart(
                 None,
                 "category",
-                f"Children in {category_label(category).lower()}",
+                _selection_title(category, age_band),
                 charts.bar_chart(
                     names,
                     [{"name": "Children", "values": cat_values}],
@@ -300,7 +324,7 @@ class RegionView(LoginRequiredMixin, TemplateView):
     """A region's authorities side by side. 404 for anyone without a dashboard role in the region."""
 
     template_name = "dashboards/region.html"
-    filter_fields = ("category",)
+    filter_fields = ("category", "age_band")
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if not request.user.is_authenticated:
