@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -167,8 +168,12 @@ def _load_file(
             )
         )
 
-    end = text.find("\n")
-    found = next(csv.reader([text if end < 0 else text[:end]]), [])
+    # The first line, ended by any of the newlines a CSV may use (a lone carriage return included).
+    first_line = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
+    try:
+        found = next(csv.reader([first_line]), [])
+    except csv.Error:  # e.g. a NUL byte: not a text file
+        found = []
     columns = [_normalise_name(c) for c in found]
     if not any(columns):
         issues.append(

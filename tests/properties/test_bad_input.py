@@ -129,6 +129,20 @@ def test_malformed_ssda903_files_write_nothing_and_say_why(walsall, files) -> No
     assert report.splitlines()[0] == "file,row,column,value,message"
 
 
+@pytest.mark.parametrize(
+    "content",
+    [b"CHILD,SEX,DOB\rP0001,1,17/05/2012\n", b"CHI\x00LD,SEX,DOB\nP0001,1,17/05/2012\n", b"\r\r\n"],
+    ids=["lone carriage return", "NUL byte", "only newlines"],
+)
+def test_a_first_line_the_csv_module_cannot_read_is_reported_not_raised(walsall, content) -> None:
+    """Found by the property test above: a lone carriage return in the first line raised csv.Error out of
+    the import instead of becoming an error the data manager can read."""
+    outcome = ssda903_import(authority=walsall, files=[("header.csv", content)])
+    assert not outcome.ok
+    assert any(e.file == "header.csv" and e.message for e in outcome.errors), outcome.errors
+    assert _register_rows() == (0, 0)
+
+
 def test_a_failed_import_keeps_the_previous_register(walsall) -> None:
     """The all-or-nothing rule, checked on a register that already holds children."""
     good = [
