@@ -157,6 +157,23 @@ MATCHING_MIN_JUDGEMENT = env.str("MATCHING_MIN_JUDGEMENT", default="good")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# --- Cache ----------------------------------------------------------------------------------------------
+# API throttle counters (and the region page's short-lived cache) must be shared by every web process, or
+# each gunicorn worker would allow the full rate: set CACHE_URL (e.g. redis://redis:6379/2) in deployments.
+# A Redis outage must not take the API down with it: the cache then misses and throttles let requests
+# through until Redis is back (logged). Without CACHE_URL each process keeps its own in-memory cache.
+CACHE_URL = env.str("CACHE_URL", default="")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "sufficiency",
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
 # --- Celery -------------------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CELERY_TASK_ALWAYS_EAGER = env.bool("USE_CELERY_EAGER", default=False)
