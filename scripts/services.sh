@@ -122,7 +122,7 @@ start_redis() {
         --pidfile "$REDIS_PID" --logfile "$REDIS_DIR/redis.log" --save "" --appendonly no
     local i
     for i in $(seq 1 50); do
-        if redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; then
+        if [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null || true)" = PONG ]; then
             return 0
         fi
         sleep 0.1
