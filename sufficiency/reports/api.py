@@ -4,6 +4,9 @@ authorities viewset (scope `read:aggregate`, your own authority only; 404 for an
 Each row is a KPI of the catalogue (`sufficiency.reports.kpis`) as a board paper reads it: the value, the
 value a quarter earlier, the region's value (the same calculation over the region's authorities with data,
 a ratio of the region's totals, never one authority's figure) and the published England figure.
+
+Like the KPI page, it reads the figures a worker precomputed for the date (`kpi_snapshots.py`: the month
+end the register runs to, and the latest 31 March) when they are held, and counts live for any other date.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from rest_framework.response import Response
 
 from placements.api.aggregates import on_date, own_authority
 
-from .selectors import kpi_rows_for_authority
+from .selectors import kpi_page_rows
 
 
 class KpiRowSerializer(serializers.Serializer):
@@ -104,8 +107,6 @@ class AuthorityKpiActions:
         """Your own authority only (404 otherwise). A KPI without data has `value: null`."""
         authority = own_authority(self, request)
         on = on_date(request)
-        rows = [
-            row.as_dict() | {"region_name": row.region_name}
-            for row in kpi_rows_for_authority(authority=authority, on=on)
-        ]
+        page_rows, _snapshot = kpi_page_rows(authority=authority, on=on)
+        rows = [row.as_dict() | {"region_name": row.region_name} for row in page_rows]
         return Response(KpiTableSerializer({"authority": authority.dfe_code, "date": on, "kpis": rows}).data)

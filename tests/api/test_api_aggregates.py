@@ -219,3 +219,25 @@ def test_an_authority_with_no_data_yet_gets_answers_not_errors(
         assert response.json()["rows"] == [] and response.json()["total_spend"] == 0
     if name == "api:region-gaps":
         assert all(not row["data_available"] and row["rows"] == [] for row in response.json()["authorities"])
+
+
+def test_kpis_come_from_the_precomputed_snapshot_when_one_is_held(api, records, own_token):
+    """The same figures as counted live, read from the worker's snapshot without loading the register."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sufficiency.authorities.models import LocalAuthority
+    from sufficiency.reports.kpi_snapshots import kpi_snapshots_compute
+
+    url = reverse("api:authority-kpis", kwargs={"code": "335"})
+    live = _get(api, url, own_token, on="2025-03-31").json()
+    with CaptureQueriesContext(connection) as counted_live:
+        _get(api, url, own_token, on="2025-03-31")
+    kpi_snapshots_compute(authority=LocalAuthority.objects.get(dfe_code="335"), as_at=dt.date(2025, 3, 31))
+    with CaptureQueriesContext(connection) as read:
+        stored = _get(api, url, own_token, on="2025-03-31").json()
+    assert stored == live
+    assert not any("placements_placementepisode" in q["sql"] for q in read.captured_queries)
+    assert any("placements_placementepisode" in q["sql"] for q in counted_live.captured_queries)
