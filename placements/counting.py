@@ -47,6 +47,7 @@ is 1 April 2023 to 31 March 2024). Periods started/ceased and placements are cou
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from typing import Any
 
 import numpy as np
@@ -140,6 +141,30 @@ def _normalise_codes(codes: pd.Series) -> pd.Series:
 
 
 # --- preparing episodes -----------------------------------------------------------------------------------
+#: The frames `prepare_episodes` returned and that are still alive, by id (DataFrames cannot be hashed or
+#: weakly keyed). Passing one of them back returns it as it is instead of preparing it again: preparing is
+#: idempotent, and the KPI catalogue and dashboard rollups count one prepared register at many dates.
+_PREPARED: dict[int, weakref.ref[pd.DataFrame]] = {}
+
+
+def _remember_prepared(frame: pd.DataFrame) -> pd.DataFrame:
+    key = id(frame)
+
+    def forget(ref: weakref.ref[pd.DataFrame]) -> None:
+        if _PREPARED.get(key) is ref:
+            del _PREPARED[key]
+
+    _PREPARED[key] = weakref.ref(frame, forget)
+    return frame
+
+
+def is_prepared(episodes: pd.DataFrame) -> bool:
+    """Whether ``episodes`` is a frame `prepare_episodes` returned (the very object, not a copy or a slice:
+    a slice of a prepared frame is prepared again, since its periods may have lost episodes)."""
+    ref = _PREPARED.get(id(episodes))
+    return ref is not None and ref() is episodes
+
+
 def prepare_episodes(episodes: pd.DataFrame) -> pd.DataFrame:
     """Looked-after episodes ready for counting.
 
@@ -147,8 +172,12 @@ def prepare_episodes(episodes: pd.DataFrame) -> pd.DataFrame:
     fills a missing planning category, sorts each child's episodes by DECOM (then DEC, open last), and
     adds the period and placement each episode belongs to: ``period_id``/``period_start`` and
     ``placement_id``/``placement_start``/``prev_placement_start`` (start of the placement before this one
-    in the same period, NaT if none). Preparing a prepared frame again gives the same frame.
+    in the same period, NaT if none). Preparing a prepared frame again gives the same frame: the very
+    frame this function returned is given back at once (so every counting function below can be handed
+    a prepared frame at no cost). Treat a prepared frame as read-only; copy it before changing it.
     """
+    if is_prepared(episodes):
+        return episodes
     missing = [c for c in _REQUIRED if c not in episodes.columns]
     if missing:
         raise ValueError(f"episodes frame is missing columns: {', '.join(missing)}")
@@ -188,7 +217,7 @@ def prepare_episodes(episodes: pd.DataFrame) -> pd.DataFrame:
     # Each placement's first row carries its previous placement's start; copy it to the placement's rows.
     eps["prev_placement_start"] = pd.Series(prev, index=eps.index, dtype=eps["decom"].dtype)
     eps["prev_placement_start"] = eps.groupby("placement_id")["prev_placement_start"].transform("first")
-    return eps
+    return _remember_prepared(eps)
 
 
 # --- in care on a date ------------------------------------------------------------------------------------

@@ -538,6 +538,39 @@ def test_prepare_records_period_and_placement_starts():
     assert prepare_episodes(prepared).equals(prepared)
 
 
+def test_a_prepared_frame_is_not_prepared_again_but_a_slice_or_copy_is():
+    frame, children = synthetic(n_children=300)
+    prepared = prepare_episodes(frame)
+    assert counting.is_prepared(prepared) and not counting.is_prepared(frame)
+    assert prepare_episodes(prepared) is prepared  # the very frame: no second sort or copy
+    copy = prepared.copy()
+    assert not counting.is_prepared(copy) and prepare_episodes(copy) is not copy
+    assert prepare_episodes(copy).equals(prepared)
+    # A slice may have lost episodes of a period: it is prepared again, with its own periods.
+    one_child = prepared.loc[prepared["child"] == prepared["child"].iloc[0]]
+    assert prepare_episodes(one_child) is not one_child
+    # Counting from the prepared frame gives what counting from the raw frame gives.
+    for on in (dt.date(2022, 3, 31), dt.date(2024, 3, 31)):
+        assert cic_snapshot(prepared, children, on) == cic_snapshot(frame, children, on)
+        assert stability_3_plus_counts(prepared, on, children=children) == stability_3_plus_counts(
+            frame, on, children=children
+        )
+        assert long_term_stability_counts(prepared, children, on) == long_term_stability_counts(
+            frame, children, on
+        )
+
+
+def test_a_prepared_frame_is_forgotten_when_it_is_freed():
+    import gc
+
+    prepared = prepare_episodes(episodes(ep("A", "2021-01-01", rne="S")))
+    key = id(prepared)
+    assert key in counting._PREPARED
+    del prepared
+    gc.collect()
+    assert key not in counting._PREPARED
+
+
 # --- monthly trend ------------------------------------------------------------------------------------------
 def test_monthly_counts_small_example():
     frame = episodes(

@@ -1034,7 +1034,7 @@ def _forecast(authority: LocalAuthority, ctx: Any, run: Any) -> dict[str, Any]:
     history_end = run.as_at or ctx.on
     episodes = ctx.data.episodes
     history = (
-        counting.monthly_counts(episodes, ctx.data.children, history_start, history_end)
+        counting.monthly_counts(ctx.data.prepared, ctx.data.children, history_start, history_end)
         if not episodes.empty
         else pd.DataFrame(columns=["month_end", "total"])
     )

@@ -197,6 +197,12 @@ class RegisterData:
         )
 
     # --- date-independent lookups ------------------------------------------------------------------------
+    @property
+    def prepared(self) -> pd.DataFrame:
+        """The episodes prepared for counting (`counting.prepare_episodes`) once per scope: every date's
+        counts start from this frame instead of preparing the register again."""
+        return self.memo("prepared", lambda: counting.prepare_episodes(self.episodes))
+
     def population_on(self, on: dt.date) -> int | None:
         """Sum over the scope's authorities of each one's 0-17 estimate for the date: the latest mid-year
         estimate not after the date's year, else the earliest held (as `population_for_authority`).
@@ -272,7 +278,7 @@ class KpiContext:
         under-18s only), with ``age`` and ``uasc``, and ``weekly_cost`` where an agreed cost is held."""
         if self.data.episodes.empty:  # nothing imported yet (the counting rules expect at least one child)
             return pd.DataFrame(columns=[*self.data.episodes.columns, "dob", "age", "uasc", "weekly_cost"])
-        cur = counting.in_care_on(self.data.episodes, self.on, children=self.data.children)
+        cur = counting.in_care_on(self.data.prepared, self.on, children=self.data.children)
         kids = self.data.children.drop_duplicates("child", keep="last")
         uasc = (
             pd.Series(kids["uasc"].to_numpy(), index=kids["child"].to_numpy())
@@ -291,19 +297,19 @@ class KpiContext:
     def snapshot(self) -> dict[str, Any]:
         if self.data.episodes.empty:
             return {"total": 0, "started_12m": 0, "ceased_12m": 0}
-        return counting.cic_snapshot(self.data.episodes, self.data.children, self.on, self.population)
+        return counting.cic_snapshot(self.data.prepared, self.data.children, self.on, self.population)
 
     @cached_property
     def stability_3_plus(self) -> tuple[int, int]:
         if self.data.episodes.empty:
             return (0, 0)
-        return counting.stability_3_plus_counts(self.data.episodes, self.on, children=self.data.children)
+        return counting.stability_3_plus_counts(self.data.prepared, self.on, children=self.data.children)
 
     @cached_property
     def long_term_stability(self) -> tuple[int, int]:
         if self.data.episodes.empty:
             return (0, 0)
-        return counting.long_term_stability_counts(self.data.episodes, self.data.children, self.on)
+        return counting.long_term_stability_counts(self.data.prepared, self.data.children, self.on)
 
     @cached_property
     def judgement_of_current(self) -> pd.DataFrame:
