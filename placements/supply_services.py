@@ -251,6 +251,11 @@ def _write_inspections(inspections: pd.DataFrame, ids: dict[str, int]) -> int:
             changed.append(inspection)
     Inspection.objects.bulk_create(new, batch_size=CHUNK)
     Inspection.objects.bulk_update(changed, ["judgement", "judgement_scale"], batch_size=500)
+    # A corrected judgement changes its setting's history: the setting's time stamp says so (what the KPI
+    # comparators' register signature watches, sufficiency.reports.kpi_snapshots).
+    touched = sorted({inspection.setting_id for inspection in changed})
+    for chunk in _chunks(touched):
+        Setting.objects.filter(id__in=chunk).update(updated_at=timezone.now())
     return len(new)
 
 
@@ -272,8 +277,11 @@ def _refresh_latest_judgements(setting_ids: list[int]) -> None:
             judgement, date = latest.get(setting.pk, (JudgementChoices.NOT_YET_INSPECTED, None))
             if (setting.latest_judgement, setting.latest_judgement_date) != (judgement, date):
                 setting.latest_judgement, setting.latest_judgement_date = judgement, date
+                setting.updated_at = timezone.now()
                 settings.append(setting)
-    Setting.objects.bulk_update(settings, ["latest_judgement", "latest_judgement_date"], batch_size=500)
+    Setting.objects.bulk_update(
+        settings, ["latest_judgement", "latest_judgement_date", "updated_at"], batch_size=500
+    )
 
 
 def settings_link_episodes() -> int:

@@ -149,7 +149,7 @@ def placement_requests_link_episodes(
             if placement_request.agreed_weekly_cost is not None:
                 counts["costed"] += PlacementEpisode.objects.filter(
                     id__in=_continuations(authority, found["child_id"], found["decom"])
-                ).update(weekly_cost=placement_request.agreed_weekly_cost)
+                ).update(weekly_cost=placement_request.agreed_weekly_cost, updated_at=timezone.now())
         audit(
             action="placement_requests.episodes_linked",
             actor=acting_user,

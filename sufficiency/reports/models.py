@@ -305,3 +305,31 @@ class KpiSnapshot(AuthorityOwnedModel):
 
     def __str__(self) -> str:
         return f"KPIs of {self.authority} on {self.on:%d %B %Y}"
+
+
+class RegionalKpiSnapshot(models.Model):
+    """The regional comparators of the KPI catalogue for one region on one date, counted once and shared by
+    the rollups of the region's authorities (see ``kpi_snapshots.py``). Regional figures are ratios of the
+    region's totals, never a child's record; nothing here is shown directly: each authority's
+    `KpiSnapshot` copies them.
+
+    ``signature`` fingerprints the region's register (row counts, last ids and last changes of every table
+    the catalogue reads) when the counting began; the figures are reused only while it is unchanged and
+    for at most ``KPI_REGIONAL_REUSE_SECONDS``. ``rows`` maps each regional KPI key to
+    ``[value, numerator, denominator]``.
+    """
+
+    region = models.ForeignKey("authorities.Region", on_delete=models.CASCADE, related_name="+")
+    on = models.DateField(help_text="The date the KPIs are counted on")
+    computed_at = models.DateTimeField(help_text="When the counting began (the signature was taken)")
+    signature = models.CharField(max_length=64)
+    rows = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["region", "-on"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "on"], name="regional_kpi_snapshot_unique_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"Regional KPIs of {self.region} on {self.on:%d %B %Y}"

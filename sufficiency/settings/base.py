@@ -214,6 +214,11 @@ FORECAST_PATHS = env.int("FORECAST_PATHS", default=1000)
 # After an import, wait this long before forecasting, so several imports in a row make one run.
 FORECAST_DEBOUNCE_SECONDS = env.int("FORECAST_DEBOUNCE_SECONDS", default=60)
 
+# --- KPIs -------------------------------------------------------------------------------------------------
+# A region's comparators, counted once, are shared by its authorities' rollups for at most this long while
+# the region's register is unchanged (sufficiency/reports/kpi_snapshots.py). 0 counts them every time.
+KPI_REGIONAL_REUSE_SECONDS = env.int("KPI_REGIONAL_REUSE_SECONDS", default=60 * 60)
+
 # --- REST framework ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first: its `WWW-Authenticate: Bearer` makes unauthenticated requests 401 (not 403).

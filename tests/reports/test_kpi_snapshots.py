@@ -124,3 +124,95 @@ def test_another_authoritys_snapshot_is_not_used(register):
     kpi_snapshots_compute(authority=register["walsall"], as_at=D)
     _rows, used = kpi_page_rows(authority=register["sandwell"], on=D)
     assert used is None
+
+
+# --- regional comparators shared by the region's rollups ----------------------------------------------------
+def _regional(authority, on=D):
+    return {
+        key: row["regional"] for key, row in KpiSnapshot.objects.get(authority=authority, on=on).rows.items()
+    }
+
+
+def _count_region_loads(monkeypatch):
+    from sufficiency.reports.kpis import context
+
+    loads = []
+    original = context.RegisterData.for_region.__func__
+
+    def counting(cls, region_id):
+        loads.append(region_id)
+        return original(cls, region_id)
+
+    monkeypatch.setattr(context.RegisterData, "for_region", classmethod(counting))
+    return loads
+
+
+def test_a_neighbours_rollup_reuses_the_regions_comparators(register, monkeypatch):
+    from sufficiency.reports.models import RegionalKpiSnapshot
+
+    walsall, sandwell = register["walsall"], register["sandwell"]
+    loads = _count_region_loads(monkeypatch)
+    kpi_snapshots_compute(authority=walsall, as_at=D)
+    kpi_snapshots_compute(authority=sandwell, as_at=D)
+    assert loads == [walsall.region_id]  # counted once for both
+    held = RegionalKpiSnapshot.objects.get(region=walsall.region, on=D)
+    assert held.rows["children_in_care"][0] == 8  # Walsall's 7 and Sandwell's 1
+    assert _regional(sandwell) == _regional(walsall)
+    live = {r.key: r.regional for r in kpi_rows_for_authority(authority=sandwell, on=D)}
+    for key, packed in _regional(sandwell).items():
+        if packed is None:
+            assert live[key] is None
+        else:
+            assert packed[0] == (live[key].value if live[key].value is not None else None), key
+
+
+def test_a_change_anywhere_in_the_region_makes_the_next_rollup_count_again(register, monkeypatch):
+    from placements.models import UnitCost
+    from tests.factories import ChildFactory, EpisodeFactory
+
+    walsall, sandwell = register["walsall"], register["sandwell"]
+    loads = _count_region_loads(monkeypatch)
+    kpi_snapshots_compute(authority=walsall, as_at=D)
+    # Sandwell imports another child: its own rollup counts the region again.
+    child = ChildFactory(authority=sandwell, child_ref="S2", dob=dt.date(2016, 2, 2))
+    EpisodeFactory(child=child, authority=sandwell, decom=dt.date(2025, 1, 5), rne="S", ls="C2",
+                   place="U4", place_provider="PR1")  # fmt: skip
+    kpi_snapshots_compute(authority=sandwell, as_at=D)
+    assert len(loads) == 2
+    assert _regional(sandwell)["children_in_care"][0] == 9
+    # An edit in place (one unit cost's weekly figure) moves its time stamp, so the signature too.
+    cost = UnitCost.objects.filter(authority=walsall).first()
+    cost.weekly_cost += 1
+    cost.save()
+    kpi_snapshots_compute(authority=walsall, as_at=D)
+    assert len(loads) == 3
+    kpi_snapshots_compute(authority=sandwell, as_at=D)
+    assert len(loads) == 3  # nothing changed since: reused
+
+
+def test_a_corrected_ofsted_judgement_changes_the_signature(register):
+    from placements.models import Inspection
+    from placements.supply_services import _refresh_latest_judgements
+    from sufficiency.reports.kpi_snapshots import regional_signature
+
+    region_id = register["walsall"].region_id
+    before = regional_signature(region_id)
+    assert regional_signature(region_id) == before
+    inspection = Inspection.objects.get(setting__urn="SC900002", inspection_date=dt.date(2024, 9, 1))
+    Inspection.objects.filter(pk=inspection.pk).update(judgement="inadequate")
+    _refresh_latest_judgements([inspection.setting_id])
+    assert regional_signature(region_id) != before
+
+
+@pytest.mark.parametrize("setting", ["off", "expired"])
+def test_comparators_are_counted_again_when_reuse_is_off_or_too_old(register, monkeypatch, settings, setting):
+    from sufficiency.reports.models import RegionalKpiSnapshot
+
+    loads = _count_region_loads(monkeypatch)
+    kpi_snapshots_compute(authority=register["walsall"], as_at=D)
+    if setting == "off":
+        settings.KPI_REGIONAL_REUSE_SECONDS = 0
+    else:
+        RegionalKpiSnapshot.objects.update(computed_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    kpi_snapshots_compute(authority=register["sandwell"], as_at=D)
+    assert len(loads) == 2
