@@ -142,27 +142,55 @@ def _normalise_codes(codes: pd.Series) -> pd.Series:
 
 # --- preparing episodes -----------------------------------------------------------------------------------
 #: The frames `prepare_episodes` returned and that are still alive, by id (DataFrames cannot be hashed or
-#: weakly keyed). Passing one of them back returns it as it is instead of preparing it again: preparing is
-#: idempotent, and the KPI catalogue and dashboard rollups count one prepared register at many dates.
-_PREPARED: dict[int, weakref.ref[pd.DataFrame]] = {}
+#: weakly keyed), each with the tables derived from it so far. Passing one of them back returns it as it is
+#: instead of preparing it again (preparing is idempotent), and the tables counted from it (the children in
+#: care on a date, the placements, the periods of care) are computed once per frame: the KPI catalogue and
+#: the dashboard rollups count one prepared register at many dates, several measures per date.
+_PREPARED: dict[int, tuple[weakref.ref[pd.DataFrame], dict[Any, Any]]] = {}
 
 
 def _remember_prepared(frame: pd.DataFrame) -> pd.DataFrame:
     key = id(frame)
 
     def forget(ref: weakref.ref[pd.DataFrame]) -> None:
-        if _PREPARED.get(key) is ref:
+        entry = _PREPARED.get(key)
+        if entry is not None and entry[0] is ref:
             del _PREPARED[key]
 
-    _PREPARED[key] = weakref.ref(frame, forget)
+    _PREPARED[key] = (weakref.ref(frame, forget), {})
     return frame
+
+
+def _memo_of(episodes: pd.DataFrame) -> dict[Any, Any] | None:
+    entry = _PREPARED.get(id(episodes))
+    return entry[1] if entry is not None and entry[0]() is episodes else None
 
 
 def is_prepared(episodes: pd.DataFrame) -> bool:
     """Whether ``episodes`` is a frame `prepare_episodes` returned (the very object, not a copy or a slice:
     a slice of a prepared frame is prepared again, since its periods may have lost episodes)."""
-    ref = _PREPARED.get(id(episodes))
-    return ref is not None and ref() is episodes
+    return _memo_of(episodes) is not None
+
+
+def _derived(eps: pd.DataFrame, key: Any, compute: Any, *, frame: pd.DataFrame | None = None) -> Any:
+    """``compute()``, kept with the prepared frame ``eps`` under ``key`` and reused while ``eps`` lives.
+    ``frame`` is another input the table depends on (the children): reused only for that very object.
+    Callers treat the result as read-only (public functions hand out copies)."""
+    memo = _memo_of(eps)
+    if memo is None:
+        return compute()
+    held = memo.get(key)
+    if held is not None and (frame is None or held[0]() is frame):
+        return held[1]
+    value = compute()
+    if frame is None:
+        memo[key] = (None, value)
+    else:
+        try:
+            memo[key] = (weakref.ref(frame), value)
+        except TypeError:  # pragma: no cover - DataFrames support weak references
+            return value
+    return value
 
 
 def prepare_episodes(episodes: pd.DataFrame) -> pd.DataFrame:
@@ -223,7 +251,13 @@ def prepare_episodes(episodes: pd.DataFrame) -> pd.DataFrame:
 # --- in care on a date ------------------------------------------------------------------------------------
 def _current(eps: pd.DataFrame, on: pd.Timestamp, children: pd.DataFrame | None) -> pd.DataFrame:
     """Current episode per child on ``on`` from prepared episodes; with ``children``, adds dob/age and
-    drops children aged 18 or over."""
+    drops children aged 18 or over (computed once per prepared frame, date and children frame; read-only)."""
+    return _derived(
+        eps, ("current", on, id(children)), lambda: _compute_current(eps, on, children), frame=children
+    )
+
+
+def _compute_current(eps: pd.DataFrame, on: pd.Timestamp, children: pd.DataFrame | None) -> pd.DataFrame:
     current = (eps["decom"] <= on) & (eps["dec"].isna() | (eps["dec"] > on))
     cur = eps.loc[current].drop_duplicates("child", keep="last")
     if children is not None:
@@ -244,7 +278,7 @@ def in_care_on(
     with the latest DECOM is returned. Pass ``children`` to apply the age rule: children whose 18th
     birthday is on or before ``on`` are dropped, and ``dob`` and ``age`` columns are added.
     """
-    return _current(prepare_episodes(episodes), _as_ts(on), children)
+    return _current(prepare_episodes(episodes), _as_ts(on), children).copy()
 
 
 # --- periods of care and placements -----------------------------------------------------------------------
@@ -264,11 +298,15 @@ def periods_of_care(episodes: pd.DataFrame) -> pd.DataFrame:
 
     See the module docstring for chains that do not begin with S and for X1 episodes with no follow-on.
     """
-    return _periods(prepare_episodes(episodes))
+    return _periods(prepare_episodes(episodes)).copy()
 
 
 def _periods(eps: pd.DataFrame) -> pd.DataFrame:
-    """Periods of care from prepared episodes."""
+    """Periods of care from prepared episodes (computed once per prepared frame; read-only)."""
+    return _derived(eps, "periods", lambda: _compute_periods(eps))
+
+
+def _compute_periods(eps: pd.DataFrame) -> pd.DataFrame:
     first, last = _spans(eps, "period_id")
     child = eps["child"].to_numpy()[first]
     last_rec = eps["rec"].to_numpy()[last]
@@ -296,7 +334,12 @@ def _periods(eps: pd.DataFrame) -> pd.DataFrame:
 
 
 def _placements(eps: pd.DataFrame) -> pd.DataFrame:
-    """One row per placement (a run of episodes continued by L episodes): child, start, end, category."""
+    """One row per placement (a run of episodes continued by L episodes): child, start, end, category
+    (computed once per prepared frame; read-only)."""
+    return _derived(eps, "placements", lambda: _compute_placements(eps))
+
+
+def _compute_placements(eps: pd.DataFrame) -> pd.DataFrame:
     first, last = _spans(eps, "placement_id")
     return pd.DataFrame(
         {

@@ -560,6 +560,23 @@ def test_a_prepared_frame_is_not_prepared_again_but_a_slice_or_copy_is():
         )
 
 
+def test_tables_counted_from_a_prepared_frame_are_shared_but_handed_out_as_copies():
+    frame, children = synthetic(n_children=300)
+    prepared = prepare_episodes(frame)
+    first = in_care_on(prepared, ON, children=children)
+    first["category"] = "changed by the caller"
+    second = in_care_on(prepared, ON, children=children)
+    assert second is not first and "changed by the caller" not in set(second["category"])
+    assert second.equals(in_care_on(frame, ON, children=children))
+    periods = periods_of_care(prepared)
+    periods.loc[:, "child"] = "changed by the caller"
+    assert periods_of_care(prepared).equals(periods_of_care(frame)) and len(periods) > 0
+    # Other children (another object, even with the same references) are never served a stale table.
+    older = children.assign(dob=children["dob"] - pd.DateOffset(years=10))
+    assert len(in_care_on(prepared, ON, children=older)) < len(second)
+    assert in_care_on(prepared, ON, children=older).equals(in_care_on(frame, ON, children=older))
+
+
 def test_a_prepared_frame_is_forgotten_when_it_is_freed():
     import gc
 
