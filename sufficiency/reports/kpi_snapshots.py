@@ -105,8 +105,8 @@ def regional_signature(region_id: int) -> str:
     return hashlib.sha256(json.dumps(parts, default=str, sort_keys=True).encode()).hexdigest()
 
 
-#: The KPIs whose regional comparator is stored.
 def _regional_keys() -> list[str]:
+    """The KPIs whose regional comparator is stored."""
     return [kpi.key for kpi in registry if kpi.regional and kpi.source not in LIVE_SOURCES]
 
 
@@ -129,7 +129,8 @@ def regional_values(
         if held is not None and set(keys) <= set(held.rows):
             return held.rows
     region = session.regional_context(on)
-    rows = {kpi.key: _pack(kpi.evaluate(region)) for kpi in registry if kpi.key in set(keys)}
+    wanted = set(keys)
+    rows = {kpi.key: _pack(kpi.evaluate(region)) for kpi in registry if kpi.key in wanted}
     RegionalKpiSnapshot.objects.update_or_create(
         region_id=region_id, on=on, defaults={"computed_at": signed_at, "signature": signature, "rows": rows}
     )
