@@ -582,7 +582,10 @@ def test_a_prepared_frame_is_forgotten_when_it_is_freed():
 
     prepared = prepare_episodes(episodes(ep("A", "2021-01-01", rne="S")))
     key = id(prepared)
-    assert key in counting._PREPARED
+    # The tables kept with it (children in care, placements, periods) do not keep it alive.
+    assert len(in_care_on(prepared, ON, children=kids(A="2015-01-01"))) == 1
+    assert stability_3_plus_counts(prepared, ON) == (0, 1)
+    assert len(counting._PREPARED[key][1]) >= 2
     del prepared
     gc.collect()
     assert key not in counting._PREPARED
