@@ -80,11 +80,12 @@ class OnDateInputSerializer(serializers.Serializer):
     on = BoundedDateField(required=False, help_text="YYYY-MM-DD; default today")
 
 
-def on_date(request: Request) -> dt.date:
-    """The validated `?on=` date, or today (400 with field errors when it is not a date)."""
+def on_date(request: Request, *, default: dt.date | None = None) -> dt.date:
+    """The validated `?on=` date, else ``default``, else today (400 with field errors when it is not a
+    date)."""
     params = OnDateInputSerializer(data=request.query_params)
     params.is_valid(raise_exception=True)
-    return params.validated_data.get("on") or timezone.localdate()
+    return params.validated_data.get("on") or default or timezone.localdate()
 
 
 # --- spend -------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ a ratio of the region's totals, never one authority's figure) and the published 
 
 Like the KPI page, it reads the figures a worker precomputed for the date (`kpi_snapshots.py`: the month
 end the register runs to, and the latest 31 March) when they are held, and counts live for any other date.
+Without `?on=` it answers for the month end the register runs to, as the page does.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from rest_framework.response import Response
 
 from placements.api.aggregates import on_date, own_authority
 
+from .kpi_snapshots import kpi_default_date
 from .selectors import kpi_page_rows
 
 
@@ -92,7 +94,14 @@ class AuthorityKpiActions:
     @extend_schema(
         summary="Key performance indicators of your own authority on a date, with comparators",
         tags=["kpis"],
-        parameters=[OpenApiParameter("on", OpenApiTypes.DATE, description="YYYY-MM-DD (default today)")],
+        parameters=[
+            OpenApiParameter(
+                "on",
+                OpenApiTypes.DATE,
+                description="YYYY-MM-DD (default: the month end the register runs to, as on the KPI page; "
+                "today before anything has been imported)",
+            )
+        ],
         responses={200: KpiTableSerializer},
     )
     @action(
@@ -106,7 +115,7 @@ class AuthorityKpiActions:
     def kpis(self, request: Request, code: str | None = None) -> Response:
         """Your own authority only (404 otherwise). A KPI without data has `value: null`."""
         authority = own_authority(self, request)
-        on = on_date(request)
+        on = on_date(request, default=kpi_default_date(authority=authority))
         page_rows, _snapshot = kpi_page_rows(authority=authority, on=on)
         rows = [row.as_dict() | {"region_name": row.region_name} for row in page_rows]
         return Response(KpiTableSerializer({"authority": authority.dfe_code, "date": on, "kpis": rows}).data)

@@ -241,3 +241,16 @@ def test_kpis_come_from_the_precomputed_snapshot_when_one_is_held(api, records, 
     assert stored == live
     assert not any("placements_placementepisode" in q["sql"] for q in read.captured_queries)
     assert any("placements_placementepisode" in q["sql"] for q in counted_live.captured_queries)
+
+
+def test_kpis_without_a_date_answer_for_the_month_end_the_register_runs_to(api, records, own_token):
+    import datetime as dt
+
+    from sufficiency.authorities.models import LocalAuthority
+    from sufficiency.reports.kpi_snapshots import kpi_snapshots_compute
+
+    url = reverse("api:authority-kpis", kwargs={"code": "335"})
+    kpi_snapshots_compute(authority=LocalAuthority.objects.get(dfe_code="335"), as_at=dt.date(2025, 9, 30))
+    body = _get(api, url, own_token).json()
+    assert body["date"] == "2025-09-30"
+    assert body == _get(api, url, own_token, on="2025-09-30").json()
