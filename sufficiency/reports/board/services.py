@@ -33,9 +33,10 @@ from sufficiency.core.audit import audit
 from sufficiency.core.jobs import stale_running_cutoff
 
 from ..models import BoardReport, PublishedReport, ReportSection
-from .builder import build_document, long_date
+from .builder import build_document
 from .charts import render_charts
 from .choices import BoardReportStatusChoices, PublishStatusChoices, SectionChoices
+from .formatting import long_date
 from .pdf import render_body_html, render_pdf, render_print_html, sha256_hex
 from .selectors import latest_published_document
 

@@ -9,8 +9,9 @@ import json
 import pytest
 
 from placements.selectors import spend_rollup_for_authority
-from sufficiency.reports.board.builder import build_report_document, financial_year_of, fmt_money, long_date
+from sufficiency.reports.board.builder import build_report_document
 from sufficiency.reports.board.charts import render_charts
+from sufficiency.reports.board.formatting import financial_year_of, fmt_money, long_date
 from tests.reports.conftest import D
 
 pytestmark = pytest.mark.django_db

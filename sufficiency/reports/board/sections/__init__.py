@@ -1,0 +1,1 @@
+"""The sections of a board report, one module per part of the paper; `..builder` assembles them."""
