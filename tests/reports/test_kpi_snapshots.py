@@ -216,3 +216,12 @@ def test_comparators_are_counted_again_when_reuse_is_off_or_too_old(register, mo
         RegionalKpiSnapshot.objects.update(computed_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
     kpi_snapshots_compute(authority=register["sandwell"], as_at=D)
     assert len(loads) == 2
+
+
+def test_a_release_that_changes_the_counting_code_counts_the_comparators_again(register, monkeypatch):
+    assert len(kpi_snapshots._code_fingerprint()) == 64  # a sha256 of the catalogue's and counting's source
+    loads = _count_region_loads(monkeypatch)
+    kpi_snapshots_compute(authority=register["walsall"], as_at=D)
+    monkeypatch.setattr(kpi_snapshots, "_code_fingerprint", lambda: "a later release")
+    kpi_snapshots_compute(authority=register["sandwell"], as_at=D)
+    assert len(loads) == 2
