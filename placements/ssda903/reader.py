@@ -264,6 +264,9 @@ def _load_file(
         cleaned = {c: (trimmed[filled], values[filled]) for c, (trimmed, values) in cleaned.items()}
     working = _working_frame(kind, cleaned, name, rows, order)
     year_end = _year_end(working, kind)
+    # Every row carries its file's collection year (the year ending 31 March ``_year``): code lists and
+    # rules follow the year of the return a row came from. 0 when the file gives no readable date.
+    working["_year"] = np.full(len(working), year_end or 0, dtype="int64")
     summary = FileSummary(name, kind.name, len(rows), collection_year_label(year_end), encoding=encoding)
     return _LoadedFile(name, kind, order, working, year_end), summary, issues
 
@@ -316,7 +319,9 @@ def _year_end(frame: pd.DataFrame, kind: FileKind) -> int | None:
 def _empty_working(kind: FileKind) -> pd.DataFrame:
     empty = np.empty(0, dtype=object)
     cleaned = {c.name: clean_column(empty, c.kind) for c in kind.columns}
-    return _working_frame(kind, cleaned, "", np.empty(0, dtype=int), 0)
+    frame = _working_frame(kind, cleaned, "", np.empty(0, dtype=int), 0)
+    frame["_year"] = np.empty(0, dtype="int64")
+    return frame
 
 
 def _missing_files(files: Sequence[FileInput], summaries: list[FileSummary]) -> list[ImportIssue]:
