@@ -136,8 +136,13 @@ def breaches_set(out: Path, collection_year: str = "2024-25") -> Path:
     episode(child, "01/06/2023")
     # 143 / 144 / 145 / 146 / 178: invalid codes on an episode.
     for offset, (code, column, value) in enumerate(
-        [("143", "RNE", "Q"), ("144", "LS", "C9"), ("145", "CIN", "N9"), ("146", "PLACE", "U9"),
-         ("178", "PLACE_PROVIDER", "PR9")]  # fmt: skip
+        [
+            ("143", "RNE", "Q"),
+            ("144", "LS", "C9"),
+            ("145", "CIN", "N9"),
+            ("146", "PLACE", "U9"),
+            ("178", "PLACE_PROVIDER", "PR9"),
+        ]  # fmt: skip
     ):
         child = add_child(n + 2 + offset)
         expect(code, "Episodes", episode(child, "01/06/2023", **{column: value}))
@@ -149,9 +154,7 @@ def breaches_set(out: Path, collection_year: str = "2024-25") -> Path:
     expect("149", "Episodes", episode(child, "01/06/2023", DEC=f"01/02/{end_year}", REC="E99"))
     # 356: episode ceased before it started.
     child = add_child(n + 12)
-    expect(
-        "356", "Episodes", episode(child, f"01/03/{end_year}", DEC=f"01/02/{end_year}", REC="E13")
-    )
+    expect("356", "Episodes", episode(child, f"01/03/{end_year}", DEC=f"01/02/{end_year}", REC="E13"))
     # 302: first episode starts before the child was born.
     child = add_child(n + 13, dob=f"01/10/{end_year - 1}")
     expect("302", "Episodes", episode(child, f"01/09/{end_year - 1}"))
@@ -179,7 +182,10 @@ def breaches_set(out: Path, collection_year: str = "2024-25") -> Path:
     folder = out / f"breaches-{collection_year}"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    for name, columns, rows in (("header.csv", HEADER_COLUMNS, header), ("episodes.csv", EPISODE_COLUMNS, episodes)):
+    for name, columns, rows in (
+        ("header.csv", HEADER_COLUMNS, header),
+        ("episodes.csv", EPISODE_COLUMNS, episodes),
+    ):
         with open(folder / name, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(columns)

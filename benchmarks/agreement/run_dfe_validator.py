@@ -71,7 +71,7 @@ def run(folder: Path, year: str, prev_folder: Path | None, la: str) -> dict:
             continue
         columns = pd.read_csv(io.BytesIO(upload["file_content"]), nrows=0, encoding="utf-8-sig").columns
         for table, expected in column_names.items():
-            if set(c.strip().upper() for c in columns) == set(expected):
+            if {c.strip().upper() for c in columns} == set(expected):
                 tables[table] = upload["name"]
 
     rules: dict[str, dict] = {
@@ -84,7 +84,7 @@ def run(folder: Path, year: str, prev_folder: Path | None, la: str) -> dict:
             code = str(column)[4:]
             hit = frame[frame[column] == True]  # noqa: E712 (the column holds True or NaN)
             entry = rules.setdefault(code, {"message": "", "flagged": []})
-            for row_index, child in zip(hit.index, hit["CHILD"]):
+            for row_index, child in zip(hit.index, hit["CHILD"], strict=True):
                 entry["flagged"].append([table, None if pd.isna(child) else str(child), int(row_index)])
 
     return {
