@@ -39,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from collections import Counter, defaultdict
 from dataclasses import fields
 from pathlib import Path
@@ -245,7 +246,9 @@ def measure_set(folder: Path, python: Path) -> dict:
         if outside:
             command.append("--count-demand-model")
         started = time.perf_counter()
-        subprocess.run(command, check=True, cwd=ROOT, capture_output=True)
+        run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+        if run.returncode != 0:
+            raise RuntimeError(f"the validator runner failed on {folder.name}:\n{run.stderr[-3000:]}")
         theirs_seconds = time.perf_counter() - started
         validator = json.loads(out.read_text())
 
@@ -333,11 +336,11 @@ def measure_set(folder: Path, python: Path) -> dict:
             "ours_by_place": snapshot["by_place"],
             "quarantined": len(set_aside),
             "only_independent": {
-                c: sorted(ours_children.get(c, set()) | {f"v:{x}" for x in theirs_children.get(c, set())})
+                c: (sorted(ours_children.get(c, set()), key=_code_key), sorted(theirs_children.get(c, set())))
                 for c in sorted(set(independent) - counted)
             },
             "only_ours": {
-                c: sorted(ours_children.get(c, set()) | {f"v:{x}" for x in theirs_children.get(c, set())})
+                c: (sorted(ours_children.get(c, set()), key=_code_key), sorted(theirs_children.get(c, set())))
                 for c in sorted(counted - set(independent))
             },
             "demand_model": validator.get("demand_model"),
@@ -514,17 +517,23 @@ def render(reports: list[dict], implemented: set[str]) -> str:
         add("")
         explained: Counter[str] = Counter()
         for r in counts:
+            shown = 0
             for side in ("only_independent", "only_ours"):
-                for child, codes in r["count"][side].items():
-                    explained.update(codes or ["(no rule raised on the child)"])
-                    add(
-                        f"- {r['name']}: child {child} counted {side.replace('_', ' ')}; rules on the child's rows: "
-                        f"{', '.join(codes) or 'none'}"
-                    )
+                for child, (our_codes, their_codes) in r["count"][side].items():
+                    explained.update(our_codes or ["(none of our rules)"])
+                    shown += 1
+                    if shown <= 20:
+                        add(
+                            f"- {r['name']}: child {child} counted {side.replace('_', ' ')}; our rules on the "
+                            f"child's rows: {', '.join(our_codes) or 'none'}; the validator's: "
+                            f"{len(their_codes)} codes{' incl. the same' if set(our_codes) & set(their_codes) else ''}"
+                        )
+            if shown > 20:
+                add(f"- {r['name']}: … and {shown - 20} more children")
         if explained:
             add("")
             add(
-                "Codes behind the differences (children; v: = raised by the validator, else by us): "
+                "Our rule codes behind the differences (children): "
                 + ", ".join(f"{k} {v}" for k, v in explained.most_common())
             )
         add("")
@@ -547,8 +556,16 @@ def main(argv: list[str] | None = None) -> int:
     python = validator_python(args.setup)
     ensure_sets(args.sets, python, args.setup)
     folders = sorted(p.parent for p in args.sets.glob("*/set.json") if args.only in p.parent.name)
-    reports = [measure_set(folder, python) for folder in folders]
+    reports, failures = [], []
+    for folder in folders:
+        try:
+            reports.append(measure_set(folder, python))
+        except Exception as exc:  # noqa: BLE001 (one set's failure is reported, the others still measured)
+            traceback.print_exc()
+            failures.append(f"- {folder.name}: {type(exc).__name__}: {_short(str(exc), 300)}")
     text = render(reports, implemented_codes())
+    if failures:
+        text += "\n\n## Sets that could not be measured\n\n" + "\n".join(failures)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text + "\n")
     print(text)
