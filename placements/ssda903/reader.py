@@ -47,29 +47,75 @@ from .normalise import (
 )
 from .result import ERROR, WARNING, FileSummary, ImportIssue, Ssda903Result
 from .rules import ALL_RULES, Rule, Ssda903Tables, run_rules
-from .schema import ALL_FILE_KINDS, EPISODES, FILE_KINDS, HEADER, OC3, UASC, FileKind
+from .schema import (
+    EPISODES,
+    FILE_KINDS,
+    HEADER,
+    OC3,
+    UASC,
+    UNUSED_FILE_KINDS,
+    FileKind,
+    Recognition,
+    recognise,
+)
+from .xml import XmlReturnError, looks_like_xml, read_xml_return
 
 FileInput = tuple[str, bytes | BinaryIO]
 
 _UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
+_ZIP_MARK = b"PK\x03\x04"  # zip archives, and Excel and OpenDocument workbooks
+# Control characters that never appear in a text file (tab, line feed and carriage return do).
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f]")
+# A date column is a file problem when at least this many values are given and none is a date; a single
+# unreadable value is a problem with its row, reported by the date rules.
+_UNREADABLE_DATES_AT_LEAST = 2
+
+XML_RETURN = "xml_return"
+"""`FileSummary.kind` of an SSDA903 XML return (which holds several tables)."""
 
 # Names of the file-level checks, as they appear in the summary beside rule names.
 FILE_NOT_RECOGNISED = "FileMustBeAnSsda903File"
+FILE_MISSING_COLUMNS = "FileMustHaveEveryColumnOfItsTable"
+FILE_EXTRA_COLUMNS = "FileColumnsNotInTheTableDropped"
 FILE_NOT_READABLE = "FileMustBeReadableCsv"
+FILE_NOT_TEXT = "FileMustBeText"
+FILE_DATES_UNREADABLE = "FileDateColumnMustHoldDates"
+FILE_NOT_XML_RETURN = "FileMustBeAnSsda903XmlReturn"
 FILE_NOT_UTF8 = "FileShouldBeUtf8"
 FILE_NOT_USED = "FileNotUsedByThisService"
 FILES_REQUIRED = "HeaderAndEpisodesFilesRequired"
 
+FILE_PROBLEMS: frozenset[str] = frozenset(
+    {
+        FILE_NOT_RECOGNISED,
+        FILE_MISSING_COLUMNS,
+        FILE_NOT_READABLE,
+        FILE_NOT_TEXT,
+        FILE_DATES_UNREADABLE,
+        FILE_NOT_XML_RETURN,
+        FILES_REQUIRED,
+    }
+)
+"""Errors with a whole file (or the set of files): they refuse the import whole, whatever is done with
+problems in single rows."""
+
 
 @dataclass
 class _LoadedFile:
-    """One recognised, parsed and cleaned file, before files are merged."""
+    """One recognised, parsed and cleaned table of a file, before files are merged.
+
+    ``year_end`` is the collection year of the table's own dates until `_assign_years` settles it;
+    ``declared`` is the year an XML return states. For a table this service does not use, ``frame``
+    holds only the children's references.
+    """
 
     name: str
     kind: FileKind
     order: int
     frame: pd.DataFrame
     year_end: int | None
+    declared: int | None = None
+    xml: bool = False
 
 
 def read_ssda903(files: Sequence[FileInput], rules: Sequence[Rule] = ALL_RULES) -> Ssda903Result:
@@ -87,14 +133,19 @@ def read_ssda903(files: Sequence[FileInput], rules: Sequence[Rule] = ALL_RULES) 
     file_warnings: list[ImportIssue] = []
 
     for order, ((_, content), name) in enumerate(zip(files, names, strict=True)):
-        result, summary, issues = _load_file(name, content, order)
-        if result is not None:
-            loaded.append(result)
+        tables, summary, issues = _load_file(name, content, order)
+        loaded.extend(tables)
         summaries.append(summary)
         file_errors.extend(i for i in issues if i.severity == ERROR)
         file_warnings.extend(i for i in issues if i.severity == WARNING)
 
-    file_errors.extend(_missing_files(files, summaries))
+    file_errors.extend(_missing_files(files, summaries, loaded))
+    years = _assign_years(loaded)
+    summaries = [
+        replace(s, collection_year=collection_year_label(years.get(s.name, None))) if s.name in years else s
+        for s in summaries
+    ]
+    loaded = [f for f in loaded if f.kind.used]
 
     working: dict[str, pd.DataFrame] = {}
     superseded: Counter[str] = Counter()
@@ -151,10 +202,41 @@ def _normalise_name(name: str) -> str:
 
 def _load_file(
     name: str, content: bytes | BinaryIO, order: int
+) -> tuple[list[_LoadedFile], FileSummary, list[ImportIssue]]:
+    """Recognise one file (CSV table or XML return) and read its tables."""
+    data = bytes(content if isinstance(content, bytes | bytearray) else content.read())
+    if not data.strip():
+        issue = _file_issue(name, "The file is empty.", FILE_NOT_READABLE)
+        return [], FileSummary(name, None, 0), [issue]
+    if data.startswith(_ZIP_MARK):
+        message = (
+            "This is a zip file or an Excel workbook, not a CSV or XML file. Save each SSDA903 table as "
+            "CSV (or export the XML return) and upload those files."
+        )
+        return [], FileSummary(name, None, 0), [_file_issue(name, message, FILE_NOT_TEXT)]
+    if looks_like_xml(data):
+        return _load_xml(name, data, order)
+    text, encoding = _decode(data)
+    del data
+    if _is_binary(text):
+        message = "This file holds bytes that are not text (it is not a CSV file), so it was not read."
+        return [], FileSummary(name, None, 0, encoding=encoding), [_file_issue(name, message, FILE_NOT_TEXT)]
+    loaded, summary, issues = _load_csv(name, text, encoding, order)
+    return ([] if loaded is None else [loaded]), summary, issues
+
+
+def _is_binary(text: str) -> bool:
+    """True for text decoded from bytes that are not text: a NUL, or many other control characters."""
+    if "\x00" in text:
+        return True
+    sample = text[:65536]
+    return len(_CONTROL.findall(sample)) > max(8, len(sample) // 100)
+
+
+def _load_csv(
+    name: str, text: str, encoding: str, order: int
 ) -> tuple[_LoadedFile | None, FileSummary, list[ImportIssue]]:
-    """Decode, recognise, parse and clean one file."""
-    data = content if isinstance(content, bytes | bytearray) else content.read()
-    text, encoding = _decode(bytes(data))
+    """Recognise, parse and clean one CSV file."""
     issues: list[ImportIssue] = []
     if encoding == "cp1252":
         issues.append(
@@ -172,14 +254,14 @@ def _load_file(
     first_line = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
     try:
         found = next(csv.reader([first_line]), [])
-    except csv.Error:  # e.g. a NUL byte: not a text file
+    except csv.Error:
         found = []
     columns = [_normalise_name(c) for c in found]
     if not any(columns):
         issues.append(
             _file_issue(
                 name,
-                "The file is empty, or its first row is: the first row must hold the column names.",
+                "The first row of the file is empty: the first row must hold the column names.",
                 FILE_NOT_READABLE,
             )
         )
@@ -200,10 +282,24 @@ def _load_file(
         )
         return None, FileSummary(name, None, 0, encoding=encoding), issues
 
-    kind = next((k for k in ALL_FILE_KINDS.values() if k.signature == frozenset(named)), None)
+    recognition = recognise(frozenset(named))
+    kind = recognition.kind
     if kind is None:
-        issues.append(_file_issue(name, _unrecognised_message(named), FILE_NOT_RECOGNISED))
-        return None, FileSummary(name, None, 0, encoding=encoding), issues
+        issues.append(_unrecognised_issue(name, named, recognition))
+        closest = recognition.closest
+        summary_kind = closest.name if closest is not None and not closest.used else None
+        return None, FileSummary(name, summary_kind, 0, encoding=encoding), issues
+    if recognition.extra and kind.used:
+        issues.append(
+            _file_issue(
+                name,
+                f"This is the SSDA903 {kind.label} file with columns the table does not have: "
+                f"{', '.join(recognition.extra)}. They were dropped without being read.",
+                FILE_EXTRA_COLUMNS,
+                WARNING,
+                column=", ".join(recognition.extra),
+            )
+        )
 
     try:
         # Every column is read so that a row with more cells than there are columns is an error rather
@@ -224,8 +320,10 @@ def _load_file(
         issues.append(_file_issue(name, "The column names could not be read.", FILE_NOT_READABLE))
         return None, FileSummary(name, kind.name, 0, encoding=encoding), issues
     frame.columns = range(len(columns))
-    # Data minimisation: UPN, MOTHER and MC_DOB leave memory before any row is looked at.
-    frame = frame.drop(columns=[i for i, c in enumerate(columns) if c in kind.dropped])
+    # Data minimisation: UPN, MOTHER, MC_DOB and any column the table does not have leave memory before
+    # any row is looked at.
+    wanted = {c.name for c in kind.columns}
+    frame = frame.drop(columns=[i for i, c in enumerate(columns) if c and c not in wanted])
 
     for i in (i for i, c in enumerate(columns) if not c):
         if (frame.pop(i).str.strip() != "").any():
@@ -240,15 +338,10 @@ def _load_file(
         return None, FileSummary(name, kind.name, 0, encoding=encoding), issues
 
     position = {c: i for i, c in enumerate(columns) if c}
-    cleaned = {
-        c.name: clean_column(frame[position[c.name]].to_numpy(dtype=object), c.kind) for c in kind.columns
-    }
+    cells = {c.name: frame[position[c.name]].to_numpy(dtype=object) for c in kind.columns}
     del frame
-    filled = np.zeros(len(next(iter(cleaned.values()))[0]), dtype=bool)
-    for trimmed, _ in cleaned.values():
-        filled |= trimmed != ""
-    rows = np.flatnonzero(filled) + 2  # row 1 is the column names
-
+    loaded, rows, table_issues = _table(name, kind, cells, None, order)
+    issues.extend(table_issues)
     if not kind.used:
         issues.append(
             _file_issue(
@@ -258,40 +351,140 @@ def _load_file(
                 WARNING,
             )
         )
-        return None, FileSummary(name, kind.name, len(rows), encoding=encoding), issues
+    summary = FileSummary(name, kind.name, rows, encoding=encoding, label=kind.label)
+    return loaded, summary, issues
 
+
+def _table(
+    name: str, kind: FileKind, cells: dict[str, np.ndarray], rows: np.ndarray | None, order: int
+) -> tuple[_LoadedFile | None, int, list[ImportIssue]]:
+    """Clean one table's cell text into a working frame.
+
+    ``rows`` locates each record (None for a CSV: the spreadsheet row, counting the column names as row 1).
+    Wholly blank rows are skipped. Returns the loaded table (None when refused, or for a table this
+    service does not use), the number of records and any file-level problems.
+    """
+    columns = kind.columns if kind.used else tuple(c for c in kind.columns if c.name == "CHILD")
+    cleaned = {c.name: clean_column(cells[c.name], c.kind) for c in columns}
+    filled = np.zeros(len(next(iter(cells.values()))), dtype=bool)
+    for column in kind.columns:
+        trimmed = cleaned[column.name][0] if column.name in cleaned else _trim(cells[column.name])
+        filled |= trimmed != ""
+    del cells
+    located = (np.arange(len(filled)) + 2 if rows is None else rows)[filled]
     if not filled.all():
         cleaned = {c: (trimmed[filled], values[filled]) for c, (trimmed, values) in cleaned.items()}
-    working = _working_frame(kind, cleaned, name, rows, order)
-    year_end = _year_end(working, kind)
+
+    if not kind.used:
+        # Only the children's references are kept, to place the table in a collection year.
+        frame = pd.DataFrame({"child": pd.Series(cleaned["CHILD"][1], dtype=object)})
+        return _LoadedFile(name, kind, order, frame, None), len(located), []
+
+    issues = []
+    for column in kind.columns:
+        if column.kind != "date":
+            continue
+        trimmed, values = cleaned[column.name]
+        given = trimmed != ""
+        if given.sum() >= _UNREADABLE_DATES_AT_LEAST and pd.isna(values[given]).all():
+            issues.append(
+                _file_issue(
+                    name,
+                    f"None of the {int(given.sum())} values in the {column.name} column of this "
+                    f"{kind.label} file can be read as a date, so the file was not read. Dates must be "
+                    "written dd/mm/yyyy (or yyyy-mm-dd); check how the column was exported.",
+                    FILE_DATES_UNREADABLE,
+                    column=column.name,
+                )
+            )
+    if issues:
+        return None, len(located), issues
+    working = _working_frame(kind, cleaned, name, located, order)
     # Every row carries its file's collection year (the year ending 31 March ``_year``): code lists and
-    # rules follow the year of the return a row came from. 0 when the file gives no readable date.
+    # rules follow the year of the return a row came from. This is the year of the table's own dates;
+    # `_assign_years` settles it once every file has been read (0 when no year is known).
+    year_end = _year_end(working, kind)
     working["_year"] = np.full(len(working), year_end or 0, dtype="int64")
-    summary = FileSummary(name, kind.name, len(rows), collection_year_label(year_end), encoding=encoding)
-    return _LoadedFile(name, kind, order, working, year_end), summary, issues
+    return _LoadedFile(name, kind, order, working, year_end), len(located), []
 
 
-def _unrecognised_message(columns: list[str]) -> str:
-    """Say what was found and how it differs from the closest SSDA903 file."""
-    found = {c for c in columns if c}
+def _trim(values: np.ndarray) -> np.ndarray:
+    return np.array([v.strip() for v in values], dtype=object) if len(values) else np.empty(0, dtype=object)
 
-    def likeness(kind: FileKind) -> float:
-        return len(found & kind.signature) / len(found | kind.signature)
 
-    closest = max(ALL_FILE_KINDS.values(), key=likeness)
-    parts = [
-        "The columns of this file do not match any SSDA903 file, so it was not read. "
-        f"Columns found: {', '.join(c for c in columns if c)}.",
-        f"The closest is the {closest.label} file, which has exactly the columns "
-        f"{', '.join(sorted(closest.signature))}.",
-    ]
-    missing = sorted(closest.signature - found)
-    extra = sorted(found - closest.signature)
-    if missing:
-        parts.append(f"Missing: {', '.join(missing)}.")
+def _load_xml(name: str, data: bytes, order: int) -> tuple[list[_LoadedFile], FileSummary, list[ImportIssue]]:
+    """Read the tables of an SSDA903 XML return, each cleaned as the same CSV table would be."""
+    try:
+        parsed = read_xml_return(data)
+    except XmlReturnError as exc:
+        return (
+            [],
+            FileSummary(name, None, 0, encoding="xml"),
+            [_file_issue(name, str(exc), FILE_NOT_XML_RETURN)],
+        )
+    del data
+    loaded: list[_LoadedFile] = []
+    issues: list[ImportIssue] = []
+    for table, cells in parsed.tables.items():
+        kind = FILE_KINDS[table]
+        if not len(parsed.rows[table]):
+            continue
+        result, _, table_issues = _table(name, kind, cells, parsed.rows[table], order)
+        issues.extend(table_issues)
+        if result is not None:
+            result.declared = parsed.year_end
+            result.xml = True
+            loaded.append(result)
+    for table, count in sorted(parsed.unused.items()):
+        issues.append(
+            _file_issue(
+                name,
+                f"The XML return holds {count} {UNUSED_FILE_KINDS[table].label} records, which this service "
+                "does not use. They were skipped.",
+                FILE_NOT_USED,
+                WARNING,
+            )
+        )
+    counts = ", ".join(f"{FILE_KINDS[t].label} {len(r)}" for t, r in parsed.rows.items() if len(r))
+    summary = FileSummary(
+        name,
+        XML_RETURN,
+        parsed.children,
+        collection_year_label(parsed.year_end),
+        encoding="xml",
+        label=f"SSDA903 XML return ({counts})",
+    )
+    return loaded, summary, issues
+
+
+def _unrecognised_issue(name: str, columns: list[str], recognition: Recognition) -> ImportIssue:
+    """Say what was found and how it differs from the closest SSDA903 table."""
+    closest = recognition.closest
+    if closest is None:
+        return _file_issue(
+            name,
+            "The columns of this file do not match any SSDA903 table, so it was not read. "
+            f"Columns found: {', '.join(columns)}.",
+            FILE_NOT_RECOGNISED,
+        )
+    missing = ", ".join(recognition.missing)
+    extra = sorted(set(columns) - closest.signature)
+    message = (
+        f"This looks like the SSDA903 {closest.label} file, but it has no {missing} column"
+        f"{'s' if len(recognition.missing) > 1 else ''}. Missing: {missing}. The {closest.label} file "
+        f"needs the columns {', '.join(c.name for c in closest.columns)}."
+    )
     if extra:
-        parts.append(f"Not expected: {', '.join(extra)}.")
-    return " ".join(parts)
+        message += f" Not expected: {', '.join(extra)}."
+    if not closest.used:
+        return _file_issue(
+            name,
+            message + " This service does not use that table: it was skipped.",
+            FILE_NOT_USED,
+            WARNING,
+            column=missing,
+        )
+    return _file_issue(name, message + " The file was not read.", FILE_MISSING_COLUMNS, column=missing)
 
 
 def _working_frame(
@@ -324,15 +517,17 @@ def _empty_working(kind: FileKind) -> pd.DataFrame:
     return frame
 
 
-def _missing_files(files: Sequence[FileInput], summaries: list[FileSummary]) -> list[ImportIssue]:
-    """A Header and an Episodes file are both needed to count anything."""
+def _missing_files(
+    files: Sequence[FileInput], summaries: list[FileSummary], loaded: list[_LoadedFile]
+) -> list[ImportIssue]:
+    """A Header and an Episodes table are both needed to count anything."""
     if not files:
         return [
             _file_issue(
                 "", "No files were given. Upload the SSDA903 Header and Episodes files.", FILES_REQUIRED
             )
         ]
-    detected = {s.kind for s in summaries}
+    detected = {s.kind for s in summaries} | {f.kind.name for f in loaded}
     issues = []
     for kind in (FILE_KINDS[HEADER], FILE_KINDS[EPISODES]):
         if kind.name not in detected:
@@ -340,11 +535,74 @@ def _missing_files(files: Sequence[FileInput], summaries: list[FileSummary]) -> 
                 _file_issue(
                     "",
                     f"No {kind.label} file was found. Upload the SSDA903 {kind.label} file (columns "
-                    f"{', '.join(sorted(kind.signature))}) with the other files.",
+                    f"{', '.join(c.name for c in kind.columns)}) with the other files, or the XML return.",
                     FILES_REQUIRED,
                 )
             )
     return issues
+
+
+# --- Collection years ------------------------------------------------------------------------------------
+
+
+def _assign_years(loaded: list[_LoadedFile]) -> dict[str, int | None]:
+    """Settle the collection year of every table read, set each row's ``_year``, and return each file's.
+
+    - An XML return belongs to the year it declares.
+    - An Episodes table belongs to the collection year in which most of its episodes ended (DEC), the
+      later year on a tie: an episode or two closed just after 31 March cannot move it. With no DEC, it
+      is the year of its latest start (DECOM).
+    - Any other table (Header, UASC, OC3, and the tables this service does not use) belongs to the year
+      of the Episodes table sharing most of its children; when no Episodes table shares any, to the year
+      of its own latest date, as before.
+    - An XML return that declares no year belongs to the year of its own episodes, as a whole.
+    """
+    for f in loaded:
+        if f.declared is not None:
+            f.year_end = f.declared
+        elif f.kind.name == EPISODES:
+            f.year_end = _episodes_year(f.frame)
+    xml_years = {f.name: f.year_end for f in loaded if f.xml and f.kind.name == EPISODES}
+    episodes = [
+        (f.year_end, _children(f.frame)) for f in loaded if f.kind.name == EPISODES and f.year_end is not None
+    ]
+    for f in loaded:
+        if f.declared is not None or f.kind.name == EPISODES:
+            continue
+        if f.xml:
+            f.year_end = xml_years.get(f.name, f.year_end)
+            continue
+        children = _children(f.frame)
+        best = None
+        for year, episode_children in episodes:
+            shared = len(np.intersect1d(children, episode_children, assume_unique=True))
+            if shared:
+                similarity = shared / len(np.union1d(children, episode_children))
+                best = max(best or (0, 0.0, 0), (shared, similarity, year))
+        if best is not None:
+            f.year_end = best[2]
+    years: dict[str, int | None] = {}
+    for f in loaded:
+        if f.kind.used:
+            f.frame["_year"] = np.full(len(f.frame), f.year_end or 0, dtype="int64")
+        years[f.name] = max(years.get(f.name) or 0, f.year_end or 0) or None
+    return years
+
+
+def _children(frame: pd.DataFrame) -> np.ndarray:
+    """The distinct child references of a table, as a sorted array."""
+    values = frame["child"].to_numpy(dtype=object)
+    return np.unique(values[pd.notna(values)].astype(str))
+
+
+def _episodes_year(frame: pd.DataFrame) -> int | None:
+    """The collection year in which most episodes ended (the later on a tie), else of the latest start."""
+    ended = frame["dec"].dropna()
+    if ended.empty:
+        return collection_year_end(frame["decom"])
+    years = ended.dt.year + (ended.dt.month >= 4).astype(int)
+    counts = years.value_counts()
+    return int(counts[counts == counts.max()].index.max())
 
 
 # --- Several files of one kind ---------------------------------------------------------------------------
