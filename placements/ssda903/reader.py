@@ -563,30 +563,44 @@ def _assign_years(loaded: list[_LoadedFile]) -> dict[str, int | None]:
         elif f.kind.name == EPISODES:
             f.year_end = _episodes_year(f.frame)
     xml_years = {f.name: f.year_end for f in loaded if f.xml and f.kind.name == EPISODES}
-    episodes = [
-        (f.year_end, _children(f.frame)) for f in loaded if f.kind.name == EPISODES and f.year_end is not None
-    ]
     for f in loaded:
-        if f.declared is not None or f.kind.name == EPISODES:
-            continue
-        if f.xml:
+        if f.xml and f.declared is None and f.kind.name != EPISODES:
             f.year_end = xml_years.get(f.name, f.year_end)
-            continue
-        children = _children(f.frame)
-        best = None
-        for year, episode_children in episodes:
-            shared = len(np.intersect1d(children, episode_children, assume_unique=True))
-            if shared:
-                similarity = shared / len(np.union1d(children, episode_children))
-                best = max(best or (0, 0.0, 0), (shared, similarity, year))
-        if best is not None:
-            f.year_end = best[2]
+    episodes = _dated_children(loaded, EPISODES)
+    for f in loaded:
+        if not f.xml and f.kind.name == HEADER:
+            f.year_end = _year_of_most_shared(f, episodes) or f.year_end
+    # Care leavers (OC3) have left care, so share no episodes: the Header that lists them places them.
+    headers = _dated_children(loaded, HEADER)
+    for f in loaded:
+        if not f.xml and f.kind.name not in (EPISODES, HEADER):
+            f.year_end = _year_of_most_shared(f, episodes) or _year_of_most_shared(f, headers) or f.year_end
     years: dict[str, int | None] = {}
     for f in loaded:
         if f.kind.used:
             f.frame["_year"] = np.full(len(f.frame), f.year_end or 0, dtype="int64")
         years[f.name] = max(years.get(f.name) or 0, f.year_end or 0) or None
     return years
+
+
+def _dated_children(loaded: list[_LoadedFile], kind: str) -> list[tuple[int, np.ndarray]]:
+    """The collection year and children of every table of a kind whose year is known."""
+    return [
+        (f.year_end, _children(f.frame)) for f in loaded if f.kind.name == kind and f.year_end is not None
+    ]
+
+
+def _year_of_most_shared(table: _LoadedFile, others: list[tuple[int, np.ndarray]]) -> int | None:
+    """The year of the table in ``others`` sharing most of ``table``'s children (then the most alike, then
+    the later year); None when none shares any."""
+    children = _children(table.frame)
+    best = None
+    for year, other in others:
+        shared = len(np.intersect1d(children, other, assume_unique=True))
+        if shared:
+            alike = shared / len(np.union1d(children, other))
+            best = max(best or (0, 0.0, 0), (shared, alike, year))
+    return None if best is None else best[2]
 
 
 def _children(frame: pd.DataFrame) -> np.ndarray:
