@@ -1,28 +1,39 @@
-"""Read a council's SSDA903 CSV files into canonical tables, checking them against the DfE rules.
+"""Read a council's SSDA903 files (CSV tables or the XML return) into canonical tables, checked against the
+DfE rules. docs/ssda903-files.md explains the same for councils.
 
 How files are read (each step tolerates what real exports contain):
 
-1. **Decoding.** UTF-8, with or without a byte-order mark; UTF-16 when it starts with a UTF-16 mark;
+1. **What the file is.** Recognised by its content, never its name: XML (it starts with ``<``) is the
+   XML return (`xml.py`); anything else is read as a CSV table. Empty files, zip files and Excel workbooks,
+   and bytes that are not text (NUL or other control bytes) are file problems.
+2. **Decoding.** UTF-8, with or without a byte-order mark; UTF-16 when it starts with a UTF-16 mark;
    otherwise, if the bytes are not valid UTF-8, Windows-1252 (cp1252, what older Excel saves) with a
    warning asking the user to check accented letters.
-2. **Recognition.** A file is recognised by its exact set of column names, compared after trimming spaces
-   and upper-casing, in any order. The file name is never used. A file that is part of the SSDA903 return
-   but not used here (AD1, OC2, Missing, ...) is skipped with a warning; any other file is an error that
-   lists the columns found and the closest SSDA903 file.
-3. **Parsing.** Every cell is read as text (never guessed as a number or date), in both LF and CRLF
+3. **Recognition** (`schema.recognise`). A CSV file is the table whose columns it holds, compared after
+   trimming spaces and upper-casing, in any order. Columns the table does not have are dropped at once with
+   a warning naming them. A file missing a column of the table it most resembles is a file problem naming
+   the table and the columns. SSDA903 tables this service does not use (AD1, OC2, Missing, SWEpisodes, DoLo,
+   ...) are skipped with a warning, never refused; a file like no SSDA903 table is a file problem.
+4. **Parsing.** Every cell is read as text (never guessed as a number or date), in both LF and CRLF
    files; a row with more cells than there are columns is an error. UPN, MOTHER and MC_DOB are dropped
    as soon as the file is parsed (data minimisation). Unnamed empty columns are ignored.
    Surrounding spaces are trimmed and wholly blank rows skipped, but row numbers stay those a
-   spreadsheet shows (the column-name line is row 1).
-4. **Cleaning.** Codes are upper-cased; SEX 1/2 become M/F; dates are read from dd/mm/yyyy or yyyy-mm-dd;
-   postcodes get one space before the inward code; URN XXXXXXX becomes blank (see `normalise.py`).
-5. **Several years at once.** Files of the same kind are ordered by their *collection year*: the
-   SSDA903 year (1 April to 31 March) containing the file's latest date (DECOM or DEC for Episodes, DOB
-   for Header and OC3, DUC or DOB for UASC). Files in the same collection year, or without readable
-   dates, keep the order they were given in. The same record in two files (an episode: same CHILD and
-   DECOM; a child: same CHILD) is kept once, from the later file: a later return corrects an earlier one
-   and closes episodes that were open.
-6. **Validation.** Every row is checked against the rules in `rules.py`.
+   spreadsheet shows (the column-name line is row 1; in the XML return, the child's or episode's position).
+5. **Cleaning.** Codes are upper-cased; SEX 1/2 become M/F; dates are read from dd/mm/yyyy or yyyy-mm-dd;
+   postcodes get one space before the inward code; URN XXXXXXX becomes blank (see `normalise.py`). A date
+   column with values of which none is a date (two or more) is a file problem; single bad dates are
+   problems with their rows.
+6. **Several years at once.** Every table is placed in a collection year (`_assign_years`): the XML
+   return in the year it declares; an Episodes file in the year most of its episodes ended (DEC), the
+   later on a tie, else the year of its latest start; any other table in the year of the Episodes file
+   (then Header file) sharing most of its children, else the year of its own latest date. Tables of the
+   same kind are merged in year order, files of the same year in the order given: the same record in two
+   files (an episode: same CHILD and DECOM; a child: same CHILD) is kept once, from the later file, as a
+   later return corrects an earlier one and closes episodes that were open. Every working row carries its
+   year as ``_year``.
+7. **Validation.** Every row is checked against the rules of the `rules` module.
+
+File problems (`FILE_PROBLEMS`) are errors with a whole file: they refuse the import whole.
 """
 
 from __future__ import annotations
