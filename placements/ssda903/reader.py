@@ -216,7 +216,7 @@ def _load_file(
 ) -> tuple[list[_LoadedFile], FileSummary, list[ImportIssue]]:
     """Recognise one file (CSV table or XML return) and read its tables."""
     data = bytes(content if isinstance(content, bytes | bytearray) else content.read())
-    if not data.strip():
+    if not data or data.isspace():
         issue = _file_issue(name, "The file is empty.", FILE_NOT_READABLE)
         return [], FileSummary(name, None, 0), [issue]
     if data.startswith(_ZIP_MARK):
@@ -616,8 +616,8 @@ def _year_of_most_shared(table: _LoadedFile, others: list[tuple[int, np.ndarray]
 
 def _children(frame: pd.DataFrame) -> np.ndarray:
     """The distinct child references of a table, as a sorted array."""
-    values = frame["child"].to_numpy(dtype=object)
-    return np.unique(values[pd.notna(values)].astype(str))
+    distinct = pd.unique(frame["child"].to_numpy(dtype=object))  # hashing: no sort of every row
+    return np.sort(distinct[pd.notna(distinct)].astype(str))
 
 
 def _episodes_year(frame: pd.DataFrame) -> int | None:
