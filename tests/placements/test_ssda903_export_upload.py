@@ -101,3 +101,14 @@ def test_the_command_refuses_a_missing_path(walsall):
 
     with pytest.raises(CommandError, match="No such file or folder"):
         call_command("import_ssda903", "--authority", "335", str(EXPORT / "nowhere"))
+
+
+@pytest.mark.django_db
+def test_a_file_problem_anywhere_in_the_folder_refuses_the_whole_import(walsall):
+    files = [*csv_export(), ("notes.csv", b"CHILD,SEX,DOB,ETHNIC\r\n\x00\x00\x00\r\n")]
+    outcome = ssda903_import(authority=walsall, files=files)
+    assert not outcome.ok
+    assert [e.file for e in outcome.errors] == ["notes.csv"]
+    assert "not text" in outcome.errors[0].message
+    assert not Child.objects.filter(authority=walsall).exists()
+    assert not PlacementEpisode.objects.filter(authority=walsall).exists()
