@@ -20,8 +20,8 @@ class Ssda903UploadForm(forms.Form):
         label="SSDA903 files",
         help_text=(
             "Select every file of your SSDA903 export, for one or more years: the CSV files (Header, Episodes, "
-            "UASC, OC3 and the others, which are skipped) or the XML return. Files are recognised by their "
-            "contents, not their names; columns we do not use are dropped."
+            "UASC, OC3 and the others, which are skipped), the XML return, or the export folder as a zip file. "
+            "Files are recognised by their contents, not their names; columns we do not use are dropped."
         ),
         error_messages={"required": "Select at least one SSDA903 CSV or XML file"},
     )
@@ -30,8 +30,8 @@ class Ssda903UploadForm(forms.Form):
         files = self.cleaned_data["files"]
         total = 0
         for upload in files:
-            if not upload.name.lower().endswith((".csv", ".txt", ".xml")):
-                raise forms.ValidationError(f"{upload.name} must be a CSV or XML file")
+            if not upload.name.lower().endswith((".csv", ".txt", ".xml", ".zip")):
+                raise forms.ValidationError(f"{upload.name} must be a CSV, XML or zip file")
             total += upload.size
         if total > settings.MAX_UPLOAD_BYTES:
             raise forms.ValidationError(

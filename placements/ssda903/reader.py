@@ -3,8 +3,9 @@ DfE rules. docs/ssda903-files.md explains the same for councils.
 
 How files are read (each step tolerates what real exports contain):
 
-1. **What the file is.** Recognised by its content, never its name: XML (it starts with ``<``) is the
-   XML return (`xml.py`); anything else is read as a CSV table. Empty files, zip files and Excel workbooks,
+1. **What the file is.** Recognised by its content, never its name: a zip is an export folder, read
+   file by file (`archive.py`); XML (it starts with ``<``) is the XML return (`xml.py`); anything else is
+   read as a CSV table. Empty files, zip files and Excel workbooks,
    and bytes that are not text (NUL or other control bytes) are file problems.
 2. **Decoding.** UTF-8, with or without a byte-order mark; UTF-16 when it starts with a UTF-16 mark;
    otherwise, if the bytes are not valid UTF-8, Windows-1252 (cp1252, what older Excel saves) with a
@@ -51,6 +52,7 @@ import pandas as pd
 
 from placements.categories import planning_category
 
+from .archive import expand_zip, is_zip
 from .normalise import (
     clean_column,
     collection_year_end,
@@ -74,7 +76,6 @@ from .xml import XmlReturnError, looks_like_xml, read_xml_return
 FileInput = tuple[str, bytes | BinaryIO]
 
 _UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
-_ZIP_MARK = b"PK\x03\x04"  # zip archives, and Excel and OpenDocument workbooks
 # Control characters that never appear in a text file (tab, line feed and carriage return do).
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f]")
 # A date column is a file problem when at least this many values are given and none is a date; a single
@@ -92,6 +93,7 @@ FILE_NOT_READABLE = "FileMustBeReadableCsv"
 FILE_NOT_TEXT = "FileMustBeText"
 FILE_DATES_UNREADABLE = "FileDateColumnMustHoldDates"
 FILE_NOT_XML_RETURN = "FileMustBeAnSsda903XmlReturn"
+FILE_ARCHIVE_REFUSED = "ZipMustHoldOnlyAnSsda903Export"
 FILE_NOT_UTF8 = "FileShouldBeUtf8"
 FILE_NOT_USED = "FileNotUsedByThisService"
 FILES_REQUIRED = "HeaderAndEpisodesFilesRequired"
@@ -104,6 +106,7 @@ FILE_PROBLEMS: frozenset[str] = frozenset(
         FILE_NOT_TEXT,
         FILE_DATES_UNREADABLE,
         FILE_NOT_XML_RETURN,
+        FILE_ARCHIVE_REFUSED,
         FILES_REQUIRED,
     }
 )
@@ -137,6 +140,8 @@ def read_ssda903(files: Sequence[FileInput], rules: Sequence[Rule] = ALL_RULES) 
     needed; UASC and OC3 files are read when given. See the module docstring for how files are read and
     merged, and `Ssda903Result` for what comes back.
     """
+    given = bool(files)
+    files, refused = _expand_archives(files)
     names = _display_names([name for name, _ in files])
     loaded: list[_LoadedFile] = []
     summaries: list[FileSummary] = []
@@ -144,13 +149,17 @@ def read_ssda903(files: Sequence[FileInput], rules: Sequence[Rule] = ALL_RULES) 
     file_warnings: list[ImportIssue] = []
 
     for order, ((_, content), name) in enumerate(zip(files, names, strict=True)):
+        if order in refused:
+            summaries.append(FileSummary(name, None, 0))
+            file_errors.append(_file_issue(name, refused[order], FILE_ARCHIVE_REFUSED))
+            continue
         tables, summary, issues = _load_file(name, content, order)
         loaded.extend(tables)
         summaries.append(summary)
         file_errors.extend(i for i in issues if i.severity == ERROR)
         file_warnings.extend(i for i in issues if i.severity == WARNING)
 
-    file_errors.extend(_missing_files(files, summaries, loaded))
+    file_errors.extend(_missing_files(given, summaries, loaded))
     years = _assign_years(loaded)
     summaries = [
         replace(s, collection_year=collection_year_label(years.get(s.name, None))) if s.name in years else s
@@ -187,6 +196,25 @@ def read_ssda903(files: Sequence[FileInput], rules: Sequence[Rule] = ALL_RULES) 
 # --- One file --------------------------------------------------------------------------------------------
 
 
+def _expand_archives(files: Sequence[FileInput]) -> tuple[list[tuple[str, bytes]], dict[int, str]]:
+    """The files given, each zipped export folder replaced by the files it holds (see `archive.py`).
+
+    Returns the files and, by position, why a zip that cannot be read was refused.
+    """
+    expanded: list[tuple[str, bytes]] = []
+    refused: dict[int, str] = {}
+    for name, content in files:
+        data = bytes(content if isinstance(content, bytes | bytearray) else content.read())
+        if is_zip(data):
+            archive = expand_zip(name, data)
+            if not archive.problem:
+                expanded.extend(archive.files)
+                continue
+            refused[len(expanded)] = archive.problem
+        expanded.append((name, data))
+    return expanded, refused
+
+
 def _display_names(names: list[str]) -> list[str]:
     """File names as reports show them; a name given twice (say two years' "episodes.csv") is numbered."""
     counts = Counter(names)
@@ -219,10 +247,10 @@ def _load_file(
     if not data or data.isspace():
         issue = _file_issue(name, "The file is empty.", FILE_NOT_READABLE)
         return [], FileSummary(name, None, 0), [issue]
-    if data.startswith(_ZIP_MARK):
+    if is_zip(data):  # a zip inside a zipped export folder
         message = (
-            "This is a zip file or an Excel workbook, not a CSV or XML file. Save each SSDA903 table as "
-            "CSV (or export the XML return) and upload those files."
+            "This is a zip file or a spreadsheet workbook, not a CSV or XML file. Save each SSDA903 table "
+            "as CSV (or export the XML return) and upload those files."
         )
         return [], FileSummary(name, None, 0), [_file_issue(name, message, FILE_NOT_TEXT)]
     if looks_like_xml(data):
@@ -528,11 +556,9 @@ def _empty_working(kind: FileKind) -> pd.DataFrame:
     return frame
 
 
-def _missing_files(
-    files: Sequence[FileInput], summaries: list[FileSummary], loaded: list[_LoadedFile]
-) -> list[ImportIssue]:
+def _missing_files(given: bool, summaries: list[FileSummary], loaded: list[_LoadedFile]) -> list[ImportIssue]:
     """A Header and an Episodes table are both needed to count anything."""
-    if not files:
+    if not given:
         return [
             _file_issue(
                 "", "No files were given. Upload the SSDA903 Header and Episodes files.", FILES_REQUIRED

@@ -112,3 +112,21 @@ def test_a_file_problem_anywhere_in_the_folder_refuses_the_whole_import(walsall)
     assert "not text" in outcome.errors[0].message
     assert not Child.objects.filter(authority=walsall).exists()
     assert not PlacementEpisode.objects.filter(authority=walsall).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_data_manager_uploads_the_export_folder_as_a_zip(client, walsall, data_manager):
+    import io
+    import zipfile
+
+    content = io.BytesIO()
+    with zipfile.ZipFile(content, "w", compression=zipfile.ZIP_DEFLATED) as folder:
+        for name, data in csv_export():
+            folder.writestr(f"export/{name}", data)
+    client.force_login(data_manager)
+    upload = SimpleUploadedFile("export.zip", content.getvalue(), content_type="application/zip")
+    response = client.post(reverse("placements:import-create", kwargs={"code": "335"}), {"files": [upload]})
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "4 children and 4 episodes" in page
+    assert "export.zip/export/episodes.csv: Episodes, 4 rows, collection year 2024-25" in page

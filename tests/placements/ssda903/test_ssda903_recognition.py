@@ -134,9 +134,9 @@ def test_an_unused_table_missing_a_column_is_skipped_not_refused():
         (b"  \r\n\r\n", "FileMustBeReadableCsv"),
         (b"CHILD,SEX,DOB,ETHNIC\r\nA1,M,\x00\x00\x00,WBRI\r\n", "FileMustBeText"),
         (bytes(range(1, 32)) * 40, "FileMustBeText"),
-        (b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 64, "FileMustBeText"),
+        (b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 64, "ZipMustHoldOnlyAnSsda903Export"),
     ],
-    ids=["empty", "blank-lines", "nul-bytes", "control-bytes", "excel-workbook"],
+    ids=["empty", "blank-lines", "nul-bytes", "control-bytes", "damaged-zip"],
 )
 def test_empty_and_binary_files_are_refused_whole(content, rule):
     result = read_ssda903([header_file(), episodes_file(), ("upload.csv", content)])
