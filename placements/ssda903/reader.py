@@ -133,11 +133,12 @@ class _LoadedFile:
 
 
 def read_ssda903(files: Sequence[FileInput], rules: Sequence[Rule] = ALL_RULES) -> Ssda903Result:
-    """Read SSDA903 CSV files (one or several years) into canonical tables and check them.
+    """Read SSDA903 files (CSV tables, XML returns or zipped export folders; one or several years) into
+    canonical tables and check them.
 
     ``files`` is a list of ``(file name, content)`` pairs, the content as bytes or a binary file object.
-    The name is used only to locate problems in reports. At least a Header and an Episodes file are
-    needed; UASC and OC3 files are read when given. See the module docstring for how files are read and
+    The name is used only to locate problems in reports. At least a Header and an Episodes table are
+    needed; UASC and OC3 tables are read when given, the other SSDA903 tables noted and skipped. See the module docstring for how files are read and
     merged, and `Ssda903Result` for what comes back.
     """
     given = bool(files)
@@ -407,7 +408,7 @@ def _table(
     cleaned = {c.name: clean_column(cells[c.name], c.kind) for c in columns}
     filled = np.zeros(len(next(iter(cells.values()))), dtype=bool)
     for column in kind.columns:
-        trimmed = cleaned[column.name][0] if column.name in cleaned else _trim(cells[column.name])
+        trimmed = (cleaned.get(column.name) or clean_column(cells[column.name], "code"))[0]
         filled |= trimmed != ""
     del cells
     located = (np.arange(len(filled)) + 2 if rows is None else rows)[filled]
@@ -445,10 +446,6 @@ def _table(
     year_end = _year_end(working, kind)
     working["_year"] = np.full(len(working), year_end or 0, dtype="int64")
     return _LoadedFile(name, kind, order, working, year_end), len(located), []
-
-
-def _trim(values: np.ndarray) -> np.ndarray:
-    return np.array([v.strip() for v in values], dtype=object) if len(values) else np.empty(0, dtype=object)
 
 
 def _load_xml(name: str, data: bytes, order: int) -> tuple[list[_LoadedFile], FileSummary, list[ImportIssue]]:
