@@ -91,8 +91,11 @@ def test_the_command_reads_a_whole_export_folder(walsall, capsys):
     call_command("import_ssda903", "--authority", "335", str(EXPORT))
     out = capsys.readouterr().out
     assert "Imported 4 children and 4 episodes" in out
-    assert "ssda903_2024-25.xml: xml_return, 4 rows, collection year 2024-25" in out
-    assert "dolo.csv: dolo, 1 rows, collection year 2024-25" in out
+    assert (
+        "ssda903_2024-25.xml: SSDA903 XML return (Header 4, Episodes 4, UASC 1, OC3 (care leavers) 1), 4 rows"
+        in out
+    )
+    assert "dolo.csv: DoLo (deprivation of liberty), 1 rows, collection year 2024-25" in out
 
 
 @pytest.mark.django_db

@@ -74,7 +74,8 @@ class Command(BaseCommand):
                     year = (
                         f", collection year {info['collection_year']}" if info.get("collection_year") else ""
                     )
-                    self.stdout.write(f"  {info['name']}: {info['kind']}, {info['rows']} rows{year}")
+                    table = info.get("label") or info["kind"]
+                    self.stdout.write(f"  {info['name']}: {table}, {info['rows']} rows{year}")
             return
 
         report = Path(
