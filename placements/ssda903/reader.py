@@ -617,30 +617,30 @@ def _assign_years(loaded: list[_LoadedFile]) -> dict[str, int | None]:
     return years
 
 
-def _dated_children(loaded: list[_LoadedFile], kind: str) -> list[tuple[int, np.ndarray]]:
+def _dated_children(loaded: list[_LoadedFile], kind: str) -> list[tuple[int, frozenset[str]]]:
     """The collection year and children of every table of a kind whose year is known."""
     return [
         (f.year_end, _children(f.frame)) for f in loaded if f.kind.name == kind and f.year_end is not None
     ]
 
 
-def _year_of_most_shared(table: _LoadedFile, others: list[tuple[int, np.ndarray]]) -> int | None:
+def _year_of_most_shared(table: _LoadedFile, others: list[tuple[int, frozenset[str]]]) -> int | None:
     """The year of the table in ``others`` sharing most of ``table``'s children (then the most alike, then
     the later year); None when none shares any."""
     children = _children(table.frame)
     best = None
     for year, other in others:
-        shared = len(np.intersect1d(children, other, assume_unique=True))
+        shared = len(children & other)
         if shared:
-            alike = shared / len(np.union1d(children, other))
+            alike = shared / len(children | other)
             best = max(best or (0, 0.0, 0), (shared, alike, year))
     return None if best is None else best[2]
 
 
-def _children(frame: pd.DataFrame) -> np.ndarray:
-    """The distinct child references of a table, as a sorted array."""
+def _children(frame: pd.DataFrame) -> frozenset[str]:
+    """The distinct child references of a table."""
     distinct = pd.unique(frame["child"].to_numpy(dtype=object))  # hashing: no sort of every row
-    return np.sort(distinct[pd.notna(distinct)].astype(str))
+    return frozenset(distinct[pd.notna(distinct)].tolist())
 
 
 def _episodes_year(frame: pd.DataFrame) -> int | None:
