@@ -13,23 +13,25 @@ from .categories import PLANNING_CATEGORY_LABELS
 
 
 class Ssda903UploadForm(forms.Form):
-    """Upload an authority's SSDA903 CSV files (several years at once)."""
+    """Upload an authority's SSDA903 files: CSV tables or the XML return, a whole export folder, several years
+    at once."""
 
     files = MultipleFileField(
         label="SSDA903 files",
         help_text=(
-            "Select the CSV files exported from your case management system: Header and Episodes for one or "
-            "more years, and UASC and OC3 if you have them. Files are recognised by their columns."
+            "Select every file of your SSDA903 export, for one or more years: the CSV files (Header, Episodes, "
+            "UASC, OC3 and the others, which are skipped), the XML return, or the export folder as a zip file. "
+            "Files are recognised by their contents, not their names; columns we do not use are dropped."
         ),
-        error_messages={"required": "Select at least one SSDA903 CSV file"},
+        error_messages={"required": "Select at least one SSDA903 CSV or XML file"},
     )
 
     def clean_files(self) -> list[Any]:
         files = self.cleaned_data["files"]
         total = 0
         for upload in files:
-            if not upload.name.lower().endswith((".csv", ".txt")):
-                raise forms.ValidationError(f"{upload.name} must be a CSV file")
+            if not upload.name.lower().endswith((".csv", ".txt", ".xml", ".zip")):
+                raise forms.ValidationError(f"{upload.name} must be a CSV, XML or zip file")
             total += upload.size
         if total > settings.MAX_UPLOAD_BYTES:
             raise forms.ValidationError(

@@ -219,11 +219,13 @@ def ssda903_import(
 
 def _file_summary(info: Any) -> dict[str, Any]:
     if isinstance(info, dict):
-        return {k: info.get(k) for k in ("name", "kind", "rows")}
+        return {k: info.get(k) for k in ("name", "kind", "rows", "label", "collection_year")}
     return {
         "name": getattr(info, "name", ""),
         "kind": getattr(info, "kind", ""),
         "rows": getattr(info, "rows", getattr(info, "row_count", None)),
+        "label": getattr(info, "label", ""),
+        "collection_year": getattr(info, "collection_year", None),
     }
 
 

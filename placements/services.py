@@ -28,10 +28,10 @@ logger = logging.getLogger(__name__)
 
 
 class ImportRejected(ValueError):
-    """An upload refused before it was queued (too large, no files, not CSV)."""
+    """An upload refused before it was queued (too large, no files, not CSV, XML or zip)."""
 
 
-ALLOWED_IMPORT_SUFFIXES = (".csv", ".txt")
+ALLOWED_IMPORT_SUFFIXES = (".csv", ".txt", ".xml", ".zip")
 # Ofsted publishes its provider lists as spreadsheets as well as CSV.
 OFSTED_IMPORT_SUFFIXES = (".csv", ".txt", ".xlsx", ".ods")
 
@@ -57,8 +57,10 @@ def import_job_create(
                 raise ImportRejected(f"{name} must be a CSV, XLSX or ODS file")
             continue
         if not name.lower().endswith(ALLOWED_IMPORT_SUFFIXES):
-            raise ImportRejected(f"{name} must be a CSV file")
-        if b"\x00" in content[:4096]:
+            raise ImportRejected(f"{name} must be a CSV, XML or zip file")
+        # UTF-16 text (which starts with its byte-order mark) and zipped export folders are read (the reader
+        # checks what a zip holds); other NUL bytes mean a binary file.
+        if b"\x00" in content[:4096] and not content.startswith((b"\xff\xfe", b"\xfe\xff", b"PK\x03\x04")):
             raise ImportRejected(f"{name} is not a text file")
     with transaction.atomic():
         job = ImportJob.objects.create(

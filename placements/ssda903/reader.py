@@ -1,28 +1,40 @@
-"""Read a council's SSDA903 CSV files into canonical tables, checking them against the DfE rules.
+"""Read a council's SSDA903 files (CSV tables or the XML return) into canonical tables, checked against the
+DfE rules. docs/ssda903-files.md explains the same for councils.
 
 How files are read (each step tolerates what real exports contain):
 
-1. **Decoding.** UTF-8, with or without a byte-order mark; UTF-16 when it starts with a UTF-16 mark;
+1. **What the file is.** Recognised by its content, never its name: a zip is an export folder, read
+   file by file (`archive.py`); XML (it starts with ``<``) is the XML return (`xml.py`); anything else is
+   read as a CSV table. Empty files, zip files and Excel workbooks,
+   and bytes that are not text (NUL or other control bytes) are file problems.
+2. **Decoding.** UTF-8, with or without a byte-order mark; UTF-16 when it starts with a UTF-16 mark;
    otherwise, if the bytes are not valid UTF-8, Windows-1252 (cp1252, what older Excel saves) with a
    warning asking the user to check accented letters.
-2. **Recognition.** A file is recognised by its exact set of column names, compared after trimming spaces
-   and upper-casing, in any order. The file name is never used. A file that is part of the SSDA903 return
-   but not used here (AD1, OC2, Missing, ...) is skipped with a warning; any other file is an error that
-   lists the columns found and the closest SSDA903 file.
-3. **Parsing.** Every cell is read as text (never guessed as a number or date), in both LF and CRLF
+3. **Recognition** (`schema.recognise`). A CSV file is the table whose columns it holds, compared after
+   trimming spaces and upper-casing, in any order. Columns the table does not have are dropped at once with
+   a warning naming them. A file missing a column of the table it most resembles is a file problem naming
+   the table and the columns. SSDA903 tables this service does not use (AD1, OC2, Missing, SWEpisodes, DoLo,
+   ...) are skipped with a warning, never refused; a file like no SSDA903 table is a file problem.
+4. **Parsing.** Every cell is read as text (never guessed as a number or date), in both LF and CRLF
    files; a row with more cells than there are columns is an error. UPN, MOTHER and MC_DOB are dropped
    as soon as the file is parsed (data minimisation). Unnamed empty columns are ignored.
    Surrounding spaces are trimmed and wholly blank rows skipped, but row numbers stay those a
-   spreadsheet shows (the column-name line is row 1).
-4. **Cleaning.** Codes are upper-cased; SEX 1/2 become M/F; dates are read from dd/mm/yyyy or yyyy-mm-dd;
-   postcodes get one space before the inward code; URN XXXXXXX becomes blank (see `normalise.py`).
-5. **Several years at once.** Files of the same kind are ordered by their *collection year*: the
-   SSDA903 year (1 April to 31 March) containing the file's latest date (DECOM or DEC for Episodes, DOB
-   for Header and OC3, DUC or DOB for UASC). Files in the same collection year, or without readable
-   dates, keep the order they were given in. The same record in two files (an episode: same CHILD and
-   DECOM; a child: same CHILD) is kept once, from the later file: a later return corrects an earlier one
-   and closes episodes that were open.
-6. **Validation.** Every row is checked against the rules in `rules.py`.
+   spreadsheet shows (the column-name line is row 1; in the XML return, the child's or episode's position).
+5. **Cleaning.** Codes are upper-cased; SEX 1/2 become M/F; dates are read from dd/mm/yyyy or yyyy-mm-dd;
+   postcodes get one space before the inward code; URN XXXXXXX becomes blank (see `normalise.py`). A date
+   column with values of which none is a date (two or more) is a file problem; single bad dates are
+   problems with their rows.
+6. **Several years at once.** Every table is placed in a collection year (`_assign_years`): the XML
+   return in the year it declares; an Episodes file in the year most of its episodes ended (DEC), the
+   later on a tie, else the year of its latest start; any other table in the year of the Episodes file
+   (then Header file) sharing most of its children, else the year of its own latest date. Tables of the
+   same kind are merged in year order, files of the same year in the order given: the same record in two
+   files (an episode: same CHILD and DECOM; a child: same CHILD) is kept once, from the later file, as a
+   later return corrects an earlier one and closes episodes that were open. Every working row carries its
+   year as ``_year``.
+7. **Validation.** Every row is checked against the rules of the `rules` module.
+
+File problems (`FILE_PROBLEMS`) are errors with a whole file: they refuse the import whole.
 """
 
 from __future__ import annotations
@@ -40,6 +52,7 @@ import pandas as pd
 
 from placements.categories import planning_category
 
+from .archive import expand_zip, is_zip
 from .normalise import (
     clean_column,
     collection_year_end,
@@ -47,39 +60,89 @@ from .normalise import (
 )
 from .result import ERROR, WARNING, FileSummary, ImportIssue, Ssda903Result
 from .rules import ALL_RULES, Rule, Ssda903Tables, run_rules
-from .schema import ALL_FILE_KINDS, EPISODES, FILE_KINDS, HEADER, OC3, UASC, FileKind
+from .schema import (
+    EPISODES,
+    FILE_KINDS,
+    HEADER,
+    OC3,
+    UASC,
+    UNUSED_FILE_KINDS,
+    FileKind,
+    Recognition,
+    recognise,
+)
+from .xml import XmlReturnError, looks_like_xml, read_xml_return
 
 FileInput = tuple[str, bytes | BinaryIO]
 
 _UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
+# Control characters that never appear in a text file (tab, line feed and carriage return do).
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f]")
+# A date column is a file problem when at least this many values are given and none is a date; a single
+# unreadable value is a problem with its row, reported by the date rules.
+_UNREADABLE_DATES_AT_LEAST = 2
+
+XML_RETURN = "xml_return"
+"""`FileSummary.kind` of an SSDA903 XML return (which holds several tables)."""
 
 # Names of the file-level checks, as they appear in the summary beside rule names.
 FILE_NOT_RECOGNISED = "FileMustBeAnSsda903File"
+FILE_MISSING_COLUMNS = "FileMustHaveEveryColumnOfItsTable"
+FILE_EXTRA_COLUMNS = "FileColumnsNotInTheTableDropped"
 FILE_NOT_READABLE = "FileMustBeReadableCsv"
+FILE_NOT_TEXT = "FileMustBeText"
+FILE_DATES_UNREADABLE = "FileDateColumnMustHoldDates"
+FILE_NOT_XML_RETURN = "FileMustBeAnSsda903XmlReturn"
+FILE_ARCHIVE_REFUSED = "ZipMustHoldOnlyAnSsda903Export"
 FILE_NOT_UTF8 = "FileShouldBeUtf8"
 FILE_NOT_USED = "FileNotUsedByThisService"
 FILES_REQUIRED = "HeaderAndEpisodesFilesRequired"
 
+FILE_PROBLEMS: frozenset[str] = frozenset(
+    {
+        FILE_NOT_RECOGNISED,
+        FILE_MISSING_COLUMNS,
+        FILE_NOT_READABLE,
+        FILE_NOT_TEXT,
+        FILE_DATES_UNREADABLE,
+        FILE_NOT_XML_RETURN,
+        FILE_ARCHIVE_REFUSED,
+        FILES_REQUIRED,
+    }
+)
+"""Errors with a whole file (or the set of files): they refuse the import whole, whatever is done with
+problems in single rows."""
+
 
 @dataclass
 class _LoadedFile:
-    """One recognised, parsed and cleaned file, before files are merged."""
+    """One recognised, parsed and cleaned table of a file, before files are merged.
+
+    ``year_end`` is the collection year of the table's own dates until `_assign_years` settles it;
+    ``declared`` is the year an XML return states. For a table this service does not use, ``frame``
+    holds only the children's references.
+    """
 
     name: str
     kind: FileKind
     order: int
     frame: pd.DataFrame
     year_end: int | None
+    declared: int | None = None
+    xml: bool = False
 
 
 def read_ssda903(files: Sequence[FileInput], rules: Sequence[Rule] = ALL_RULES) -> Ssda903Result:
-    """Read SSDA903 CSV files (one or several years) into canonical tables and check them.
+    """Read SSDA903 files (CSV tables, XML returns or zipped export folders; one or several years) into
+    canonical tables and check them.
 
     ``files`` is a list of ``(file name, content)`` pairs, the content as bytes or a binary file object.
-    The name is used only to locate problems in reports. At least a Header and an Episodes file are
-    needed; UASC and OC3 files are read when given. See the module docstring for how files are read and
+    The name is used only to locate problems in reports. At least a Header and an Episodes table are
+    needed; UASC and OC3 tables are read when given, the other SSDA903 tables noted and skipped. See the module docstring for how files are read and
     merged, and `Ssda903Result` for what comes back.
     """
+    given = bool(files)
+    files, refused = _expand_archives(files)
     names = _display_names([name for name, _ in files])
     loaded: list[_LoadedFile] = []
     summaries: list[FileSummary] = []
@@ -87,14 +150,23 @@ def read_ssda903(files: Sequence[FileInput], rules: Sequence[Rule] = ALL_RULES) 
     file_warnings: list[ImportIssue] = []
 
     for order, ((_, content), name) in enumerate(zip(files, names, strict=True)):
-        result, summary, issues = _load_file(name, content, order)
-        if result is not None:
-            loaded.append(result)
+        if order in refused:
+            summaries.append(FileSummary(name, None, 0))
+            file_errors.append(_file_issue(name, refused[order], FILE_ARCHIVE_REFUSED))
+            continue
+        tables, summary, issues = _load_file(name, content, order)
+        loaded.extend(tables)
         summaries.append(summary)
         file_errors.extend(i for i in issues if i.severity == ERROR)
         file_warnings.extend(i for i in issues if i.severity == WARNING)
 
-    file_errors.extend(_missing_files(files, summaries))
+    file_errors.extend(_missing_files(given, summaries, loaded))
+    years = _assign_years(loaded)
+    summaries = [
+        replace(s, collection_year=collection_year_label(years.get(s.name, None))) if s.name in years else s
+        for s in summaries
+    ]
+    loaded = [f for f in loaded if f.kind.used]
 
     working: dict[str, pd.DataFrame] = {}
     superseded: Counter[str] = Counter()
@@ -125,6 +197,25 @@ def read_ssda903(files: Sequence[FileInput], rules: Sequence[Rule] = ALL_RULES) 
 # --- One file --------------------------------------------------------------------------------------------
 
 
+def _expand_archives(files: Sequence[FileInput]) -> tuple[list[tuple[str, bytes]], dict[int, str]]:
+    """The files given, each zipped export folder replaced by the files it holds (see `archive.py`).
+
+    Returns the files and, by position, why a zip that cannot be read was refused.
+    """
+    expanded: list[tuple[str, bytes]] = []
+    refused: dict[int, str] = {}
+    for name, content in files:
+        data = bytes(content if isinstance(content, bytes | bytearray) else content.read())
+        if is_zip(data):
+            archive = expand_zip(name, data)
+            if not archive.problem:
+                expanded.extend(archive.files)
+                continue
+            refused[len(expanded)] = archive.problem
+        expanded.append((name, data))
+    return expanded, refused
+
+
 def _display_names(names: list[str]) -> list[str]:
     """File names as reports show them; a name given twice (say two years' "episodes.csv") is numbered."""
     counts = Counter(names)
@@ -151,10 +242,41 @@ def _normalise_name(name: str) -> str:
 
 def _load_file(
     name: str, content: bytes | BinaryIO, order: int
+) -> tuple[list[_LoadedFile], FileSummary, list[ImportIssue]]:
+    """Recognise one file (CSV table or XML return) and read its tables."""
+    data = bytes(content if isinstance(content, bytes | bytearray) else content.read())
+    if not data or data.isspace():
+        issue = _file_issue(name, "The file is empty.", FILE_NOT_READABLE)
+        return [], FileSummary(name, None, 0), [issue]
+    if is_zip(data):  # a zip inside a zipped export folder
+        message = (
+            "This is a zip file or a spreadsheet workbook, not a CSV or XML file. Save each SSDA903 table "
+            "as CSV (or export the XML return) and upload those files."
+        )
+        return [], FileSummary(name, None, 0), [_file_issue(name, message, FILE_NOT_TEXT)]
+    if looks_like_xml(data):
+        return _load_xml(name, data, order)
+    text, encoding = _decode(data)
+    del data
+    if _is_binary(text):
+        message = "This file holds bytes that are not text (it is not a CSV file), so it was not read."
+        return [], FileSummary(name, None, 0, encoding=encoding), [_file_issue(name, message, FILE_NOT_TEXT)]
+    loaded, summary, issues = _load_csv(name, text, encoding, order)
+    return ([] if loaded is None else [loaded]), summary, issues
+
+
+def _is_binary(text: str) -> bool:
+    """True for text decoded from bytes that are not text: a NUL, or many other control characters."""
+    if "\x00" in text:
+        return True
+    sample = text[:65536]
+    return len(_CONTROL.findall(sample)) > max(8, len(sample) // 100)
+
+
+def _load_csv(
+    name: str, text: str, encoding: str, order: int
 ) -> tuple[_LoadedFile | None, FileSummary, list[ImportIssue]]:
-    """Decode, recognise, parse and clean one file."""
-    data = content if isinstance(content, bytes | bytearray) else content.read()
-    text, encoding = _decode(bytes(data))
+    """Recognise, parse and clean one CSV file."""
     issues: list[ImportIssue] = []
     if encoding == "cp1252":
         issues.append(
@@ -172,14 +294,14 @@ def _load_file(
     first_line = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
     try:
         found = next(csv.reader([first_line]), [])
-    except csv.Error:  # e.g. a NUL byte: not a text file
+    except csv.Error:
         found = []
     columns = [_normalise_name(c) for c in found]
     if not any(columns):
         issues.append(
             _file_issue(
                 name,
-                "The file is empty, or its first row is: the first row must hold the column names.",
+                "The first row of the file is empty: the first row must hold the column names.",
                 FILE_NOT_READABLE,
             )
         )
@@ -200,10 +322,24 @@ def _load_file(
         )
         return None, FileSummary(name, None, 0, encoding=encoding), issues
 
-    kind = next((k for k in ALL_FILE_KINDS.values() if k.signature == frozenset(named)), None)
+    recognition = recognise(frozenset(named))
+    kind = recognition.kind
     if kind is None:
-        issues.append(_file_issue(name, _unrecognised_message(named), FILE_NOT_RECOGNISED))
-        return None, FileSummary(name, None, 0, encoding=encoding), issues
+        issues.append(_unrecognised_issue(name, named, recognition))
+        closest = recognition.closest
+        summary_kind = closest.name if closest is not None and not closest.used else None
+        return None, FileSummary(name, summary_kind, 0, encoding=encoding), issues
+    if recognition.extra and kind.used:
+        issues.append(
+            _file_issue(
+                name,
+                f"This is the SSDA903 {kind.label} file with columns the table does not have: "
+                f"{', '.join(recognition.extra)}. They were dropped without being read.",
+                FILE_EXTRA_COLUMNS,
+                WARNING,
+                column=", ".join(recognition.extra),
+            )
+        )
 
     try:
         # Every column is read so that a row with more cells than there are columns is an error rather
@@ -224,8 +360,10 @@ def _load_file(
         issues.append(_file_issue(name, "The column names could not be read.", FILE_NOT_READABLE))
         return None, FileSummary(name, kind.name, 0, encoding=encoding), issues
     frame.columns = range(len(columns))
-    # Data minimisation: UPN, MOTHER and MC_DOB leave memory before any row is looked at.
-    frame = frame.drop(columns=[i for i, c in enumerate(columns) if c in kind.dropped])
+    # Data minimisation: UPN, MOTHER, MC_DOB and any column the table does not have leave memory before
+    # any row is looked at.
+    wanted = {c.name for c in kind.columns}
+    frame = frame.drop(columns=[i for i, c in enumerate(columns) if c and c not in wanted])
 
     for i in (i for i, c in enumerate(columns) if not c):
         if (frame.pop(i).str.strip() != "").any():
@@ -240,15 +378,10 @@ def _load_file(
         return None, FileSummary(name, kind.name, 0, encoding=encoding), issues
 
     position = {c: i for i, c in enumerate(columns) if c}
-    cleaned = {
-        c.name: clean_column(frame[position[c.name]].to_numpy(dtype=object), c.kind) for c in kind.columns
-    }
+    cells = {c.name: frame[position[c.name]].to_numpy(dtype=object) for c in kind.columns}
     del frame
-    filled = np.zeros(len(next(iter(cleaned.values()))[0]), dtype=bool)
-    for trimmed, _ in cleaned.values():
-        filled |= trimmed != ""
-    rows = np.flatnonzero(filled) + 2  # row 1 is the column names
-
+    loaded, rows, table_issues = _table(name, kind, cells, None, order)
+    issues.extend(table_issues)
     if not kind.used:
         issues.append(
             _file_issue(
@@ -258,40 +391,136 @@ def _load_file(
                 WARNING,
             )
         )
-        return None, FileSummary(name, kind.name, len(rows), encoding=encoding), issues
+    summary = FileSummary(name, kind.name, rows, encoding=encoding, label=kind.label)
+    return loaded, summary, issues
 
+
+def _table(
+    name: str, kind: FileKind, cells: dict[str, np.ndarray], rows: np.ndarray | None, order: int
+) -> tuple[_LoadedFile | None, int, list[ImportIssue]]:
+    """Clean one table's cell text into a working frame.
+
+    ``rows`` locates each record (None for a CSV: the spreadsheet row, counting the column names as row 1).
+    Wholly blank rows are skipped. Returns the loaded table (None when refused, or for a table this
+    service does not use), the number of records and any file-level problems.
+    """
+    columns = kind.columns if kind.used else tuple(c for c in kind.columns if c.name == "CHILD")
+    cleaned = {c.name: clean_column(cells[c.name], c.kind) for c in columns}
+    filled = np.zeros(len(next(iter(cells.values()))), dtype=bool)
+    for column in kind.columns:
+        trimmed = (cleaned.get(column.name) or clean_column(cells[column.name], "code"))[0]
+        filled |= trimmed != ""
+    del cells
+    located = (np.arange(len(filled)) + 2 if rows is None else rows)[filled]
     if not filled.all():
         cleaned = {c: (trimmed[filled], values[filled]) for c, (trimmed, values) in cleaned.items()}
-    working = _working_frame(kind, cleaned, name, rows, order)
-    year_end = _year_end(working, kind)
+
+    if not kind.used:
+        # Only the children's references are kept, to place the table in a collection year.
+        frame = pd.DataFrame({"child": pd.Series(cleaned["CHILD"][1], dtype=object)})
+        return _LoadedFile(name, kind, order, frame, None), len(located), []
+
+    issues = []
+    for column in kind.columns:
+        if column.kind != "date":
+            continue
+        trimmed, values = cleaned[column.name]
+        given = trimmed != ""
+        if given.sum() >= _UNREADABLE_DATES_AT_LEAST and pd.isna(values[given]).all():
+            issues.append(
+                _file_issue(
+                    name,
+                    f"None of the {int(given.sum())} values in the {column.name} column of this "
+                    f"{kind.label} file can be read as a date, so the file was not read. Dates must be "
+                    "written dd/mm/yyyy (or yyyy-mm-dd); check how the column was exported.",
+                    FILE_DATES_UNREADABLE,
+                    column=column.name,
+                )
+            )
+    if issues:
+        return None, len(located), issues
+    working = _working_frame(kind, cleaned, name, located, order)
     # Every row carries its file's collection year (the year ending 31 March ``_year``): code lists and
-    # rules follow the year of the return a row came from. 0 when the file gives no readable date.
+    # rules follow the year of the return a row came from. This is the year of the table's own dates;
+    # `_assign_years` settles it once every file has been read (0 when no year is known).
+    year_end = _year_end(working, kind)
     working["_year"] = np.full(len(working), year_end or 0, dtype="int64")
-    summary = FileSummary(name, kind.name, len(rows), collection_year_label(year_end), encoding=encoding)
-    return _LoadedFile(name, kind, order, working, year_end), summary, issues
+    return _LoadedFile(name, kind, order, working, year_end), len(located), []
 
 
-def _unrecognised_message(columns: list[str]) -> str:
-    """Say what was found and how it differs from the closest SSDA903 file."""
-    found = {c for c in columns if c}
+def _load_xml(name: str, data: bytes, order: int) -> tuple[list[_LoadedFile], FileSummary, list[ImportIssue]]:
+    """Read the tables of an SSDA903 XML return, each cleaned as the same CSV table would be."""
+    try:
+        parsed = read_xml_return(data)
+    except XmlReturnError as exc:
+        return (
+            [],
+            FileSummary(name, None, 0, encoding="xml"),
+            [_file_issue(name, str(exc), FILE_NOT_XML_RETURN)],
+        )
+    del data
+    loaded: list[_LoadedFile] = []
+    issues: list[ImportIssue] = []
+    for table, cells in parsed.tables.items():
+        kind = FILE_KINDS[table]
+        if not len(parsed.rows[table]):
+            continue
+        result, _, table_issues = _table(name, kind, cells, parsed.rows[table], order)
+        issues.extend(table_issues)
+        if result is not None:
+            result.declared = parsed.year_end
+            result.xml = True
+            loaded.append(result)
+    for table, count in sorted(parsed.unused.items()):
+        issues.append(
+            _file_issue(
+                name,
+                f"The XML return holds {count} {UNUSED_FILE_KINDS[table].label} records, which this service "
+                "does not use. They were skipped.",
+                FILE_NOT_USED,
+                WARNING,
+            )
+        )
+    counts = ", ".join(f"{FILE_KINDS[t].label} {len(r)}" for t, r in parsed.rows.items() if len(r))
+    summary = FileSummary(
+        name,
+        XML_RETURN,
+        parsed.children,
+        collection_year_label(parsed.year_end),
+        encoding="xml",
+        label=f"SSDA903 XML return ({counts})",
+    )
+    return loaded, summary, issues
 
-    def likeness(kind: FileKind) -> float:
-        return len(found & kind.signature) / len(found | kind.signature)
 
-    closest = max(ALL_FILE_KINDS.values(), key=likeness)
-    parts = [
-        "The columns of this file do not match any SSDA903 file, so it was not read. "
-        f"Columns found: {', '.join(c for c in columns if c)}.",
-        f"The closest is the {closest.label} file, which has exactly the columns "
-        f"{', '.join(sorted(closest.signature))}.",
-    ]
-    missing = sorted(closest.signature - found)
-    extra = sorted(found - closest.signature)
-    if missing:
-        parts.append(f"Missing: {', '.join(missing)}.")
+def _unrecognised_issue(name: str, columns: list[str], recognition: Recognition) -> ImportIssue:
+    """Say what was found and how it differs from the closest SSDA903 table."""
+    closest = recognition.closest
+    if closest is None:
+        return _file_issue(
+            name,
+            "The columns of this file do not match any SSDA903 table, so it was not read. "
+            f"Columns found: {', '.join(columns)}.",
+            FILE_NOT_RECOGNISED,
+        )
+    missing = ", ".join(recognition.missing)
+    extra = sorted(set(columns) - closest.signature)
+    message = (
+        f"This looks like the SSDA903 {closest.label} file, but it has no {missing} column"
+        f"{'s' if len(recognition.missing) > 1 else ''}. Missing: {missing}. The {closest.label} file "
+        f"needs the columns {', '.join(c.name for c in closest.columns)}."
+    )
     if extra:
-        parts.append(f"Not expected: {', '.join(extra)}.")
-    return " ".join(parts)
+        message += f" Not expected: {', '.join(extra)}."
+    if not closest.used:
+        return _file_issue(
+            name,
+            message + " This service does not use that table: it was skipped.",
+            FILE_NOT_USED,
+            WARNING,
+            column=missing,
+        )
+    return _file_issue(name, message + " The file was not read.", FILE_MISSING_COLUMNS, column=missing)
 
 
 def _working_frame(
@@ -324,15 +553,15 @@ def _empty_working(kind: FileKind) -> pd.DataFrame:
     return frame
 
 
-def _missing_files(files: Sequence[FileInput], summaries: list[FileSummary]) -> list[ImportIssue]:
-    """A Header and an Episodes file are both needed to count anything."""
-    if not files:
+def _missing_files(given: bool, summaries: list[FileSummary], loaded: list[_LoadedFile]) -> list[ImportIssue]:
+    """A Header and an Episodes table are both needed to count anything."""
+    if not given:
         return [
             _file_issue(
                 "", "No files were given. Upload the SSDA903 Header and Episodes files.", FILES_REQUIRED
             )
         ]
-    detected = {s.kind for s in summaries}
+    detected = {s.kind for s in summaries} | {f.kind.name for f in loaded}
     issues = []
     for kind in (FILE_KINDS[HEADER], FILE_KINDS[EPISODES]):
         if kind.name not in detected:
@@ -340,11 +569,88 @@ def _missing_files(files: Sequence[FileInput], summaries: list[FileSummary]) -> 
                 _file_issue(
                     "",
                     f"No {kind.label} file was found. Upload the SSDA903 {kind.label} file (columns "
-                    f"{', '.join(sorted(kind.signature))}) with the other files.",
+                    f"{', '.join(c.name for c in kind.columns)}) with the other files, or the XML return.",
                     FILES_REQUIRED,
                 )
             )
     return issues
+
+
+# --- Collection years ------------------------------------------------------------------------------------
+
+
+def _assign_years(loaded: list[_LoadedFile]) -> dict[str, int | None]:
+    """Settle the collection year of every table read, set each row's ``_year``, and return each file's.
+
+    - An XML return belongs to the year it declares.
+    - An Episodes table belongs to the collection year in which most of its episodes ended (DEC), the
+      later year on a tie: an episode or two closed just after 31 March cannot move it. With no DEC, it
+      is the year of its latest start (DECOM).
+    - Any other table (Header, UASC, OC3, and the tables this service does not use) belongs to the year
+      of the Episodes table sharing most of its children; when no Episodes table shares any, to the year
+      of its own latest date, as before.
+    - An XML return that declares no year belongs to the year of its own episodes, as a whole.
+    """
+    for f in loaded:
+        if f.declared is not None:
+            f.year_end = f.declared
+        elif f.kind.name == EPISODES:
+            f.year_end = _episodes_year(f.frame)
+    xml_years = {f.name: f.year_end for f in loaded if f.xml and f.kind.name == EPISODES}
+    for f in loaded:
+        if f.xml and f.declared is None and f.kind.name != EPISODES:
+            f.year_end = xml_years.get(f.name, f.year_end)
+    episodes = _dated_children(loaded, EPISODES)
+    for f in loaded:
+        if not f.xml and f.kind.name == HEADER:
+            f.year_end = _year_of_most_shared(f, episodes) or f.year_end
+    # Care leavers (OC3) have left care, so share no episodes: the Header that lists them places them.
+    headers = _dated_children(loaded, HEADER)
+    for f in loaded:
+        if not f.xml and f.kind.name not in (EPISODES, HEADER):
+            f.year_end = _year_of_most_shared(f, episodes) or _year_of_most_shared(f, headers) or f.year_end
+    years: dict[str, int | None] = {}
+    for f in loaded:
+        if f.kind.used:
+            f.frame["_year"] = np.full(len(f.frame), f.year_end or 0, dtype="int64")
+        years[f.name] = max(years.get(f.name) or 0, f.year_end or 0) or None
+    return years
+
+
+def _dated_children(loaded: list[_LoadedFile], kind: str) -> list[tuple[int, frozenset[str]]]:
+    """The collection year and children of every table of a kind whose year is known."""
+    return [
+        (f.year_end, _children(f.frame)) for f in loaded if f.kind.name == kind and f.year_end is not None
+    ]
+
+
+def _year_of_most_shared(table: _LoadedFile, others: list[tuple[int, frozenset[str]]]) -> int | None:
+    """The year of the table in ``others`` sharing most of ``table``'s children (then the most alike, then
+    the later year); None when none shares any."""
+    children = _children(table.frame)
+    best = None
+    for year, other in others:
+        shared = len(children & other)
+        if shared:
+            alike = shared / len(children | other)
+            best = max(best or (0, 0.0, 0), (shared, alike, year))
+    return None if best is None else best[2]
+
+
+def _children(frame: pd.DataFrame) -> frozenset[str]:
+    """The distinct child references of a table."""
+    distinct = pd.unique(frame["child"].to_numpy(dtype=object))  # hashing: no sort of every row
+    return frozenset(distinct[pd.notna(distinct)].tolist())
+
+
+def _episodes_year(frame: pd.DataFrame) -> int | None:
+    """The collection year in which most episodes ended (the later on a tie), else of the latest start."""
+    ended = frame["dec"].dropna()
+    if ended.empty:
+        return collection_year_end(frame["decom"])
+    years = ended.dt.year + (ended.dt.month >= 4).astype(int)
+    counts = years.value_counts()
+    return int(counts[counts == counts.max()].index.max())
 
 
 # --- Several files of one kind ---------------------------------------------------------------------------

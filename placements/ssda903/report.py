@@ -59,13 +59,13 @@ def summary_text(result: Ssda903Result) -> str:
     lines.append("")
     lines.append("Files:")
     for f in result.files:
-        kind = f.kind or "not recognised"
-        details = [f"{f.rows} rows"]
+        kind = f.label or f.kind or "not recognised"
+        details = [f"{f.rows} {'children' if f.kind == 'xml_return' else 'rows'}"]
         if f.collection_year:
-            details.append(f"latest date in collection year {f.collection_year}")
+            details.append(f"collection year {f.collection_year}")
         if f.superseded:
             details.append(f"{f.superseded} rows replaced by a later file")
-        if f.encoding != "utf-8":
+        if f.encoding not in ("utf-8", "xml"):
             details.append(f"read as {f.encoding}")
         lines.append(f"  {f.name}: {kind}, {', '.join(details)}")
     for title, issues in (("Errors", result.errors), ("Warnings", result.warnings)):

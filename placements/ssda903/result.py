@@ -38,10 +38,12 @@ ImportError = ImportIssue  # noqa: A001
 class FileSummary:
     """One uploaded file as the reader understood it.
 
-    ``kind`` is the detected file type (``header``, ``episodes``, ``uasc``, ``oc3``, one of the SSDA903
-    files this service does not use, or None when unrecognised). ``rows`` counts data rows, not blank
-    rows. ``collection_year`` is the SSDA903 year (e.g. ``2023-24``) of the file's latest date, used to
-    order several years' files; ``superseded`` counts rows replaced by the same record in a later file.
+    ``kind`` is the detected table (``header``, ``episodes``, ``uasc``, ``oc3``, one of the SSDA903
+    tables this service does not use, ``xml_return`` for the XML return, or None when unrecognised) and
+    ``label`` names it for people (e.g. ``Episodes``). ``rows`` counts data rows, not blank rows (for the
+    XML return: children). ``collection_year`` is the SSDA903 year (e.g. ``2023-24``) the file belongs to,
+    used to order several years' files (see the reader); ``superseded`` counts rows replaced by the same
+    record in a later file.
     """
 
     name: str
@@ -50,6 +52,7 @@ class FileSummary:
     collection_year: str | None = None
     superseded: int = 0
     encoding: str = "utf-8"
+    label: str = ""
 
 
 @dataclass

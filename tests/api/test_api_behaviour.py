@@ -136,7 +136,7 @@ def test_post_import_rejects_a_non_csv_file_with_a_field_error(api, walsall, own
         reverse("api:import-list"), {"files": [upload]}, format="multipart", **bearer(own_token)
     )
     assert response.status_code == 400
-    assert response.json()["errors"] == {"files": ["episodes.xlsx must be a CSV file"]}
+    assert response.json()["errors"] == {"files": ["episodes.xlsx must be a CSV, XML or zip file"]}
     assert not ImportJob.objects.exists()
 
 

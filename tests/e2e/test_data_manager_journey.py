@@ -85,7 +85,7 @@ def test_upload_with_errors_then_corrected_files(page: Page, sign_in, a11y, e2e_
     page.get_by_role("button", name="Upload and import").click()
     expect(page).to_have_title(re.compile("^Error: "))
     summary = page.locator(".govuk-error-summary")
-    expect(summary).to_contain_text("Select at least one SSDA903 CSV file")
+    expect(summary).to_contain_text("Select at least one SSDA903 CSV or XML file")
     a11y(page, "Import form with an error")
 
     _upload(page, [("header.csv", BAD_HEADER), ("episodes.csv", _episodes("Z9"))])

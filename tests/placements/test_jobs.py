@@ -59,7 +59,7 @@ def test_a_job_whose_worker_died_can_be_claimed_again(walsall, settings):
 
 
 def test_rejects_non_csv_and_oversized_uploads(walsall, data_manager, settings):
-    with pytest.raises(ImportRejected, match="must be a CSV file"):
+    with pytest.raises(ImportRejected, match="must be a CSV, XML or zip file"):
         import_job_create(authority=walsall, files=[("data.xlsx", b"PK")], acting_user=data_manager)
     settings.MAX_UPLOAD_BYTES = 10
     with pytest.raises(ImportRejected, match="smaller than"):

@@ -165,7 +165,7 @@ def test_upload_without_files_redisplays_with_an_error_summary(client, walsall, 
     content = response.content.decode()
     assert response.status_code == 200
     assert "govuk-error-summary" in content
-    assert "Select at least one SSDA903 CSV file" in content
+    assert "Select at least one SSDA903 CSV or XML file" in content
 
 
 def test_sign_in_and_home_lists_the_users_authorities(client, la_user):

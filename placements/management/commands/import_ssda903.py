@@ -1,4 +1,4 @@
-"""python manage.py import_ssda903 --authority CODE FILE [FILE ...]"""
+"""python manage.py import_ssda903 --authority CODE FILE_OR_FOLDER [FILE_OR_FOLDER ...]"""
 
 from __future__ import annotations
 
@@ -12,17 +12,24 @@ from django.utils import timezone
 from placements.importing import ssda903_import
 from sufficiency.authorities.models import LocalAuthority
 
+# The files of an export folder that are read (others, such as a read-me, are left alone).
+EXPORT_SUFFIXES = (".csv", ".txt", ".xml")
+
 
 class Command(BaseCommand):
     help = (
-        "Import an authority's SSDA903 CSV files (Header and Episodes, optionally UASC and OC3, several years "
-        "at once). All or nothing: if any row is invalid nothing is written, an error report is saved and "
-        "the command exits with status 1."
+        "Import an authority's SSDA903 files: the CSV tables or the XML return, several years at once; a "
+        "folder stands for every CSV and XML file in it. All or nothing: if any row is invalid nothing is "
+        "written, an error report is saved and the command exits with status 1."
     )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--authority", required=True, help="DfE 3-digit code, e.g. 335")
-        parser.add_argument("files", nargs="+", help="SSDA903 CSV files (recognised by their columns)")
+        parser.add_argument(
+            "files",
+            nargs="+",
+            help="SSDA903 CSV or XML files, or export folders (files are recognised by their contents)",
+        )
         parser.add_argument(
             "--error-report",
             help="Where to write the error report CSV (default: ssda903-errors-CODE-TIMESTAMP.csv here)",
@@ -38,9 +45,17 @@ class Command(BaseCommand):
         files = []
         for name in options["files"]:
             path = Path(name)
-            if not path.is_file():
-                raise CommandError(f"No such file: {name}")
-            files.append((path.name, path.read_bytes()))
+            if path.is_dir():
+                found = sorted(
+                    p for p in path.iterdir() if p.is_file() and p.suffix.lower() in EXPORT_SUFFIXES
+                )
+                if not found:
+                    raise CommandError(f"No CSV or XML files in the folder {name}")
+                files.extend((p.name, p.read_bytes()) for p in found)
+            elif path.is_file():
+                files.append((path.name, path.read_bytes()))
+            else:
+                raise CommandError(f"No such file or folder: {name}")
 
         outcome = ssda903_import(authority=authority, files=files, acting_user=None)
         summary = outcome.summary()
@@ -56,7 +71,11 @@ class Command(BaseCommand):
                     )
                 )
                 for info in outcome.files:
-                    self.stdout.write(f"  {info['name']}: {info['kind']}, {info['rows']} rows")
+                    year = (
+                        f", collection year {info['collection_year']}" if info.get("collection_year") else ""
+                    )
+                    table = info.get("label") or info["kind"]
+                    self.stdout.write(f"  {info['name']}: {table}, {info['rows']} rows{year}")
             return
 
         report = Path(

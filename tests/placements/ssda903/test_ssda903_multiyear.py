@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from placements.ssda903 import read_ssda903
+from placements.ssda903 import Rule, read_ssda903
 from tests.placements.ssda903.builders import (
+    EPISODE_COLUMNS,
     FIXTURES,
     HEADER_COLUMNS,
     HEADER_ROWS,
+    UASC_COLUMNS,
     changed,
     csv_bytes,
     episodes_file,
+    header_file,
 )
 
 
@@ -82,3 +85,118 @@ def test_errors_in_a_superseded_row_are_not_reported():
 def test_identifiers_that_must_not_be_held_are_dropped():
     result = two_years()
     assert "X000000000001" not in result.header.to_csv() + repr(result)
+
+
+# --- Which year a file belongs to ------------------------------------------------------------------------
+
+
+def episode(child: str, decom: str, dec: str = "", ls: str = "C2", rec: str = "E13") -> dict[str, str]:
+    row = {"CHILD": child, "DECOM": decom, "RNE": "S", "LS": ls, "CIN": "N1", "PLACE": "U1"}
+    row.update({"PLACE_PROVIDER": "PR1", "HOME_POST": "WS1 1TP", "PL_POST": "WS2 9PB", "URN": "XXXXXXX"})
+    return {**row, "DEC": dec, "REC": rec if dec else ""}
+
+
+def child(ref: str, dob: str = "01/01/2010", ethnic: str = "WBRI") -> dict[str, str]:
+    return {"CHILD": ref, "SEX": "F", "DOB": dob, "ETHNIC": ethnic}
+
+
+def years(result) -> list[tuple[str, str | None]]:
+    return [(f.name, f.collection_year) for f in result.files]
+
+
+# The 2022-23 return: most episodes ended in 2022-23, one a day past 31 March 2023; B4 still open.
+OLD_EPISODES = [
+    episode("B1", "01/05/2022", "01/08/2022"),
+    episode("B2", "01/06/2022", "01/10/2022"),
+    episode("B3", "01/07/2022", "01/04/2023"),
+    episode("B4", "01/09/2022", ls="C1"),
+]
+# The 2023-24 return: B4's legal status corrected and its episode closed.
+NEW_EPISODES = [
+    episode("B3", "01/07/2022", "01/04/2023"),
+    episode("B4", "01/09/2022", "10/10/2023"),
+    episode("B5", "01/05/2023", "01/06/2023"),
+]
+CHILDREN = [child(f"B{i}") for i in range(1, 6)]
+
+
+def test_one_end_date_past_31_march_does_not_move_a_file_into_the_next_year():
+    for order in ((0, 1), (1, 0)):
+        files = [
+            ("old.csv", csv_bytes(EPISODE_COLUMNS, OLD_EPISODES)),
+            ("new.csv", csv_bytes(EPISODE_COLUMNS, NEW_EPISODES)),
+        ]
+        result = read_ssda903(
+            [("header.csv", csv_bytes(HEADER_COLUMNS, CHILDREN)), *(files[i] for i in order)]
+        )
+        assert result.ok, result.errors
+        assert dict(years(result))["old.csv"] == "2022-23" and dict(years(result))["new.csv"] == "2023-24"
+        b4 = result.episodes.set_index("child").loc["B4"]
+        assert (b4["ls"], b4["dec"], b4["source_file"]) == ("C2", pd.Timestamp("2023-10-10"), "new.csv")
+
+
+def test_an_episodes_file_belongs_to_the_year_most_of_its_episodes_ended_in_the_later_on_a_tie():
+    tie = [episode("B1", "01/05/2022", "01/08/2022"), episode("B2", "01/06/2022", "01/06/2023")]
+    result = read_ssda903(
+        [("header.csv", csv_bytes(HEADER_COLUMNS, CHILDREN)), ("e.csv", csv_bytes(EPISODE_COLUMNS, tie))]
+    )
+    assert dict(years(result))["e.csv"] == "2023-24"
+
+
+def test_an_episodes_file_with_no_end_dates_belongs_to_the_year_of_its_latest_start():
+    rows = [episode("B1", "01/05/2022"), episode("B2", "31/03/2024")]
+    result = read_ssda903(
+        [("header.csv", csv_bytes(HEADER_COLUMNS, CHILDREN)), ("e.csv", csv_bytes(EPISODE_COLUMNS, rows))]
+    )
+    assert dict(years(result))["e.csv"] == "2023-24"
+
+
+def test_two_years_header_files_follow_the_episodes_files_sharing_their_children():
+    # The 2022-23 Header lists a baby born that year; the 2023-24 Header only older children. By their own
+    # latest dates the 2022-23 Header would look the later file and its out-of-date ethnicity would win.
+    old_header = [child("D1", ethnic="WBRI"), child("D2", dob="15/06/2022")]
+    new_header = [child("D1", ethnic="WIRI")]
+    old_episodes = [episode("D1", "01/05/2022"), episode("D2", "20/06/2022")]
+    new_episodes = [episode("D1", "01/05/2022", "01/05/2023")]  # D1 left care in 2023-24
+    result = read_ssda903(
+        [
+            ("header_new.csv", csv_bytes(HEADER_COLUMNS, new_header)),
+            ("header_old.csv", csv_bytes(HEADER_COLUMNS, old_header)),
+            ("episodes_old.csv", csv_bytes(EPISODE_COLUMNS, old_episodes)),
+            ("episodes_new.csv", csv_bytes(EPISODE_COLUMNS, new_episodes)),
+        ]
+    )
+    assert dict(years(result)) == {
+        "header_new.csv": "2023-24",
+        "header_old.csv": "2022-23",
+        "episodes_old.csv": "2022-23",
+        "episodes_new.csv": "2023-24",
+    }
+    assert result.header.set_index("child").loc["D1", "ethnic"] == "WIRI"
+
+
+def test_a_table_sharing_no_child_with_any_episodes_file_keeps_the_year_of_its_own_dates():
+    stray = csv_bytes(UASC_COLUMNS, [{"CHILD": "Z9", "SEX": "M", "DOB": "01/01/2008", "DUC": "01/01/2026"}])
+    result = read_ssda903([header_file(), episodes_file(), ("uasc.csv", stray)])
+    assert dict(years(result))["uasc.csv"] == "2025-26"
+
+
+def test_every_working_row_carries_the_year_its_file_was_placed_in():
+    seen: dict[str, list[int]] = {}
+
+    class Spy(Rule):
+        """Sees the working tables rules see."""
+
+        def check(self, tables):
+            seen.update({t: sorted(set(tables.table(t)["_year"])) for t in ("header", "episodes")})
+            return iter(())
+
+    read_ssda903(
+        [
+            ("header.csv", csv_bytes(HEADER_COLUMNS, CHILDREN)),
+            ("old.csv", csv_bytes(EPISODE_COLUMNS, OLD_EPISODES)),
+            ("new.csv", csv_bytes(EPISODE_COLUMNS, NEW_EPISODES)),
+        ],
+        rules=[Spy()],
+    )
+    assert seen == {"header": [2023], "episodes": [2023, 2024]}

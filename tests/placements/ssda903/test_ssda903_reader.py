@@ -86,15 +86,23 @@ def test_uasc_and_oc3_files_are_read_when_given():
     ]
 
 
-def test_an_unrecognised_file_is_an_error_naming_the_columns_and_the_closest_file():
+def test_a_file_missing_a_column_of_its_closest_table_is_refused_naming_the_table_and_column():
     columns = [c for c in EPISODE_COLUMNS if c != "URN"] + ["OFSTED_URN"]
     result = read_ssda903([header_file(), episodes_file(), ("placements.csv", csv_bytes(columns, []))])
     assert not result.ok
-    assert located(result.errors) == [("placements.csv", None, "", "", "FileMustBeAnSsda903File")]
+    assert located(result.errors) == [
+        ("placements.csv", None, "URN", "", "FileMustHaveEveryColumnOfItsTable")
+    ]
     message = result.errors[0].message
-    assert "OFSTED_URN" in message and "closest is the Episodes file" in message
+    assert "looks like the SSDA903 Episodes file" in message
     assert "Missing: URN." in message and "Not expected: OFSTED_URN." in message
     assert result.files[2].kind is None
+
+
+def test_a_file_like_no_ssda903_table_is_an_error_listing_its_columns():
+    result = read_ssda903([header_file(), episodes_file(), ("staff.csv", csv_bytes(["CHILD", "NAME"], []))])
+    assert located(result.errors) == [("staff.csv", None, "", "", "FileMustBeAnSsda903File")]
+    assert "Columns found: CHILD, NAME." in result.errors[0].message
 
 
 def test_ssda903_files_this_service_does_not_use_are_skipped_with_a_warning():
@@ -307,8 +315,9 @@ def test_episodes_are_sorted_by_child_and_start_and_carry_their_category():
 
 def test_files_report_their_collection_year():
     result = read()
+    # The Header takes the year of the Episodes file that shares its children, not its latest birth date.
     assert [(f.kind, f.collection_year) for f in result.files] == [
-        ("header", "2012-13"),
+        ("header", "2023-24"),
         ("episodes", "2023-24"),
     ]
 

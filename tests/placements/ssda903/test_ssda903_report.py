@@ -53,7 +53,7 @@ def test_summary_counts_problems_by_rule_and_by_file():
     assert "  UrnMustBeWellFormed: 1" in text and "  LegalStatusMustBeKnownCode: 1" in text
     assert "Errors by file:\n  episodes.csv: 2\n  header.csv: 1" in text
     assert "  ParentsProviderOnlyWhenPlacedWithParents: 1" in text
-    assert "header.csv: header, 2 rows" in text
+    assert "header.csv: Header, 2 rows, collection year 2023-24" in text
 
 
 def test_summary_of_a_clean_import():
