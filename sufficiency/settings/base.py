@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Outside everything that answers a signed-in person, so redirects and error pages are covered too.
+    "sufficiency.accounts.middleware.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "sufficiency.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
