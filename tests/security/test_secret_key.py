@@ -53,7 +53,7 @@ def test_every_key_written_in_the_repository_is_refused():
     files = [".env.example", "docker-compose.yml", "Dockerfile", "Makefile", "README.md"]
     files += [str(p.relative_to(ROOT)) for p in (ROOT / "scripts").glob("*")]
     files += [str(p.relative_to(ROOT)) for p in (ROOT / "sufficiency" / "settings").glob("*.py")]
-    pattern = re.compile(r"""DJANGO_SECRET_KEY["']?\s*[=:,]\s*["']?([A-Za-z0-9_\-!@#%^&*+.]{8,})""")
+    pattern = re.compile(r"""DJANGO_SECRET_KEY(?:=|["'],\s*)["']?([A-Za-z0-9_\-!@#%^&*+.]{8,})""")
     found = set()
     for name in files:
         path = ROOT / name
