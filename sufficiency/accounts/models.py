@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.db.models.functions import Lower
 
 
 class UserManager(BaseUserManager["User"]):
     """Users are identified by their work email address."""
 
     use_in_migrations = True
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        """Sign-in, password reset and `createsuperuser` find people by email whatever its case."""
+        return self.get(email__iexact=(username or "").strip())
 
     def _create_user(self, email: str, password: str | None, **extra: object) -> User:
         if not email:
@@ -43,6 +48,19 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["email"]
+        constraints = [
+            # Emails are stored lower-case; this also refuses "A@x" beside "a@x" if a row bypasses that.
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+        ]
+
+    @classmethod
+    def normalize_username(cls, username: str) -> str:
+        """Email addresses are stored lower-case (forms and the admin call this through `clean()`)."""
+        return super().normalize_username(username).strip().lower()
+
+    def clean(self) -> None:
+        super().clean()  # AbstractUser lower-cases only the domain: the whole address is lower-cased
+        self.email = self.normalize_username(self.email)
 
     def __str__(self) -> str:
         return self.email

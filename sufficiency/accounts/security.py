@@ -99,3 +99,13 @@ def audit_events_prune(*, older_than_days: int | None = None, dry_run: bool = Fa
         deleted, _ = old.delete()
         audit(action="audit.pruned", detail={"deleted": deleted, "retention_days": days})
     return deleted
+
+
+def axes_username(request: Any, credentials: dict[str, Any] | None = None) -> str:
+    """The email address django-axes counts failures against, lower-cased: "Ann@X" and "ann@x" are one
+    account, so changing the case must not buy five more guesses."""
+    username = (credentials or {}).get(settings.AXES_USERNAME_FORM_FIELD)
+    if username is None:
+        data = getattr(request, "POST", None) or {}
+        username = data.get(settings.AXES_USERNAME_FORM_FIELD, "")
+    return str(username or "").strip().lower()

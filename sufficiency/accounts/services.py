@@ -23,7 +23,7 @@ def user_create_or_update(
     """Create a user, or reset an existing user's password, and grant the given roles (kept if held)."""
     email = email.strip().lower()
     with transaction.atomic():
-        user = User.objects.filter(email=email).first()
+        user = User.objects.filter(email__iexact=email).first()
         created = user is None
         if user is None:
             user = User.objects.create_user(email=email, password=password, is_staff=is_staff)

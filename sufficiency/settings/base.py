@@ -268,6 +268,7 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # Django's sign-in form posts the email address as "username" (axes would otherwise look for "email").
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "sufficiency.accounts.security.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # lockouts are still logged as warnings; no banner on every start
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
