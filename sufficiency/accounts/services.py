@@ -1,15 +1,19 @@
-"""Writes about people: creating users and granting roles (audited)."""
+"""Writes about people: creating users, granting roles, passwords (all audited)."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from sufficiency.authorities.models import LocalAuthority, Membership
 from sufficiency.core.audit import audit
 
 from .models import User
+
+logger = logging.getLogger(__name__)
 
 
 def user_create_or_update(
@@ -40,3 +44,73 @@ def user_create_or_update(
             detail={"roles": [[a.dfe_code, r] for a, r in roles]},
         )
     return user, created
+
+
+def password_changed_record(*, user: User, request: Any) -> None:
+    """Record that a person changed their own password (the form saved it in the same transaction)."""
+    audit(action="account.password_changed", actor=user, obj=user, request=request)
+
+
+def password_reset_request(*, users: list[User], domain: str, use_https: bool, request: Any) -> None:
+    """Someone asked for a reset link: audit it and email each matching account from a worker.
+
+    The audit row names the account by id when one matched, and says only "no account" otherwise (the
+    address typed is never stored). The email goes on commit, by Celery; if the broker is down, it is
+    sent here instead, so a reset never silently fails.
+    """
+    from kombu.exceptions import OperationalError
+
+    from .tasks import password_reset_email_send_task
+
+    with transaction.atomic():
+        if not users:
+            audit(action="account.password_reset_requested", detail={"matched": False}, request=request)
+        for user in users:
+            audit(
+                action="account.password_reset_requested", obj=user, detail={"matched": True}, request=request
+            )
+
+            def enqueue(user_id: int = user.pk) -> None:
+                try:
+                    password_reset_email_send_task.delay(user_id, domain, use_https)
+                except OperationalError:
+                    logger.warning(
+                        "password reset: broker unavailable, sending in the request (user=%s)", user_id
+                    )
+                    password_reset_email_send(user_id=user_id, domain=domain, use_https=use_https)
+
+            transaction.on_commit(enqueue)
+
+
+def password_reset_email_send(*, user_id: int, domain: str, use_https: bool) -> None:
+    """Email a one-hour reset link to an active account that has a password (re-checked at sending)."""
+    from django.contrib.auth.forms import PasswordResetForm
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.has_usable_password():
+        return
+    context = {
+        "email": user.email,
+        "domain": domain,
+        "site_name": "Sufficiency",
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "user": user,
+        "token": default_token_generator.make_token(user),
+        "protocol": "https" if use_https else "http",
+        "expiry_minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
+    }
+    PasswordResetForm().send_mail(
+        "registration/password_reset_subject.txt",
+        "registration/password_reset_email.txt",
+        context,
+        settings.DEFAULT_FROM_EMAIL,
+        user.email,
+    )
+
+
+def password_reset_completed_record(*, user: User, request: Any) -> None:
+    """Record that a reset link was used to set a new password."""
+    audit(action="account.password_reset_completed", actor=None, obj=user, request=request)

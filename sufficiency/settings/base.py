@@ -261,6 +261,15 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Email (password reset links) ---------------------------------------------------------------------
+# EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.gov.uk:587 (or EMAIL_URL_FILE); the default is an
+# SMTP relay on the same host. local.py prints emails to the console; tests keep them in memory.
+vars().update(environ.Env.email_url_config(env_secret("EMAIL_URL", default="smtp://localhost:25")))
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Sufficiency <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A reset link works once and for one hour (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = env.int("DJANGO_PASSWORD_RESET_TIMEOUT", default=60 * 60)
+
 # --- Accounts: lockout, two-factor authentication, content security policy -------------------------
 # django-axes: 5 failed sign-ins for the same email address from the same IP address lock it for an hour.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
