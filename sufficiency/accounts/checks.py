@@ -1,4 +1,5 @@
-"""System checks for account security: a production signing key that cannot be guessed.
+"""System checks for account security: a production signing key that cannot be guessed, and a list of
+roles that must use two-factor authentication that names real roles.
 
 Django's own `security.W009` only warns about a weak `SECRET_KEY`; for a system holding children's data a
 guessable key (forged sessions and password-reset links) is an error. `check --deploy` runs this check, and
@@ -60,3 +61,19 @@ def check_secret_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMessag
                 )
             )
     return errors
+
+
+def check_two_factor_roles(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """E002: every name in TWO_FACTOR_ROLES is a role (a typo must not silently drop two-factor)."""
+    from sufficiency.authorities.choices import RoleChoices
+
+    unknown = sorted(set(settings.TWO_FACTOR_ROLES) - set(RoleChoices.values))
+    if not unknown:
+        return []
+    return [
+        Error(
+            f"TWO_FACTOR_ROLES names roles that do not exist: {', '.join(unknown)}.",
+            hint=f"Use comma-separated role codes from: {', '.join(RoleChoices.values)}.",
+            id="accounts.E002",
+        )
+    ]

@@ -1,4 +1,4 @@
-"""Two-factor authentication (required for some roles, enforced once set up for everyone), and no-store
+"""Two-factor authentication (required for staff and some roles, enforced once set up for everyone), and no-store
 caching for everything a signed-in person sees."""
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ _ALWAYS_OPEN = ("/static/", "/healthz/", "/accessibility/", "/cookies/", "/priva
 
 
 class TwoFactorMiddleware:
-    """After sign-in, send a person who must use two-factor authentication to enrol (administrators without
-    a device) or to enter a code (anyone with a confirmed device), before any other page.
+    """After sign-in, send a person who must use two-factor authentication to enrol (staff, and roles in
+    TWO_FACTOR_ROLES, without a device) or to enter a code (anyone with a confirmed device), before any other
+    page, the Django admin included.
 
     Runs after django-otp's OTPMiddleware, which sets `request.user.is_verified()`. API requests made with a
     token are not affected (the token is the credential); API requests on an unverified session get 403.
@@ -36,7 +37,7 @@ class TwoFactorMiddleware:
             return self.get_response(request)
         if getattr(user, "is_verified", lambda: False)():
             return self.get_response(request)
-        step = two_factor_required(user)
+        step = two_factor_required(user, request=request)
         if step is None:
             return self.get_response(request)
         if request.path.startswith("/api/"):

@@ -54,7 +54,7 @@ class TwoFactorSetupView(LoginRequiredMixin, NextUrlMixin, FormView):
     form_class = TwoFactorCodeForm
 
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated and two_factor_required(request.user) == "verify":
+        if request.user.is_authenticated and two_factor_required(request.user, request=request) == "verify":
             target = reverse("accounts:two-factor-verify")
             return redirect(f"{target}?{urlencode({'next': self.next_url()})}")
         return super().dispatch(request, *args, **kwargs)

@@ -282,7 +282,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # lockouts are still logged as warnings; no banner on every start
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
-# django-otp: TOTP (authenticator apps). Required for administrators, optional for everyone else.
+# django-otp: TOTP (authenticator apps). Required for staff (the Django admin) and for the roles named in
+# TWO_FACTOR_ROLES (comma-separated role codes; default: administrator), optional for everyone else.
+TWO_FACTOR_ROLES = env.list("TWO_FACTOR_ROLES", default=["administrator"])
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Sufficiency")
 # django-csp 4: no inline scripts or styles, nothing from other origins, no framing.
 CONTENT_SECURITY_POLICY = {
