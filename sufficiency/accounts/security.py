@@ -15,7 +15,6 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sufficiency.authorities.choices import RoleChoices
 from sufficiency.authorities.models import AuditEvent, Membership
 from sufficiency.core.audit import audit
 
