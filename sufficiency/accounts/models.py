@@ -1,10 +1,13 @@
-"""People who sign in. Roles are held per authority in `authorities.Membership`, not on the user."""
+"""People who sign in, and the identity provider groups that grant them roles. Roles are held per
+authority in `authorities.Membership`, not on the user."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+
+from sufficiency.authorities.choices import RoleChoices
 
 
 class UserManager(BaseUserManager["User"]):
@@ -64,3 +67,39 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
+
+
+class SingleSignOnGroup(models.Model):
+    """A group in the council's identity provider that grants a role in an authority.
+
+    At each single sign-on, a person's memberships are made to match their groups: a role is granted for
+    every mapped group they are in, and removed when they leave the group (or the mapping is deleted).
+    People in no mapped group cannot sign in with single sign-on. Administrators edit these in the admin.
+    """
+
+    group = models.CharField(
+        "provider group",
+        max_length=255,
+        help_text=(
+            "The group exactly as the identity provider sends it in the groups claim "
+            "(for Microsoft Entra ID, the group's object id)."
+        ),
+    )
+    description = models.CharField(
+        max_length=255, blank=True, help_text="The group's name, to recognise it (not used for matching)."
+    )
+    authority = models.ForeignKey(
+        "authorities.LocalAuthority", on_delete=models.CASCADE, related_name="single_sign_on_groups"
+    )
+    role = models.CharField(max_length=32, choices=RoleChoices.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["authority__name", "role", "group"]
+        verbose_name = "single sign-on group"
+        constraints = [
+            models.UniqueConstraint(fields=["group", "authority", "role"], name="uniq_sso_group_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description or self.group} → {self.get_role_display()} – {self.authority}"

@@ -114,3 +114,53 @@ def password_reset_email_send(*, user_id: int, domain: str, use_https: bool) -> 
 def password_reset_completed_record(*, user: User, request: Any) -> None:
     """Record that a reset link was used to set a new password."""
     audit(action="account.password_reset_completed", actor=None, obj=user, request=request)
+
+
+def single_sign_on_user_sync(*, email: str, groups: list[str], request: Any = None) -> User | None:
+    """Match the person the identity provider vouched for, and make their roles match their groups.
+
+    Matched by email (any case). Every mapped group grants its role; roles they no longer have a group for
+    are removed (the provider is the source of truth for anyone who signs in with it). A new account is
+    created only for someone in at least one mapped group, without a password. Returns None, with the
+    roles removed, for someone in no mapped group. Every change is audited (ids and role codes only).
+    """
+    from .models import SingleSignOnGroup
+
+    mappings = (
+        SingleSignOnGroup.objects.filter(group__in=groups) if groups else SingleSignOnGroup.objects.none()
+    )
+    wanted = {(m.authority_id, m.role) for m in mappings}
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(email__iexact=email).first()
+        if user is None:
+            if not wanted:
+                audit(action="account.sso_refused", detail={"reason": "no_mapped_group"}, request=request)
+                return None
+            user = User.objects.create_user(email=email, password=None)
+            audit(action="user.created", obj=user, detail={"via": "single_sign_on"}, request=request)
+        current = {(m.authority_id, m.role): m for m in Membership.objects.filter(user=user)}
+        for authority_id, role in sorted(wanted - current.keys()):
+            Membership.objects.create(user=user, authority_id=authority_id, role=role)
+            audit(
+                action="membership.granted",
+                authority=LocalAuthority.objects.get(pk=authority_id),
+                obj=user,
+                detail={"role": role, "via": "single_sign_on"},
+                request=request,
+            )
+        for key in sorted(current.keys() - wanted):
+            membership = current[key]
+            membership.delete()
+            audit(
+                action="membership.removed",
+                authority=membership.authority,
+                obj=user,
+                detail={"role": key[1], "via": "single_sign_on"},
+                request=request,
+            )
+        if not wanted:
+            audit(
+                action="account.sso_refused", obj=user, detail={"reason": "no_mapped_group"}, request=request
+            )
+            return None
+    return user

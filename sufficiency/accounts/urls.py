@@ -1,8 +1,8 @@
-"""Account routes: passwords, two-factor authentication and the audit trail."""
+"""Account routes: single sign-on, passwords, two-factor authentication and the audit trail."""
 
 from django.urls import path
 
-from . import password_views, views
+from . import oidc, password_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -26,5 +26,7 @@ urlpatterns = [
         password_views.PasswordResetCompleteView.as_view(),
         name="password-reset-complete",
     ),
+    path("sign-in/sso/", oidc.SingleSignOnStartView.as_view(), name="sso-start"),
+    path("sign-in/sso/callback/", oidc.SingleSignOnCallbackView.as_view(), name="sso-callback"),
     path("authorities/<str:code>/audit/", views.AuditEventListView.as_view(), name="audit-list"),
 ]

@@ -286,6 +286,33 @@ AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
 # TWO_FACTOR_ROLES (comma-separated role codes; default: administrator), optional for everyone else.
 TWO_FACTOR_ROLES = env.list("TWO_FACTOR_ROLES", default=["administrator"])
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Sufficiency")
+# --- Single sign-on (OpenID Connect, e.g. Microsoft Entra ID) ------------------------------------------
+# On when OIDC_RP_CLIENT_ID is set (sufficiency/accounts/oidc.py); local passwords keep working beside it.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+if OIDC_RP_CLIENT_ID:
+    OIDC_RP_CLIENT_SECRET = env_secret("OIDC_RP_CLIENT_SECRET")
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "sufficiency.accounts.oidc.CouncilOIDCBackend"]
+# The provider's discovery document, e.g. https://login.microsoftonline.com/<tenant>/v2.0/.well-known/
+# openid-configuration; or give the endpoints one by one (they win over discovery).
+OIDC_OP_DISCOVERY_URL = env.str("OIDC_OP_DISCOVERY_URL", default="")
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_OP_LOGOUT_ENDPOINT = env.str("OIDC_OP_LOGOUT_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="")  # "Sign in with <name>"
+OIDC_EMAIL_CLAIM = env.str("OIDC_EMAIL_CLAIM", default="email")  # Entra ID: email or preferred_username
+OIDC_GROUPS_CLAIM = env.str("OIDC_GROUPS_CLAIM", default="groups")
+# The provider enforces two factors for everyone who signs in here (then ours is not asked for), even
+# when its tokens carry no `amr` claim saying so.
+OIDC_PROVIDER_ENFORCES_MFA = env.bool("OIDC_PROVIDER_ENFORCES_MFA", default=False)
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT_SECONDS", default=10)
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # for signing out at the provider too
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso-callback"
 # django-csp 4: no inline scripts or styles, nothing from other origins, no framing.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
