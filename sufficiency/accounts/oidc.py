@@ -142,7 +142,11 @@ class SingleSignOnStartView(OIDCAuthenticationRequestView):
     def get(self, request: HttpRequest) -> HttpResponse:
         if not sso_enabled():
             raise Http404
-        self.OIDC_OP_AUTH_ENDPOINT = oidc_setting("OIDC_OP_AUTHORIZATION_ENDPOINT")
+        try:
+            self.OIDC_OP_AUTH_ENDPOINT = oidc_setting("OIDC_OP_AUTHORIZATION_ENDPOINT")
+        except requests.RequestException as exc:  # the provider's discovery document is unreachable
+            logger.warning("single sign-on unavailable: %s", type(exc).__name__)
+            return HttpResponseRedirect(reverse("login") + "?" + urlencode({"sso": "failed"}))
         self.OIDC_RP_CLIENT_ID = oidc_setting("OIDC_RP_CLIENT_ID")
         return super().get(request)
 

@@ -328,6 +328,14 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+if OIDC_RP_CLIENT_ID:
+    # Signing out is a form whose answer redirects to the provider's end-session page: browsers apply
+    # form-action to that redirect, so the provider's origin is allowed (and nothing else).
+    from urllib.parse import urlsplit
+
+    _op_url = urlsplit(OIDC_OP_LOGOUT_ENDPOINT or OIDC_OP_DISCOVERY_URL or OIDC_OP_AUTHORIZATION_ENDPOINT)
+    if _op_url.scheme and _op_url.netloc:
+        CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_op_url.scheme}://{_op_url.netloc}")
 
 # --- Product settings ---------------------------------------------------------------------------------
 # Audit events are kept this many days before `manage.py prune_audit` removes them.

@@ -4,6 +4,10 @@ to the provider when it vouches for it, and signing out at the provider."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -191,3 +195,32 @@ def test_password_sign_in_still_works_and_never_calls_the_provider(client, provi
     assert response.status_code == 302
     assert provider.token_requests == 0
     assert client.post(reverse("logout")).url == reverse("login")  # a local session signs out locally
+
+
+def test_an_unreachable_provider_sends_people_back_to_sign_in(client, settings, monkeypatch):
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setattr(oidc, "_discovery_cache", {})
+    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
+    settings.OIDC_OP_DISCOVERY_URL = "http://127.0.0.1:9/.well-known/openid-configuration"  # nothing listens
+    response = client.get(reverse("accounts:sso-start"))
+    assert response.url == reverse("login") + "?sso=failed"
+
+
+def test_the_csp_lets_the_sign_out_form_reach_the_provider():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "OIDC_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="sufficiency.settings.test",
+        OIDC_RP_CLIENT_ID=CLIENT_ID,
+        OIDC_RP_CLIENT_SECRET="x",
+        OIDC_OP_DISCOVERY_URL="https://login.microsoftonline.com/tenant-id/v2.0/.well-known/openid-configuration",
+    )
+    code = "from django.conf import settings; print(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action'])"
+    out = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert out.stdout.strip() == "[\"'self'\", 'https://login.microsoftonline.com']", out.stderr
