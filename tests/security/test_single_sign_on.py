@@ -224,3 +224,32 @@ def test_the_csp_lets_the_sign_out_form_reach_the_provider():
         cwd=Path(__file__).resolve().parents[2],
     )
     assert out.stdout.strip() == "[\"'self'\", 'https://login.microsoftonline.com']", out.stderr
+
+
+def test_administrators_map_groups_in_the_admin_and_it_is_audited(client, walsall):
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    superuser = User.objects.create_superuser(email="platform@sufficiency.example", password=PASSWORD)
+    device = TOTPDevice.objects.create(user=superuser, name="app", confirmed=True)
+    client.force_login(superuser)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    url = reverse("admin:accounts_singlesignongroup_add")
+    response = client.post(
+        url,
+        {
+            "group": "0f1e2d3c-0000-4000-8000-000000000001",
+            "description": "SG-Sufficiency-Commissioners",
+            "authority": walsall.pk,
+            "role": "commissioner",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    mapping = SingleSignOnGroup.objects.get()
+    event = AuditEvent.objects.get(action="sso_group.created")
+    assert event.actor == superuser and event.authority == walsall and event.object_id == str(mapping.pk)
+    client.post(reverse("admin:accounts_singlesignongroup_delete", args=[mapping.pk]), {"post": "yes"})
+    assert not SingleSignOnGroup.objects.exists()
+    assert AuditEvent.objects.filter(action="sso_group.deleted", authority=walsall).exists()
