@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import re
 import secrets
@@ -14,7 +16,10 @@ import pytest
 from sufficiency.accounts.checks import KNOWN_EXAMPLE_KEYS, check_secret_key, secret_key_problems
 
 ROOT = Path(__file__).resolve().parents[2]
-STRONG = secrets.token_urlsafe(64)
+# Fixed (not random) so that pytest-xdist's workers collect the same parametrised tests.
+STRONG = base64.urlsafe_b64encode(hashlib.sha512(b"sufficiency strong test key").digest()).decode()
+HEX = hashlib.sha256(b"sufficiency hex test key").hexdigest()
+INSECURE = "django-insecure-" + STRONG[:48]
 
 
 @pytest.mark.parametrize(
@@ -23,7 +28,7 @@ STRONG = secrets.token_urlsafe(64)
         "short-but-random-Qx7!",
         "a" * 80,
         "ab" * 40,
-        "django-insecure-" + secrets.token_urlsafe(48),
+        INSECURE,
         "change-me-to-50-or-more-random-characters",
         "insecure-local-development-key-not-for-production",
     ],
@@ -35,7 +40,7 @@ def test_weak_keys_are_an_error(settings, key):
     assert key not in errors[0].msg  # the message never echoes the key
 
 
-@pytest.mark.parametrize("key", [STRONG, secrets.token_hex(32)])
+@pytest.mark.parametrize("key", [STRONG, HEX])
 def test_random_keys_pass(settings, key):
     settings.SECRET_KEY = key
     settings.SECRET_KEY_FALLBACKS = []
