@@ -3,9 +3,13 @@ pages, audited, and without revealing who has an account."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db import transaction
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse_lazy
 
 from .forms import GovUKPasswordChangeForm, GovUKSetPasswordForm, PasswordResetRequestForm
@@ -18,6 +22,15 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = GovUKPasswordChangeForm
     template_name = "registration/password_change_form.html"
     success_url = reverse_lazy("accounts:password-change-done")
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated and not request.user.has_usable_password():
+            messages.info(
+                request,
+                "You sign in with your council account: change its password with your council's IT service desk.",
+            )
+            return redirect("home")
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form: GovUKPasswordChangeForm) -> HttpResponse:
         with transaction.atomic():

@@ -128,3 +128,12 @@ def test_invalid_email_is_an_error_on_the_page(client, ask_for_reset):
     page = ask_for_reset("not-an-email").content.decode()
     assert "Enter an email address in the correct format" in page
     assert 'href="#id_email"' in page
+
+
+def test_single_sign_on_accounts_have_no_password_to_change(client, la_user):
+    la_user.set_unusable_password()
+    la_user.save()
+    client.force_login(la_user)
+    assert reverse("accounts:password-change") not in client.get(reverse("home")).content.decode()
+    response = client.get(reverse("accounts:password-change"), follow=True)
+    assert "change its password with your council" in response.content.decode()
