@@ -63,3 +63,13 @@ def test_static_files_keep_their_own_caching(settings, la_user):
     assert response.status_code == 200
     assert "no-store" not in response.get("Cache-Control", "")
     assert "Pragma" not in response
+
+
+def test_api_answers_to_a_token_are_not_stored(client, walsall):
+    from sufficiency.api.services import api_client_create
+
+    _, token = api_client_create(authority=walsall, name="Client 335", scopes=["read:aggregate"])
+    response = client.get("/api/v1/regions/", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 200
+    assert _no_store(response)
+    assert response["ETag"]  # conditional requests still work for clients that send If-None-Match
