@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 
 from sufficiency.authorities.models import LocalAuthority, Membership
@@ -66,9 +67,23 @@ def password_reset_request(*, users: list[User], domain: str, use_https: bool, r
         if not users:
             audit(action="account.password_reset_requested", detail={"matched": False}, request=request)
         for user in users:
+            # At most PASSWORD_RESET_EMAILS_PER_HOUR emails per account, so nobody can flood a mailbox;
+            # the page answers the same either way.
+            key = f"accounts:password-reset:{user.pk}"
+            cache.add(key, 0, timeout=60 * 60)
+            try:
+                sent = cache.incr(key)
+            except ValueError:  # expired between add and incr
+                sent = 1
+            throttled = sent > settings.PASSWORD_RESET_EMAILS_PER_HOUR
             audit(
-                action="account.password_reset_requested", obj=user, detail={"matched": True}, request=request
+                action="account.password_reset_requested",
+                obj=user,
+                detail={"matched": True, "throttled": throttled} if throttled else {"matched": True},
+                request=request,
             )
+            if throttled:
+                continue
 
             def enqueue(user_id: int = user.pk) -> None:
                 try:

@@ -269,6 +269,8 @@ DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Sufficiency <
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # A reset link works once and for one hour (Django's default is three days).
 PASSWORD_RESET_TIMEOUT = env.int("DJANGO_PASSWORD_RESET_TIMEOUT", default=60 * 60)
+# Reset emails to one account per hour, at most (further requests get the same page and no email).
+PASSWORD_RESET_EMAILS_PER_HOUR = env.int("PASSWORD_RESET_EMAILS_PER_HOUR", default=3)
 
 # --- Accounts: lockout, two-factor authentication, content security policy -------------------------
 # django-axes: 5 failed sign-ins for the same email address from the same IP address lock it for an hour.

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.urls import reverse
 
 from sufficiency.authorities.models import AuditEvent
@@ -53,6 +54,14 @@ def test_change_password_keeps_the_person_signed_in_and_is_audited(client, la_us
     assert client.get(reverse("home")).status_code == 200
     event = AuditEvent.objects.get(action="account.password_changed")
     assert event.actor == la_user and event.object_id == str(la_user.pk)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reset_counters():
+    """Reset emails per account are counted in the cache: each test starts with none sent."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -137,3 +146,14 @@ def test_single_sign_on_accounts_have_no_password_to_change(client, la_user):
     assert reverse("accounts:password-change") not in client.get(reverse("home")).content.decode()
     response = client.get(reverse("accounts:password-change"), follow=True)
     assert "change its password with your council" in response.content.decode()
+
+
+def test_reset_emails_to_one_account_are_capped_with_the_same_answer(
+    client, ask_for_reset, la_user, settings
+):
+    settings.PASSWORD_RESET_EMAILS_PER_HOUR = 2
+    answers = {ask_for_reset(la_user.email).url for _ in range(4)}
+    assert answers == {reverse("accounts:password-reset-done")}
+    assert len(mail.outbox) == 2
+    throttled = AuditEvent.objects.filter(action="account.password_reset_requested", detail__throttled=True)
+    assert throttled.count() == 2
