@@ -123,6 +123,11 @@ class CouncilOIDCBackend(OIDCAuthenticationBackend):
         email = str(claims.get(settings.OIDC_EMAIL_CLAIM) or "").strip().lower()
         if not email or "@" not in email or claims.get("email_verified") is False:
             raise SuspiciousOperation("The provider sent no verified email address.")
+        if settings.OIDC_GROUPS_CLAIM in (claims.get("_claim_names") or {}):
+            # Entra ID's "overage": too many groups to put in the token. Their groups are unknown, so their
+            # roles are left as they are and the sign-in is refused (assign fewer groups to the app).
+            logger.warning("single sign-on refused: the provider left the groups claim out (overage)")
+            raise SuspiciousOperation("The groups claim was not sent (overage).")
         groups = claims.get(settings.OIDC_GROUPS_CLAIM) or []
         if isinstance(groups, str):
             groups = [groups]

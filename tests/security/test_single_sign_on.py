@@ -253,3 +253,17 @@ def test_administrators_map_groups_in_the_admin_and_it_is_audited(client, walsal
     client.post(reverse("admin:accounts_singlesignongroup_delete", args=[mapping.pk]), {"post": "yes"})
     assert not SingleSignOnGroup.objects.exists()
     assert AuditEvent.objects.filter(action="sso_group.deleted", authority=walsall).exists()
+
+
+def test_a_groups_overage_refuses_without_touching_roles(client, provider, mapped_groups, walsall):
+    """Entra ID leaves the groups out of the token for someone in too many groups."""
+    user = User.objects.create_user(email=EMAIL, password=None)
+    Membership.objects.create(user=user, authority=walsall, role="commissioner")
+    provider.person = {
+        "sub": "entra-oid-0001",
+        "email": EMAIL,
+        "_claim_names": {"groups": "src1"},
+        "_claim_sources": {"src1": {"endpoint": "https://graph.example/v1.0/users/x/getMemberObjects"}},
+    }
+    assert sign_in_with_provider(client, provider).url == reverse("login") + "?sso=failed"
+    assert _roles(user) == [("335", "commissioner")]
