@@ -17,8 +17,10 @@ RUN pip install -r requirements.txt
 # The code stays owned by root: the app user can read it but not change it.
 COPY . .
 
-# collectstatic needs settings but no real secret and no database: a throwaway key for this step only.
-RUN DJANGO_SECRET_KEY=collectstatic-only-not-a-secret python manage.py collectstatic --noinput -v 0
+# collectstatic needs settings but no real secret and no database: a random throwaway key for this step only
+# (production settings refuse a short or published key).
+RUN DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+    python manage.py collectstatic --noinput -v 0
 
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home --shell /usr/sbin/nologin app

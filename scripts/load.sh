@@ -22,7 +22,7 @@ if [ "${episodes:-0}" -lt 500000 ]; then
 fi
 
 export DATABASE_URL="$BENCH_URL" DJANGO_SETTINGS_MODULE=benchmarks.load.settings \
-    DJANGO_SECRET_KEY="load-test-$(date +%s)-not-secret" DJANGO_SECURE_SSL_REDIRECT=false \
+    DJANGO_SECRET_KEY="$($PY -c 'import secrets; print(secrets.token_urlsafe(64))')" DJANGO_SECURE_SSL_REDIRECT=false \
     DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost API_THROTTLE_RATE_CLIENT=1000000/hour \
     API_THROTTLE_RATE_USER=1000000/hour LOG_LEVEL=WARNING PYTHONPATH=.
 $PY manage.py migrate --noinput -v0

@@ -1,17 +1,18 @@
 """Top-level URL configuration: pages, the placement register, and the admin."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from sufficiency.accounts import views as account_views
+from sufficiency.accounts.oidc import SignOutView
 from sufficiency.authorities import views as authority_views
 from sufficiency.core.errors import server_error
 
 urlpatterns = [
     path("", authority_views.HomeView.as_view(), name="home"),
-    path("sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-in/", account_views.SignInView.as_view(), name="login"),
+    path("sign-out/", SignOutView.as_view(), name="logout"),
     path(
         "accessibility/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"
     ),

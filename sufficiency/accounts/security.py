@@ -1,4 +1,4 @@
-"""Account security: who must use two-factor authentication, enrolling a device, and audit retention."""
+"""Account security: who must use two-factor authentication (TWO_FACTOR_ROLES, staff, single sign-on), enrolling a device, and audit retention."""
 
 from __future__ import annotations
 
@@ -15,26 +15,35 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sufficiency.authorities.choices import RoleChoices
 from sufficiency.authorities.models import AuditEvent, Membership
 from sufficiency.core.audit import audit
 
 DEVICE_NAME = "Authenticator app"
 
 
-def is_administrator(user: Any) -> bool:
-    """Administrators of any authority, and superusers (the Django admin), must use two factors."""
-    if getattr(user, "is_superuser", False):
+# Set in the session at single sign-on when the identity provider vouches for a second factor (its `amr`
+# claim, or the deployment trusts it to enforce one): the provider's two factors then stand for ours.
+SSO_TWO_FACTOR_SESSION_KEY = "accounts_sso_two_factor"
+
+
+def must_use_two_factor(user: Any) -> bool:
+    """Staff and superusers (the Django admin), and anyone holding a role listed in TWO_FACTOR_ROLES in any
+    authority (by default administrators), must use two factors."""
+    if getattr(user, "is_staff", False) or getattr(user, "is_superuser", False):
         return True
-    return Membership.objects.filter(user=user, role=RoleChoices.ADMINISTRATOR).exists()
+    roles = settings.TWO_FACTOR_ROLES
+    return bool(roles) and Membership.objects.filter(user=user, role__in=roles).exists()
 
 
-def two_factor_required(user: Any) -> Literal["enrol", "verify"] | None:
-    """What an authenticated but unverified person must do next: enrol a device (administrators without
-    one), enter a code (anyone with a confirmed device), or nothing (others: two factors are optional)."""
+def two_factor_required(user: Any, *, request: Any = None) -> Literal["enrol", "verify"] | None:
+    """What an authenticated but unverified person must do next: nothing if they signed in through an
+    identity provider that vouched for two factors, enter a code (anyone with a confirmed device), enrol a
+    device (those who must use two factors and have none), or nothing (others: two factors are optional)."""
+    if request is not None and request.session.get(SSO_TWO_FACTOR_SESSION_KEY):
+        return None
     if user_has_device(user, confirmed=True):
         return "verify"
-    if is_administrator(user):
+    if must_use_two_factor(user):
         return "enrol"
     return None
 
@@ -99,3 +108,13 @@ def audit_events_prune(*, older_than_days: int | None = None, dry_run: bool = Fa
         deleted, _ = old.delete()
         audit(action="audit.pruned", detail={"deleted": deleted, "retention_days": days})
     return deleted
+
+
+def axes_username(request: Any, credentials: dict[str, Any] | None = None) -> str:
+    """The email address django-axes counts failures against, lower-cased: "Ann@X" and "ann@x" are one
+    account, so changing the case must not buy five more guesses."""
+    username = (credentials or {}).get(settings.AXES_USERNAME_FORM_FIELD)
+    if username is None:
+        data = getattr(request, "POST", None) or {}
+        username = data.get(settings.AXES_USERNAME_FORM_FIELD, "")
+    return str(username or "").strip().lower()

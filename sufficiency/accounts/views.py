@@ -1,4 +1,4 @@
-"""Account security pages: two-factor enrolment and verification, and the audit trail for administrators."""
+"""Account pages: signing in, two-factor enrolment and verification, and the audit trail for administrators."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -19,6 +20,7 @@ from sufficiency.authorities.models import AuditEvent
 from sufficiency.core.views import AuthorityMixin
 
 from .forms import AuditFilterForm, TwoFactorCodeForm
+from .oidc import provider_name, sso_enabled
 from .security import (
     totp_device_pending,
     totp_qr_data_uri,
@@ -27,6 +29,21 @@ from .security import (
     two_factor_required,
     two_factor_verify,
 )
+
+
+class SignInView(auth_views.LoginView):
+    """Email and password, and "Sign in with <provider>" when single sign-on is configured."""
+
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            sso_enabled=sso_enabled(),
+            sso_provider_name=provider_name(),
+            sso_failed=self.request.GET.get("sso") == "failed",
+        )
+        return context
 
 
 class NextUrlMixin:
@@ -54,7 +71,7 @@ class TwoFactorSetupView(LoginRequiredMixin, NextUrlMixin, FormView):
     form_class = TwoFactorCodeForm
 
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated and two_factor_required(request.user) == "verify":
+        if request.user.is_authenticated and two_factor_required(request.user, request=request) == "verify":
             target = reverse("accounts:two-factor-verify")
             return redirect(f"{target}?{urlencode({'next': self.next_url()})}")
         return super().dispatch(request, *args, **kwargs)

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Outside everything that answers a signed-in person, so redirects and error pages are covered too.
+    "sufficiency.accounts.middleware.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "sufficiency.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -259,6 +261,17 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Email (password reset links) ---------------------------------------------------------------------
+# EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.gov.uk:587 (or EMAIL_URL_FILE); the default is an
+# SMTP relay on the same host. local.py prints emails to the console; tests keep them in memory.
+vars().update(environ.Env.email_url_config(env_secret("EMAIL_URL", default="smtp://localhost:25")))
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Sufficiency <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A reset link works once and for one hour (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = env.int("DJANGO_PASSWORD_RESET_TIMEOUT", default=60 * 60)
+# Reset emails to one account per hour, at most (further requests get the same page and no email).
+PASSWORD_RESET_EMAILS_PER_HOUR = env.int("PASSWORD_RESET_EMAILS_PER_HOUR", default=3)
+
 # --- Accounts: lockout, two-factor authentication, content security policy -------------------------
 # django-axes: 5 failed sign-ins for the same email address from the same IP address lock it for an hour.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -266,12 +279,42 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # Django's sign-in form posts the email address as "username" (axes would otherwise look for "email").
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "sufficiency.accounts.security.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # lockouts are still logged as warnings; no banner on every start
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
-# django-otp: TOTP (authenticator apps). Required for administrators, optional for everyone else.
+# django-otp: TOTP (authenticator apps). Required for staff (the Django admin) and for the roles named in
+# TWO_FACTOR_ROLES (comma-separated role codes; default: administrator), optional for everyone else.
+TWO_FACTOR_ROLES = env.list("TWO_FACTOR_ROLES", default=["administrator"])
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Sufficiency")
+# --- Single sign-on (OpenID Connect, e.g. Microsoft Entra ID) ------------------------------------------
+# On when OIDC_RP_CLIENT_ID is set (sufficiency/accounts/oidc.py); local passwords keep working beside it.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+if OIDC_RP_CLIENT_ID:
+    OIDC_RP_CLIENT_SECRET = env_secret("OIDC_RP_CLIENT_SECRET")
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "sufficiency.accounts.oidc.CouncilOIDCBackend"]
+# The provider's discovery document, e.g. https://login.microsoftonline.com/<tenant>/v2.0/.well-known/
+# openid-configuration; or give the endpoints one by one (they win over discovery).
+OIDC_OP_DISCOVERY_URL = env.str("OIDC_OP_DISCOVERY_URL", default="")
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_OP_LOGOUT_ENDPOINT = env.str("OIDC_OP_LOGOUT_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="")  # "Sign in with <name>"
+OIDC_EMAIL_CLAIM = env.str("OIDC_EMAIL_CLAIM", default="email")  # Entra ID: email or preferred_username
+OIDC_GROUPS_CLAIM = env.str("OIDC_GROUPS_CLAIM", default="groups")
+# The provider enforces two factors for everyone who signs in here (then ours is not asked for), even
+# when its tokens carry no `amr` claim saying so.
+OIDC_PROVIDER_ENFORCES_MFA = env.bool("OIDC_PROVIDER_ENFORCES_MFA", default=False)
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT_SECONDS", default=10)
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # for signing out at the provider too
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso-callback"
 # django-csp 4: no inline scripts or styles, nothing from other origins, no framing.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -287,6 +330,14 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+if OIDC_RP_CLIENT_ID:
+    # Signing out is a form whose answer redirects to the provider's end-session page: browsers apply
+    # form-action to that redirect, so the provider's origin is allowed (and nothing else).
+    from urllib.parse import urlsplit
+
+    _op_url = urlsplit(OIDC_OP_LOGOUT_ENDPOINT or OIDC_OP_DISCOVERY_URL or OIDC_OP_AUTHORIZATION_ENDPOINT)
+    if _op_url.scheme and _op_url.netloc:
+        CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_op_url.scheme}://{_op_url.netloc}")
 
 # --- Product settings ---------------------------------------------------------------------------------
 # Audit events are kept this many days before `manage.py prune_audit` removes them.

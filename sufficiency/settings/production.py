@@ -11,3 +11,5 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+# A weak, short or published DJANGO_SECRET_KEY stops every process at start-up (accounts.E001).
+SECRET_KEY_CHECK_AT_STARTUP = True
