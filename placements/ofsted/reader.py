@@ -361,8 +361,10 @@ _STATE_MESSAGES = {
 
 
 def _sum_capacity(rows: list[dict[str, Any]]) -> None:
-    """Supported accommodation lists: a provider's places are the capacity of its settings still open."""
+    """Supported accommodation lists: a provider's places are the capacity of its settings still open,
+    and its postcode that of its first open setting."""
     totals: dict[str, int | None] = {}
+    postcodes: dict[str, str | None] = {}
     for row in rows:
         capacity = row.pop("_capacity", None)
         open_setting = not row.pop("_setting_ended", False)
@@ -371,7 +373,10 @@ def _sum_capacity(rows: list[dict[str, Any]]) -> None:
             totals[row["urn"]] = (held or 0) + capacity
         else:
             totals.setdefault(row["urn"], held)
+        if open_setting and row["postcode"] and not postcodes.get(row["urn"]):
+            postcodes[row["urn"]] = row["postcode"]
     for row in rows:
+        row["postcode"] = postcodes.get(row["urn"]) or row["postcode"]
         row["registered_places"] = totals.get(row["urn"])
         if row["registered_places"] is not None:
             row["registered_places"] = min(row["registered_places"], MAX_PLACES)
