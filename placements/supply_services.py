@@ -156,8 +156,8 @@ def ofsted_import(
 
 
 def _where(file: str, sheet: str | None) -> str:
-    """A file as reports name it: with the sheet for a workbook ("providers.xlsx, sheet Providers")."""
-    return f"{file}, sheet {sheet}" if sheet else file
+    """A file as reports name it: with the sheet for a workbook ("providers.xlsx (sheet Providers)")."""
+    return f"{file} (sheet {sheet})" if sheet else file
 
 
 def _row_error(issue: Any, *, skipped: bool = False) -> RowError:

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+from django.urls import reverse
 
 from forecasting import gap
 from forecasting.gap_services import local_settings_frame
@@ -22,6 +23,7 @@ from placements.choices import (
 )
 from placements.finding import matching
 from placements.models import Inspection, Setting
+from placements.services import import_job_create
 from sufficiency.dashboards.rollups import QUALITY_BELOW, QUALITY_GOOD, QUALITY_NOT_INSPECTED, _quality
 from sufficiency.dashboards.views.market import JUDGEMENT_ORDER
 from sufficiency.reports.kpis.catalogue import ChildrenInSettingsBelowGood, PctGoodOrOutstanding
@@ -53,8 +55,8 @@ def test_published_files_import_with_states_statuses_and_per_sheet_counts(walsal
     ]
     skipped = [w for w in outcome.warnings if w.message.startswith("Row skipped")]
     assert [(w.file, w.row, w.column) for w in skipped] == [
-        ("annual.xlsx, sheet Providers", 16, "URN"),
-        ("annual.xlsx, sheet Providers", 17, "Latest full inspection date"),
+        ("annual.xlsx (sheet Providers)", 16, "URN"),
+        ("annual.xlsx (sheet Providers)", 17, "Latest full inspection date"),
     ]
 
     def state(urn: str) -> tuple[str, str, dt.date | None]:
@@ -185,3 +187,31 @@ def test_closed_and_deregistered_settings_offer_no_places_to_the_gap(walsall):
         authority=walsall, on=dt.date(2025, 3, 31), locator=lambda f, a: pd.Series(1.0, index=f.index)
     )
     assert list(frame["urn"]) == ["SC1"]
+
+
+# --- Web import ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_web_import_of_a_published_workbook_shows_sheets_and_skipped_rows(
+    client, walsall, sandwell, data_manager
+):
+    job = import_job_create(
+        authority=walsall,
+        files=[("annual.ods", layouts.annual_workbook("ods"))],
+        acting_user=data_manager,
+        kind="ofsted",
+    )
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.failure
+    assert job.summary["counts"]["rows_skipped"] == 2
+    client.force_login(data_manager)
+    page = client.get(
+        reverse("placements:import-detail", kwargs={"code": "335", "pk": job.pk})
+    ).content.decode()
+    assert "2 rows could not be read and were skipped" in page
+    assert "annual.ods (sheet Providers): ofsted_ods, 11 rows read, 2 skipped" in page
+    assert "Row skipped: Enter the setting&#x27;s URN" in page
+    report = client.get(reverse("placements:import-errors", kwargs={"code": "335", "pk": job.pk}))
+    lines = report.content.decode().splitlines()
+    assert lines[1].startswith("annual.ods (sheet Providers),16,URN,,Row skipped")
