@@ -80,7 +80,9 @@ def test_an_unreadable_row_is_skipped_and_the_rest_imported(walsall):
     ]
     assert outcome.counts["rows_read"] == 1
     assert outcome.counts["rows_skipped"] == 1
-    assert outcome.files == [{"name": "ofsted.csv", "sheet": "", "kind": "ofsted_csv", "rows": 1, "skipped": 1}]
+    assert outcome.files == [
+        {"name": "ofsted.csv", "sheet": "", "kind": "ofsted_csv", "rows": 1, "skipped": 1}
+    ]
     assert list(Setting.objects.values_list("urn", "registered_places", "latest_judgement")) == [
         ("SC1", 9, "inadequate")
     ]
