@@ -48,7 +48,17 @@ HEADER_SEARCH_ROWS = 30
 MAX_PLACES = 32_767
 _URN = re.compile(r"^[A-Z0-9]{1,8}$")
 _POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?( [0-9][A-Z]{2})?$")
-_DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d/%m/%y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d %H:%M:%S")
+_DATE_FORMATS = (
+    "%d/%m/%Y",
+    "%Y-%m-%d",
+    "%d-%m-%Y",
+    "%d/%m/%y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%Y-%m-%d %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+)
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 ROW_SKIPPED = "OfstedRowSkipped"
 
@@ -285,7 +295,8 @@ def _read_sheet(
     states: dict[tuple[str, str], list[int]] = {}
     for index in range(header_index + 1, len(grid)):
         cells = {canonical: grid.iat[index, position] for position, canonical in mapping.items()}
-        if all(_text(v) == "" for v in cells.values()):
+        filled = [text for text in (_text(v) for v in cells.values()) if text]
+        if not filled or _is_note(filled):
             continue
         spreadsheet_row = index + 1
         try:
@@ -346,6 +357,12 @@ def _read_sheet(
         row.pop("_state_code", None)
     read.rows.extend(rows)
     read.sheets.append(SheetSummary(name, sheet, kind, header_index + 1, len(rows), skipped))
+
+
+def _is_note(filled: list[str]) -> bool:
+    """A footnote or source line under a table ("Source: Ofsted ...", "1. Places at 31 March"): one cell of
+    prose, not a setting."""
+    return len(filled) == 1 and " " in filled[0]
 
 
 _STATE_MESSAGES = {

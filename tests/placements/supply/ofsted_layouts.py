@@ -152,6 +152,9 @@ def annual_workbook(fmt: str = "xlsx") -> bytes:
                 [],
                 ANNUAL_HEADER,
                 *ANNUAL_PROVIDERS,
+                [],
+                ["Source: Ofsted, children's social care providers at 31 March 2025."],
+                ["1. Places are the number of children a setting is registered for."],
             ],
             "Closed": [
                 ["Table 2: Providers that closed between 1 April 2024 and 31 March 2025"],

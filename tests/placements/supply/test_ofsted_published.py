@@ -448,3 +448,24 @@ def test_one_refused_file_does_not_hide_the_others_problems():
     assert not result.ok
     assert [e.file for e in result.errors] == ["empty.csv"]
     assert [s.file for s in result.sheets] == ["mi.csv"]
+
+
+def test_footnotes_under_a_table_are_neither_settings_nor_skipped_rows():
+    text = (
+        "URN,Provider type,Overall effectiveness\n"
+        "SC1,Children's home,-\n"
+        ",,\n"
+        "Source: Ofsted management information,,\n"
+        ",Figures are provisional,\n"
+        "SC2,,\n"
+    )
+    result = _read("notes.csv", text.encode())
+    assert list(result.settings["urn"]) == ["SC1"]
+    assert [(s.row, s.column) for s in result.skipped] == [(6, "Provider type")]
+
+
+def test_dates_with_a_time_are_read():
+    text = (
+        "URN,Provider type,Inspection date,Overall effectiveness\nSC1,Children's home,05/11/2024 00:00,Good\n"
+    )
+    assert _read("t.csv", text.encode()).settings.iloc[0]["inspection_date"] == dt.date(2024, 11, 5)
