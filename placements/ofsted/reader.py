@@ -31,6 +31,7 @@ How a file is read (docs/ofsted-files.md describes the layouts):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 from collections.abc import Sequence
@@ -293,8 +294,10 @@ def _read_sheet(
     skipped = 0
     unknown_types: set[str] = set()
     states: dict[tuple[str, str], list[int]] = {}
-    for index in range(header_index + 1, len(grid)):
-        cells = {canonical: grid.iat[index, position] for position, canonical in mapping.items()}
+    values = grid.to_numpy(dtype=object)
+    for index in range(header_index + 1, len(values)):
+        line = values[index]
+        cells = {canonical: line[position] for position, canonical in mapping.items()}
         filled = [text for text in (_text(v) for v in cells.values()) if text]
         if not filled or _is_note(filled):
             continue
@@ -425,12 +428,33 @@ def _date(column: str, value: Any) -> dt.date | None:
     text = _text(value)
     if not text or c.normalise_header(text).startswith("not "):
         return None  # "Not provided as service is inspected as part of the ILACS inspection", "Not yet ..."
+    parsed = _date_text(text)
+    if parsed is None:
+        raise _RowProblem(column, value, f"{c.COLUMN_LABELS[column]} must be a date, for example 27/03/2025")
+    return parsed
+
+
+_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
+
+
+@functools.lru_cache(maxsize=16_384)
+def _date_text(text: str) -> dt.date | None:
+    """A date written as text, or None if it is not one (files repeat dates: cached)."""
+    for pattern, order in ((_DMY, (2, 1, 0)), (_ISO, (0, 1, 2))):
+        match = pattern.match(text)
+        if match:
+            parts = match.groups()
+            try:
+                return dt.date(int(parts[order[0]]), int(parts[order[1]]), int(parts[order[2]]))
+            except ValueError:
+                return None
     for fmt in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise _RowProblem(column, value, f"{c.COLUMN_LABELS[column]} must be a date, for example 27/03/2025")
+    return None
 
 
 def _redactable(value: Any) -> str | None:
