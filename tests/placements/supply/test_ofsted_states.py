@@ -24,6 +24,7 @@ from placements.choices import (
 from placements.finding import matching
 from placements.models import Inspection, Setting
 from placements.services import import_job_create
+from placements.supply_selectors import inhouse_home_rows, vacancy_summary_for_authority
 from sufficiency.dashboards.rollups import QUALITY_BELOW, QUALITY_GOOD, QUALITY_NOT_INSPECTED, _quality
 from sufficiency.dashboards.views.market import JUDGEMENT_ORDER
 from sufficiency.reports.kpis.catalogue import ChildrenInSettingsBelowGood, PctGoodOrOutstanding
@@ -215,3 +216,33 @@ def test_web_import_of_a_published_workbook_shows_sheets_and_skipped_rows(
     report = client.get(reverse("placements:import-errors", kwargs={"code": "335", "pk": job.pk}))
     lines = report.content.decode().splitlines()
     assert lines[1].startswith("annual.ods (sheet Providers),16,URN,,Row skipped")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("status", "usable"), [("active", 3), ("suspended", 0), ("closed", 0), ("deregistered", 0)]
+)
+def test_an_inhouse_home_offers_places_only_while_registered(walsall, la_user, status, usable):
+    setting = SettingFactory(urn="SC42", registered_places=4, registration_status=status)
+    services.inhouse_home_create(
+        authority=walsall,
+        data={"setting": setting, "name": "Oak", "places_out_of_use": 1},
+        acting_user=la_user,
+    )
+    [row] = inhouse_home_rows(authority=walsall, on=dt.date(2025, 3, 31))
+    assert (row["registered_places"], row["usable_places"]) == (4, usable)
+
+
+@pytest.mark.django_db
+def test_vacancies_at_closed_or_deregistered_settings_are_not_counted(walsall, la_user):
+    for urn, status, places in [("SC1", "active", 1), ("SC2", "closed", 2), ("SC3", "deregistered", 4)]:
+        services.vacancy_record(
+            authority=walsall,
+            setting=SettingFactory(urn=urn, registration_status=status),
+            places=places,
+            categories=["residential_external"],
+            acting_user=la_user,
+        )
+    summary = vacancy_summary_for_authority(authority=walsall)
+    assert summary["fresh_places"] == 1
+    assert summary["fresh_by_category"] == {"residential_external": 1}
