@@ -45,8 +45,12 @@ from placements.categories import (
 
 #: A setting is "near" when its location is within this many miles of the authority's reference point.
 LOCAL_RADIUS_MILES = 20.0
-#: Latest Ofsted judgements counted as "Requires improvement or Inadequate" (on either scale).
-BELOW_GOOD = frozenset({"requires_improvement", "inadequate", "sa_inconsistent", "sa_serious"})
+#: Latest Ofsted judgements counted as "Requires improvement or Inadequate" (on either scale), with the
+#: earlier framework's Adequate and standards not met. Not yet inspected, inspected within the ILACS
+#: inspection and standards met are in neither set: those settings are not counted as judged.
+BELOW_GOOD = frozenset(
+    {"requires_improvement", "inadequate", "sa_inconsistent", "sa_serious", "adequate", "not_met"}
+)
 GOOD_OR_BETTER = frozenset({"outstanding", "good", "sa_strong"})
 
 INHOUSE_FOSTERING = "fostering"

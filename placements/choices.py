@@ -40,10 +40,28 @@ class SectorChoices(models.TextChoices):
 
 
 class RegistrationStatusChoices(models.TextChoices):
+    """A setting's Ofsted registration. Only an active setting offers places (OFFERS_PLACES_STATUSES)."""
+
     ACTIVE = "active", "Active"
     SUSPENDED = "suspended", "Suspended"
     RESIGNED = "resigned", "Resigned"
     CANCELLED = "cancelled", "Cancelled"
+    CLOSED = "closed", "Closed"
+    DEREGISTERED = "deregistered", "Deregistered"
+
+
+#: Registration statuses under which a setting can take children. Suspended settings cannot (for now);
+#: resigned, cancelled, closed and deregistered ones no longer exist as places.
+OFFERS_PLACES_STATUSES = frozenset({RegistrationStatusChoices.ACTIVE})
+#: Registration statuses that end a registration for good.
+ENDED_STATUSES = frozenset(
+    {
+        RegistrationStatusChoices.RESIGNED,
+        RegistrationStatusChoices.CANCELLED,
+        RegistrationStatusChoices.CLOSED,
+        RegistrationStatusChoices.DEREGISTERED,
+    }
+)
 
 
 class JudgementChoices(models.TextChoices):
@@ -58,6 +76,11 @@ class JudgementChoices(models.TextChoices):
     SA_STRONG = "sa_strong", "Outcome 1: consistently strong service delivery"
     SA_INCONSISTENT = "sa_inconsistent", "Outcome 2: inconsistent quality of service delivery"
     SA_SERIOUS = "sa_serious", "Outcome 3: serious or widespread weaknesses"
+    # States Ofsted's files hold outside the two scales (docs/ofsted-files.md says how each is treated).
+    ILACS = "ilacs", "Inspected within the local authority's ILACS inspection"
+    ADEQUATE = "adequate", "Adequate (earlier inspection framework)"
+    MET = "met", "Met (standards met)"
+    NOT_MET = "not_met", "Not met (standards not met)"
 
 
 class JudgementScaleChoices(models.TextChoices):
@@ -108,6 +131,23 @@ class JobStatusChoices(models.TextChoices):
 # Judgements a commissioner reads as "good or better" on either scale (for quality-of-supply measures).
 GOOD_OR_BETTER_JUDGEMENTS = frozenset(
     {JudgementChoices.OUTSTANDING, JudgementChoices.GOOD, JudgementChoices.SA_STRONG}
+)
+# Judgements read as "below good": Requires improvement or Inadequate on either scale, the earlier
+# framework's Adequate (the grade below Good then) and national minimum standards not met.
+BELOW_GOOD_JUDGEMENTS = frozenset(
+    {
+        JudgementChoices.REQUIRES_IMPROVEMENT,
+        JudgementChoices.INADEQUATE,
+        JudgementChoices.SA_INCONSISTENT,
+        JudgementChoices.SA_SERIOUS,
+        JudgementChoices.ADEQUATE,
+        JudgementChoices.NOT_MET,
+    }
+)
+# States that are neither good nor bad: not yet inspected, judged within the authority's ILACS
+# inspection, or standards met (a compliance check, not a grade). Left out of quality shares.
+UNGRADED_JUDGEMENTS = frozenset(
+    {JudgementChoices.NOT_YET_INSPECTED, JudgementChoices.ILACS, JudgementChoices.MET}
 )
 
 

@@ -20,6 +20,7 @@ from sufficiency.authorities.choices import RoleChoices
 from sufficiency.authorities.models import AuthorityPopulation, LocalAuthority
 from sufficiency.core.audit import audit
 
+from .choices import ENDED_STATUSES
 from .demo import DemoRegion, generate_region
 from .importing import ssda903_import
 from .models import FosteringHousehold, Provider, Setting, UnitCost
@@ -269,7 +270,7 @@ def _load_supply(authority: LocalAuthority, seed: int) -> None:
         )
     local_private = list(
         Setting.objects.filter(local_authority=authority, sector="private", provision_type="childrens_home")
-        .exclude(registration_status__in=["resigned", "cancelled"])
+        .exclude(registration_status__in=sorted(ENDED_STATUSES))
         .order_by("urn")
     )
     if local_private:

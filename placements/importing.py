@@ -65,6 +65,9 @@ class ImportOutcome:
         by_message: dict[str, int] = {}
         for error in self.errors:
             by_message[error.message] = by_message.get(error.message, 0) + 1
+        warnings_by_message: dict[str, int] = {}
+        for warning in self.warnings:
+            warnings_by_message[warning.message] = warnings_by_message.get(warning.message, 0) + 1
         return {
             "ok": self.ok,
             "files": self.files,
@@ -72,6 +75,7 @@ class ImportOutcome:
             "error_count": len(self.errors),
             "warning_count": len(self.warnings),
             "errors_by_message": dict(sorted(by_message.items(), key=lambda kv: -kv[1])[:20]),
+            "warnings_by_message": dict(sorted(warnings_by_message.items(), key=lambda kv: -kv[1])[:20]),
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
         }
 

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from sufficiency.core.models import AuthorityOwnedModel, TimeStampedModel
 
 from .choices import (
+    OFFERS_PLACES_STATUSES,
     ApproachStatusChoices,
     CloseReasonChoices,
     DeclinedByChoices,
@@ -249,8 +250,11 @@ class InHouseHome(AuthorityOwnedModel):
 
     @property
     def usable_places(self) -> int:
-        """Places a child could move into when the home is open (registered less those out of use)."""
+        """Places a child could move into when the home is open and its Ofsted registration active
+        (registered less those out of use): a suspended, closed or deregistered home offers none."""
         if self.status != HomeStatusChoices.OPEN:
+            return 0
+        if self.setting.registration_status not in OFFERS_PLACES_STATUSES:
             return 0
         return max(self.effective_places - self.places_out_of_use, 0)
 

@@ -21,7 +21,7 @@ from sufficiency.core.audit import audit
 from sufficiency.core.jobs import stale_running_cutoff
 
 from .choices import ImportKindChoices, JobStatusChoices
-from .importing import ImportOutcome, ssda903_import
+from .importing import ImportOutcome, errors_to_csv, ssda903_import
 from .models import ImportFile, ImportJob
 
 logger = logging.getLogger(__name__)
@@ -155,6 +155,8 @@ def _import_job_finish(*, job: ImportJob, outcome: ImportOutcome | None) -> None
             job.status = JobStatusChoices.SUCCEEDED
             job.progress = 100
             job.stage = "Finished"
+            # Rows skipped and notes (an Ofsted file's unreadable rows) stay downloadable.
+            job.error_report = errors_to_csv(outcome.warnings) if outcome.warnings else ""
         else:
             job.status = JobStatusChoices.FAILED
             job.failure = (

@@ -36,8 +36,8 @@ class OfstedUploadForm(forms.Form):
 
     files = MultipleFileField(
         label="Ofsted provider files",
-        help_text="The monthly 'Children's social care providers and inspections' or the annual file, as CSV, "
-        "XLSX or ODS.",
+        help_text="Ofsted's monthly management information, the annual 'Children's social care data in "
+        "England' workbook, or the children's homes or SCP/CH provider list, as CSV, XLSX or ODS.",
         error_messages={"required": "Select an Ofsted provider file"},
     )
 

@@ -15,7 +15,14 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from sufficiency.authorities.models import LocalAuthority
 
-from .choices import HomeStatusChoices, HouseholdRouteChoices, HouseholdStatusChoices, VacancyStatusChoices
+from .choices import (
+    OFFERS_PLACES_STATUSES,
+    HomeStatusChoices,
+    HouseholdRouteChoices,
+    HouseholdStatusChoices,
+    RegistrationStatusChoices,
+    VacancyStatusChoices,
+)
 from .models import BlockContract, FosteringHousehold, InHouseHome, PlacementEpisode, Setting, Vacancy
 
 
@@ -120,13 +127,21 @@ def block_beds_for_authority(*, authority: LocalAuthority, on: dt.date) -> dict[
     return {row["category"]: row["beds"] for row in rows}
 
 
+NOT_OFFERING_PLACES = sorted(set(RegistrationStatusChoices.values) - set(OFFERS_PLACES_STATUSES))
+
+
 def vacancy_summary_for_authority(*, authority: LocalAuthority) -> dict[str, Any]:
     """Open vacancies: fresh places (trusted) by category they can take, and how many are stale.
 
     A vacancy that can take several categories counts under each, so the by-category figures can add
     up to more than `fresh_places`.
     """
-    open_vacancies = Vacancy.objects.for_authority(authority).open()
+    # A vacancy at a setting whose Ofsted registration is suspended or has ended is not a place.
+    open_vacancies = (
+        Vacancy.objects.for_authority(authority)
+        .open()
+        .exclude(setting__registration_status__in=NOT_OFFERING_PLACES)
+    )
     by_category: dict[str, int] = defaultdict(int)
     fresh_places = 0
     for places, categories in open_vacancies.fresh().values_list("places", "categories"):

@@ -87,13 +87,16 @@ def ofsted_import(
     progress: ProgressCallback | None = None,
     import_job_id: int | None = None,
 ) -> ImportOutcome:
-    """Validate Ofsted provider files and, only if every row is valid, update the register of settings.
+    """Read Ofsted provider files and update the register of settings with every row that could be read.
 
-    All or nothing. Settings are matched by URN and updated in place; new URNs are added; settings absent
-    from the file are left as they are (a monthly file lists only active settings). Every dated
-    judgement is added to the setting's inspection history, and the setting's latest judgement is the
-    most recent one held. Episodes with a URN but no setting are then linked. `authority` is the
-    uploader's authority, recorded on the audit row only: the settings are national data.
+    A row that cannot be read is skipped and reported (``outcome.warnings``, "Row skipped: ..."); the
+    import is refused, writing nothing, only when a file cannot be used at all (``outcome.errors``).
+    Settings are matched by URN and updated in place; new URNs are added; settings absent from the file
+    are left as they are (a monthly file lists only active settings). Every dated judgement is added to
+    the setting's inspection history, and the setting's latest judgement is the most recent one held.
+    Episodes with a URN but no setting are then linked. `authority` is the uploader's authority, recorded
+    on the audit row only: the settings are national data. ``outcome.files`` has one entry per sheet read
+    (rows read and skipped).
     """
     report = progress or (lambda percent, stage: None)
     started = time.perf_counter()
@@ -102,32 +105,36 @@ def ofsted_import(
     outcome = ImportOutcome(
         ok=False,
         errors=[_row_error(e) for e in result.errors],
-        warnings=[_row_error(w) for w in result.warnings],
-        files=[{"name": f.name, "kind": f.kind, "rows": f.rows} for f in result.files],
+        warnings=[_row_error(w, skipped=True) for w in result.skipped]
+        + [_row_error(w) for w in result.warnings],
+        files=_file_entries(result),
     )
+    if outcome.errors:
+        return outcome
     settings = result.settings
-    if not outcome.errors and not settings.empty:
+    if not settings.empty:
         la_ids = _authority_ids_by_key()
         settings = settings.copy()
         settings["local_authority_id"] = settings["local_authority_key"].map(la_ids)
         unknown = settings[settings["local_authority_key"].notna() & settings["local_authority_id"].isna()]
-        outcome.errors += [
+        outcome.warnings += [
             RowError(
-                file=row["source_file"],
+                file=_where(row["source_file"], row["source_sheet"]),
                 row=row["source_row"],
                 column=COLUMN_LABELS["local_authority"],
                 value=row["local_authority"],
-                message="This is not the name of an English local authority with children's services",
+                message="Not the name of an English local authority with children's services: the setting is "
+                "imported without an authority area",
             )
             for row in unknown.head(1000).to_dict("records")
         ]
-    if outcome.errors:
-        return outcome
 
     report(50, "Saving settings and inspections")
     with transaction.atomic():
         outcome.counts = _write_settings(settings, result.inspections)
         outcome.counts["episodes_linked"] = settings_link_episodes()
+        outcome.counts["rows_read"] = sum(s.rows_read for s in result.sheets)
+        outcome.counts["rows_skipped"] = len(result.skipped)
         audit(
             action="ofsted.imported",
             actor=acting_user,
@@ -139,14 +146,43 @@ def ofsted_import(
     outcome.timings = {"total": time.perf_counter() - started}
     outcome.ok = True
     report(100, "Finished")
-    logger.info("ofsted import settings=%s seconds=%.2f", len(settings), outcome.timings["total"])
+    logger.info(
+        "ofsted import settings=%s skipped=%s seconds=%.2f",
+        len(settings),
+        len(result.skipped),
+        outcome.timings["total"],
+    )
     return outcome
 
 
-def _row_error(issue: Any) -> RowError:
+def _where(file: str, sheet: str | None) -> str:
+    """A file as reports name it: with the sheet for a workbook ("providers.xlsx (sheet Providers)")."""
+    return f"{file} (sheet {sheet})" if sheet else file
+
+
+def _row_error(issue: Any, *, skipped: bool = False) -> RowError:
     return RowError(
-        file=issue.file, row=issue.row or "", column=issue.column, value=issue.value, message=issue.message
+        file=_where(issue.file, getattr(issue, "sheet", "")),
+        row=issue.row or "",
+        column=issue.column,
+        value=issue.value,
+        message=f"Row skipped: {issue.message}" if skipped else issue.message,
     )
+
+
+def _file_entries(result: Any) -> list[dict[str, Any]]:
+    """One entry per sheet read (rows read and skipped), and one per file none of whose sheets was read."""
+    entries = [
+        {"name": s.file, "sheet": s.sheet, "kind": s.kind, "rows": s.rows_read, "skipped": s.rows_skipped}
+        for s in result.sheets
+    ]
+    read = {s.file for s in result.sheets}
+    entries += [
+        {"name": f.name, "sheet": "", "kind": f.kind, "rows": f.rows, "skipped": 0}
+        for f in result.files
+        if f.name not in read
+    ]
+    return entries
 
 
 def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
@@ -215,7 +251,15 @@ def _write_settings(settings: pd.DataFrame, inspections: pd.DataFrame) -> dict[s
     for chunk in _chunks(urns):
         ids.update(Setting.objects.filter(urn__in=chunk).values_list("urn", "id"))
     added = _write_inspections(inspections, ids)
-    _refresh_latest_judgements(list(ids.values()))
+    # A setting the file says is inspected within its authority's ILACS inspection has that as its state.
+    stated = {}
+    if "judgement" in settings:
+        stated = {
+            ids[urn]: judgement
+            for urn, judgement in zip(settings["urn"], settings["judgement"], strict=True)
+            if judgement == JudgementChoices.ILACS
+        }
+    _refresh_latest_judgements(list(ids.values()), stated=stated)
     return {
         "settings_created": len(to_create),
         "settings_updated": len(to_update),
@@ -259,8 +303,11 @@ def _write_inspections(inspections: pd.DataFrame, ids: dict[str, int]) -> int:
     return len(new)
 
 
-def _refresh_latest_judgements(setting_ids: list[int]) -> None:
-    """Each setting's latest judgement is its most recent inspection held (not yet inspected if none)."""
+def _refresh_latest_judgements(setting_ids: list[int], *, stated: dict[int, str] | None = None) -> None:
+    """Each setting's latest judgement is its most recent inspection held (not yet inspected if none),
+    unless the file states an undated state for it (``stated``: inspected within the ILACS inspection),
+    which is its current state; its inspection history is kept."""
+    stated = stated or {}
     latest: dict[int, tuple[str, dt.date]] = {}
     for chunk in _chunks(setting_ids):
         for setting_id, judgement, date in (
@@ -275,6 +322,8 @@ def _refresh_latest_judgements(setting_ids: list[int]) -> None:
             "id", "latest_judgement", "latest_judgement_date"
         ):
             judgement, date = latest.get(setting.pk, (JudgementChoices.NOT_YET_INSPECTED, None))
+            if setting.pk in stated:
+                judgement, date = stated[setting.pk], None
             if (setting.latest_judgement, setting.latest_judgement_date) != (judgement, date):
                 setting.latest_judgement, setting.latest_judgement_date = judgement, date
                 setting.updated_at = timezone.now()
@@ -373,10 +422,18 @@ def _check_choice(field: str, value: Any, choices: type[models.TextChoices]) -> 
 
 
 _THREE_OUTCOME = {JudgementChoices.SA_STRONG, JudgementChoices.SA_INCONSISTENT, JudgementChoices.SA_SERIOUS}
+# Ofsted's states outside both scales are allowed on either.
+_OFF_SCALE = {
+    JudgementChoices.NOT_YET_INSPECTED,
+    JudgementChoices.ILACS,
+    JudgementChoices.ADEQUATE,
+    JudgementChoices.MET,
+    JudgementChoices.NOT_MET,
+}
 
 
 def _check_scale(judgement: str, scale: str) -> None:
-    if judgement == JudgementChoices.NOT_YET_INSPECTED:
+    if judgement in _OFF_SCALE:
         return
     if (judgement in _THREE_OUTCOME) != (scale == JudgementScaleChoices.THREE_OUTCOME):
         raise ValueError(f"judgement {judgement!r} is not on the {scale} scale")

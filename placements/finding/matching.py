@@ -17,16 +17,19 @@ selector builds `Candidate`s and a `RequestSpec`, this module decides.
 7. *Quality*: the latest Ofsted judgement is at least the minimum (Good by default, settings.
    MATCHING_MIN_JUDGEMENT, changeable per search). Supported accommodation's three outcomes are read as
    Ofsted reads them: outcome 1 (consistently strong) counts as Good or better, outcome 2 as Requires
-   improvement, outcome 3 as Inadequate. Not yet inspected fails any minimum but "any". The authority's
-   own fostering households are approved by its fostering service, not judged one by one: they pass.
+   improvement, outcome 3 as Inadequate. The earlier framework's Adequate sits with Requires
+   improvement and standards not met with Inadequate. Not yet inspected, inspected within the
+   authority's ILACS inspection and standards met are not grades: they fail any minimum but "any".
+   The authority's own fostering households are approved by its fostering service, not judged one by
+   one: they pass.
 8. *Siblings*: fewer places than the sibling group is a warning (they could not be placed together).
 
 **Score** (0 to 100, included candidates only; each component shown on the page):
 
 - distance, up to 40: 40 x (1 - miles / reference), reference = the request's maximum distance or
   `DEFAULT_REFERENCE_MILES`; unknown distance scores half;
-- judgement, up to 25: Outstanding 25, Good (or SA outcome 1) 18, Requires improvement 8, else 0; the
-  authority's own households 18;
+- judgement, up to 25: Outstanding 25, Good (or SA outcome 1) 18, Requires improvement (or SA outcome
+  2, or Adequate) 8, else 0; the authority's own households 18;
 - route, up to 20: in-house 20, block contract 18 (already paid for), framework 12, spot 0;
 - cost, up to 15: 15 for the cheapest weekly cost among the included candidates, 0 for the dearest,
   linear between; unknown cost scores half.
@@ -53,6 +56,7 @@ JUDGEMENT_POINTS = {
     "sa_strong": 18.0,
     "requires_improvement": 8.0,
     "sa_inconsistent": 8.0,
+    "adequate": 8.0,
 }
 #: Judgements on one ladder: SA outcomes sit beside the four-point grades they correspond to.
 JUDGEMENT_RANK = {
@@ -63,7 +67,11 @@ JUDGEMENT_RANK = {
     "sa_inconsistent": 2,
     "inadequate": 1,
     "sa_serious": 1,
+    "adequate": 2,
+    "not_met": 1,
     "not_yet_inspected": 0,
+    "ilacs": 0,
+    "met": 0,
 }
 MIN_JUDGEMENT_CHOICES = {
     "outstanding": "Outstanding",
@@ -80,6 +88,10 @@ JUDGEMENT_LABELS = {
     "sa_strong": "SA outcome 1 (consistently strong)",
     "sa_inconsistent": "SA outcome 2 (inconsistent)",
     "sa_serious": "SA outcome 3 (serious weaknesses)",
+    "ilacs": "Inspected within the local authority's ILACS inspection",
+    "adequate": "Adequate (earlier framework)",
+    "met": "Standards met",
+    "not_met": "Standards not met",
 }
 #: The kind of placement (as a request's suitability fields name them) of each planning category.
 KIND_OF_CATEGORY: dict[str, str] = {

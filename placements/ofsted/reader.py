@@ -1,26 +1,37 @@
 """Read Ofsted provider files (CSV, XLSX, ODS) into canonical tables and check every row.
 
-How a file is read:
+How a file is read (docs/ofsted-files.md describes the layouts):
 
 1. **Format** from the bytes, not the name: a zip with an OpenDocument mimetype is ODS, any other zip
    is XLSX, anything else is text (UTF-8 with or without a byte-order mark, else Windows-1252).
-2. **Sheet and header row.** Ofsted's spreadsheets have title and notes rows above the table and
-   several sheets. The first sheet whose first 30 rows contain a row naming both a URN and a provision
-   type column is used, and that row is the header. Row numbers in reports are those a spreadsheet
-   shows.
+2. **Sheets and header rows.** Ofsted's workbooks have title and notes rows above the table and several
+   sheets (cover, contents, notes, one or more tables). Every sheet is searched: within its first 30
+   rows, the first row naming a URN column, a provision type column and at least
+   `columns.MIN_KNOWN_COLUMNS` known columns is its header, and the sheet is read. Sheets with no such
+   row (notes, contents, registration conditions) are passed over. Row numbers in reports are those a
+   spreadsheet shows.
 3. **Columns** are matched through `columns.COLUMN_ALIASES`; unknown columns are ignored.
-4. **Cells.** Names and postcodes published as REDACTED (children's homes) become None, meaning "keep
-   what the register already holds". A blank or "Not yet inspected" judgement means not yet inspected.
-   Supported accommodation is judged on its 3-outcome model, never on the 4-point scale.
-5. **Several rows or files for one URN** (an inspections list, or a monthly file after an annual one):
+4. **Cells.** "-", "N/A", "." and the like are blank. Names and postcodes published as REDACTED
+   (children's homes) become None, meaning "keep what the register already holds". A blank or "Not yet
+   inspected" judgement means not yet inspected. Supported accommodation is judged on its 3-outcome
+   model, never on the 4-point scale. Ofsted's other states ("Not provided as service is inspected as part
+   of the ILACS inspection", "Adequate", "Met", "Not met") are kept as states, with a warning; interim
+   inspection outcomes ("Improved effectiveness" ...) are not a full judgement and are not recorded.
+5. **A row that cannot be read** (no URN, an unreadable date, ...) is reported in ``skipped`` with its
+   file, sheet, row, column and value, and left out; the rest of the file is read. A file is refused
+   (``errors``) only for what is wrong with the whole file: unreadable, no sheet with a provider header,
+   no data, or not one row that could be read.
+6. **Several rows or files for one URN** (an inspections list, or a monthly file after an annual one):
    every dated judgement is kept as inspection history; the setting's details come from the row with
-   the latest inspection (ties: the later row). One URN with two different judgements on one date is an
-   error.
+   the latest inspection (ties: the later row). A second, different judgement for one URN and date is
+   skipped and reported. Supported accommodation lists give one row per setting (premises) of a
+   provider: the provider's places are the sum of the capacity of its settings still open.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 from collections.abc import Sequence
@@ -38,7 +49,19 @@ HEADER_SEARCH_ROWS = 30
 MAX_PLACES = 32_767
 _URN = re.compile(r"^[A-Z0-9]{1,8}$")
 _POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?( [0-9][A-Z]{2})?$")
-_DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d/%m/%y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d %H:%M:%S")
+_DATE_FORMATS = (
+    "%d/%m/%Y",
+    "%Y-%m-%d",
+    "%d-%m-%Y",
+    "%d/%m/%y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%Y-%m-%d %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+)
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+ROW_SKIPPED = "OfstedRowSkipped"
 
 SETTING_COLUMNS = [
     "urn",
@@ -59,9 +82,29 @@ SETTING_COLUMNS = [
     "judgement",
     "judgement_scale",
     "source_file",
+    "source_sheet",
     "source_row",
 ]
 INSPECTION_COLUMNS = ["urn", "inspection_date", "judgement", "judgement_scale", "source_file", "source_row"]
+
+
+@dataclass(frozen=True)
+class OfstedIssue(ImportIssue):
+    """An import issue that also names the sheet of a workbook ("" for a CSV or a whole-file problem)."""
+
+    sheet: str = ""
+
+
+@dataclass(frozen=True)
+class SheetSummary:
+    """One sheet read: how many data rows were read and how many were skipped as unreadable."""
+
+    file: str
+    sheet: str
+    kind: str
+    header_row: int
+    rows_read: int
+    rows_skipped: int
 
 
 @dataclass
@@ -71,7 +114,8 @@ class OfstedResult:
     ``settings`` has SETTING_COLUMNS: codes as in `placements.choices`; ``name``/``postcode`` None where
     the file redacts or omits them; dates as ``datetime.date`` or None; ``local_authority_key`` from
     `columns.authority_key` for matching to the register's authorities. ``inspections`` has one row per
-    URN and inspection date. When ``ok`` is False nothing must be imported.
+    URN and inspection date. ``skipped`` lists the rows left out (each with why); ``sheets`` counts rows
+    read and skipped per sheet. When ``ok`` is False (a file problem) nothing must be imported.
     """
 
     settings: pd.DataFrame
@@ -79,6 +123,8 @@ class OfstedResult:
     errors: list[ImportIssue] = field(default_factory=list)
     warnings: list[ImportIssue] = field(default_factory=list)
     files: list[FileSummary] = field(default_factory=list)
+    skipped: list[ImportIssue] = field(default_factory=list)
+    sheets: list[SheetSummary] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -93,30 +139,43 @@ class _RowProblem(ValueError):
         self.column, self.value, self.message = column, value, message
 
 
+@dataclass
+class _FileRead:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[ImportIssue] = field(default_factory=list)
+    warnings: list[ImportIssue] = field(default_factory=list)
+    skipped: list[ImportIssue] = field(default_factory=list)
+    sheets: list[SheetSummary] = field(default_factory=list)
+    kind: str | None = None
+
+
 def read_ofsted(files: Sequence[tuple[str, bytes]]) -> OfstedResult:
     """Read one or more Ofsted provider files (name, bytes) into canonical settings and inspections."""
-    errors: list[ImportIssue] = []
-    warnings: list[ImportIssue] = []
-    summaries: list[FileSummary] = []
+    result = OfstedResult(pd.DataFrame(columns=SETTING_COLUMNS), pd.DataFrame(columns=INSPECTION_COLUMNS))
     rows: list[dict[str, Any]] = []
     for order, (name, content) in enumerate(files):
         data = content if isinstance(content, bytes | bytearray) else content.read()
-        file_rows, summary, issues = _read_file(name, bytes(data), order)
-        rows.extend(file_rows)
-        summaries.append(summary)
-        errors.extend(i for i in issues if i.severity == ERROR)
-        warnings.extend(i for i in issues if i.severity == WARNING)
+        read = _read_file(name, bytes(data), order)
+        rows.extend(read.rows)
+        result.files.append(FileSummary(name, read.kind, len(read.rows)))
+        result.errors.extend(read.errors)
+        result.warnings.extend(read.warnings)
+        result.skipped.extend(read.skipped)
+        result.sheets.extend(read.sheets)
     if not files:
-        errors.append(ImportIssue("", None, "", "", "Select an Ofsted provider file", "FileRequired"))
-    settings, inspections, merge_errors = _merge(rows)
-    return OfstedResult(settings, inspections, errors + merge_errors, warnings, summaries)
+        result.errors.append(ImportIssue("", None, "", "", "Select an Ofsted provider file", "FileRequired"))
+    result.settings, result.inspections, conflicts = _merge(rows)
+    result.skipped.extend(conflicts)
+    return result
 
 
 # --- One file ----------------------------------------------------------------------------------------------
 
 
-def _file_issue(name: str, message: str, rule: str, severity: str = ERROR, column: str = "") -> ImportIssue:
-    return ImportIssue(name, None, column, "", message, rule, severity)
+def _file_issue(
+    name: str, message: str, rule: str, severity: str = ERROR, column: str = "", sheet: str = ""
+) -> OfstedIssue:
+    return OfstedIssue(name, None, column, "", message, rule, severity, sheet)
 
 
 def _sheets(name: str, data: bytes) -> tuple[dict[str, pd.DataFrame], str]:
@@ -134,6 +193,8 @@ def _sheets(name: str, data: bytes) -> tuple[dict[str, pd.DataFrame], str]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
+    if not text.strip():
+        return {"": pd.DataFrame()}, "csv"
     grid = pd.read_csv(
         io.StringIO(text),
         header=None,
@@ -142,81 +203,135 @@ def _sheets(name: str, data: bytes) -> tuple[dict[str, pd.DataFrame], str]:
         skip_blank_lines=False,
         engine="python",
     )
-    return {"csv": grid}, "csv"
+    return {"": grid}, "csv"
 
 
 def _find_header(grid: pd.DataFrame) -> tuple[int, dict[int, str]] | None:
-    """The header row's index and {column index: canonical column}, if this grid holds provider data."""
+    """The header row's index and {column index: canonical column}: the first row within the first
+    HEADER_SEARCH_ROWS that names the required columns and enough known columns."""
     for index in range(min(HEADER_SEARCH_ROWS, len(grid))):
         mapping: dict[int, str] = {}
         for position, cell in enumerate(grid.iloc[index].tolist()):
             canonical = c.match_column(_text(cell))
             if canonical and canonical not in mapping.values():
                 mapping[position] = canonical
-        if all(required in mapping.values() for required in c.REQUIRED_COLUMNS):
+        found = set(mapping.values())
+        if all(required in found for required in c.REQUIRED_COLUMNS) and len(found) >= c.MIN_KNOWN_COLUMNS:
             return index, mapping
     return None
 
 
-def _read_file(
-    name: str, data: bytes, order: int
-) -> tuple[list[dict[str, Any]], FileSummary, list[ImportIssue]]:
-    issues: list[ImportIssue] = []
+def _read_file(name: str, data: bytes, order: int) -> _FileRead:
+    read = _FileRead()
+    if not data.strip():
+        read.errors.append(_file_issue(name, "The file is empty.", "FileMustNotBeEmpty"))
+        return read
     try:
         sheets, fmt = _sheets(name, data)
     except ValueError as exc:
-        issues.append(_file_issue(name, str(exc), "FileMustBeReadable"))
-        return [], FileSummary(name, None, 0), issues
+        read.errors.append(_file_issue(name, str(exc), "FileMustBeReadable"))
+        return read
     except Exception:  # noqa: BLE001 - a damaged spreadsheet is reported, not raised
-        issues.append(
+        read.errors.append(
             _file_issue(name, "The file could not be read as CSV, XLSX or ODS.", "FileMustBeReadable")
         )
-        return [], FileSummary(name, None, 0), issues
-    for grid in sheets.values():
+        return read
+    kind = f"ofsted_{fmt}"
+    found_any = False
+    for sheet, grid in sheets.items():
         found = _find_header(grid)
-        if found is not None:
-            break
-    else:
+        if found is None:
+            continue
+        found_any = True
+        _read_sheet(read, name, sheet, kind, grid, found, order)
+    if not found_any:
         first = next(iter(sheets.values()), pd.DataFrame())
         seen = [_text(v) for v in (first.iloc[0].tolist() if len(first) else []) if _text(v)]
-        issues.append(
+        read.errors.append(
             _file_issue(
                 name,
-                "This is not an Ofsted provider file: no row names both a URN and a Provision type column. "
-                f"Columns found: {', '.join(seen[:15]) or 'none'}.",
+                "This is not an Ofsted provider file: no sheet has a row naming a URN, a provision type and "
+                f"enough other known columns. Sheets: {', '.join(s for s in sheets if s) or 'one (CSV)'}. "
+                f"First row: {', '.join(seen[:15]) or 'blank'}.",
                 "FileMustBeAnOfstedProviderFile",
             )
         )
-        return [], FileSummary(name, None, 0), issues
+        return read
+    read.kind = kind
+    total_read = sum(s.rows_read for s in read.sheets)
+    total_skipped = sum(s.rows_skipped for s in read.sheets)
+    if total_read == 0 and total_skipped == 0:
+        read.errors.append(
+            _file_issue(name, "The file has a provider table but no settings in it.", "FileMustHaveRows")
+        )
+    elif total_read == 0:
+        # Not one row could be read: the file is refused and every row's problem is reported.
+        read.errors.append(
+            _file_issue(
+                name,
+                "No row of this file could be read: nothing was imported from it. See the problem on each row.",
+                "FileMustHaveReadableRows",
+            )
+        )
+        read.errors.extend(read.skipped)
+        read.skipped = []
+    return read
 
+
+def _read_sheet(
+    read: _FileRead,
+    name: str,
+    sheet: str,
+    kind: str,
+    grid: pd.DataFrame,
+    found: tuple[int, dict[int, str]],
+    order: int,
+) -> None:
     header_index, mapping = found
+    # Problems name the column as this sheet's header does.
+    labels = {canonical: _text(grid.iat[header_index, position]) for position, canonical in mapping.items()}
     rows: list[dict[str, Any]] = []
+    skipped = 0
     unknown_types: set[str] = set()
-    for index in range(header_index + 1, len(grid)):
-        cells = {canonical: grid.iat[index, position] for position, canonical in mapping.items()}
-        if all(_text(v) == "" for v in cells.values()):
+    states: dict[tuple[str, str], list[int]] = {}
+    values = grid.to_numpy(dtype=object)
+    for index in range(header_index + 1, len(values)):
+        line = values[index]
+        cells = {canonical: line[position] for position, canonical in mapping.items()}
+        filled = [text for text in (_text(v) for v in cells.values()) if text]
+        if not filled or _is_note(filled):
             continue
         spreadsheet_row = index + 1
         try:
-            row, row_issues = _read_row(cells, name, spreadsheet_row, order)
+            row, row_issues = _read_row(cells, name, sheet, spreadsheet_row, order)
         except _RowProblem as problem:
-            issues.append(
-                ImportIssue(
+            skipped += 1
+            read.skipped.append(
+                OfstedIssue(
                     name,
                     spreadsheet_row,
-                    c.COLUMN_LABELS[problem.column],
-                    _text(problem.value),
+                    labels.get(problem.column) or c.COLUMN_LABELS[problem.column],
+                    _text(problem.value)[:200],
                     problem.message,
-                    "OfstedValueMustBeValid",
+                    ROW_SKIPPED,
+                    WARNING,
+                    sheet,
                 )
             )
             continue
-        issues.extend(row_issues)
+        read.warnings.extend(row_issues)
         if row["provision_type"] == c.OTHER_PROVISION:
             unknown_types.add(row["ofsted_provision_type"])
+        if row.pop("_state_note", None):
+            states.setdefault((row["_state_text"], row["_state_code"]), []).append(spreadsheet_row)
         rows.append(row)
+    if "capacity" in mapping.values() and "places" not in mapping.values():
+        _sum_capacity(rows)
+    for row in rows:
+        row.pop("_capacity", None)
+        row.pop("_setting_ended", None)
     for value in sorted(unknown_types):
-        issues.append(
+        read.warnings.append(
             _file_issue(
                 name,
                 f"Provision type '{value}' is not one the service plans with: "
@@ -224,23 +339,83 @@ def _read_file(
                 "ProvisionTypeNotPlannedWith",
                 WARNING,
                 "Provision type",
+                sheet,
             )
         )
-    return rows, FileSummary(name, f"ofsted_{fmt}", len(rows)), issues
+    for (text, code), at in sorted(states.items()):
+        read.warnings.append(
+            OfstedIssue(
+                name,
+                at[0],
+                labels.get("judgement") or c.COLUMN_LABELS["judgement"],
+                text[:200],
+                f"{len(at)} row(s) from row {at[0]}: {_STATE_MESSAGES[code]}",
+                "JudgementOutsideTheScales",
+                WARNING,
+                sheet,
+            )
+        )
+    for row in rows:
+        row.pop("_state_text", None)
+        row.pop("_state_code", None)
+    read.rows.extend(rows)
+    read.sheets.append(SheetSummary(name, sheet, kind, header_index + 1, len(rows), skipped))
+
+
+def _is_note(filled: list[str]) -> bool:
+    """A footnote or source line under a table ("Source: Ofsted ...", "1. Places at 31 March"): one cell of
+    prose, not a setting."""
+    return len(filled) == 1 and " " in filled[0]
+
+
+_STATE_MESSAGES = {
+    c.ILACS: "inspected within the local authority's ILACS inspection. Kept as that state: neither good "
+    "nor below good.",
+    c.ADEQUATE: "Adequate, a grade of the earlier inspection framework. Kept as Adequate and counted as "
+    "below good.",
+    c.MET: "standards met, a compliance check rather than a grade. Kept as Met: neither good nor below good.",
+    c.NOT_MET: "standards not met. Kept as Not met and counted as below good.",
+    "interim": "an interim inspection or monitoring visit outcome, not a full judgement: not recorded; the "
+    "last full judgement stands.",
+}
+
+
+def _sum_capacity(rows: list[dict[str, Any]]) -> None:
+    """Supported accommodation lists: a provider's places are the capacity of its settings still open,
+    and its postcode that of its first open setting."""
+    totals: dict[str, int | None] = {}
+    postcodes: dict[str, str | None] = {}
+    for row in rows:
+        capacity = row.pop("_capacity", None)
+        open_setting = not row.pop("_setting_ended", False)
+        held = totals.get(row["urn"])
+        if capacity is not None and open_setting:
+            totals[row["urn"]] = (held or 0) + capacity
+        else:
+            totals.setdefault(row["urn"], held)
+        if open_setting and row["postcode"] and not postcodes.get(row["urn"]):
+            postcodes[row["urn"]] = row["postcode"]
+    for row in rows:
+        row["postcode"] = postcodes.get(row["urn"]) or row["postcode"]
+        row["registered_places"] = totals.get(row["urn"])
+        if row["registered_places"] is not None:
+            row["registered_places"] = min(row["registered_places"], MAX_PLACES)
 
 
 # --- Cells -------------------------------------------------------------------------------------------------
 
 
 def _text(value: Any) -> str:
-    """A cell as trimmed text: blank when empty; whole numbers without '.0' (Excel stores floats)."""
+    """A cell as trimmed text: blank when empty or a published blank ("-", "N/A", "."); whole numbers
+    without '.0' (Excel stores floats)."""
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime | pd.Timestamp):
         return value.strftime("%Y-%m-%d")
-    return str(value).strip()
+    text = str(value).strip()
+    return "" if text.lower() in c.BLANK_CELLS else text
 
 
 def _date(column: str, value: Any) -> dt.date | None:
@@ -248,15 +423,38 @@ def _date(column: str, value: Any) -> dt.date | None:
         return None if pd.isna(value) else value.date()
     if isinstance(value, dt.date):
         return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and 10_000 <= value <= 80_000:
+        return _EXCEL_EPOCH + dt.timedelta(days=int(value))  # a date stored as an Excel day number
     text = _text(value)
-    if not text:
-        return None
+    if not text or c.normalise_header(text).startswith("not "):
+        return None  # "Not provided as service is inspected as part of the ILACS inspection", "Not yet ..."
+    parsed = _date_text(text)
+    if parsed is None:
+        raise _RowProblem(column, value, f"{c.COLUMN_LABELS[column]} must be a date, for example 27/03/2025")
+    return parsed
+
+
+_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
+
+
+@functools.lru_cache(maxsize=16_384)
+def _date_text(text: str) -> dt.date | None:
+    """A date written as text, or None if it is not one (files repeat dates: cached)."""
+    for pattern, order in ((_DMY, (2, 1, 0)), (_ISO, (0, 1, 2))):
+        match = pattern.match(text)
+        if match:
+            parts = match.groups()
+            try:
+                return dt.date(int(parts[order[0]]), int(parts[order[1]]), int(parts[order[2]]))
+            except ValueError:
+                return None
     for fmt in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise _RowProblem(column, value, f"{c.COLUMN_LABELS[column]} must be a date, for example 27/03/2025")
+    return None
 
 
 def _redactable(value: Any) -> str | None:
@@ -267,11 +465,21 @@ def _redactable(value: Any) -> str | None:
     return text
 
 
+INTERIM = "interim"
+
+
 def _judgement(value: Any, scale: str) -> str:
+    """The judgement's code: a grade on the setting's scale, not yet inspected, one of Ofsted's other
+    states (`columns.OTHER_STATES`), or INTERIM for an interim outcome (not a full judgement)."""
     text = _text(value)
     key = c.normalise_header(text)
     if key in c.NOT_INSPECTED_WORDS:
         return c.NOT_YET_INSPECTED
+    if key.startswith(c.INTERIM_OUTCOMES):
+        return INTERIM
+    for prefix, code in c.OTHER_STATES:
+        if key == prefix or key.startswith(prefix + " "):
+            return code
     if scale == c.THREE_OUTCOME:
         if key in c.THREE_OUTCOME_JUDGEMENTS:
             return c.THREE_OUTCOME_JUDGEMENTS[key]
@@ -291,24 +499,78 @@ def _judgement(value: Any, scale: str) -> str:
         "judgement",
         value,
         "The judgement must be 1 to 4 or Outstanding, Good, Requires improvement to be good, Inadequate, "
+        "one of Ofsted's other states (Adequate, Met, Not met, inspected as part of the ILACS inspection), "
         "or blank if not yet inspected",
     )
 
 
-def _provision_type(value: Any) -> str:
-    key = c.normalise_header(value)
+def _provision_type(value: Any, subtype: Any) -> str:
+    key = c.normalise_header(_text(value))
     if not key:
         raise _RowProblem("provision_type", value, "Enter the provision type")
-    if key in c.PROVISION_TYPES:
-        return c.PROVISION_TYPES[key]
-    for prefix, code in c.PROVISION_TYPE_PREFIXES:
-        if key.startswith(prefix):
-            return code
-    return c.OTHER_PROVISION
+    code = c.PROVISION_TYPES.get(key)
+    if code is None:
+        code = next((code for prefix, code in c.PROVISION_TYPE_PREFIXES if key.startswith(prefix)), None)
+    if code == c.CHILDRENS_HOME and c.normalise_header(_text(subtype)).startswith(c.SECURE_SUBTYPE_PREFIX):
+        return c.SECURE_CHILDRENS_HOME
+    return code or c.OTHER_PROVISION
+
+
+def _postcode(cells: dict[str, Any], name: str, sheet: str, row: int) -> tuple[str | None, list[ImportIssue]]:
+    """The full postcode, else the postcode area given; an unreadable one is left blank with a warning
+    (the setting is still read)."""
+    for column in ("postcode", "postcode_district"):
+        postcode = _redactable(cells.get(column))
+        if postcode is None:
+            continue
+        postcode = re.sub(r"\s+", "", postcode.upper())
+        postcode = f"{postcode[:-3]} {postcode[-3:]}" if len(postcode) > 4 else postcode
+        if _POSTCODE.match(postcode):
+            return postcode, []
+        return None, [
+            OfstedIssue(
+                name,
+                row,
+                c.COLUMN_LABELS[column],
+                _text(cells.get(column))[:40],
+                "Not a UK postcode or district: left blank (the register keeps the postcode it holds)",
+                "PostcodeShouldBeValid",
+                WARNING,
+                sheet,
+            )
+        ]
+    return None, []
+
+
+def _status(cells: dict[str, Any], closed_date: dt.date | None) -> str:
+    text = c.normalise_header(_text(cells.get("registration_status")))
+    if not text:
+        return "closed" if closed_date is not None else "active"
+    status = c.REGISTRATION_STATUSES.get(text)
+    if status is None:
+        raise _RowProblem(
+            "registration_status",
+            cells.get("registration_status"),
+            "Registration status must be Active, Suspended, Resigned, Cancelled, Closed or Deregistered",
+        )
+    return status
+
+
+def _whole_number(column: str, value: Any) -> int | None:
+    text = _text(value)
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        raise _RowProblem(column, text, f"{c.COLUMN_LABELS[column]} must be a whole number") from None
+    if not number.is_integer() or not 0 <= number <= MAX_PLACES:
+        raise _RowProblem(column, text, f"{c.COLUMN_LABELS[column]} must be a whole number from 0 upwards")
+    return int(number)
 
 
 def _read_row(
-    cells: dict[str, Any], name: str, row: int, order: int
+    cells: dict[str, Any], name: str, sheet: str, row: int, order: int
 ) -> tuple[dict[str, Any], list[ImportIssue]]:
     issues: list[ImportIssue] = []
     urn = _text(cells.get("urn")).upper().replace(" ", "")
@@ -319,49 +581,32 @@ def _read_row(
             "urn", cells.get("urn"), "URN must be up to 8 letters and digits, for example SC045099"
         )
 
-    provision_type = _provision_type(cells.get("provision_type"))
+    provision_type = _provision_type(cells.get("provision_type"), cells.get("provision_subtype"))
     scale = c.THREE_OUTCOME if provision_type == c.SUPPORTED_ACCOMMODATION else c.FOUR_POINT
 
-    sector_text = c.normalise_header(cells.get("sector"))
+    sector_text = c.normalise_header(_text(cells.get("sector")))
     sector = c.SECTORS.get(sector_text, "")
     if sector_text and not sector:
         issues.append(
-            ImportIssue(
+            OfstedIssue(
                 name,
                 row,
                 "Sector",
-                _text(cells.get("sector")),
+                _text(cells.get("sector"))[:60],
                 "Sector not recognised: left blank",
                 "SectorShouldBeKnown",
                 WARNING,
+                sheet,
             )
         )
 
-    status_text = c.normalise_header(cells.get("registration_status"))
-    status = c.REGISTRATION_STATUSES.get(status_text or "active")
-    if status is None:
-        raise _RowProblem(
-            "registration_status",
-            cells.get("registration_status"),
-            "Registration status must be Active, Suspended, Resigned or Cancelled",
-        )
-
-    places_text = _text(cells.get("places"))
-    places: int | None = None
-    if places_text:
-        try:
-            places = int(float(places_text))
-        except ValueError:
-            raise _RowProblem("places", places_text, "Places must be a whole number") from None
-        if float(places_text) != places or not 0 <= places <= MAX_PLACES:
-            raise _RowProblem("places", places_text, "Places must be a whole number from 0 upwards")
-
-    postcode = _redactable(cells.get("postcode"))
-    if postcode is not None:
-        postcode = re.sub(r"\s+", "", postcode.upper())
-        postcode = f"{postcode[:-3]} {postcode[-3:]}" if len(postcode) > 4 else postcode
-        if not _POSTCODE.match(postcode):
-            raise _RowProblem("postcode", cells.get("postcode"), "Postcode must be a UK postcode or district")
+    closed_date = _date("closed_date", cells.get("closed_date"))
+    status = _status(cells, closed_date)
+    places = _whole_number("places", cells.get("places"))
+    capacity = _whole_number("capacity", cells.get("capacity"))
+    setting_status = c.normalise_header(_text(cells.get("setting_status")))
+    postcode, postcode_issues = _postcode(cells, name, sheet, row)
+    issues.extend(postcode_issues)
 
     setting_name = _redactable(cells.get("name"))
     if setting_name is not None and len(setting_name) > 200:
@@ -372,11 +617,19 @@ def _read_row(
 
     inspection_date = _date("inspection_date", cells.get("inspection_date"))
     judgement = _judgement(cells.get("judgement"), scale)
-    if judgement != c.NOT_YET_INSPECTED and inspection_date is None:
+    inspection_type = c.normalise_header(_text(cells.get("inspection_type")))
+    interim = judgement == INTERIM or inspection_type.startswith(c.INTERIM_INSPECTION_TYPE_WORDS)
+    state_code = "interim" if interim else judgement
+    state_text = _text(cells.get("judgement")) or _text(cells.get("inspection_type"))
+    if interim:
+        judgement, inspection_date = c.NOT_YET_INSPECTED, None
+    elif judgement == c.ILACS:
+        inspection_date = None  # undated: the authority's ILACS inspection is the judgement
+    elif judgement != c.NOT_YET_INSPECTED and inspection_date is None:
         raise _RowProblem("inspection_date", "", "Enter the inspection date for this judgement")
-    if judgement == c.NOT_YET_INSPECTED and inspection_date is not None:
+    elif judgement == c.NOT_YET_INSPECTED and inspection_date is not None:
         issues.append(
-            ImportIssue(
+            OfstedIssue(
                 name,
                 row,
                 "Inspection date",
@@ -384,6 +637,7 @@ def _read_row(
                 "An inspection date without a judgement is not recorded as a judgement",
                 "InspectionDateNeedsJudgement",
                 WARNING,
+                sheet,
             )
         )
         inspection_date = None
@@ -403,14 +657,20 @@ def _read_row(
             "registered_places": places,
             "registration_status": status,
             "registration_date": _date("registration_date", cells.get("registration_date")),
-            "closed_date": _date("closed_date", cells.get("closed_date")),
+            "closed_date": closed_date,
             "owner": owner,
             "inspection_date": inspection_date,
             "judgement": judgement,
             "judgement_scale": scale,
             "source_file": name,
+            "source_sheet": sheet,
             "source_row": row,
             "_order": order,
+            "_capacity": capacity,
+            "_setting_ended": setting_status.startswith(c.ENDED_SETTING_STATUS_PREFIXES),
+            "_state_note": state_code in _STATE_MESSAGES,
+            "_state_text": state_text,
+            "_state_code": state_code,
         },
         issues,
     )
@@ -420,7 +680,8 @@ def _read_row(
 
 
 def _merge(rows: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame, list[ImportIssue]]:
-    """One setting per URN (from its latest-inspected row) and one judgement per URN and date."""
+    """One setting per URN (from its latest-inspected row) and one judgement per URN and date; a second,
+    different judgement for one URN and date is skipped and reported."""
     if not rows:
         return pd.DataFrame(columns=SETTING_COLUMNS), pd.DataFrame(columns=INSPECTION_COLUMNS), []
     frame = pd.DataFrame(rows)
@@ -434,15 +695,17 @@ def _merge(rows: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame, list
         held = inspections.get(key)
         if held is not None and held["judgement"] != record["judgement"]:
             errors.append(
-                ImportIssue(
+                OfstedIssue(
                     record["source_file"],
                     record["source_row"],
                     c.COLUMN_LABELS["judgement"],
                     record["judgement"],
                     f"URN {record['urn']} has two different judgements for the inspection on "
-                    f"{record['inspection_date']:%d/%m/%Y} (the other is in {held['source_file']} row "
-                    f"{held['source_row']})",
+                    f"{record['inspection_date']:%d/%m/%Y}: this one is not recorded (the other is in "
+                    f"{held['source_file']} row {held['source_row']})",
                     "OneJudgementPerInspection",
+                    WARNING,
+                    record["source_sheet"],
                 )
             )
             continue
@@ -455,4 +718,9 @@ def _merge(rows: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame, list
     frame = frame.assign(_sort=sort_date).sort_values(["urn", "_sort", "_order", "_seq"], kind="stable")
     settings = frame.groupby("urn", sort=True).tail(1)[SETTING_COLUMNS].reset_index(drop=True)
     settings = settings.astype(object).where(settings.notna(), None)
+    settings["registered_places"] = pd.Series(
+        [None if v is None else int(v) for v in settings["registered_places"]],
+        index=settings.index,
+        dtype=object,
+    )
     return settings, inspection_frame, errors

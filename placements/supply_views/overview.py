@@ -193,7 +193,8 @@ class OfstedImportView(AuthorityMixin, FormView):
     extra_context = {
         "title": "Upload Ofsted provider data",
         "intro": "Settings are updated by URN and every judgement is kept as history. Names and postcodes "
-        "Ofsted publishes as REDACTED keep the values already held. If any row is invalid nothing is imported.",
+        "Ofsted publishes as REDACTED keep the values already held. Every sheet with a provider table is read; "
+        "a row that cannot be read is skipped and listed in a report you can download.",
         "submit": "Upload and import",
     }
 

@@ -52,7 +52,7 @@ QUALITY_NONE = "not_registered"
 QUALITY_LABELS = {
     QUALITY_GOOD: "Good or Outstanding",
     QUALITY_BELOW: "Requires improvement or Inadequate",
-    QUALITY_NOT_INSPECTED: "Registered, not yet judged",
+    QUALITY_NOT_INSPECTED: "Registered, not graded (not yet inspected, or judged within ILACS)",
     QUALITY_NONE: "Not in an Ofsted-registered setting",
 }
 #: Columns of a snapshot's cells: one row per (category, age band, Ofsted quality) with its counts.

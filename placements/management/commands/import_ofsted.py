@@ -9,22 +9,26 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from placements.importing import errors_to_csv
 from placements.supply_services import ofsted_import
 
 
 class Command(BaseCommand):
     help = (
-        "Import Ofsted's provider-level files (CSV, XLSX or ODS: the monthly 'Children's social care "
-        "providers and inspections' or the annual 'Children's social care in England' file). Settings are "
-        "updated in place by URN and judgements added to their history. All or nothing: if any row is "
-        "invalid nothing is written, an error report is saved and the command exits with status 1."
+        "Import Ofsted's provider-level files (CSV, XLSX or ODS: the monthly management information, the "
+        "annual 'Children's social care data in England' workbook, or the children's homes and SCP/CH "
+        "provider lists; every sheet with a provider table is read). Settings are updated in place by URN "
+        "and judgements added to their history. A row that cannot be read is skipped and listed in the "
+        "report; if a file cannot be used at all nothing is written, the error report is saved and the "
+        "command exits with status 1."
     )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("files", nargs="+", help="Ofsted provider files")
         parser.add_argument(
             "--error-report",
-            help="Where to write the error report CSV (default: ofsted-errors-TIMESTAMP.csv)",
+            help="Where to write the report CSV: errors, or skipped rows and notes "
+            "(default: ofsted-errors-TIMESTAMP.csv / ofsted-skipped-TIMESTAMP.csv)",
         )
         parser.add_argument("--json", action="store_true", help="Print the summary as JSON")
 
@@ -50,8 +54,23 @@ class Command(BaseCommand):
                         "linked by URN."
                     )
                 )
+                for entry in outcome.files:
+                    where = (
+                        f"{entry['name']} (sheet {entry['sheet']})" if entry.get("sheet") else entry["name"]
+                    )
+                    self.stdout.write(
+                        f"  {where}: {entry['rows']} rows read, {entry.get('skipped', 0)} skipped"
+                    )
                 for warning in outcome.warnings[:20]:
                     self.stdout.write(f"  note: {warning.file} row {warning.row}: {warning.message}")
+                if len(outcome.warnings) > 20:
+                    self.stdout.write(f"  ... {len(outcome.warnings) - 20} more notes in the report")
+            if outcome.counts.get("rows_skipped"):
+                report = Path(options["error_report"] or f"ofsted-skipped-{timezone.now():%Y%m%dT%H%M%S}.csv")
+                report.write_text(errors_to_csv(outcome.warnings), encoding="utf-8")
+                self.stdout.write(
+                    f"{outcome.counts['rows_skipped']} row(s) skipped. Skipped rows and notes: {report}"
+                )
             return
         report = Path(options["error_report"] or f"ofsted-errors-{timezone.now():%Y%m%dT%H%M%S}.csv")
         report.write_text(outcome.error_report_csv, encoding="utf-8")

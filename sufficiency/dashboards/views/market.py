@@ -23,6 +23,10 @@ JUDGEMENT_ORDER = [
     JudgementChoices.SA_INCONSISTENT,
     JudgementChoices.INADEQUATE,
     JudgementChoices.SA_SERIOUS,
+    JudgementChoices.ADEQUATE,
+    JudgementChoices.NOT_MET,
+    JudgementChoices.MET,
+    JudgementChoices.ILACS,
     JudgementChoices.NOT_YET_INSPECTED,
 ]
 

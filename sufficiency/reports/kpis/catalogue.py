@@ -26,7 +26,7 @@ from placements.categories import (
     SUPPORTED,
     WITH_PARENTS,
 )
-from placements.choices import GOOD_OR_BETTER_JUDGEMENTS, JudgementChoices
+from placements.choices import BELOW_GOOD_JUDGEMENTS, GOOD_OR_BETTER_JUDGEMENTS, UNGRADED_JUDGEMENTS
 from placements.constants import DISTANCE_THRESHOLD_MILES, WEEKS_PER_YEAR
 
 from .base import Direction, EnglandFigure, Group, Kind, Kpi, KpiValue, Unit, register
@@ -36,15 +36,8 @@ if TYPE_CHECKING:
 
 RESIDENTIAL = COARSE_GROUPS["RESIDENTIAL"]
 FOSTERING = COARSE_GROUPS["FOSTERING"]
-#: Settings with these judgements (or closed) are "below good" for the quality measures.
-BELOW_GOOD_JUDGEMENTS = frozenset(
-    {
-        JudgementChoices.REQUIRES_IMPROVEMENT,
-        JudgementChoices.INADEQUATE,
-        JudgementChoices.SA_INCONSISTENT,
-        JudgementChoices.SA_SERIOUS,
-    }
-)
+# Settings with a judgement in BELOW_GOOD_JUDGEMENTS (or closed) are "below good" for the quality measures:
+# Requires improvement or Inadequate on either scale, Adequate (earlier framework) and standards not met.
 #: Placements in settings Ofsted does not register (SSDA903 from 2025-26: Z12 residential, Z13 other).
 UNREGISTERED_PLACE = frozenset({"Z12", "Z13"})
 #: DfE legal status for a single period of accommodation under section 20.
@@ -430,12 +423,13 @@ class PctGoodOrOutstanding(Kpi):
         "Of children in care on the date placed at an Ofsted-registered setting (by the episode's URN) that "
         "had been judged by the date, the percentage whose setting's latest judgement on or before the "
         "date was Outstanding or Good (or, for supported accommodation, outcome 1: consistently strong). "
-        "Settings not yet inspected are left out."
+        "Settings not yet inspected, inspected within their authority's ILACS inspection or "
+        "with standards met (not a grade) are left out."
     )
 
     def compute(self, ctx: KpiContext) -> KpiValue:
         judged = ctx.judgement_of_current
-        judged = judged.loc[judged["judgement"] != JudgementChoices.NOT_YET_INSPECTED]
+        judged = judged.loc[~judged["judgement"].isin({str(j) for j in UNGRADED_JUDGEMENTS})]
         good = judged["judgement"].isin({str(j) for j in GOOD_OR_BETTER_JUDGEMENTS})
         return KpiValue.percent(_n(good), len(judged))
 
@@ -449,7 +443,8 @@ class ChildrenInSettingsBelowGood(Kpi):
     group = Group.QUALITY
     definition = (
         "Children in care on the date placed at a setting whose latest Ofsted judgement on or before the date "
-        "was Requires improvement or Inadequate (supported accommodation: outcome 2 or 3), or whose "
+        "was Requires improvement or Inadequate (supported accommodation: outcome 2 or 3; also the earlier "
+        "framework's Adequate and standards not met), or whose "
         "registration had closed by the date."
     )
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from placements.models import FosteringHousehold, Setting
+
+from .ofsted_layouts import annual_workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +22,25 @@ def test_import_ofsted_command(walsall, capsys):
     call_command("import_ofsted", str(FIXTURE))
     assert "6 added" in capsys.readouterr().out
     assert Setting.objects.count() == 6
+
+
+def test_import_ofsted_command_reads_a_published_workbook_and_reports_skipped_rows(
+    walsall, sandwell, tmp_path, capsys
+):
+    path = tmp_path / "annual.xlsx"
+    path.write_bytes(annual_workbook())
+    report = tmp_path / "skipped.csv"
+    call_command("import_ofsted", str(path), "--error-report", str(report))
+    out = capsys.readouterr().out
+    assert "15 added" in out
+    assert "annual.xlsx (sheet Providers): 11 rows read, 2 skipped" in out
+    assert "annual.xlsx (sheet Closed): 4 rows read, 0 skipped" in out
+    assert "2 row(s) skipped" in out
+    rows = list(csv.reader(io.StringIO(report.read_text())))
+    assert rows[0] == ["file", "row", "column", "value", "message"]
+    assert rows[2][:4] == ["annual.xlsx (sheet Providers)", "17", "Latest full inspection date", "31/02/2024"]
+    assert rows[2][4].startswith("Row skipped: Inspection date must be a date")
+    assert Setting.objects.count() == 15
 
 
 def test_import_ofsted_command_fails_with_a_report(walsall, tmp_path):

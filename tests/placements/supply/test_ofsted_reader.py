@@ -33,6 +33,7 @@ def test_codes_match_the_registers_choices():
     judgements = {
         *c.FOUR_POINT_JUDGEMENTS.values(),
         *c.THREE_OUTCOME_JUDGEMENTS.values(),
+        *(code for _, code in c.OTHER_STATES),
         c.NOT_YET_INSPECTED,
     }
     assert judgements == set(JudgementChoices.values)
@@ -68,15 +69,17 @@ def test_supported_accommodation_uses_the_three_outcome_model():
 
 
 @pytest.mark.parametrize("value", ["Good", "4", "Outstanding"])
-def test_supported_accommodation_refuses_four_point_grades(value):
+def test_supported_accommodation_skips_four_point_grades(value):
     result = read_ofsted(
         _csv(
-            f"URN,Provision type,Inspection date,Overall experiences and progress of young people\n1,Supported accommodation,01/01/2025,{value}\n"
+            "URN,Provision type,Inspection date,Overall experiences and progress of young people\n"
+            f"1,Supported accommodation,01/01/2025,{value}\n2,Supported accommodation,01/01/2025,Outcome 3\n"
         )
     )
-    assert not result.ok
-    assert "3-outcome" in result.errors[0].message
-    assert result.errors[0].row == 2
+    assert result.ok
+    assert list(result.settings["urn"]) == ["2"]
+    assert "3-outcome" in result.skipped[0].message
+    assert result.skipped[0].row == 2
 
 
 @pytest.mark.parametrize("value", ["Consistently strong service delivery leads to ...", "outcome 1", "1"])
@@ -122,7 +125,7 @@ def test_not_an_ofsted_file_is_a_file_error():
     assert "not an Ofsted provider file" in result.errors[0].message
 
 
-def test_every_bad_cell_is_reported_with_file_row_column_value():
+def test_every_unreadable_row_is_skipped_and_reported_with_file_row_column_value():
     text = (
         "URN,Provision type,Places,Registration status,Inspection date,Overall effectiveness\n"
         "SC1,Children's home,four,Active,,\n"
@@ -130,9 +133,14 @@ def test_every_bad_cell_is_reported_with_file_row_column_value():
         "SC3,Children's home,3,Active,31/02/2024,2\n"
         "SC4,Children's home,3,Active,,2\n"
         "SC5,,3,Active,,\n"
+        "SC6,Children's home,3,Active,01/02/2024,2\n"
     )
     result = read_ofsted(_csv(text))
-    found = {(e.row, e.column) for e in result.errors}
+    assert result.ok
+    assert list(result.settings["urn"]) == ["SC6"]
+    assert result.sheets[0].rows_read == 1
+    assert result.sheets[0].rows_skipped == 5
+    found = {(e.row, e.column) for e in result.skipped}
     assert found == {
         (2, "Places"),
         (3, "Registration status"),
@@ -140,8 +148,8 @@ def test_every_bad_cell_is_reported_with_file_row_column_value():
         (5, "Inspection date"),
         (6, "Provision type"),
     }
-    assert all(e.file == "providers.csv" for e in result.errors)
-    assert next(e for e in result.errors if e.row == 2).value == "four"
+    assert all(e.file == "providers.csv" for e in result.skipped)
+    assert next(e for e in result.skipped if e.row == 2).value == "four"
 
 
 def test_two_rows_for_a_urn_keep_both_judgements_and_the_latest_details():
@@ -157,15 +165,17 @@ def test_two_rows_for_a_urn_keep_both_judgements_and_the_latest_details():
     assert sorted(result.inspections["judgement"]) == ["good", "inadequate"]
 
 
-def test_conflicting_judgements_for_one_inspection_are_an_error():
+def test_a_conflicting_second_judgement_for_one_inspection_is_skipped():
     text = (
         "URN,Provision type,Inspection date,Overall effectiveness\n"
         "SC1,Children's home,01/06/2024,Good\n"
         "SC1,Children's home,01/06/2024,Inadequate\n"
     )
     result = read_ofsted(_csv(text))
-    assert not result.ok
-    assert "two different judgements" in result.errors[0].message
+    assert result.ok
+    assert list(result.inspections["judgement"]) == ["good"]
+    assert "two different judgements" in result.skipped[0].message
+    assert result.skipped[0].row == 3
 
 
 def _excel(engine: str) -> bytes:

@@ -68,26 +68,44 @@ def test_reimport_updates_in_place_keeps_history_and_redacted_names(walsall):
     assert Inspection.objects.filter(setting=setting).count() == 2
 
 
-def test_invalid_file_changes_nothing(walsall):
+def test_an_unreadable_row_is_skipped_and_the_rest_imported(walsall):
     assert _import(HEADER + "SC1,Children's home,Oak,Walsall,4,01/06/2021,Good\n").ok
-    before = list(Setting.objects.values_list("urn", "registered_places", "latest_judgement"))
     outcome = _import(
         HEADER
         + "SC1,Children's home,Oak,Walsall,9,01/06/2024,Inadequate\nSC2,Children's home,Elm,Walsall,lots,,\n"
     )
+    assert outcome.ok
+    assert [(e.row, e.column, e.value) for e in outcome.warnings if e.message.startswith("Row skipped")] == [
+        (3, "Places", "lots")
+    ]
+    assert outcome.counts["rows_read"] == 1
+    assert outcome.counts["rows_skipped"] == 1
+    assert outcome.files == [
+        {"name": "ofsted.csv", "sheet": "", "kind": "ofsted_csv", "rows": 1, "skipped": 1}
+    ]
+    assert list(Setting.objects.values_list("urn", "registered_places", "latest_judgement")) == [
+        ("SC1", 9, "inadequate")
+    ]
+    assert Inspection.objects.count() == 2
+
+
+def test_a_file_with_no_readable_row_changes_nothing(walsall):
+    assert _import(HEADER + "SC1,Children's home,Oak,Walsall,4,01/06/2021,Good\n").ok
+    before = list(Setting.objects.values_list("urn", "registered_places", "latest_judgement"))
+    outcome = _import(HEADER + "SC1,Children's home,Oak,Walsall,9,31/02/2024,Inadequate\n")
     assert not outcome.ok
-    assert [(e.row, e.column, e.value) for e in outcome.errors] == [(3, "Places", "lots")]
+    assert "No row of this file could be read" in outcome.errors[0].message
+    assert [(e.row, e.column, e.value) for e in outcome.errors[1:]] == [(2, "Inspection date", "31/02/2024")]
     assert list(Setting.objects.values_list("urn", "registered_places", "latest_judgement")) == before
-    assert Inspection.objects.count() == 1
-    assert not AuditEvent.objects.filter(action="ofsted.imported").count() > 1
+    assert AuditEvent.objects.filter(action="ofsted.imported").count() == 1
 
 
-def test_unknown_local_authority_is_an_error(walsall):
+def test_unknown_local_authority_is_a_warning_and_the_setting_has_no_area(walsall):
     outcome = _import(HEADER + "SC1,Children's home,Oak,Gotham,4,,\n")
-    assert not outcome.ok
-    assert outcome.errors[0].column == "Local authority"
-    assert outcome.errors[0].value == "Gotham"
-    assert not Setting.objects.exists()
+    assert outcome.ok
+    warning = next(w for w in outcome.warnings if w.column == "Local authority")
+    assert warning.value == "Gotham"
+    assert Setting.objects.get(urn="SC1").local_authority is None
 
 
 def test_import_links_episodes_by_urn_for_every_authority(walsall, sandwell):
