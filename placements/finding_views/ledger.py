@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView, View
 
+from sufficiency.core.bounds import parse_month
 from sufficiency.core.views import AuthorityMixin
 
 from ..finding import selectors
@@ -23,11 +24,9 @@ from .base import LEDGER_ROLES
 
 def _period(view: AuthorityMixin, request: Any) -> tuple[dt.date, dt.date]:
     """?end=YYYY-MM (the last month shown) or, by default, the month of the latest request (never after
-    today), and the twelve months to it."""
-    end_text = request.GET.get("end", "")
-    try:
-        end_month = dt.date.fromisoformat(f"{end_text}-01")
-    except ValueError:
+    today), and the twelve months to it. A malformed or out-of-range month is the default."""
+    end_month = parse_month(request.GET.get("end"))
+    if end_month is None:
         latest = (
             PlacementRequest.objects.for_authority(view.authority)
             .order_by("-requested_on")
