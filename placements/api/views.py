@@ -29,6 +29,7 @@ from sufficiency.core.api import (
     credential_of,
 )
 from sufficiency.core.audit import audit
+from sufficiency.core.csv import csv_text_response
 
 from ..choices import JobStatusChoices
 from ..filtersets import (
@@ -234,6 +235,4 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Authori
             request=request,
         )
         report = ImportJob.objects.filter(pk=job.pk).values_list("error_report", flat=True).get()
-        response = HttpResponse(report or "file,row,column,value,message\n", content_type="text/csv")
-        response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
-        return response
+        return csv_text_response(f"import-{job.pk}-errors.csv", report or "file,row,column,value,message\n")

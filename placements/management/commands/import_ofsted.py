@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from placements.supply_services import ofsted_import
+from sufficiency.core.csv import write_csv_file
 
 
 class Command(BaseCommand):
@@ -54,7 +55,7 @@ class Command(BaseCommand):
                     self.stdout.write(f"  note: {warning.file} row {warning.row}: {warning.message}")
             return
         report = Path(options["error_report"] or f"ofsted-errors-{timezone.now():%Y%m%dT%H%M%S}.csv")
-        report.write_text(outcome.error_report_csv, encoding="utf-8")
+        write_csv_file(report, outcome.error_report_csv)
         self.stderr.write(f"{len(outcome.errors)} error(s): nothing was imported. Error report: {report}")
         for message, count in summary["errors_by_message"].items():
             self.stderr.write(f"  {count} × {message}")

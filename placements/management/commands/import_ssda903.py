@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from placements.importing import ssda903_import
 from sufficiency.authorities.models import LocalAuthority
+from sufficiency.core.csv import write_csv_file
 
 
 class Command(BaseCommand):
@@ -63,7 +64,7 @@ class Command(BaseCommand):
             options["error_report"]
             or f"ssda903-errors-{authority.dfe_code}-{timezone.now():%Y%m%dT%H%M%S}.csv"
         )
-        report.write_text(outcome.error_report_csv, encoding="utf-8")
+        write_csv_file(report, outcome.error_report_csv)
         self.stderr.write(f"{len(outcome.errors)} error(s): nothing was imported. Error report: {report}")
         for message, count in summary["errors_by_message"].items():
             self.stderr.write(f"  {count} × {message}")
