@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.generic import DetailView, FormView, ListView
 
+from sufficiency.core.audit import audit
+
 from ..categories import LS_CODES, PLANNING_CATEGORY_LABELS
 from ..choices import (
     CloseReasonChoices,
@@ -104,6 +106,14 @@ class RequestListView(RequestMixin, ListView):
                 ]
                 for r in context["object_list"]
             ],
+        )
+        audit(
+            action="placement_request.list_viewed",
+            actor=self.request.user,
+            authority=self.authority,
+            object_type="placements.PlacementRequest",
+            detail={"status": self.status, "rows": len(context["object_list"])},
+            request=self.request,
         )
         if context.get("paginator") and context.get("page_obj"):
             context["page_range"] = list(

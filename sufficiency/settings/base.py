@@ -270,6 +270,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # lockouts are still logged as warnings; no banner on every start
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
+PROXY_COUNT = AXES_IPWARE_PROXY_COUNT  # the audit trail's client address trusts the same proxies
 # django-otp: TOTP (authenticator apps). Required for administrators, optional for everyone else.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Sufficiency")
 # django-csp 4: no inline scripts or styles, nothing from other origins, no framing.
