@@ -23,8 +23,8 @@ from .. import supply_services as services
 from ..categories import PLANNING_CATEGORY_LABELS
 from ..choices import VacancyStatusChoices
 from ..models import Vacancy
+from ..permissions import VACANCY_READ, vacancy_authority_ids
 from .base import (
-    OPERATIONAL_READ_ROLES,
     VACANCY_EDIT_ROLES,
     holds,
     page_range,
@@ -34,7 +34,14 @@ from .base import (
 
 
 class VacancyMixin(AuthorityMixin):
-    allowed_roles = OPERATIONAL_READ_ROLES
+    """Vacancy pages follow the vacancy read policy shared with the API (`placements.permissions`)."""
+
+    allowed_roles = VACANCY_READ.roles
+
+    def permitted_authority_ids(self, request: Any) -> list[int]:
+        # Reading follows the shared policy; the editing views narrow it further by their allowed_roles.
+        by_role = set(super().permitted_authority_ids(request))
+        return [pk for pk in vacancy_authority_ids(request) if pk in by_role]
 
     def vacancies(self) -> Any:
         return self.scoped(Vacancy.objects.select_related("setting", "household", "recorded_by"))
