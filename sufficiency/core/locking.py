@@ -100,6 +100,7 @@ class OptimisticLockMixin:
     StaleEdit from the service into the form page again, with the other person's change shown."""
 
     edit_conflict: dict[str, Any] | None = None
+    form_field_names: list[str] = []
 
     def locked_object(self) -> models.Model | None:
         """The record being edited (None on a create page: nothing to lock)."""
@@ -111,6 +112,11 @@ class OptimisticLockMixin:
         if obj is not None:
             form.fields[VERSION_FIELD] = VersionField(initial=version_of(obj))
         return form
+
+    def current_values(self, current: models.Model) -> dict[str, Any]:
+        """The saved values to compare with the form's, by field name (the record's attributes by default;
+        a form over related rows, such as a report's commentary, overrides this)."""
+        return {name: getattr(current, name) for name in self.form_field_names if hasattr(current, name)}
 
     def submitted_version(self, form: Any) -> str | None:
         return form.cleaned_data.get(VERSION_FIELD) if VERSION_FIELD in form.fields else None
@@ -124,10 +130,12 @@ class OptimisticLockMixin:
         """Keep the user's values, show the other person's change beside them, and carry the current
         version, so that saving again overwrites knowingly."""
         rows = []
+        self.form_field_names = [name for name in form.fields if name != VERSION_FIELD]
+        saved = self.current_values(exc.current)
         for name, field in form.fields.items():
-            if name == VERSION_FIELD or not hasattr(exc.current, name):
+            if name not in saved:
                 continue
-            theirs = getattr(exc.current, name)
+            theirs = saved[name]
             yours = form.cleaned_data.get(name)
             if hasattr(exc.current, f"get_{name}_display"):
                 theirs = getattr(exc.current, f"get_{name}_display")()

@@ -161,6 +161,26 @@ def test_a_vacancy_confirmed_since_the_close_form_opened_is_not_closed_blindly(c
     assert vacancy.status == "open"
 
 
+def test_two_authors_of_a_board_report_never_overwrite_each_others_commentary(client, walsall, la_user):
+    from sufficiency.reports.board import services as board_services
+    from sufficiency.reports.models import ReportSection
+
+    report = board_services.report_create(authority=walsall, as_at=dt.date(2025, 3, 31), acting_user=la_user)
+    url = reverse("reports:board-draft-commentary", kwargs={"code": "335", "pk": report.pk})
+    stale = _open(client, la_user, url)
+    board_services.commentary_update(
+        report=report, texts={"fostering": "Co-author: approvals doubled"}, acting_user=la_user
+    )
+    stale["fostering"] = "Approvals are flat"
+    response = client.post(url, stale)
+    assert response.status_code == 200
+    assert "Co-author: approvals doubled" in response.content.decode()
+    assert (
+        ReportSection.objects.get(report=report, section="fostering").commentary
+        == "Co-author: approvals doubled"
+    )
+
+
 @pytest.mark.parametrize("name", ["strategy-update", "home-update", "contract-update"])
 def test_every_edit_form_carries_a_version(client, walsall, la_user, name):
     from placements.models import BlockContract, InHouseHome
