@@ -55,12 +55,8 @@ class EpisodeFilterSet(django_filters.FilterSet):
     place = django_filters.CharFilter(label="PLACE code")
     ls = django_filters.CharFilter(label="Legal status (LS) code")
     in_care_on = BoundedDateFilter(method="filter_in_care_on", label="Current and looked after on")
-    decom_after = BoundedDateFilter(
-        field_name="decom", lookup_expr="gte", label="Started on or after"
-    )
-    decom_before = BoundedDateFilter(
-        field_name="decom", lookup_expr="lte", label="Started on or before"
-    )
+    decom_after = BoundedDateFilter(field_name="decom", lookup_expr="gte", label="Started on or after")
+    decom_before = BoundedDateFilter(field_name="decom", lookup_expr="lte", label="Started on or before")
     open = django_filters.BooleanFilter(field_name="dec", lookup_expr="isnull", label="Still open (no DEC)")
 
     class Meta:

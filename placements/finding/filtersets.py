@@ -21,12 +21,8 @@ class PlacementRequestFilterSet(django_filters.FilterSet):
     requested_to = BoundedDateFilter(
         field_name="requested_on", lookup_expr="lte", label="Requested on or before"
     )
-    placed_from = BoundedDateFilter(
-        field_name="placed_on", lookup_expr="gte", label="Placed on or after"
-    )
-    placed_to = BoundedDateFilter(
-        field_name="placed_on", lookup_expr="lte", label="Placed on or before"
-    )
+    placed_from = BoundedDateFilter(field_name="placed_on", lookup_expr="gte", label="Placed on or after")
+    placed_to = BoundedDateFilter(field_name="placed_on", lookup_expr="lte", label="Placed on or before")
 
     class Meta:
         model = PlacementRequest

@@ -97,7 +97,9 @@ def poisoned_job(walsall):
     report = "file,row,column,value,message\n" + "".join(
         f"episodes.csv,{n},PLACE,{_quote(p)},Unknown code\n" for n, p in enumerate(PAYLOADS, start=2)
     )
-    return ImportJob.objects.create(authority=walsall, status="failed", error_report=report, error_count=len(PAYLOADS))
+    return ImportJob.objects.create(
+        authority=walsall, status="failed", error_report=report, error_count=len(PAYLOADS)
+    )
 
 
 def _quote(value: str) -> str:
