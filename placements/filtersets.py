@@ -11,6 +11,8 @@ from typing import Any
 
 import django_filters
 
+from sufficiency.core.bounds import BoundedDateFilter, BoundedIdFilter
+
 from .categories import PLANNING_CATEGORY_LABELS
 from .choices import (
     ImportKindChoices,
@@ -32,7 +34,7 @@ class ChildFilterSet(django_filters.FilterSet):
     authority = django_filters.CharFilter(field_name="authority__dfe_code", label="Authority (DfE code)")
     sex = django_filters.ChoiceFilter(choices=SexChoices.choices)
     uasc = django_filters.BooleanFilter(label="Unaccompanied asylum-seeking child")
-    in_care_on = django_filters.DateFilter(method="filter_in_care_on", label="In care on (YYYY-MM-DD)")
+    in_care_on = BoundedDateFilter(method="filter_in_care_on", label="In care on (YYYY-MM-DD)")
 
     class Meta:
         model = Child
@@ -48,17 +50,13 @@ class EpisodeFilterSet(django_filters.FilterSet):
     """SSDA903 episodes: the list behind 'children in care on a date, by planning category'."""
 
     authority = django_filters.CharFilter(field_name="authority__dfe_code", label="Authority (DfE code)")
-    child = django_filters.NumberFilter(field_name="child_id", label="Child id")
+    child = BoundedIdFilter(field_name="child_id", label="Child id")
     category = django_filters.ChoiceFilter(choices=CATEGORY_CHOICES, label="Planning category")
     place = django_filters.CharFilter(label="PLACE code")
     ls = django_filters.CharFilter(label="Legal status (LS) code")
-    in_care_on = django_filters.DateFilter(method="filter_in_care_on", label="Current and looked after on")
-    decom_after = django_filters.DateFilter(
-        field_name="decom", lookup_expr="gte", label="Started on or after"
-    )
-    decom_before = django_filters.DateFilter(
-        field_name="decom", lookup_expr="lte", label="Started on or before"
-    )
+    in_care_on = BoundedDateFilter(method="filter_in_care_on", label="Current and looked after on")
+    decom_after = BoundedDateFilter(field_name="decom", lookup_expr="gte", label="Started on or after")
+    decom_before = BoundedDateFilter(field_name="decom", lookup_expr="lte", label="Started on or before")
     open = django_filters.BooleanFilter(field_name="dec", lookup_expr="isnull", label="Still open (no DEC)")
 
     class Meta:
@@ -89,7 +87,7 @@ class SettingFilterSet(django_filters.FilterSet):
     local_authority = django_filters.CharFilter(
         field_name="local_authority__dfe_code", label="Authority area the setting is in (DfE code)"
     )
-    provider = django_filters.NumberFilter(field_name="provider_id", label="Provider id")
+    provider = BoundedIdFilter(field_name="provider_id", label="Provider id")
     name = django_filters.CharFilter(lookup_expr="icontains", label="Name contains")
 
     class Meta:

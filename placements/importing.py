@@ -8,7 +8,6 @@ and the atomic replace. Other authorities' rows are never touched: every delete 
 
 from __future__ import annotations
 
-import csv
 import io
 import logging
 import time
@@ -23,6 +22,7 @@ from django.utils import timezone
 from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core.audit import audit
 from sufficiency.core.bulk import insert_frame
+from sufficiency.core.csv import safe_writer
 
 from . import geo
 from .constants import BULK_BATCH_SIZE, MAX_CHILD_REF, MAX_POSTCODE, MAX_URN
@@ -83,7 +83,7 @@ class ImportOutcome:
 def errors_to_csv(errors: Sequence[RowError]) -> str:
     """The downloadable error report: one line per problem (file, row, column, value, message)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = safe_writer(buffer)  # formula-leading cells made inert
     writer.writerow(["file", "row", "column", "value", "message"])
     for error in errors:
         writer.writerow([error.file, error.row, error.column, error.value, error.message])

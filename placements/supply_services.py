@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core.audit import audit
+from sufficiency.core.locking import check_version
 
 from .categories import PLANNING_CATEGORY_LABELS
 from .choices import (
@@ -472,13 +473,17 @@ def _create(
     return obj
 
 
-def _update(obj: Any, *, data: dict[str, Any], acting_user: Any, request: Any) -> Any:
+def _update(
+    obj: Any, *, data: dict[str, Any], acting_user: Any, request: Any, version: str | None = None
+) -> Any:
+    """Write the changed fields; refuse (StaleEdit) if the record moved on from the form's `version`."""
     changed = sorted(name for name, value in data.items() if getattr(obj, name) != value)
     if not changed:
         return obj
     for name in changed:
         setattr(obj, name, data[name])
     with transaction.atomic():
+        check_version(obj, version)
         _save(obj, acting_user=acting_user, reason="updated")
         audit(
             action=f"{obj._meta.model_name}.updated",
@@ -501,10 +506,15 @@ def household_create(
 
 
 def household_update(
-    *, household: FosteringHousehold, data: dict[str, Any], acting_user: Any, request: Any = None
+    *,
+    household: FosteringHousehold,
+    data: dict[str, Any],
+    acting_user: Any,
+    request: Any = None,
+    version: str | None = None,
 ) -> FosteringHousehold:
     """Change a household's approval, places, age range or status (available, on hold, deregistered)."""
-    return _update(household, data=data, acting_user=acting_user, request=request)
+    return _update(household, data=data, acting_user=acting_user, request=request, version=version)
 
 
 def inhouse_home_create(
@@ -515,10 +525,15 @@ def inhouse_home_create(
 
 
 def inhouse_home_update(
-    *, home: InHouseHome, data: dict[str, Any], acting_user: Any, request: Any = None
+    *,
+    home: InHouseHome,
+    data: dict[str, Any],
+    acting_user: Any,
+    request: Any = None,
+    version: str | None = None,
 ) -> InHouseHome:
     """Change an in-house home's places, places out of use, status or age range."""
-    return _update(home, data=data, acting_user=acting_user, request=request)
+    return _update(home, data=data, acting_user=acting_user, request=request, version=version)
 
 
 def block_contract_create(
@@ -529,10 +544,15 @@ def block_contract_create(
 
 
 def block_contract_update(
-    *, contract: BlockContract, data: dict[str, Any], acting_user: Any, request: Any = None
+    *,
+    contract: BlockContract,
+    data: dict[str, Any],
+    acting_user: Any,
+    request: Any = None,
+    version: str | None = None,
 ) -> BlockContract:
     """Change a block contract's beds, dates or cost (a variation or extension)."""
-    return _update(contract, data=data, acting_user=acting_user, request=request)
+    return _update(contract, data=data, acting_user=acting_user, request=request, version=version)
 
 
 # --- Household CSV import -------------------------------------------------------------------------------------
@@ -792,13 +812,18 @@ def vacancy_confirm(*, vacancy: Vacancy, acting_user: Any, request: Any = None) 
     return vacancy
 
 
-def vacancy_close(*, vacancy: Vacancy, status: str, acting_user: Any, request: Any = None) -> Vacancy:
-    """Close an open vacancy as filled (a child moved in) or withdrawn (no longer offered)."""
+def vacancy_close(
+    *, vacancy: Vacancy, status: str, acting_user: Any, request: Any = None, version: str | None = None
+) -> Vacancy:
+    """Close an open vacancy as filled (a child moved in) or withdrawn (no longer offered). With the close
+    form's `version`, refused (StaleEdit) if someone confirmed or changed the vacancy since it was opened."""
     if status not in (VacancyStatusChoices.FILLED, VacancyStatusChoices.WITHDRAWN):
         raise ValidationError("A vacancy is closed as filled or withdrawn")
     if vacancy.status != VacancyStatusChoices.OPEN:
         raise ValidationError("This vacancy is already closed")
     with transaction.atomic():
+        if check_version(vacancy, version).status != VacancyStatusChoices.OPEN:
+            raise ValidationError("This vacancy is already closed")
         vacancy.status = status
         vacancy.closed_at = timezone.now()
         _save(vacancy, acting_user=acting_user, reason=status)

@@ -17,6 +17,7 @@ from django.views.generic import DetailView, FormView, ListView, View
 
 from sufficiency.authorities.choices import IMPORT_ROLES
 from sufficiency.core.audit import audit
+from sufficiency.core.csv import csv_text_response
 from sufficiency.core.views import AuthorityMixin
 
 from .categories import PLANNING_CATEGORY_LABELS
@@ -94,11 +95,9 @@ class ImportErrorReportView(AuthorityMixin, View):
             obj=job,
             request=request,
         )
-        response = HttpResponse(
-            job.error_report or "file,row,column,value,message\n", content_type="text/csv"
+        return csv_text_response(
+            f"import-{job.pk}-errors.csv", job.error_report or "file,row,column,value,message\n"
         )
-        response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
-        return response
 
 
 class ChildListView(AuthorityMixin, ListView):

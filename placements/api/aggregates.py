@@ -25,12 +25,10 @@ from rest_framework.response import Response
 
 from sufficiency.authorities.models import LocalAuthority, Region
 from sufficiency.core.api import AGGREGATE, api_authority_ids
+from sufficiency.core.bounds import BoundedDateField
 
 from ..selectors import spend_rollup_for_authority
 
-#: Dates outside these bounds are refused (400): no register holds them and they would only waste work.
-EARLIEST_DATE = dt.date(1990, 1, 1)
-LATEST_DATE = dt.date(2100, 12, 31)
 #: The longest period one spend request may cover.
 MAX_SPEND_YEARS = 10
 
@@ -60,18 +58,6 @@ def caller_region(view: Any, request: Request) -> tuple[Region, list[int]]:
     if not region.authorities.filter(pk__in=ids).exists():
         raise Http404
     return region, ids
-
-
-class BoundedDateField(serializers.DateField):
-    """A YYYY-MM-DD query parameter between 1990 and 2100."""
-
-    def to_internal_value(self, value: Any) -> dt.date:
-        day = super().to_internal_value(value)
-        if not EARLIEST_DATE <= day <= LATEST_DATE:
-            raise serializers.ValidationError(
-                f"Give a date between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}."
-            )
-        return day
 
 
 class OnDateInputSerializer(serializers.Serializer):

@@ -1,22 +1,27 @@
-"""API of vacancies: the places offered now to the caller's own authority (scope `read:aggregate`).
+"""API of vacancies: the places offered now to the caller's own authority (scope `read:child`).
 
-A vacancy holds no child data, but it is the authority's own record of what it has been offered, so only
-the owning authority sees it. Only open vacancies are listed; a stale one (not confirmed within
+A vacancy holds no child data, but it is the authority's operational record of what it has been offered:
+the same policy as the vacancy pages (`placements.permissions.vacancy_authority_ids`), so aggregate-only
+tokens and roles are refused (403) and another authority's vacancy is 404. Only open vacancies are listed; a stale one (not confirmed within
 `VACANCY_STALE_DAYS`) is flagged with `is_stale` and left out by `?fresh=true`, as the counts leave it out.
 Free-text notes never leave the service.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import mixins, serializers
+from rest_framework.permissions import BasePermission, IsAuthenticated
 
-from sufficiency.core.api import AGGREGATE, AuthorityScopedViewSet
+from sufficiency.core.api import AuthorityScopedViewSet
 
 from ..categories import PLANNING_CATEGORY_LABELS
 from ..models import Vacancy
+from ..permissions import VACANCY_READ, vacancy_authority_ids
 
 
 class VacancyFilterSet(django_filters.FilterSet):
@@ -115,17 +120,34 @@ class VacancySerializer(serializers.ModelSerializer):
         return "setting" if obj.setting_id else "household"
 
 
+class MayReadVacancies(BasePermission):
+    """403 unless the vacancy read policy grants the caller at least one authority."""
+
+    message = "Your credentials do not allow vacancies (scope read:child, or a child-level role)."
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return bool(vacancy_authority_ids(request))
+
+
 @extend_schema_view(
     list=extend_schema(summary="List your authority's open vacancies", tags=["vacancies"]),
     retrieve=extend_schema(summary="One open vacancy", tags=["vacancies"]),
 )
 class VacancyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AuthorityScopedViewSet):
-    """Open vacancies of the caller's own authority (scope `read:aggregate`); another authority's are 404.
+    """Open vacancies of the caller's own authority (scope `read:child`); another authority's are 404.
     `?fresh=true|false`, `?category=`."""
 
-    capability = AGGREGATE
+    capability = VACANCY_READ
+    permission_classes = [IsAuthenticated, MayReadVacancies]
     queryset = Vacancy.objects.open().select_related("authority", "setting", "household")
     serializer_class = VacancySerializer
     filterset_class = VacancyFilterSet
     ordering_fields = ["id", "recorded_at"]
     ordering = ["id"]
+
+    def get_queryset(self) -> Any:
+        # The vacancy policy decides, not the generic capability scoping: pages call the same function.
+        return self.queryset.filter(authority_id__in=vacancy_authority_ids(self.request))
+
+    def allowed_authority_ids(self) -> list[int]:
+        return vacancy_authority_ids(self.request)

@@ -6,6 +6,7 @@ in `sufficiency.core.api`; nothing here filters by authority itself.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.db.models import Q
@@ -29,6 +30,7 @@ from sufficiency.core.api import (
     credential_of,
 )
 from sufficiency.core.audit import audit
+from sufficiency.core.csv import csv_text_response
 
 from ..choices import JobStatusChoices
 from ..filtersets import (
@@ -55,39 +57,42 @@ def _field_error(field: str, message: str) -> ValidationError:
 
 
 class ChildLevelReadMixin:
-    """Audits every read of child-level records (who, when, what, from where): one row per request."""
+    """Audits every read of child-level records (who, when, what, from where): one row per authority
+    queried, so each authority's audit trail shows every read of its records, including reads by a person
+    who holds roles in several authorities (a list searches all of them: each gets a row with its own count,
+    zero included)."""
 
     audit_object_type = ""
 
-    def _audit_authority(self) -> LocalAuthority | None:
-        ids = self.allowed_authority_ids()  # type: ignore[attr-defined]
-        return LocalAuthority.objects.filter(pk=ids[0]).first() if len(ids) == 1 else None
-
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().list(request, *args, **kwargs)  # type: ignore[misc]
-        rows = len(response.data.get("results", [])) if isinstance(response.data, dict) else 0
-        audit(
-            action=f"api.{self.basename}_list_read",  # type: ignore[attr-defined]
-            actor=request.user,
-            authority=self._audit_authority(),
-            object_type=self.audit_object_type,
-            detail={
-                "rows": rows,
-                "filters": sorted(k for k in request.query_params if k != "cursor"),
-                "api_client": getattr(credential_of(request), "pk", None),
-            },
-            request=request,
-        )
+        page = getattr(self.paginator, "page", None) or []  # type: ignore[attr-defined]
+        rows = Counter(record.authority_id for record in page)
+        ids = self.allowed_authority_ids()  # type: ignore[attr-defined]
+        for authority in LocalAuthority.objects.filter(pk__in=ids).order_by("pk"):
+            audit(
+                action=f"api.{self.basename}_list_read",  # type: ignore[attr-defined]
+                actor=request.user,
+                authority=authority,
+                object_type=self.audit_object_type,
+                detail={
+                    "rows": rows.get(authority.pk, 0),
+                    "filters": sorted(k for k in request.query_params if k != "cursor"),
+                    "api_client": getattr(credential_of(request), "pk", None),
+                },
+                request=request,
+            )
         return response
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        response = super().retrieve(request, *args, **kwargs)  # type: ignore[misc]
+        record = self.get_object()  # type: ignore[attr-defined]
+        response = Response(self.get_serializer(record).data)  # type: ignore[attr-defined]
         audit(
             action=f"api.{self.basename}_read",  # type: ignore[attr-defined]
             actor=request.user,
-            authority=self._audit_authority(),
+            authority=record.authority,
+            obj=record,
             object_type=self.audit_object_type,
-            object_id=kwargs.get("pk", ""),
             detail={"api_client": getattr(credential_of(request), "pk", None)},
             request=request,
         )
@@ -234,6 +239,4 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Authori
             request=request,
         )
         report = ImportJob.objects.filter(pk=job.pk).values_list("error_report", flat=True).get()
-        response = HttpResponse(report or "file,row,column,value,message\n", content_type="text/csv")
-        response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
-        return response
+        return csv_text_response(f"import-{job.pk}-errors.csv", report or "file,row,column,value,message\n")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import django_filters
 
+from sufficiency.core.bounds import BoundedDateFilter
+
 from ..choices import PlacementRequestStatusChoices, UrgencyChoices
 from ..models import PlacementRequest
 
@@ -13,18 +15,14 @@ class PlacementRequestFilterSet(django_filters.FilterSet):
 
     status = django_filters.ChoiceFilter(choices=PlacementRequestStatusChoices.choices)
     urgency = django_filters.ChoiceFilter(choices=UrgencyChoices.choices)
-    requested_from = django_filters.DateFilter(
+    requested_from = BoundedDateFilter(
         field_name="requested_on", lookup_expr="gte", label="Requested on or after"
     )
-    requested_to = django_filters.DateFilter(
+    requested_to = BoundedDateFilter(
         field_name="requested_on", lookup_expr="lte", label="Requested on or before"
     )
-    placed_from = django_filters.DateFilter(
-        field_name="placed_on", lookup_expr="gte", label="Placed on or after"
-    )
-    placed_to = django_filters.DateFilter(
-        field_name="placed_on", lookup_expr="lte", label="Placed on or before"
-    )
+    placed_from = BoundedDateFilter(field_name="placed_on", lookup_expr="gte", label="Placed on or after")
+    placed_to = BoundedDateFilter(field_name="placed_on", lookup_expr="lte", label="Placed on or before")
 
     class Meta:
         model = PlacementRequest

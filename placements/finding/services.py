@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core.audit import audit
+from sufficiency.core.locking import check_version
 
 from .. import geo
 from ..choices import (
@@ -222,9 +223,16 @@ def placement_request_create(
 
 
 def placement_request_update(
-    *, placement_request: PlacementRequest, data: dict[str, Any], acting_user: Any, request: Any = None
+    *,
+    placement_request: PlacementRequest,
+    data: dict[str, Any],
+    acting_user: Any,
+    request: Any = None,
+    version: str | None = None,
 ) -> PlacementRequest:
-    """Change a request's details while it is still being worked (the child, needs, risks, location...)."""
+    """Change a request's details while it is still being worked (the child, needs, risks, location...).
+    `version` is the one the edit form was opened on: if someone saved the request since, nothing is
+    written and StaleEdit is raised (sufficiency.core.locking)."""
     rules.RequestMustBeActive.check(placement_request.status)
     data = {k: v for k, v in data.items() if k in REQUEST_FIELDS}
     if "child_ref" in data:
@@ -247,6 +255,7 @@ def placement_request_update(
     placement_request.full_clean()
     now = timezone.now()
     with transaction.atomic():
+        check_version(placement_request, version)
         placement_request.save()
         _event(placement_request, Event.UPDATED, acting_user=acting_user, at=now, detail={"fields": changed})
         audit(

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from sufficiency.authorities.choices import CHILD_LEVEL_ROLES, DASHBOARD_ROLES, RoleChoices
+from sufficiency.core.audit import audit
 from sufficiency.core.querysets import authority_ids_for
 from sufficiency.core.views import AuthorityMixin
 
@@ -47,11 +48,22 @@ class RequestMixin(AuthorityMixin):
         return self.scoped(PlacementRequest.objects.all())
 
     def get_request(self) -> PlacementRequest:
+        """The request of the URL (404 if not this authority's). Showing it (any GET: the request page,
+        its edit form, search and action forms) is a read of a child-level record and is audited once."""
         if not hasattr(self, "_placement_request"):
             self._placement_request = get_object_or_404(
                 self.requests().select_related("placed_setting", "placed_household", "created_by"),
                 pk=self.kwargs["pk"],
             )
+            if self.request.method in ("GET", "HEAD"):  # type: ignore[attr-defined]
+                audit(
+                    action="placement_request.viewed",
+                    actor=self.request.user,  # type: ignore[attr-defined]
+                    authority=self.authority,
+                    obj=self._placement_request,
+                    detail={"page": self.request.resolver_match.url_name},  # type: ignore[attr-defined]
+                    request=self.request,  # type: ignore[attr-defined]
+                )
         return self._placement_request
 
     def get_approach(self) -> Approach:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from typing import Any
 
@@ -12,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView, View
 
+from sufficiency.core.bounds import parse_month
+from sufficiency.core.csv import csv_response, safe_writer
 from sufficiency.core.views import AuthorityMixin
 
 from ..finding import selectors
@@ -23,11 +24,9 @@ from .base import LEDGER_ROLES
 
 def _period(view: AuthorityMixin, request: Any) -> tuple[dt.date, dt.date]:
     """?end=YYYY-MM (the last month shown) or, by default, the month of the latest request (never after
-    today), and the twelve months to it."""
-    end_text = request.GET.get("end", "")
-    try:
-        end_month = dt.date.fromisoformat(f"{end_text}-01")
-    except ValueError:
+    today), and the twelve months to it. A malformed or out-of-range month is the default."""
+    end_month = parse_month(request.GET.get("end"))
+    if end_month is None:
         latest = (
             PlacementRequest.objects.for_authority(view.authority)
             .order_by("-requested_on")
@@ -74,9 +73,8 @@ class LedgerCsvView(AuthorityMixin, View):
     def get(self, request: Any, code: str) -> HttpResponse:
         start, end = _period(self, request)
         result = selectors.unmet_need_ledger_for_authority(authority=self.authority, start=start, end=end)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="unmet-need-ledger-{code}-{end:%Y-%m}.csv"'
-        writer = csv.writer(response)
+        response = csv_response(f"unmet-need-ledger-{code}-{end:%Y-%m}.csv")
+        writer = safe_writer(response)
         writer.writerow(["month", "kind", *MEASURES])
         for row in result["monthly"].itertuples(index=False):
             writer.writerow(["" if pd.isna(v) else v for v in row])

@@ -12,6 +12,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.generic import DetailView, FormView, ListView
 
+from sufficiency.core.audit import audit
+from sufficiency.core.locking import OptimisticLockMixin, StaleEdit
+
 from ..categories import LS_CODES, PLANNING_CATEGORY_LABELS
 from ..choices import (
     CloseReasonChoices,
@@ -105,6 +108,14 @@ class RequestListView(RequestMixin, ListView):
                 for r in context["object_list"]
             ],
         )
+        audit(
+            action="placement_request.list_viewed",
+            actor=self.request.user,
+            authority=self.authority,
+            object_type="placements.PlacementRequest",
+            detail={"status": self.status, "rows": len(context["object_list"])},
+            request=self.request,
+        )
         if context.get("paginator") and context.get("page_obj"):
             context["page_range"] = list(
                 context["paginator"].get_elided_page_range(
@@ -149,8 +160,12 @@ class RequestCreateView(RequestFormMixin, FormView):
         return redirect("placements:request-detail", code=self.authority.dfe_code, pk=placement_request.pk)
 
 
-class RequestUpdateView(RequestFormMixin, FormView):
-    """Change a request's details while it is being worked."""
+class RequestUpdateView(OptimisticLockMixin, RequestFormMixin, FormView):
+    """Change a request's details while it is being worked. The form carries the request's version: a
+    form opened before someone else saved the request is refused with their change shown."""
+
+    def locked_object(self) -> Any:
+        return self.get_request()
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "instance": self.get_request()}
@@ -172,7 +187,10 @@ class RequestUpdateView(RequestFormMixin, FormView):
                 data=form.service_data(),
                 acting_user=self.request.user,
                 request=self.request,
+                version=self.submitted_version(form),
             )
+        except StaleEdit as exc:
+            return self.stale(form, exc)
         except FindingRuleViolation as exc:
             form.add_error(None, exc.messages)
             return self.form_invalid(form)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, FormView, ListView
 
 from sufficiency.authorities.choices import CHILD_LEVEL_ROLES, DASHBOARD_ROLES, RoleChoices
+from sufficiency.core.locking import OptimisticLockMixin, StaleEdit
 from sufficiency.core.querysets import authority_ids_for
 from sufficiency.core.views import AuthorityMixin
 
@@ -164,8 +165,9 @@ def history_rows(obj: Any, limit: int = 100) -> list[list[Any]]:
     return rows
 
 
-class RecordFormView(RecordMixin, FormView):
-    """Create (no pk) or update (pk) a capacity record through its service."""
+class RecordFormView(OptimisticLockMixin, RecordMixin, FormView):
+    """Create (no pk) or update (pk) a capacity record through its service. An update form carries the
+    record's version and is refused, with the other person's change shown, if someone saved it since."""
 
     template_name = "placements/supply/record_form.html"
     create_service: Callable[..., Any]
@@ -179,6 +181,9 @@ class RecordFormView(RecordMixin, FormView):
     def get_object(self) -> Any:
         pk = self.kwargs.get("pk")
         return get_object_or_404(self.records(), pk=pk) if pk else None
+
+    def locked_object(self) -> Any:
+        return self.object
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
@@ -212,7 +217,10 @@ class RecordFormView(RecordMixin, FormView):
                     data=data,
                     acting_user=self.request.user,
                     request=self.request,
+                    version=self.submitted_version(form),
                 )
+        except StaleEdit as exc:
+            return self.stale(form, exc)
         except ValidationError as exc:
             form.add_error(None, exc.messages if hasattr(exc, "messages") else str(exc))
             return self.form_invalid(form)

@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.generic import FormView, ListView, View
 
+from sufficiency.core.locking import OptimisticLockMixin, StaleEdit
 from sufficiency.core.views import AuthorityMixin
 
 from .. import supply_forms as forms
@@ -23,8 +24,8 @@ from .. import supply_services as services
 from ..categories import PLANNING_CATEGORY_LABELS
 from ..choices import VacancyStatusChoices
 from ..models import Vacancy
+from ..permissions import VACANCY_READ, vacancy_authority_ids
 from .base import (
-    OPERATIONAL_READ_ROLES,
     VACANCY_EDIT_ROLES,
     holds,
     page_range,
@@ -34,7 +35,14 @@ from .base import (
 
 
 class VacancyMixin(AuthorityMixin):
-    allowed_roles = OPERATIONAL_READ_ROLES
+    """Vacancy pages follow the vacancy read policy shared with the API (`placements.permissions`)."""
+
+    allowed_roles = VACANCY_READ.roles
+
+    def permitted_authority_ids(self, request: Any) -> list[int]:
+        # Reading follows the shared policy; the editing views narrow it further by their allowed_roles.
+        by_role = set(super().permitted_authority_ids(request))
+        return [pk for pk in vacancy_authority_ids(request) if pk in by_role]
 
     def vacancies(self) -> Any:
         return self.scoped(Vacancy.objects.select_related("setting", "household", "recorded_by"))
@@ -149,8 +157,9 @@ class VacancyConfirmView(VacancyMixin, View):
         return redirect("placements:vacancy-list", code=code)
 
 
-class VacancyCloseView(VacancyMixin, FormView):
-    """Close a vacancy as filled or withdrawn."""
+class VacancyCloseView(OptimisticLockMixin, VacancyMixin, FormView):
+    """Close a vacancy as filled or withdrawn. The form carries the vacancy's version: refused, with the
+    other person's change shown, if someone confirmed or changed it since the form was opened."""
 
     allowed_roles = VACANCY_EDIT_ROLES
     template_name = "placements/supply/record_form.html"
@@ -160,6 +169,9 @@ class VacancyCloseView(VacancyMixin, FormView):
     def get_vacancy(self) -> Vacancy:
         return get_object_or_404(self.vacancies(), pk=self.kwargs["pk"], status=VacancyStatusChoices.OPEN)
 
+    def locked_object(self) -> Vacancy:
+        return self.get_vacancy()
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["vacancy"] = self.get_vacancy()
@@ -167,11 +179,18 @@ class VacancyCloseView(VacancyMixin, FormView):
         return context
 
     def form_valid(self, form: forms.VacancyCloseForm) -> Any:
-        services.vacancy_close(
-            vacancy=self.get_vacancy(),
-            status=form.cleaned_data["status"],
-            acting_user=self.request.user,
-            request=self.request,
-        )
+        try:
+            services.vacancy_close(
+                vacancy=self.get_vacancy(),
+                status=form.cleaned_data["status"],
+                acting_user=self.request.user,
+                request=self.request,
+                version=self.submitted_version(form),
+            )
+        except StaleEdit as exc:
+            return self.stale(form, exc)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+            return self.form_invalid(form)
         messages.success(self.request, "The vacancy was closed.")
         return redirect("placements:vacancy-list", code=self.authority.dfe_code)

@@ -16,7 +16,7 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sufficiency.authorities.models import AuditEvent, Membership
-from sufficiency.core.audit import audit
+from sufficiency.core.audit import MIN_AUDIT_RETENTION_DAYS, audit
 
 DEVICE_NAME = "Authenticator app"
 
@@ -96,10 +96,20 @@ def two_factor_verify(*, request: Any, token: str) -> bool:
     return True
 
 
+class AuditRetentionTooShort(ValueError):
+    """A prune was asked to keep less than MIN_AUDIT_RETENTION_DAYS of the audit trail."""
+
+
 def audit_events_prune(*, older_than_days: int | None = None, dry_run: bool = False) -> int:
     """Delete audit events older than the retention period (settings.AUDIT_RETENTION_DAYS) and record
-    that it was done. Returns how many were (or, with dry_run, would be) deleted."""
+    that it was done. Returns how many were (or, with dry_run, would be) deleted. Refuses a period shorter
+    than MIN_AUDIT_RETENTION_DAYS (AuditRetentionTooShort)."""
     days = settings.AUDIT_RETENTION_DAYS if older_than_days is None else older_than_days
+    if days < MIN_AUDIT_RETENTION_DAYS:
+        # Neither a typo on the command line nor a setting may empty the trail: a year always survives.
+        raise AuditRetentionTooShort(
+            f"Audit events are kept for at least {MIN_AUDIT_RETENTION_DAYS} days; {days} is too short."
+        )
     cutoff = timezone.now() - dt.timedelta(days=days)
     old = AuditEvent.objects.filter(created_at__lt=cutoff)
     if dry_run:

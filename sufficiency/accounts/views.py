@@ -143,7 +143,9 @@ class AuditEventListView(AuthorityMixin, ListView):
             rows=[
                 [
                     timezone.localtime(e.created_at).strftime("%d %b %Y %H:%M:%S"),
-                    str(e.actor) if e.actor else "System",
+                    str(e.actor)
+                    if e.actor
+                    else (f"{e.actor_label} (account deleted)" if e.actor_label else "System"),
                     e.action,
                     f"{e.object_type} {e.object_id}".strip(),
                     e.ip_address or "",

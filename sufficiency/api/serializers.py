@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 from sufficiency.authorities.models import LocalAuthority, Region
+from sufficiency.core.bounds import BoundedDateField
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -29,7 +30,7 @@ class AuthoritySerializer(serializers.ModelSerializer):
 class SnapshotQueryInputSerializer(serializers.Serializer):
     """The date of a snapshot (default: today)."""
 
-    on = serializers.DateField(required=False, help_text="YYYY-MM-DD; default today")
+    on = BoundedDateField(required=False, help_text="YYYY-MM-DD; default today")
 
 
 @extend_schema_serializer(

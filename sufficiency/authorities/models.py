@@ -82,6 +82,8 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The author as text (their email when they acted): deleting the account empties `actor`, never this.
+    actor_label = models.CharField(max_length=254, blank=True, default="")
     authority = models.ForeignKey(
         LocalAuthority, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
     )

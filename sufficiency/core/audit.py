@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 
 from sufficiency.authorities.models import AuditEvent
@@ -12,14 +14,41 @@ from sufficiency.authorities.models import AuditEvent
 logger = logging.getLogger("sufficiency.audit")
 
 
+#: The shortest retention `prune_audit` accepts, whatever it is asked: a year of the trail always survives
+#: (an authority's annual audit and most complaints look back that far).
+MIN_AUDIT_RETENTION_DAYS = 365
+
+
+def _valid_ip(text: str | None) -> str | None:
+    try:
+        return str(ipaddress.ip_address((text or "").strip()))
+    except ValueError:
+        return None
+
+
 def client_ip(request: Any) -> str | None:
-    """The client address as seen by the first proxy we trust (REMOTE_ADDR behind gunicorn/nginx)."""
+    """The client's address, trusting `X-Forwarded-For` only as far as our own proxies wrote it.
+
+    Each of the `PROXY_COUNT` (DJANGO_PROXY_COUNT) trusted proxies appends the address it received the
+    request from, so the client is the PROXY_COUNT-th entry from the right; anything left of it was sent by
+    the client and may be forged. With no trusted proxy the header is ignored and REMOTE_ADDR is the
+    client. A value that is not an IP address is not recorded (None), rather than recorded wrongly.
+    """
     if request is None:
         return None
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    count = int(getattr(settings, "PROXY_COUNT", 0) or 0)
+    if count > 0:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if len(hops) >= count:
+            return _valid_ip(hops[-count])
+    return _valid_ip(request.META.get("REMOTE_ADDR"))
+
+
+def actor_label(actor: Any) -> str:
+    """Who acted, as text kept on the event: it survives the deletion of the user account."""
+    if actor is None:
+        return ""
+    return str(getattr(actor, "email", "") or actor.get_username())[:254]
 
 
 def audit(
@@ -42,6 +71,7 @@ def audit(
     event = AuditEvent.objects.create(
         action=action,
         actor=actor,
+        actor_label=actor_label(actor),
         authority=authority,
         object_type=object_type,
         object_id=str(object_id),

@@ -28,13 +28,18 @@ class AuthorityMixin(LoginRequiredMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         code = kwargs.get("code", "")
-        ids = authority_ids_for(request.user, self.allowed_roles)
+        ids = self.permitted_authority_ids(request)
         try:
             self.authority = LocalAuthority.objects.select_related("region").get(dfe_code=code, id__in=ids)
         except LocalAuthority.DoesNotExist:
             raise Http404("No such authority") from None
         request.authority = self.authority  # type: ignore[attr-defined]
         return super().dispatch(request, *args, **kwargs)
+
+    def permitted_authority_ids(self, request: HttpRequest) -> list[int]:
+        """The authorities the user may open this view for: by `allowed_roles`, unless the view follows a
+        policy shared with the API (then it calls that policy's function)."""
+        return authority_ids_for(request.user, self.allowed_roles)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)  # type: ignore[misc]

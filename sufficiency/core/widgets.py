@@ -8,6 +8,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .bounds import check_date
+
 
 class DayMonthYearWidget(forms.MultiWidget):
     """GOV.UK date input: day, month and year as three text boxes (templates/includes/govuk/date_input.html)."""
@@ -54,9 +56,12 @@ class GovUKDateField(forms.MultiValueField):
         if missing:
             raise ValidationError(f"{label} must include a {' and a '.join(missing)}")
         try:
-            return dt.date(int(year), int(month), int(day))
-        except (TypeError, ValueError):
+            value = dt.date(int(year), int(month), int(day))
+        except (TypeError, ValueError, OverflowError):
             raise ValidationError(f"{label} must be a real date") from None
+        # Year 9999 is a real date but no record's: it would overflow the date arithmetic downstream.
+        check_date(value, label)
+        return value
 
 
 class MultipleFileInput(forms.ClearableFileInput):

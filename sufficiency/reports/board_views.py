@@ -18,6 +18,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from sufficiency.authorities.choices import DASHBOARD_ROLES
+from sufficiency.core.locking import VERSION_FIELD, OptimisticLockMixin, StaleEdit
 from sufficiency.core.querysets import authority_ids_for
 from sufficiency.core.views import AuthorityMixin
 
@@ -139,9 +140,14 @@ class BoardReportCreateView(BoardEditMixin, FormView):
         return HttpResponseRedirect(self.draft_url(report))
 
 
-class DraftUpdateView(BoardEditMixin, FormView):
+class DraftUpdateView(OptimisticLockMixin, BoardEditMixin, FormView):
+    """Change a draft's details; a form opened before someone else saved the draft is refused."""
+
     template_name = "reports/board/report_form.html"
     form_class = ReportForm
+
+    def locked_object(self) -> Any:
+        return self.draft()
 
     def get_initial(self) -> dict[str, Any]:
         d = self.draft()
@@ -153,9 +159,12 @@ class DraftUpdateView(BoardEditMixin, FormView):
         return context
 
     def form_valid(self, form: ReportForm) -> Any:
-        services.report_update(
-            report=self.draft(), acting_user=self.request.user, request=self.request, **form.cleaned_data
-        )
+        try:
+            services.report_update(
+                report=self.draft(), acting_user=self.request.user, request=self.request, **form.cleaned_data
+            )
+        except StaleEdit as exc:
+            return self.stale(form, exc)
         messages.success(self.request, "Report details updated")
         return HttpResponseRedirect(self.draft_url(self.draft()))
 
@@ -197,9 +206,19 @@ class DraftPdfView(BoardEditMixin, View):
         return _pdf(pdf, _filename(self.authority, report.as_at, "draft"))
 
 
-class CommentaryView(BoardEditMixin, FormView):
+class CommentaryView(OptimisticLockMixin, BoardEditMixin, FormView):
+    """Write a draft's commentary; a form opened before another author saved theirs is refused, with
+    their text shown beside this author's."""
+
     template_name = "reports/board/commentary_form.html"
     form_class = CommentaryForm
+
+    def locked_object(self) -> Any:
+        return self.draft()
+
+    def current_values(self, current: Any) -> dict[str, Any]:
+        saved = {s.section: s.commentary for s in current.sections.all()}
+        return {name: saved.get(name, "") for name in self.form_field_names}
 
     def get_initial(self) -> dict[str, Any]:
         return {s.section: s.commentary for s in self.draft().sections.all()}
@@ -213,10 +232,13 @@ class CommentaryView(BoardEditMixin, FormView):
         try:
             services.commentary_update(
                 report=self.draft(),
-                texts=form.cleaned_data,
+                texts={k: v for k, v in form.cleaned_data.items() if k != VERSION_FIELD},
                 acting_user=self.request.user,
                 request=self.request,
+                version=self.submitted_version(form),
             )
+        except StaleEdit as exc:
+            return self.stale(form, exc)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

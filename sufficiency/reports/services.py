@@ -14,6 +14,7 @@ from django.db import models, transaction
 
 from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core.audit import audit
+from sufficiency.core.locking import check_version
 
 from .kpis import registry
 from .models import Action, Measure, Objective, Strategy
@@ -95,8 +96,11 @@ def strategy_create(
 
 
 @transaction.atomic
-def strategy_update(*, strategy: Strategy, acting_user: Any, request: Any = None, **data: Any) -> Strategy:
-    """Change a strategy's title, period or summary."""
+def strategy_update(
+    *, strategy: Strategy, acting_user: Any, request: Any = None, version: str | None = None, **data: Any
+) -> Strategy:
+    """Change a strategy's title, period or summary (StaleEdit if saved by someone since `version`)."""
+    check_version(strategy, version)
     changed = _apply(strategy, data, STRATEGY_FIELDS)
     return _save(
         strategy,
@@ -124,8 +128,10 @@ def objective_create(*, strategy: Strategy, acting_user: Any, request: Any = Non
 
 @transaction.atomic
 def objective_update(
-    *, objective: Objective, acting_user: Any, request: Any = None, **data: Any
+    *, objective: Objective, acting_user: Any, request: Any = None, version: str | None = None, **data: Any
 ) -> Objective:
+    """Change an objective's number, title or description (StaleEdit if saved by someone since `version`)."""
+    check_version(objective, version)
     changed = _apply(objective, data, OBJECTIVE_FIELDS)
     return _save(
         objective,
@@ -158,7 +164,11 @@ def measure_create(*, objective: Objective, acting_user: Any, request: Any = Non
 
 
 @transaction.atomic
-def measure_update(*, measure: Measure, acting_user: Any, request: Any = None, **data: Any) -> Measure:
+def measure_update(
+    *, measure: Measure, acting_user: Any, request: Any = None, version: str | None = None, **data: Any
+) -> Measure:
+    """Change a measure's KPI, baseline, target or tolerance (StaleEdit if saved by someone since `version`)."""
+    check_version(measure, version)
     changed = _apply(measure, data, MEASURE_FIELDS)
     _check_kpi(measure)
     return _save(
@@ -186,8 +196,12 @@ def action_create(*, strategy: Strategy, acting_user: Any, request: Any = None, 
 
 
 @transaction.atomic
-def action_update(*, action: Action, acting_user: Any, request: Any = None, **data: Any) -> Action:
-    """Change an action: typically its status and update notes at each board cycle."""
+def action_update(
+    *, action: Action, acting_user: Any, request: Any = None, version: str | None = None, **data: Any
+) -> Action:
+    """Change an action: typically its status and update notes at each board cycle (StaleEdit if saved by
+    someone since `version`)."""
+    check_version(action, version)
     changed = _apply(action, data, ACTION_FIELDS)
     return _save(
         action,

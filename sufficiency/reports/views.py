@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from sufficiency.authorities.choices import DASHBOARD_ROLES, RoleChoices
+from sufficiency.core.locking import OptimisticLockMixin, StaleEdit
 from sufficiency.core.querysets import authority_ids_for
 from sufficiency.core.views import AuthorityMixin
 
@@ -179,8 +180,12 @@ class StrategyHistoryView(ReadMixin, TemplateView):
 
 
 # --- Writes (commissioners and administrators) --------------------------------------------------------------
-class EditMixin(AuthorityMixin):
-    """A strategy form page: only editors of this authority; anyone else 404."""
+class EditMixin(OptimisticLockMixin, AuthorityMixin):
+    """A strategy form page: only editors of this authority; anyone else 404. Change pages name the record
+    they edit (`locked_object`): their form carries its version, refused if someone saved it since."""
+
+    def locked_object(self) -> Any:
+        return None
 
     allowed_roles = STRATEGY_EDIT_ROLES
     template_name = "reports/strategy_form.html"
@@ -217,6 +222,9 @@ class EditMixin(AuthorityMixin):
 
         try:
             return func(acting_user=self.request.user, request=self.request, **kwargs, **form.cleaned_data)
+        except StaleEdit as exc:
+            self.mark_stale(form, exc)
+            return None
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -237,6 +245,9 @@ class StrategyUpdateView(EditMixin, FormView):
     form_class = StrategyForm
     page_title = "Change strategy"
     success_message = "Strategy updated"
+
+    def locked_object(self) -> Any:
+        return self.strategy()
 
     def get_initial(self) -> dict[str, Any]:
         s = self.strategy()
@@ -264,6 +275,9 @@ class ObjectiveUpdateView(EditMixin, FormView):
     form_class = ObjectiveForm
     page_title = "Change objective"
     success_message = "Objective updated"
+
+    def locked_object(self) -> Any:
+        return self.objective()
 
     def objective(self) -> Objective:
         return get_object_or_404(Objective.objects.filter(strategy=self.strategy()), pk=self.kwargs["item"])
@@ -300,6 +314,9 @@ class MeasureUpdateView(EditMixin, FormView):
     page_title = "Change measure"
     success_message = "Measure updated"
 
+    def locked_object(self) -> Any:
+        return self.measure()
+
     def measure(self) -> Measure:
         return get_object_or_404(
             Measure.objects.filter(objective__strategy=self.strategy()).select_related("objective"),
@@ -335,6 +352,9 @@ class ActionUpdateView(EditMixin, FormView):
     form_class = ActionForm
     page_title = "Update action"
     success_message = "Action updated"
+
+    def locked_object(self) -> Any:
+        return self.action()
 
     def action(self) -> Action:
         return get_object_or_404(Action.objects.filter(strategy=self.strategy()), pk=self.kwargs["item"])

@@ -284,6 +284,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # lockouts are still logged as warnings; no banner on every start
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
+PROXY_COUNT = AXES_IPWARE_PROXY_COUNT  # the audit trail's client address trusts the same proxies
 # django-otp: TOTP (authenticator apps). Required for staff (the Django admin) and for the roles named in
 # TWO_FACTOR_ROLES (comma-separated role codes; default: administrator), optional for everyone else.
 TWO_FACTOR_ROLES = env.list("TWO_FACTOR_ROLES", default=["administrator"])

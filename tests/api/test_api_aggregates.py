@@ -165,8 +165,8 @@ def test_spend_periods_are_validated(api, records, own_token, params, field):
 # --- vacancies ---------------------------------------------------------------------------------------
 
 
-def test_vacancies_are_the_open_ones_of_your_own_authority(api, records, aggregate_only_token):
-    rows = _get(api, reverse("api:vacancy-list"), aggregate_only_token).json()["results"]
+def test_vacancies_are_the_open_ones_of_your_own_authority(api, records, own_token):
+    rows = _get(api, reverse("api:vacancy-list"), own_token).json()["results"]
     assert {row["id"] for row in rows} == {records["vacancy"].pk, records["stale_vacancy"].pk}
     by_id = {row["id"]: row for row in rows}
     fresh = by_id[records["vacancy"].pk]

@@ -165,7 +165,7 @@ def test_import_job_runs_and_the_error_report_downloads(api, walsall, make_token
     assert job["status"] == "failed"
     assert job["error_count"] > 0
     report = api.get(job["error_report_url"], **bearer(token))
-    assert report["Content-Type"] == "text/csv"
+    assert report["Content-Type"] == "text/csv; charset=utf-8"
     assert b"episodes.csv,3,DEC" in report.content
     assert AuditEvent.objects.filter(action="import.error_report_downloaded").exists()
 

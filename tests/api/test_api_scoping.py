@@ -37,8 +37,9 @@ ENDPOINTS = {
         "aggregate",
     ),
     "region-gaps": (lambda r: reverse("api:region-gaps", kwargs={"code": "E12000005"}), "aggregate"),
-    "vacancy-list": (lambda r: reverse("api:vacancy-list"), "aggregate"),
-    "vacancy-detail": (lambda r: reverse("api:vacancy-detail", kwargs={"pk": r["vacancy"].pk}), "aggregate"),
+    # Vacancies follow the vacancy pages' policy (placements.permissions): child-level roles, read:child.
+    "vacancy-list": (lambda r: reverse("api:vacancy-list"), "child"),
+    "vacancy-detail": (lambda r: reverse("api:vacancy-detail", kwargs={"pk": r["vacancy"].pk}), "child"),
     "authority-list": (lambda r: reverse("api:authority-list"), "reference"),
     "authority-detail": (lambda r: reverse("api:authority-detail", kwargs={"code": "335"}), "reference"),
     "region-list": (lambda r: reverse("api:region-list"), "reference"),

@@ -130,7 +130,7 @@ def test_csv_download_matches_the_table(client, la_user, rollup):
     response = client.get(url, {"age_band": "10_15"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["Placement category", "Children", "Share"]
     # C1-C4 are aged 14 on the date: three in an external children's home, one with in-house carers.
     assert ["Residential: external children's home", "3", "75.0%"] in rows
@@ -210,7 +210,7 @@ def test_each_category_fan_shows_its_actual_history(client, la_user, rollup):
         "dashboards:csv",
         kwargs={"code": "335", "page": "forecast", "key": "fan-category-residential_external"},
     )
-    rows = list(csv.reader(io.StringIO(client.get(url).content.decode())))
+    rows = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
     assert rows[0] == ["Month end", "Actual", "Forecast (mean)", "80% interval", "95% interval"]
     actual_rows = [r for r in rows[1:] if r[1]]
     forecast_rows = [r for r in rows[1:] if r[2]]

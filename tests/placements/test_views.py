@@ -155,7 +155,7 @@ def test_upload_with_errors_offers_the_error_report(client, walsall, data_manage
     assert "Nothing was imported" in page
     job = ImportJob.objects.get()
     report = client.get(reverse("placements:import-errors", kwargs={"code": "335", "pk": job.pk}))
-    assert report["Content-Type"] == "text/csv"
+    assert report["Content-Type"] == "text/csv; charset=utf-8"
     assert b"episodes.csv,3,DEC" in report.content
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from sufficiency.authorities.models import AuditEvent
+from sufficiency.core.locking import version_of
 from sufficiency.reports import services
 from sufficiency.reports.kpis import registry
 from sufficiency.reports.models import Action, Measure, Objective, Strategy
@@ -227,6 +228,7 @@ def test_updating_an_action_keeps_its_history_and_audits_the_fields(client, stra
             "commissioning_lead": action.commissioning_lead,
             "status": "at_risk",
             "update_notes": "Two approvals in the quarter; marketing budget delayed",
+            "version": version_of(action),
         },
     )
     assert response.status_code == 302

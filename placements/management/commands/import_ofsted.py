@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from placements.importing import errors_to_csv
 from placements.supply_services import ofsted_import
+from sufficiency.core.csv import write_csv_file
 
 
 class Command(BaseCommand):
@@ -73,7 +74,7 @@ class Command(BaseCommand):
                 )
             return
         report = Path(options["error_report"] or f"ofsted-errors-{timezone.now():%Y%m%dT%H%M%S}.csv")
-        report.write_text(outcome.error_report_csv, encoding="utf-8")
+        write_csv_file(report, outcome.error_report_csv)
         self.stderr.write(f"{len(outcome.errors)} error(s): nothing was imported. Error report: {report}")
         for message, count in summary["errors_by_message"].items():
             self.stderr.write(f"  {count} × {message}")

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from placements.importing import ssda903_import
 from sufficiency.authorities.models import LocalAuthority
+from sufficiency.core.csv import write_csv_file
 
 # The files of an export folder that are read (others, such as a read-me, are left alone).
 EXPORT_SUFFIXES = (".csv", ".txt", ".xml")
@@ -82,7 +83,7 @@ class Command(BaseCommand):
             options["error_report"]
             or f"ssda903-errors-{authority.dfe_code}-{timezone.now():%Y%m%dT%H%M%S}.csv"
         )
-        report.write_text(outcome.error_report_csv, encoding="utf-8")
+        write_csv_file(report, outcome.error_report_csv)
         self.stderr.write(f"{len(outcome.errors)} error(s): nothing was imported. Error report: {report}")
         for message, count in summary["errors_by_message"].items():
             self.stderr.write(f"  {count} × {message}")

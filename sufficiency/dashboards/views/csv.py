@@ -3,11 +3,12 @@ scoping as the page, so a download always matches what the page shows."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.html import strip_tags
+
+from sufficiency.core import csv as core_csv
 
 from .base import DashboardView, find_table
 from .forecast import ForecastView
@@ -31,13 +32,10 @@ def _cell(value: Any) -> str:
 
 
 def csv_response(data: dict[str, Any], filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow([_cell(h) for h in data["headers"]])
-    for row in data["rows"]:
-        writer.writerow([_cell(c) for c in row])
-    return response
+    # Cells can hold names from the shared Ofsted register: the helper makes formula-like text inert.
+    return core_csv.csv_response(
+        filename, [_cell(h) for h in data["headers"]], ([_cell(c) for c in row] for row in data["rows"])
+    )
 
 
 class DashboardCsvView(DashboardView):

@@ -31,6 +31,7 @@ from kombu.exceptions import OperationalError
 from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core.audit import audit
 from sufficiency.core.jobs import stale_running_cutoff
+from sufficiency.core.locking import check_version
 
 from ..models import BoardReport, PublishedReport, ReportSection
 from .builder import build_document
@@ -83,9 +84,12 @@ def report_create(
 
 
 @transaction.atomic
-def report_update(*, report: BoardReport, acting_user: Any, request: Any = None, **data: Any) -> BoardReport:
-    """Change a draft's title, author name or 'as at' date."""
+def report_update(
+    *, report: BoardReport, acting_user: Any, request: Any = None, version: str | None = None, **data: Any
+) -> BoardReport:
+    """Change a draft's title, author name or 'as at' date (StaleEdit if saved by someone since `version`)."""
     _check_editable(report)
+    check_version(report, version)
     allowed = {"title", "author_name", "as_at"}
     unknown = set(data) - allowed
     if unknown:
@@ -108,10 +112,18 @@ def report_update(*, report: BoardReport, acting_user: Any, request: Any = None,
 
 @transaction.atomic
 def commentary_update(
-    *, report: BoardReport, texts: dict[str, str], acting_user: Any, request: Any = None
+    *,
+    report: BoardReport,
+    texts: dict[str, str],
+    acting_user: Any,
+    request: Any = None,
+    version: str | None = None,
 ) -> BoardReport:
-    """Save the author's commentary for some or all sections of a draft (plain text; blank clears it)."""
+    """Save the author's commentary for some or all sections of a draft (plain text; blank clears it).
+    Saving moves the report's version on, so two authors never overwrite each other's commentary: a form
+    opened on an older `version` is refused (StaleEdit)."""
     _check_editable(report)
+    check_version(report, version)
     valid = set(SectionChoices.values)
     unknown = set(texts) - valid
     if unknown:

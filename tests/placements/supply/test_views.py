@@ -18,6 +18,7 @@ from django.utils import timezone
 from placements import supply_services as services
 from placements.models import FosteringHousehold, ImportJob, Vacancy
 from sufficiency.authorities.models import AuditEvent, Membership
+from sufficiency.core.locking import version_of
 from tests.factories import SettingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -252,6 +253,7 @@ def test_editing_a_household_records_what_changed(client, records, la_user):
             "age_max": "17",
             "status": "on_hold",
             "postcode_district": "",
+            "version": version_of(household),
         },
     )
     assert response.status_code == 302
@@ -299,7 +301,8 @@ def test_placement_finder_records_confirms_and_closes_a_vacancy(client, records,
     vacancy.refresh_from_db()
     assert not vacancy.is_stale
     response = client.post(
-        reverse("placements:vacancy-close", kwargs={"code": "335", "pk": vacancy.pk}), {"status": "withdrawn"}
+        reverse("placements:vacancy-close", kwargs={"code": "335", "pk": vacancy.pk}),
+        {"status": "withdrawn", "version": version_of(vacancy)},
     )
     assert response.status_code == 302
     vacancy.refresh_from_db()

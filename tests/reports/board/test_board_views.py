@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from sufficiency.core.locking import version_of
 from sufficiency.reports.board import services
 from sufficiency.reports.models import BoardReport, PublishedReport, ReportSection
 from tests.reports.conftest import D
@@ -106,7 +107,10 @@ def test_create_edit_commentary_and_publish_through_the_pages(
     report = BoardReport.objects.get(title="Quarterly update")
     assert response.status_code == 302 and report.as_at == D and report.author == la_user
     commentary_url = reverse("reports:board-draft-commentary", kwargs={"code": "335", "pk": report.pk})
-    response = client.post(commentary_url, {"fostering": "Recruitment is up.\r\n\r\nSecond paragraph."})
+    response = client.post(
+        commentary_url,
+        {"fostering": "Recruitment is up.\r\n\r\nSecond paragraph.", "version": version_of(report)},
+    )
     assert response.status_code == 302
     assert ReportSection.objects.get(report=report, section="fostering").commentary == (
         "Recruitment is up.\n\nSecond paragraph."
