@@ -742,6 +742,8 @@ class EpisodeStartsBeforeBirth(QuarantineRule):
 
     def causes(self, tables: Ssda903Tables) -> Iterator[Cause]:
         e, h = tables.episodes, tables.header
+        if e.empty or h.empty:
+            return
         dob = e["CHILD"].map(h.drop_duplicates("CHILD").set_index("CHILD")["dob"])
         yield Cause(
             EPISODES,
