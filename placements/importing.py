@@ -19,7 +19,7 @@ import io
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -193,6 +193,38 @@ def _as_row_error(error: Any, action: str = REPORTED) -> RowError:
     )
 
 
+def _name_children(items: list[RowError], result: Ssda903Result) -> None:
+    """Fill in the child reference of each problem row (for the examples a data manager sees), looked up
+    in one step from every row read: the tables, the held-back rows and the rows removed as repeats."""
+    if not items:
+        return
+    where = [
+        (frame["source_file"], frame["source_row"], frame["child"])
+        for frame in (result.header, result.episodes, result.uasc, result.oc3)
+        if not frame.empty
+    ]
+    where += [(f["file"], f["row"], f["child"]) for f in (result.quarantine, result.repairs) if not f.empty]
+    if not where:
+        return
+    lookup = pd.Series(
+        pd.concat([c for _, _, c in where], ignore_index=True).to_numpy(dtype=object),
+        index=pd.MultiIndex.from_arrays(
+            [
+                pd.concat([f for f, _, _ in where], ignore_index=True).astype(str),
+                pd.concat([r for _, r, _ in where], ignore_index=True).astype("int64"),
+            ]
+        ),
+    )
+    lookup = lookup[~lookup.index.duplicated()]
+    keys = pd.MultiIndex.from_arrays(
+        [[i.file for i in items], [i.row if isinstance(i.row, int) else -1 for i in items]]
+    )
+    found = lookup.reindex(keys).to_numpy(dtype=object)
+    for i, child in enumerate(found):
+        if isinstance(child, str):
+            items[i] = replace(items[i], child=child)
+
+
 def _policy_notices(result: Ssda903Result) -> list[RowError]:
     """The policy's own lines for the report: every row repaired, every row held back."""
     out: list[RowError] = []
@@ -307,6 +339,8 @@ def ssda903_import(
         timings=timings,
         strict=strict,
     )
+    _name_children(outcome.errors, result)
+    _name_children(outcome.warnings, result)
     header, episodes = result.header, result.episodes
     width_errors: list[RowError] = []
     if result.ok:
