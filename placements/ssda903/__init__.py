@@ -8,7 +8,7 @@ generator and the benchmarks all share it.
     # result.repairs / result.quarantine: what the import policy (policy.py) repaired and held back;
     # read_ssda903(..., strict=True) refuses instead if any row has an error.
     if not result.ok:
-        report = error_report_csv(result)  # file,row,column,value,message
+        report = error_report_csv(result)  # file,row,column,value,message,code,severity,action
     print(summary_text(result))
 """
 
