@@ -182,7 +182,7 @@ def errors_to_csv(errors: Sequence[RowError]) -> str:
 def _as_row_error(error: Any, action: str = REPORTED) -> RowError:
     return RowError(
         file=str(getattr(error, "file", "")),
-        row="" if getattr(error, "row", None) is None else error.row,
+        row=getattr(error, "row", ""),
         column=str(getattr(error, "column", "")),
         value="" if getattr(error, "value", None) is None else str(error.value),
         message=str(getattr(error, "message", error)),

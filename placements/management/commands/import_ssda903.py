@@ -109,7 +109,7 @@ class Command(BaseCommand):
                 f"{problem['message']}"
             )
             for ex in problem["examples"]:
-                where = f"{ex['file']} row {ex['row']}" if ex["row"] != "" else ex["file"] or "the upload"
+                where = f"{ex['file']} row {ex['row']}" if ex["row"] else ex["file"] or "the upload"
                 detail = ", ".join(
                     part
                     for part in (
