@@ -105,6 +105,15 @@ def _rows(frame: pd.DataFrame, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray
     )
 
 
+def _longer_than(values: pd.Series, limit: int) -> np.ndarray:
+    """Which cells hold text longer than ``limit``, measured once per distinct value."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    if not len(uniques):
+        return np.zeros(len(values), dtype=bool)
+    long = np.fromiter((len(str(u)) > limit for u in uniques), dtype=bool, count=len(uniques))
+    return (codes >= 0) & long[np.maximum(codes, 0)]
+
+
 def _fmt(values: pd.Series) -> np.ndarray:
     """Dates as the files write them (dd/mm/yyyy), blank when missing."""
     return values.dt.strftime("%d/%m/%Y").fillna("").to_numpy(dtype=object)
@@ -180,10 +189,19 @@ class ExactDuplicateRowsKeptOnce(RepairRule):
             if len(frame) < 2:
                 continue
             raw = ["_file", *(c.name for c in FILE_KINDS[kind].columns)]
-            repeated = frame.duplicated(raw, keep="first").to_numpy(dtype=bool)
+            # Only rows sharing a file, child (and start date) can repeat each other: comparing every
+            # cell of those few is much cheaper than hashing every cell of every row.
+            key = ["_file", "CHILD", "DECOM"] if kind == EPISODES else ["_file", "CHILD"]
+            candidates = np.flatnonzero(frame.duplicated(key, keep=False).to_numpy(dtype=bool))
+            if not len(candidates):
+                continue
+            subset = frame.iloc[candidates]
+            repeated = np.zeros(len(frame), dtype=bool)
+            repeated[candidates] = subset.duplicated(raw, keep="first").to_numpy(dtype=bool)
             if not repeated.any():
                 continue
-            first_row = frame.groupby(raw, sort=False)["_row"].transform("first").to_numpy()[repeated]
+            first_of = subset.groupby(raw, sort=False)["_row"].transform("first")
+            first_row = first_of.to_numpy()[repeated[candidates]]
             messages = np.array(
                 [
                     f"This row repeats row {int(r)} of the same file exactly; it was counted once."
@@ -406,7 +424,7 @@ class UnreadableDetailNotKept(RepairRule):
                     continue
                 values = frame[column.lower()]
                 if allowed is None:
-                    mask = (values.notna() & (values.astype(str).str.len() > MAX_POSTCODE)).to_numpy(bool)
+                    mask = _longer_than(values, MAX_POSTCODE)
                     why = (
                         f"{column} is longer than a postcode ({MAX_POSTCODE} characters), so it was not kept."
                     )
@@ -591,7 +609,7 @@ class ChildReferenceTooLong(QuarantineRule):
             frame = tables.table(kind)
             yield Cause(
                 kind,
-                (frame["CHILD"].str.len() > MAX_CHILD_REF).to_numpy(dtype=bool),
+                _longer_than(frame["CHILD"], MAX_CHILD_REF),
                 "CHILD",
                 f"CHILD is longer than {MAX_CHILD_REF} characters.",
             )
