@@ -3,12 +3,14 @@ show, and that reading held-back children is audited. Another authority's page i
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from placements.importing import ssda903_import
-from placements.models import ImportJob, QuarantinedRecord
+from placements.models import ImportJob, ImportQualityReport, QuarantinedRecord
 from sufficiency.authorities.models import AuditEvent
 from tests.ssda903_files import episodes, header, invalid_walsall_files, valid_walsall_files
 
@@ -44,8 +46,19 @@ def test_data_manager_sees_trend_changes_and_held_back_children(client, walsall,
     assert "DOB is blank or not a real date" in page
     # The trend table has one column per import, and the rule that was broken.
     assert 'id="quality-trend"' in page and "RequiredFieldsMustBePresent" in page
-    # What changed: W0002 removed, W0007 held back (not added), W0001 kept.
+    # What changed: W0002 and their two episodes removed, W0007 held back (so not added), W0001's episode
+    # changed (its placement postcode is no longer given).
+    assert ImportQualityReport.objects.filter(authority=walsall).first().changes == {
+        "previous": True,
+        "children_added": 0,
+        "children_removed": 1,
+        "children_changed": 0,
+        "episodes_added": 0,
+        "episodes_removed": 2,
+        "episodes_changed": 1,
+    }
     assert "What changed since the previous import" in page
+    assert re.search(r"Episodes</th>\s*<td[^>]*>0</td>\s*<td[^>]*>2</td>\s*<td[^>]*>1</td>", page)
     assert "DateOfBirthNotReadable" in page and "How the import handles problems" in page
     event = AuditEvent.objects.get(action="import.quality_viewed")
     assert event.authority == walsall and event.detail == {"children_shown": 1}
@@ -110,3 +123,13 @@ def test_policy_upload_shows_counts_and_first_examples_and_is_audited(client, wa
 def test_home_links_to_data_quality_for_data_managers(client, walsall, data_manager):
     client.force_login(data_manager)
     assert URL in client.get(reverse("home")).content.decode()
+
+
+def test_page_queries_do_not_grow_with_held_back_rows(
+    client, walsall, data_manager, django_assert_max_num_queries
+):
+    _broken_then_fixed(walsall)
+    client.force_login(data_manager)
+    client.get(URL)  # warm the session and membership caches
+    with django_assert_max_num_queries(14):
+        assert client.get(URL).status_code == 200
