@@ -23,6 +23,7 @@ from sufficiency.core.views import AuthorityMixin
 from .categories import PLANNING_CATEGORY_LABELS
 from .forms import ChildFilterForm, Ssda903UploadForm
 from .models import Child, ImportJob, PlacementEpisode
+from .quality_charts import quality_trend_chart
 from .quality_selectors import (
     import_policy_rules,
     import_quality_for_authority,
@@ -101,8 +102,10 @@ class DataQualityView(AuthorityMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         held_back, held_back_total = quarantine_list_for_authority(authority=self.authority)
+        quality = import_quality_for_authority(authority=self.authority)
         context.update(
-            quality=import_quality_for_authority(authority=self.authority),
+            quality=quality,
+            chart=quality_trend_chart(quality),
             held_back=held_back,
             held_back_total=held_back_total,
             policy_rules=import_policy_rules(),

@@ -46,6 +46,11 @@ def test_data_manager_sees_trend_changes_and_held_back_children(client, walsall,
     assert "DOB is blank or not a real date" in page
     # The trend table has one column per import, and the rule that was broken.
     assert 'id="quality-trend"' in page and "RequiredFieldsMustBePresent" in page
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert title.strip().startswith("Data quality – Walsall") and "<" not in title
+    assert page.count('id="policy"') == 1
+    # Two imports: a chart, with its table alternative.
+    assert 'id="quality-trend-chart"' in page and "Children held back</th>" in page
     # What changed: W0002 and their two episodes removed, W0007 held back (so not added), W0001's episode
     # changed (its placement postcode is no longer given).
     assert ImportQualityReport.objects.filter(authority=walsall).first().changes == {
