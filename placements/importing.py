@@ -95,12 +95,18 @@ class ImportOutcome:
 
     @property
     def error_report_csv(self) -> str:
-        return errors_to_csv([*self.errors, *self.warnings, *self.notices])
+        return errors_to_csv(self._lines())
+
+    def _lines(self) -> list[RowError]:
+        """Every line of the report: errors, warnings (marked so), then the policy's own lines."""
+        warnings = [w if w.severity == "warning" else replace(w, severity="warning") for w in self.warnings]
+        return [*self.errors, *warnings, *self.notices]
 
     def examples(self) -> list[dict[str, Any]]:
         """The first few rows of each problem (file, row, child, column, value), for the data manager."""
         seen: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
-        for item in [*self.errors, *self.notices, *self.warnings]:
+        lines = self._lines()
+        for item in lines:
             key = (item.rule or item.message, item.severity, item.action)
             rows = seen.setdefault(key, [])
             if len(rows) < EXAMPLES_PER_PROBLEM + 1:  # one more than shown, to say "and more"
@@ -115,7 +121,7 @@ class ImportOutcome:
                 )
         counts: dict[tuple[str, str, str], int] = {}
         messages: dict[tuple[str, str, str], tuple[str, str]] = {}
-        for item in [*self.errors, *self.notices, *self.warnings]:
+        for item in lines:
             key = (item.rule or item.message, item.severity, item.action)
             counts[key] = counts.get(key, 0) + 1
             messages.setdefault(key, (item.message, item.code))
