@@ -56,6 +56,7 @@ from .rules import Ssda903Tables
 from .schema import EPISODES, FILE_KINDS, HEADER, OC3, UASC
 
 TABLES: tuple[str, ...] = (HEADER, EPISODES, UASC, OC3)
+NEW_PERIOD_RNE = "S"  # reason for new episode: started to be looked after
 
 # Codes of any collection year. The lists in `placements.categories` hold every code the service reads.
 PLACE_CODES_ANY_YEAR: frozenset[str] = frozenset(PLACE_CODES)
@@ -269,6 +270,20 @@ class ReasonOnOpenEpisodeIgnored(RepairRule):
         yield EPISODES, e, found
 
 
+def _overlaps_next(e: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Episodes still open, or ending after, when the same child's next episode starts; and whether that
+    next episode starts a new period of care (RNE S)."""
+    has_next, nxt = _next_decom(e)
+    dec = e["dec"].to_numpy(dtype="datetime64[ns]")
+    with np.errstate(invalid="ignore"):
+        overlaps = has_next & (np.isnat(dec) | (dec > nxt))
+    rne = e["rne"].to_numpy(dtype=object)
+    next_starts_period = np.zeros(len(e), dtype=bool)
+    if len(e) > 1:
+        next_starts_period[:-1] = has_next[:-1] & (rne[1:] == NEW_PERIOD_RNE)
+    return overlaps, next_starts_period
+
+
 def _next_decom(e: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """For each episode, whether the same child has a later episode, and that episode's DECOM.
 
@@ -287,7 +302,8 @@ def _next_decom(e: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 class OverlappingEpisodeCutAtNextStart(RepairRule):
     """An episode that is still open, or ends after the child's next episode starts, is ended on the day the
-    next one starts, with REC X1 (the child stayed looked after).
+    next one starts, with REC X1 (the child stayed looked after), unless the next one starts a new period
+    of care (see `OverlapIntoNewPeriodOfCare`).
 
     A child is in one placement at a time, and the later episode says where they were from its start. So
     the earlier episode ended that day, and as an episode followed, the child was still looked after.
@@ -297,10 +313,10 @@ class OverlappingEpisodeCutAtNextStart(RepairRule):
 
     def repairs(self, tables: Ssda903Tables) -> Iterator[tuple[str, pd.DataFrame, pd.DataFrame]]:
         e = tables.episodes
-        has_next, nxt = _next_decom(e)
+        _, nxt = _next_decom(e)
         dec = e["dec"].to_numpy(dtype="datetime64[ns]")
-        with np.errstate(invalid="ignore"):
-            mask = has_next & (np.isnat(dec) | (dec > nxt))
+        # (An overlap into a new period of care, RNE S, was held back by OverlapIntoNewPeriodOfCare.)
+        mask, _ = _overlaps_next(e)
         if not mask.any():
             return
         e = e.copy()
@@ -771,6 +787,24 @@ class EpisodeStartsBeforeBirth(QuarantineRule):
         )
 
 
+class OverlapIntoNewPeriodOfCare(QuarantineRule):
+    """A child with an episode still open, or ending after, when their next episode starts a new period of
+    care (RNE S) is held back: the child must have left care in between, but when, and why, is unknown."""
+
+    codes = ("142", "501")
+
+    def causes(self, tables: Ssda903Tables) -> Iterator[Cause]:
+        e = tables.episodes
+        overlaps, next_starts_period = _overlaps_next(e)
+        yield Cause(
+            EPISODES,
+            overlaps & next_starts_period,
+            "DEC",
+            "This episode is open, or ends after, when the child's next episode starts a new period of care "
+            "(RNE S): when the child left care is unknown.",
+        )
+
+
 # Order matters: exact duplicates first (so copies are not conflicts), then quarantine (so repairs only
 # see records that can be read), then the repairs, open episodes before overlaps before X1 checks.
 POLICY: tuple[PolicyRule, ...] = (
@@ -786,6 +820,7 @@ POLICY: tuple[PolicyRule, ...] = (
     ConflictingEpisodeRows(),
     EpisodeEndsBeforeItStarts(),
     EpisodeStartsBeforeBirth(),
+    OverlapIntoNewPeriodOfCare(),
     UnknownSexReadAsNotKnown(),
     ReasonOnOpenEpisodeIgnored(),
     OverlappingEpisodeCutAtNextStart(),

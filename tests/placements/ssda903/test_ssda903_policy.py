@@ -91,6 +91,15 @@ def test_an_episode_ending_after_the_next_starts_is_cut_there():
     assert {"142", "501", "433"} == set(result.repairs.iloc[0]["code"].split(", "))
 
 
+def test_an_overlap_into_a_new_period_of_care_holds_the_child_back():
+    rows = changed(EPISODE_ROWS, 0, DEC="", REC="")
+    rows = changed(rows, 1, RNE="S")  # the next episode starts a new period: the child left care between
+    result = policy(episode_rows=rows)
+    assert held(result) == {"A1": {"OverlapIntoNewPeriodOfCare"}}
+    assert result.repairs.empty
+    assert list(result.episodes["child"]) == ["A2"]
+
+
 def test_x1_with_no_episode_starting_that_day_ends_the_period_of_care_dfe_388():
     rows = changed(EPISODE_ROWS, 0, DEC="20/08/2023")  # X1, but the next episode starts 01/09/2023
     result = policy(episode_rows=rows)
