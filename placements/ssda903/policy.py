@@ -350,6 +350,8 @@ class EndWithoutReasonBeforeSameDayEpisodeIsX1(RepairRule):
     that same day, is given REC X1.
 
     X1 is the one reason that fits: an episode began the same day, so the child stayed looked after.
+    (Not when that episode starts a new period of care, RNE S: then the child left care, reason not
+    recorded, and the row is counted as given.)
     """
 
     codes = ("148",)
@@ -358,7 +360,10 @@ class EndWithoutReasonBeforeSameDayEpisodeIsX1(RepairRule):
         e = tables.episodes
         has_next, nxt = _next_decom(e)
         dec = e["dec"].to_numpy(dtype="datetime64[ns]")
+        _, next_starts_period = _overlaps_next(e)
+        # If the next episode starts a new period of care (RNE S), the child left care: not X1.
         mask = has_next & e["rec"].isna().to_numpy(dtype=bool) & ~np.isnat(dec) & (dec == nxt)
+        mask &= ~next_starts_period
         if not mask.any():
             return
         e = e.copy()

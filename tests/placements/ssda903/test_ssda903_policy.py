@@ -120,6 +120,10 @@ def test_end_without_reason_before_a_same_day_episode_is_x1():
         ("episodes.csv", 2, "REC", "", "X1")
     ]
     assert episode(result, "A1", "2023-04-01")["rec"] == "X1"
+    # When the next episode starts a new period of care, the child left care that day: not X1.
+    new_period = policy(episode_rows=changed(rows, 1, RNE="S"))
+    assert new_period.repairs.empty and new_period.quarantine.empty
+    assert episode(new_period, "A1", "2023-04-01")["rec"] is None
 
 
 def test_end_without_reason_and_nothing_after_is_counted_as_given():
