@@ -5,62 +5,145 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('authorities', '0002_load_local_authorities'),
-        ('placements', '0003_placement_finding'),
+        ("authorities", "0002_load_local_authorities"),
+        ("placements", "0003_placement_finding"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importjob',
-            name='strict',
-            field=models.BooleanField(default=False, help_text='Refuse the whole import if any row has an error (no repairs, no quarantine)'),
+            model_name="importjob",
+            name="strict",
+            field=models.BooleanField(
+                default=False,
+                help_text="Refuse the whole import if any row has an error (no repairs, no quarantine)",
+            ),
         ),
         migrations.CreateModel(
-            name='ImportQualityReport',
+            name="ImportQualityReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('strict', models.BooleanField(default=False)),
-                ('issues', models.JSONField(blank=True, default=list, help_text='[{rule, code, severity, count}] of the files as given')),
-                ('repairs', models.JSONField(blank=True, default=dict, help_text='{policy rule: rows repaired}')),
-                ('quarantine', models.JSONField(blank=True, default=dict, help_text='{policy rule: children held back}')),
-                ('quarantined_children', models.PositiveIntegerField(default=0)),
-                ('quarantined_rows', models.PositiveIntegerField(default=0)),
-                ('released_children', models.PositiveIntegerField(default=0, help_text='Children held back by the previous import and counted now')),
-                ('changes', models.JSONField(blank=True, default=dict, help_text='Children and episodes added, removed, changed since the previous import')),
-                ('counts', models.JSONField(blank=True, default=dict)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='import_quality_reports', to='authorities.localauthority')),
-                ('import_job', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='quality', to='placements.importjob')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("strict", models.BooleanField(default=False)),
+                (
+                    "issues",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="[{rule, code, severity, count}] of the files as given",
+                    ),
+                ),
+                (
+                    "repairs",
+                    models.JSONField(blank=True, default=dict, help_text="{policy rule: rows repaired}"),
+                ),
+                (
+                    "quarantine",
+                    models.JSONField(blank=True, default=dict, help_text="{policy rule: children held back}"),
+                ),
+                ("quarantined_children", models.PositiveIntegerField(default=0)),
+                ("quarantined_rows", models.PositiveIntegerField(default=0)),
+                (
+                    "released_children",
+                    models.PositiveIntegerField(
+                        default=0, help_text="Children held back by the previous import and counted now"
+                    ),
+                ),
+                (
+                    "changes",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="Children and episodes added, removed, changed since the previous import",
+                    ),
+                ),
+                ("counts", models.JSONField(blank=True, default=dict)),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="import_quality_reports",
+                        to="authorities.localauthority",
+                    ),
+                ),
+                (
+                    "import_job",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="quality",
+                        to="placements.importjob",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='QuarantinedRecord',
+            name="QuarantinedRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('table', models.CharField(help_text='SSDA903 file kind: header, episodes, uasc, oc3', max_length=20)),
-                ('file', models.CharField(max_length=255)),
-                ('row', models.PositiveIntegerField(help_text='Row number as a spreadsheet shows it')),
-                ('child_ref', models.CharField(blank=True, help_text='CHILD as given (blank if none)', max_length=50)),
-                ('column', models.CharField(blank=True, max_length=40)),
-                ('value', models.CharField(blank=True, max_length=100)),
-                ('rule', models.CharField(help_text='Import policy rule that held the child back', max_length=80)),
-                ('code', models.CharField(blank=True, help_text='DfE validation rule code(s)', max_length=40)),
-                ('message', models.TextField()),
-                ('values', models.JSONField(blank=True, default=dict)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quarantined_records', to='authorities.localauthority')),
-                ('import_job', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='quarantined', to='placements.importjob')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "table",
+                    models.CharField(
+                        help_text="SSDA903 file kind: header, episodes, uasc, oc3", max_length=20
+                    ),
+                ),
+                ("file", models.CharField(max_length=255)),
+                ("row", models.PositiveIntegerField(help_text="Row number as a spreadsheet shows it")),
+                (
+                    "child_ref",
+                    models.CharField(blank=True, help_text="CHILD as given (blank if none)", max_length=50),
+                ),
+                ("column", models.CharField(blank=True, max_length=40)),
+                ("value", models.CharField(blank=True, max_length=100)),
+                (
+                    "rule",
+                    models.CharField(help_text="Import policy rule that held the child back", max_length=80),
+                ),
+                (
+                    "code",
+                    models.CharField(blank=True, help_text="DfE validation rule code(s)", max_length=40),
+                ),
+                ("message", models.TextField()),
+                ("values", models.JSONField(blank=True, default=dict)),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="quarantined_records",
+                        to="authorities.localauthority",
+                    ),
+                ),
+                (
+                    "import_job",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="quarantined",
+                        to="placements.importjob",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['child_ref', 'table', 'file', 'row'],
-                'indexes': [models.Index(fields=['authority', 'child_ref'], name='quarantine_la_child')],
+                "ordering": ["child_ref", "table", "file", "row"],
+                "indexes": [models.Index(fields=["authority", "child_ref"], name="quarantine_la_child")],
             },
         ),
     ]
