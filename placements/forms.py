@@ -25,6 +25,23 @@ class Ssda903UploadForm(forms.Form):
         ),
         error_messages={"required": "Select at least one SSDA903 CSV or XML file"},
     )
+    strict = forms.TypedChoiceField(
+        label="If some rows break the DfE rules",
+        choices=[
+            ("", "Import what can be counted (recommended)"),
+            ("strict", "Refuse the whole import (strict)"),
+        ],
+        coerce=bool,
+        empty_value=False,
+        required=False,
+        initial="",
+        widget=forms.RadioSelect,
+        help_text=(
+            "By default rows are repaired where one reading is clearly right, and children whose record "
+            "cannot be read are held back until you import corrected files. Strict refuses the whole import "
+            "if any row has an error."
+        ),
+    )
 
     def clean_files(self) -> list[Any]:
         files = self.cleaned_data["files"]

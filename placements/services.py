@@ -43,8 +43,13 @@ def import_job_create(
     acting_user: Any,
     kind: str = ImportKindChoices.SSDA903,
     request: Any = None,
+    strict: bool = False,
 ) -> ImportJob:
-    """Queue an import of uploaded files for an authority; the worker runs it after the commit."""
+    """Queue an import of uploaded files for an authority; the worker runs it after the commit.
+
+    ``strict`` (SSDA903 only) refuses the whole import if any row has an error, instead of the import
+    policy's repairs and quarantine.
+    """
     if not files:
         raise ImportRejected("Select at least one file")
     total = sum(len(content) for _, content in files)
@@ -69,6 +74,7 @@ def import_job_create(
             created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
             file_names=[name for name, _ in files],
             stage="Waiting for a worker",
+            strict=strict and kind == ImportKindChoices.SSDA903,
         )
         ImportFile.objects.bulk_create(
             ImportFile(job=job, name=name, content=content) for name, content in files
@@ -78,7 +84,7 @@ def import_job_create(
             actor=acting_user,
             authority=authority,
             obj=job,
-            detail={"kind": kind, "files": len(files), "bytes": total},
+            detail={"kind": kind, "files": len(files), "bytes": total, "strict": job.strict},
             request=request,
         )
         transaction.on_commit(lambda: import_job_enqueue(job_id=job.pk))
@@ -123,12 +129,14 @@ def import_job_execute(*, job_id: int) -> ImportJob | None:
         ImportJob.objects.filter(pk=job_id).update(progress=percent, stage=stage)
 
     files = [(f.name, bytes(f.content)) for f in job.files.all()]
+    options: dict[str, Any] = {}
     if job.kind == ImportKindChoices.OFSTED:
         from .supply_services import ofsted_import
 
         importer = ofsted_import
     else:
         importer = ssda903_import
+        options["strict"] = job.strict
     try:
         outcome = importer(
             authority=job.authority,
@@ -136,6 +144,7 @@ def import_job_execute(*, job_id: int) -> ImportJob | None:
             acting_user=job.created_by,
             progress=progress,
             import_job_id=job_id,
+            **options,
         )
     except Exception as exc:  # noqa: BLE001 - any failure is recorded on the job, never lost
         logger.exception("import job %s failed unexpectedly (%s)", job_id, type(exc).__name__)
@@ -155,8 +164,15 @@ def _import_job_finish(*, job: ImportJob, outcome: ImportOutcome | None) -> None
             job.status = JobStatusChoices.SUCCEEDED
             job.progress = 100
             job.stage = "Finished"
-            # Rows skipped and notes (an Ofsted file's unreadable rows) stay downloadable.
-            job.error_report = errors_to_csv(outcome.warnings) if outcome.warnings else ""
+            if job.kind == ImportKindChoices.SSDA903:
+                # An import that went ahead under the policy still has a report: what was repaired and held
+                # back.
+                if outcome.notices or outcome.errors or outcome.warnings:
+                    job.error_report = outcome.error_report_csv
+                    job.error_count = len(outcome.errors)
+            else:
+                # Rows skipped and notes (an Ofsted file's unreadable rows) stay downloadable.
+                job.error_report = errors_to_csv(outcome.warnings) if outcome.warnings else ""
         else:
             job.status = JobStatusChoices.FAILED
             job.failure = (

@@ -11,6 +11,7 @@ urlpatterns = [
     path("imports/<int:pk>/", views.ImportDetailView.as_view(), name="import-detail"),
     path("imports/<int:pk>/status/", views.ImportStatusView.as_view(), name="import-status"),
     path("imports/<int:pk>/errors.csv", views.ImportErrorReportView.as_view(), name="import-errors"),
+    path("data-quality/", views.DataQualityView.as_view(), name="data-quality"),
     path("children/", views.ChildListView.as_view(), name="child-list"),
     path("children/<int:pk>/", views.ChildDetailView.as_view(), name="child-detail"),
     # Supply: Ofsted settings, in-house capacity, block contracts, vacancies (placements/supply_views/).

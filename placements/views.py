@@ -13,16 +13,23 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import DetailView, FormView, ListView, View
+from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
-from sufficiency.authorities.choices import IMPORT_ROLES
+from sufficiency.authorities.choices import IMPORT_ROLES, RoleChoices
 from sufficiency.core.audit import audit
 from sufficiency.core.csv import csv_text_response
+from sufficiency.core.querysets import authority_ids_for
 from sufficiency.core.views import AuthorityMixin
 
 from .categories import PLANNING_CATEGORY_LABELS
 from .forms import ChildFilterForm, Ssda903UploadForm
 from .models import Child, ImportJob, PlacementEpisode
+from .quality_charts import quality_trend_chart
+from .quality_selectors import (
+    import_policy_rules,
+    import_quality_for_authority,
+    quarantine_list_for_authority,
+)
 from .services import ImportRejected, import_job_create
 
 
@@ -49,7 +56,11 @@ class ImportCreateView(AuthorityMixin, FormView):
         files = [(upload.name, upload.read()) for upload in form.cleaned_data["files"]]
         try:
             job = import_job_create(
-                authority=self.authority, files=files, acting_user=self.request.user, request=self.request
+                authority=self.authority,
+                files=files,
+                acting_user=self.request.user,
+                request=self.request,
+                strict=form.cleaned_data["strict"],
             )
         except ImportRejected as exc:
             form.add_error("files", str(exc))
@@ -68,6 +79,49 @@ class ImportDetailView(AuthorityMixin, DetailView):
     def get_queryset(self) -> Any:
         return self.scoped(ImportJob.objects.select_related("created_by")).defer("error_report")
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if self.object.summary.get("problems"):
+            # The examples name children's references and cell values: a child-level read.
+            audit(
+                action="import.examples_viewed",
+                actor=self.request.user,
+                authority=self.authority,
+                obj=self.object,
+                request=self.request,
+            )
+        return context
+
+
+class DataQualityView(AuthorityMixin, TemplateView):
+    """The authority's data quality: problems by DfE rule across imports, the children held back by the
+    import policy (with their rows: a child-level read, audited), and what changed at the latest import."""
+
+    allowed_roles = IMPORT_ROLES | {RoleChoices.COMMISSIONER}
+    template_name = "placements/data_quality.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        held_back, held_back_total = quarantine_list_for_authority(authority=self.authority)
+        quality = import_quality_for_authority(authority=self.authority)
+        context.update(
+            quality=quality,
+            chart=quality_trend_chart(quality),
+            held_back=held_back,
+            held_back_total=held_back_total,
+            policy_rules=import_policy_rules(),
+            can_import=self.authority.pk in authority_ids_for(self.request.user, IMPORT_ROLES),
+        )
+        audit(
+            action="import.quality_viewed",
+            actor=self.request.user,
+            authority=self.authority,
+            object_type="placements.QuarantinedRecord",
+            detail={"children_shown": len(held_back)},
+            request=self.request,
+        )
+        return context
+
 
 class ImportStatusView(AuthorityMixin, View):
     """JSON status of an import, polled by the progress page (no personal data)."""
@@ -82,7 +136,7 @@ class ImportStatusView(AuthorityMixin, View):
 
 
 class ImportErrorReportView(AuthorityMixin, View):
-    """Download an import's error report (CSV: file, row, column, value, message)."""
+    """Download an import's report (CSV: file, row, column, value, message, code, severity, action)."""
 
     allowed_roles = IMPORT_ROLES
 
@@ -96,7 +150,8 @@ class ImportErrorReportView(AuthorityMixin, View):
             request=request,
         )
         return csv_text_response(
-            f"import-{job.pk}-errors.csv", job.error_report or "file,row,column,value,message\n"
+            f"import-{job.pk}-errors.csv",
+            job.error_report or "file,row,column,value,message,code,severity,action\n",
         )
 
 

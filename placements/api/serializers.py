@@ -248,6 +248,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "summary",
             "error_count",
             "failure",
+            "strict",
             "created_at",
             "started_at",
             "finished_at",
@@ -255,6 +256,18 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "error_report_url",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance: ImportJob) -> dict:
+        data = super().to_representation(instance)
+        # The summary's examples name children and cell values: the API keeps to counts (the error report
+        # has every row for those who need them).
+        summary = dict(data.get("summary") or {})
+        if "problems" in summary:
+            summary["problems"] = [
+                {k: v for k, v in problem.items() if k != "examples"} for problem in summary["problems"]
+            ]
+        data["summary"] = summary
+        return data
 
     def get_url(self, obj: ImportJob) -> str:
         return reverse("api:import-detail", kwargs={"pk": obj.pk})
@@ -276,4 +289,10 @@ class ImportJobCreateInputSerializer(serializers.Serializer):
         max_length=3,
         help_text="DfE code; only needed by a person who imports for several authorities. A token always "
         "imports for its own authority.",
+    )
+    strict = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Refuse the whole import if any row has an error. By default rows that break the DfE rules "
+        "are repaired or held back (quarantined) by the import policy and the rest is imported.",
     )

@@ -216,7 +216,11 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Authori
         files = [(upload.name, upload.read()) for upload in form.validated_data["files"]]
         try:
             job = import_job_create(
-                authority=authority, files=files, acting_user=request.user, request=request
+                authority=authority,
+                files=files,
+                acting_user=request.user,
+                request=request,
+                strict=form.validated_data.get("strict", False),
             )
         except ImportRejected as exc:
             raise _field_error("files", str(exc)) from None
@@ -239,4 +243,6 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Authori
             request=request,
         )
         report = ImportJob.objects.filter(pk=job.pk).values_list("error_report", flat=True).get()
-        return csv_text_response(f"import-{job.pk}-errors.csv", report or "file,row,column,value,message\n")
+        return csv_text_response(
+            f"import-{job.pk}-errors.csv", report or "file,row,column,value,message,code,severity,action\n"
+        )

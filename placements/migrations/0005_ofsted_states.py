@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("placements", "0003_placement_finding"),
+        ("placements", "0004_import_quality"),
     ]
 
     operations = [

@@ -34,7 +34,10 @@ How files are read (each step tolerates what real exports contain):
    year as ``_year``.
 7. **Validation.** Every row is checked against the rules of the `rules` module.
 
-File problems (`FILE_PROBLEMS`) are errors with a whole file: they refuse the import whole.
+8. **The import policy.** Unless ``strict``, rows that break the rules are handled by `policy.py`:
+   repaired where one reading is clearly right, held back with their whole child where none is, and
+   otherwise counted as given. File problems (`FILE_PROBLEMS`: errors with a whole file, and a missing
+   Header or Episodes file) refuse the import in either mode.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ from .normalise import (
     collection_year_end,
     collection_year_label,
 )
+from .policy import apply_policy
 from .result import ERROR, WARNING, FileSummary, ImportIssue, Ssda903Result
 from .rules import ALL_RULES, Rule, Ssda903Tables, run_rules
 from .schema import (
@@ -132,14 +136,20 @@ class _LoadedFile:
     xml: bool = False
 
 
-def read_ssda903(files: Sequence[FileInput], rules: Sequence[Rule] = ALL_RULES) -> Ssda903Result:
+def read_ssda903(
+    files: Sequence[FileInput], rules: Sequence[Rule] = ALL_RULES, *, strict: bool = False
+) -> Ssda903Result:
     """Read SSDA903 files (CSV tables, XML returns or zipped export folders; one or several years) into
     canonical tables and check them.
 
     ``files`` is a list of ``(file name, content)`` pairs, the content as bytes or a binary file object.
     The name is used only to locate problems in reports. At least a Header and an Episodes table are
-    needed; UASC and OC3 tables are read when given, the other SSDA903 tables noted and skipped. See the module docstring for how files are read and
-    merged, and `Ssda903Result` for what comes back.
+    needed; UASC and OC3 tables are read when given, the other SSDA903 tables noted and skipped. See the
+    module docstring for how files are read and merged, and `Ssda903Result` for what comes back.
+
+    ``strict`` keeps the all-or-nothing gate: any error in any row makes ``ok`` False. Otherwise the
+    import policy (`policy.py`) repairs or holds back rows, and only problems with whole files make
+    ``ok`` False.
     """
     given = bool(files)
     files, refused = _expand_archives(files)
@@ -183,6 +193,11 @@ def read_ssda903(files: Sequence[FileInput], rules: Sequence[Rule] = ALL_RULES) 
     errors.sort(key=lambda i: (order_of.get(i.file, -1), i.row or 0))
     warnings.sort(key=lambda i: (order_of.get(i.file, -1), i.row or 0))
 
+    outcome = None
+    if not strict and not file_errors:
+        outcome = apply_policy(tables)
+        tables = outcome.tables
+
     return Ssda903Result(
         header=_canonical(tables.header, FILE_KINDS[HEADER]),
         episodes=_with_category(_canonical(tables.episodes, FILE_KINDS[EPISODES])),
@@ -191,6 +206,9 @@ def read_ssda903(files: Sequence[FileInput], rules: Sequence[Rule] = ALL_RULES) 
         errors=file_errors + errors,
         warnings=file_warnings + warnings,
         files=[replace(s, superseded=superseded.get(s.name, 0)) for s in summaries],
+        **({"repairs": outcome.repairs, "quarantine": outcome.quarantine} if outcome else {}),
+        file_errors=list(file_errors),
+        strict=strict,
     )
 
 

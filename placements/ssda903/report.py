@@ -7,26 +7,33 @@ import io
 from collections import Counter
 from collections.abc import Iterable
 
-from .result import ImportIssue, Ssda903Result
+from .result import REPORTED, ImportIssue, Ssda903Result
 from .rules import ALL_RULES
 
-REPORT_COLUMNS = ("file", "row", "column", "value", "message")
+REPORT_COLUMNS = ("file", "row", "column", "value", "message", "code", "severity", "action")
 
 # A spreadsheet treats a cell starting with one of these as a formula; values from uploaded files are
 # prefixed with an apostrophe so that opening the report can never run one (OWASP "CSV injection").
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _safe(text: str) -> str:
+def safe_cell(text: str) -> str:
+    """A cell from an uploaded file, made safe to open in a spreadsheet."""
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def issues_to_csv(issues: Iterable[ImportIssue]) -> str:
-    """The problems as CSV text with columns file,row,column,value,message (row blank for whole files)."""
+_safe = safe_cell
+
+
+def issues_to_csv(issues: Iterable[ImportIssue], actions: Iterable[str] | None = None) -> str:
+    """The problems as CSV text with columns file,row,column,value,message,code,severity,action (row blank
+    for whole files). ``actions`` says what the import did about each row (default: reported)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(REPORT_COLUMNS)
-    for issue in issues:
+    issues = list(issues)
+    taken = list(actions) if actions is not None else [REPORTED] * len(issues)
+    for issue, action in zip(issues, taken, strict=True):
         writer.writerow(
             [
                 _safe(issue.file),
@@ -34,6 +41,9 @@ def issues_to_csv(issues: Iterable[ImportIssue]) -> str:
                 issue.column,
                 _safe(issue.value),
                 issue.message,
+                getattr(issue, "code", ""),
+                issue.severity,
+                action,
             ]
         )
     return out.getvalue()
@@ -41,7 +51,8 @@ def issues_to_csv(issues: Iterable[ImportIssue]) -> str:
 
 def error_report_csv(result: Ssda903Result, include_warnings: bool = False) -> str:
     """The import's error report as CSV text; warnings follow the errors when ``include_warnings``."""
-    return issues_to_csv([*result.errors, *(result.warnings if include_warnings else [])])
+    issues = [*result.errors, *(result.warnings if include_warnings else [])]
+    return issues_to_csv(issues, result.actions(issues))
 
 
 _RULE_SUMMARIES = {rule.name(): rule.summary() for rule in ALL_RULES}
@@ -50,7 +61,12 @@ _RULE_SUMMARIES = {rule.name(): rule.summary() for rule in ALL_RULES}
 def summary_text(result: Ssda903Result) -> str:
     """A short plain-text account of an import: the files read, then problems counted by rule and by file."""
     lines = []
-    verdict = "ready to import" if result.ok else "not imported: fix the errors below and upload again"
+    if not result.ok:
+        verdict = "not imported: fix the errors below and upload again"
+    elif result.errors and not result.strict:
+        verdict = "ready to import under the import policy"
+    else:
+        verdict = "ready to import"
     lines.append(f"SSDA903 import: {len(result.errors)} errors, {len(result.warnings)} warnings ({verdict}).")
     lines.append(
         f"Read {len(result.header)} children, {len(result.episodes)} episodes, "
@@ -68,6 +84,14 @@ def summary_text(result: Ssda903Result) -> str:
         if f.encoding not in ("utf-8", "xml"):
             details.append(f"read as {f.encoding}")
         lines.append(f"  {f.name}: {kind}, {', '.join(details)}")
+    if len(result.repairs) or len(result.quarantine):
+        lines.append("")
+        lines.append(
+            f"Import policy: {len(result.repairs)} rows repaired; {result.quarantined_children} children "
+            f"({len(result.quarantine)} rows) held back."
+        )
+        for rule, count in Counter([*result.repairs["rule"], *result.quarantine["rule"]]).most_common():
+            lines.append(f"  {rule}: {count} rows")
     for title, issues in (("Errors", result.errors), ("Warnings", result.warnings)):
         if not issues:
             continue

@@ -154,20 +154,40 @@ def test_post_import_needs_the_write_scope(api, walsall, make_token):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_import_job_runs_and_the_error_report_downloads(api, walsall, make_token):
+def test_strict_import_job_refuses_and_the_error_report_downloads(api, walsall, make_token):
     from tests.ssda903_files import invalid_walsall_files
 
     _, token = make_token(walsall)
     uploads = [SimpleUploadedFile(n, c, content_type="text/csv") for n, c in invalid_walsall_files()]
-    response = api.post(reverse("api:import-list"), {"files": uploads}, format="multipart", **bearer(token))
+    response = api.post(
+        reverse("api:import-list"), {"files": uploads, "strict": "true"}, format="multipart", **bearer(token)
+    )
     assert response.status_code == 202
     job = api.get(response["Location"], **bearer(token)).json()
+    assert job["strict"] is True
     assert job["status"] == "failed"
     assert job["error_count"] > 0
     report = api.get(job["error_report_url"], **bearer(token))
     assert report["Content-Type"] == "text/csv; charset=utf-8"
     assert b"episodes.csv,3,DEC" in report.content
     assert AuditEvent.objects.filter(action="import.error_report_downloaded").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_job_under_the_policy_imports_and_its_summary_keeps_to_counts(api, walsall, make_token):
+    from tests.ssda903_files import invalid_walsall_files
+
+    _, token = make_token(walsall)
+    uploads = [SimpleUploadedFile(n, c, content_type="text/csv") for n, c in invalid_walsall_files()]
+    response = api.post(reverse("api:import-list"), {"files": uploads}, format="multipart", **bearer(token))
+    job = api.get(response["Location"], **bearer(token)).json()
+    assert job["strict"] is False and job["status"] == "succeeded"
+    assert job["summary"]["counts"]["quarantined_children"] == 1
+    problems = job["summary"]["problems"]
+    assert problems and all("examples" not in p for p in problems)
+    assert "W0003" not in str(job["summary"])
+    report = api.get(job["error_report_url"], **bearer(token)).content
+    assert b",quarantined" in report
 
 
 def test_own_authority_snapshot_is_complete(api, records, own_token):

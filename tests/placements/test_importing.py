@@ -1,4 +1,4 @@
-"""The SSDA903 import into the database: all or nothing, per authority, with derived fields."""
+"""The SSDA903 import into the database: per authority, with derived fields; in strict mode all or nothing."""
 
 from __future__ import annotations
 
@@ -60,11 +60,11 @@ def test_import_is_audited_without_personal_data(walsall):
     assert "W0001" not in str(event.detail)
 
 
-def test_failed_import_leaves_the_database_exactly_as_it_was(walsall, sandwell):
+def test_failed_strict_import_leaves_the_database_exactly_as_it_was(walsall, sandwell):
     ssda903_import(authority=walsall, files=valid_walsall_files())
     EpisodeFactory(child=ChildFactory(authority=sandwell, child_ref="S1"))
     before = _register_state()
-    outcome = ssda903_import(authority=walsall, files=invalid_walsall_files())
+    outcome = ssda903_import(authority=walsall, files=invalid_walsall_files(), strict=True)
     assert not outcome.ok
     assert _register_state() == before
     error = next(e for e in outcome.errors if e.file == "episodes.csv")
@@ -72,7 +72,7 @@ def test_failed_import_leaves_the_database_exactly_as_it_was(walsall, sandwell):
     assert error.column == "DEC"
     assert "csv" not in error.message.lower() or error.message  # a plain-English message
     report = outcome.error_report_csv.splitlines()
-    assert report[0] == "file,row,column,value,message"
+    assert report[0] == "file,row,column,value,message,code,severity,action"
     assert any(line.startswith("episodes.csv,3,DEC,") for line in report[1:])
 
 
@@ -92,12 +92,12 @@ def test_reimport_replaces_only_that_authoritys_register(walsall, sandwell):
     assert PlacementEpisode.objects.filter(pk=other.pk).exists()
 
 
-def test_import_refuses_values_too_long_for_the_register(walsall):
+def test_strict_import_refuses_values_too_long_for_the_register(walsall):
     files = [
         ("h.csv", header({"CHILD": "ABCDEFGHIJKL", "DOB": "01/02/2016"})),
         ("e.csv", episodes({"CHILD": "ABCDEFGHIJKL", "DECOM": "05/01/2025"})),
     ]
-    outcome = ssda903_import(authority=walsall, files=files)
+    outcome = ssda903_import(authority=walsall, files=files, strict=True)
     assert not outcome.ok
     assert any(e.column == "CHILD" and "at most 10" in e.message for e in outcome.errors)
     assert Child.objects.count() == 0

@@ -27,14 +27,29 @@ def test_job_runs_on_commit_and_succeeds(walsall, data_manager):
     assert {"import.queued", "import.succeeded", "ssda903.imported"} <= actions
 
 
-def test_failed_job_keeps_an_error_report_and_writes_nothing(walsall, data_manager):
-    job = import_job_create(authority=walsall, files=invalid_walsall_files(), acting_user=data_manager)
+def test_failed_strict_job_keeps_an_error_report_and_writes_nothing(walsall, data_manager):
+    job = import_job_create(
+        authority=walsall, files=invalid_walsall_files(), acting_user=data_manager, strict=True
+    )
     job.refresh_from_db()
+    assert job.strict
     assert job.status == "failed"
     assert job.error_count >= 1
-    assert job.error_report.startswith("file,row,column,value,message")
+    assert job.error_report.startswith("file,row,column,value,message,code,severity,action")
     assert "Nothing was imported" in job.failure
     assert Child.objects.count() == 0
+    assert not ImportFile.objects.filter(job=job).exists()
+
+
+def test_job_under_the_policy_imports_what_can_be_counted_and_keeps_the_report(walsall, data_manager):
+    job = import_job_create(authority=walsall, files=invalid_walsall_files(), acting_user=data_manager)
+    job.refresh_from_db()
+    assert not job.strict
+    assert job.status == "succeeded"
+    assert job.error_count >= 1
+    assert "quarantined" in job.error_report or "repaired" in job.error_report
+    assert job.summary["problems"] and job.summary["problems"][0]["examples"]
+    assert job.quality.quarantined_children == job.summary["counts"]["quarantined_children"]
     assert not ImportFile.objects.filter(job=job).exists()
 
 

@@ -147,12 +147,15 @@ def test_data_manager_uploads_files_and_sees_the_result(client, walsall, data_ma
 
 
 @pytest.mark.django_db(transaction=True)
-def test_upload_with_errors_offers_the_error_report(client, walsall, data_manager):
+def test_strict_upload_with_errors_offers_the_error_report(client, walsall, data_manager):
     client.force_login(data_manager)
     uploads = [SimpleUploadedFile(n, c, content_type="text/csv") for n, c in invalid_walsall_files()]
-    response = client.post(reverse("placements:import-create", kwargs={"code": "335"}), {"files": uploads})
+    response = client.post(
+        reverse("placements:import-create", kwargs={"code": "335"}), {"files": uploads, "strict": "strict"}
+    )
     page = client.get(response.url).content.decode()
     assert "Nothing was imported" in page
+    assert "EpisodeMustNotEndBeforeItStarts" in page and "episodes.csv row 3, child W0003" in page
     job = ImportJob.objects.get()
     report = client.get(reverse("placements:import-errors", kwargs={"code": "335", "pk": job.pk}))
     assert report["Content-Type"] == "text/csv; charset=utf-8"

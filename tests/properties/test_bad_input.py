@@ -11,12 +11,21 @@ import string
 
 import pytest
 from django.core.cache import cache
+from django.db.models import Count
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from placements.importing import ssda903_import
-from placements.models import Child, ImportJob, Inspection, PlacementEpisode, Setting
+from placements.models import (
+    Child,
+    ImportJob,
+    ImportQualityReport,
+    Inspection,
+    PlacementEpisode,
+    QuarantinedRecord,
+    Setting,
+)
 from placements.supply_services import ofsted_import
 from sufficiency.api.services import api_client_create
 from tests.ssda903_files import EPISODE_COLUMNS, csv_bytes, episodes, header
@@ -110,9 +119,9 @@ def _register_rows() -> tuple[int, int]:
 
 @BOUNDED
 @given(files=broken_ssda903_files())
-def test_malformed_ssda903_files_write_nothing_and_say_why(walsall, files) -> None:
+def test_malformed_ssda903_files_write_nothing_and_say_why_in_strict_mode(walsall, files) -> None:
     before = _register_rows()
-    outcome = ssda903_import(authority=walsall, files=files)
+    outcome = ssda903_import(authority=walsall, files=files, strict=True)
     if outcome.ok:
         # Hypothesis may stumble on a file set that is still valid (a cell left valid): that must import.
         assert outcome.counts.get("children", 0) >= 1
@@ -126,7 +135,103 @@ def test_malformed_ssda903_files_write_nothing_and_say_why(walsall, files) -> No
             f"an error must point at a file/row/column: {error}"
         )
     report = outcome.error_report_csv
-    assert report.splitlines()[0] == "file,row,column,value,message"
+    assert report.splitlines()[0] == "file,row,column,value,message,code,severity,action"
+
+
+def _everything(authority) -> tuple:
+    """Every row an import may write for an authority."""
+    return (
+        sorted(Child.objects.filter(authority=authority).values_list("child_ref", "sex", "dob")),
+        sorted(
+            PlacementEpisode.objects.filter(authority=authority).values_list(
+                "child__child_ref", "decom", "dec"
+            )
+        ),
+        sorted(QuarantinedRecord.objects.filter(authority=authority).values_list("file", "row", "rule")),
+        ImportQualityReport.objects.filter(authority=authority).count(),
+    )
+
+
+@st.composite
+def messy_returns(draw: st.DrawFn) -> list[tuple[str, bytes]]:
+    """Several children, each row with any cell possibly wrong: what a real extract looks like."""
+    children = [f"P{i:04d}" for i in range(draw(st.integers(1, 4)))]
+    episode_rows = []
+    for _ in range(draw(st.integers(1, 8))):
+        row = {
+            "CHILD": draw(st.sampled_from([*children, "", "P9999"])),
+            "DECOM": draw(st.sampled_from(["01/04/2023", "01/09/2023", "10/10/2023", "31/02/2023", ""])),
+            "DEC": draw(st.sampled_from(["", "", "01/09/2023", "15/10/2023", "01/03/2023", "32/01/2024"])),
+            "REC": draw(st.sampled_from(["", "X1", "E13", "E99"])),
+            "HOME_POST": "WS1 1TP",
+            "PL_POST": draw(st.sampled_from(["WV1 1RQ", "", "NOT A POSTCODE AT ALL"])),
+        }
+        column = draw(st.sampled_from([c for c in EPISODE_COLUMNS if c not in ("CHILD", "UPN")]))
+        row[column] = draw(
+            cells.filter(lambda v: "," not in v and "\n" not in v and "\r" not in v and '"' not in v)
+        )
+        episode_rows.append(row)
+        if draw(st.booleans()):
+            episode_rows.append(dict(row))  # an exact duplicate
+    header_rows = [
+        {
+            "CHILD": c,
+            "DOB": draw(st.sampled_from(["17/05/2012", "03/01/2009", "", "31/02/2012"])),
+            "SEX": draw(st.sampled_from(["1", "2", "M", "9", ""])),
+        }
+        for c in children
+        if draw(st.integers(0, 5))  # now and then a child has no Header row
+    ]
+    return [("header.csv", header(*header_rows)), ("episodes.csv", episodes(*episode_rows))]
+
+
+@BOUNDED
+@given(files=st.one_of(messy_returns(), broken_ssda903_files()))
+def test_any_file_under_the_policy_never_crashes_never_writes_half_and_drops_nothing(
+    walsall, sandwell, files
+) -> None:
+    """Under the import policy an import either refuses whole (nothing written) or accounts for every row
+    read: written to the register, held back, or removed as an exact repeat. Sandwell is never touched."""
+    ssda903_import(
+        authority=sandwell,
+        files=[
+            ("h.csv", header({"CHILD": "S1", "DOB": "01/01/2015"})),
+            ("e.csv", episodes({"CHILD": "S1", "DECOM": "01/04/2024"})),
+        ],
+    )
+    sandwell_before = _everything(sandwell)
+    before = _everything(walsall)
+    outcome = ssda903_import(authority=walsall, files=files)
+    assert _everything(sandwell) == sandwell_before
+    if not outcome.ok:
+        assert _everything(walsall) == before, "a refused import must not write anything"
+        assert outcome.errors and all(e.message.strip() for e in outcome.errors)
+        return
+    rows_read = {f["kind"]: f["rows"] for f in outcome.files if f["kind"]}
+    held = dict(
+        QuarantinedRecord.objects.filter(authority=walsall).values_list("table").annotate(n=Count("id"))
+    )
+    repeats = {}
+    for notice in outcome.notices:
+        if notice.rule == "ExactDuplicateRowsKeptOnce":
+            kind = "header" if notice.file == "header.csv" else "episodes"
+            repeats[kind] = repeats.get(kind, 0) + 1
+    written = {
+        "header": Child.objects.filter(authority=walsall).count(),
+        "episodes": PlacementEpisode.objects.filter(authority=walsall).count(),
+    }
+    for kind in ("header", "episodes"):
+        assert rows_read.get(kind, 0) == written[kind] + held.get(kind, 0) + repeats.get(kind, 0), kind
+    assert outcome.counts["quarantined_rows"] == sum(held.values())
+    # The register holds only readable records: no episode of a child held back.
+    held_children = set(
+        QuarantinedRecord.objects.filter(authority=walsall).values_list("child_ref", flat=True)
+    )
+    assert not held_children & set(
+        Child.objects.filter(authority=walsall).values_list("child_ref", flat=True)
+    )
+    Child.objects.filter(authority=walsall).delete()
+    QuarantinedRecord.objects.filter(authority=walsall).delete()
 
 
 @pytest.mark.parametrize(
@@ -143,8 +248,8 @@ def test_a_first_line_the_csv_module_cannot_read_is_reported_not_raised(walsall,
     assert _register_rows() == (0, 0)
 
 
-def test_a_failed_import_keeps_the_previous_register(walsall) -> None:
-    """The all-or-nothing rule, checked on a register that already holds children."""
+def test_a_failed_strict_import_keeps_the_previous_register(walsall) -> None:
+    """The all-or-nothing rule of strict mode, checked on a register that already holds children."""
     good = [
         ("header.csv", header({"CHILD": "K0001", "DOB": "17/05/2012"})),
         (
@@ -155,9 +260,16 @@ def test_a_failed_import_keeps_the_previous_register(walsall) -> None:
     assert ssda903_import(authority=walsall, files=good).ok
     before = list(PlacementEpisode.objects.values_list("child__child_ref", "decom", "place"))
     bad = [good[0], ("episodes.csv", episodes({"CHILD": "K0001", "DECOM": "31/02/2024", "PLACE": "Z9"}))]
-    outcome = ssda903_import(authority=walsall, files=bad)
+    outcome = ssda903_import(authority=walsall, files=bad, strict=True)
     assert not outcome.ok and outcome.errors
     assert list(PlacementEpisode.objects.values_list("child__child_ref", "decom", "place")) == before
+    # Under the policy the same files replace the register, holding the unreadable child back.
+    outcome = ssda903_import(authority=walsall, files=bad)
+    assert outcome.ok
+    assert PlacementEpisode.objects.count() == 0
+    assert set(QuarantinedRecord.objects.values_list("child_ref", "rule")) == {
+        ("K0001", "EpisodeStartNotReadable")
+    }
 
 
 OFSTED_COLUMNS = [

@@ -106,9 +106,14 @@ def changed(rows: list[dict[str, str]], index: int, **cells: str) -> list[dict[s
 
 
 def read(
-    header_rows: list[dict[str, str]] | None = None, episode_rows: list[dict[str, str]] | None = None
+    header_rows: list[dict[str, str]] | None = None,
+    episode_rows: list[dict[str, str]] | None = None,
+    *,
+    strict: bool = True,
 ) -> Ssda903Result:
-    return read_ssda903([header_file(header_rows), episodes_file(episode_rows)])
+    """Read a Header and an Episodes file. Strict by default: the rule tests check what each rule finds,
+    with every row kept; the policy tests pass ``strict=False``."""
+    return read_ssda903([header_file(header_rows), episodes_file(episode_rows)], strict=strict)
 
 
 def located(issues: list[ImportIssue]) -> list[tuple[str, int | None, str, str, str]]:

@@ -18,7 +18,9 @@ def broken():
 def test_error_report_has_the_agreed_columns_and_one_line_per_error():
     result = broken()
     lines = list(csv.reader(io.StringIO(error_report_csv(result))))
-    assert lines[0] == ["file", "row", "column", "value", "message"]
+    assert lines[0] == ["file", "row", "column", "value", "message", "code", "severity", "action"]
+    assert {line[6] for line in lines[1:]} == {"error"}
+    assert {line[7] for line in lines[1:]} == {"reported"}  # strict: nothing was repaired or held back
     assert [line[:3] for line in lines[1:]] == [
         ["header.csv", "2", "SEX"],
         ["episodes.csv", "3", "URN"],
@@ -39,7 +41,7 @@ def test_values_that_a_spreadsheet_would_run_as_formulas_are_neutralised():
 
 def test_file_level_problems_have_a_blank_row():
     text = issues_to_csv([ImportIssue("x.csv", None, "", "", "Not an SSDA903 file.")])
-    assert text.splitlines()[1] == "x.csv,,,,Not an SSDA903 file."
+    assert text.splitlines()[1] == "x.csv,,,,Not an SSDA903 file.,,error,reported"
 
 
 def test_the_brief_name_import_error_is_the_same_record():
@@ -60,3 +62,20 @@ def test_summary_of_a_clean_import():
     text = summary_text(read())
     assert text.startswith("SSDA903 import: 0 errors, 0 warnings (ready to import).")
     assert "Read 2 children, 3 episodes" in text
+
+
+def test_report_says_what_the_policy_did_about_each_row():
+    rows = changed(EPISODE_ROWS, 2, LS="C9")  # A2 cannot be counted: held back
+    rows = changed(rows, 1, URN="nonsense")  # A1's URN is not kept: repaired
+    result = read(episode_rows=rows, strict=False)
+    lines = list(csv.reader(io.StringIO(error_report_csv(result))))
+    actions = {(line[0], line[1], line[2]): line[7] for line in lines[1:]}
+    assert actions == {("episodes.csv", "3", "URN"): "repaired", ("episodes.csv", "4", "LS"): "quarantined"}
+
+
+def test_summary_under_the_policy_counts_repairs_and_held_back_children():
+    rows = changed(EPISODE_ROWS, 2, LS="C9")
+    text = summary_text(read(episode_rows=rows, strict=False))
+    assert "(ready to import under the import policy)" in text
+    assert "Import policy: 0 rows repaired; 1 children (2 rows) held back." in text
+    assert "  CodeNeededForCountingNotKnown: 2 rows" in text
