@@ -65,7 +65,10 @@ def import_job_create(
             raise ImportRejected(f"{name} must be a CSV, XML or zip file")
         # UTF-16 text (which starts with its byte-order mark) and zipped export folders are read (the reader
         # checks what a zip holds); other NUL bytes mean a binary file.
-        if b"\x00" in content[:4096] and not content.startswith((b"\xff\xfe", b"\xfe\xff", b"PK\x03\x04")):
+        is_zip = content.startswith(b"PK\x03\x04")
+        if name.lower().endswith(".zip") and not is_zip:
+            raise ImportRejected(f"{name} is not a zip file")
+        if b"\x00" in content[:4096] and not (is_zip or content.startswith((b"\xff\xfe", b"\xfe\xff"))):
             raise ImportRejected(f"{name} is not a text file")
     with transaction.atomic():
         job = ImportJob.objects.create(

@@ -175,7 +175,7 @@ def read_ofsted(files: Sequence[tuple[str, bytes]]) -> OfstedResult:
 def _file_issue(
     name: str, message: str, rule: str, severity: str = ERROR, column: str = "", sheet: str = ""
 ) -> OfstedIssue:
-    return OfstedIssue(name, None, column, "", message, rule, severity, sheet)
+    return OfstedIssue(name, None, column, "", message, rule, severity, sheet=sheet)
 
 
 def _sheets(name: str, data: bytes) -> tuple[dict[str, pd.DataFrame], str]:
@@ -315,7 +315,7 @@ def _read_sheet(
                     problem.message,
                     ROW_SKIPPED,
                     WARNING,
-                    sheet,
+                    sheet=sheet,
                 )
             )
             continue
@@ -352,7 +352,7 @@ def _read_sheet(
                 f"{len(at)} row(s) from row {at[0]}: {_STATE_MESSAGES[code]}",
                 "JudgementOutsideTheScales",
                 WARNING,
-                sheet,
+                sheet=sheet,
             )
         )
     for row in rows:
@@ -536,7 +536,7 @@ def _postcode(cells: dict[str, Any], name: str, sheet: str, row: int) -> tuple[s
                 "Not a UK postcode or district: left blank (the register keeps the postcode it holds)",
                 "PostcodeShouldBeValid",
                 WARNING,
-                sheet,
+                sheet=sheet,
             )
         ]
     return None, []
@@ -596,7 +596,7 @@ def _read_row(
                 "Sector not recognised: left blank",
                 "SectorShouldBeKnown",
                 WARNING,
-                sheet,
+                sheet=sheet,
             )
         )
 
@@ -637,7 +637,7 @@ def _read_row(
                 "An inspection date without a judgement is not recorded as a judgement",
                 "InspectionDateNeedsJudgement",
                 WARNING,
-                sheet,
+                sheet=sheet,
             )
         )
         inspection_date = None
@@ -705,7 +705,7 @@ def _merge(rows: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame, list
                     f"{held['source_file']} row {held['source_row']})",
                     "OneJudgementPerInspection",
                     WARNING,
-                    record["source_sheet"],
+                    sheet=record["source_sheet"],
                 )
             )
             continue

@@ -121,7 +121,7 @@ def test_policy_upload_shows_counts_and_first_examples_and_is_audited(client, wa
     assert "episodes.csv row 3, child W0003, DEC “01/03/2024”" in page
     assert AuditEvent.objects.filter(action="import.examples_viewed").exists()
     report = client.get(reverse("placements:import-errors", kwargs={"code": "335", "pk": job.pk})).content
-    assert report.startswith(b"file,row,column,value,message,code,severity,action")
+    assert report.startswith(b"\xef\xbb\xbffile,row,column,value,message,code,severity,action")
     assert b",quarantined" in report
 
 

@@ -37,7 +37,7 @@ def test_import_ofsted_command_reads_a_published_workbook_and_reports_skipped_ro
     assert "annual.xlsx (sheet Closed): 4 rows read, 0 skipped" in out
     assert "2 row(s) skipped" in out
     rows = list(csv.reader(io.StringIO(report.read_text())))
-    assert rows[0] == ["file", "row", "column", "value", "message"]
+    assert rows[0] == ["file", "row", "column", "value", "message", "code", "severity", "action"]
     assert rows[2][:4] == ["annual.xlsx (sheet Providers)", "17", "Latest full inspection date", "31/02/2024"]
     assert rows[2][4].startswith("Row skipped: Inspection date must be a date")
     assert Setting.objects.count() == 15
