@@ -204,7 +204,9 @@ def test_command_imports_under_the_policy_and_names_examples(walsall, tmp_path):
     assert "held back 1 child(ren) (2 rows)" in text
     assert "CodeNeededForCountingNotKnown [DfE 144]" in text or "CodeNeededForCountingNotKnown" in text
     assert "episodes.csv row 3: child W0002, LS='ZZ'" in text
-    assert report.read_text(encoding="utf-8-sig").startswith("file,row,column,value,message,code,severity,action")
+    assert report.read_text(encoding="utf-8-sig").startswith(
+        "file,row,column,value,message,code,severity,action"
+    )
 
 
 def test_command_strict_refuses_and_writes_nothing(walsall, tmp_path):
