@@ -1227,7 +1227,16 @@ class _AuthoritySimulator:
         return kind
 
     def _placement(self, kind: str, t: int, age: int, period: _Period) -> _Placement:
-        """A real-looking placement of a planning category starting on day ``t``."""
+        """A real-looking placement of a planning category starting on day ``t``: only a child placed with
+        parents lives at their home postcode (DfE rule 392d)."""
+        pl = self._draw_placement(kind, t, age, period)
+        for _ in range(8):
+            if pl.place == "P1" or pl.pl_post != period.home_post:
+                break
+            pl = self._draw_placement(kind, t, age, period)
+        return pl
+
+    def _draw_placement(self, kind: str, t: int, age: int, period: _Period) -> _Placement:
         rng = self.rng
         home = period.home_post
         if kind == cat.FOSTERING_INHOUSE:
@@ -1445,6 +1454,8 @@ class _AuthoritySimulator:
                     if not _same_placement(nxt, cur):
                         break
                     nxt = self._placement(kind, when, age_then, period)
+                if _same_placement(nxt, cur):  # no other setting of the kind near home: agency carers
+                    nxt = self._placement(cat.FOSTERING_EXTERNAL, when, age_then, period)
             cur.end_reason = reason or None
             placements.append(nxt)
         period.placements = placements

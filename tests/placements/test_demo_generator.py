@@ -310,12 +310,18 @@ def _urn_exempt_places(start_year: int) -> list[str]:
 
 
 def dfe_rule_breaches(
-    header: pd.DataFrame, episodes: pd.DataFrame, start_year: int, urns: set[str], oc3=None, uasc=None
+    header: pd.DataFrame,
+    episodes: pd.DataFrame,
+    start_year: int,
+    register: dict[str, str],
+    oc3: pd.DataFrame | None = None,
+    uasc: pd.DataFrame | None = None,
 ) -> dict[str, pd.Series]:
     """What a collection year's DfE rules require of one return, as named masks of the offending rows.
 
-    ``header``/``episodes`` are one year's files as read by :func:`_read`; ``urns`` the demo's Ofsted
-    register. Each mask is aligned on ``episodes`` (or on ``header``, ``oc3``, ``uasc`` for the ones named so).
+    ``header``/``episodes`` are one year's files as read by :func:`_read`; ``register`` the demo's Ofsted
+    register as URN -> setting postcode. Each mask is aligned on ``episodes`` (or on ``header``, ``oc3``,
+    ``uasc`` for the ones named so).
     """
     ys = pd.Timestamp(start_year, 4, 1)
     e = episodes.assign(
@@ -373,7 +379,14 @@ def dfe_rule_breaches(
         & (e["dec"].isna() | (e["dec"] >= ys)),
         "URN of a registered setting missing": ~short_break
         & (e["PLACE"].isin(_NEEDS_SETTING_URN) | (e["PLACE"].eq("H5") & after_registration))
-        & ~e["URN"].isin(urns),
+        & ~e["URN"].isin(list(register)),
+        "URN of a setting elsewhere than the placement postcode (221)": e["PLACE"].isin(
+            ["K1", "K2", "K3", "R3", "S1"]
+        )
+        & e["URN"].isin(list(register))
+        & (e["URN"].map(register) != e["PL_POST"]),
+        "placed at the home postcode other than with parents (392d)": e["PLACE"].ne("P1")
+        & e["HOME_POST"].eq(e["PL_POST"]),
         "URN given where none may be (222)": e["PLACE"].isin(_no_urn_places(start_year)) & ~no_urn,
         # Short breaks.
         "short break with placement location (214)": short_break & (e["PL_POST"].ne("") | e["URN"].ne("")),
@@ -483,17 +496,33 @@ def dfe_rules_expected_to_flag(year: str) -> set[str]:
 @pytest.mark.parametrize("code", pf.DEFAULT_AUTHORITIES)
 def test_every_return_obeys_the_dfe_rules_of_its_year(region, code):
     la = region.authorities[code]
-    urns = {s["urn"] for s in region.settings}
+    register = {s["urn"]: s["postcode"] for s in region.settings}
     broken = {}
     for label in region.years:
         files = la.files_by_year[label]
         header, episodes = _read(files["header"]), _read(files["episodes"])
         oc3 = _read(files["oc3"]) if "oc3" in files else None
         uasc = _read(files["uasc"]) if "uasc" in files else None
-        for check, mask in dfe_rule_breaches(header, episodes, int(label[:4]), urns, oc3, uasc).items():
+        for check, mask in dfe_rule_breaches(header, episodes, int(label[:4]), register, oc3, uasc).items():
             if mask.any():
                 broken[(label, check)] = int(mask.sum())
     assert not broken, "\n".join(f"{year} {check}: {n} rows" for (year, check), n in broken.items())
+
+
+def test_own_provision_other_than_fostering_is_in_the_authority(region):
+    """PR1 for a home, supported accommodation or other setting means the authority's own, in its own area
+    (DfE rule 1015); foster carers and adopters may live anywhere."""
+    from placements.geo import upper_tier_ons_code
+
+    for la in region.authorities.values():
+        e = _merged_episodes(la)
+        own = e[
+            e["PLACE_PROVIDER"].eq("PR1")
+            & ~e["PLACE"].isin(_FOSTER_OR_ADOPTION)
+            & ~e["LS"].isin(["V3", "V4"])
+        ]
+        assert len(own) > 0
+        assert (upper_tier_ons_code(own["PL_POST"].reset_index(drop=True)) == la.ons_code).all(), la.dfe_code
 
 
 def test_dfe_rule_checks_catch_what_the_rules_forbid():
@@ -501,7 +530,15 @@ def test_dfe_rule_checks_catch_what_the_rules_forbid():
     header = pd.DataFrame(
         {"CHILD": ["A", "B"], "SEX": ["M", "F"], "DOB": ["01/01/2008"] * 2, "MOTHER": ["", "0"]}
     )
-    row = {"RNE": "S", "LS": "V2", "DEC": "", "REC": "", "REASON_PLACE_CHANGE": "", "PL_POST": "WS1 1TP"}
+    row = {
+        "RNE": "S",
+        "LS": "V2",
+        "DEC": "",
+        "REC": "",
+        "REASON_PLACE_CHANGE": "",
+        "PL_POST": "WS1 1TP",
+        "HOME_POST": "WV1 1RQ",
+    }
     episodes = pd.DataFrame(
         [
             {
@@ -522,17 +559,16 @@ def test_dfe_rule_checks_catch_what_the_rules_forbid():
             },
         ]
     )
-    flagged = {
-        check for check, mask in dfe_rule_breaches(header, episodes, 2025, set()).items() if mask.any()
-    }
+    flagged = {check for check, mask in dfe_rule_breaches(header, episodes, 2025, {}).items() if mask.any()}
     assert "provider given where none is (213)" in flagged
     assert "PLACE not in the year's code list (146)" in flagged
     assert "H5 without URN after 28 October 2023 (230)" in flagged
-    z1_in_2024 = dfe_rule_breaches(header, episodes.replace({"Z14": "Z1"}), 2024, set())
+    z1_in_2024 = dfe_rule_breaches(header, episodes.replace({"Z14": "Z1"}), 2024, {})
     assert z1_in_2024["provider given where none is (213)"].tolist() == [True, False]
     assert not z1_in_2024["PLACE not in the year's code list (146)"].any()  # Z1 and H5 are still valid
     fixed = episodes.assign(PLACE=["Z14", "K3"], PLACE_PROVIDER=["", "PR4"], URN=["XXXXXXX", "2700001"])
-    assert not any(mask.any() for mask in dfe_rule_breaches(header, fixed, 2025, {"2700001"}).values())
+    register = {"2700001": "WS1 1TP"}
+    assert not any(mask.any() for mask in dfe_rule_breaches(header, fixed, 2025, register).values())
     assert dfe_rules_expected_to_flag("2025-26") == {"218"}
 
 
