@@ -8,6 +8,13 @@ authority's case management system would export: one SSDA903 Header and Episodes
 (1 April to 31 March), plus UASC and OC3 files for the latest year, exactly as an authority's CSV export
 looks, so the files go through the real importer.
 
+Each year's return follows the DfE rules of its collection year, as the DfE-aligned validator checks them:
+supported accommodation needs an Ofsted registration from 28 October 2023 (P2 ends then, and H5 carries the
+setting's URN), H5 is reported as K3 from 2024-25 and Z1 as Z14 from 2025-26 (an open episode is re-coded in
+the new year's return, not closed), SEX is 1/2 up to 2023-24 and M/F from 2024-25; placement providers,
+URNs, reasons for new episodes and for placement changes, temporary placements and short breaks are coded
+as the rules require.
+
 The region also has the settings children live in (children's homes, fostering agencies, supported
 accommodation and others, with Ofsted judgements and places), each authority's fostering households, weekly
 unit costs and under-18 populations.
