@@ -1658,7 +1658,40 @@ def _csv(columns: Sequence[str], rows: list[list[str]], bom: bool, crlf: bool) -
     return (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
 
 
-def _write_files(sim: _AuthoritySimulator, children: list[_Child]) -> dict[str, dict[str, bytes]]:
+def _add_extract_problems(rows: list[list[str]], rng: random.Random, last_day: int) -> None:
+    """Two problems real case-management extracts carry, written into a year's Episodes rows in place.
+
+    * A reason for ending (REC) on an episode that is still open: recorded ahead of a planned return home
+      (DfE rule 148: DEC and REC are given together).
+    * A one-day overlap: an episode recorded as ending the day after the next one started (the importer's
+      rules that episodes must not overlap, and that an X1 episode is followed by one starting that day).
+
+    Neither changes who is looked after on any day, nor any period of care or move: the open episode stays
+    open (an episode ends on its DEC), and the overlap is inside one child's care, away from the year's end.
+    """
+    dec_i, rec_i, decom_i, ls_i = (EPISODE_COLUMNS.index(c) for c in ("DEC", "REC", "DECOM", "LS"))
+    looked_after = [i for i, r in enumerate(rows) if r[ls_i] not in ("V3", "V4")]
+    open_ = [i for i in looked_after if rows[i][dec_i] == ""]
+    if open_:
+        rows[open_[rng.randrange(len(open_))]][rec_i] = "E4A"
+    chained = [
+        i
+        for i in looked_after[:-1]
+        if rows[i][rec_i] == "X1"
+        and rows[i + 1][0] == rows[i][0]
+        and rows[i + 1][decom_i] == rows[i][dec_i]
+        and rows[i + 1][dec_i] != ""
+        and dt.datetime.strptime(rows[i + 1][dec_i], "%d/%m/%Y").toordinal() < last_day - 30
+        and rows[i + 1][dec_i] != rows[i + 1][decom_i]
+    ]
+    if chained:
+        i = chained[rng.randrange(len(chained))]
+        rows[i][dec_i] = _fmt(dt.datetime.strptime(rows[i][dec_i], "%d/%m/%Y").toordinal() + 1)
+
+
+def _write_files(
+    sim: _AuthoritySimulator, children: list[_Child], extract_problems: bool = False
+) -> dict[str, dict[str, bytes]]:
     p = sim.p
     years = sim.r.years
     as_at = sim.as_at
@@ -1701,7 +1734,10 @@ def _write_files(sim: _AuthoritySimulator, children: list[_Child]) -> dict[str, 
             header_rows.append(_header_row(c, start_year, ye, mother))
         headers[label] = header_rows
         episode_rows.sort(key=lambda r: (r[0], r[1]))
-        out[label] = {"episodes": _csv(EPISODE_COLUMNS, [r for _, _, r in episode_rows], p.bom, p.crlf)}
+        written = [r for _, _, r in episode_rows]
+        if extract_problems and label == years[-1][0]:
+            _add_extract_problems(written, random.Random(f"{sim.r.seed}:{sim.code}:extract-problems"), ye)
+        out[label] = {"episodes": _csv(EPISODE_COLUMNS, written, p.bom, p.crlf)}
     # UASC and OC3 for the latest year.
     label, ys, ye = years[-1]
     rng = random.Random(f"{sim.r.seed}:{sim.code}:leavers")
@@ -1833,6 +1869,7 @@ def generate_region(
     as_at: dt.date = dt.date(2026, 3, 31),
     authorities: list[str] | None = None,
     years: int = 6,
+    extract_problems: bool = False,
 ) -> DemoRegion:
     """Build the synthetic West Midlands region, the same bytes for the same arguments.
 
@@ -1840,6 +1877,11 @@ def generate_region(
     Wolverhampton, Telford and Wrekin); each must be a West Midlands authority with a profile in
     :mod:`placements.demo.profiles`. ``years`` collection years of SSDA903 files are written, the last one
     ending on ``as_at``.
+
+    ``extract_problems=True`` writes into each authority's latest Episodes file two row-level problems of
+    the kinds real extracts carry (an open episode with a reason for ending, a one-day overlap; see
+    :func:`_add_extract_problems`), for data quality checks to find. No count changes, but the importer's
+    rules reject such files, so the demo loader does not use it.
     """
     codes = list(authorities) if authorities is not None else list(pf.DEFAULT_AUTHORITIES)
     unknown = [c for c in codes if c not in pf.AUTHORITIES or not pf.AUTHORITIES[c].simulate]
@@ -1858,7 +1900,7 @@ def generate_region(
             ons_code=p.ons_code,
             name=p.name,
             in_care_target=p.in_care_target,
-            files_by_year=_write_files(sim, children),
+            files_by_year=_write_files(sim, children, extract_problems),
             households=_households_as_dicts(sim.households),
             unit_costs=_unit_costs(p, region.years, seed),
             populations=_populations(p, region.years),

@@ -685,3 +685,38 @@ def test_fostering_households_costs_and_populations(region):
     assert walsall_2024 == 68_790
     assert round(637 / walsall_2024 * 10_000, 1) == 92.6
     assert dict(region.authorities["333"].populations)[2021] == 82_995
+
+
+# --- Optional extract problems -----------------------------------------------------------------------------
+def test_extract_problems_are_two_flagged_rows_that_change_no_count(region):
+    from placements.counting import in_care_on, periods_of_care
+    from placements.ssda903 import read_ssda903
+
+    with_problems = generate_region(authorities=["335"], extract_problems=True).authorities["335"]
+    clean = region.authorities["335"]
+    changed = {name for name, data in with_problems.files.items() if clean.files[name] != data}
+    assert changed == {"ssda903_335_2025-26_episodes.csv"}  # only the latest Episodes file
+    before = _read(clean.files_by_year["2025-26"]["episodes"])
+    after = _read(with_problems.files_by_year["2025-26"]["episodes"])
+    differs = (before != after).any(axis=1)
+    assert differs.sum() == 2
+    assert sorted((before != after).sum()[lambda n: n > 0].index) == ["DEC", "REC"]
+    rec_on_open = after[differs & after["DEC"].eq("") & after["REC"].ne("")]
+    assert len(rec_on_open) == 1
+
+    problems = read_ssda903(list(with_problems.files.items()))
+    # The REC without a DEC; the overlap, which also leaves the X1 episode without a same-day successor.
+    flagged = sorted(e.rule for e in problems.errors)
+    assert flagged == [
+        "EndDateAndReasonMustBeGivenTogether",
+        "EpisodesMustNotOverlap",
+        "SameDayMoveMustBeFollowedByNewEpisode",
+    ], problems.errors
+    assert read_ssda903(list(clean.files.items())).ok
+    # The same children in care on every 31 March, and the same periods of care started and ceased.
+    ok = read_ssda903(list(clean.files.items())).episodes
+    for _, _, end in collection_years(AS_AT):
+        day = dt.date.fromordinal(end)
+        assert set(in_care_on(problems.episodes, day)["child"]) == set(in_care_on(ok, day)["child"])
+    columns = ["child", "start", "started", "ceased"]
+    assert periods_of_care(problems.episodes)[columns].equals(periods_of_care(ok)[columns])
