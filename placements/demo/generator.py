@@ -1415,8 +1415,8 @@ class _AuthoritySimulator:
                 )
                 reason = "PLACE"
             elif what == "registration":
-                # P2 ends and H5 needs a URN: the child stays with a registered provider (the same one
-                # where it has registered), a new episode with the setting's URN.
+                # P2 ends and H5 needs a URN: a new episode with the setting's URN, where the child already
+                # lives if their provider has registered with Ofsted, otherwise in a registered setting.
                 sa = cur.setting
                 if sa is None or sa.registered > when:
                     sa = self._registered_supported(when, near=period.home_post)
