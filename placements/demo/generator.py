@@ -8,6 +8,13 @@ authority's case management system would export: one SSDA903 Header and Episodes
 (1 April to 31 March), plus UASC and OC3 files for the latest year, exactly as an authority's CSV export
 looks, so the files go through the real importer.
 
+Each year's return follows the DfE rules of its collection year, as the DfE-aligned validator checks them:
+supported accommodation needs an Ofsted registration from 28 October 2023 (P2 ends then, and H5 carries the
+setting's URN), H5 is reported as K3 from 2024-25 and Z1 as Z14 from 2025-26 (an open episode is re-coded in
+the new year's return, not closed), SEX is 1/2 up to 2023-24 and M/F from 2024-25; placement providers,
+URNs, reasons for new episodes and for placement changes, temporary placements and short breaks are coded
+as the rules require.
+
 The region also has the settings children live in (children's homes, fostering agencies, supported
 accommodation and others, with Ofsted judgements and places), each authority's fostering households, weekly
 unit costs and under-18 populations.
@@ -39,10 +46,16 @@ __all__ = ["DemoAuthority", "DemoRegion", "collection_years", "generate_region"]
 # --- Dates --------------------------------------------------------------------------------------------
 _DAY = 1
 _YEAR = 365.25
-K3_FROM = dt.date(2024, 4, 1).toordinal()  # supported accommodation (registered) code from 2024-25
-NEW_CODES_FROM = dt.date(2025, 4, 1).toordinal()  # H5/P2 end, Z1 splits into Z11-Z14 in 2025-26
+# Supported accommodation for 16-17 year olds had to be registered with Ofsted from 28 October 2023: from
+# then P2 (independent living) may not be used, and an H5 placement must carry the setting's Ofsted URN.
+SA_URN_FROM = dt.date(2023, 10, 28).toordinal()
+K3_FROM = dt.date(2024, 4, 1).toordinal()  # K3 (registered supported accommodation) replaces H5 in 2024-25
+NEW_CODES_FROM = dt.date(
+    2025, 4, 1
+).toordinal()  # H5/P2 leave the code list, Z1 splits into Z11-Z14 in 2025-26
+K3_YEAR = 2024  # from the 2024-25 return an H5 episode still open on 1 April is reported as K3
+Z1_SPLIT_YEAR = 2025  # from the 2025-26 return a Z1 episode still open on 1 April is reported as Z14
 SEX_LETTERS_FROM_YEAR = 2024  # SEX is M/F from the 2024-25 collection, 1/2 before
-SA_REGISTRATION_START = dt.date(2023, 10, 2).toordinal()
 NO_URN = "XXXXXXX"
 
 HEADER_COLUMNS = ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB")
@@ -1221,7 +1234,16 @@ class _AuthoritySimulator:
         return kind
 
     def _placement(self, kind: str, t: int, age: int, period: _Period) -> _Placement:
-        """A real-looking placement of a planning category starting on day ``t``."""
+        """A real-looking placement of a planning category starting on day ``t``: only a child placed with
+        parents lives at their home postcode (DfE rule 392d)."""
+        pl = self._draw_placement(kind, t, age, period)
+        for _ in range(8):
+            if pl.place == "P1" or pl.pl_post != period.home_post:
+                break
+            pl = self._draw_placement(kind, t, age, period)
+        return pl
+
+    def _draw_placement(self, kind: str, t: int, age: int, period: _Period) -> _Placement:
         rng = self.rng
         home = period.home_post
         if kind == cat.FOSTERING_INHOUSE:
@@ -1268,14 +1290,17 @@ class _AuthoritySimulator:
             provider = self._provider_code(s)
             return _Placement(t, place, provider, s.urn, s.postcode, kind, setting=s)
         if kind == cat.SUPPORTED:
-            s = self._choose_setting(cat.SUPPORTED, max(t, K3_FROM), near=home, tries=3)
+            if t >= SA_URN_FROM:  # registered with Ofsted: the setting's URN is required
+                s = self._registered_supported(t, near=home)
+                place = "K3" if t >= K3_FROM else "H5"
+                return _Placement(t, place, self._provider_code(s), s.urn, s.postcode, kind, setting=s)
+            # Before registration: the provider that will register later, without a URN yet.
+            s = self._choose_setting(cat.SUPPORTED, K3_FROM, near=home, tries=3)
             assert s is not None
-            provider = self._provider_code(s)
-            if t >= K3_FROM:
-                return _Placement(t, "K3", provider, s.urn, s.postcode, kind, setting=s)
             if rng.random() < 0.82:
-                return _Placement(t, "H5", provider, NO_URN, s.postcode, kind, setting=s)
-            post = self._zone_postcode(_ZONES[cat.SUPPORTED], near=home)
+                return _Placement(t, "H5", self._provider_code(s), NO_URN, s.postcode, kind, setting=s)
+            # Independent living arranged by the authority itself, in its own area (DfE rule 1015).
+            post = self.r._postcode(rng, self.code)
             return _Placement(t, "P2", "PR1", NO_URN, post, kind, setting=s)
         if kind == cat.WITH_PARENTS:
             return _Placement(t, "P1", "PR0", NO_URN, period.home_post, kind)
@@ -1290,9 +1315,17 @@ class _AuthoritySimulator:
         if rng.random() < 0.4:
             return _Placement(t, "R2", "PR3", NO_URN, self._zone_postcode(_ZONES["any"]), cat.OTHER)
         post = self._zone_postcode(_ZONES["any"])
-        if t >= NEW_CODES_FROM:
-            return _Placement(t, "Z14", "PR4", NO_URN, post, cat.OTHER)
-        return _Placement(t, "Z1", None, NO_URN, post, cat.OTHER)
+        # Z1 and, from 2025-26, Z11-Z14 take no placement provider (DfE rules 213, 526).
+        return _Placement(t, "Z14" if t >= NEW_CODES_FROM else "Z1", None, NO_URN, post, cat.OTHER)
+
+    def _registered_supported(self, t: int, near: str = "") -> _Setting:
+        """A supported accommodation setting registered with Ofsted by day ``t`` (near home if possible)."""
+        s = self._choose_setting(cat.SUPPORTED, t, near=near, tries=3)
+        if s is None:  # early in the registration window few settings are registered yet
+            items, _ = self.tables[cat.SUPPORTED]
+            open_ = [x for x in items if x.registered <= t and (x.closed is None or t < x.closed)]
+            s = open_[self.rng.randrange(len(open_))] if open_ else min(items, key=lambda x: x.registered)
+        return s
 
     def _provider_code(self, s: _Setting) -> str:
         if s.sector == "local_authority":
@@ -1323,19 +1356,22 @@ class _AuthoritySimulator:
             t0 = cur.start
             coarse = _coarse(cur.kind)
             events: list[tuple[int, str]] = []
+            unregistered = cur.place in ("H5", "P2") and cur.urn == NO_URN
             if cur.kind not in (cat.ADOPTION, cat.WITH_PARENTS) and cur.place[0] != "T":
                 mean = _MEAN_STAY[coarse] * (0.6 if t0 == s else 1.0)
                 events.append((t0 + 1 + int(rng.expovariate(1 / mean)), "move"))
                 if rng.random() < 0.025:
-                    events.append((t0 + rng.randrange(20, 400), "temporary"))
-            if cur.place[0] == "T":
-                events.append((t0 + rng.randrange(2, 15), "return"))
+                    away = t0 + rng.randrange(20, 400)
+                    # A child returns to the placement they left (rules 381, 383): within their care, and
+                    # not to a placement that must change code meanwhile.
+                    if away + 15 < end and not (unregistered and away + 15 >= SA_URN_FROM):
+                        events.append((away, "temporary"))
             if cur.setting is not None and cur.setting.closed is not None and cur.setting.closed > t0:
                 events.append((cur.setting.closed, "close"))
             if cur.place in ("U6", "U3") and period.pathway in ("long_term", "sgo") and rng.random() < 0.5:
                 events.append((t0 + rng.randrange(300, 600), "long_term_match"))
-            if cur.place in ("H5", "P2", "Z1") and t0 < NEW_CODES_FROM:
-                events.append((NEW_CODES_FROM, "new_codes"))
+            if unregistered and t0 < SA_URN_FROM:
+                events.append((SA_URN_FROM, "registration"))
             if sixteen_move is not None and sixteen_move > t0 and coarse in ("foster", "residential"):
                 events.append((sixteen_move, "sixteen"))
             ap = ms.get("adoption_placement")
@@ -1344,6 +1380,8 @@ class _AuthoritySimulator:
             home = ms.get("home_on_trial")
             if home is not None and home > t0 and cur.kind != cat.WITH_PARENTS:
                 events.append((home, "home"))
+            if cur.place[0] == "T":  # nothing else happens before the child returns (rule 383)
+                events = [(t0 + rng.randrange(2, 15), "return")]
             if not events:
                 break
             when, what = min(events)
@@ -1376,28 +1414,26 @@ class _AuthoritySimulator:
                     setting=cur.setting,
                 )
                 reason = "PLACE"
-            elif what == "new_codes":
-                if cur.place == "Z1":
-                    nxt = _Placement(when, "Z14", "PR4", NO_URN, cur.pl_post, cur.kind, same_carer=True)
-                else:
-                    sa = cur.setting
-                    if sa is None or sa.registered > when:
-                        sa = self._choose_setting(cat.SUPPORTED, when)
-                    assert sa is not None
-                    nxt = _Placement(
-                        when,
-                        "K3",
-                        self._provider_code(sa),
-                        sa.urn,
-                        sa.postcode,
-                        cur.kind,
-                        same_carer=cur.setting is sa,
-                        setting=sa,
-                    )
+            elif what == "registration":
+                # P2 ends and H5 needs a URN: a new episode with the setting's URN, where the child already
+                # lives if their provider has registered with Ofsted, otherwise in a registered setting.
+                sa = cur.setting
+                if sa is None or sa.registered > when:
+                    sa = self._registered_supported(when, near=period.home_post)
+                nxt = _Placement(
+                    when,
+                    "H5",
+                    self._provider_code(sa),
+                    sa.urn,
+                    sa.postcode,
+                    cur.kind,
+                    same_carer=cur.place == "H5" and cur.setting is sa,
+                    setting=sa,
+                )
                 reason = "PLACE"
             elif what == "temporary":
                 nxt = _Placement(when, "T1" if rng.random() < 0.5 else "T4", None, NO_URN, "", cat.TEMPORARY)
-                reason = "OTHER"
+                reason = ""  # no reason on the episode before a temporary placement (DfE rule 226)
                 returns_to = cur
             elif what == "return":
                 back = returns_to
@@ -1421,9 +1457,16 @@ class _AuthoritySimulator:
                     kind = self._weighted_kind(options, age_then)
                     reason = "CLOSE" if what == "close" else _pick(rng, _MOVE_REASONS)
                 nxt = self._placement(kind, when, age_then, period)
+                for _ in range(8):  # a move is to somewhere else (DfE rules 435, 436)
+                    if not _same_placement(nxt, cur):
+                        break
+                    nxt = self._placement(kind, when, age_then, period)
+                if _same_placement(nxt, cur):  # no other setting of the kind near home: agency carers
+                    nxt = self._placement(cat.FOSTERING_EXTERNAL, when, age_then, period)
             cur.end_reason = reason or None
             placements.append(nxt)
         period.placements = placements
+        period.legal = _legal_outside_temporary(period, end)
         if period.exit is not None:
             period.rec = self._exit_reason(child, period)
 
@@ -1551,6 +1594,63 @@ class _AuthoritySimulator:
         return rows
 
 
+def _legal_outside_temporary(period: _Period, end: int) -> list[tuple[int, str]]:
+    """The period's legal statuses, a change made while the child was in a temporary placement recorded the
+    day after they returned: the episode that returns them must change the placement only (rules 380, 383)."""
+    away = [
+        (pl.start, period.placements[i + 1].start)
+        for i, pl in enumerate(period.placements[:-1])
+        if pl.place[0] == "T"
+    ]
+    if not away:
+        return period.legal
+    by_day: dict[int, str] = {}
+    for d, ls in period.legal:
+        for left, back in away:
+            if left < d <= back:
+                d = back + 1
+        by_day[d] = ls  # a later change recorded the same day wins
+    out: list[tuple[int, str]] = []
+    for d, ls in sorted(by_day.items()):
+        if (out and d >= end) or (out and ls == out[-1][1]):
+            continue
+        out.append((d, ls))
+    return out
+
+
+def _year_place(place: str, start_year: int) -> str:
+    """The placement type as the return of a collection year reports it.
+
+    The DfE lets an episode open on 1 April be re-coded in the new year's return rather than closed: H5
+    becomes K3 from 2024-25 and Z1 becomes one of Z11-Z14 from 2025-26 (rule 503D accepts exactly these
+    changes from the open episode of the year before).
+    """
+    if place == "H5" and start_year >= K3_YEAR:
+        return "K3"
+    if place == "Z1" and start_year >= Z1_SPLIT_YEAR:
+        return "Z14"
+    return place
+
+
+def _header_row(c: _Child, start_year: int, year_end: int, mother: str) -> list[str]:
+    """A child's Header row in a collection year's return (SEX 1/2 before 2024-25, M/F from then)."""
+    sex = c.sex if start_year >= SEX_LETTERS_FROM_YEAR else {"M": "1", "F": "2"}[c.sex]
+    upn = "UN1" if _age(c.dob, year_end) < 6 else "UN4"
+    return [c.ref, sex, _fmt(c.dob), c.ethnic, upn, mother, ""]
+
+
+def _same_placement(a: _Placement, b: _Placement) -> bool:
+    """Whether two placements could be recorded identically (type, provider, URN and postcode) in a return:
+    H5 is reported as K3, and Z1 as Z14, in the later returns (:func:`_year_place`)."""
+    recoded = {"H5": "K3", "Z1": "Z14"}
+    return (recoded.get(a.place, a.place), a.provider, a.urn, a.pl_post) == (
+        recoded.get(b.place, b.place),
+        b.provider,
+        b.urn,
+        b.pl_post,
+    )
+
+
 def _csv(columns: Sequence[str], rows: list[list[str]], bom: bool, crlf: bool) -> bytes:
     newline = "\r\n" if crlf else "\n"
     lines = [",".join(columns)] + [",".join(r) for r in rows]
@@ -1558,12 +1658,46 @@ def _csv(columns: Sequence[str], rows: list[list[str]], bom: bool, crlf: bool) -
     return (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
 
 
-def _write_files(sim: _AuthoritySimulator, children: list[_Child]) -> dict[str, dict[str, bytes]]:
+def _add_extract_problems(rows: list[list[str]], rng: random.Random, last_day: int) -> None:
+    """Two problems real case-management extracts carry, written into a year's Episodes rows in place.
+
+    * A reason for ending (REC) on an episode that is still open: recorded ahead of a planned return home
+      (DfE rule 148: DEC and REC are given together).
+    * A one-day overlap: an episode recorded as ending the day after the next one started (the importer's
+      rules that episodes must not overlap, and that an X1 episode is followed by one starting that day).
+
+    Neither changes who is looked after on any day, nor any period of care or move: the open episode stays
+    open (an episode ends on its DEC), and the overlap is inside one child's care, away from the year's end.
+    """
+    dec_i, rec_i, decom_i, ls_i = (EPISODE_COLUMNS.index(c) for c in ("DEC", "REC", "DECOM", "LS"))
+    looked_after = [i for i, r in enumerate(rows) if r[ls_i] not in ("V3", "V4")]
+    open_ = [i for i in looked_after if rows[i][dec_i] == ""]
+    if open_:
+        rows[open_[rng.randrange(len(open_))]][rec_i] = "E4A"
+    chained = [
+        i
+        for i in looked_after[:-1]
+        if rows[i][rec_i] == "X1"
+        and rows[i + 1][0] == rows[i][0]
+        and rows[i + 1][decom_i] == rows[i][dec_i]
+        and rows[i + 1][dec_i] != ""
+        and dt.datetime.strptime(rows[i + 1][dec_i], "%d/%m/%Y").toordinal() < last_day - 30
+        and rows[i + 1][dec_i] != rows[i + 1][decom_i]
+    ]
+    if chained:
+        i = chained[rng.randrange(len(chained))]
+        rows[i][dec_i] = _fmt(dt.datetime.strptime(rows[i][dec_i], "%d/%m/%Y").toordinal() + 1)
+
+
+def _write_files(
+    sim: _AuthoritySimulator, children: list[_Child], extract_problems: bool = False
+) -> dict[str, dict[str, bytes]]:
     p = sim.p
     years = sim.r.years
     as_at = sim.as_at
     all_rows = [(c, sim.episodes(c)) for c in children]
     out: dict[str, dict[str, bytes]] = {}
+    headers: dict[str, list[list[str]]] = {}
     for label, ys, ye in years:
         start_year = int(label[:4])
         header_rows: list[list[str]] = []
@@ -1584,7 +1718,7 @@ def _write_files(sim: _AuthoritySimulator, children: list[_Child]) -> dict[str, 
                             r[2],
                             r[3],
                             r[4],
-                            r[5],
+                            _year_place(r[5], start_year),
                             r[6] or "",
                             _fmt(r[7]) if closed else "",
                             r[8] if closed else "",
@@ -1595,17 +1729,15 @@ def _write_files(sim: _AuthoritySimulator, children: list[_Child]) -> dict[str, 
                         ],
                     )
                 )
-            age_end = _age(c.dob, ye)
-            sex = c.sex if start_year >= SEX_LETTERS_FROM_YEAR else {"M": "1", "F": "2"}[c.sex]
-            upn = "UN1" if age_end < 6 else "UN4"
-            mother = "0" if c.sex == "F" and age_end >= 12 else ""
-            header_rows.append([c.ref, sex, _fmt(c.dob), c.ethnic, upn, mother, ""])
-        header_rows.sort(key=lambda r: r[0])
+            # Every looked-after girl has the mother field (DfE rule 393); not a child on short breaks only.
+            mother = "0" if c.sex == "F" and c.periods else ""
+            header_rows.append(_header_row(c, start_year, ye, mother))
+        headers[label] = header_rows
         episode_rows.sort(key=lambda r: (r[0], r[1]))
-        out[label] = {
-            "header": _csv(HEADER_COLUMNS, header_rows, p.bom, p.crlf),
-            "episodes": _csv(EPISODE_COLUMNS, [r for _, _, r in episode_rows], p.bom, p.crlf),
-        }
+        written = [r for _, _, r in episode_rows]
+        if extract_problems and label == years[-1][0]:
+            _add_extract_problems(written, random.Random(f"{sim.r.seed}:{sim.code}:extract-problems"), ye)
+        out[label] = {"episodes": _csv(EPISODE_COLUMNS, written, p.bom, p.crlf)}
     # UASC and OC3 for the latest year.
     label, ys, ye = years[-1]
     rng = random.Random(f"{sim.r.seed}:{sim.code}:leavers")
@@ -1669,6 +1801,11 @@ def _write_files(sim: _AuthoritySimulator, children: list[_Child]) -> dict[str, 
         else:
             activ = accom = ""
         oc3_rows.append([c.ref, _fmt(c.dob), in_touch, activ, accom])
+        if c.ref not in in_latest:  # every care leaver in OC3 is also in the Header (DfE check INT06)
+            headers[label].append(_header_row(c, int(label[:4]), ye, ""))
+    for year_label, header_rows in headers.items():
+        header_rows.sort(key=lambda r: r[0])
+        out[year_label] = {"header": _csv(HEADER_COLUMNS, header_rows, p.bom, p.crlf), **out[year_label]}
     uasc_rows.sort()
     oc3_rows.sort()
     out[label]["uasc"] = _csv(UASC_COLUMNS, uasc_rows, p.bom, p.crlf)
@@ -1732,6 +1869,7 @@ def generate_region(
     as_at: dt.date = dt.date(2026, 3, 31),
     authorities: list[str] | None = None,
     years: int = 6,
+    extract_problems: bool = False,
 ) -> DemoRegion:
     """Build the synthetic West Midlands region, the same bytes for the same arguments.
 
@@ -1739,6 +1877,11 @@ def generate_region(
     Wolverhampton, Telford and Wrekin); each must be a West Midlands authority with a profile in
     :mod:`placements.demo.profiles`. ``years`` collection years of SSDA903 files are written, the last one
     ending on ``as_at``.
+
+    ``extract_problems=True`` writes into each authority's latest Episodes file two row-level problems of
+    the kinds real extracts carry (an open episode with a reason for ending, a one-day overlap; see
+    :func:`_add_extract_problems`), for data quality checks to find. No count changes, but the importer's
+    rules reject such files, so the demo loader does not use it.
     """
     codes = list(authorities) if authorities is not None else list(pf.DEFAULT_AUTHORITIES)
     unknown = [c for c in codes if c not in pf.AUTHORITIES or not pf.AUTHORITIES[c].simulate]
@@ -1757,7 +1900,7 @@ def generate_region(
             ons_code=p.ons_code,
             name=p.name,
             in_care_target=p.in_care_target,
-            files_by_year=_write_files(sim, children),
+            files_by_year=_write_files(sim, children, extract_problems),
             households=_households_as_dicts(sim.households),
             unit_costs=_unit_costs(p, region.years, seed),
             populations=_populations(p, region.years),

@@ -45,7 +45,8 @@ from .result import ERROR, WARNING, ImportIssue
 from .schema import EPISODES, FILE_KINDS, HEADER, OC3, UASC
 
 TEMPORARY_PLACES: frozenset[str] = frozenset({"T0", "T1", "T2", "T3", "T4"})
-PLACES_WITHOUT_PROVIDER: frozenset[str] = TEMPORARY_PLACES | {"Z1"}
+# Z1 takes no provider, nor do Z11-Z14 that replace it from 2025-26 (DfE rules 213, 526).
+PLACES_WITHOUT_PROVIDER: frozenset[str] = TEMPORARY_PLACES | {"Z1", "Z11", "Z12", "Z13", "Z14"}
 PARENTS_PROVIDER = "PR0"
 PLACED_WITH_PARENTS = "P1"
 
@@ -288,8 +289,8 @@ class UrnMustBeWellFormed(Rule):
 
 
 class PlacementProviderRequiredUnlessTemporary(Rule):
-    """PLACE_PROVIDER may be blank only for temporary placements (T0-T4) and Z1; every other placement
-    must say who provides it (PR0-PR5)."""
+    """PLACE_PROVIDER may be blank only for temporary placements (T0-T4), Z1 and Z11-Z14; every other
+    placement must say who provides it (PR0-PR5)."""
 
     def check(self, tables: Ssda903Tables) -> Iterator[Breach]:
         e = tables.episodes
@@ -302,7 +303,7 @@ class PlacementProviderRequiredUnlessTemporary(Rule):
             "PLACE_PROVIDER",
             [
                 f"PLACE_PROVIDER is blank for placement type {p}. It may be blank only for temporary "
-                "placements (T0-T4) and Z1; otherwise give PR0-PR5."
+                "placements (T0-T4), Z1 and Z11-Z14; otherwise give PR0-PR5."
                 for p in e["place"].to_numpy()[mask]
             ],
         )
