@@ -86,7 +86,8 @@ def test_a_data_manager_uploads_the_xml_return(client, walsall, data_manager):
 
 
 @pytest.mark.django_db
-def test_the_command_reads_a_whole_export_folder(walsall, capsys):
+def test_the_command_reads_a_whole_export_folder(walsall, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the report of what was repaired or reported is written here
     # The folder holds the return twice, as CSV files and as XML: the same records are read once.
     call_command("import_ssda903", "--authority", "335", str(EXPORT))
     out = capsys.readouterr().out
