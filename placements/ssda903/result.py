@@ -17,7 +17,8 @@ class ImportIssue:
     ``row`` is the row number a spreadsheet shows: the column-name line is row 1, so the first data row
     is row 2 (blank rows count, as they do on screen). ``row`` is None for problems with a whole file
     (unrecognised, unreadable, missing). ``value`` is the cell as given (surrounding spaces trimmed).
-    ``rule`` names the rule (a class in `rules.py`, or a file-level check) so problems can be counted.
+    ``rule`` names the rule (a class in the `rules` package, or a file-level check) so problems can be counted;
+    ``code`` is the DfE's code for the rule (e.g. ``"148"``), blank for checks with no DfE equivalent.
     """
 
     file: str
@@ -27,6 +28,7 @@ class ImportIssue:
     message: str
     rule: str = ""
     severity: str = ERROR
+    code: str = ""
 
 
 # The brief for this package calls the record "ImportError"; that name would hide Python's built-in
