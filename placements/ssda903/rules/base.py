@@ -116,6 +116,54 @@ class Ssda903Tables:
         values = dates.take(codes) if len(years) else np.empty(0, dtype="datetime64[ns]")
         return pd.Series(values, index=self.table(kind).index, dtype="datetime64[ns]")
 
+    # --- Fast comparisons on code columns ------------------------------------------------------------------
+
+    def codes(self, kind: str, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """A column factorised once: (an integer code per row, -1 for blank; the distinct values).
+
+        Comparing small integers is far faster than comparing a million Python strings, and a code column
+        holds a few dozen distinct values, so rules compare codes (`isin`, `eq`, `filled`).
+        """
+
+        def build() -> tuple[np.ndarray, np.ndarray]:
+            values = self.table(kind)[column].to_numpy(dtype=object)
+            codes, uniques = pd.factorize(values)
+            if column.isupper():  # cell text: a blank cell is "", made -1 like a missing code
+                blank = np.flatnonzero(uniques == "")
+                if len(blank):
+                    codes = np.where(codes == blank[0], -1, codes)
+            return codes, uniques
+
+        return self._cached(("codes", kind, column), build)
+
+    def isin(self, kind: str, column: str, values: frozenset[str] | set[str]) -> np.ndarray:
+        """True for rows whose ``column`` is one of ``values`` (blank is never in).
+
+        Cell text (an upper-case column name) is compared upper-cased, as the cleaned codes are.
+        """
+        codes, uniques = self.codes(kind, column)
+        lookup = np.zeros(len(uniques) + 1, dtype=bool)  # the last entry answers for blank (-1)
+        text = column.isupper()
+        lookup[: len(uniques)] = [(u.upper() if text else u) in values for u in uniques]
+        return lookup[codes]
+
+    def eq(self, kind: str, column: str, value: str) -> np.ndarray:
+        """True for rows whose ``column`` equals ``value``."""
+        return self.isin(kind, column, {value})
+
+    def filled(self, kind: str, column: str) -> np.ndarray:
+        """True for rows where ``column`` is not blank."""
+        return self.codes(kind, column)[0] >= 0
+
+    def isin_by_year(self, kind: str, column: str, by_year: Any) -> np.ndarray:
+        """True where ``column`` is in the code list of the row's collection year (see `codes_by_year`)."""
+        from .codes_by_year import for_year, per_year
+
+        return per_year(
+            self.years(kind),
+            lambda year, pos: self.isin(kind, column, for_year(by_year, year))[pos],
+        )
+
     # --- The child's Header row ----------------------------------------------------------------------------
 
     def header_by_child(self) -> pd.DataFrame:

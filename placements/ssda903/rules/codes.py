@@ -21,7 +21,7 @@ from placements.categories import (
 
 from ..normalise import NO_URN, map_distinct
 from ..schema import EPISODES, HEADER, OC3, UASC
-from .base import Breach, MaskRule, Rule, Ssda903Tables, as_mask
+from .base import Breach, MaskRule, Rule, Ssda903Tables
 from .codes_by_year import (
     OC3_ACCOM,
     OC3_ACTIV,
@@ -32,7 +32,6 @@ from .codes_by_year import (
     YearCodes,
     codes_text,
     for_year,
-    isin_by_year,
 )
 
 # Ofsted URNs: two letters and six digits (children's homes, e.g. SC045099), or seven digits (settings
@@ -50,14 +49,13 @@ class _KnownCodeRule(Rule):
     required: ClassVar[bool] = False
 
     def check(self, tables: Ssda903Tables) -> Iterator[Breach]:
-        raw = tables.table(self.table)[self.column].str.upper()
-        bad = ~raw.isin(self.allowed)
+        bad = ~tables.isin(self.table, self.column, self.allowed)
         if not self.required:
-            bad &= raw != ""
+            bad &= tables.filled(self.table, self.column)
         blank = "" if not self.required else " It must not be blank."
         yield Breach(
             self.table,
-            as_mask(bad),
+            bad,
             self.column,
             f"{self.column} is not a known {self.meaning} code.{blank} Allowed: {codes_text(self.allowed)}.",
         )
@@ -73,12 +71,10 @@ class _YearCodeRule(Rule):
     required: ClassVar[bool] = False
 
     def check(self, tables: Ssda903Tables) -> Iterator[Breach]:
-        frame = tables.table(self.table)
-        raw = frame[self.column].str.upper()
         years = tables.years(self.table)
-        bad = ~isin_by_year(raw, years, self.by_year)
+        bad = ~tables.isin_by_year(self.table, self.column, self.by_year)
         if not self.required:
-            bad &= (raw != "").to_numpy()
+            bad &= tables.filled(self.table, self.column)
         if not bad.any():
             return
         yield Breach(
@@ -186,9 +182,9 @@ class PlacementProviderMustBeKnownCode(Rule):
 
     def check(self, tables: Ssda903Tables) -> Iterator[Breach]:
         e = tables.episodes
-        given = (e["PLACE_PROVIDER"] != "").to_numpy()
-        unknown = given & ~e["place_provider"].isin(PLACE_PROVIDER_CODES).to_numpy()
-        no_provider = isin_by_year(e["place"], tables.years(EPISODES), PROVIDER_OPTIONAL_PLACES_BY_YEAR)
+        given = tables.filled(EPISODES, "PLACE_PROVIDER")
+        unknown = given & ~tables.isin(EPISODES, "place_provider", frozenset(PLACE_PROVIDER_CODES))
+        no_provider = tables.isin_by_year(EPISODES, "place", PROVIDER_OPTIONAL_PLACES_BY_YEAR)
         yield Breach(
             EPISODES,
             unknown,

@@ -36,9 +36,22 @@ def _next(t: Ssda903Tables, column: str, fill: object = None) -> np.ndarray:
     return take(t.episodes[column], t.next_episode(), fill)
 
 
-def _text(series: pd.Series) -> np.ndarray:
-    """A code column as text, blank for missing (so that two blanks compare equal)."""
-    return series.fillna("").to_numpy(dtype=object)
+def _shift(values: np.ndarray, index: np.ndarray, fill: object) -> np.ndarray:
+    """``values`` at row positions ``index``, ``fill`` where ``index`` is -1 (no such episode)."""
+    if not len(values):
+        return values
+    return np.where(index >= 0, values[np.maximum(index, 0)], fill)
+
+
+def _code(t: Ssda903Tables, column: str) -> np.ndarray:
+    """A column's integer codes (blank is -1, so two blanks compare equal)."""
+    return t.codes(EPISODES, column)[0]
+
+
+def _same_as(t: Ssda903Tables, column: str, index: np.ndarray) -> np.ndarray:
+    """True where ``column`` equals its value on the episode at ``index`` (False where there is none)."""
+    codes = _code(t, column)
+    return (index >= 0) & (codes == _shift(codes, index, -2))
 
 
 class EpisodesMustNotOverlap(Rule):
@@ -76,8 +89,7 @@ class EarlierEpisodeMustHaveEnded(MaskRule):
     )
 
     def flag(self, t: Ssda903Tables) -> np.ndarray:
-        e = t.episodes
-        return (t.next_episode() >= 0) & ((e["DEC"] == "") | (e["REC"] == "")).to_numpy()
+        return (t.next_episode() >= 0) & (~t.filled(EPISODES, "DEC") | ~t.filled(EPISODES, "REC"))
 
 
 class SameDayMoveMustBeFollowedByNewEpisode(Rule):
@@ -88,12 +100,13 @@ class SameDayMoveMustBeFollowedByNewEpisode(Rule):
     code = "388"
 
     def check(self, tables: Ssda903Tables) -> Iterator[Breach]:
+        t = tables
         e = tables.episodes
         following = tables.next_episode()
         has_next = following >= 0
         next_decom = pd.Series(_next(tables, "decom"), index=e.index)
         dec_given = e["dec"].notna()
-        x1 = (e["rec"] == "X1") & dec_given
+        x1 = t.eq(EPISODES, "rec", "X1") & dec_given
         gap = as_mask(x1 & (next_decom != e["dec"])) & has_next
         if gap.any():
             yield Breach(
@@ -116,7 +129,13 @@ class SameDayMoveMustBeFollowedByNewEpisode(Rule):
         )
         yield Breach(
             EPISODES,
-            as_mask(e["rec"].notna() & (e["rec"] != "X1") & dec_given & (next_decom == e["dec"])) & has_next,
+            as_mask(
+                t.filled(EPISODES, "rec")
+                & ~t.eq(EPISODES, "rec", "X1")
+                & dec_given
+                & (next_decom == e["dec"])
+            )
+            & has_next,
             "REC",
             "The child's next episode starts on the day this one ends, so REC must be X1 (still looked after). "
             "If the child really left care and came back the same day, check the dates.",
@@ -139,8 +158,8 @@ class FirstEpisodeMustStartCare(MaskRule):
 
     def flag(self, t: Ssda903Tables) -> np.ndarray:
         e = t.episodes
-        first = (t.previous_episode() < 0) & e["decom"].notna().to_numpy() & e["child"].notna().to_numpy()
-        return first & as_mask(e["decom"] >= t.collection_start(EPISODES)) & (e["rne"] != "S").to_numpy()
+        first = (t.previous_episode() < 0) & e["decom"].notna().to_numpy() & t.filled(EPISODES, "child")
+        return first & as_mask(e["decom"] >= t.collection_start(EPISODES)) & ~t.eq(EPISODES, "rne", "S")
 
 
 class NewCareMustNotStartWhilePreviousOpen(MaskRule):
@@ -156,7 +175,7 @@ class NewCareMustNotStartWhilePreviousOpen(MaskRule):
 
     def flag(self, t: Ssda903Tables) -> pd.Series:
         e = t.episodes
-        return (e["rne"] == "S") & (e["decom"] <= pd.Series(_prev(t, "dec"), index=e.index))
+        return t.eq(EPISODES, "rne", "S") & (e["decom"] <= pd.Series(_prev(t, "dec"), index=e.index))
 
 
 class EpisodeAfterLeavingCareMustStartCare(MaskRule):
@@ -171,9 +190,8 @@ class EpisodeAfterLeavingCareMustStartCare(MaskRule):
     )
 
     def flag(self, t: Ssda903Tables) -> np.ndarray:
-        e = t.episodes
-        prev_rec = pd.Series(_prev(t, "rec"), index=e.index)
-        return (t.previous_episode() >= 0) & as_mask(prev_rec.isin(LEFT_CARE_REC) & (e["rne"] != "S"))
+        prev_left = _shift(t.isin(EPISODES, "rec", LEFT_CARE_REC), t.previous_episode(), False)
+        return prev_left & ~t.eq(EPISODES, "rne", "S")
 
 
 class ContinuingEpisodeMustStartWhenPreviousEnds(MaskRule):
@@ -191,7 +209,9 @@ class ContinuingEpisodeMustStartWhenPreviousEnds(MaskRule):
         e = t.episodes
         prev_dec = pd.Series(_prev(t, "dec"), index=e.index)
         mismatch = (prev_dec != e["decom"]) | prev_dec.isna()
-        return (t.previous_episode() >= 0) & as_mask(e["rne"].isin({"P", "L", "T", "U", "B"}) & mismatch)
+        return (t.previous_episode() >= 0) & as_mask(
+            t.isin(EPISODES, "rne", {"P", "L", "T", "U", "B"}) & mismatch
+        )
 
 
 _PLACEMENT_DETAILS = ("place", "pl_post", "urn", "place_provider")
@@ -201,14 +221,12 @@ def _placement_same(t: Ssda903Tables) -> np.ndarray:
     """True where the placement (PLACE, PL_POST, URN, PLACE_PROVIDER) is the same as the previous episode's."""
     same = np.ones(len(t.episodes), dtype=bool)
     for column in _PLACEMENT_DETAILS:
-        same &= _text(t.episodes[column]) == np.where(
-            t.previous_episode() >= 0, take(_text(t.episodes[column]), t.previous_episode(), ""), ""
-        )
+        same &= _same_as(t, column, t.previous_episode())
     return same
 
 
 def _legal_status_same(t: Ssda903Tables) -> np.ndarray:
-    return _text(t.episodes["ls"]) == take(_text(t.episodes["ls"]), t.previous_episode(), "")
+    return _same_as(t, "ls", t.previous_episode())
 
 
 class LegalStatusChangeOnlyMustChangeOnlyLegalStatus(MaskRule):
@@ -223,10 +241,9 @@ class LegalStatusChangeOnlyMustChangeOnlyLegalStatus(MaskRule):
     )
 
     def flag(self, t: Ssda903Tables) -> np.ndarray:
-        e = t.episodes
         return (
             (t.previous_episode() >= 0)
-            & (e["rne"] == "L").to_numpy()
+            & t.eq(EPISODES, "rne", "L")
             & (_legal_status_same(t) | ~_placement_same(t))
         )
 
@@ -248,10 +265,9 @@ class PlacementChangeOnlyMustChangeOnlyPlacement(MaskRule):
     )
 
     def flag(self, t: Ssda903Tables) -> np.ndarray:
-        e = t.episodes
         return (
             (t.previous_episode() >= 0)
-            & e["rne"].isin({"P", "T"}).to_numpy()
+            & t.isin(EPISODES, "rne", {"P", "T"})
             & (~_legal_status_same(t) | _placement_same(t))
         )
 
@@ -268,10 +284,9 @@ class BothChangedMustChangeBoth(MaskRule):
     )
 
     def flag(self, t: Ssda903Tables) -> np.ndarray:
-        e = t.episodes
         return (
             (t.previous_episode() >= 0)
-            & e["rne"].isin({"B", "U"}).to_numpy()
+            & t.isin(EPISODES, "rne", {"B", "U"})
             & (_legal_status_same(t) | _placement_same(t))
         )
 
@@ -308,10 +323,10 @@ class CategoryOfNeedKeptWithinPeriodOfCare(MaskRule):
     def flag(self, t: Ssda903Tables) -> np.ndarray:
         e = t.episodes
         previous = t.previous_episode()
-        x1_before = (take(_text(e["rec"]), previous, "") == "X1") & as_mask(
+        x1_before = _shift(t.eq(EPISODES, "rec", "X1"), previous, False) & as_mask(
             pd.Series(_prev(t, "dec"), index=e.index) == e["decom"]
         )
-        return (previous >= 0) & x1_before & (_text(e["cin"]) != take(_text(e["cin"]), previous, ""))
+        return (previous >= 0) & x1_before & ~_same_as(t, "cin", previous)
 
 
 class ReasonForPlacementChangeRequired(MaskRule):
@@ -326,16 +341,16 @@ class ReasonForPlacementChangeRequired(MaskRule):
     )
 
     def flag(self, t: Ssda903Tables) -> np.ndarray:
-        e = t.episodes
         nxt = t.next_episode()
-        next_rne = pd.Series(_next(t, "rne"), index=e.index)
-        next_place = pd.Series(_next(t, "place"), index=e.index)
-        return (nxt >= 0) & as_mask(
-            (e["rec"] == "X1")
-            & (e["REASON_PLACE_CHANGE"] == "")
-            & ~e["place"].isin(TEMPORARY_PLACES)
-            & next_rne.isin({"P", "B", "T", "U"})
-            & ~next_place.isin(TEMPORARY_PLACES)
+        next_moved = _shift(t.isin(EPISODES, "rne", {"P", "B", "T", "U"}), nxt, False)
+        temporary = t.isin(EPISODES, "place", TEMPORARY_PLACES)
+        return (
+            (nxt >= 0)
+            & t.eq(EPISODES, "rec", "X1")
+            & ~t.filled(EPISODES, "REASON_PLACE_CHANGE")
+            & ~temporary
+            & next_moved
+            & ~_shift(temporary, nxt, False)
         )
 
 
@@ -351,10 +366,9 @@ class ReasonForPlacementChangeNotForTemporary(MaskRule):
     )
 
     def flag(self, t: Ssda903Tables) -> np.ndarray:
-        e = t.episodes
-        prev_reason = take(_text(e["reason_place_change"]), t.previous_episode(), "")
-        given = (e["REASON_PLACE_CHANGE"] != "").to_numpy() | (prev_reason != "")
-        return e["place"].isin(TEMPORARY_PLACES).to_numpy() & given
+        reason = t.filled(EPISODES, "REASON_PLACE_CHANGE")
+        given = reason | _shift(reason, t.previous_episode(), False)
+        return t.isin(EPISODES, "place", TEMPORARY_PLACES) & given
 
 
 class ReturnToNormalPlacementAfterTemporary(MaskRule):
@@ -370,13 +384,11 @@ class ReturnToNormalPlacementAfterTemporary(MaskRule):
     )
 
     def flag(self, t: Ssda903Tables) -> np.ndarray:
-        e = t.episodes
         previous = t.previous_episode()
-        before = np.where(previous >= 0, take(previous, previous, -1), -1).astype(int)
-        prev_temp = take(_text(e["place"]), previous, "")
-        after_temp = (previous >= 0) & (before >= 0) & pd.Series(prev_temp).isin(TEMPORARY_PLACES).to_numpy()
-        changed = (e["rne"] != "P").to_numpy() | (_text(e["place"]) != take(_text(e["place"]), before, ""))
-        moved = (_text(e["pl_post"]) != take(_text(e["pl_post"]), before, "")) & (t.years(EPISODES) >= 2026)
+        before = _shift(previous, previous, -1)
+        after_temp = (before >= 0) & _shift(t.isin(EPISODES, "place", TEMPORARY_PLACES), previous, False)
+        changed = ~t.eq(EPISODES, "rne", "P") | ~_same_as(t, "place", before)
+        moved = ~_same_as(t, "pl_post", before) & (t.years(EPISODES) >= 2026)
         return after_temp & (changed | moved)
 
 

@@ -29,12 +29,12 @@ class RequiredFieldsMustBePresent(Rule):
 
     def check(self, tables: Ssda903Tables) -> Iterator[Breach]:
         for kind, columns in self.REQUIRED.items():
-            frame = tables.table(kind)
+            tables.table(kind)
             label = FILE_KINDS[kind].label
             for column in columns:
                 yield Breach(
                     kind,
-                    (frame[column] == "").to_numpy(dtype=bool),
+                    ~tables.filled(kind, column),
                     column,
                     f"{column} is blank. Every {label} row must give {column}.",
                 )
@@ -49,8 +49,8 @@ class _ChildInHeaderRule(MaskRule):
         yield from super().check(tables)
 
     def flag(self, t: Ssda903Tables) -> np.ndarray:
-        frame = t.table(self.table)
-        return frame["child"].notna().to_numpy() & ~t.in_header(self.table)
+        t.table(self.table)
+        return t.filled(self.table, "child") & ~t.in_header(self.table)
 
 
 class EpisodeChildMustBeInHeader(_ChildInHeaderRule):
@@ -201,5 +201,4 @@ class CareLeaverInTouchHasActivityAndAccommodation(MaskRule):
     message = "IN_TOUCH is YES, so give the young person's activity (ACTIV) and accommodation (ACCOM), not 0."
 
     def flag(self, t: Ssda903Tables) -> pd.Series:
-        o = t.oc3
-        return (o["in_touch"] == "YES") & ((o["ACTIV"] == "0") | (o["ACCOM"] == "0"))
+        return t.eq(OC3, "in_touch", "YES") & (t.eq(OC3, "ACTIV", "0") | t.eq(OC3, "ACCOM", "0"))

@@ -22,12 +22,12 @@ class _RealDateRule(Rule):
     def check(self, tables: Ssda903Tables) -> Iterator[Breach]:
         frame = tables.table(self.table)
         raw = frame[self.column]
-        given = raw != ""
-        bad = as_mask(given & frame[self.column.lower()].isna())
+        given = tables.filled(self.table, self.column)
+        bad = given & frame[self.column.lower()].isna().to_numpy()
         if bad.any():
             yield Breach(self.table, bad, self.column, map_distinct(raw.to_numpy()[bad], date_problem))
         if not self.blank_allowed:
-            blank = as_mask(~given)
+            blank = ~given
             yield Breach(
                 self.table,
                 blank,
@@ -219,19 +219,18 @@ class EndDateAndReasonMustBeGivenTogether(Rule):
     code = "148"
 
     def check(self, tables: Ssda903Tables) -> Iterator[Breach]:
-        e = tables.episodes
-        dec_given = e["DEC"] != ""
-        rec_given = e["REC"] != ""
+        dec_given = tables.filled(EPISODES, "DEC")
+        rec_given = tables.filled(EPISODES, "REC")
         yield Breach(
             EPISODES,
-            (dec_given & ~rec_given).to_numpy(dtype=bool),
+            dec_given & ~rec_given,
             "REC",
             "REC (reason episode ceased) is blank but DEC (date episode ceased) is given. "
             "Give both for an episode that has ended, or neither for an open episode.",
         )
         yield Breach(
             EPISODES,
-            (rec_given & ~dec_given).to_numpy(dtype=bool),
+            rec_given & ~dec_given,
             "DEC",
             "DEC (date episode ceased) is blank but REC (reason episode ceased) is given. "
             "Give both for an episode that has ended, or neither for an open episode.",
@@ -283,7 +282,7 @@ class FreeingOrderNotAfter2005(MaskRule):
 
     def flag(self, t: Ssda903Tables) -> pd.Series:
         e = t.episodes
-        return (e["ls"] == "D1") & (e["decom"] > pd.Timestamp("2005-12-31"))
+        return t.eq(EPISODES, "ls", "D1") & (e["decom"] > pd.Timestamp("2005-12-31"))
 
 
 class PlacementOrderNotBeforeDecember2005(MaskRule):
@@ -298,4 +297,4 @@ class PlacementOrderNotBeforeDecember2005(MaskRule):
 
     def flag(self, t: Ssda903Tables) -> pd.Series:
         e = t.episodes
-        return (e["ls"] == "E1") & (e["decom"] < pd.Timestamp("2005-12-01"))
+        return t.eq(EPISODES, "ls", "E1") & (e["decom"] < pd.Timestamp("2005-12-01"))

@@ -19,7 +19,6 @@ from .codes_by_year import (
     URN_EXEMPT_PLACES_BY_YEAR,
     URN_FORBIDDEN_PLACES_BY_YEAR,
     for_year,
-    isin_by_year,
     per_year,
 )
 
@@ -42,9 +41,8 @@ class PlacementProviderRequiredUnlessTemporary(MaskRule):
     )
 
     def flag(self, t: Ssda903Tables) -> np.ndarray:
-        e = t.episodes
-        optional = isin_by_year(e["place"], t.years(EPISODES), PROVIDER_OPTIONAL_PLACES_BY_YEAR)
-        return (e["PLACE_PROVIDER"] == "").to_numpy() & ~optional
+        optional = t.isin_by_year(EPISODES, "place", PROVIDER_OPTIONAL_PLACES_BY_YEAR)
+        return ~t.filled(EPISODES, "PLACE_PROVIDER") & ~optional
 
 
 class ProviderNotGivenForTemporaryPlacement(MaskRule):
@@ -58,9 +56,8 @@ class ProviderNotGivenForTemporaryPlacement(MaskRule):
     )
 
     def flag(self, t: Ssda903Tables) -> np.ndarray:
-        e = t.episodes
-        none = isin_by_year(e["place"], t.years(EPISODES), NO_PROVIDER_PLACES_BY_YEAR)
-        return none & (e["PLACE_PROVIDER"] != "").to_numpy()
+        none = t.isin_by_year(EPISODES, "place", NO_PROVIDER_PLACES_BY_YEAR)
+        return none & t.filled(EPISODES, "PLACE_PROVIDER")
 
 
 class ParentsProviderOnlyWhenPlacedWithParents(MaskRule):
@@ -74,8 +71,7 @@ class ParentsProviderOnlyWhenPlacedWithParents(MaskRule):
     )
 
     def flag(self, t: Ssda903Tables) -> pd.Series:
-        e = t.episodes
-        return (e["place_provider"] == "PR0") & (e["place"] != "P1")
+        return t.eq(EPISODES, "place_provider", "PR0") & ~t.eq(EPISODES, "place", "P1")
 
 
 class _ProviderPlacementRule(MaskRule):
@@ -85,7 +81,7 @@ class _ProviderPlacementRule(MaskRule):
 
     def flag(self, t: Ssda903Tables) -> pd.Series:
         e = t.episodes
-        return (e["place_provider"] == self.provider) & e["place"].isin(self.places)
+        return (e["place_provider"] == self.provider) & t.isin(EPISODES, "place", self.places)
 
 
 class OwnProvisionNotForParentsHealthOrCustody(_ProviderPlacementRule):
@@ -158,9 +154,9 @@ class UrnRequiredForOfstedPlacement(MaskRule):
 
     def flag(self, t: Ssda903Tables) -> np.ndarray:
         e = t.episodes
-        exempt = isin_by_year(e["place"], t.years(EPISODES), URN_EXEMPT_PLACES_BY_YEAR)
-        in_year = (e["dec"] >= t.collection_start(EPISODES)) | (e["DEC"] == "")
-        return (in_year & (e["URN"] == "")).to_numpy() & ~exempt
+        exempt = t.isin_by_year(EPISODES, "place", URN_EXEMPT_PLACES_BY_YEAR)
+        in_year = (e["dec"] >= t.collection_start(EPISODES)) | ~t.filled(EPISODES, "DEC")
+        return (in_year & ~t.filled(EPISODES, "URN")).to_numpy() & ~exempt
 
 
 class UrnNotGivenForNonOfstedPlacement(MaskRule):
@@ -175,9 +171,8 @@ class UrnNotGivenForNonOfstedPlacement(MaskRule):
     )
 
     def flag(self, t: Ssda903Tables) -> np.ndarray:
-        e = t.episodes
-        forbidden = isin_by_year(e["place"], t.years(EPISODES), URN_FORBIDDEN_PLACES_BY_YEAR)
-        return forbidden & e["urn"].notna().to_numpy()
+        forbidden = t.isin_by_year(EPISODES, "place", URN_FORBIDDEN_PLACES_BY_YEAR)
+        return forbidden & t.filled(EPISODES, "urn")
 
 
 # --- Placement and legal status -------------------------------------------------------------------------
@@ -197,9 +192,9 @@ class AdoptionByFosterCarerStartsWithRightReason(MaskRule):
     def flag(self, t: Ssda903Tables) -> pd.Series:
         e = t.episodes
         return (
-            e["place"].isin({"A3", "A5"})
+            t.isin(EPISODES, "place", {"A3", "A5"})
             & (e["decom"] >= pd.Timestamp("2015-04-01"))
-            & ~e["rne"].isin({"S", "T", "U"})
+            & ~t.isin(EPISODES, "rne", {"S", "T", "U"})
         )
 
 
@@ -212,8 +207,7 @@ class PlacedWithParentsNotUnderSection20(MaskRule):
     message = "LS is V2 (section 20) but the placement is P1 (placed with parents). These cannot go together."
 
     def flag(self, t: Ssda903Tables) -> pd.Series:
-        e = t.episodes
-        return (e["place"] == "P1") & (e["ls"] == "V2")
+        return t.eq(EPISODES, "place", "P1") & t.eq(EPISODES, "ls", "V2")
 
 
 class CareDoesNotStartWithTemporaryPlacement(MaskRule):
@@ -228,8 +222,7 @@ class CareDoesNotStartWithTemporaryPlacement(MaskRule):
     )
 
     def flag(self, t: Ssda903Tables) -> pd.Series:
-        e = t.episodes
-        return e["place"].isin(TEMPORARY_PLACES) & ~e["rne"].isin({"P", "B"})
+        return t.isin(EPISODES, "place", TEMPORARY_PLACES) & ~t.isin(EPISODES, "rne", {"P", "B"})
 
 
 class CareDoesNotEndWithTemporaryPlacement(MaskRule):
@@ -240,8 +233,11 @@ class CareDoesNotEndWithTemporaryPlacement(MaskRule):
     message = "A period of care cannot end with a temporary placement (T0-T4): REC must be X1 or blank here."
 
     def flag(self, t: Ssda903Tables) -> pd.Series:
-        e = t.episodes
-        return e["place"].isin(TEMPORARY_PLACES) & (e["rec"] != "X1") & e["rec"].notna()
+        return (
+            t.isin(EPISODES, "place", TEMPORARY_PLACES)
+            & ~t.eq(EPISODES, "rec", "X1")
+            & t.filled(EPISODES, "rec")
+        )
 
 
 class ShortBreaksNotInTemporaryPlacement(MaskRule):
@@ -252,8 +248,7 @@ class ShortBreaksNotInTemporaryPlacement(MaskRule):
     message = "A child on short breaks (LS V3 or V4) cannot be in a temporary placement (T0-T4)."
 
     def flag(self, t: Ssda903Tables) -> pd.Series:
-        e = t.episodes
-        return e["ls"].isin(SHORT_BREAKS) & e["place"].isin(TEMPORARY_PLACES)
+        return t.isin(EPISODES, "ls", SHORT_BREAKS) & t.isin(EPISODES, "place", TEMPORARY_PLACES)
 
 
 class ShortBreaksNotInLongTermFostering(MaskRule):
@@ -264,8 +259,7 @@ class ShortBreaksNotInLongTermFostering(MaskRule):
     message = "A child on short breaks (LS V3 or V4) cannot be in long-term fostering (U1 or U4)."
 
     def flag(self, t: Ssda903Tables) -> pd.Series:
-        e = t.episodes
-        return e["ls"].isin(SHORT_BREAKS) & e["place"].isin({"U1", "U4"})
+        return t.isin(EPISODES, "ls", SHORT_BREAKS) & t.isin(EPISODES, "place", {"U1", "U4"})
 
 
 # --- The child's age --------------------------------------------------------------------------------------
@@ -388,7 +382,7 @@ class YouthJusticeStatusMinimumAge(_AgeEpisodeRule):
 
     def flag(self, t: Ssda903Tables) -> pd.Series:
         e = t.episodes
-        return e["ls"].isin({"J1", "J2", "J3"}) & (add_years(t.dob(EPISODES), 10) >= e["decom"])
+        return t.isin(EPISODES, "ls", {"J1", "J2", "J3"}) & (add_years(t.dob(EPISODES), 10) >= e["decom"])
 
 
 class CareMustStartBeforeEighteen(_AgeEpisodeRule):
@@ -400,7 +394,7 @@ class CareMustStartBeforeEighteen(_AgeEpisodeRule):
 
     def flag(self, t: Ssda903Tables) -> pd.Series:
         e = t.episodes
-        return (e["rne"] == "S") & (add_years(t.dob(EPISODES), 18) <= e["decom"])
+        return t.eq(EPISODES, "rne", "S") & (add_years(t.dob(EPISODES), 18) <= e["decom"])
 
 
 class OverEighteenMustBeSection20InCommunityHome(_AgeEpisodeRule):
@@ -417,7 +411,7 @@ class OverEighteenMustBeSection20InCommunityHome(_AgeEpisodeRule):
     def flag(self, t: Ssda903Tables) -> pd.Series:
         e = t.episodes
         over = add_years(t.dob(EPISODES), 18) < t.collection_end(EPISODES)
-        v2_k2 = (e["ls"] == "V2") & (e["place"] == "K2")
+        v2_k2 = t.eq(EPISODES, "ls", "V2") & t.eq(EPISODES, "place", "K2")
         return over & e["dec"].isna() & ~v2_k2
 
 
@@ -431,7 +425,7 @@ class _AgeAtEndRule(_AgeEpisodeRule):
         e = t.episodes
         birthday = add_years(t.dob(EPISODES), self.age)
         age_ok = birthday > e["dec"] if self.under else birthday <= e["dec"]
-        return e["rec"].isin(self.reasons) & e["dec"].notna() & birthday.notna() & age_ok
+        return t.isin(EPISODES, "rec", self.reasons) & e["dec"].notna() & birthday.notna() & age_ok
 
 
 class AdoptedMustBeUnderEighteen(_AgeAtEndRule):
@@ -478,7 +472,7 @@ class SpecialGuardianshipMustBeUnderEighteen(_AgeAtEndRule):
 
     def flag(self, t: Ssda903Tables) -> pd.Series:
         e = t.episodes
-        return e["rec"].isin(self.reasons) & (add_years(t.dob(EPISODES), 18) < e["dec"])
+        return t.isin(EPISODES, "rec", self.reasons) & (add_years(t.dob(EPISODES), 18) < e["dec"])
 
 
 class StayingPutMustBeEighteen(_AgeAtEndRule):
