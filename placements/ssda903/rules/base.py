@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..result import ERROR, WARNING, ImportIssue
-from ..schema import EPISODES, HEADER, OC3
+from ..schema import EPISODES, FILE_KINDS, HEADER, OC3
 from .codes_by_year import NEWEST_YEAR
 
 __all__ = [
@@ -125,6 +125,10 @@ class Ssda903Tables:
         holds a few dozen distinct values, so rules compare codes (`isin`, `eq`, `filled`).
         """
 
+        if column.isupper() and _SAME_AS_CLEANED.get((kind, column)):
+            # A code or reference cleaned by upper-casing alone: blank exactly when the cleaned value is.
+            return self.codes(kind, column.lower())
+
         def build() -> tuple[np.ndarray, np.ndarray]:
             values = self.table(kind)[column].to_numpy(dtype=object)
             codes, uniques = pd.factorize(values)
@@ -175,6 +179,10 @@ class Ssda903Tables:
 
         return self._cached("header_by_child", build)
 
+    def birthday(self, kind: str, age: int) -> pd.Series:
+        """The child's ``age``-th birthday (from the Header's DOB) on each row of a table."""
+        return self._cached(("birthday", kind, age), lambda: add_years(self.dob(kind), age))
+
     def dob(self, kind: str) -> pd.Series:
         """The child's date of birth from the Header, on each row of a table (NaT when not known)."""
         if kind == HEADER:
@@ -208,6 +216,15 @@ class Ssda903Tables:
 
     def _frames(self) -> list[pd.DataFrame]:
         return [self.header, self.episodes, self.uasc, self.oc3]
+
+
+# Cell-text columns whose cleaned value is the text upper-cased (blank when blank), so that comparisons on
+# the cell text can use the cleaned column's codes (`Ssda903Tables.codes`).
+_SAME_AS_CLEANED: dict[tuple[str, str], bool] = {
+    (kind.name, column.name): column.kind in ("code", "id")
+    for kind in FILE_KINDS.values()
+    for column in kind.columns
+}
 
 
 def _own_years(frame: pd.DataFrame) -> np.ndarray:

@@ -300,8 +300,12 @@ class _AgeAtStartRule(MaskRule):
             if rule is None:
                 return np.zeros(len(pos), dtype=bool)
             code, age = rule
-            d = dob.iloc[pos]
-            return ((place[pos] == code) & (decom.iloc[pos] < add_years(d, age))).fillna(False).to_numpy(bool)
+            chosen = pos[place[pos] == code]
+            out = np.zeros(len(pos), dtype=bool)
+            out[place[pos] == code] = (
+                (decom.iloc[chosen] < add_years(dob.iloc[chosen], age)).fillna(False).to_numpy(bool)
+            )
+            return out
 
         return per_year(t.years(EPISODES), in_year)
 
@@ -382,7 +386,7 @@ class YouthJusticeStatusMinimumAge(_AgeEpisodeRule):
 
     def flag(self, t: Ssda903Tables) -> pd.Series:
         e = t.episodes
-        return t.isin(EPISODES, "ls", {"J1", "J2", "J3"}) & (add_years(t.dob(EPISODES), 10) >= e["decom"])
+        return t.isin(EPISODES, "ls", {"J1", "J2", "J3"}) & (t.birthday(EPISODES, 10) >= e["decom"])
 
 
 class CareMustStartBeforeEighteen(_AgeEpisodeRule):
@@ -394,7 +398,7 @@ class CareMustStartBeforeEighteen(_AgeEpisodeRule):
 
     def flag(self, t: Ssda903Tables) -> pd.Series:
         e = t.episodes
-        return t.eq(EPISODES, "rne", "S") & (add_years(t.dob(EPISODES), 18) <= e["decom"])
+        return t.eq(EPISODES, "rne", "S") & (t.birthday(EPISODES, 18) <= e["decom"])
 
 
 class OverEighteenMustBeSection20InCommunityHome(_AgeEpisodeRule):
@@ -410,7 +414,7 @@ class OverEighteenMustBeSection20InCommunityHome(_AgeEpisodeRule):
 
     def flag(self, t: Ssda903Tables) -> pd.Series:
         e = t.episodes
-        over = add_years(t.dob(EPISODES), 18) < t.collection_end(EPISODES)
+        over = t.birthday(EPISODES, 18) < t.collection_end(EPISODES)
         v2_k2 = t.eq(EPISODES, "ls", "V2") & t.eq(EPISODES, "place", "K2")
         return over & e["dec"].isna() & ~v2_k2
 
@@ -423,7 +427,7 @@ class _AgeAtEndRule(_AgeEpisodeRule):
 
     def flag(self, t: Ssda903Tables) -> pd.Series:
         e = t.episodes
-        birthday = add_years(t.dob(EPISODES), self.age)
+        birthday = t.birthday(EPISODES, self.age)
         age_ok = birthday > e["dec"] if self.under else birthday <= e["dec"]
         return t.isin(EPISODES, "rec", self.reasons) & e["dec"].notna() & birthday.notna() & age_ok
 
@@ -472,7 +476,7 @@ class SpecialGuardianshipMustBeUnderEighteen(_AgeAtEndRule):
 
     def flag(self, t: Ssda903Tables) -> pd.Series:
         e = t.episodes
-        return t.isin(EPISODES, "rec", self.reasons) & (add_years(t.dob(EPISODES), 18) < e["dec"])
+        return t.isin(EPISODES, "rec", self.reasons) & (t.birthday(EPISODES, 18) < e["dec"])
 
 
 class StayingPutMustBeEighteen(_AgeAtEndRule):
