@@ -148,7 +148,11 @@ class EpisodeMustNotStartBefore1991(MaskRule):
 
 
 class EpisodeMustNotStartAfterYearEnd(MaskRule):
-    """An episode must not start (DECOM) after the end of the collection year (31 March)."""
+    """An episode must not start (DECOM) after the end of the collection year (31 March).
+
+    The reader places a file in the collection year of its latest date, so this can only be broken when a
+    file's year is known otherwise (for example, stated by the council).
+    """
 
     code = "354"
     column = "DECOM"
@@ -163,7 +167,10 @@ class EpisodeMustNotStartAfterYearEnd(MaskRule):
 
 class EpisodeMustNotEndAfterYearEnd(MaskRule):
     """An episode's end date (DEC) must not be after the end of the collection year (31 March): an episode
-    still open on 31 March has no DEC."""
+    still open on 31 March has no DEC.
+
+    As for 354, this can only be broken when a file's year is known otherwise than from its dates.
+    """
 
     code = "385"
     column = "DEC"
@@ -272,8 +279,8 @@ class CareLeaverMustBeAged17To21(MaskRule):
 
 
 class FreeingOrderNotAfter2005(MaskRule):
-    """Legal status D1 (freeing order granted) cannot start after 30 December 2005, when freeing orders were
-    replaced by placement orders."""
+    """Legal status D1 (freeing order granted) cannot be given to an episode starting after 31 December 2005:
+    freeing orders were replaced by placement orders that month (retired by the DfE from 2024-25)."""
 
     code = "445"
     last_year = 2024

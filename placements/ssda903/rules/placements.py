@@ -144,8 +144,8 @@ class UrnRequiredForOfstedPlacement(MaskRule):
     year (DEC on or after 1 April, or open); placements that are never Ofsted-registered are exempt (the
     list narrows by year as H5 and P2 come under Ofsted).
 
-    The DfE also exempts placements outside England (known from PL_LA, which this service does not read),
-    so an out-of-England Ofsted-type placement without a URN is flagged here.
+    (The DfE and the validator also exempt placements outside England, known from PL_LA, which this
+    service does not read: an out-of-England placement of an Ofsted type without a URN is flagged here.)
     """
 
     code = "218"
@@ -330,7 +330,7 @@ class SupportedAccommodationMinimumAge(_AgeAtStartRule):
     """A child starting in semi-independent living (H5) must be at least 14 (16 from 2023-24); from
     2024-25, a child starting in supported accommodation (K3) must be at least 16.
 
-    (As for 370, open episodes are checked too.)
+    (As for 370, the validator checks only episodes that have ended; we check open episodes too.)
     """
 
     code = "371"
@@ -457,7 +457,8 @@ class IndependentLivingExitMinimumAge(_AgeAtEndRule):
 class AdultSocialCareExitMinimumAge(_AgeAtEndRule):
     """A child cannot leave care to adult social care (REC E7) under the age of 16.
 
-    (As for 387, only children known to be under 16 are flagged.)
+    (As for 387, the validator also flags episodes whose date of birth is unknown; we flag only children
+    known to be under 16.)
     """
 
     code = "389"

@@ -630,3 +630,19 @@ def test_header_rows_follow_the_year_of_the_childs_episodes():
         2025,
     ]  # A from its episode; B, with none, the latest year
     assert flagged(r.SexMustBeKnownCode(), tables) == [H2, H3]
+
+
+def test_the_rules_document_lists_exactly_the_rules_and_is_up_to_date():
+    from pathlib import Path
+
+    from placements.ssda903.rules.docs import rules_markdown
+
+    path = Path(__file__).resolve().parents[3] / "docs" / "ssda903-rules.md"
+    text = path.read_text(encoding="utf-8")
+    assert text == rules_markdown(), (
+        "run: .venv/bin/python -m placements.ssda903.rules.docs > docs/ssda903-rules.md"
+    )
+    listed = [
+        line.split(" | ")[1] for line in text.splitlines() if line.startswith("| ") and " | " in line[2:]
+    ]
+    assert listed[1:] == [rule.name() for rule in ALL_RULES]  # after the column titles
