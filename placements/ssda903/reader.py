@@ -98,13 +98,20 @@ def read_ssda903(files: Sequence[FileInput], rules: Sequence[Rule] = ALL_RULES) 
 
     working: dict[str, pd.DataFrame] = {}
     superseded: Counter[str] = Counter()
+    earlier_versions: dict[str, pd.DataFrame] = {}
     for kind in FILE_KINDS.values():
-        working[kind.name], dropped = _merge([f for f in loaded if f.kind is kind], kind)
+        working[kind.name], dropped, earlier_versions[kind.name] = _merge(
+            [f for f in loaded if f.kind is kind], kind
+        )
         superseded.update(dropped)
     working[EPISODES] = _sort_episodes(working[EPISODES])
     for kind_name in (HEADER, UASC, OC3):
         working[kind_name] = _sort_by_child(working[kind_name])
-    tables = Ssda903Tables(**working, given=frozenset(f.kind.name for f in loaded))
+    tables = Ssda903Tables(
+        **working,
+        given=frozenset(f.kind.name for f in loaded),
+        superseded_episodes=earlier_versions[EPISODES],  # last year's versions, for continuity rules
+    )
 
     errors, warnings = run_rules(tables, rules)
     order_of = {name: i for i, name in enumerate(names)}
@@ -350,24 +357,29 @@ def _missing_files(files: Sequence[FileInput], summaries: list[FileSummary]) -> 
 # --- Several files of one kind ---------------------------------------------------------------------------
 
 
-def _merge(files: list[_LoadedFile], kind: FileKind) -> tuple[pd.DataFrame, Counter[str]]:
+def _merge(
+    files: list[_LoadedFile], kind: FileKind
+) -> tuple[pd.DataFrame, Counter[str], pd.DataFrame | None]:
     """One working table from several years' files of one kind, each record kept from its latest file.
 
-    Returns the table and, per file name, how many of its rows were superseded by a later file. Rows whose
-    key (CHILD, and DECOM for episodes) is blank or unreadable are always kept: the rules report them.
+    Returns the table, per file name how many of its rows were superseded by a later file, and those
+    superseded rows (None when there are none), which continuity rules compare with the later versions.
+    Rows whose key (CHILD, and DECOM for episodes) is blank or unreadable are always kept: the rules
+    report them.
     """
     if not files:
-        return _empty_working(kind), Counter()
+        return _empty_working(kind), Counter(), None
     ranked = sorted(files, key=lambda f: (-1 if f.year_end is None else f.year_end, f.order))
     if len(ranked) == 1:
-        return ranked[0].frame, Counter()
+        return ranked[0].frame, Counter(), None
     frame = pd.concat([f.frame.assign(_rank=rank) for rank, f in enumerate(ranked)], ignore_index=True)
     key = [c.lower() for c in kind.key]
     keyed = frame[key].notna().all(axis=1)
     latest = frame.loc[keyed].groupby(key, sort=False)["_rank"].transform("max")
     superseded = keyed & (frame["_rank"] < latest.reindex(frame.index))
     dropped = Counter(frame.loc[superseded, "_file"].tolist())
-    return frame.loc[~superseded].drop(columns="_rank").reset_index(drop=True), dropped
+    earlier = frame.loc[superseded].drop(columns="_rank").reset_index(drop=True) if superseded.any() else None
+    return frame.loc[~superseded].drop(columns="_rank").reset_index(drop=True), dropped, earlier
 
 
 def _sort_episodes(frame: pd.DataFrame) -> pd.DataFrame:

@@ -6,7 +6,7 @@ what is allowed. Rules only report; the import policy decides what is imported. 
 lists every rule.
 
 Modules: `base` (tables, rule types, `run_rules`), `codes_by_year` (code lists that change by year), `codes`,
-`dates`, `placements`, `continuity` and `cross_table` (the rules, by theme).
+`dates`, `placements`, `continuity`, `previous_year` and `cross_table` (the rules, by theme).
 """
 
 from __future__ import annotations
@@ -111,6 +111,15 @@ from .placements import (
     YouthCustodyMinimumAge,
     YouthJusticeStatusMinimumAge,
 )
+from .previous_year import (
+    FirstEpisodeContinuesLastYearsOpenEpisode,
+    FirstEpisodeKeepsCategoryOfNeed,
+    FirstEpisodeKeepsLegalStatus,
+    FirstEpisodeKeepsPlacementProvider,
+    FirstEpisodeKeepsPlacementType,
+    FirstEpisodeKeepsReasonForNewEpisode,
+    FirstEpisodeKeepsUrn,
+)
 
 ALL_RULES: tuple[Rule, ...] = (
     # Fields and codes
@@ -196,6 +205,14 @@ ALL_RULES: tuple[Rule, ...] = (
     ReasonForPlacementChangeNotForTemporary(),
     ReturnToNormalPlacementAfterTemporary(),
     EpisodeMustAppearOnceInFile(),
+    # Last year's return and this year's
+    FirstEpisodeContinuesLastYearsOpenEpisode(),
+    FirstEpisodeKeepsReasonForNewEpisode(),
+    FirstEpisodeKeepsLegalStatus(),
+    FirstEpisodeKeepsCategoryOfNeed(),
+    FirstEpisodeKeepsPlacementType(),
+    FirstEpisodeKeepsPlacementProvider(),
+    FirstEpisodeKeepsUrn(),
     # Across files
     EpisodeChildMustBeInHeader(),
     CareLeaverMustBeInHeader(),

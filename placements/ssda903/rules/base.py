@@ -60,6 +60,9 @@ class Ssda903Tables:
     uasc: pd.DataFrame
     oc3: pd.DataFrame
     given: frozenset[str] = field(default_factory=frozenset)
+    # Episodes replaced by the same episode (CHILD and DECOM) in a later year's file: last year's version of
+    # an episode still open at the end of last year, for the rules comparing one year's return with the next.
+    superseded_episodes: pd.DataFrame | None = None
     _cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def table(self, kind: str) -> pd.DataFrame:

@@ -71,7 +71,7 @@ def _frame(kind: str, rows: list[dict[str, str]], year: int) -> pd.DataFrame:
     data["_file"] = pd.Series([FILES[kind]] * len(rows), dtype=object)
     data["_row"] = pd.Series(np.arange(2, len(rows) + 2))
     data["_order"] = pd.Series(np.zeros(len(rows), dtype=int))
-    data["_year"] = pd.Series(np.full(len(rows), year, dtype="int64"))
+    data["_year"] = pd.Series([int(row.get("_year", year)) for row in rows], dtype="int64")
     return pd.concat(data, axis=1)
 
 
@@ -82,11 +82,13 @@ def tables_for(
     episodes: list[dict[str, str]] | None = None,
     uasc_rows: list[dict[str, str]] | None = None,
     oc3_rows: list[dict[str, str]] | None = None,
+    superseded: list[dict[str, str]] | None = None,
 ) -> Ssda903Tables:
     """Working tables for the given rows, every row in collection year ``year`` (its end; 0: unknown).
 
     Without ``header`` the Header holds child A, born 01/01/2010. Episodes are sorted by child and start date
-    (undated first), as the reader sorts them.
+    (undated first), as the reader sorts them. A row with a ``_year`` key is in that year instead;
+    ``superseded`` rows are earlier years' versions of episodes sent again (kept aside by the reader).
     """
     header = [hd()] if header is None else header
     given = {HEADER} | {k for k, rows in ((EPISODES, episodes), (UASC, uasc_rows), (OC3, oc3_rows)) if rows}
@@ -101,7 +103,8 @@ def tables_for(
         frames[EPISODES] = e.sort_values(["child", "decom", "_row"], na_position="first").reset_index(
             drop=True
         )
-    return Ssda903Tables(**frames, given=frozenset(given))
+    earlier = _frame(EPISODES, superseded, year - 1) if superseded else None
+    return Ssda903Tables(**frames, given=frozenset(given), superseded_episodes=earlier)
 
 
 def flagged(rule: Rule, tables: Ssda903Tables) -> list[tuple[str, int]]:

@@ -37,6 +37,15 @@ def moved(**kw: str) -> list[dict[str, str]]:
     return [ep(dec="01/09/2023", rec="X1", rpc="CARPL"), ep(**second)]
 
 
+def last_year(**kw: str) -> dict[str, str]:
+    """Child A's episode in last year's return (2022-23), open at its end unless ``kw`` says otherwise."""
+    row = ep(**{"decom": "01/05/2022", **kw})
+    row["_year"] = (
+        "2023" if "decom" not in kw or kw["decom"].endswith("2022") else str(int(kw["decom"][-4:]) + 1)
+    )
+    return row
+
+
 CASES = [
     # --- Fields and codes -------------------------------------------------------------------------------
     case(r.RequiredFieldsMustBePresent, "ls-blank", [E2], episodes=[ep(ls="")]),
@@ -555,6 +564,128 @@ CASES = [
     ),
     case(r.EpisodeMustAppearOnceInFile, "twice", [E3], episodes=[ep(), ep()]),
     case(r.EpisodeMustAppearOnceInFile, "once", [], episodes=moved()),
+    # --- Last year's return and this year's -------------------------------------------------------------
+    case(
+        r.FirstEpisodeContinuesLastYearsOpenEpisode,
+        "other-start",
+        [E3],
+        episodes=[last_year(), ep(decom="01/06/2022")],
+    ),
+    case(
+        r.FirstEpisodeContinuesLastYearsOpenEpisode,
+        "same-start",
+        [],
+        episodes=[ep(decom="01/05/2022")],
+        superseded=[last_year()],
+    ),
+    case(
+        r.FirstEpisodeContinuesLastYearsOpenEpisode,
+        "last-year-ended",
+        [],
+        episodes=[last_year(dec="01/06/2022", rec="X1"), ep(decom="01/06/2022", rne="P")],
+    ),
+    case(r.FirstEpisodeContinuesLastYearsOpenEpisode, "one-year-only", [], episodes=[ep(decom="01/06/2022")]),
+    case(
+        r.FirstEpisodeKeepsReasonForNewEpisode,
+        "changed",
+        [E2],
+        episodes=[ep(decom="01/05/2022", rne="P")],
+        superseded=[last_year()],
+    ),
+    case(
+        r.FirstEpisodeKeepsReasonForNewEpisode,
+        "kept",
+        [],
+        episodes=[ep(decom="01/05/2022")],
+        superseded=[last_year()],
+    ),
+    case(
+        r.FirstEpisodeKeepsLegalStatus,
+        "changed",
+        [E2],
+        episodes=[ep(decom="01/05/2022", ls="C1")],
+        superseded=[last_year()],
+    ),
+    case(
+        r.FirstEpisodeKeepsLegalStatus,
+        "kept",
+        [],
+        episodes=[ep(decom="01/05/2022")],
+        superseded=[last_year()],
+    ),
+    case(
+        r.FirstEpisodeKeepsCategoryOfNeed,
+        "changed",
+        [E2],
+        episodes=[ep(decom="01/05/2022", cin="N2")],
+        superseded=[last_year()],
+    ),
+    case(
+        r.FirstEpisodeKeepsCategoryOfNeed,
+        "kept",
+        [],
+        episodes=[ep(decom="01/05/2022")],
+        superseded=[last_year()],
+    ),
+    case(
+        r.FirstEpisodeKeepsPlacementType,
+        "changed",
+        [E2],
+        episodes=[ep(decom="01/05/2022", place="U6")],
+        superseded=[last_year()],
+    ),
+    case(
+        r.FirstEpisodeKeepsPlacementType,
+        "h5-to-k3-2024-25",
+        [],
+        year=2025,
+        episodes=[ep(decom="01/05/2023", place="K3")],
+        superseded=[last_year(decom="01/05/2023", place="H5")],
+    ),
+    case(
+        r.FirstEpisodeKeepsPlacementType,
+        "h5-to-k3-2025-26",
+        [E2],
+        year=2026,
+        episodes=[ep(decom="01/05/2024", place="K3")],
+        superseded=[last_year(decom="01/05/2024", place="H5")],
+    ),
+    case(
+        r.FirstEpisodeKeepsPlacementType,
+        "z1-to-z13-2025-26",
+        [],
+        year=2026,
+        episodes=[ep(decom="01/05/2024", place="Z13")],
+        superseded=[last_year(decom="01/05/2024", place="Z1")],
+    ),
+    case(
+        r.FirstEpisodeKeepsPlacementProvider,
+        "changed",
+        [E2],
+        episodes=[ep(decom="01/05/2022", prov="PR4")],
+        superseded=[last_year()],
+    ),
+    case(
+        r.FirstEpisodeKeepsPlacementProvider,
+        "kept",
+        [],
+        episodes=[ep(decom="01/05/2022")],
+        superseded=[last_year()],
+    ),
+    case(
+        r.FirstEpisodeKeepsUrn,
+        "changed",
+        [E2],
+        episodes=[ep(decom="01/05/2022", urn="XXXXXXX")],
+        superseded=[last_year()],
+    ),
+    case(
+        r.FirstEpisodeKeepsUrn,
+        "kept",
+        [],
+        episodes=[ep(decom="01/05/2022", urn="sc045099")],
+        superseded=[last_year()],
+    ),
     # --- Across files ----------------------------------------------------------------------------------
     case(r.EpisodeChildMustBeInHeader, "missing", [E2], episodes=[ep(child="B")]),
     case(r.EpisodeChildMustBeInHeader, "present", [], episodes=[ep()]),
