@@ -397,22 +397,27 @@ class EpisodeMustAppearOnceInFile(Rule):
 
     def check(self, tables: Ssda903Tables) -> Iterator[Breach]:
         e = tables.episodes
-        yield from duplicates(
-            e,
+        if len(e) < 2:
+            return
+        # Episodes are sorted by child, start date, file and row: copies of an episode are next to each other.
+        child, _ = tables.codes(EPISODES, "child")
+        decom = e["decom"].to_numpy()
+        file_codes, _ = pd.factorize(e["_file"].to_numpy(dtype=object))
+        keyed = (child >= 0) & ~np.isnat(decom)
+        same = np.zeros(len(e), dtype=bool)
+        same[1:] = (child[1:] == child[:-1]) & (decom[1:] == decom[:-1]) & (file_codes[1:] == file_codes[:-1])
+        same &= keyed
+        if not same.any():
+            return
+        start = np.maximum.accumulate(np.where(same, 0, np.arange(len(e))))
+        firsts = e["_row"].to_numpy()[start[same]]
+        yield Breach(
             EPISODES,
-            ["_file", "child", "decom"],
+            same,
             "DECOM",
-            "This child already has an episode starting on this date in this file ({first}). "
-            "Each episode must start on a different day; remove or correct the duplicate.",
+            [
+                f"This child already has an episode starting on this date in this file (row {int(r)}). "
+                "Each episode must start on a different day; remove or correct the duplicate."
+                for r in firsts
+            ],
         )
-
-
-def duplicates(frame: pd.DataFrame, kind: str, key: list[str], column: str, message: str) -> Iterator[Breach]:
-    """Flag the second and later rows with the same key, pointing at the first."""
-    keyed = frame[key].notna().all(axis=1)
-    dup = as_mask(frame[key].duplicated(keep="first") & keyed)
-    if not dup.any():
-        return
-    first_row = frame.loc[keyed].groupby(key, sort=False)["_row"].transform("first")
-    firsts = first_row.reindex(frame.index).to_numpy()[dup]
-    yield Breach(kind, dup, column, [message.format(first=f"row {int(r)}") for r in firsts])

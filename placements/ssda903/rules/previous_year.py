@@ -14,10 +14,16 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
+from ..normalise import map_distinct
 from ..schema import EPISODES
 from .base import MaskRule, Ssda903Tables
 
 _FIELDS = ("rne", "ls", "cin", "place", "place_provider", "URN")
+
+
+def _upper(values: pd.Series) -> np.ndarray:
+    """Text upper-cased, blank for missing (each distinct value once)."""
+    return map_distinct(values.to_numpy(dtype=object), lambda v: (v or "").upper())
 
 
 def _boundaries(t: Ssda903Tables) -> pd.DataFrame | None:
@@ -33,6 +39,8 @@ def _boundaries(t: Ssda903Tables) -> pd.DataFrame | None:
         earlier = t.superseded_episodes
         years = t.years(EPISODES)
         latest = t.latest_year()
+        if (earlier is None or not len(earlier)) and (not len(years) or years.min() == years.max()):
+            return None  # one collection year: nothing to compare
         keep = (e["child"].notna() & e["decom"].notna()).to_numpy()
         current = pd.DataFrame(
             {
@@ -41,7 +49,7 @@ def _boundaries(t: Ssda903Tables) -> pd.DataFrame | None:
                 "year": years[keep],
                 "decom": e["decom"].to_numpy()[keep],
                 "open": (e["DEC"] == "").to_numpy()[keep],
-                **{f: e[f].fillna("").str.upper().to_numpy(dtype=object)[keep] for f in _FIELDS},
+                **{f: _upper(e[f])[keep] for f in _FIELDS},
             }
         )
         parts = [current]
@@ -56,7 +64,7 @@ def _boundaries(t: Ssda903Tables) -> pd.DataFrame | None:
                         "year": np.where(own > 0, own, latest)[ok],
                         "decom": earlier["decom"].to_numpy()[ok],
                         "open": (earlier["DEC"] == "").to_numpy()[ok],
-                        **{f: earlier[f].fillna("").str.upper().to_numpy(dtype=object)[ok] for f in _FIELDS},
+                        **{f: _upper(earlier[f])[ok] for f in _FIELDS},
                     }
                 )
             )
@@ -70,7 +78,7 @@ def _boundaries(t: Ssda903Tables) -> pd.DataFrame | None:
         )
         last = last.assign(year=last["year"] + 1).drop(columns="pos")
         joined = first.merge(last, on=["child", "year"], suffixes=("", "_before"))
-        return joined.rename(columns={"open_before": "open_before"})
+        return joined
 
     return t._cached("previous_year_boundaries", build)
 
