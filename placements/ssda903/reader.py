@@ -22,7 +22,8 @@ How files are read (each step tolerates what real exports contain):
    dates, keep the order they were given in. The same record in two files (an episode: same CHILD and
    DECOM; a child: same CHILD) is kept once, from the later file: a later return corrects an earlier one
    and closes episodes that were open.
-6. **Validation.** Every row is checked against the rules in `rules.py`.
+6. **Validation.** Every row is checked against the rules in the `rules` package (docs/ssda903-rules.md);
+   the rules only report, they never change a value.
 """
 
 from __future__ import annotations
