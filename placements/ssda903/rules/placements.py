@@ -266,7 +266,10 @@ class ShortBreaksNotInLongTermFostering(MaskRule):
 
 
 class EpisodeMustNotStartBeforeBirth(MaskRule):
-    """A child's first episode cannot start (DECOM) before the child's date of birth (DOB in the Header)."""
+    """A child's first episode cannot start (DECOM) before the child's date of birth (DOB in the Header).
+
+    (The validator also points at the child's Header row; we point at the episode, where the dates meet.)
+    """
 
     code = "302"
     tables = (EPISODES, HEADER)
@@ -346,7 +349,10 @@ def _fixed(place: str, age: int) -> Mapping[int, tuple[str, int] | None]:
 
 
 class YouthCustodyMinimumAge(_AgeAtStartRule):
-    """A child placed in youth custody or prison (R5) must be at least 10 when the episode starts."""
+    """A child placed in youth custody or prison (R5) must be at least 10 when the episode starts.
+
+    (As for 370, the validator checks only episodes that have ended; we check open episodes too.)
+    """
 
     code = "372"
     by_year = _fixed("R5", 10)
@@ -356,7 +362,10 @@ class YouthCustodyMinimumAge(_AgeAtStartRule):
 
 
 class ResidentialSchoolMinimumAge(_AgeAtStartRule):
-    """A child placed in a residential school (S1) must be at least 4 when the episode starts."""
+    """A child placed in a residential school (S1) must be at least 4 when the episode starts.
+
+    (As for 370, the validator checks only episodes that have ended; we check open episodes too.)
+    """
 
     code = "373"
     by_year = _fixed("S1", 4)
@@ -364,7 +373,10 @@ class ResidentialSchoolMinimumAge(_AgeAtStartRule):
 
 
 class ResidentialEmploymentMinimumAge(_AgeAtStartRule):
-    """A child in residential employment (P3) must be at least 14 when the episode starts."""
+    """A child in residential employment (P3) must be at least 14 when the episode starts.
+
+    (As for 370, the validator checks only episodes that have ended; we check open episodes too.)
+    """
 
     code = "374"
     by_year = _fixed("P3", 14)
