@@ -14,7 +14,6 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from ..normalise import map_distinct
 from ..schema import EPISODES
 from .base import MaskRule, Ssda903Tables
 
@@ -23,7 +22,9 @@ _FIELDS = ("rne", "ls", "cin", "place", "place_provider", "URN")
 
 def _upper(values: pd.Series) -> np.ndarray:
     """Text upper-cased, blank for missing (each distinct value once)."""
-    return map_distinct(values.to_numpy(dtype=object), lambda v: (v or "").upper())
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))  # missing values get -1
+    upper = np.array([str(u).upper() for u in uniques] + [""], dtype=object)
+    return upper[codes]
 
 
 def _boundaries(t: Ssda903Tables) -> pd.DataFrame | None:
