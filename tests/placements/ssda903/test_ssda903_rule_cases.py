@@ -777,3 +777,33 @@ def test_the_rules_document_lists_exactly_the_rules_and_is_up_to_date():
         line.split(" | ")[1] for line in text.splitlines() if line.startswith("| ") and " | " in line[2:]
     ]
     assert listed[1:] == [rule.name() for rule in ALL_RULES]  # after the column titles
+
+
+def test_no_rule_fails_on_odd_rows():
+    """Blank, unreadable and unknown values in every combination: every rule runs and reports in rows."""
+    import random
+
+    rng = random.Random(903)
+    values = {
+        "child": ["A", "B", ""],
+        "decom": ["01/05/2023", "", "xx", "01/09/2023", "01/05/2022"],
+        "rne": ["S", "P", "", "Q", "L"],
+        "ls": ["C2", "", "V3", "J1"],
+        "place": ["U4", "T0", "", "K3", "Z11", "H5"],
+        "prov": ["PR1", "", "PR0", "PR9"],
+        "dec": ["", "01/09/2023", "bad"],
+        "rec": ["", "X1", "E13", "E2"],
+        "urn": ["", "XXXXXXX", "SC045099", "12"],
+    }
+    for _ in range(40):
+        rows = [ep(**{k: rng.choice(v) for k, v in values.items()}) for _ in range(rng.randint(0, 5))]
+        header = [
+            hd(child=rng.choice(["A", ""]), dob=rng.choice(["01/01/2010", "", "31/02/2010"]))
+            for _ in range(2)
+        ]
+        earlier = [ep(decom="01/05/2022", prov=rng.choice(["", "PR1"]))] if rng.random() < 0.5 else None
+        tables = tables_for(
+            year=rng.choice([0, 2024, 2026]), header=header, episodes=rows, superseded=earlier
+        )
+        errors, warnings = r.run_rules(tables, ALL_RULES)
+        assert all(i.row is not None and i.row >= 2 for i in [*errors, *warnings])
