@@ -1291,7 +1291,7 @@ class _AuthoritySimulator:
             return _Placement(t, "R2", "PR3", NO_URN, self._zone_postcode(_ZONES["any"]), cat.OTHER)
         post = self._zone_postcode(_ZONES["any"])
         if t >= NEW_CODES_FROM:
-            return _Placement(t, "Z14", "PR4", NO_URN, post, cat.OTHER)
+            return _Placement(t, "Z14", None, NO_URN, post, cat.OTHER)  # Z11-Z14 have no provider
         return _Placement(t, "Z1", None, NO_URN, post, cat.OTHER)
 
     def _provider_code(self, s: _Setting) -> str:
@@ -1378,7 +1378,7 @@ class _AuthoritySimulator:
                 reason = "PLACE"
             elif what == "new_codes":
                 if cur.place == "Z1":
-                    nxt = _Placement(when, "Z14", "PR4", NO_URN, cur.pl_post, cur.kind, same_carer=True)
+                    nxt = _Placement(when, "Z14", None, NO_URN, cur.pl_post, cur.kind, same_carer=True)
                 else:
                     sa = cur.setting
                     if sa is None or sa.registered > when:
@@ -1397,7 +1397,7 @@ class _AuthoritySimulator:
                 reason = "PLACE"
             elif what == "temporary":
                 nxt = _Placement(when, "T1" if rng.random() < 0.5 else "T4", None, NO_URN, "", cat.TEMPORARY)
-                reason = "OTHER"
+                reason = ""  # a move into a temporary placement has no reason for placement change (DfE 226)
                 returns_to = cur
             elif what == "return":
                 back = returns_to
@@ -1643,8 +1643,8 @@ def _write_files(sim: _AuthoritySimulator, children: list[_Child]) -> dict[str, 
                     ("P1", 0.01),
                     ("F2", 0.2),
                     ("P2", 0.04),
-                    ("F3", 0.2),
-                    ("P3", 0.07),
+                    ("F4", 0.2),
+                    ("P4", 0.07),
                     ("G4", 0.08),
                     ("G5", 0.27),
                     ("G6", 0.06),
@@ -1667,7 +1667,7 @@ def _write_files(sim: _AuthoritySimulator, children: list[_Child]) -> dict[str, 
                 ),
             )
         else:
-            activ = accom = ""
+            activ = accom = "0"  # not in touch: activity and accommodation not known
         oc3_rows.append([c.ref, _fmt(c.dob), in_touch, activ, accom])
     uasc_rows.sort()
     oc3_rows.sort()

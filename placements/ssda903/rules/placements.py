@@ -145,7 +145,9 @@ class UrnRequiredForOfstedPlacement(MaskRule):
     list narrows by year as H5 and P2 come under Ofsted).
 
     (The DfE and the validator also exempt placements outside England, known from PL_LA, which this
-    service does not read: an out-of-England placement of an Ofsted type without a URN is flagged here.)
+    service does not read: an out-of-England placement of an Ofsted type without a URN is flagged here.
+    The validator's 218 does not exempt short breaks (LS V3 or V4), which its rule 214 forbids to give a
+    URN; we follow 214 and do not ask short breaks for a URN.)
     """
 
     code = "218"
@@ -154,9 +156,27 @@ class UrnRequiredForOfstedPlacement(MaskRule):
 
     def flag(self, t: Ssda903Tables) -> np.ndarray:
         e = t.episodes
-        exempt = t.isin_by_year(EPISODES, "place", URN_EXEMPT_PLACES_BY_YEAR)
+        exempt = t.isin_by_year(EPISODES, "place", URN_EXEMPT_PLACES_BY_YEAR) | t.isin(
+            EPISODES, "ls", SHORT_BREAKS
+        )
         in_year = (e["dec"] >= t.collection_start(EPISODES)) | ~t.filled(EPISODES, "DEC")
         return (in_year & ~t.filled(EPISODES, "URN")).to_numpy() & ~exempt
+
+
+class ShortBreaksGiveNoPlacementLocation(MaskRule):
+    """A short break (LS V3 or V4) gives no placement postcode (PL_POST) and no URN."""
+
+    code = "214"
+    column = "LS"
+    message = (
+        "This is a short break (LS V3 or V4): leave PL_POST and URN blank. Short breaks do not record where "
+        "the child stayed."
+    )
+
+    def flag(self, t: Ssda903Tables) -> np.ndarray:
+        return t.isin(EPISODES, "ls", SHORT_BREAKS) & (
+            t.filled(EPISODES, "PL_POST") | t.filled(EPISODES, "URN")
+        )
 
 
 class UrnNotGivenForNonOfstedPlacement(MaskRule):

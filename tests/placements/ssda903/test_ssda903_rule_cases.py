@@ -219,6 +219,16 @@ CASES = [
     case(r.VoluntaryProviderNotForPlacedWithParents, "k2", [], episodes=[ep(place="K2", prov="PR5")]),
     case(r.UrnRequiredForOfstedPlacement, "foster", [E2], year=2024, episodes=[ep(urn="")]),
     case(r.UrnRequiredForOfstedPlacement, "no-urn-code", [], year=2024, episodes=[ep(urn="XXXXXXX")]),
+    case(
+        r.UrnRequiredForOfstedPlacement,
+        "short-break",
+        [],
+        year=2024,
+        episodes=[ep(ls="V3", place="U6", urn="", pl="")],
+    ),
+    case(r.ShortBreaksGiveNoPlacementLocation, "urn", [E2], episodes=[ep(ls="V3", pl="")]),
+    case(r.ShortBreaksGiveNoPlacementLocation, "postcode", [E2], episodes=[ep(ls="V4", urn="")]),
+    case(r.ShortBreaksGiveNoPlacementLocation, "neither", [], episodes=[ep(ls="V3", pl="", urn="")]),
     case(r.UrnRequiredForOfstedPlacement, "h5-2023-24", [], year=2024, episodes=[ep(place="H5", urn="")]),
     case(r.UrnRequiredForOfstedPlacement, "h5-2024-25", [E2], year=2025, episodes=[ep(place="H5", urn="")]),
     case(
