@@ -38,15 +38,13 @@ PLACEMENTS = [
     ("U3", "PR1", 0.07),
     ("K2", "PR4", 0.08),
     ("K2", "PR1", 0.02),
-    ("H5", "PR4", 0.05),
-    ("P2", "PR4", 0.02),
+    ("K3", "PR4", 0.07),  # supported accommodation (H5 and P2 end in 2025-26, the year of this file)
     ("P1", "PR0", 0.07),
     ("A5", "PR1", 0.04),
     ("R3", "PR4", 0.01),
     ("S1", "PR4", 0.01),
     ("K1", "PR2", 0.005),
-    ("T0", "", 0.005),
-    ("Z1", "", 0.005),
+    ("Z14", "", 0.01),
     ("R5", "PR3", 0.005),
     ("R2", "PR3", 0.005),
 ]
@@ -80,6 +78,8 @@ def build_authority(
     starts = rng.integers(start0, as_at - 30, n_children)
     ages = np.clip(np.where(rng.random(n_children) < 0.2, 0, rng.integers(0, 18, n_children)), 0, 17)
     dob = starts - ages * 365 - rng.integers(1, 364, n_children)
+    # Nobody in the file is over 25 at the start of its year (DfE 351): born after 1 April 2000.
+    dob = np.maximum(dob, (np.datetime64("2000-04-02") - EPOCH).astype(int))
     eighteenth = dob + 18 * 365 + 4
     n_eps = 1 + rng.poisson(5.0, n_children)
     total = int(n_eps.sum())
@@ -110,13 +110,38 @@ def build_authority(
     )
     place = np.array([PLACEMENTS[i][0] for i in range(len(PLACEMENTS))])[choice]
     provider = np.array([PLACEMENTS[i][1] for i in range(len(PLACEMENTS))])[choice]
+    # Young children are not placed in custody (R5, from 10), a residential school (S1, from 4) or
+    # supported accommodation (K3, from 16).
+    age_years = (decom - dob[child_idx]) / 365.25
+    young = (
+        ((place == "R5") & (age_years < 10))
+        | ((place == "S1") & (age_years < 4))
+        | ((place == "K3") & (age_years < 16))
+    )
+    place, provider = np.where(young, "U4", place), np.where(young, "PR1", provider)
+    # A new placement (P) changes the placement; an L episode changes only the legal status and keeps the
+    # placement of the one before it (its type, provider, postcode and URN). Adoption by the child's foster
+    # carer (A5) is a move with the same carer (T), and is not followed by an L episode.
     rne = np.where(pos == 0, "S", np.where(rng.random(n) < 0.15, "L", "P"))
-    # An L episode keeps the placement of the one before it.
+    rne = np.where((rne == "L") & (np.r_[[""], place[:-1]] == "A5"), "P", rne)
     prev_same = rne == "L"
     idx = np.arange(n)
-    src = np.where(prev_same, idx - 1, idx)
+    src = idx.copy()
+    for _ in range(8):  # a run of L episodes takes the placement of the episode before the run
+        src = np.where(prev_same[src] & (src > 0), src - 1, src)
     place, provider = place[src], provider[src]
-    ls = np.where(rng.random(n) < 0.75, "C2", np.where(rng.random(n) < 0.5, "V2", "C1"))
+    repeated = (rne == "P") & (place == np.r_[[""], place[:-1]])
+    place = np.where(repeated, np.where(place == "U6", "U4", "U6"), place)
+    provider = np.where(repeated, "PR1", provider)
+    place, provider = place[src], provider[src]
+    rne = np.where((rne == "P") & (place == "A5"), "T", rne)
+    # Legal status: the child's own (C2, C1 or V2), changing at each L episode; section 20 (V2) is never used
+    # with a placement with parents (P1).
+    base = rng.choice(np.array(["C2", "C2", "C2", "C1", "V2"]), n_children)[child_idx]
+    with_parents = pd.Series(place == "P1").groupby(child_idx).transform("max").to_numpy()
+    base = np.where(with_parents & (base == "V2"), "C1", base)
+    flips = pd.Series(prev_same.astype(int)).groupby(child_idx).cumsum().to_numpy() % 2 == 1
+    ls = np.where(flips, np.where(base == "C2", "C1", "C2"), base)
     rec = np.where(
         np.isnan(dec),
         "",
@@ -124,7 +149,9 @@ def build_authority(
     )
     aged_out = ~np.isnan(dec) & last & (dec == eighteenth[child_idx])
     rec = np.where(aged_out, "E8", rec)
-    rpc = np.where(rec == "X1", np.where(rne == "L", "", "CARPL"), "")
+    # Independent living (E5) only from 14.
+    rec = np.where((rec == "E5") & ((dec - dob[child_idx]) / 365.25 < 14), "E13", rec)
+    rpc = np.where(rec == "X1", "CARPL", "")
     # rpc describes the end of a placement: only when the next episode is a new placement.
     next_is_l = np.r_[rne[1:] == "L", False]
     rpc = np.where(next_is_l, "", rpc)
@@ -136,10 +163,14 @@ def build_authority(
     )
     pl = np.where(place == "P1", home, pl)
     urn = np.where(
-        np.isin(place, ["K2", "K1"]),
+        np.isin(place, ["K2", "K1", "K3"]),
         np.char.add("SC", rng.integers(100000, 999999, n).astype(str)),
         "XXXXXXX",
     )
+    # A move to the same type of placement is to another address (DfE 435: a move changes the placement).
+    same = (rne != "L") & (place == np.r_[[""], place[:-1]]) & (pl[src] == np.r_[[""], pl[src][:-1]])
+    pl = np.where(same & (pl == postcodes[0]), postcodes[-1], np.where(same, postcodes[0], pl))
+    pl, urn = pl[src], urn[src]  # an L episode keeps the placement's postcode and URN too
     refs = np.char.add(f"{code}-", np.arange(n_children).astype(str))
     episodes = pd.DataFrame(
         {

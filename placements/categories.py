@@ -1,7 +1,7 @@
 """Planning categories, age bands and SSDA903 code lists: the one place they are defined.
 
 Every SSDA903 episode has a PLACE (placement type) and a PLACE_PROVIDER code; together they give the
-*planning category* that sufficiency strategies plan and cost by (DOMAIN.md section 2). This module is
+*planning category* that sufficiency strategies plan and cost by (docs/domain.md section 2). This module is
 pure Python (no Django imports) so that the importer, the counting rules, the forecasting engine and the
 demo generator all share exactly one mapping.
 """
@@ -54,7 +54,7 @@ PLANNING_CATEGORY_LABELS: dict[str, str] = {
     TEMPORARY: "Temporary placement",
 }
 
-# Coarser groups used by the demand-model community (DOMAIN.md section 2).
+# Coarser groups used by the demand-model community (docs/domain.md section 2).
 COARSE_GROUPS: dict[str, tuple[str, ...]] = {
     "FOSTERING": (FOSTERING_INHOUSE, FOSTERING_EXTERNAL, FOSTERING_KINSHIP),
     "RESIDENTIAL": (RESIDENTIAL_INHOUSE, RESIDENTIAL_EXTERNAL, RESIDENTIAL_SECURE, RESIDENTIAL_SCHOOL),
@@ -225,7 +225,7 @@ _EXTERNAL_PROVIDERS = frozenset({"PR2", "PR3", "PR4", "PR5"})
 
 
 def planning_category(place: str | None, place_provider: str | None) -> str:
-    """Map an episode's PLACE and PLACE_PROVIDER to its planning category (DOMAIN.md section 2).
+    """Map an episode's PLACE and PLACE_PROVIDER to its planning category (docs/domain.md section 2).
 
     Fostering with other carers and children's homes split by provider: PR1 (own LA) is in-house,
     PR2-PR5 external. A foster or children's-home placement with a blank or PR0 provider cannot be

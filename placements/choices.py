@@ -169,7 +169,7 @@ class VacancyStatusChoices(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-# --- Placement finding (placement requests: DOMAIN.md section 5) --------------------------------------------
+# --- Placement finding (placement requests: docs/domain.md section 5) --------------------------------------------
 
 
 class UrgencyChoices(models.TextChoices):

@@ -1,13 +1,13 @@
 """Counting rules for children in care: the definitions every number in the product rests on.
 
-Pure pandas/numpy (no Django imports). Inputs are the canonical parsed SSDA903 frames (docs/HELPERS.md):
+Pure pandas/numpy (no Django imports). Inputs are the canonical parsed SSDA903 frames (docs/ssda903-files.md, "The canonical tables"):
 
 * ``episodes``: child, decom, dec (NaT while open), rne, ls, rec, place, place_provider and ``category``
   (filled in from :func:`placements.categories.planning_category` if absent or blank), optionally
   ``distance_miles`` (float, NaN when unknown) and ``placement_la_inside`` (bool or NA).
 * ``children``: child, dob (optionally sex, ethnic, uasc).
 
-The rules (DOMAIN.md section 3) and the choices made where the data is imperfect:
+The rules (docs/domain.md section 3) and the choices made where the data is imperfect:
 
 **Short breaks.** Episodes with legal status V3 or V4 (an agreed series of short breaks) are dropped
 before anything is counted, so they never count as in care, as a period of care or as a placement.
@@ -35,7 +35,7 @@ last DEC without being counted as ceased. Gaps between X1 episodes are not repai
 
 **Placements.** A new placement begins at an episode with RNE S, P, T, B or U, or at the first episode of
 a period. An ``L`` episode (change of legal status only) continues the same placement: it is never a move.
-Temporary placements (T0-T4) are placements like any other here (DOMAIN.md counts every P/T/B/U episode).
+Temporary placements (T0-T4) are placements like any other here (docs/domain.md counts every P/T/B/U episode).
 
 **Locality.** Over 20 miles means a known distance strictly greater than 20.0 miles; ``placement_la_inside``
 feeds the outside-the-boundary count of :func:`locality_on` (the snapshot's keys are fixed).

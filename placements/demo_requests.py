@@ -4,7 +4,7 @@ Deterministic by seed, and written through the placement-finding services (so ev
 history and audit rows, attributed to whoever runs the demo loader). Run again, it adds nothing: an
 authority that already has requests is left as it is.
 
-The shape follows what placement teams report (DOMAIN.md sections 5 and 6; Staffordshire's
+The shape follows what placement teams report (docs/domain.md sections 5 and 6; Staffordshire's
 fostering-preferred-but-residential finding):
 
 - about 1.6 requests per new placement of the year (most searches end in a placement; some are withdrawn

@@ -41,7 +41,7 @@ class ChildFilterSet(django_filters.FilterSet):
         fields = ["authority", "sex", "uasc", "in_care_on"]
 
     def filter_in_care_on(self, queryset: Any, name: str, value: dt.date) -> Any:
-        """Children with a looked-after episode current on the date (DOMAIN.md s3: V3/V4 excluded)."""
+        """Children with a looked-after episode current on the date (docs/domain.md s3: V3/V4 excluded)."""
         episodes = PlacementEpisode.objects.active_on(value).looked_after()
         return queryset.filter(pk__in=episodes.values("child_id"))
 

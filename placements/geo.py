@@ -3,7 +3,7 @@
 Pure Python (pandas/numpy, no Django) so that the SSDA903 importer, the counting rules, the forecasting
 engine and the demo generator can all use it.
 
-* **Distance** follows the DfE method (DOMAIN.md section 3): the OS grid easting/northing (metres) of
+* **Distance** follows the DfE method (docs/domain.md section 3): the OS grid easting/northing (metres) of
   HOME_POST and PL_POST from the ONS Postcode Directory, ``miles = sqrt(dE² + dN²) / 1000 / 1.6093``,
   rounded to 1 decimal place. Northern Ireland (BT) postcodes use a different grid (and are not covered by
   the Open Government Licence), so they are never given coordinates: distances involving them are unknown.

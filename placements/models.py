@@ -528,7 +528,7 @@ class ImportFile(models.Model):
 
 class PlacementRequest(AuthorityOwnedModel):
     """A social worker's request for a home for a child, worked by the placement finding team
-    (DOMAIN.md section 5). It records what the child *needed*, which SSDA903 never holds: the kinds of
+    (docs/domain.md section 5). It records what the child *needed*, which SSDA903 never holds: the kinds of
     placement preferred, risks and needs, location, siblings, and how the search ended.
 
     The child is an existing child of the register, known by the authority's SSDA903 CHILD reference

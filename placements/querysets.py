@@ -21,7 +21,7 @@ class EpisodeQuerySet(AuthorityScopedQuerySet):
     """SSDA903 episodes."""
 
     def active_on(self, on: dt.date) -> EpisodeQuerySet:
-        """Episodes current on a date: DECOM on or before it, and DEC blank or after it (DOMAIN.md s3)."""
+        """Episodes current on a date: DECOM on or before it, and DEC blank or after it (docs/domain.md s3)."""
         return self.filter(Q(dec__isnull=True) | Q(dec__gt=on), decom__lte=on)
 
     def looked_after(self) -> EpisodeQuerySet:

@@ -29,7 +29,7 @@ def csv_bytes(columns: list[str], rows: list[dict[str, str]], *, bom: bool = Fal
 
 
 def header(*children: dict[str, str], bom: bool = False) -> bytes:
-    rows = [{"SEX": "2", "ETHNIC": "WBRI", "UPN": "A123456789012", "MC_DOB": "", **c} for c in children]
+    rows = [{"SEX": "F", "ETHNIC": "WBRI", "UPN": "A123456789012", "MC_DOB": "", **c} for c in children]
     return csv_bytes(HEADER_COLUMNS, rows, bom=bom)
 
 
@@ -46,7 +46,7 @@ def valid_walsall_files() -> list[tuple[str, bytes]]:
             "header.csv",
             header(
                 {"CHILD": "W0001", "DOB": "17/05/2012"},
-                {"CHILD": "W0002", "DOB": "03/01/2009", "SEX": "1"},
+                {"CHILD": "W0002", "DOB": "03/01/2009", "SEX": "M"},
             ),
         ),
         (

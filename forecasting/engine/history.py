@@ -10,7 +10,7 @@ module turns the episodes DataFrame into spells and answers the register's quest
   previous ended with REC ``X1`` (or no REC). A gap, or any other REC, ends the period: the child left
   care, and a later episode is a new entry. Overlapping episodes (a data error) are cut at the next
   episode's start.
-* **Temporary placements (T0-T4)** are not placements in their own right (DOMAIN.md section 2). A
+* **Temporary placements (T0-T4)** are not placements in their own right (docs/domain.md section 2). A
   temporary episode is folded into the child's surrounding placement: it takes the category of the
   previous episode in the same period of care, or, if the period starts with it, the next one; a period
   made only of temporary episodes counts as "other". So a child in foster care who goes to hospital for

@@ -1775,8 +1775,8 @@ def _write_files(
                     ("P1", 0.01),
                     ("F2", 0.2),
                     ("P2", 0.04),
-                    ("F3", 0.2),
-                    ("P3", 0.07),
+                    ("F4", 0.2),
+                    ("P4", 0.07),
                     ("G4", 0.08),
                     ("G5", 0.27),
                     ("G6", 0.06),
@@ -1799,7 +1799,7 @@ def _write_files(
                 ),
             )
         else:
-            activ = accom = ""
+            activ = accom = "0"  # not in touch: activity and accommodation not known
         oc3_rows.append([c.ref, _fmt(c.dob), in_touch, activ, accom])
         if c.ref not in in_latest:  # every care leaver in OC3 is also in the Header (DfE check INT06)
             headers[label].append(_header_row(c, int(label[:4]), ye, ""))

@@ -4,7 +4,7 @@ Every number that a commissioner could recognise comes from the councils' own su
 ``/work/shared/seeds`` where they publish it (cited in ``sources``); the rest are *plausible* values for an
 authority of that size and kind, and are marked as such. Nothing here describes a real child.
 
-The 14 West Midlands authorities (DOMAIN.md section 4) are all listed, because settings (children's homes,
+The 14 West Midlands authorities (docs/domain.md section 4) are all listed, because settings (children's homes,
 fostering agencies, supported accommodation) are spread across the whole region and children are placed
 across its boundaries. Only the authorities with ``simulate=True`` get children by default.
 """
@@ -424,7 +424,7 @@ AUTHORITIES: dict[str, AuthorityProfile] = {
 #: The authorities simulated by default, in the order they are generated.
 DEFAULT_AUTHORITIES: tuple[str, ...] = ("335", "333", "332", "884", "860", "336", "894")
 
-#: Weekly unit costs (GBP) in 2025-26 by planning category and route to market (DOMAIN.md section 4;
+#: Weekly unit costs (GBP) in 2025-26 by planning category and route to market (docs/domain.md section 4;
 #: Herefordshire's 2018 £550 / £780 / £920 uprated). Earlier years are deflated year by year.
 UNIT_COSTS_2025: dict[tuple[str, str], float] = {
     ("fostering_inhouse", "in_house"): 615.0,

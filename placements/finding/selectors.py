@@ -353,7 +353,7 @@ def unmet_need_ledger_for_authority(
 
 
 def placement_finding_kpis(*, authority: LocalAuthority, start: dt.date, end: dt.date) -> dict[str, Any]:
-    """The placement-finding KPIs of DOMAIN.md section 6 for a period, keyed as the KPI catalogue keys
+    """The placement-finding KPIs of docs/domain.md section 6 for a period, keyed as the KPI catalogue keys
     them: placement_requests (planned_requests, emergency_requests), median_days_to_place,
     pct_placed_to_plan, foster_preferred_residential_used (and _extra_cost), sibling_groups_split,
     providers_approached_per_request, offers_per_request, requests_not_placed. None where there is no data."""

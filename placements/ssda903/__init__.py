@@ -1,5 +1,5 @@
 """SSDA903 import: read the CSV files a council exports for its DfE return, check them, and give back
-canonical tables (docs/HELPERS.md). Pure Python and pandas, no Django, so the import task, the demo data
+canonical tables (docs/ssda903-files.md, "The canonical tables"). Pure Python and pandas, no Django, so the import task, the demo data
 generator and the benchmarks all share it.
 
     from placements.ssda903 import read_ssda903, error_report_csv, summary_text

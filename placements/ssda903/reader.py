@@ -32,8 +32,8 @@ How files are read (each step tolerates what real exports contain):
    files (an episode: same CHILD and DECOM; a child: same CHILD) is kept once, from the later file, as a
    later return corrects an earlier one and closes episodes that were open. Every working row carries its
    year as ``_year``.
-7. **Validation.** Every row is checked against the rules of the `rules` module.
-
+7. **Validation.** Every row is checked against the rules in the `rules` package (docs/ssda903-rules.md);
+   the rules only report, they never change a value.
 8. **The import policy.** Unless ``strict``, rows that break the rules are handled by `policy.py`:
    repaired where one reading is clearly right, held back with their whole child where none is, and
    otherwise counted as given. File problems (`FILE_PROBLEMS`: errors with a whole file, and a missing
@@ -180,15 +180,24 @@ def read_ssda903(
 
     working: dict[str, pd.DataFrame] = {}
     superseded: Counter[str] = Counter()
+    earlier_versions: dict[str, pd.DataFrame] = {}
     for kind in FILE_KINDS.values():
-        working[kind.name], dropped = _merge([f for f in loaded if f.kind is kind], kind)
+        working[kind.name], dropped, earlier_versions[kind.name] = _merge(
+            [f for f in loaded if f.kind is kind], kind
+        )
         superseded.update(dropped)
     working[EPISODES] = _sort_episodes(working[EPISODES])
     for kind_name in (HEADER, UASC, OC3):
         working[kind_name] = _sort_by_child(working[kind_name])
-    tables = Ssda903Tables(**working, given=frozenset(f.kind.name for f in loaded))
+    tables = Ssda903Tables(
+        **working,
+        given=frozenset(f.kind.name for f in loaded),
+        superseded_episodes=earlier_versions[EPISODES],  # last year's versions, for continuity rules
+    )
 
-    errors, warnings = run_rules(tables, rules)
+    # Rows are checked only when every file could be read: rules over a partial return (a Header file
+    # without its Episodes file, say) would report problems the council does not have.
+    errors, warnings = run_rules(tables, rules) if not file_errors else ([], [])
     order_of = {name: i for i, name in enumerate(names)}
     errors.sort(key=lambda i: (order_of.get(i.file, -1), i.row or 0))
     warnings.sort(key=lambda i: (order_of.get(i.file, -1), i.row or 0))
@@ -604,9 +613,11 @@ def _assign_years(loaded: list[_LoadedFile]) -> dict[str, int | None]:
     - An Episodes table belongs to the collection year in which most of its episodes ended (DEC), the
       later year on a tie: an episode or two closed just after 31 March cannot move it. With no DEC, it
       is the year of its latest start (DECOM).
-    - Any other table (Header, UASC, OC3, and the tables this service does not use) belongs to the year
-      of the Episodes table sharing most of its children; when no Episodes table shares any, to the year
-      of its own latest date, as before.
+    - A care leavers' table (OC3) belongs to the year at whose 31 March most of its young people are 17
+      to 21 (their episodes are in earlier years' files).
+    - Any other table (Header, UASC, and the tables this service does not use) belongs to the year of the
+      Episodes table sharing most of its children; when no Episodes table shares any, to the year of its
+      own latest date, as before.
     - An XML return that declares no year belongs to the year of its own episodes, as a whole.
     """
     for f in loaded:
@@ -622,10 +633,15 @@ def _assign_years(loaded: list[_LoadedFile]) -> dict[str, int | None]:
     for f in loaded:
         if not f.xml and f.kind.name == HEADER:
             f.year_end = _year_of_most_shared(f, episodes) or f.year_end
-    # Care leavers (OC3) have left care, so share no episodes: the Header that lists them places them.
+    # Care leavers (OC3) have left care: their episodes are in earlier years' files. They are 17 to 21 at
+    # the end of their return's year, so the year in which most of them are of that age places the file;
+    # without readable dates of birth, the Header that lists them does.
     headers = _dated_children(loaded, HEADER)
     for f in loaded:
-        if not f.xml and f.kind.name not in (EPISODES, HEADER):
+        if not f.xml and f.kind.name == OC3:
+            known = {year for year, _ in episodes + headers}
+            f.year_end = _care_leavers_year(f.frame, known) or _year_of_most_shared(f, headers) or f.year_end
+        elif not f.xml and f.kind.name not in (EPISODES, HEADER):
             f.year_end = _year_of_most_shared(f, episodes) or _year_of_most_shared(f, headers) or f.year_end
     years: dict[str, int | None] = {}
     for f in loaded:
@@ -633,6 +649,25 @@ def _assign_years(loaded: list[_LoadedFile]) -> dict[str, int | None]:
             f.frame["_year"] = np.full(len(f.frame), f.year_end or 0, dtype="int64")
         years[f.name] = max(years.get(f.name) or 0, f.year_end or 0) or None
     return years
+
+
+def _care_leavers_year(frame: pd.DataFrame, known: set[int]) -> int | None:
+    """The collection year (its end) at whose 31 March most of a care leavers' table are aged 17 to 21;
+    on a tie (a small table), a year of the other files uploaded (``known``), then the later year. None
+    without a readable date of birth."""
+    dob = frame["dob"].dropna()
+    if dob.empty:
+        return None
+    born = dob.dt.year.to_numpy(dtype="int64")
+    # Born after 31 March: their birthday of year Y is after 31 March Y, so a year younger then.
+    later_in_year = (dob.dt.month > 3).to_numpy(dtype="int64")
+    best: tuple[int, bool, int] | None = None
+    for year_end in range(int(born.min()) + 17, int(born.max()) + 23):
+        age = year_end - born - later_in_year
+        best = max(
+            best or (0, False, 0), (int(((age >= 17) & (age <= 21)).sum()), year_end in known, year_end)
+        )
+    return best[2] if best and best[0] else None
 
 
 def _dated_children(loaded: list[_LoadedFile], kind: str) -> list[tuple[int, frozenset[str]]]:
@@ -674,24 +709,29 @@ def _episodes_year(frame: pd.DataFrame) -> int | None:
 # --- Several files of one kind ---------------------------------------------------------------------------
 
 
-def _merge(files: list[_LoadedFile], kind: FileKind) -> tuple[pd.DataFrame, Counter[str]]:
+def _merge(
+    files: list[_LoadedFile], kind: FileKind
+) -> tuple[pd.DataFrame, Counter[str], pd.DataFrame | None]:
     """One working table from several years' files of one kind, each record kept from its latest file.
 
-    Returns the table and, per file name, how many of its rows were superseded by a later file. Rows whose
-    key (CHILD, and DECOM for episodes) is blank or unreadable are always kept: the rules report them.
+    Returns the table, per file name how many of its rows were superseded by a later file, and those
+    superseded rows (None when there are none), which continuity rules compare with the later versions.
+    Rows whose key (CHILD, and DECOM for episodes) is blank or unreadable are always kept: the rules
+    report them.
     """
     if not files:
-        return _empty_working(kind), Counter()
+        return _empty_working(kind), Counter(), None
     ranked = sorted(files, key=lambda f: (-1 if f.year_end is None else f.year_end, f.order))
     if len(ranked) == 1:
-        return ranked[0].frame, Counter()
+        return ranked[0].frame, Counter(), None
     frame = pd.concat([f.frame.assign(_rank=rank) for rank, f in enumerate(ranked)], ignore_index=True)
     key = [c.lower() for c in kind.key]
     keyed = frame[key].notna().all(axis=1)
     latest = frame.loc[keyed].groupby(key, sort=False)["_rank"].transform("max")
     superseded = keyed & (frame["_rank"] < latest.reindex(frame.index))
     dropped = Counter(frame.loc[superseded, "_file"].tolist())
-    return frame.loc[~superseded].drop(columns="_rank").reset_index(drop=True), dropped
+    earlier = frame.loc[superseded].drop(columns="_rank").reset_index(drop=True) if superseded.any() else None
+    return frame.loc[~superseded].drop(columns="_rank").reset_index(drop=True), dropped, earlier
 
 
 def _sort_episodes(frame: pd.DataFrame) -> pd.DataFrame:
@@ -712,7 +752,7 @@ def _sort_by_child(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _canonical(frame: pd.DataFrame, kind: FileKind) -> pd.DataFrame:
-    """The canonical table (docs/HELPERS.md): cleaned columns, text as ``str``/None, dates as NaT when blank.
+    """The canonical table (docs/ssda903-files.md, "The canonical tables"): cleaned columns, text as ``str``/None, dates as NaT when blank.
 
     Two trailing columns say where each row came from, so that later checks (such as the register's
     field widths) can point at the same file and row: ``source_file`` and ``source_row``.

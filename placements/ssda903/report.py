@@ -56,6 +56,7 @@ def error_report_csv(result: Ssda903Result, include_warnings: bool = False) -> s
 
 
 _RULE_SUMMARIES = {rule.name(): rule.summary() for rule in ALL_RULES}
+_RULE_CODES = {rule.name(): rule.code for rule in ALL_RULES if rule.code}
 
 
 def summary_text(result: Ssda903Result) -> str:
@@ -99,7 +100,8 @@ def summary_text(result: Ssda903Result) -> str:
         lines.append(f"{title} by rule:")
         for rule, count in Counter(i.rule for i in issues).most_common():
             about = _RULE_SUMMARIES.get(rule)
-            lines.append(f"  {rule}: {count}" + (f" ({about})" if about else ""))
+            code = f" (DfE {_RULE_CODES[rule]})" if rule in _RULE_CODES else ""
+            lines.append(f"  {rule}{code}: {count}" + (f" ({about})" if about else ""))
         lines.append(f"{title} by file:")
         for name, count in Counter(i.file or "(the upload as a whole)" for i in issues).most_common():
             lines.append(f"  {name}: {count}")

@@ -38,8 +38,9 @@ class ImportIssue:
     ``row`` is the row number a spreadsheet shows: the column-name line is row 1, so the first data row
     is row 2 (blank rows count, as they do on screen). ``row`` is None for problems with a whole file
     (unrecognised, unreadable, missing). ``value`` is the cell as given (surrounding spaces trimmed).
-    ``rule`` names the rule (a class in `rules.py`, or a file-level check) so problems can be counted;
-    ``code`` is the DfE validation rule's number where there is one.
+    ``rule`` names the rule (a class in the `rules` package, or a file-level check) so problems can be
+    counted; ``code`` is the DfE's code for the rule (e.g. ``"148"``), blank for checks with no DfE
+    equivalent.
     """
 
     file: str
@@ -82,7 +83,7 @@ class FileSummary:
 class Ssda903Result:
     """The canonical SSDA903 tables read from a council's files, with every problem found.
 
-    The DataFrames follow the canonical form in docs/HELPERS.md; episodes are sorted by child and start
+    The DataFrames follow the canonical form in docs/ssda903-files.md, "The canonical tables"; episodes are sorted by child and start
     date and carry the planning ``category``. Each table also has ``source_file`` and ``source_row`` (the
     file and spreadsheet row each record was read from).
 

@@ -44,7 +44,7 @@ STRATEGY_EDIT_ROLES = frozenset({RoleChoices.COMMISSIONER, RoleChoices.ADMINISTR
 
 
 class KpiDefinitionsView(LoginRequiredMixin, TemplateView):
-    """Every KPI's definition, grouped as DOMAIN.md section 6 groups them. Anchors are the KPI keys
+    """Every KPI's definition, grouped as docs/domain.md section 6 groups them. Anchors are the KPI keys
     (``/kpis/definitions/#pct_placed_over_20_miles``) so any figure can link to its definition."""
 
     template_name = "reports/kpi_definitions.html"

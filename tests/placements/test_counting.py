@@ -1,4 +1,4 @@
-"""Counting rules (placements.counting): hand-checkable fixtures for every rule in DOMAIN.md section 3.
+"""Counting rules (placements.counting): hand-checkable fixtures for every rule in docs/domain.md section 3.
 
 Synthetic children only. Every test asserts exact numbers, so each one fails if its rule is broken.
 """
@@ -408,7 +408,7 @@ def test_locality_counts_children_placed_outside_the_boundary():
 
 
 def test_rate_per_10000_with_and_without_population():
-    # Sandwell, November 2021 (DOMAIN.md): 848 children, 82,995 under-18s, rate 102.
+    # Sandwell, November 2021 (docs/domain.md): 848 children, 82,995 under-18s, rate 102.
     frame = episodes(*[ep(f"C{i}", "2021-01-01", rne="S") for i in range(848)])
     children = kids_for(frame)
     on = dt.date(2021, 11, 30)

@@ -45,7 +45,7 @@ def test_data_manager_sees_trend_changes_and_held_back_children(client, walsall,
     assert "Child W0007" in page and "DateOfBirthNotReadable" in page and "header.csv row 3" in page
     assert "DOB is blank or not a real date" in page
     # The trend table has one column per import, and the rule that was broken.
-    assert 'id="quality-trend"' in page and "RequiredFieldsMustBePresent" in page
+    assert 'id="quality-trend"' in page and "DateOfBirthMustBeRealDate" in page
     title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
     assert title.strip().startswith("Data quality – Walsall") and "<" not in title
     assert page.count('id="policy"') == 1

@@ -86,7 +86,7 @@ def test_policy_import_counts_the_readable_children_and_holds_back_the_rest(
     assert report.quarantine == {"CodeNeededForCountingNotKnown": 1}
     assert {
         "rule": "PlacementTypeMustBeKnownCode",
-        "code": "",
+        "code": "146",
         "severity": "error",
         "count": 1,
     } in report.issues

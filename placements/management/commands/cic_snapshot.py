@@ -14,7 +14,7 @@ from sufficiency.authorities.models import LocalAuthority
 
 
 class Command(BaseCommand):
-    help = "Children in care on a date for one authority, by DOMAIN.md's counting rules."
+    help = "Children in care on a date for one authority, by docs/domain.md's counting rules."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--authority", required=True, help="DfE 3-digit code")

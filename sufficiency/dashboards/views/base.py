@@ -88,7 +88,7 @@ def category_label(key: str) -> str:
 
 
 def definition_url(key: str) -> str:
-    """Where a figure's definition is (the KPI catalogue, DOMAIN.md section 6)."""
+    """Where a figure's definition is (the KPI catalogue, docs/domain.md section 6)."""
     try:
         base = reverse("reports:kpi-definitions")
     except NoReverseMatch:

@@ -63,7 +63,7 @@ class Kind(StrEnum):
 
 
 class Group(StrEnum):
-    """DOMAIN.md section 6 headings, in the order boards read them."""
+    """docs/domain.md section 6 headings, in the order boards read them."""
 
     DEMAND = "Demand"
     MIX = "Placement mix"

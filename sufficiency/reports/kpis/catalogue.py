@@ -1,9 +1,9 @@
-"""The KPI catalogue (DOMAIN.md section 6): every measure the register supports, each a named,
+"""The KPI catalogue (docs/domain.md section 6): every measure the register supports, each a named,
 documented calculation with a stable key. Keys are part of the product's contract (strategy measures,
 board reports and dashboard links store them): never rename one; retire it and add a new key instead.
 
 Conventions shared by every definition:
-* "children in care on the date" follows DOMAIN.md section 3 (`placements.counting`): an episode current
+* "children in care on the date" follows docs/domain.md section 3 (`placements.counting`): an episode current
   on the date, short breaks (V3/V4) excluded, under-18s only.
 * Percentages are 0-100 to one decimal place; a percentage with nothing to divide by is "no data".
 * "In the 12 months to the date" is the date less one year plus one day, to the date, inclusive.
@@ -42,7 +42,7 @@ FOSTERING = COARSE_GROUPS["FOSTERING"]
 UNREGISTERED_PLACE = frozenset({"Z12", "Z13"})
 #: DfE legal status for a single period of accommodation under section 20.
 SECTION_20_LS = "V2"
-#: What boards commonly call a high-cost placement (DOMAIN.md section 4).
+#: What boards commonly call a high-cost placement (docs/domain.md section 4).
 HIGH_COST_WEEKLY = 10_000.0
 LONG_DISTANCE = DISTANCE_THRESHOLD_MILES
 

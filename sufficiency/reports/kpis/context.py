@@ -274,7 +274,7 @@ class KpiContext:
 
     @cached_property
     def current(self) -> pd.DataFrame:
-        """The current episode of each child in care on the date (one row per child; DOMAIN.md s3 rules,
+        """The current episode of each child in care on the date (one row per child; docs/domain.md s3 rules,
         under-18s only), with ``age`` and ``uasc``, and ``weekly_cost`` where an agreed cost is held."""
         if self.data.episodes.empty:  # nothing imported yet (the counting rules expect at least one child)
             return pd.DataFrame(columns=[*self.data.episodes.columns, "dob", "age", "uasc", "weekly_cost"])

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .context import KpiContext
 
-#: Columns of the placement-request frame (DOMAIN.md section 5):
+#: Columns of the placement-request frame (docs/domain.md section 5):
 #:   authority_id (int), requested_on (datetime64), emergency (bool: a same-day search),
 #:   fostering_preferred (bool: fostering marked "preferred"), placed_on (datetime64, NaT if not placed),
 #:   placed_category (planning category of the placement made, or None), weekly_cost (float, NaN unknown),

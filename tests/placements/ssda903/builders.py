@@ -30,8 +30,8 @@ OC3_COLUMNS = ["CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"]
 # A valid return: child A1 moved from in-house fostering to an external children's home the same day
 # (X1); child A2 has one open episode.
 HEADER_ROWS = [
-    {"CHILD": "A1", "SEX": "M", "DOB": "01/01/2010", "ETHNIC": "WBRI", "UPN": "A123456789012"},
-    {"CHILD": "A2", "SEX": "F", "DOB": "15/06/2012", "ETHNIC": "MWBC", "MOTHER": "1", "MC_DOB": "01/01/2023"},
+    {"CHILD": "A1", "SEX": "1", "DOB": "01/01/2010", "ETHNIC": "WBRI", "UPN": "A123456789012"},
+    {"CHILD": "A2", "SEX": "2", "DOB": "15/06/2012", "ETHNIC": "MWBC", "MOTHER": "1", "MC_DOB": "01/01/2023"},
 ]
 EPISODE_ROWS = [
     {

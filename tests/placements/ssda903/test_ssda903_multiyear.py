@@ -10,6 +10,7 @@ from tests.placements.ssda903.builders import (
     FIXTURES,
     HEADER_COLUMNS,
     HEADER_ROWS,
+    OC3_COLUMNS,
     UASC_COLUMNS,
     changed,
     csv_bytes,
@@ -29,7 +30,9 @@ def two_years(later_first: bool = True):
 
 def test_the_same_episode_in_two_years_files_is_one_episode_from_the_later_file():
     result = two_years()
-    assert result.ok, result.errors
+    # T003's episode was open at the end of 2022-23 with LS C1 and is sent again in 2023-24 with C2: the
+    # later file's version is kept, and the DfE's rule 503B reports that it no longer matches last year's.
+    assert [(i.file, i.row, i.code) for i in result.errors] == [("episodes_2023-24.csv", 4, "503B")]
     episodes = result.episodes.set_index(["child", "decom"])
     assert len(episodes) == 5
     first = episodes.loc[("T001", pd.Timestamp("2022-06-01"))]
@@ -79,7 +82,10 @@ def test_errors_in_a_superseded_row_are_not_reported():
         .replace(b"T003,01/12/2022,S,C1", b"T003,01/12/2022,S,Q9")
     )
     files = fixture_files("header_2023-24.csv", "episodes_2023-24.csv", "header_2022-23.csv")
-    assert read_ssda903([*files, ("episodes_2022-23.csv", old)]).ok
+    result = read_ssda903([*files, ("episodes_2022-23.csv", old)])
+    # No rule reports the superseded row's unknown LS; 503B reports on this year's row that its LS differs
+    # from last year's open episode (as it does for the fixture's C1 too).
+    assert [(i.file, i.row, i.code) for i in result.errors] == [("episodes_2023-24.csv", 4, "503B")]
 
 
 def test_identifiers_that_must_not_be_held_are_dropped():
@@ -200,3 +206,31 @@ def test_every_working_row_carries_the_year_its_file_was_placed_in():
         rules=[Spy()],
     )
     assert seen == {"header": [2023], "episodes": [2023, 2024]}
+
+
+def test_a_care_leavers_file_belongs_to_the_year_its_young_people_are_17_to_21_in():
+    # The care leavers were in care years ago, so their episodes (and Header rows) are in the 2022-23 files;
+    # by shared children the OC3 file would look a 2022-23 file. They are 17 to 21 only in 2025-26.
+    old_header = [child("L1", dob="10/05/2005"), child("L2", dob="20/02/2008"), child("D1")]
+    old_episodes = [
+        episode("L1", "01/05/2021", "09/05/2023"),
+        episode("L2", "01/06/2021", "19/02/2023"),
+        episode("D1", "01/05/2022"),
+    ]
+    new_header = [child("D1")]
+    new_episodes = [episode("D1", "01/05/2022", "01/05/2025")]
+    oc3 = [
+        {"CHILD": "L1", "DOB": "10/05/2005", "IN_TOUCH": "YES", "ACTIV": "F1", "ACCOM": "S"},
+        {"CHILD": "L2", "DOB": "20/02/2008", "IN_TOUCH": "YES", "ACTIV": "F1", "ACCOM": "S"},
+    ]
+    result = read_ssda903(
+        [
+            ("header_old.csv", csv_bytes(HEADER_COLUMNS, old_header)),
+            ("episodes_old.csv", csv_bytes(EPISODE_COLUMNS, old_episodes)),
+            ("header_new.csv", csv_bytes(HEADER_COLUMNS, new_header)),
+            ("episodes_new.csv", csv_bytes(EPISODE_COLUMNS, new_episodes)),
+            ("oc3.csv", csv_bytes(OC3_COLUMNS, oc3)),
+        ]
+    )
+    assert dict(years(result))["oc3.csv"] == "2025-26"
+    assert not [e for e in result.errors if e.code == "391"]  # both are 17 to 21 in that year

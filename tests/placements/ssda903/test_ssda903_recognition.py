@@ -157,7 +157,10 @@ def test_a_date_column_none_of_whose_values_is_a_date_refuses_the_file():
 
 def test_a_single_unreadable_date_is_a_problem_with_its_row_not_the_file():
     result = read_ssda903([header_file(), episodes_file(changed(EPISODE_ROWS, 0, DEC="31-13-2023"))])
-    assert [(e.row, e.rule) for e in result.errors] == [(2, "DatesMustBeRealDates")]
+    errors = [(e.row, e.rule) for e in result.errors]
+    # The unreadable DEC itself (DfE 147), and the next episode, which no longer starts where it ends.
+    assert errors == [(2, "EpisodeEndMustBeRealDate"), (3, "ContinuingEpisodeMustStartWhenPreviousEnds")]
+    assert not result.file_errors
 
 
 def test_a_blank_date_column_is_not_a_file_problem():

@@ -10,7 +10,7 @@ from tests.placements.ssda903.builders import EPISODE_ROWS, HEADER_ROWS, changed
 
 
 def broken():
-    rows = changed(EPISODE_ROWS, 2, LS="C9", PLACE_PROVIDER="PR0")
+    rows = changed(EPISODE_ROWS, 2, LS="C9", DEC="10/10/2023", REC="E13")  # ends the day it starts: a query
     rows = changed(rows, 1, URN="=HYPERLINK(1)")
     return read(header_rows=changed(HEADER_ROWS, 0, SEX="7"), episode_rows=rows)
 
@@ -31,7 +31,7 @@ def test_error_report_has_the_agreed_columns_and_one_line_per_error():
 
 def test_warnings_can_be_added_to_the_report():
     lines = list(csv.reader(io.StringIO(error_report_csv(broken(), include_warnings=True))))
-    assert lines[-1][:4] == ["episodes.csv", "4", "PLACE_PROVIDER", "PR0"]
+    assert lines[-1][:4] == ["episodes.csv", "4", "DEC", "10/10/2023"]
 
 
 def test_values_that_a_spreadsheet_would_run_as_formulas_are_neutralised():
@@ -51,10 +51,10 @@ def test_the_brief_name_import_error_is_the_same_record():
 def test_summary_counts_problems_by_rule_and_by_file():
     text = summary_text(broken())
     assert "3 errors, 1 warnings" in text and "not imported" in text
-    assert "  SexMustBeKnownCode: 1 (SEX must be M (male)" in text
-    assert "  UrnMustBeWellFormed: 1" in text and "  LegalStatusMustBeKnownCode: 1" in text
+    assert "  SexMustBeKnownCode (DfE 101): 1 (SEX in the Header must be" in text
+    assert "  UrnMustBeWellFormed: 1" in text and "  LegalStatusMustBeKnownCode (DfE 144): 1" in text
     assert "Errors by file:\n  episodes.csv: 2\n  header.csv: 1" in text
-    assert "  ParentsProviderOnlyWhenPlacedWithParents: 1" in text
+    assert "  EpisodeShouldLastMoreThanADay (DfE 355): 1" in text
     assert "header.csv: Header, 2 rows, collection year 2023-24" in text
 
 

@@ -14,7 +14,7 @@ from sufficiency.reports.selectors import format_kpi_value, kpi_rows_for_authori
 
 
 class Command(BaseCommand):
-    help = "Every KPI in the catalogue for one authority on a date (DOMAIN.md section 6)."
+    help = "Every KPI in the catalogue for one authority on a date (docs/domain.md section 6)."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--authority", required=True, help="DfE 3-digit code")
