@@ -31,6 +31,36 @@ class ImportRejected(ValueError):
     """An upload refused before it was queued (too large, no files, not CSV, XML or zip)."""
 
 
+IMPORT_BUSY_MESSAGE = "An import for this authority is already running: wait for it to finish, then try again."
+
+
+class ImportBusy(ImportRejected):
+    """Another import of the same authority is queued or running: one import at a time per authority."""
+
+    def __init__(self, message: str = IMPORT_BUSY_MESSAGE) -> None:
+        super().__init__(message)
+
+
+def _authority_lock(authority_id: int) -> None:
+    """Serialise import decisions for one authority until the transaction ends: a row lock on the
+    authority (PostgreSQL; SQLite's single writer already serialises the transaction)."""
+    LocalAuthority.objects.select_for_update().filter(pk=authority_id).values_list("pk", flat=True).first()
+
+
+def import_authority_ensure_idle(*, authority: LocalAuthority, exclude_job_id: int | None = None) -> None:
+    """Raise ImportBusy if another import job of the authority is queued or running. Call it inside a
+    transaction to hold the authority's lock until the caller's own job is written."""
+    others = ImportJob.objects.filter(
+        authority_id=authority.pk, status__in=(JobStatusChoices.QUEUED, JobStatusChoices.RUNNING)
+    )
+    if exclude_job_id is not None:
+        others = others.exclude(pk=exclude_job_id)
+    with transaction.atomic():
+        _authority_lock(authority.pk)
+        if others.exists():
+            raise ImportBusy()
+
+
 ALLOWED_IMPORT_SUFFIXES = (".csv", ".txt", ".xml", ".zip")
 # Ofsted publishes its provider lists as spreadsheets as well as CSV.
 OFSTED_IMPORT_SUFFIXES = (".csv", ".txt", ".xlsx", ".ods")
@@ -71,6 +101,9 @@ def import_job_create(
         if b"\x00" in content[:4096] and not (is_zip or content.startswith((b"\xff\xfe", b"\xfe\xff"))):
             raise ImportRejected(f"{name} is not a text file")
     with transaction.atomic():
+        # One import at a time per authority, for every adapter (web, API, command): checked under the
+        # authority's lock, held until this job is written.
+        import_authority_ensure_idle(authority=authority)
         job = ImportJob.objects.create(
             authority=authority,
             kind=kind,
@@ -109,15 +142,36 @@ def import_job_enqueue(*, job_id: int) -> bool:
 
 def import_job_claim(*, job_id: int) -> bool:
     """Claim a job for this worker by a conditional update: only one worker can win, so a redelivered
-    task does nothing (unless the job's previous worker died, see `sufficiency.core.jobs.stale_running_cutoff`)."""
+    task does nothing (unless the job's previous worker died, see `sufficiency.core.jobs.stale_running_cutoff`).
+
+    A job is not claimed while another import of its authority is running (one at a time per authority,
+    decided under the authority's lock); it stays queued and `import_jobs_requeue` sends it again.
+    """
     from django.db.models import Q
 
     claimable = Q(status=JobStatusChoices.QUEUED) | Q(
         status=JobStatusChoices.RUNNING, started_at__lt=stale_running_cutoff()
     )
-    updated = ImportJob.objects.filter(claimable, pk=job_id).update(
-        status=JobStatusChoices.RUNNING, started_at=timezone.now(), progress=1, stage="Starting"
-    )
+    with transaction.atomic():
+        authority_id = ImportJob.objects.filter(pk=job_id).values_list("authority_id", flat=True).first()
+        if authority_id is None:
+            return False
+        _authority_lock(authority_id)
+        other_running = (
+            ImportJob.objects.filter(
+                authority_id=authority_id,
+                status=JobStatusChoices.RUNNING,
+                started_at__gte=stale_running_cutoff(),
+            )
+            .exclude(pk=job_id)
+            .exists()
+        )
+        if other_running:
+            logger.info("import job %s waits: another import of its authority is running", job_id)
+            return False
+        updated = ImportJob.objects.filter(claimable, pk=job_id).update(
+            status=JobStatusChoices.RUNNING, started_at=timezone.now(), progress=1, stage="Starting"
+        )
     return updated == 1
 
 

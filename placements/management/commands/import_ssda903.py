@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from placements.importing import ImportOutcome, ssda903_import
+from placements.services import ImportBusy, import_authority_ensure_idle
 from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core.csv import write_csv_file
 
@@ -66,6 +67,10 @@ class Command(BaseCommand):
             else:
                 raise CommandError(f"No such file or folder: {name}")
 
+        try:
+            import_authority_ensure_idle(authority=authority)
+        except ImportBusy as exc:
+            raise CommandError(str(exc)) from None
         outcome = ssda903_import(authority=authority, files=files, acting_user=None, strict=options["strict"])
         summary = outcome.summary()
         if options["json"]:
