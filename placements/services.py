@@ -31,7 +31,9 @@ class ImportRejected(ValueError):
     """An upload refused before it was queued (too large, no files, not CSV, XML or zip)."""
 
 
-IMPORT_BUSY_MESSAGE = "An import for this authority is already running: wait for it to finish, then try again."
+IMPORT_BUSY_MESSAGE = (
+    "An import for this authority is already running: wait for it to finish, then try again."
+)
 
 
 class ImportBusy(ImportRejected):
