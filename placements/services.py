@@ -254,6 +254,10 @@ def _import_job_finish(*, job: ImportJob, outcome: ImportOutcome | None) -> None
             detail={"error_count": job.error_count, "counts": job.summary.get("counts", {})},
         )
         if job.status == JobStatusChoices.SUCCEEDED:
+            # The files earlier reports describe are replaced: their reports go (the newest stays).
+            _import_reports_blank(
+                ImportJob.objects.filter(authority_id=job.authority_id, kind=job.kind, pk__lt=job.pk)
+            )
             transaction.on_commit(lambda: _after_successful_import(job.authority_id))
 
 
@@ -268,6 +272,36 @@ def _after_successful_import(authority_id: int) -> None:
 
 # Other apps (forecasting, dashboards) append callables taking an authority id; they must only enqueue.
 AFTER_IMPORT_CALLBACKS: list[Any] = []
+
+
+def _import_reports_blank(jobs: Any) -> int:
+    """Blank the error reports and the examples (file, row, child reference, value) of finished jobs;
+    counts by problem stay. Returns how many jobs had something blanked."""
+    blanked = 0
+    finished = jobs.filter(status__in=(JobStatusChoices.SUCCEEDED, JobStatusChoices.FAILED))
+    for job in finished.only("pk", "summary", "error_report"):
+        problems = (job.summary or {}).get("problems", [])
+        if not job.error_report and not any(p.get("examples") for p in problems):
+            continue
+        summary = {
+            **job.summary,
+            "problems": [{**p, "examples": []} for p in problems],
+            "report_expired": True,
+        }
+        ImportJob.objects.filter(pk=job.pk).update(error_report="", summary=summary)
+        blanked += 1
+    return blanked
+
+
+def import_reports_expire(*, now: dt.datetime | None = None) -> int:
+    """Blank error reports of imports finished more than IMPORT_REPORT_RETENTION_DAYS ago (data
+    minimisation: a report names children). Run daily by beat; returns how many jobs were blanked."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.IMPORT_REPORT_RETENTION_DAYS)
+    with transaction.atomic():
+        blanked = _import_reports_blank(ImportJob.objects.filter(finished_at__lt=cutoff))
+    if blanked:
+        logger.info("blanked %s expired import error report(s)", blanked)
+    return blanked
 
 
 def import_jobs_requeue(*, older_than_seconds: int = 60) -> int:
