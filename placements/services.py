@@ -23,6 +23,7 @@ from sufficiency.core.jobs import stale_running_cutoff
 from .choices import ImportKindChoices, JobStatusChoices
 from .importing import ImportOutcome, errors_to_csv, ssda903_import
 from .models import ImportFile, ImportJob
+from .upload_limits import UploadLimits, clip, spreadsheet_problem, text_problem, zip_problem
 
 logger = logging.getLogger(__name__)
 
@@ -88,20 +89,23 @@ def import_job_create(
     if total > settings.MAX_UPLOAD_BYTES:
         limit_mb = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
         raise ImportRejected(f"The files must be smaller than {limit_mb} MB in total")
+    limits = UploadLimits.from_settings(settings)
     for name, content in files:
+        shown = clip(name, 100)
+        is_zip = content.startswith(b"PK\x03\x04")
         if kind == ImportKindChoices.OFSTED:
             if not name.lower().endswith(OFSTED_IMPORT_SUFFIXES):
-                raise ImportRejected(f"{name} must be a CSV, XLSX or ODS file")
-            continue
-        if not name.lower().endswith(ALLOWED_IMPORT_SUFFIXES):
-            raise ImportRejected(f"{name} must be a CSV, XML or zip file")
-        # UTF-16 text (which starts with its byte-order mark) and zipped export folders are read (the reader
-        # checks what a zip holds); other NUL bytes mean a binary file.
-        is_zip = content.startswith(b"PK\x03\x04")
-        if name.lower().endswith(".zip") and not is_zip:
-            raise ImportRejected(f"{name} is not a zip file")
-        if b"\x00" in content[:4096] and not (is_zip or content.startswith((b"\xff\xfe", b"\xfe\xff"))):
-            raise ImportRejected(f"{name} is not a text file")
+                raise ImportRejected(f"{shown} must be a CSV, XLSX or ODS file")
+        else:
+            if not name.lower().endswith(ALLOWED_IMPORT_SUFFIXES):
+                raise ImportRejected(f"{shown} must be a CSV, XML or zip file")
+            if name.lower().endswith(".zip") and not is_zip:
+                raise ImportRejected(f"{shown} is not a zip file")
+        # Checked before anything parses the file, so a crafted file is refused here, in the web process,
+        # with bounded memory (`placements.upload_limits`); the readers check again in the worker.
+        problem = _upload_problem(content, kind=kind, is_zip=is_zip, limits=limits)
+        if problem:
+            raise ImportRejected(f"{shown}: {problem}")
     with transaction.atomic():
         # One import at a time per authority, for every adapter (web, API, command): checked under the
         # authority's lock, held until this job is written.
@@ -127,6 +131,18 @@ def import_job_create(
         )
         transaction.on_commit(lambda: import_job_enqueue(job_id=job.pk))
     return job
+
+
+def _upload_problem(content: bytes, *, kind: str, is_zip: bool, limits: UploadLimits) -> str:
+    """Why one uploaded file is refused before it is queued, or "". UTF-16 text (which starts with its
+    byte-order mark) is checked by the reader once decoded; any other NUL byte means a binary file."""
+    if is_zip:
+        if kind == ImportKindChoices.OFSTED:
+            return spreadsheet_problem(content, limits)
+        return zip_problem(content, limits)  # the reader checks what an export folder holds
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return ""
+    return text_problem(content, limits)
 
 
 def import_job_enqueue(*, job_id: int) -> bool:

@@ -335,10 +335,18 @@ def test_data_manager_uploads_an_ofsted_file_as_a_job(client, walsall, data_mana
     client.force_login(data_manager)
     from unittest import mock
 
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["URN", "Provision type"])
+    content = io.BytesIO()
+    book.save(content)
     with mock.patch("placements.services.import_job_enqueue"):
         response = client.post(
             _url("ofsted-import", {}),
-            {"files": [SimpleUploadedFile("providers.ods", b"PK\x03\x04 spreadsheet")]},
+            {"files": [SimpleUploadedFile("providers.xlsx", content.getvalue())]},
         )
     job = ImportJob.objects.get()
     assert job.kind == "ofsted"
