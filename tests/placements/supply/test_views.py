@@ -333,9 +333,8 @@ def test_vacancy_confirm_is_post_only_and_scoped(
 def test_data_manager_uploads_an_ofsted_file_as_a_job(client, walsall, data_manager, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     client.force_login(data_manager)
-    from unittest import mock
-
     import io
+    from unittest import mock
 
     import openpyxl
 
