@@ -171,7 +171,9 @@ class _SheetCounter:
     def start(self, name: str, attrs: dict[str, str]) -> None:
         self.elements += 1
         if self.elements > 2 * self.limits.max_cells:
-            raise _TooLarge("This file holds too many XML elements to be read, so it was not read.")
+            raise _TooLarge(
+                "This file holds too many cells or other XML elements to be read, so it was not read."
+            )
         ns, _, local = name.rpartition(" ")
         if ns == _SHEET_NS:
             self._xlsx(local, attrs)
