@@ -92,7 +92,7 @@ def test_a_value_in_the_last_row_is_refused():
 
 def test_huge_shared_strings_are_refused():
     shared = "<si><t>x</t></si>" * 30_000
-    assert "too many" in spreadsheet_problem(xlsx_sheet("", shared), SMALL)
+    assert "more than 20,000 cells" in spreadsheet_problem(xlsx_sheet("", shared), SMALL)
 
 
 def test_styled_blank_cells_far_out_are_not_counted():
@@ -233,3 +233,11 @@ def test_web_upload_of_a_million_column_csv_shows_a_short_error(client, walsall,
     assert "1,000,001 columns" in page
     assert len(page) < 200_000
     assert not ImportJob.objects.exists()
+
+
+def test_cells_without_references_are_counted_by_position():
+    wide = "<row>" + "<c><v>1</v></c>" * 60 + "</row>"
+    assert "more than 50 columns" in spreadsheet_problem(xlsx_sheet(wide), SMALL)
+    dense = ("<row>" + "<c><v>1</v></c>" * 20 + "</row>") * 1100
+    assert "more than 20,000 cells" in spreadsheet_problem(xlsx_sheet(dense), SMALL)
+    assert spreadsheet_problem(xlsx_sheet("<row>" + "<c><v>1</v></c>" * 20 + "</row>"), SMALL) == ""
