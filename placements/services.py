@@ -133,6 +133,38 @@ def import_job_create(
     return job
 
 
+def import_run_now(
+    *,
+    authority: LocalAuthority,
+    files: Sequence[tuple[str, bytes]],
+    acting_user: Any = None,
+    strict: bool = False,
+) -> ImportOutcome:
+    """Run an SSDA903 import in this process (the command line) as one of the authority's import jobs:
+    refused (ImportBusy) while another is queued or running, and listed as running meanwhile, so no upload
+    or worker starts another import of the authority until it has finished."""
+    with transaction.atomic():
+        import_authority_ensure_idle(authority=authority)
+        job = ImportJob.objects.create(
+            authority=authority,
+            kind=ImportKindChoices.SSDA903,
+            status=JobStatusChoices.RUNNING,
+            started_at=timezone.now(),
+            progress=1,
+            stage="Running from the command line",
+            file_names=[clip(name, 200) for name, _ in files],
+            strict=strict,
+        )
+    outcome = None
+    try:
+        outcome = ssda903_import(
+            authority=authority, files=files, acting_user=acting_user, strict=strict, import_job_id=job.pk
+        )
+    finally:
+        _import_job_finish(job=job, outcome=outcome)
+    return outcome
+
+
 def _upload_problem(content: bytes, *, kind: str, is_zip: bool, limits: UploadLimits) -> str:
     """Why one uploaded file is refused before it is queued, or "". UTF-16 text (which starts with its
     byte-order mark) is checked by the reader once decoded; any other NUL byte means a binary file."""

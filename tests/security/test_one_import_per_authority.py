@@ -112,3 +112,28 @@ def test_worker_claims_when_the_other_authority_runs(walsall, sandwell):
     _running_job(sandwell)
     waiting = ImportJob.objects.create(authority=walsall)
     assert import_job_claim(job_id=waiting.pk) is True
+
+
+def test_command_import_is_listed_as_running_so_uploads_wait(walsall, data_manager, tmp_path, monkeypatch):
+    from placements import services
+
+    seen = {}
+    real = services.ssda903_import
+
+    def import_while_checking(**kwargs):
+        seen["running"] = ImportJob.objects.filter(authority=walsall, status="running").count()
+        with pytest.raises(ImportBusy):
+            import_job_create(authority=walsall, files=valid_walsall_files(), acting_user=data_manager)
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "ssda903_import", import_while_checking)
+    paths = []
+    for name, content in valid_walsall_files():
+        path = tmp_path / name
+        path.write_bytes(content)
+        paths.append(str(path))
+    call_command("import_ssda903", "--authority", "335", *paths)
+    assert seen["running"] == 1
+    job = ImportJob.objects.get(authority=walsall)
+    assert job.status == "succeeded"
+    assert job.finished_at is not None

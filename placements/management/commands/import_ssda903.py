@@ -9,8 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from placements.importing import ImportOutcome, ssda903_import
-from placements.services import ImportBusy, import_authority_ensure_idle
+from placements.importing import ImportOutcome
+from placements.services import ImportBusy, import_run_now
 from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core.csv import write_csv_file
 
@@ -68,10 +68,9 @@ class Command(BaseCommand):
                 raise CommandError(f"No such file or folder: {name}")
 
         try:
-            import_authority_ensure_idle(authority=authority)
+            outcome = import_run_now(authority=authority, files=files, strict=options["strict"])
         except ImportBusy as exc:
             raise CommandError(str(exc)) from None
-        outcome = ssda903_import(authority=authority, files=files, acting_user=None, strict=options["strict"])
         summary = outcome.summary()
         if options["json"]:
             self.stdout.write(json.dumps(summary, indent=2, default=str))
