@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -43,6 +44,7 @@ from .models import (
 from .ssda903 import read_ssda903
 from .ssda903.report import safe_cell
 from .ssda903.result import QUARANTINED, REPAIRED, REPORTED, Ssda903Result
+from .upload_limits import MESSAGE_CHARS, REPORT_LINES, VALUE_CHARS, UploadLimits, clip
 
 logger = logging.getLogger(__name__)
 
@@ -112,10 +114,10 @@ class ImportOutcome:
             if len(rows) < EXAMPLES_PER_PROBLEM + 1:  # one more than shown, to say "and more"
                 rows.append(
                     {
-                        "file": item.file,
+                        "file": clip(item.file, VALUE_CHARS),
                         "row": item.row,
                         "child": item.child,
-                        "column": item.column,
+                        "column": clip(item.column, VALUE_CHARS),
                         "value": item.value[:40],
                     }
                 )
@@ -127,11 +129,11 @@ class ImportOutcome:
             messages.setdefault(key, (item.message, item.code))
         return [
             {
-                "rule": key[0],
+                "rule": clip(key[0]),
                 "severity": key[1],
                 "action": key[2],
                 "code": messages[key][1],
-                "message": messages[key][0],
+                "message": clip(messages[key][0]),
                 "count": counts[key],
                 "examples": rows[:EXAMPLES_PER_PROBLEM],
             }
@@ -143,10 +145,12 @@ class ImportOutcome:
         row, child reference, column, value), which only the authority's data managers see."""
         by_message: dict[str, int] = {}
         for error in self.errors:
-            by_message[error.message] = by_message.get(error.message, 0) + 1
+            message = clip(error.message)
+            by_message[message] = by_message.get(message, 0) + 1
         warnings_by_message: dict[str, int] = {}
         for warning in self.warnings:
-            warnings_by_message[warning.message] = warnings_by_message.get(warning.message, 0) + 1
+            message = clip(warning.message)
+            warnings_by_message[message] = warnings_by_message.get(message, 0) + 1
         return {
             "ok": self.ok,
             "strict": self.strict,
@@ -173,19 +177,23 @@ def errors_to_csv(errors: Sequence[RowError]) -> str:
     buffer = io.StringIO()
     writer = safe_writer(buffer)  # formula-leading cells made inert
     writer.writerow(REPORT_HEADER)
-    for error in errors:
+    # Bounded whatever the file: each cell is clipped and at most REPORT_LINES problems are listed.
+    for error in errors[:REPORT_LINES]:
         writer.writerow(
             [
-                safe_cell(error.file),
-                error.row,
-                error.column,
-                safe_cell(error.value),
-                error.message,
-                error.code,
+                safe_cell(clip(error.file, VALUE_CHARS)),
+                clip(str(error.row), VALUE_CHARS),
+                clip(error.column, VALUE_CHARS),
+                safe_cell(clip(error.value, VALUE_CHARS)),
+                clip(error.message, MESSAGE_CHARS),
+                clip(error.code, VALUE_CHARS),
                 error.severity,
                 error.action,
             ]
         )
+    if len(errors) > REPORT_LINES:
+        more = len(errors) - REPORT_LINES
+        writer.writerow(["", "", "", "", f"{more:,} more problems were not listed", "", "", ""])
     return buffer.getvalue()
 
 
@@ -334,7 +342,7 @@ def ssda903_import(
     started = time.perf_counter()
 
     report(5, "Reading and checking the files")
-    result = read_ssda903(list(files), strict=strict)
+    result = read_ssda903(list(files), strict=strict, limits=UploadLimits.from_settings(settings))
     timings["read_validate"] = time.perf_counter() - started
     outcome = ImportOutcome(
         ok=False,

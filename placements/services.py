@@ -23,12 +23,45 @@ from sufficiency.core.jobs import stale_running_cutoff
 from .choices import ImportKindChoices, JobStatusChoices
 from .importing import ImportOutcome, errors_to_csv, ssda903_import
 from .models import ImportFile, ImportJob
+from .upload_limits import UploadLimits, clip, spreadsheet_problem, text_problem, zip_problem
 
 logger = logging.getLogger(__name__)
 
 
 class ImportRejected(ValueError):
     """An upload refused before it was queued (too large, no files, not CSV, XML or zip)."""
+
+
+IMPORT_BUSY_MESSAGE = (
+    "An import for this authority is already running: wait for it to finish, then try again."
+)
+
+
+class ImportBusy(ImportRejected):
+    """Another import of the same authority is queued or running: one import at a time per authority."""
+
+    def __init__(self, message: str = IMPORT_BUSY_MESSAGE) -> None:
+        super().__init__(message)
+
+
+def _authority_lock(authority_id: int) -> None:
+    """Serialise import decisions for one authority until the transaction ends: a row lock on the
+    authority (PostgreSQL; SQLite's single writer already serialises the transaction)."""
+    LocalAuthority.objects.select_for_update().filter(pk=authority_id).values_list("pk", flat=True).first()
+
+
+def import_authority_ensure_idle(*, authority: LocalAuthority, exclude_job_id: int | None = None) -> None:
+    """Raise ImportBusy if another import job of the authority is queued or running. Call it inside a
+    transaction to hold the authority's lock until the caller's own job is written."""
+    others = ImportJob.objects.filter(
+        authority_id=authority.pk, status__in=(JobStatusChoices.QUEUED, JobStatusChoices.RUNNING)
+    )
+    if exclude_job_id is not None:
+        others = others.exclude(pk=exclude_job_id)
+    with transaction.atomic():
+        _authority_lock(authority.pk)
+        if others.exists():
+            raise ImportBusy()
 
 
 ALLOWED_IMPORT_SUFFIXES = (".csv", ".txt", ".xml", ".zip")
@@ -56,21 +89,27 @@ def import_job_create(
     if total > settings.MAX_UPLOAD_BYTES:
         limit_mb = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
         raise ImportRejected(f"The files must be smaller than {limit_mb} MB in total")
+    limits = UploadLimits.from_settings(settings)
     for name, content in files:
+        shown = clip(name, 100)
+        is_zip = content.startswith(b"PK\x03\x04")
         if kind == ImportKindChoices.OFSTED:
             if not name.lower().endswith(OFSTED_IMPORT_SUFFIXES):
-                raise ImportRejected(f"{name} must be a CSV, XLSX or ODS file")
-            continue
-        if not name.lower().endswith(ALLOWED_IMPORT_SUFFIXES):
-            raise ImportRejected(f"{name} must be a CSV, XML or zip file")
-        # UTF-16 text (which starts with its byte-order mark) and zipped export folders are read (the reader
-        # checks what a zip holds); other NUL bytes mean a binary file.
-        is_zip = content.startswith(b"PK\x03\x04")
-        if name.lower().endswith(".zip") and not is_zip:
-            raise ImportRejected(f"{name} is not a zip file")
-        if b"\x00" in content[:4096] and not (is_zip or content.startswith((b"\xff\xfe", b"\xfe\xff"))):
-            raise ImportRejected(f"{name} is not a text file")
+                raise ImportRejected(f"{shown} must be a CSV, XLSX or ODS file")
+        else:
+            if not name.lower().endswith(ALLOWED_IMPORT_SUFFIXES):
+                raise ImportRejected(f"{shown} must be a CSV, XML or zip file")
+            if name.lower().endswith(".zip") and not is_zip:
+                raise ImportRejected(f"{shown} is not a zip file")
+        # Checked before anything parses the file, so a crafted file is refused here, in the web process,
+        # with bounded memory (`placements.upload_limits`); the readers check again in the worker.
+        problem = _upload_problem(content, kind=kind, is_zip=is_zip, limits=limits)
+        if problem:
+            raise ImportRejected(f"{shown}: {problem}")
     with transaction.atomic():
+        # One import at a time per authority, for every adapter (web, API, command): checked under the
+        # authority's lock, held until this job is written.
+        import_authority_ensure_idle(authority=authority)
         job = ImportJob.objects.create(
             authority=authority,
             kind=kind,
@@ -94,6 +133,50 @@ def import_job_create(
     return job
 
 
+def import_run_now(
+    *,
+    authority: LocalAuthority,
+    files: Sequence[tuple[str, bytes]],
+    acting_user: Any = None,
+    strict: bool = False,
+) -> ImportOutcome:
+    """Run an SSDA903 import in this process (the command line) as one of the authority's import jobs:
+    refused (ImportBusy) while another is queued or running, and listed as running meanwhile, so no upload
+    or worker starts another import of the authority until it has finished."""
+    with transaction.atomic():
+        import_authority_ensure_idle(authority=authority)
+        job = ImportJob.objects.create(
+            authority=authority,
+            kind=ImportKindChoices.SSDA903,
+            status=JobStatusChoices.RUNNING,
+            started_at=timezone.now(),
+            progress=1,
+            stage="Running from the command line",
+            file_names=[clip(name, 200) for name, _ in files],
+            strict=strict,
+        )
+    outcome = None
+    try:
+        outcome = ssda903_import(
+            authority=authority, files=files, acting_user=acting_user, strict=strict, import_job_id=job.pk
+        )
+    finally:
+        _import_job_finish(job=job, outcome=outcome)
+    return outcome
+
+
+def _upload_problem(content: bytes, *, kind: str, is_zip: bool, limits: UploadLimits) -> str:
+    """Why one uploaded file is refused before it is queued, or "". UTF-16 text (which starts with its
+    byte-order mark) is checked by the reader once decoded; any other NUL byte means a binary file."""
+    if is_zip:
+        if kind == ImportKindChoices.OFSTED:
+            return spreadsheet_problem(content, limits)
+        return zip_problem(content, limits)  # the reader checks what an export folder holds
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return ""
+    return text_problem(content, limits)
+
+
 def import_job_enqueue(*, job_id: int) -> bool:
     """Send a queued job to the workers. If the broker is down the job stays queued in the database
     (our outbox) and `import_jobs_requeue` sends it again when the broker is back."""
@@ -109,15 +192,36 @@ def import_job_enqueue(*, job_id: int) -> bool:
 
 def import_job_claim(*, job_id: int) -> bool:
     """Claim a job for this worker by a conditional update: only one worker can win, so a redelivered
-    task does nothing (unless the job's previous worker died, see `sufficiency.core.jobs.stale_running_cutoff`)."""
+    task does nothing (unless the job's previous worker died, see `sufficiency.core.jobs.stale_running_cutoff`).
+
+    A job is not claimed while another import of its authority is running (one at a time per authority,
+    decided under the authority's lock); it stays queued and `import_jobs_requeue` sends it again.
+    """
     from django.db.models import Q
 
     claimable = Q(status=JobStatusChoices.QUEUED) | Q(
         status=JobStatusChoices.RUNNING, started_at__lt=stale_running_cutoff()
     )
-    updated = ImportJob.objects.filter(claimable, pk=job_id).update(
-        status=JobStatusChoices.RUNNING, started_at=timezone.now(), progress=1, stage="Starting"
-    )
+    with transaction.atomic():
+        authority_id = ImportJob.objects.filter(pk=job_id).values_list("authority_id", flat=True).first()
+        if authority_id is None:
+            return False
+        _authority_lock(authority_id)
+        other_running = (
+            ImportJob.objects.filter(
+                authority_id=authority_id,
+                status=JobStatusChoices.RUNNING,
+                started_at__gte=stale_running_cutoff(),
+            )
+            .exclude(pk=job_id)
+            .exists()
+        )
+        if other_running:
+            logger.info("import job %s waits: another import of its authority is running", job_id)
+            return False
+        updated = ImportJob.objects.filter(claimable, pk=job_id).update(
+            status=JobStatusChoices.RUNNING, started_at=timezone.now(), progress=1, stage="Starting"
+        )
     return updated == 1
 
 
@@ -198,6 +302,10 @@ def _import_job_finish(*, job: ImportJob, outcome: ImportOutcome | None) -> None
             detail={"error_count": job.error_count, "counts": job.summary.get("counts", {})},
         )
         if job.status == JobStatusChoices.SUCCEEDED:
+            # The files earlier reports describe are replaced: their reports go (the newest stays).
+            _import_reports_blank(
+                ImportJob.objects.filter(authority_id=job.authority_id, kind=job.kind, pk__lt=job.pk)
+            )
             transaction.on_commit(lambda: _after_successful_import(job.authority_id))
 
 
@@ -212,6 +320,36 @@ def _after_successful_import(authority_id: int) -> None:
 
 # Other apps (forecasting, dashboards) append callables taking an authority id; they must only enqueue.
 AFTER_IMPORT_CALLBACKS: list[Any] = []
+
+
+def _import_reports_blank(jobs: Any) -> int:
+    """Blank the error reports and the examples (file, row, child reference, value) of finished jobs;
+    counts by problem stay. Returns how many jobs had something blanked."""
+    blanked = 0
+    finished = jobs.filter(status__in=(JobStatusChoices.SUCCEEDED, JobStatusChoices.FAILED))
+    for job in finished.only("pk", "summary", "error_report"):
+        problems = (job.summary or {}).get("problems", [])
+        if not job.error_report and not any(p.get("examples") for p in problems):
+            continue
+        summary = {
+            **job.summary,
+            "problems": [{**p, "examples": []} for p in problems],
+            "report_expired": True,
+        }
+        ImportJob.objects.filter(pk=job.pk).update(error_report="", summary=summary)
+        blanked += 1
+    return blanked
+
+
+def import_reports_expire(*, now: dt.datetime | None = None) -> int:
+    """Blank error reports of imports finished more than IMPORT_REPORT_RETENTION_DAYS ago (data
+    minimisation: a report names children). Run daily by beat; returns how many jobs were blanked."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.IMPORT_REPORT_RETENTION_DAYS)
+    with transaction.atomic():
+        blanked = _import_reports_blank(ImportJob.objects.filter(finished_at__lt=cutoff))
+    if blanked:
+        logger.info("blanked %s expired import error report(s)", blanked)
+    return blanked
 
 
 def import_jobs_requeue(*, older_than_seconds: int = 60) -> int:

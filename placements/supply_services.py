@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import pandas as pd
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import OuterRef, Subquery
@@ -52,6 +53,7 @@ from .models import (
 )
 from .ofsted import authority_key, read_ofsted
 from .ofsted.columns import COLUMN_LABELS, normalise_header
+from .upload_limits import UploadLimits
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +104,7 @@ def ofsted_import(
     report = progress or (lambda percent, stage: None)
     started = time.perf_counter()
     report(5, "Reading and checking the Ofsted file")
-    result = read_ofsted(list(files))
+    result = read_ofsted(list(files), limits=UploadLimits.from_settings(django_settings))
     outcome = ImportOutcome(
         ok=False,
         errors=[_row_error(e) for e in result.errors],

@@ -19,3 +19,9 @@ def import_job_execute_task(job_id: int) -> str:
 def import_jobs_requeue_task() -> int:
     """Periodic: re-send import jobs queued while the broker was down."""
     return services.import_jobs_requeue()
+
+
+@shared_task(name="placements.import_reports_expire")
+def import_reports_expire_task() -> int:
+    """Periodic (daily): blank error reports older than IMPORT_REPORT_RETENTION_DAYS."""
+    return services.import_reports_expire()

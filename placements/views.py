@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -81,7 +82,8 @@ class ImportDetailView(AuthorityMixin, DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        if self.object.summary.get("problems"):
+        context["retention_days"] = settings.IMPORT_REPORT_RETENTION_DAYS
+        if self.object.summary.get("problems") and not self.object.summary.get("report_expired"):
             # The examples name children's references and cell values: a child-level read.
             audit(
                 action="import.examples_viewed",

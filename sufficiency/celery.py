@@ -23,6 +23,10 @@ app.conf.beat_schedule = {
     "forecasts-nightly": {"task": "forecasting.nightly_fanout", "schedule": crontab(hour=2, minute=0)},
     "forecasts-requeue": {"task": "forecasting.forecast_runs_requeue", "schedule": 300.0},
     "imports-requeue": {"task": "placements.import_jobs_requeue", "schedule": 300.0},
+    "import-reports-expire": {
+        "task": "placements.import_reports_expire",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "dashboard-rollups-requeue": {"task": "dashboards.rollups_requeue", "schedule": 300.0},
 }
 

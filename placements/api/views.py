@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from django.db.models import Q
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -32,7 +31,6 @@ from sufficiency.core.api import (
 from sufficiency.core.audit import audit
 from sufficiency.core.csv import csv_text_response
 
-from ..choices import JobStatusChoices
 from ..filtersets import (
     ChildFilterSet,
     EpisodeFilterSet,
@@ -41,7 +39,7 @@ from ..filtersets import (
     SettingFilterSet,
 )
 from ..models import Child, ImportJob, PlacementEpisode, Provider, Setting
-from ..services import ImportRejected, import_job_create
+from ..services import ImportBusy, ImportRejected, import_job_create
 from .serializers import (
     ChildSerializer,
     EpisodeSerializer,
@@ -206,13 +204,6 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Authori
         form = ImportJobCreateInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         authority = self._owner(form.validated_data.get("authority"))
-        busy = ImportJob.objects.filter(
-            Q(status=JobStatusChoices.QUEUED) | Q(status=JobStatusChoices.RUNNING), authority=authority
-        ).exists()
-        if busy:
-            raise Conflict(
-                "An import for this authority is already queued or running: wait for it to finish."
-            )
         files = [(upload.name, upload.read()) for upload in form.validated_data["files"]]
         try:
             job = import_job_create(
@@ -222,6 +213,8 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Authori
                 request=request,
                 strict=form.validated_data.get("strict", False),
             )
+        except ImportBusy as exc:
+            raise Conflict(str(exc)) from None
         except ImportRejected as exc:
             raise _field_error("files", str(exc)) from None
         body = ImportJobSerializer(job, context=self.get_serializer_context()).data

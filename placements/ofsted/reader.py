@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from placements.ssda903.result import ERROR, WARNING, FileSummary, ImportIssue
+from placements.upload_limits import DEFAULT_LIMITS, UploadLimits, spreadsheet_problem, text_problem
 
 from . import columns as c
 
@@ -149,13 +150,16 @@ class _FileRead:
     kind: str | None = None
 
 
-def read_ofsted(files: Sequence[tuple[str, bytes]]) -> OfstedResult:
-    """Read one or more Ofsted provider files (name, bytes) into canonical settings and inspections."""
+def read_ofsted(files: Sequence[tuple[str, bytes]], *, limits: UploadLimits = DEFAULT_LIMITS) -> OfstedResult:
+    """Read one or more Ofsted provider files (name, bytes) into canonical settings and inspections.
+
+    Each file is first checked against ``limits`` (rows, columns, cells, unzipped size) without parsing it;
+    a file over them is refused whole (`placements.upload_limits`)."""
     result = OfstedResult(pd.DataFrame(columns=SETTING_COLUMNS), pd.DataFrame(columns=INSPECTION_COLUMNS))
     rows: list[dict[str, Any]] = []
     for order, (name, content) in enumerate(files):
         data = content if isinstance(content, bytes | bytearray) else content.read()
-        read = _read_file(name, bytes(data), order)
+        read = _read_file(name, bytes(data), order, limits)
         rows.extend(read.rows)
         result.files.append(FileSummary(name, read.kind, len(read.rows)))
         result.errors.extend(read.errors)
@@ -178,9 +182,13 @@ def _file_issue(
     return OfstedIssue(name, None, column, "", message, rule, severity, sheet=sheet)
 
 
-def _sheets(name: str, data: bytes) -> tuple[dict[str, pd.DataFrame], str]:
-    """Every sheet of the file as a grid of raw cells (no header), and the format read."""
+def _sheets(name: str, data: bytes, limits: UploadLimits) -> tuple[dict[str, pd.DataFrame], str]:
+    """Every sheet of the file as a grid of raw cells (no header), and the format read. A file over the
+    limits raises ValueError before it is parsed."""
     if data[:4] == b"PK\x03\x04":
+        problem = spreadsheet_problem(data, limits)
+        if problem:
+            raise ValueError(problem)
         is_ods = b"application/vnd.oasis.opendocument.spreadsheet" in data[:200]
         engine = "odf" if is_ods else "openpyxl"
         grids = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, dtype=object, engine=engine)
@@ -193,6 +201,9 @@ def _sheets(name: str, data: bytes) -> tuple[dict[str, pd.DataFrame], str]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
+    problem = text_problem(text, limits)
+    if problem:
+        raise ValueError(problem)
     if not text.strip():
         return {"": pd.DataFrame()}, "csv"
     grid = pd.read_csv(
@@ -221,13 +232,13 @@ def _find_header(grid: pd.DataFrame) -> tuple[int, dict[int, str]] | None:
     return None
 
 
-def _read_file(name: str, data: bytes, order: int) -> _FileRead:
+def _read_file(name: str, data: bytes, order: int, limits: UploadLimits) -> _FileRead:
     read = _FileRead()
     if not data.strip():
         read.errors.append(_file_issue(name, "The file is empty.", "FileMustNotBeEmpty"))
         return read
     try:
-        sheets, fmt = _sheets(name, data)
+        sheets, fmt = _sheets(name, data, limits)
     except ValueError as exc:
         read.errors.append(_file_issue(name, str(exc), "FileMustBeReadable"))
         return read

@@ -54,6 +54,7 @@ import numpy as np
 import pandas as pd
 
 from placements.categories import planning_category
+from placements.upload_limits import DEFAULT_LIMITS, UploadLimits, text_problem
 
 from .archive import expand_zip, is_zip
 from .normalise import (
@@ -137,7 +138,11 @@ class _LoadedFile:
 
 
 def read_ssda903(
-    files: Sequence[FileInput], rules: Sequence[Rule] = ALL_RULES, *, strict: bool = False
+    files: Sequence[FileInput],
+    rules: Sequence[Rule] = ALL_RULES,
+    *,
+    strict: bool = False,
+    limits: UploadLimits = DEFAULT_LIMITS,
 ) -> Ssda903Result:
     """Read SSDA903 files (CSV tables, XML returns or zipped export folders; one or several years) into
     canonical tables and check them.
@@ -149,7 +154,8 @@ def read_ssda903(
 
     ``strict`` keeps the all-or-nothing gate: any error in any row makes ``ok`` False. Otherwise the
     import policy (`policy.py`) repairs or holds back rows, and only problems with whole files make
-    ``ok`` False.
+    ``ok`` False. A CSV file over ``limits`` (rows, columns; `placements.upload_limits`) is refused before it
+    is parsed.
     """
     given = bool(files)
     files, refused = _expand_archives(files)
@@ -164,7 +170,7 @@ def read_ssda903(
             summaries.append(FileSummary(name, None, 0))
             file_errors.append(_file_issue(name, refused[order], FILE_ARCHIVE_REFUSED))
             continue
-        tables, summary, issues = _load_file(name, content, order)
+        tables, summary, issues = _load_file(name, content, order, limits)
         loaded.extend(tables)
         summaries.append(summary)
         file_errors.extend(i for i in issues if i.severity == ERROR)
@@ -268,7 +274,7 @@ def _normalise_name(name: str) -> str:
 
 
 def _load_file(
-    name: str, content: bytes | BinaryIO, order: int
+    name: str, content: bytes | BinaryIO, order: int, limits: UploadLimits = DEFAULT_LIMITS
 ) -> tuple[list[_LoadedFile], FileSummary, list[ImportIssue]]:
     """Recognise one file (CSV table or XML return) and read its tables."""
     data = bytes(content if isinstance(content, bytes | bytearray) else content.read())
@@ -281,6 +287,9 @@ def _load_file(
             "as CSV (or export the XML return) and upload those files."
         )
         return [], FileSummary(name, None, 0), [_file_issue(name, message, FILE_NOT_TEXT)]
+    if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 is decoded below
+        message = "This file holds a NUL byte: it is not text (a CSV or XML file), so it was not read."
+        return [], FileSummary(name, None, 0), [_file_issue(name, message, FILE_NOT_TEXT)]
     if looks_like_xml(data):
         return _load_xml(name, data, order)
     text, encoding = _decode(data)
@@ -288,6 +297,13 @@ def _load_file(
     if _is_binary(text):
         message = "This file holds bytes that are not text (it is not a CSV file), so it was not read."
         return [], FileSummary(name, None, 0, encoding=encoding), [_file_issue(name, message, FILE_NOT_TEXT)]
+    problem = text_problem(text, limits)
+    if problem:
+        return (
+            [],
+            FileSummary(name, None, 0, encoding=encoding),
+            [_file_issue(name, problem, FILE_NOT_READABLE)],
+        )
     loaded, summary, issues = _load_csv(name, text, encoding, order)
     return ([] if loaded is None else [loaded]), summary, issues
 

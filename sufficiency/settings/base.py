@@ -151,6 +151,15 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # Uploads: 903 files for one authority over several years are a few MB; refuse anything huge.
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+# What a reader accepts from one file, checked before it is parsed (a small spreadsheet can unzip into
+# gigabytes or declare millions of cells): data rows and columns of a table or sheet, and the bytes a
+# spreadsheet's zip members may unzip to in total.
+UPLOAD_MAX_ROWS = env.int("UPLOAD_MAX_ROWS", default=200_000)
+UPLOAD_MAX_COLUMNS = env.int("UPLOAD_MAX_COLUMNS", default=500)
+UPLOAD_MAX_CELLS = env.int("UPLOAD_MAX_CELLS", default=1_000_000)
+UPLOAD_MAX_DECOMPRESSED_BYTES = env.int("UPLOAD_MAX_DECOMPRESSED_BYTES", default=50 * 1024 * 1024)
+# Error reports name children (reference, dates): blanked this many days after their import finished.
+IMPORT_REPORT_RETENTION_DAYS = env.int("IMPORT_REPORT_RETENTION_DAYS", default=30)
 # A vacancy not confirmed for this many days is flagged stale and left out of the counts.
 VACANCY_STALE_DAYS = env.int("VACANCY_STALE_DAYS", default=14)
 # Placement finding: the least Ofsted judgement the matching search accepts by default (outstanding, good,

@@ -9,7 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from placements.importing import ImportOutcome, ssda903_import
+from placements.importing import ImportOutcome
+from placements.services import ImportBusy, import_run_now
 from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core.csv import write_csv_file
 
@@ -66,7 +67,10 @@ class Command(BaseCommand):
             else:
                 raise CommandError(f"No such file or folder: {name}")
 
-        outcome = ssda903_import(authority=authority, files=files, acting_user=None, strict=options["strict"])
+        try:
+            outcome = import_run_now(authority=authority, files=files, strict=options["strict"])
+        except ImportBusy as exc:
+            raise CommandError(str(exc)) from None
         summary = outcome.summary()
         if options["json"]:
             self.stdout.write(json.dumps(summary, indent=2, default=str))

@@ -333,12 +333,19 @@ def test_vacancy_confirm_is_post_only_and_scoped(
 def test_data_manager_uploads_an_ofsted_file_as_a_job(client, walsall, data_manager, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     client.force_login(data_manager)
+    import io
     from unittest import mock
 
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["URN", "Provision type"])
+    content = io.BytesIO()
+    book.save(content)
     with mock.patch("placements.services.import_job_enqueue"):
         response = client.post(
             _url("ofsted-import", {}),
-            {"files": [SimpleUploadedFile("providers.ods", b"PK\x03\x04 spreadsheet")]},
+            {"files": [SimpleUploadedFile("providers.xlsx", content.getvalue())]},
         )
     job = ImportJob.objects.get()
     assert job.kind == "ofsted"
