@@ -186,7 +186,7 @@ def suppress_region_grid(
     The grid is computed whole once, so every filter (a category, an age band, both) reads cells of the
     same suppressed table, and a filter can never show what the full grid hides.
     """
-    authorities = list(cells)
+    authorities = sorted(cells, key=repr)  # the same grid whichever surface asks
     values: dict[Key, int] = {}
     for la in authorities:
         grid = cells[la]

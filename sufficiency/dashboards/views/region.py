@@ -17,7 +17,8 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from placements.categories import AGE_BAND_LABELS, AGE_BANDS, COARSE_GROUPS, PLANNING_CATEGORIES
+from placements.categories import AGE_BAND_LABELS, COARSE_GROUPS
+from placements.disclosure import region_children_grid
 from sufficiency.authorities.choices import DASHBOARD_ROLES
 from sufficiency.authorities.models import Region
 from sufficiency.core.querysets import authority_ids_for
@@ -26,7 +27,6 @@ from sufficiency.core.suppression import (
     SUPPRESSION_THRESHOLD,
     Figure,
     published_share,
-    suppress_region_grid,
     suppress_region_split,
 )
 
@@ -48,7 +48,6 @@ from .base import (
 from .overview import england_figures
 
 SUPPRESSED = "c"
-NO_AGE_BAND = "unknown"
 MIX_LABELS = {
     "FOSTERING": "Foster care",
     "RESIDENTIAL": "Residential",
@@ -79,23 +78,7 @@ def region_disclosure(
     and the distance and boundary splits, each suppressed whole for this viewer: every figure of the
     page, its filters and CSVs is read from these."""
     with_data = {h["id"]: h["headline"] for h in headlines if h["headline"]}
-    cells: dict[int, dict[tuple[str, str], int]] = {}
-    bands = list(AGE_BANDS)
-    for la, data in with_data.items():
-        by_age = data.get("by_category_age")
-        if by_age is None:  # figures from before age bands were kept: one band for the whole category
-            cells[la] = {(c, NO_AGE_BAND): int(n) for c, n in data["by_category"].items()}
-        else:
-            cells[la] = {(c, a): int(n) for c, part in by_age.items() for a, n in part.items()}
-        bands += [a for _c, a in cells[la] if a not in bands]
-    grid = suppress_region_grid(
-        cells,
-        totals={la: int(data["total"]) for la, data in with_data.items()},
-        categories=sorted({*PLANNING_CATEGORIES, *(c for grid in cells.values() for c, _a in grid)}),
-        age_bands=bands,
-        groups=COARSE_GROUPS,
-        own=own_ids,
-    )
+    grid = region_children_grid(figures=with_data, own_ids=own_ids)
     distance = suppress_region_split(
         {la: d["over_20_miles"] for la, d in with_data.items()},
         {la: d["distance_known"] for la, d in with_data.items()},
