@@ -245,3 +245,16 @@ def suppress_region_split(
     relations += [((kind, REGION), [(kind, la) for la in authorities]) for kind in ("part", "rest", "base")]
     known_keys = {k for k in values if k[1] in set(own)}
     return suppress_linked(values, relations, known=known_keys, threshold=threshold)
+
+
+def suppress_with_sums(
+    cells: Mapping[Key, int], sums: Mapping[Key, Sequence[Key]], *, threshold: int = SUPPRESSION_THRESHOLD
+) -> dict[Key, Figure]:
+    """Counts and the sums of them a page shows (e.g. other authorities' children in each named home and
+    per provision type), suppressed as one linked table. Keys of the answer: the cells' and the sums'."""
+    values: dict[Key, int] = {key: int(value) for key, value in cells.items()}
+    relations: list[Relation] = []
+    for key, parts in sums.items():
+        values[key] = sum(values[p] for p in parts)
+        relations.append((key, list(parts)))
+    return suppress_linked(values, relations, threshold=threshold)
