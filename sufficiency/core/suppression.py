@@ -250,11 +250,24 @@ def suppress_region_split(
 def suppress_with_sums(
     cells: Mapping[Key, int], sums: Mapping[Key, Sequence[Key]], *, threshold: int = SUPPRESSION_THRESHOLD
 ) -> dict[Key, Figure]:
-    """Counts and the sums of them a page shows (e.g. other authorities' children in each named home and
-    per provision type), suppressed as one linked table. Keys of the answer: the cells' and the sums'."""
-    values: dict[Key, int] = {key: int(value) for key, value in cells.items()}
-    relations: list[Relation] = []
+    """Counts shown one by one elsewhere too (e.g. other authorities' children in a named home, also on
+    that setting's own page) and sums of them that each part belongs to once (per provision type).
+
+    Each cell is suppressed on its own merits only (primary), so that it reads the same wherever it is
+    shown; a sum with a suppressed part is suppressed instead of a complementary cell, which leaves every
+    sum with none or at least two suppressed members, so nothing can be derived."""
+    figures: dict[Key, Figure] = {key: _primary(int(value), threshold) for key, value in cells.items()}
     for key, parts in sums.items():
-        values[key] = sum(values[p] for p in parts)
-        relations.append((key, list(parts)))
-    return suppress_linked(values, relations, threshold=threshold)
+        total = sum(int(cells[p]) for p in parts)
+        hidden = any(figures[p].suppressed for p in parts) or 0 < total < threshold
+        figures[key] = Figure(None, True) if hidden else Figure(total, False)
+    return figures
+
+
+def suppress_other_count(value: int, threshold: int = SUPPRESSION_THRESHOLD) -> Figure:
+    """One count of another authority's children that is in no published sum (zero is shown)."""
+    return _primary(int(value), threshold)
+
+
+def _primary(value: int, threshold: int) -> Figure:
+    return Figure(None, True) if 0 < value < threshold else Figure(value, False)

@@ -33,6 +33,10 @@ def test_other_authorities_children_per_named_home_are_suppressed_on_the_market_
     others = {row[0]: row[8] for row in rows[1:]}
     ours = {row[0]: row[7] for row in rows[1:]}
     assert others["SC900000"] == "c"  # 3 children of other authorities: primary
-    assert others["SC900001"] == "c"  # the smallest partner, else 24 - 9 - 12 gives the 3 back
+    assert others["SC900001"] == "9"  # a home's count reads the same here as on the setting's page
     assert others["SC900002"] == "12" and others["SC900003"] == "0"  # zero may be shown
     assert ours["SC900003"] == "4"  # the authority's own children are never suppressed
+    # The provision type's sum would give the 3 back (24 - 9 - 12): suppressed instead.
+    summary = reverse("dashboards:csv", kwargs={"code": "335", "page": "market", "key": "judgements"})
+    summary_rows = list(csv.reader(io.StringIO(client.get(summary).content.decode())))
+    assert summary_rows[1][5] == "c"
