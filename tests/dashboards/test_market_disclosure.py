@@ -40,3 +40,28 @@ def test_other_authorities_children_per_named_home_are_suppressed_on_the_market_
     summary = reverse("dashboards:csv", kwargs={"code": "335", "page": "market", "key": "judgements"})
     summary_rows = list(csv.reader(io.StringIO(client.get(summary).content.decode())))
     assert summary_rows[1][5] == "c"
+
+
+def test_the_gap_page_withholds_a_kind_of_places_other_children_when_a_home_in_it_is_suppressed(
+    client, la_user, rollup
+):
+    from forecasting.gap import GROUP_OF_PROVISION
+    from sufficiency.dashboards.models import DashboardRollup
+
+    stored = DashboardRollup.objects.get(authority__dfe_code="335")
+    local = stored.gap.get("local", [])
+    assert local, "the register has local capacity"
+    group = local[0]["group"]
+    ptype = next(t for t, g in GROUP_OF_PROVISION.items() if g == group)
+    columns = stored.market["columns"]
+    home = {**dict.fromkeys(columns), "urn": "SC900009", "name": "Home", "provision_type": ptype}
+    home.update(used_ours=0, used_others=2, ours_12m=0, inside_area=True)
+    stored.market = {"columns": columns, "rows": [[home[c] for c in columns]]}
+    stored.save(update_fields=["market"])
+    client.force_login(la_user)
+    url = reverse("dashboards:csv", kwargs={"code": "335", "page": "gap", "key": "local"})
+    rows = {row[0]: row for row in csv.reader(io.StringIO(client.get(url).content.decode()))}
+    from forecasting.gap import GAP_GROUP_BY_KEY
+
+    row = rows[GAP_GROUP_BY_KEY[group].label]
+    assert row[4] == "c" and row[5] == "c"  # other authorities' children, and the free places built on them
