@@ -377,6 +377,19 @@ def _zero_filled(values: pd.Series, keys: tuple[str, ...]) -> dict[str, int]:
     return {key: int(counts.get(key, 0)) for key in keys}
 
 
+def _category_age_cells(cur: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """Children by category and age band (non-zero cells; "unknown" where the age is unknown), the grid
+    that regional figures are suppressed on."""
+    if cur.empty:
+        return {}
+    bands = _age_bands(cur["age"]).replace("", "unknown")
+    counts = pd.DataFrame({"category": cur["category"].to_numpy(), "band": bands.to_numpy()}).value_counts()
+    cells: dict[str, dict[str, int]] = {}
+    for (category, band), n in sorted(counts.items()):
+        cells.setdefault(str(category), {})[str(band)] = int(n)
+    return cells
+
+
 def _locality(cur: pd.DataFrame) -> dict[str, int]:
     if "distance_miles" in cur.columns:
         miles = pd.to_numeric(cur["distance_miles"], errors="coerce")
@@ -415,7 +428,7 @@ def cic_snapshot(
     """Children in care on ``on`` and the year's flows, as plain JSON-ready numbers.
 
     Keys: total; by_category (every planning category, zero-filled); by_age_band (under_1, 1_4, 5_9,
-    10_15, 16_17, age on the date); by_place (raw PLACE codes present, sorted; "unknown" if blank);
+    10_15, 16_17, age on the date); by_category_age (category -> age band -> children, non-zero cells); by_place (raw PLACE codes present, sorted; "unknown" if blank);
     started_12m and ceased_12m (periods of care starting/ceasing in the 12 months to ``on`` inclusive);
     distance_known and over_20_miles (children with a known distance, and those strictly over 20 miles);
     rate_per_10000 (total / population x 10,000 to 1 decimal place; None without a population).
@@ -437,6 +450,7 @@ def cic_snapshot(
         "total": int(total),
         "by_category": _zero_filled(cur["category"], PLANNING_CATEGORIES),
         "by_age_band": _zero_filled(_age_bands(cur["age"]), AGE_BANDS),
+        "by_category_age": _category_age_cells(cur),
         "by_place": {str(k): int(place_counts[k]) for k in sorted(place_counts.index)},
         "started_12m": int(started.sum()),
         "ceased_12m": int(ceased.sum()),

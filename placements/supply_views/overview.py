@@ -12,12 +12,14 @@ from django.utils import timezone
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from sufficiency.authorities.choices import IMPORT_ROLES
+from sufficiency.core.suppression import suppress_other_count
 from sufficiency.core.views import AuthorityMixin
 
 from .. import supply_forms as forms
 from .. import supply_selectors as selectors
 from ..categories import PLANNING_CATEGORY_LABELS
 from ..choices import ImportKindChoices
+from ..models import InHouseHome
 from ..services import ImportRejected, import_job_create
 from .base import (
     OPERATIONAL_READ_ROLES,
@@ -150,6 +152,11 @@ class SettingDetailView(AuthorityMixin, DetailView):
         occupancy = selectors.setting_occupancy(authority=self.authority, setting_ids=[setting.pk], on=on)[
             setting.pk
         ]
+        # Other authorities' children in a named home are disclosure-controlled, unless the home is one
+        # of the authority's own (it runs the home and places the children in it).
+        own_home = InHouseHome.objects.for_authority(self.authority).filter(setting=setting).exists()
+        other = suppress_other_count(occupancy["other"])
+        others = occupancy["other"] if own_home else ("c" if other.suppressed else other.value)
         context.update(
             rows=[
                 {"key": "URN", "value": setting.urn},
@@ -173,7 +180,7 @@ class SettingDetailView(AuthorityMixin, DetailView):
                 },
                 {
                     "key": f"Children in care living here on {fmt_date(on)}",
-                    "value": f"{occupancy['own']} of ours, {occupancy['other']} from other authorities",
+                    "value": f"{occupancy['own']} of ours, {others} from other authorities",
                 },
             ],
             inspection_headers=["Inspection date", "Judgement"],

@@ -205,7 +205,7 @@ def kpi_rows_precomputed(*, snapshot: KpiSnapshot, period: str) -> list[Any] | N
     """The KPI page's rows from a snapshot (as `selectors.kpi_rows_for_authority` would count them), with
     the strategy KPIs read live; None when the snapshot cannot serve the request (an unknown period, or a
     KPI added to the catalogue since it was computed), so that the caller counts live instead."""
-    from .selectors import KpiRow
+    from .selectors import KpiRow, disclosed_regional
 
     if period not in snapshot.previous:
         return None
@@ -226,6 +226,7 @@ def kpi_rows_precomputed(*, snapshot: KpiSnapshot, period: str) -> list[Any] | N
             value = _unpack(stored["value"]) or KpiValue.none()
             previous = _unpack(stored[period]) or KpiValue.none()
             regional = _unpack(stored.get("regional")) if kpi.regional else None
+            regional = disclosed_regional(own=value, regional=regional)
         rows.append(
             KpiRow(
                 kpi=kpi,

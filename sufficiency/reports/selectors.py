@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from sufficiency.authorities.models import LocalAuthority
+from sufficiency.core.suppression import suppress_small
 
 from .choices import ActionStatusChoices, RagChoices
 from .kpis import KpiSession, KpiValue, previous_date, registry
@@ -96,19 +97,36 @@ def kpi_rows_for_authority(
     region_ctx = session.regional_context(on) if comparators and any(k.regional for k in wanted) else None
     rows = []
     for kpi in wanted:
+        value = kpi.evaluate(ctx)
         rows.append(
             KpiRow(
                 kpi=kpi,
                 on=on,
-                value=kpi.evaluate(ctx),
+                value=value,
                 previous_on=before,
                 previous=kpi.evaluate(prev_ctx),
-                regional=kpi.evaluate(region_ctx) if region_ctx is not None and kpi.regional else None,
+                regional=disclosed_regional(own=value, regional=kpi.evaluate(region_ctx))
+                if region_ctx is not None and kpi.regional
+                else None,
                 region_name=authority.region.name,
                 england=kpi.england if comparators else None,
             )
         )
     return rows
+
+
+def disclosed_regional(*, own: KpiValue, regional: KpiValue | None) -> KpiValue | None:
+    """The regional comparator as a viewer may see it. The region less the viewer's own figure is the
+    other authorities' figure, so the comparator is withheld when that remainder is a count of 1 to 4
+    children (the numerator of a count, or the numerator or denominator of a ratio or mean), as every
+    other figure about another authority's children is (`sufficiency.core.suppression`)."""
+    if regional is None or regional.value is None:
+        return regional
+    for mine, theirs in ((own.numerator, regional.numerator), (own.denominator, regional.denominator)):
+        rest = None if theirs is None else int(round(theirs - (mine or 0)))
+        if rest and suppress_small(rest).suppressed:
+            return KpiValue.none()
+    return regional
 
 
 def kpi_page_rows(

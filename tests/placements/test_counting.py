@@ -423,6 +423,7 @@ def test_snapshot_has_exactly_the_agreed_keys_and_is_json_serialisable():
     snap = cic_snapshot(frame, children, ON, population=50000)
     assert set(snap) == {
         "total",
+        "by_category_age",
         "by_category",
         "by_age_band",
         "by_place",

@@ -163,7 +163,8 @@ def test_a_neighbours_rollup_reuses_the_regions_comparators(register, monkeypatc
         if packed is None:
             assert live[key] is None
         else:
-            assert packed[0] == (live[key].value if live[key].value is not None else None), key
+            # Stored as counted; served withheld where the rest of the region is a small count.
+            assert live[key].value in (packed[0], None), key
 
 
 def test_a_change_anywhere_in_the_region_makes_the_next_rollup_count_again(register, monkeypatch):

@@ -145,13 +145,23 @@ def test_previous_value_a_year_earlier(register):
 
 
 def test_regional_comparator_pools_numerators_and_denominators(register):
-    rows = {r.key: r for r in kpi_rows_for_authority(authority=register["walsall"], on=D)}
+    region = KpiSession(register["walsall"]).regional_context(D)
     # Sandwell's child has the same reference as Walsall's W1: pooled, they are still two children.
-    assert rows["children_in_care"].regional.value == 8
+    assert registry["children_in_care"].evaluate(region).value == 8
     # (2 + 1) over 20 miles of (5 + 1) known: 50.0, not the mean of 40.0 and 100.0.
-    assert rows["pct_placed_over_20_miles"].regional.value == 50.0
-    assert rows["cla_rate_per_10000"].regional.value == round(8 / 140_000 * 10_000, 1)
+    assert registry["pct_placed_over_20_miles"].evaluate(region).value == 50.0
+    assert registry["cla_rate_per_10000"].evaluate(region).value == round(8 / 140_000 * 10_000, 1)
+    rows = {r.key: r for r in kpi_rows_for_authority(authority=register["walsall"], on=D)}
     assert rows["strategy_actions_on_track"].regional is None
+
+
+def test_a_regional_comparator_that_gives_another_authoritys_small_count_back_is_withheld(register):
+    rows = {r.key: r for r in kpi_rows_for_authority(authority=register["walsall"], on=D)}
+    # The region's 8 less Walsall's 7 is Sandwell's 1 child: withheld, and so are the ratios built on it.
+    assert rows["children_in_care"].value.value == 7
+    assert rows["children_in_care"].regional.value is None
+    assert rows["pct_placed_over_20_miles"].regional.value is None
+    assert rows["cla_rate_per_10000"].regional.value is None
 
 
 def test_england_comparators_carry_source_and_year(register):
@@ -334,7 +344,7 @@ def test_kpi_command_full_json_and_text(register):
         stdout=out,
     )
     (row,) = json.loads(out.getvalue())
-    assert row["previous_value"] == 6 and row["regional_value"] == 8 and row["england_value"] == 81770
+    assert row["previous_value"] == 6 and row["regional_value"] is None and row["england_value"] == 81770
     text = StringIO()
     call_command("kpi", "--authority", "335", "--date", "2025-03-31", stdout=text)
     assert "Children in care [children_in_care]: 7" in text.getvalue()

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from forecasting.gap import GAP_GROUP_BY_KEY, GAP_GROUPS, GROUP_OF_CATEGORY
+from forecasting.gap import GAP_GROUP_BY_KEY, GAP_GROUPS, GROUP_OF_CATEGORY, GROUP_OF_PROVISION
+from sufficiency.core.suppression import SUPPRESSION_THRESHOLD
 
 from .. import charts
 from .base import DashboardView, Page, category_label, chart, fmt_int, fmt_num, fmt_pct, table
@@ -18,6 +19,27 @@ def _group_filter(page: Page) -> list[str]:
     return [g.key for g in GAP_GROUPS]
 
 
+def _withheld_groups(page: Page, local: dict[str, dict[str, Any]]) -> set[str]:
+    """Kinds of place whose count of other authorities' children is not shown: the sum of the named
+    homes' counts (market page) is withheld whenever one of them is suppressed there (1 to 4), or would
+    itself be a small count; with it go the free places and the shortfall built on it."""
+    market = page.rollup.market or {}
+    columns = market.get("columns", [])
+    withheld = set()
+    for row in market.get("rows", []):
+        home = dict(zip(columns, row, strict=True))
+        if 0 < (home.get("used_others") or 0) < SUPPRESSION_THRESHOLD:
+            withheld.add(GROUP_OF_PROVISION.get(home.get("provision_type"), ""))
+    for key, row in local.items():
+        if 0 < (row.get("used_others") or 0) < SUPPRESSION_THRESHOLD:
+            withheld.add(key)
+    return withheld
+
+
+def _c(value: Any, hidden: bool, fmt: Any = fmt_int) -> str:
+    return "c" if hidden else fmt(value)
+
+
 def build_gap(page: Page) -> dict[str, Any]:
     gap = page.rollup.gap
     as_at = gap.get("as_at") or (page.rollup.as_at.isoformat() if page.rollup.as_at else "")
@@ -28,6 +50,7 @@ def build_gap(page: Page) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = []
     local = {row["group"]: row for row in gap.get("local", [])}
     share_local = gap.get("share_local", {})
+    withheld = _withheld_groups(page, local)
 
     # Headline statements, in the words strategies use (Staffordshire: "3.5x ... but used only 36%").
     statements = []
@@ -47,7 +70,7 @@ def build_gap(page: Page) -> dict[str, Any]:
                 f"{fmt_num(row['local_cover'])} times the {fmt_num(row['demand_mean'], 0)} children forecast for 31 March {int(first_year[:4]) + 1}"
             )
         parts.append(
-            f"other authorities' children fill {fmt_int(loc.get('used_others'))}; "
+            f"other authorities' children fill {_c(loc.get('used_others'), key in withheld)}; "
             f"{fmt_pct(used['local'], used['children'])} of your {fmt_int(used['children'])} "
             f"{_children(used['children'])} in this kind of place live inside your area or within 20 miles of home"
         )
@@ -72,8 +95,8 @@ def build_gap(page: Page) -> dict[str, Any]:
                 fmt_num(v["external_mean"]),
                 "–" if v["external_share"] is None else f"{v['external_share']:.1f}%",
                 fmt_int(v["local_places"]),
-                fmt_int(v["local_used_others"]),
-                fmt_num(v["local_shortfall"]),
+                _c(v["local_used_others"], v["group"] in withheld),
+                _c(v["local_shortfall"], v["group"] in withheld, fmt_num),
             ]
         )
     focus = groups[0] if len(groups) == 1 else "residential"
@@ -155,11 +178,11 @@ def build_gap(page: Page) -> dict[str, Any]:
         used = share_local.get(key, {"children": 0, "local": 0})
         labels.append(GAP_GROUP_BY_KEY[key].label)
         ours.append(row["used_ours"])
-        others.append(row["used_others"])
-        free.append(row["free"])
+        others.append(None if key in withheld else row["used_others"])
+        free.append(None if key in withheld else row["free"])
         local_rows.append(
             [GAP_GROUP_BY_KEY[key].label, fmt_int(row["settings"]), fmt_int(row["places"]), fmt_int(row["used_ours"]),
-             fmt_int(row["used_others"]), fmt_int(row["free"]), fmt_int(used["children"]),
+             _c(row["used_others"], key in withheld), _c(row["free"], key in withheld), fmt_int(used["children"]),
              fmt_pct(used["local"], used["children"])]
         )  # fmt: skip
     blocks.append({"kind": "heading", "text": "Local capacity and who uses it"})
@@ -307,7 +330,7 @@ class GapView(DashboardView):
 
     page_name = "gap"
     page_title = "Sufficiency gap"
-    sections = ("gap",)
+    sections = ("gap", "market")
     filter_fields = ("category",)
     template_name = "dashboards/page.html"
     builder = staticmethod(build_gap)

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from forecasting.gap import GAP_GROUP_BY_KEY, GROUP_OF_CATEGORY
 from placements.choices import JudgementChoices, ProvisionTypeChoices
+from sufficiency.core.suppression import Figure, suppress_with_sums
 
 from .. import charts
 from .base import DashboardView, Page, chart, fmt_int, fmt_money, fmt_num, table
@@ -31,6 +32,11 @@ JUDGEMENT_ORDER = [
 ]
 
 
+def _others(figure: Figure) -> str:
+    """Other authorities' children: "c" when suppressed (fewer than 5, or a partner of one)."""
+    return "c" if figure.suppressed else fmt_int(figure.value)
+
+
 def build_market(page: Page) -> dict[str, Any]:
     all_rows = bool(page.extra.get("csv"))
     market = page.rollup.market
@@ -46,6 +52,14 @@ def build_market(page: Page) -> dict[str, Any]:
     type_label = dict(ProvisionTypeChoices.choices)
     judgement_label = dict(JudgementChoices.choices)
     blocks: list[dict[str, Any]] = []
+    # Other authorities' children in each named home, and per provision type, as one suppressed table.
+    others = suppress_with_sums(
+        {("home", i): s["used_others"] for i, s in enumerate(settings)},
+        {
+            ("type", t): [("home", i) for i, s in enumerate(settings) if s["provision_type"] == t]
+            for t in types_present
+        },
+    )
 
     summary_rows = []
     for t in types_present:
@@ -54,7 +68,7 @@ def build_market(page: Page) -> dict[str, Any]:
         priced = [s["price_week"] for s in part if s["price_week"] is not None]
         summary_rows.append(
             [type_label[t], fmt_int(len(part)), fmt_int(sum(1 for s in part if s["inside_area"])), fmt_int(places),
-             fmt_int(sum(s["used_ours"] for s in part)), fmt_int(sum(s["used_others"] for s in part)),
+             fmt_int(sum(s["used_ours"] for s in part)), _others(others["type", t]),
              fmt_money(sum(priced) / len(priced)) if priced else "–"]
         )  # fmt: skip
     judgements = [j for j in JUDGEMENT_ORDER if any(s["judgement"] == j for s in settings)]
@@ -89,14 +103,15 @@ def build_market(page: Page) -> dict[str, Any]:
                 "Mean weekly price you paid",
             ],
             summary_rows,
-            description="Active Ofsted-registered settings inside the area or within 20 miles of its centre.",
+            description="Active Ofsted-registered settings inside the area or within 20 miles of its centre. "
+            "c: other authorities' children not shown (fewer than 5, or a figure that would give one back).",
             definition="pct_good_or_outstanding",
         )  # fmt: skip
     )
     shown = settings if all_rows else settings[:MAX_ROWS]
     code = page.authority.dfe_code
     rows = []
-    for s in shown:
+    for i, s in enumerate(shown):
         urn: Any = s["urn"]
         if not all_rows and s.get("setting_id"):
             urn = {
@@ -106,7 +121,7 @@ def build_market(page: Page) -> dict[str, Any]:
         rows.append(
             [urn, s["name"] or "Name withheld", type_label.get(s["provision_type"], s["provision_type"]), s["la_name"],
              "In the area" if s["inside_area"] else fmt_num(s["miles"]), fmt_int(s["places"]) if s["places"] is not None else "–",
-             judgement_label.get(s["judgement"], "–"), fmt_int(s["used_ours"]), fmt_int(s["used_others"]),
+             judgement_label.get(s["judgement"], "–"), fmt_int(s["used_ours"]), _others(others["home", i]),
              fmt_int(s["ours_12m"]), fmt_money(s["price_week"])]
         )  # fmt: skip
     blocks.append(
@@ -132,7 +147,8 @@ def build_market(page: Page) -> dict[str, Any]:
                 f"The {len(shown)} nearest of {len(settings)} settings; download the CSV for all of them."
                 if len(shown) < len(settings)
                 else "Nearest first. Prices are the mean agreed weekly cost of your placements there in the last "
-                "12 months."
+                "12 months. c: other authorities' children not shown (fewer than 5, or a figure that would "
+                "give one back)."
             ),
             empty_text="No registered settings are recorded in or near the area.",
         )  # fmt: skip

@@ -18,10 +18,17 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 
 from placements.categories import AGE_BAND_LABELS, COARSE_GROUPS
+from placements.disclosure import region_children_grid
 from sufficiency.authorities.choices import DASHBOARD_ROLES
 from sufficiency.authorities.models import Region
 from sufficiency.core.querysets import authority_ids_for
-from sufficiency.core.suppression import SUPPRESSION_THRESHOLD, suppress_small
+from sufficiency.core.suppression import (
+    REGION,
+    SUPPRESSION_THRESHOLD,
+    Figure,
+    published_share,
+    suppress_region_split,
+)
 
 from .. import charts
 from ..forms import DashboardFilterForm
@@ -36,7 +43,6 @@ from .base import (
     fmt_int,
     fmt_money,
     fmt_num,
-    pct,
     table,
 )
 from .overview import england_figures
@@ -50,40 +56,47 @@ MIX_LABELS = {
 }
 
 
-def _count(value: int | None, visible: bool) -> tuple[str, int | None]:
-    """(text, value for charts) of a count: suppressed under 5 unless the viewer belongs to the authority."""
-    if value is None:
+def _text(figure: Figure | None) -> tuple[str, int | None]:
+    """(text, value for charts) of a count of the disclosure grid ("–" when the authority has none)."""
+    if figure is None:
         return "–", None
-    if visible:
-        return fmt_int(value), value
-    figure = suppress_small(value)
     return (SUPPRESSED, None) if figure.suppressed else (fmt_int(figure.value), figure.value)
 
 
-def _share(numerator: int | None, denominator: int | None, visible: bool) -> tuple[str, float | None]:
-    """A percentage, suppressed when its numerator (or denominator) is a small count of another authority."""
-    if numerator is None or not denominator:
+def _share_text(numerator: Figure | None, denominator: Figure | None) -> tuple[str, float | None]:
+    """A percentage shown only where its numerator and denominator are both published."""
+    if numerator is None or denominator is None or not denominator.value and not denominator.suppressed:
         return "–", None
-    if not visible and (numerator < SUPPRESSION_THRESHOLD or denominator < SUPPRESSION_THRESHOLD):
-        return SUPPRESSED, None
-    value = pct(numerator, denominator)
-    return f"{value:.1f}%", value
+    value = published_share(numerator, denominator)
+    return (SUPPRESSED, None) if value is None else (f"{value:.1f}%", value)
 
 
-def _selected_count(data: dict[str, Any], category: str, age_band: str) -> int | None:
-    """Children in care in the filtered category and/or age band (None: not in this authority's figures)."""
-    if not age_band:
-        return data["by_category"].get(category, 0)
-    cells = data.get("by_category_age")
-    if cells is None:  # figures computed before age bands were kept: shown as "–" until the next rollup
-        return None
-    return sum(
-        n
-        for c, bands in cells.items()
-        if not category or c == category
-        for a, n in bands.items()
-        if a == age_band
+def region_disclosure(
+    headlines: list[dict[str, Any]], own_ids: set[int]
+) -> tuple[dict[Any, Figure], dict[Any, Figure], dict[Any, Figure]]:
+    """The region's published grid (children by authority, category and age band, with every total),
+    and the distance and boundary splits, each suppressed whole for this viewer: every figure of the
+    page, its filters and CSVs is read from these."""
+    with_data = {h["id"]: h["headline"] for h in headlines if h["headline"]}
+    grid = region_children_grid(figures=with_data, own_ids=own_ids)
+    distance = suppress_region_split(
+        {la: d["over_20_miles"] for la, d in with_data.items()},
+        {la: d["distance_known"] for la, d in with_data.items()},
+        own=own_ids,
     )
+    boundary = suppress_region_split(
+        {la: d["outside_la"] for la, d in with_data.items()},
+        {la: d["boundary_known"] for la, d in with_data.items()},
+        own=own_ids,
+    )
+    return grid, distance, boundary
+
+
+def _selected_key(la: Any, category: str, age_band: str) -> tuple[Any, ...]:
+    """The grid cell a filter selects: a category, an age band, or both."""
+    if category and age_band:
+        return ("cell", la, category, age_band)
+    return ("category", la, category) if category else ("age_band", la, age_band)
 
 
 def _selection_title(category: str, age_band: str) -> str:
@@ -98,6 +111,17 @@ def build_region(
 ) -> dict[str, Any]:
     headlines = region_headlines(region=region)
     totals = region_totals(headlines)
+    grid, distance, boundary = region_disclosure(headlines, own_ids)
+    if any(h["headline"] for h in headlines):
+        region_total_text, _ = _text(grid["total", REGION])
+        region_over, _ = _share_text(distance["part", REGION], distance["base", REGION])
+        region_out, _ = _share_text(boundary["part", REGION], boundary["base", REGION])
+        # The region's rate is shown when its numerator is the published region total.
+        all_rated = all(h["headline"].get("population") for h in headlines if h["headline"])
+        if grid["total", REGION].suppressed or not all_rated:
+            totals = {**totals, "rate": None}
+    else:
+        region_total_text, region_over, region_out = "–", "–", "–"
     england = england_figures()
     category = filters.get("category", "")
     age_band = filters.get("age_band", "")
@@ -116,7 +140,7 @@ def build_region(
         [],
     )
     for h in headlines:
-        data, visible = h["headline"], h["id"] in own_ids
+        data, la = h["headline"], h["id"]
         names.append(h["name"])
         if not data:
             main_rows.append([h["name"], *(["No figures yet"] + ["–"] * 9)])
@@ -129,25 +153,29 @@ def build_region(
             for g in COARSE_GROUPS:
                 mix_values[g].append(None)
             continue
-        total_text, _ = _count(data["total"], visible)
-        rates.append(data["rate"])
+        total_fig = grid["total", la]
+        total_text, _ = _text(total_fig)
+        # The rate over a published population gives the count back: withheld with it.
+        rate = None if total_fig.suppressed else data["rate"]
+        rates.append(rate)
         mix_cells = []
         for g in COARSE_GROUPS:
-            text, value = _share(data["mix"].get(g, 0), data["total"], visible)
+            text, value = _share_text(grid["group", la, g], total_fig)
             mix_values[g].append(value)
             mix_cells.append(text)
-        over_text, over_value = _share(data["over_20_miles"], data["distance_known"], visible)
-        out_text, out_value = _share(data["outside_la"], data["boundary_known"], visible)
+        over_text, over_value = _share_text(distance["part", la], distance["base", la])
+        out_text, out_value = _share_text(boundary["part", la], boundary["base", la])
         over.append(over_value)
         outside.append(out_value)
         spend.append(data.get("spend"))
         growth.append(data.get("forecast_growth_pct"))
+        old_rollup = age_band and data.get("by_category_age") is None
         cat_text, cat_value = (
-            _count(_selected_count(data, category, age_band), visible) if category or age_band else ("", None)
+            ("–", None) if old_rollup else _text(grid.get(_selected_key(la, category, age_band)))
         )
         cat_values.append(cat_value)
         main_rows.append(
-            [h["name"], total_text, fmt_num(data["rate"]), *mix_cells, over_text, out_text,
+            [h["name"], total_text, "c" if rate is None and data["rate"] is not None else fmt_num(rate), *mix_cells, over_text, out_text,
              f"{fmt_money(data.get('spend'))} ({data.get('spend_year') or '–'})",
              "–" if data.get("forecast_growth_pct") is None else f"{data['forecast_growth_pct']:+.1f}%",
              fmt_date(data["as_at"])]
@@ -171,14 +199,14 @@ def build_region(
             + [
                 [
                     f"{region.name} (all with figures)",
-                    fmt_int(totals["total"]),
+                    region_total_text,
                     fmt_num(totals["rate"]),
                     "–",
                     "–",
                     "–",
                     "–",
-                    f"{pct(totals['over_20_miles'], totals['distance_known']) or '–'}%",
-                    f"{pct(totals['outside_la'], totals['boundary_known']) or '–'}%",
+                    region_over,
+                    region_out,
                     "–",
                     "–",
                     "–",
