@@ -25,8 +25,8 @@ How files are read (each step tolerates what real exports contain):
    column with values of which none is a date (two or more) is a file problem; single bad dates are
    problems with their rows.
 6. **Several years at once.** Every table is placed in a collection year (`_assign_years`): the XML
-   return in the year it declares; an Episodes file in the year most of its episodes ended (DEC), the
-   later on a tie, else the year of its latest start; any other table in the year of the Episodes file
+   return in the year it declares; an Episodes file in the latest year in which a real share of its
+   episodes ended (DEC), else the year of its latest start; any other table in the year of the Episodes file
    (then Header file) sharing most of its children, else the year of its own latest date. Tables of the
    same kind are merged in year order, files of the same year in the order given: the same record in two
    files (an episode: same CHILD and DECOM; a child: same CHILD) is kept once, from the later file, as a
@@ -626,9 +626,10 @@ def _assign_years(loaded: list[_LoadedFile]) -> dict[str, int | None]:
     """Settle the collection year of every table read, set each row's ``_year``, and return each file's.
 
     - An XML return belongs to the year it declares.
-    - An Episodes table belongs to the collection year in which most of its episodes ended (DEC), the
-      later year on a tie: an episode or two closed just after 31 March cannot move it. With no DEC, it
-      is the year of its latest start (DECOM).
+    - An Episodes table belongs to the latest collection year in which a real share of its episodes ended
+      (DEC; at least two, and a tenth of the busiest year's): an episode or two closed just after 31 March
+      cannot move it, and a whole-history export belongs to its latest year. With no DEC, it is the year
+      of its latest start (DECOM).
     - A care leavers' table (OC3) belongs to the year at whose 31 March most of its young people are 17
       to 21 (their episodes are in earlier years' files).
     - Any other table (Header, UASC, and the tables this service does not use) belongs to the year of the
@@ -713,13 +714,19 @@ def _children(frame: pd.DataFrame) -> frozenset[str]:
 
 
 def _episodes_year(frame: pd.DataFrame) -> int | None:
-    """The collection year in which most episodes ended (the later on a tie), else of the latest start."""
+    """The latest collection year in which a real share of the episodes ended, else of the latest start.
+
+    A year counts when at least two episodes and a tenth as many as in the busiest year ended in it: one
+    DEC (or a few) typed a day past 31 March cannot move a year's return into the next year, while an
+    export of the whole history (many years in one file) belongs to its latest year.
+    """
     ended = frame["dec"].dropna()
     if ended.empty:
         return collection_year_end(frame["decom"])
     years = ended.dt.year + (ended.dt.month >= 4).astype(int)
     counts = years.value_counts()
-    return int(counts[counts == counts.max()].index.max())
+    real = counts[counts >= max(2, counts.max() / 10)]
+    return int((real if len(real) else counts).index.max())
 
 
 # --- Several files of one kind ---------------------------------------------------------------------------

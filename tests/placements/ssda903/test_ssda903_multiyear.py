@@ -234,3 +234,20 @@ def test_a_care_leavers_file_belongs_to_the_year_its_young_people_are_17_to_21_i
     )
     assert dict(years(result))["oc3.csv"] == "2025-26"
     assert not [e for e in result.errors if e.code == "391"]  # both are 17 to 21 in that year
+
+
+def test_a_whole_history_episodes_file_belongs_to_its_latest_year():
+    # Many episodes ended in 2019-20 and 2020-21, fewer (but more than a stray few) in 2022-23: an export of
+    # the whole history belongs to its latest year, so its later episodes are not "after the year end".
+    rows = [episode(f"H{i}", "01/05/2018", "01/06/2019") for i in range(20)]
+    rows += [episode(f"J{i}", "01/05/2019", "01/06/2020") for i in range(20)]
+    rows += [episode(f"K{i}", "01/05/2021", "01/06/2022") for i in range(3)]
+    header = [child(r["CHILD"]) for r in rows]
+    result = read_ssda903(
+        [
+            ("header.csv", csv_bytes(HEADER_COLUMNS, header)),
+            ("episodes.csv", csv_bytes(EPISODE_COLUMNS, rows)),
+        ]
+    )
+    assert dict(years(result))["episodes.csv"] == "2022-23"
+    assert not [e for e in result.errors if e.code in ("354", "385")]
