@@ -1,5 +1,5 @@
 """Requesting and computing forecasts. Nothing here runs inside a web request: views and the import hook
-only queue a run; a Celery worker claims it and computes it (STYLE.md principle 4)."""
+only queue a run; a Celery worker claims it and computes it (docs/architecture.md principle 4)."""
 
 from __future__ import annotations
 

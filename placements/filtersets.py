@@ -1,4 +1,4 @@
-"""One FilterSet per listable register model, shared by the pages and the API (STYLE.md principle 3).
+"""One FilterSet per listable register model, shared by the pages and the API (docs/architecture.md principle 3).
 
 Filters never widen what a caller sees: they run on querysets already scoped to the caller's authorities.
 An `authority` filter takes a DfE code (e.g. `335`) and only narrows within what is visible.

@@ -1,7 +1,7 @@
 """Writes to the placement register that the web, the API and the command line share.
 
 Each service is atomic, takes the acting user, writes an audit row and defers side effects (Celery) until
-the transaction commits (STYLE.md principles 4 and 6).
+the transaction commits (docs/architecture.md principles 4 and 6).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Writes to the supply side of the register: Ofsted settings, in-house capacity and vacancies.
 
-Each service is atomic, takes the acting user and writes an audit row (STYLE.md principle 6). Audit
+Each service is atomic, takes the acting user and writes an audit row (docs/architecture.md principle 6). Audit
 details carry ids, codes and counts only. Capacity records (households, homes, block contracts,
 vacancies) also keep a full change history (django-simple-history), attributed to the acting user.
 

@@ -1,6 +1,6 @@
 """Pages of the placement register: data imports, and the children behind the numbers.
 
-Every view is an adapter (STYLE.md principle 1) and resolves its authority through `AuthorityMixin`,
+Every view is an adapter (docs/architecture.md principle 1) and resolves its authority through `AuthorityMixin`,
 so another authority's records are 404 without any per-view checks.
 """
 

@@ -1,4 +1,4 @@
-"""The Celery application. Tasks take ids only, never personal data (see STYLE.md principle 4)."""
+"""The Celery application. Tasks take ids only, never personal data (see docs/architecture.md principle 4)."""
 
 import os
 

@@ -1,4 +1,4 @@
-"""Role-named fixtures (STYLE.md principle 11): who can see what reads straight from the tests."""
+"""Role-named fixtures (docs/architecture.md principle 11): who can see what reads straight from the tests."""
 
 from __future__ import annotations
 

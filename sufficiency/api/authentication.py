@@ -1,5 +1,5 @@
 """Bearer-token authentication for API clients. Never HTTP Basic: a password hash per request would cost
-about 0.4 s of CPU (RECIPES.md)."""
+about 0.4 s of CPU (docs/architecture.md, "API authentication cost")."""
 
 from __future__ import annotations
 

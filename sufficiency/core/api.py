@@ -1,4 +1,4 @@
-"""Base classes of the partner API (/api/v1/): who may read what, applied once, here (STYLE.md principle 2).
+"""Base classes of the partner API (/api/v1/): who may read what, applied once, here (docs/architecture.md principle 2).
 
 Every endpoint declares a *capability*: what kind of data it serves. A capability names both the API
 token scope that grants it and the membership roles that grant it to a signed-in person, so a token and a

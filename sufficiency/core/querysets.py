@@ -1,4 +1,4 @@
-"""Authority scoping, applied once, here, and by the base views and viewsets (STYLE.md principle 2)."""
+"""Authority scoping, applied once, here, and by the base views and viewsets (docs/architecture.md principle 2)."""
 
 from __future__ import annotations
 

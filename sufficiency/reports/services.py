@@ -1,7 +1,7 @@
 """Writes to strategies, objectives, measures and actions.
 
 Each service is atomic, takes the acting user, validates the record, keeps a history row attributed to
-that user (django-simple-history) and writes an audit row (STYLE.md principle 6). Audit details carry
+that user (django-simple-history) and writes an audit row (docs/architecture.md principle 6). Audit details carry
 ids and field names only.
 """
 

@@ -1,4 +1,4 @@
-"""Dashboard pages, one module per page (STYLE.md: views split by use case)."""
+"""Dashboard pages, one module per page (docs/architecture.md: pages split by use case)."""
 
 from .csv import DashboardCsvView, RegionCsvView
 from .forecast import ForecastView
