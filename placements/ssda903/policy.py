@@ -34,7 +34,6 @@ from placements.categories import (
     CIN_CODES,
     ETHNIC_CODES,
     LS_CODES,
-    PLACE_CODES,
     PLACE_PROVIDER_CODES,
     REASON_PLACE_CHANGE_CODES,
     REC_CODES,
@@ -53,13 +52,15 @@ from .result import (
     empty_repairs,
 )
 from .rules import Ssda903Tables
+from .rules.codes_by_year import PLACE_BY_YEAR
 from .schema import EPISODES, FILE_KINDS, HEADER, OC3, UASC
 
 TABLES: tuple[str, ...] = (HEADER, EPISODES, UASC, OC3)
 NEW_PERIOD_RNE = "S"  # reason for new episode: started to be looked after
 
-# Codes of any collection year. The lists in `placements.categories` hold every code the service reads.
-PLACE_CODES_ANY_YEAR: frozenset[str] = frozenset(PLACE_CODES)
+# Codes of any collection year: PLACE from the year lists of the rules, LS (the same every year) from
+# `placements.categories`.
+PLACE_CODES_ANY_YEAR: frozenset[str] = frozenset().union(*PLACE_BY_YEAR.values())
 LS_CODES_ANY_YEAR: frozenset[str] = frozenset(LS_CODES)
 
 

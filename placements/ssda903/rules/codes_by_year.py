@@ -24,6 +24,8 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
+from placements.categories import PLACE_CODES
+
 # The newest collection year the rules know (2026-27). A row whose year is unknown is checked as the latest
 # year present in the upload, or as this year when no row has a known year.
 NEWEST_YEAR = 2027
@@ -32,11 +34,9 @@ OLDEST_YEAR = 2023  # the DfE base rule set (2022-23); earlier returns are check
 TEMPORARY_PLACES: frozenset[str] = frozenset({"T0", "T1", "T2", "T3", "T4"})
 _Z1_SPLIT: frozenset[str] = frozenset({"Z11", "Z12", "Z13", "Z14"})
 
-_BASE_PLACES: frozenset[str] = frozenset(
-    {"A3", "A4", "A5", "A6", "H5", "K1", "K2", "P1", "P2", "P3", "R1", "R2", "R3", "R5", "S1"}
-    | {"U1", "U2", "U3", "U4", "U5", "U6", "Z1"}
-    | TEMPORARY_PLACES
-)
+# Every PLACE code (with its label) is listed once, in placements.categories; this module says only which
+# years each is valid in: K3 came in 2024-25, Z11-Z14 in 2025-26, when H5, P2 and Z1 ended.
+_BASE_PLACES: frozenset[str] = frozenset(PLACE_CODES) - {"K3"} - _Z1_SPLIT
 
 YearCodes = Mapping[int, frozenset[str]]
 T = TypeVar("T")
