@@ -1,0 +1,101 @@
+"""Shared reference data: providers, the settings (homes) they run, and Ofsted's inspections of them."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from sufficiency.core.models import TimeStampedModel
+
+from ..choices import (
+    JudgementChoices,
+    JudgementScaleChoices,
+    ProvisionTypeChoices,
+    RegistrationStatusChoices,
+    SectorChoices,
+)
+
+
+class Provider(TimeStampedModel):
+    """An organisation that runs one or more settings: a company, a charity, a health trust, or a local
+    authority running its own homes and fostering service. Shared by all authorities."""
+
+    name = models.CharField(max_length=200, unique=True)
+    sector = models.CharField(max_length=20, choices=SectorChoices.choices, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Setting(TimeStampedModel):
+    """A place a child can live that Ofsted registers: a children's home, a fostering agency, a
+    supported accommodation service, a residential special school. Identified by its Ofsted URN.
+    Shared by all authorities (it is public data), so it is not authority-owned."""
+
+    urn = models.CharField("Ofsted URN", max_length=8, unique=True)
+    name = models.CharField(max_length=200, blank=True)
+    provider = models.ForeignKey(
+        "placements.Provider", null=True, blank=True, on_delete=models.SET_NULL, related_name="settings"
+    )
+    provision_type = models.CharField(max_length=40, choices=ProvisionTypeChoices.choices)
+    ofsted_provision_type = models.CharField(
+        max_length=120, blank=True, help_text="The provision type as Ofsted's file words it"
+    )
+    sector = models.CharField(max_length=20, choices=SectorChoices.choices, blank=True)
+    local_authority = models.ForeignKey(
+        "authorities.LocalAuthority",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="settings_in_area",
+        help_text="The authority area the setting is in.",
+    )
+    postcode = models.CharField(
+        max_length=8, blank=True, help_text="Full postcode, or district where redacted"
+    )
+    registered_places = models.PositiveSmallIntegerField(null=True, blank=True)
+    registration_status = models.CharField(
+        max_length=12, choices=RegistrationStatusChoices.choices, default=RegistrationStatusChoices.ACTIVE
+    )
+    registration_date = models.DateField(null=True, blank=True)
+    closed_date = models.DateField(null=True, blank=True)
+    judgement_scale = models.CharField(
+        max_length=16, choices=JudgementScaleChoices.choices, default=JudgementScaleChoices.FOUR_POINT
+    )
+    latest_judgement = models.CharField(
+        max_length=24, choices=JudgementChoices.choices, default=JudgementChoices.NOT_YET_INSPECTED
+    )
+    latest_judgement_date = models.DateField(null=True, blank=True)
+    framework = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The framework or contract the setting is bought through, if any",
+    )
+
+    class Meta:
+        ordering = ["urn"]
+
+    def __str__(self) -> str:
+        return f"{self.urn} {self.name}".strip()
+
+
+class Inspection(models.Model):
+    """One Ofsted judgement of a setting, kept so that history survives re-imports."""
+
+    setting = models.ForeignKey("placements.Setting", on_delete=models.CASCADE, related_name="inspections")
+    inspection_date = models.DateField()
+    judgement = models.CharField(max_length=24, choices=JudgementChoices.choices)
+    judgement_scale = models.CharField(
+        max_length=16, choices=JudgementScaleChoices.choices, default=JudgementScaleChoices.FOUR_POINT
+    )
+
+    class Meta:
+        ordering = ["setting", "-inspection_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["setting", "inspection_date"], name="uniq_inspection_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.setting.urn} {self.inspection_date}: {self.get_judgement_display()}"
