@@ -51,8 +51,8 @@ def _ensure_unit_costs() -> None:
     import datetime as dt
     from decimal import Decimal
 
-    from placements.demo import profiles
     from placements.models import PlacementEpisode, UnitCost
+    from sufficiency.demo import profiles
 
     with_costs = set(UnitCost.objects.values_list("authority_id", flat=True))
     rows = [

@@ -217,6 +217,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # `load_demo` creates synthetic authorities' data and demo accounts with a published password: it refuses
 # to run unless this is on (local and test settings turn it on; never set it in production).
 DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=False)
+# The demo app (generator, loader, `load_demo`) is installed only where demo data is allowed: elsewhere the
+# command does not exist and no demo code is loaded.
+if DEMO_DATA_ALLOWED:
+    INSTALLED_APPS.append("sufficiency.demo")
 
 # --- Forecasting -------------------------------------------------------------------------------------
 FORECAST_HORIZON_MONTHS = env.int("FORECAST_HORIZON_MONTHS", default=36)

@@ -85,10 +85,3 @@ def test_all_153_authorities_exist_from_the_migrations():
     assert LocalAuthority.objects.count() == 153
     walsall = LocalAuthority.objects.get(dfe_code="335")
     assert (walsall.ons_code, walsall.region.name) == ("E08000030", "West Midlands")
-
-
-def test_load_demo_refuses_to_run_where_demo_data_is_not_allowed(settings):
-    settings.DEMO_DATA_ALLOWED = False
-    with pytest.raises(CommandError, match="DEMO_DATA_ALLOWED"):
-        call_command("load_demo")
-    assert not User.objects.filter(email__endswith="@demo.sufficiency.invalid").exists()

@@ -8,8 +8,8 @@ from collections import Counter
 import pytest
 
 from placements import supply_services
-from placements.demo_requests import demo_requests_load
 from placements.models import Approach, PlacementRequest, PlacementRequestEvent, UnitCost
+from sufficiency.demo.placement_requests import demo_requests_load
 from tests.factories import ChildFactory, EpisodeFactory, SettingFactory
 
 pytestmark = pytest.mark.django_db

@@ -39,7 +39,7 @@ from functools import cache, lru_cache
 import numpy as np
 
 from placements import categories as cat
-from placements.demo import profiles as pf
+from sufficiency.demo import profiles as pf
 
 __all__ = ["DemoAuthority", "DemoRegion", "collection_years", "generate_region"]
 
@@ -1875,7 +1875,7 @@ def generate_region(
 
     ``authorities`` are DfE codes (default: Walsall, Sandwell, Dudley, Herefordshire, Staffordshire,
     Wolverhampton, Telford and Wrekin); each must be a West Midlands authority with a profile in
-    :mod:`placements.demo.profiles`. ``years`` collection years of SSDA903 files are written, the last one
+    :mod:`sufficiency.demo.profiles`. ``years`` collection years of SSDA903 files are written, the last one
     ending on ``as_at``.
 
     ``extract_problems=True`` writes into each authority's latest Episodes file two row-level problems of

@@ -29,13 +29,19 @@ from zoneinfo import ZoneInfo
 from django.conf import settings as django_settings
 from django.db import transaction
 
+from placements.categories import NEW_PLACEMENT_RNE, age_on
+from placements.finding import services
+from placements.finding.lifecycle import KIND_OF_CATEGORY
+from placements.finding.linking import placement_requests_link_episodes
+from placements.models import (
+    FosteringHousehold,
+    InHouseHome,
+    PlacementEpisode,
+    PlacementRequest,
+    Setting,
+    UnitCost,
+)
 from sufficiency.authorities.models import LocalAuthority
-
-from .categories import NEW_PLACEMENT_RNE, age_on
-from .finding import services
-from .finding.lifecycle import KIND_OF_CATEGORY
-from .finding.linking import placement_requests_link_episodes
-from .models import FosteringHousehold, InHouseHome, PlacementEpisode, PlacementRequest, Setting, UnitCost
 
 logger = logging.getLogger(__name__)
 

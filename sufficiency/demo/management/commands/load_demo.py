@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from placements.demo_loader import DEMO_PASSWORD, demo_region_load
+from sufficiency.demo.loader import DEMO_PASSWORD, demo_region_load
 
 
 class Command(BaseCommand):

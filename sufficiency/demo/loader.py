@@ -15,16 +15,15 @@ from typing import Any
 
 from django.db import transaction
 
+from placements.choices import ENDED_STATUSES
+from placements.importing import ssda903_import
+from placements.models import FosteringHousehold, Provider, Setting, UnitCost
+from placements.supply_services import settings_upsert
 from sufficiency.accounts.services import user_create_or_update
 from sufficiency.authorities.choices import RoleChoices
 from sufficiency.authorities.models import AuthorityPopulation, LocalAuthority
 from sufficiency.core.audit import audit
-
-from .choices import ENDED_STATUSES
-from .demo import DemoRegion, generate_region
-from .importing import ssda903_import
-from .models import FosteringHousehold, Provider, Setting, UnitCost
-from .supply_services import settings_upsert
+from sufficiency.demo.generator import DemoRegion, generate_region
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +110,7 @@ def demo_region_load(
         result.authorities[code] = outcome.counts
 
     say("Logging a year of placement requests")
-    from .demo_requests import demo_requests_load
+    from sufficiency.demo.placement_requests import demo_requests_load
 
     for code in region.authorities:
         demo_requests_load(authority=la_by_code[code], as_at=as_at, seed=seed, acting_user=acting_user)
@@ -123,7 +122,7 @@ def demo_region_load(
 
     # The demo runs without a worker, so what beat and the after-import hooks would do happens here.
     from sufficiency.dashboards.services import dashboard_rollup_compute
-    from sufficiency.reports.demo import demo_board_reports_load, demo_strategy_load
+    from sufficiency.demo.reports import demo_board_reports_load, demo_strategy_load
 
     say("Computing dashboards and sufficiency gaps")
     for code in region.authorities:
@@ -249,8 +248,8 @@ def _load_supply(authority: LocalAuthority, seed: int) -> None:
 
     from django.utils import timezone
 
-    from .models import BlockContract, InHouseHome, Vacancy
-    from .supply_services import vacancy_record
+    from placements.models import BlockContract, InHouseHome, Vacancy
+    from placements.supply_services import vacancy_record
 
     rng = random.Random(f"{seed}-{authority.dfe_code}")
     own_homes = Setting.objects.filter(

@@ -1,6 +1,6 @@
 """The synthetic demo region: deterministic, calibrated to the councils' published figures, and valid SSDA903.
 
-Run without Django: ``pytest -p no:django tests/placements/test_demo_generator.py``.
+Run without Django: ``pytest -p no:django tests/sufficiency/demo/test_generator.py``.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 from placements import categories as cat
-from placements.demo import collection_years, generate_region
-from placements.demo import profiles as pf
+from sufficiency.demo import profiles as pf
+from sufficiency.demo.generator import collection_years, generate_region
 
 AS_AT = dt.date(2026, 3, 31)
 HEADER_COLUMNS = ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"]

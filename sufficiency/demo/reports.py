@@ -14,10 +14,9 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from sufficiency.authorities.models import LocalAuthority
-
-from . import services as strategy_services
-from .board import services as board_services
-from .models import BoardReport, Strategy
+from sufficiency.reports import services as strategy_services
+from sufficiency.reports.board import services as board_services
+from sufficiency.reports.models import BoardReport, Strategy
 
 OBJECTIVES = [
     (
