@@ -29,7 +29,7 @@ from placements import geo
 from placements import selectors as register
 from placements.counting import in_care_on
 from placements.models import BlockContract, Setting
-from placements.supply_selectors import capacity_summary_for_authority, setting_occupancy
+from placements.supply.selectors import capacity_summary_for_authority, setting_occupancy
 from sufficiency.authorities.models import LocalAuthority
 
 from . import gap

@@ -238,7 +238,7 @@ def import_job_execute(*, job_id: int) -> ImportJob | None:
     files = [(f.name, bytes(f.content)) for f in job.files.all()]
     options: dict[str, Any] = {}
     if job.kind == ImportKindChoices.OFSTED:
-        from .supply_services import ofsted_import
+        from .supply.services import ofsted_import
 
         importer = ofsted_import
     else:

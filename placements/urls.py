@@ -2,7 +2,9 @@
 
 from django.urls import path
 
-from . import finding_views, supply_views, views
+from . import views
+from .finding import views as finding_views
+from .supply import views as supply_views
 
 app_name = "placements"
 urlpatterns = [
@@ -14,7 +16,7 @@ urlpatterns = [
     path("data-quality/", views.DataQualityView.as_view(), name="data-quality"),
     path("children/", views.ChildListView.as_view(), name="child-list"),
     path("children/<int:pk>/", views.ChildDetailView.as_view(), name="child-detail"),
-    # Supply: Ofsted settings, in-house capacity, block contracts, vacancies (placements/supply_views/).
+    # Supply: Ofsted settings, in-house capacity, block contracts, vacancies (placements/supply/views/).
     path("supply/", supply_views.SupplyOverviewView.as_view(), name="supply-overview"),
     path("supply/settings/", supply_views.SettingListView.as_view(), name="setting-list"),
     path("supply/settings/<int:pk>/", supply_views.SettingDetailView.as_view(), name="setting-detail"),
@@ -42,7 +44,7 @@ urlpatterns = [
         name="vacancy-confirm",
     ),
     path("supply/vacancies/<int:pk>/close/", supply_views.VacancyCloseView.as_view(), name="vacancy-close"),
-    # Placement finding: requests, matching search, approaches, outcomes, ledger (placements/finding_views/).
+    # Placement finding: requests, matching search, approaches, outcomes, ledger (placements/finding/views/).
     path("placement-requests/", finding_views.RequestListView.as_view(), name="request-list"),
     path("placement-requests/new/", finding_views.RequestCreateView.as_view(), name="request-create"),
     path("placement-requests/ledger/", finding_views.LedgerView.as_view(), name="finding-ledger"),

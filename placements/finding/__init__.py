@@ -10,5 +10,5 @@ Models live in `placements.models` (PlacementRequest, PlacementRequestEvent, App
 - `matching`: the pure matching search (why each candidate is in or out, and its score);
 - `ledger`: the pure unmet-need calculation over DataFrames;
 - `linking`: matching requests to the SSDA903 episodes a later import brings;
-- `forms`, `charts`: adapters for the pages in `placements.finding_views`.
+- `forms`, `charts`: adapters for the pages in `views/`.
 """

@@ -4,7 +4,7 @@ Ofsted publishes every registered children's social care setting monthly (provid
 information) and annually ("Children's social care data in England"), and councils receive provider
 lists (the children's homes list, the SCP/CH list), as CSV, XLSX or ODS. `read_ofsted` turns one or more
 of those files into canonical tables, skipping and reporting rows it cannot read;
-`placements.supply_services.ofsted_import` writes them to the shared register of settings.
+`placements.supply.services.ofsted_import` writes them to the shared register of settings.
 docs/ofsted-files.md describes the layouts and how judgements outside the scales are stored.
 
     from placements.ofsted import read_ofsted

@@ -18,7 +18,7 @@ from django.db import transaction
 from placements.choices import ENDED_STATUSES
 from placements.importing import ssda903_import
 from placements.models import FosteringHousehold, Provider, Setting, UnitCost
-from placements.supply_services import settings_upsert
+from placements.supply.services import settings_upsert
 from sufficiency.accounts.services import user_create_or_update
 from sufficiency.authorities.choices import RoleChoices
 from sufficiency.authorities.models import AuthorityPopulation, LocalAuthority
@@ -249,7 +249,7 @@ def _load_supply(authority: LocalAuthority, seed: int) -> None:
     from django.utils import timezone
 
     from placements.models import BlockContract, InHouseHome, Vacancy
-    from placements.supply_services import vacancy_record
+    from placements.supply.services import vacancy_record
 
     rng = random.Random(f"{seed}-{authority.dfe_code}")
     own_homes = Setting.objects.filter(

@@ -26,7 +26,7 @@ from placements.models import (
     QuarantinedRecord,
     Setting,
 )
-from placements.supply_services import ofsted_import
+from placements.supply.services import ofsted_import
 from sufficiency.api.services import api_client_create
 from tests.ssda903_files import EPISODE_COLUMNS, csv_bytes, episodes, header
 

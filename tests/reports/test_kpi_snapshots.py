@@ -193,7 +193,7 @@ def test_a_change_anywhere_in_the_region_makes_the_next_rollup_count_again(regis
 
 def test_a_corrected_ofsted_judgement_changes_the_signature(register):
     from placements.models import Inspection
-    from placements.supply_services import _refresh_latest_judgements
+    from placements.supply.services import _refresh_latest_judgements
     from sufficiency.reports.kpi_snapshots import regional_signature
 
     region_id = register["walsall"].region_id

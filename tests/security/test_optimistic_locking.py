@@ -10,9 +10,9 @@ import pytest
 from django import forms
 from django.urls import reverse
 
-from placements import supply_services
 from placements.finding import services as finding_services
 from placements.models import FosteringHousehold, PlacementRequest
+from placements.supply import services as supply_services
 from sufficiency.authorities.models import Membership
 from sufficiency.core.locking import STALE_MESSAGE, version_of
 from sufficiency.reports.models import Action, Strategy

@@ -9,8 +9,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from placements import supply_services
 from placements.permissions import vacancy_authority_ids
+from placements.supply import services as supply_services
 from sufficiency.api.services import api_client_create
 from tests.factories import SettingFactory
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from placements.supply_services import households_import
+from placements.supply.services import households_import
 from sufficiency.accounts.models import User
 from sufficiency.authorities.models import LocalAuthority
 

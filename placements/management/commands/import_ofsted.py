@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from placements.importing import errors_to_csv
-from placements.supply_services import ofsted_import
+from placements.supply.services import ofsted_import
 from sufficiency.core.csv import write_csv_file
 
 

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from placements import supply_services
 from placements.finding import services
+from placements.supply import services as supply_services
 from sufficiency.authorities.models import Membership
 from tests.factories import ChildFactory, EpisodeFactory, SettingFactory, UserFactory
 

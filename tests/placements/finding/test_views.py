@@ -172,7 +172,7 @@ def test_the_search_lists_why_and_the_shortlist_records_approaches(
     )
     from django.utils import timezone
 
-    from placements.supply_services import vacancy_record
+    from placements.supply.services import vacancy_record
 
     vacancy_record(
         authority=home.local_authority or household.authority, setting=stale_home, acting_user=None,
@@ -198,7 +198,7 @@ def test_the_search_lists_why_and_the_shortlist_records_approaches(
 def test_a_shortlist_cannot_include_another_authoritys_household(
     client, placement_finder, make_request, sandwell
 ):
-    from placements.supply_services import household_create
+    from placements.supply.services import household_create
 
     theirs = household_create(
         authority=sandwell,

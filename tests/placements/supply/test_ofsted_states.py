@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from forecasting import gap
 from forecasting.gap_services import local_settings_frame
-from placements import supply_services as services
 from placements.choices import (
     BELOW_GOOD_JUDGEMENTS,
     GOOD_OR_BETTER_JUDGEMENTS,
@@ -24,7 +23,8 @@ from placements.choices import (
 from placements.finding import matching
 from placements.models import Inspection, Setting
 from placements.services import import_job_create
-from placements.supply_selectors import inhouse_home_rows, vacancy_summary_for_authority
+from placements.supply import services
+from placements.supply.selectors import inhouse_home_rows, vacancy_summary_for_authority
 from sufficiency.dashboards.rollups import QUALITY_BELOW, QUALITY_GOOD, QUALITY_NOT_INSPECTED, _quality
 from sufficiency.dashboards.views.market import JUDGEMENT_ORDER
 from sufficiency.reports.kpis.catalogue import ChildrenInSettingsBelowGood, PctGoodOrOutstanding

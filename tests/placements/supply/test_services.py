@@ -11,10 +11,9 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.utils import timezone
 
-from placements import supply_selectors as selectors
-from placements import supply_services as services
 from placements.models import FosteringHousehold, Inspection, Provider, Setting, Vacancy
 from placements.services import import_job_create
+from placements.supply import selectors, services
 from sufficiency.authorities.models import AuditEvent
 from tests.factories import ChildFactory, EpisodeFactory, SettingFactory
 

@@ -15,8 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from placements import supply_services as services
 from placements.models import FosteringHousehold, ImportJob, Vacancy
+from placements.supply import services
 from sufficiency.authorities.models import AuditEvent, Membership
 from sufficiency.core.locking import version_of
 from tests.factories import SettingFactory, UserFactory

@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from placements import supply_services
 from placements.models import Approach, PlacementRequest, PlacementRequestEvent, UnitCost
+from placements.supply import services as supply_services
 from sufficiency.demo.placement_requests import demo_requests_load
 from tests.factories import ChildFactory, EpisodeFactory, SettingFactory
 

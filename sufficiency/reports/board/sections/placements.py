@@ -29,7 +29,7 @@ from placements.categories import (
 )
 from placements.choices import JudgementChoices
 from placements.models import PlacementEpisode, Setting
-from placements.supply_selectors import (
+from placements.supply.selectors import (
     block_beds_for_authority,
     household_capacity_for_authority,
     inhouse_home_rows,

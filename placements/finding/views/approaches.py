@@ -6,7 +6,7 @@ from typing import Any
 
 from django.views.generic import FormView
 
-from ..finding import forms, services
+from .. import forms, services
 from .requests import ActionMixin
 
 

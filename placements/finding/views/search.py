@@ -10,12 +10,12 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
-from ..categories import PLANNING_CATEGORY_LABELS
-from ..choices import RouteChoices
-from ..finding import forms, selectors, services
-from ..finding.lifecycle import FINAL_STATUSES, FindingRuleViolation
-from ..finding.matching import FAIL, PASS, WARN
-from ..models import FosteringHousehold, Setting
+from ...categories import PLANNING_CATEGORY_LABELS
+from ...choices import RouteChoices
+from ...models import FosteringHousehold, Setting
+from .. import forms, selectors, services
+from ..lifecycle import FINAL_STATUSES, FindingRuleViolation
+from ..matching import FAIL, PASS, WARN
 from .base import FINDING_WORK_ROLES, RequestMixin, money
 
 REASON_CLASSES = {PASS: "govuk-tag--green", WARN: "govuk-tag--yellow", FAIL: "govuk-tag--red"}

@@ -11,10 +11,8 @@ from django.views.generic import FormView
 
 from sufficiency.core.views import AuthorityMixin
 
-from .. import supply_forms as forms
-from .. import supply_selectors as selectors
-from .. import supply_services as services
-from ..models import BlockContract, FosteringHousehold, InHouseHome
+from ...models import BlockContract, FosteringHousehold, InHouseHome
+from .. import forms, selectors, services
 from .base import (
     HOUSEHOLD_IMPORT_ROLES,
     OPERATIONAL_READ_ROLES,

@@ -9,14 +9,14 @@ from django.conf import settings
 
 from sufficiency.core.widgets import GovUKDateField, MultipleFileField
 
-from .categories import PLANNING_CATEGORY_LABELS
-from .choices import (
+from ..categories import PLANNING_CATEGORY_LABELS
+from ..choices import (
     HouseholdStatusChoices,
     JudgementChoices,
     ProvisionTypeChoices,
     VacancyStatusChoices,
 )
-from .models import BlockContract, FosteringHousehold, InHouseHome, Setting
+from ..models import BlockContract, FosteringHousehold, InHouseHome, Setting
 
 OFSTED_SUFFIXES = (".csv", ".xlsx", ".ods")
 

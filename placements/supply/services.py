@@ -29,8 +29,8 @@ from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core.audit import audit
 from sufficiency.core.locking import check_version
 
-from .categories import PLANNING_CATEGORY_LABELS
-from .choices import (
+from ..categories import PLANNING_CATEGORY_LABELS
+from ..choices import (
     HouseholdRouteChoices,
     HouseholdStatusChoices,
     JudgementChoices,
@@ -40,8 +40,8 @@ from .choices import (
     SectorChoices,
     VacancyStatusChoices,
 )
-from .importing import ImportOutcome, RowError
-from .models import (
+from ..importing import ImportOutcome, RowError
+from ..models import (
     BlockContract,
     FosteringHousehold,
     InHouseHome,
@@ -51,9 +51,9 @@ from .models import (
     Setting,
     Vacancy,
 )
-from .ofsted import authority_key, read_ofsted
-from .ofsted.columns import COLUMN_LABELS, normalise_header
-from .upload_limits import UploadLimits
+from ..ofsted import authority_key, read_ofsted
+from ..ofsted.columns import COLUMN_LABELS, normalise_header
+from ..upload_limits import UploadLimits
 
 logger = logging.getLogger(__name__)
 

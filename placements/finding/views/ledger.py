@@ -15,10 +15,10 @@ from sufficiency.core.bounds import parse_month
 from sufficiency.core.csv import csv_response, safe_writer
 from sufficiency.core.views import AuthorityMixin
 
-from ..finding import selectors
-from ..finding.charts import ledger_context
-from ..finding.ledger import MEASURES
-from ..models import PlacementRequest
+from ...models import PlacementRequest
+from .. import selectors
+from ..charts import ledger_context
+from ..ledger import MEASURES
 from .base import LEDGER_ROLES
 
 

@@ -19,12 +19,11 @@ from django.views.generic import FormView, ListView, View
 from sufficiency.core.locking import OptimisticLockMixin, StaleEdit
 from sufficiency.core.views import AuthorityMixin
 
-from .. import supply_forms as forms
-from .. import supply_services as services
-from ..categories import PLANNING_CATEGORY_LABELS
-from ..choices import VacancyStatusChoices
-from ..models import Vacancy
-from ..permissions import VACANCY_READ, vacancy_authority_ids
+from ...categories import PLANNING_CATEGORY_LABELS
+from ...choices import VacancyStatusChoices
+from ...models import Vacancy
+from ...permissions import VACANCY_READ, vacancy_authority_ids
+from .. import forms, services
 from .base import (
     VACANCY_EDIT_ROLES,
     holds,

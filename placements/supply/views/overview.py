@@ -15,12 +15,11 @@ from sufficiency.authorities.choices import IMPORT_ROLES
 from sufficiency.core.suppression import suppress_other_count
 from sufficiency.core.views import AuthorityMixin
 
-from .. import supply_forms as forms
-from .. import supply_selectors as selectors
-from ..categories import PLANNING_CATEGORY_LABELS
-from ..choices import ImportKindChoices
-from ..models import InHouseHome
-from ..services import ImportRejected, import_job_create
+from ...categories import PLANNING_CATEGORY_LABELS
+from ...choices import ImportKindChoices
+from ...models import InHouseHome
+from ...services import ImportRejected, import_job_create
+from .. import forms, selectors
 from .base import (
     OPERATIONAL_READ_ROLES,
     SUPPLY_READ_ROLES,

@@ -22,7 +22,7 @@ from sufficiency.core.audit import audit
 from sufficiency.core.querysets import authority_ids_for
 from sufficiency.core.views import AuthorityMixin
 
-from ..models import Approach, PlacementRequest
+from ...models import Approach, PlacementRequest
 
 FINDING_READ_ROLES = CHILD_LEVEL_ROLES
 FINDING_WORK_ROLES = frozenset(

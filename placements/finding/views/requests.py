@@ -15,16 +15,16 @@ from django.views.generic import DetailView, FormView, ListView
 from sufficiency.core.audit import audit
 from sufficiency.core.locking import OptimisticLockMixin, StaleEdit
 
-from ..categories import LS_CODES, PLANNING_CATEGORY_LABELS
-from ..choices import (
+from ...categories import LS_CODES, PLANNING_CATEGORY_LABELS
+from ...choices import (
     CloseReasonChoices,
     NeedChoices,
     PlacementRequestStatusChoices,
     SiblingsOutcomeChoices,
     SuitabilityChoices,
 )
-from ..finding import forms, services
-from ..finding.lifecycle import FINAL_STATUSES, KIND_LABELS, KINDS, FindingRuleViolation
+from .. import forms, services
+from ..lifecycle import FINAL_STATUSES, KIND_LABELS, KINDS, FindingRuleViolation
 from .base import FINDING_WORK_ROLES, RequestMixin, fmt_date, money
 
 Status = PlacementRequestStatusChoices
@@ -226,7 +226,7 @@ class RequestDetailView(RequestMixin, DetailView):
         today = timezone.localdate()
         age = None
         if r.birth_month:
-            from ..categories import age_on
+            from ...categories import age_on
 
             age = age_on(r.birth_month, today)
         child_rows = [

@@ -19,7 +19,7 @@ from sufficiency.core.locking import OptimisticLockMixin, StaleEdit
 from sufficiency.core.querysets import authority_ids_for
 from sufficiency.core.views import AuthorityMixin
 
-from .. import supply_forms as forms
+from .. import forms
 
 SUPPLY_READ_ROLES = DASHBOARD_ROLES
 OPERATIONAL_READ_ROLES = CHILD_LEVEL_ROLES

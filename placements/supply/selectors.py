@@ -15,7 +15,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from sufficiency.authorities.models import LocalAuthority
 
-from .choices import (
+from ..choices import (
     OFFERS_PLACES_STATUSES,
     HomeStatusChoices,
     HouseholdRouteChoices,
@@ -23,7 +23,7 @@ from .choices import (
     RegistrationStatusChoices,
     VacancyStatusChoices,
 )
-from .models import BlockContract, FosteringHousehold, InHouseHome, PlacementEpisode, Setting, Vacancy
+from ..models import BlockContract, FosteringHousehold, InHouseHome, PlacementEpisode, Setting, Vacancy
 
 
 def setting_list(
