@@ -8,7 +8,7 @@ this package has the same shape as `placements.finding`:
   households imports;
 - `selectors`: reads (capacity summaries, occupancy, vacancy summaries) used by the pages, forecasting's
   gap and the board reports;
+- `readers`: the pure reader of the fostering households CSV (no Django; the Ofsted and SSDA903
+  readers are `placements.ofsted` and `placements.ssda903`);
 - `forms`, `views/`: the pages under /authorities/<DfE code>/supply/.
-
-The Ofsted files' reader is `placements.ofsted`, beside the SSDA903 reader `placements.ssda903`.
 """

@@ -11,9 +11,7 @@ households, homes, contracts and vacancies belong to one authority.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import logging
-import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -31,7 +29,6 @@ from sufficiency.core.locking import check_version
 
 from ..categories import PLANNING_CATEGORY_LABELS
 from ..choices import (
-    HouseholdRouteChoices,
     HouseholdStatusChoices,
     JudgementChoices,
     JudgementScaleChoices,
@@ -52,8 +49,9 @@ from ..models import (
     Vacancy,
 )
 from ..ofsted import authority_key, read_ofsted
-from ..ofsted.columns import COLUMN_LABELS, normalise_header
+from ..ofsted.columns import COLUMN_LABELS
 from ..upload_limits import UploadLimits
+from .readers import read_households
 
 logger = logging.getLogger(__name__)
 
@@ -559,44 +557,6 @@ def block_contract_update(
 
 # --- Household CSV import -------------------------------------------------------------------------------------
 
-HOUSEHOLD_COLUMNS: dict[str, tuple[str, ...]] = {
-    "reference": ("reference", "household reference", "household ref", "household", "carer reference"),
-    "route": ("route", "type", "household type"),
-    "agency_urn": ("agency urn", "ifa urn", "urn"),
-    "approval_date": ("approval date", "date approved", "approved"),
-    "approved_places": ("approved places", "places", "number of places"),
-    "age_min": ("age min", "minimum age", "age from", "youngest age"),
-    "age_max": ("age max", "maximum age", "age to", "oldest age"),
-    "status": ("status",),
-    "deregistration_date": ("deregistration date", "date deregistered", "deregistered"),
-    "postcode_district": ("postcode district", "district", "postcode"),
-}
-HOUSEHOLD_REQUIRED = ("reference", "route", "approval_date", "approved_places")
-MAX_HOUSEHOLD_PLACES = 10
-_ROUTES = {
-    "in house": HouseholdRouteChoices.IN_HOUSE,
-    "inhouse": HouseholdRouteChoices.IN_HOUSE,
-    "local authority": HouseholdRouteChoices.IN_HOUSE,
-    "agency": HouseholdRouteChoices.AGENCY,
-    "ifa": HouseholdRouteChoices.AGENCY,
-    "independent fostering agency": HouseholdRouteChoices.AGENCY,
-}
-_STATUSES = {
-    "available": HouseholdStatusChoices.AVAILABLE,
-    "on hold": HouseholdStatusChoices.ON_HOLD,
-    "deregistered": HouseholdStatusChoices.DEREGISTERED,
-}
-_DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
-
-
-def _parse_date(text: str) -> dt.date:
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError("must be a date, for example 27/03/2025")
-
 
 def households_import(
     *, authority: LocalAuthority, name: str, content: bytes, acting_user: Any = None, request: Any = None
@@ -606,102 +566,12 @@ def households_import(
     they are: deregister them in the file or on screen. Every change is kept in each household's history.
     """
     outcome = ImportOutcome(ok=False, files=[{"name": name, "kind": "households", "rows": 0}])
-    try:
-        frame = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError):
-        outcome.errors.append(RowError(name, "", "", "", "The file must be a CSV file saved as UTF-8"))
-        return outcome
-    mapping: dict[str, str] = {}
-    for column in frame.columns:
-        key = normalise_header(column)
-        for canonical, aliases in HOUSEHOLD_COLUMNS.items():
-            if key in aliases and canonical not in mapping.values():
-                mapping[column] = canonical
-    frame = frame[list(mapping)].rename(columns=mapping)
-    missing = [c for c in HOUSEHOLD_REQUIRED if c not in frame.columns]
-    if missing:
-        outcome.errors.append(
-            RowError(name, 1, ", ".join(missing), "", f"The file needs the column(s): {', '.join(missing)}")
-        )
-        return outcome
-    outcome.files[0]["rows"] = len(frame)
-
-    agency_urns = set(frame["agency_urn"].str.strip().str.upper()) - {""} if "agency_urn" in frame else set()
-    agencies = dict(Setting.objects.filter(urn__in=agency_urns).values_list("urn", "id"))
-    seen: set[str] = set()
-    parsed: list[dict[str, Any]] = []
-    for index, raw in enumerate(frame.to_dict("records")):
-        row_number = index + 2
-        errors_before = len(outcome.errors)
-
-        def error(column: str, value: Any, message: str, row_number: int = row_number) -> None:
-            outcome.errors.append(RowError(name, row_number, column, str(value), message))
-
-        values = {k: str(v).strip() for k, v in raw.items()}
-        if not any(values.values()):
-            continue
-        data: dict[str, Any] = {}
-        reference = values.get("reference", "")
-        if not reference or len(reference) > 20:
-            error("reference", reference, "Enter the household reference (up to 20 characters)")
-        elif reference in seen:
-            error("reference", reference, "This household reference appears more than once in the file")
-        seen.add(reference)
-        route = _ROUTES.get(normalise_header(values.get("route")).replace("_", " "))
-        if route is None:
-            error("route", values.get("route"), "Route must be in-house or agency")
-        data["route"] = route
-        urn = values.get("agency_urn", "").upper()
-        data["agency_id"] = agencies.get(urn) if urn else None
-        if urn and urn not in agencies:
-            error("agency_urn", urn, "No Ofsted setting has this URN: import the Ofsted file first")
-        for column, required in (("approval_date", True), ("deregistration_date", False)):
-            text = values.get(column, "")
-            data[column] = None
-            if text:
-                try:
-                    data[column] = _parse_date(text)
-                except ValueError as exc:
-                    error(column, text, f"{column.replace('_', ' ').capitalize()} {exc}")
-            elif required:
-                error(column, "", "Enter the approval date")
-        for column, default, low, high in (
-            ("approved_places", None, 0, MAX_HOUSEHOLD_PLACES),
-            ("age_min", 0, 0, 20),
-            ("age_max", 17, 0, 20),
-        ):
-            text = values.get(column, "")
-            if not text and default is not None:
-                data[column] = default
-                continue
-            if not text.isdigit() or not low <= int(text) <= high:
-                error(
-                    column,
-                    text,
-                    f"{column.replace('_', ' ').capitalize()} must be a whole number from {low} to {high}",
-                )
-                continue
-            data[column] = int(text)
-        ages = (data.get("age_min"), data.get("age_max"))
-        if isinstance(ages[0], int) and isinstance(ages[1], int) and ages[0] > ages[1]:
-            error("age_min", values.get("age_min"), "Minimum age must not be more than maximum age")
-        status = _STATUSES.get(normalise_header(values.get("status")) or "available")
-        if status is None:
-            error("status", values.get("status"), "Status must be available, on hold or deregistered")
-        data["status"] = status
-        if status == HouseholdStatusChoices.DEREGISTERED and not data.get("deregistration_date"):
-            error("deregistration_date", "", "Enter the date a deregistered household was deregistered")
-        district = values.get("postcode_district", "").upper().replace(" ", "")
-        if district and not _DISTRICT.match(district):
-            error(
-                "postcode_district",
-                district[:4],
-                "Give the postcode district only (for example WS1), never a full postcode",
-            )
-        data["postcode_district"] = district
-        if len(outcome.errors) == errors_before:
-            parsed.append({"reference": reference, **data})
-
+    read = read_households(
+        content, agency_ids=lambda urns: dict(Setting.objects.filter(urn__in=urns).values_list("urn", "id"))
+    )
+    outcome.files[0]["rows"] = read.rows
+    outcome.errors = [RowError(name, p.row, p.column, p.value, p.message) for p in read.problems]
+    parsed = read.households
     if outcome.errors:
         return outcome
     created = updated = 0
