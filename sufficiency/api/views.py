@@ -1,6 +1,6 @@
 """API endpoints for regions and authorities: reference data, and aggregates (own in full; the region's
 with small numbers suppressed). The forecast, gap, KPI and spend actions come from their apps' mixins
-(`forecasting.api.views`, `sufficiency.reports.api`, `placements.api.aggregates`)."""
+(`forecasting.api.views`, `sufficiency.api.kpis`, `placements.api.aggregates`)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from placements.api.aggregates import AuthoritySpendActions, aggregate_ids
 from placements.selectors import cic_snapshot_for_authority
 from sufficiency.authorities.models import LocalAuthority, Region
 from sufficiency.core.api import ReferenceViewSet
-from sufficiency.reports.api import AuthorityKpiActions
 
+from .kpis import AuthorityKpiActions
 from .selectors import regional_children_in_care
 from .serializers import (
     AuthoritySerializer,

@@ -410,16 +410,3 @@ def link_sections(
         gap["where_columns"] = WHERE_COLUMNS
         gap["where"] = snap.get("where", [])
         gap["total"] = snap.get("total", 0)
-
-
-def kpi_snapshots(*, authority: LocalAuthority, as_at: dt.date, data_date: dt.date | None) -> int:
-    """Count the KPI catalogue for the KPI page's default dates and store it (the reports app's
-    `kpi_snapshots_compute`), so that the page never counts the register in the request. Returns how many
-    dates were stored (0 when the reports app is not installed)."""
-    from django.apps import apps
-
-    if not apps.is_installed("sufficiency.reports"):
-        return 0
-    from sufficiency.reports.kpi_snapshots import kpi_snapshots_compute
-
-    return len(kpi_snapshots_compute(authority=authority, as_at=as_at, data_date=data_date))

@@ -4,8 +4,9 @@ After an import or a forecast the rollup is *requested*: debounced (a queued rol
 requests) and enqueued on commit. A worker claims it by a conditional update (queued -> running), so a
 redelivered task does nothing, computes the gap and every page's figures, and stores them. A request that
 arrives while a computation runs marks the row for a rerun, which is queued when the running one ends.
-The demo loader calls `dashboard_rollup_compute` directly (it has no worker to wait for). The same
-computation stores the KPI page's figures for the as-at date (sufficiency.reports.kpi_snapshots).
+The demo loader calls `dashboard_rollup_compute` directly (it has no worker to wait for). When the figures
+are computed it sends `sufficiency.core.signals.figures_computed`, on which the reports app stores the KPI
+page's figures for the as-at date (the dashboards never import the reports).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from placements import selectors as register
 from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core.audit import audit
 from sufficiency.core.jobs import stale_running_cutoff
+from sufficiency.core.signals import figures_computed
 
 from . import rollups
 from .choices import RollupStatusChoices
@@ -80,7 +82,7 @@ def dashboard_rollup_compute(*, authority: LocalAuthority) -> DashboardRollup:
     market = rollups.market_rollup(authority=authority, settings=local_settings, as_at=as_at)
     mark = lap("market", mark)
     rollups.link_sections(overview=overview, forecast=forecast, gap=gap, as_at=as_at)
-    rollups.kpi_snapshots(authority=authority, as_at=as_at, data_date=data_date)
+    figures_computed.send(sender=DashboardRollup, authority=authority, as_at=as_at, data_date=data_date)
     mark = lap("kpis", mark)
     timings["total"] = round(time.perf_counter() - started, 3)
     DashboardRollup.objects.filter(pk=rollup.pk).update(

@@ -2,8 +2,9 @@
 
 Counting the whole catalogue with previous values and regional comparators loads the authority's and the
 region's registers (about 2 s on the demo region). The dashboards rollup, which a worker runs after every
-import and forecast (and the demo loader runs directly), calls `kpi_snapshots_compute` to count them once
-for the dates the page shows by default and stores them as `KpiSnapshot` rows.
+import and forecast (and the demo loader runs directly), sends `figures_computed` when it has recomputed
+the authority's figures; `kpi_snapshots_after_rollup` then counts the KPIs once for the dates the page shows
+by default and stores them as `KpiSnapshot` rows.
 
 The regional comparator is the same calculation over every authority of the region, so it costs far more than
 the authority's own figures (about 3 s of a London rollup's 4.7 s: 33 authorities, 210,000 episodes), and
@@ -190,15 +191,17 @@ def kpi_snapshots_compute(
         return KpiSnapshot.objects.bulk_create(snapshots)
 
 
+def kpi_snapshots_after_rollup(
+    *, authority: LocalAuthority, as_at: dt.date, data_date: dt.date | None = None, **_: Any
+) -> int:
+    """Receiver of `sufficiency.core.signals.figures_computed`: store the KPI page's figures for the
+    authority (so the page never counts the register in the request). Returns how many dates were stored."""
+    return len(kpi_snapshots_compute(authority=authority, as_at=as_at, data_date=data_date))
+
+
 def kpi_snapshot_get(*, authority: LocalAuthority, on: dt.date) -> KpiSnapshot | None:
     """The authority's precomputed KPIs on the date, if held."""
     return KpiSnapshot.objects.for_authority(authority).filter(on=on).first()
-
-
-def kpi_default_date(*, authority: LocalAuthority) -> dt.date | None:
-    """The date the KPI page shows when none is asked for: the latest precomputed date (the month end the
-    register runs to), or None when nothing has been precomputed yet."""
-    return KpiSnapshot.objects.for_authority(authority).order_by("-on").values_list("on", flat=True).first()
 
 
 def kpi_rows_precomputed(*, snapshot: KpiSnapshot, period: str) -> list[Any] | None:

@@ -145,6 +145,12 @@ def kpi_page_rows(
     return kpi_rows_for_authority(authority=authority, on=on, period=period), None
 
 
+def kpi_default_date(*, authority: LocalAuthority) -> dt.date | None:
+    """The date the KPI page shows when none is asked for: the latest precomputed date (the month end the
+    register runs to), or None when nothing has been precomputed yet."""
+    return KpiSnapshot.objects.for_authority(authority).order_by("-on").values_list("on", flat=True).first()
+
+
 def kpi_value_for_authority(
     *, authority: LocalAuthority, key: str, on: dt.date, session: KpiSession | None = None
 ) -> KpiValue:

@@ -24,13 +24,13 @@ from sufficiency.core.views import AuthorityMixin
 
 from . import services
 from .forms import ActionForm, KpiDateForm, MeasureForm, ObjectiveForm, StrategyForm
-from .kpi_snapshots import kpi_default_date
 from .kpis import KpiSession, registry
 from .kpis.base import Group
 from .models import Action, Measure, Objective, Strategy
 from .selectors import (
     action_summary_for_strategy,
     format_kpi_value,
+    kpi_default_date,
     kpi_page_rows,
     measure_progress_for_strategy,
     strategy_for_authority,

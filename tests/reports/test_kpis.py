@@ -382,3 +382,13 @@ def test_an_empty_register_gives_no_data_not_zero_percentages(walsall):
     assert values["pct_placed_over_20_miles"] is None
     assert values["cla_rate_per_10000"] is None  # no population estimate held
     assert values["stability_long_term"] is None
+
+
+def test_england_figures_on_the_dashboards_are_the_catalogues():
+    from sufficiency.dashboards.views.overview import england_figures
+    from sufficiency.reports.kpis import registry
+
+    shown = england_figures()
+    total, rate = registry.get("children_in_care").england, registry.get("cla_rate_per_10000").england
+    assert (shown["total"], shown["rate"], shown["year"]) == (total.value, rate.value, rate.year)
+    assert (total.value, rate.value) == (81_770, 67)

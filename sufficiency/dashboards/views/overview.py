@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.html import format_html
 
+from placements import england as published_england
 from placements.categories import AGE_BAND_LABELS, AGE_BANDS, PLACE_CODES, PLANNING_CATEGORIES
 
 from .. import charts
@@ -30,18 +31,9 @@ from .base import (
 
 
 def england_figures() -> dict[str, Any]:
-    """Published England figures (the KPI catalogue's reference values, DfE 31 March 2025)."""
-    try:
-        from sufficiency.reports.kpis import registry
-    except ImportError:  # the reports app is optional for the dashboards
-        return {"total": 81_770, "rate": 67.0, "year": "31 March 2025"}
-    total, rate = registry.get("children_in_care"), registry.get("cla_rate_per_10000")
-    return {
-        "total": total.england.value if total and total.england else None,
-        "rate": rate.england.value if rate and rate.england else None,
-        "year": rate.england.year if rate and rate.england else "",
-        "source": rate.england.source if rate and rate.england else "",
-    }
+    """Published England figures (DfE, 31 March 2025): the same reference values as the KPI catalogue's."""
+    total, rate = published_england.CHILDREN_IN_CARE, published_england.CLA_RATE_PER_10000
+    return {"total": total.value, "rate": rate.value, "year": rate.year, "source": rate.source}
 
 
 def snapshot_cells(page: Page, date_key: str) -> list[dict[str, Any]]:

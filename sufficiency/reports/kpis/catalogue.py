@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from placements import england as published_england
 from placements.categories import (
     COARSE_GROUPS,
     FOSTERING_EXTERNAL,
@@ -46,8 +47,6 @@ SECTION_20_LS = "V2"
 HIGH_COST_WEEKLY = 10_000.0
 LONG_DISTANCE = DISTANCE_THRESHOLD_MILES
 
-_DFE_CLA_2025 = "DfE, Children looked after in England including adoptions, year ending 31 March 2025"
-
 
 def _n(mask: pd.Series) -> int:
     return int(mask.sum())
@@ -65,7 +64,7 @@ class ChildrenInCare(Kpi):
         "date and had not ended by it (an episode ending on the date does not count), excluding short-break "
         "series (legal status V3 and V4) and young people who had turned 18. Each child counts once."
     )
-    england = EnglandFigure(81_770, "31 March 2025", _DFE_CLA_2025)
+    england = EnglandFigure(*published_england.CHILDREN_IN_CARE)
 
     def compute(self, ctx: KpiContext) -> KpiValue:
         return KpiValue.count(len(ctx.current))
@@ -82,7 +81,7 @@ class ClaRate(Kpi):
         "area (the latest estimate not after the date's year), times 10,000, to one decimal place. No data "
         "without a population estimate."
     )
-    england = EnglandFigure(67, "31 March 2025", _DFE_CLA_2025)
+    england = EnglandFigure(*published_england.CLA_RATE_PER_10000)
 
     def compute(self, ctx: KpiContext) -> KpiValue:
         population = ctx.population

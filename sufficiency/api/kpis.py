@@ -5,7 +5,7 @@ Each row is a KPI of the catalogue (`sufficiency.reports.kpis`) as a board paper
 value a quarter earlier, the region's value (the same calculation over the region's authorities with data,
 a ratio of the region's totals, never one authority's figure) and the published England figure.
 
-Like the KPI page, it reads the figures a worker precomputed for the date (`kpi_snapshots.py`: the month
+Like the KPI page, it reads the figures a worker precomputed for the date (`sufficiency.reports.kpi_snapshots`: the month
 end the register runs to, and the latest 31 March) when they are held, and counts live for any other date.
 Without `?on=` it answers for the month end the register runs to, as the page does.
 """
@@ -20,9 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from placements.api.aggregates import on_date, own_authority
-
-from .kpi_snapshots import kpi_default_date
-from .selectors import kpi_page_rows
+from sufficiency.reports.selectors import kpi_default_date, kpi_page_rows
 
 
 class KpiRowSerializer(serializers.Serializer):
