@@ -1,4 +1,18 @@
-"""Sufficiency: placement sufficiency planning for English local authorities."""
+"""Sufficiency: placement sufficiency planning for English local authorities.
+
+This is the project package, on two floors (docs/architecture.md, "The layers"):
+
+- the kernel, which every app may use: `core` (base models and querysets, the base view mixin and API
+  viewsets, audit, suppression, jobs, hooks), `authorities` (authorities, regions, roles, the audit trail),
+  `accounts` (people and sign-in), and the settings;
+- the surfaces, which read the register (`placements`) and the forecasts (`forecasting`) through their
+  selectors and are used by nothing but the URL map and the demo: `dashboards` (precomputed rollups and
+  their pages), `reports` (the KPI catalogue, strategies, board reports) and `api` (the partner API).
+  Surfaces do not import each other.
+
+`demo` (the synthetic demo region) sits above everything and is installed only where demo data is allowed.
+`make lint` checks the direction of every import.
+"""
 
 from .celery import app as celery_app
 
