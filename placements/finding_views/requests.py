@@ -17,6 +17,7 @@ from sufficiency.core.locking import OptimisticLockMixin, StaleEdit
 
 from ..categories import LS_CODES, PLANNING_CATEGORY_LABELS
 from ..choices import (
+    ApproachStatusChoices,
     CloseReasonChoices,
     NeedChoices,
     PlacementRequestStatusChoices,
@@ -24,7 +25,7 @@ from ..choices import (
     SuitabilityChoices,
 )
 from ..finding import forms, services
-from ..finding.lifecycle import FINAL_STATUSES, KIND_LABELS, KINDS, FindingRuleViolation
+from ..finding.lifecycle import FINAL_STATUSES, KIND_LABELS, KINDS, FindingRuleViolation, approach_actions
 from .base import FINDING_WORK_ROLES, RequestMixin, fmt_date, money
 
 Status = PlacementRequestStatusChoices
@@ -310,36 +311,29 @@ class RequestDetailView(RequestMixin, DetailView):
             ]
         approaches = []
         for a in r.approaches.select_related("setting", "household", "approached_by"):
-            actions = []
-            if can_work and a.status == "awaiting":
-                actions.append(
-                    (
-                        "Record offer",
-                        reverse(
-                            "placements:approach-offer",
-                            kwargs={"code": code, "pk": r.pk, "approach_pk": a.pk},
-                        ),
-                    )
-                )
-            if can_work and a.status in ("awaiting", "offered"):
-                actions.append(
-                    (
-                        "Record decline",
-                        reverse(
-                            "placements:approach-decline",
-                            kwargs={"code": code, "pk": r.pk, "approach_pk": a.pk},
-                        ),
-                    )
-                )
-                actions.append(
-                    (
-                        "Place here",
-                        reverse("placements:request-place", kwargs={"code": code, "pk": r.pk})
-                        + f"?approach={a.pk}",
-                    )
-                )
+            links = {
+                "offer": (
+                    "Record offer",
+                    reverse(
+                        "placements:approach-offer", kwargs={"code": code, "pk": r.pk, "approach_pk": a.pk}
+                    ),
+                ),
+                "decline": (
+                    "Record decline",
+                    reverse(
+                        "placements:approach-decline",
+                        kwargs={"code": code, "pk": r.pk, "approach_pk": a.pk},
+                    ),
+                ),
+                "place": (
+                    "Place here",
+                    reverse("placements:request-place", kwargs={"code": code, "pk": r.pk})
+                    + f"?approach={a.pk}",
+                ),
+            }
+            actions = [links[action] for action in approach_actions(a.status)] if can_work else []
             outcome = a.get_status_display()
-            if a.status == "declined":
+            if a.status == ApproachStatusChoices.DECLINED:
                 outcome = (
                     f"Declined by {a.get_declined_by_display().lower()}: {a.get_decline_reason_display()}"
                 )
