@@ -22,6 +22,7 @@ class that documents the error responses of every operation.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from typing import Any, Protocol, runtime_checkable
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
+from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
@@ -44,6 +46,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from sufficiency.authorities.choices import CHILD_LEVEL_ROLES, DASHBOARD_ROLES, IMPORT_ROLES
 
+from .bounds import BoundedDateField
 from .querysets import authority_ids_for
 
 # --- capabilities ------------------------------------------------------------------------------------
@@ -122,6 +125,57 @@ class HasCapability(BasePermission):
         if capability is None:
             return True
         return bool(api_authority_ids(request, capability))
+
+
+# --- guards of the aggregate endpoints and their parameters --------------------------------------------
+# Every endpoint hanging off an authority or a region goes through these: `own_authority` gives the
+# authority in the URL only when the caller may read its aggregates in full (404 for any other authority,
+# 403 without aggregate access); `caller_region` gives the region only when one of the caller's authorities
+# is in it (regional figures then suppress other authorities' small numbers). Dates are bounded by
+# `sufficiency.core.bounds` (400 naming the parameter).
+
+
+def aggregate_ids(request: Request) -> list[int]:
+    """Authorities whose aggregates the caller may read in full; 403 when none (no `read:aggregate`)."""
+    ids = api_authority_ids(request, AGGREGATE)
+    if not ids:
+        raise exceptions.PermissionDenied(
+            "Your credentials do not allow aggregate data (scope read:aggregate)."
+        )
+    return ids
+
+
+def own_authority(view: Any, request: Request) -> Any:
+    """The authority of the URL when the caller may read its aggregates in full, else 404 (403 without
+    aggregate access at all). `view` is the authorities viewset (lookup by DfE code)."""
+    ids = aggregate_ids(request)
+    authority = view.get_object()
+    if authority.pk not in ids:
+        raise Http404
+    return authority
+
+
+def caller_region(view: Any, request: Request) -> tuple[Any, list[int]]:
+    """The region of the URL and the caller's own authorities, when one of them is in it (else 404)."""
+    ids = aggregate_ids(request)
+    region = view.get_object()
+    if not region.authorities.filter(pk__in=ids).exists():
+        raise Http404
+    return region, ids
+
+
+class OnDateInputSerializer(serializers.Serializer):
+    """The date figures are read on (default: today)."""
+
+    on = BoundedDateField(required=False, help_text="YYYY-MM-DD; default today")
+
+
+def on_date(request: Request, *, default: dt.date | None = None) -> dt.date:
+    """The validated `?on=` date, else ``default``, else today (400 with field errors when it is not a
+    date)."""
+    params = OnDateInputSerializer(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    return params.validated_data.get("on") or default or timezone.localdate()
 
 
 # --- pagination and throttling -----------------------------------------------------------------------
