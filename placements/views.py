@@ -16,10 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
-from sufficiency.authorities.choices import IMPORT_ROLES, RoleChoices
+from sufficiency.authorities.permissions import IMPORT_HISTORY_ROLES, IMPORT_ROLES
 from sufficiency.core.audit import audit
 from sufficiency.core.csv import csv_text_response
-from sufficiency.core.querysets import authority_ids_for
 from sufficiency.core.views import AuthorityMixin
 
 from .categories import PLANNING_CATEGORY_LABELS
@@ -99,7 +98,7 @@ class DataQualityView(AuthorityMixin, TemplateView):
     """The authority's data quality: problems by DfE rule across imports, the children held back by the
     import policy (with their rows: a child-level read, audited), and what changed at the latest import."""
 
-    allowed_roles = IMPORT_ROLES | {RoleChoices.COMMISSIONER}
+    allowed_roles = IMPORT_HISTORY_ROLES
     template_name = "placements/data_quality.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -112,7 +111,7 @@ class DataQualityView(AuthorityMixin, TemplateView):
             held_back=held_back,
             held_back_total=held_back_total,
             policy_rules=import_policy_rules(),
-            can_import=self.authority.pk in authority_ids_for(self.request.user, IMPORT_ROLES),
+            can_import=self.holds(IMPORT_ROLES),
         )
         audit(
             action="import.quality_viewed",

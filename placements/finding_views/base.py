@@ -17,18 +17,11 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from sufficiency.authorities.choices import CHILD_LEVEL_ROLES, DASHBOARD_ROLES, RoleChoices
+from sufficiency.authorities.permissions import FINDING_READ_ROLES, FINDING_WORK_ROLES
 from sufficiency.core.audit import audit
-from sufficiency.core.querysets import authority_ids_for
 from sufficiency.core.views import AuthorityMixin
 
 from ..models import Approach, PlacementRequest
-
-FINDING_READ_ROLES = CHILD_LEVEL_ROLES
-FINDING_WORK_ROLES = frozenset(
-    {RoleChoices.COMMISSIONER, RoleChoices.PLACEMENT_FINDER, RoleChoices.ADMINISTRATOR}
-)
-LEDGER_ROLES = DASHBOARD_ROLES
 
 
 def fmt_date(value: Any) -> str:
@@ -75,7 +68,7 @@ class RequestMixin(AuthorityMixin):
         )
 
     def can_work(self) -> bool:
-        return self.authority.pk in authority_ids_for(self.request.user, FINDING_WORK_ROLES)  # type: ignore[attr-defined]
+        return self.holds(FINDING_WORK_ROLES)
 
     def request_url(self, name: str = "request-detail", **kwargs: Any) -> str:
         return reverse(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.generic import DetailView, FormView, ListView
 
+from sufficiency.authorities.permissions import FINDING_WORK_ROLES
 from sufficiency.core.audit import audit
 from sufficiency.core.locking import OptimisticLockMixin, StaleEdit
 
@@ -26,7 +27,7 @@ from ..choices import (
 )
 from ..finding import forms, services
 from ..finding.lifecycle import FINAL_STATUSES, KIND_LABELS, KINDS, FindingRuleViolation, approach_actions
-from .base import FINDING_WORK_ROLES, RequestMixin, fmt_date, money
+from .base import RequestMixin, fmt_date, money
 
 Status = PlacementRequestStatusChoices
 STATUS_TAGS = {

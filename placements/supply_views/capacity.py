@@ -9,6 +9,11 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import FormView
 
+from sufficiency.authorities.permissions import (
+    HOUSEHOLD_IMPORT_ROLES,
+    OPERATIONAL_READ_ROLES,
+    SUPPLY_READ_ROLES,
+)
 from sufficiency.core.views import AuthorityMixin
 
 from .. import supply_forms as forms
@@ -16,15 +21,11 @@ from .. import supply_selectors as selectors
 from .. import supply_services as services
 from ..models import BlockContract, FosteringHousehold, InHouseHome
 from .base import (
-    HOUSEHOLD_IMPORT_ROLES,
-    OPERATIONAL_READ_ROLES,
-    SUPPLY_READ_ROLES,
     RecordDetailView,
     RecordFormView,
     RecordListView,
     RecordMixin,
     fmt_date,
-    holds,
     link,
 )
 
@@ -56,7 +57,7 @@ class HouseholdListView(HouseholdMixin, RecordListView):
         ]
 
     def extra_links(self) -> list[dict[str, str]]:
-        if holds(self, HOUSEHOLD_IMPORT_ROLES):
+        if self.holds(HOUSEHOLD_IMPORT_ROLES):
             return [{"text": "Import households from CSV", "href": self.url("import")}]
         return []
 

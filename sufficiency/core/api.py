@@ -44,10 +44,14 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from sufficiency.authorities.choices import CHILD_LEVEL_ROLES, DASHBOARD_ROLES, IMPORT_ROLES
+from sufficiency.authorities.permissions import (
+    CHILD_LEVEL_ROLES,
+    DASHBOARD_ROLES,
+    IMPORT_ROLES,
+    authority_ids_for,
+)
 
 from .bounds import BoundedDateField
-from .querysets import authority_ids_for
 
 # --- capabilities ------------------------------------------------------------------------------------
 

@@ -8,10 +8,8 @@ from typing import Any
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest
 
-from sufficiency.authorities.choices import CHILD_LEVEL_ROLES
 from sufficiency.authorities.models import LocalAuthority
-
-from .querysets import authority_ids_for
+from sufficiency.authorities.permissions import CHILD_LEVEL_ROLES, authority_ids_for, holds
 
 
 class AuthorityMixin(LoginRequiredMixin):
@@ -40,6 +38,11 @@ class AuthorityMixin(LoginRequiredMixin):
         """The authorities the user may open this view for: by `allowed_roles`, unless the view follows a
         policy shared with the API (then it calls that policy's function)."""
         return authority_ids_for(request.user, self.allowed_roles)
+
+    def holds(self, roles: Iterable[str]) -> bool:
+        """Whether the signed-in person holds one of `roles` in this page's authority (what a page may
+        offer beyond what opened it: an edit link, an import button, a drill-down)."""
+        return holds(self.request.user, self.authority, roles)  # type: ignore[attr-defined]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)  # type: ignore[misc]

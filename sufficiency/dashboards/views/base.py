@@ -21,9 +21,13 @@ from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView
 
 from placements.categories import PLANNING_CATEGORY_LABELS
-from sufficiency.authorities.choices import CHILD_LEVEL_ROLES, DASHBOARD_ROLES, IMPORT_ROLES
 from sufficiency.authorities.models import LocalAuthority
-from sufficiency.core.querysets import authority_ids_for
+from sufficiency.authorities.permissions import (
+    CHILD_LEVEL_ROLES,
+    DASHBOARD_ROLES,
+    IMPORT_ROLES,
+    authority_ids_for,
+)
 from sufficiency.core.views import AuthorityMixin
 
 from ..forms import DashboardFilterForm
@@ -230,7 +234,7 @@ class DashboardView(AuthorityMixin, TemplateView):
                 for key, label, name in PAGES
             ],
             "region_url": reverse("dashboards:region", kwargs={"region": self.authority.region.code}),
-            "can_import": self.authority.pk in authority_ids_for(self.request.user, IMPORT_ROLES),
+            "can_import": self.holds(IMPORT_ROLES),
             "member": self.authority.pk in ids,
         }
 
@@ -250,7 +254,7 @@ class DashboardView(AuthorityMixin, TemplateView):
             authority=self.authority,
             rollup=rollup,
             filters=filters,
-            can_drill=self.authority.pk in authority_ids_for(self.request.user, CHILD_LEVEL_ROLES),
+            can_drill=self.holds(CHILD_LEVEL_ROLES),
             query=query,
             extra=dict(self.page_extra),
         )
@@ -283,7 +287,7 @@ class DashboardView(AuthorityMixin, TemplateView):
         state = rollup_state_for_authority(authority=self.authority)
         key = None
         if state is not None and state.is_ready:
-            can_drill = self.authority.pk in authority_ids_for(self.request.user, CHILD_LEVEL_ROLES)
+            can_drill = self.holds(CHILD_LEVEL_ROLES)
             query = urlencode(sorted((k, v) for k, v in self.request.GET.items() if k in self.filter_fields))
             key = f"dashboards:{self.page_name}:{self.authority.pk}:{state.computed_at.timestamp()}:{can_drill}:{query}"
             cached = cache.get(key)
