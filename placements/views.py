@@ -22,6 +22,7 @@ from sufficiency.core.csv import csv_text_response
 from sufficiency.core.views import AuthorityMixin
 
 from .categories import PLANNING_CATEGORY_LABELS
+from .filtersets import EpisodeFilterSet
 from .forms import ChildFilterForm, Ssda903UploadForm
 from .models import Child, ImportJob, PlacementEpisode
 from .quality_charts import quality_trend_chart
@@ -176,13 +177,11 @@ class ChildListView(AuthorityMixin, ListView):
             on = form.cleaned_data["on"] or on
             category = form.cleaned_data["category"]
         self.on, self.category = on, category
-        episodes = (
-            self.scoped(PlacementEpisode.objects.select_related("child", "setting"))
-            .active_on(on)
-            .looked_after()
-        )
-        if category:
-            episodes = episodes.filter(category=category)
+        # The API's FilterSet decides who is counted, so the page and `/api/v1/episodes/` list the same children.
+        episodes = EpisodeFilterSet(
+            {"in_care_on": on.isoformat(), "category": category},
+            queryset=self.scoped(PlacementEpisode.objects.select_related("child", "setting")),
+        ).qs
         return episodes.order_by("child__child_ref")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

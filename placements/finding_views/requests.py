@@ -26,6 +26,7 @@ from ..choices import (
     SuitabilityChoices,
 )
 from ..finding import forms, services
+from ..finding.filtersets import PlacementRequestFilterSet
 from ..finding.lifecycle import FINAL_STATUSES, KIND_LABELS, KINDS, FindingRuleViolation, approach_actions
 from .base import RequestMixin, fmt_date, money
 
@@ -68,10 +69,9 @@ class RequestListView(RequestMixin, ListView):
             approach_count=Count("approaches", distinct=True),
             offer_count=Count("approaches", filter=Q(approaches__offered_at__isnull=False), distinct=True),
         )
-        if self.status == "active":
-            requests = requests.active()
-        elif self.status != "all":
-            requests = requests.filter(status=self.status)
+        # "all" is no status filter; the rest is the API's FilterSet, so the page lists what the API lists.
+        status = "" if self.status == "all" else self.status
+        requests = PlacementRequestFilterSet({"status": status}, queryset=requests).qs
         return requests.order_by("-requested_on", "-id")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
