@@ -19,6 +19,7 @@ from placements.costs import blended_weekly_costs
 from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core.audit import audit
 from sufficiency.core.bulk import insert_frame
+from sufficiency.core.formatting import month_end
 from sufficiency.core.jobs import JobQueue, job_claim, job_enqueue, jobs_requeue
 
 from .choices import BASELINE, RunStatusChoices, RunTriggerChoices
@@ -29,17 +30,13 @@ from .models import BacktestValue, CostValue, ForecastRun, ForecastValue, Scenar
 logger = logging.getLogger(__name__)
 
 
-def _month_end(day: dt.date) -> dt.date:
-    return (pd.Timestamp(day) + pd.offsets.MonthEnd(0)).date()
-
-
 def default_as_at(*, authority: LocalAuthority) -> dt.date | None:
     """Forecasts start from the month end the register's data runs to (never after today)."""
     return _as_at_from(register.register_data_date(authority=authority))
 
 
 def _as_at_from(latest: dt.date | None) -> dt.date | None:
-    return None if latest is None else min(_month_end(latest), timezone.localdate())
+    return None if latest is None else min(month_end(latest), timezone.localdate())
 
 
 def forecast_request(

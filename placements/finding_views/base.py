@@ -19,17 +19,13 @@ from django.urls import reverse
 
 from sufficiency.authorities.permissions import FINDING_READ_ROLES, FINDING_WORK_ROLES
 from sufficiency.core.audit import audit
+from sufficiency.core.formatting import date_short
 from sufficiency.core.views import AuthorityMixin
 
 from ..models import Approach, PlacementRequest
 
-
-def fmt_date(value: Any) -> str:
-    return f"{value:%-d %b %Y}" if value else "–"
-
-
-def money(value: Any) -> str:
-    return "–" if value is None else f"£{float(value):,.0f}"
+# The pages' names for the one set of formatters (`sufficiency.core.formatting`).
+fmt_date = date_short
 
 
 class RequestMixin(AuthorityMixin):

@@ -14,6 +14,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from sufficiency.authorities.permissions import FINDING_WORK_ROLES
 from sufficiency.core.audit import audit
+from sufficiency.core.formatting import money
 from sufficiency.core.locking import OptimisticLockMixin, StaleEdit
 
 from ..categories import LS_CODES, PLANNING_CATEGORY_LABELS
@@ -28,7 +29,7 @@ from ..choices import (
 from ..finding import forms, services
 from ..finding.filtersets import PlacementRequestFilterSet
 from ..finding.lifecycle import FINAL_STATUSES, KIND_LABELS, KINDS, FindingRuleViolation, approach_actions
-from .base import RequestMixin, fmt_date, money
+from .base import RequestMixin, fmt_date
 
 Status = PlacementRequestStatusChoices
 STATUS_TAGS = {

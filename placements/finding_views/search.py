@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
 from sufficiency.authorities.permissions import FINDING_WORK_ROLES
+from sufficiency.core.formatting import money
 
 from ..categories import PLANNING_CATEGORY_LABELS
 from ..choices import RouteChoices
@@ -18,7 +19,7 @@ from ..finding import forms, selectors, services
 from ..finding.lifecycle import FINAL_STATUSES, FindingRuleViolation
 from ..finding.matching import FAIL, PASS, WARN
 from ..models import FosteringHousehold, Setting
-from .base import RequestMixin, money
+from .base import RequestMixin
 
 REASON_CLASSES = {PASS: "govuk-tag--green", WARN: "govuk-tag--yellow", FAIL: "govuk-tag--red"}
 REASON_WORDS = {PASS: "Meets", WARN: "Check", FAIL: "Excluded"}

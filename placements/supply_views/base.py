@@ -15,14 +15,14 @@ from django.utils import timezone
 from django.views.generic import DetailView, FormView, ListView
 
 from sufficiency.authorities.permissions import CAPACITY_EDIT_ROLES
+from sufficiency.core.formatting import date_short
 from sufficiency.core.locking import OptimisticLockMixin, StaleEdit
 from sufficiency.core.views import AuthorityMixin
 
 from .. import supply_forms as forms
 
-
-def fmt_date(value: Any) -> str:
-    return f"{value:%-d %b %Y}" if value else "–"
+# The pages' name for the one date formatter (`sufficiency.core.formatting`).
+fmt_date = date_short
 
 
 def link(url: str, text: Any) -> Any:

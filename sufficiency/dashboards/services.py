@@ -24,6 +24,7 @@ from forecasting.selectors import latest_forecast_run
 from placements import selectors as register
 from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core.audit import audit
+from sufficiency.core.formatting import month_end
 from sufficiency.core.jobs import JobQueue, job_claim, job_enqueue, jobs_requeue
 
 from . import rollups
@@ -43,7 +44,7 @@ def rollup_as_at(*, authority: LocalAuthority) -> tuple[dt.date | None, dt.date 
     latest = register.register_data_date(authority=authority)
     if latest is None:
         return None, None
-    return min(rollups.month_end(latest), timezone.localdate()), latest
+    return min(month_end(latest), timezone.localdate()), latest
 
 
 def dashboard_rollup_compute(*, authority: LocalAuthority) -> DashboardRollup:

@@ -28,6 +28,7 @@ from sufficiency.authorities.permissions import (
     IMPORT_ROLES,
     authority_ids_for,
 )
+from sufficiency.core.formatting import date_long, money_short, number, percent, share, whole
 from sufficiency.core.views import AuthorityMixin
 
 from ..forms import DashboardFilterForm
@@ -46,45 +47,13 @@ PAGES = (
 
 
 # --- formatting ---------------------------------------------------------------------------------------------
-def fmt_int(value: Any) -> str:
-    if value is None:
-        return "–"
-    return f"{round(float(value)):,}"
-
-
-def fmt_num(value: Any, places: int = 1) -> str:
-    if value is None:
-        return "–"
-    return f"{float(value):,.{places}f}"
-
-
-def fmt_pct(numerator: Any, denominator: Any) -> str:
-    if not denominator or numerator is None:
-        return "–"
-    return f"{float(numerator) / float(denominator) * 100:.1f}%"
-
-
-def pct(numerator: Any, denominator: Any) -> float | None:
-    if not denominator or numerator is None:
-        return None
-    return round(float(numerator) / float(denominator) * 100, 1)
+# The pages' names for the one set of formatters (`sufficiency.core.formatting`).
+fmt_int, fmt_num, fmt_pct, pct, fmt_date = whole, number, percent, share, date_long
 
 
 def fmt_money(value: Any) -> str:
-    if value is None:
-        return "–"
-    value = float(value)
-    if abs(value) >= 1_000_000:
-        return f"£{value / 1_000_000:,.2f}m"
-    return f"£{value:,.0f}"
-
-
-def fmt_date(value: Any) -> str:
-    if not value:
-        return "–"
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value[:10])
-    return f"{value:%-d %B %Y}"
+    """£47.3m, £850k, £950 as budget papers print spend; "–" for none."""
+    return money_short(value, empty="–")
 
 
 def category_label(key: str) -> str:
