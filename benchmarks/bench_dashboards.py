@@ -96,7 +96,7 @@ def _sessions(url: str) -> dict[str, object]:
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
-        out["sessions"][key] = {"cookie": session.session_key, "codes": [la.dfe_code for la in las]}  # type: ignore[index]
+        out["sessions"][key] = {"cookie": session.session_key, "codes": [la.dfe_code for la in las]}
     out["cookie_name"] = settings.SESSION_COOKIE_NAME
     return out
 
@@ -179,7 +179,7 @@ def main() -> None:
                     break
             except OSError:
                 time.sleep(0.2)
-        sessions = info["sessions"]  # type: ignore[index]
+        sessions = info["sessions"]
         cookie_name = info["cookie_name"]
         region = info["region"]
         commissioner = sessions["commissioner"]

@@ -44,14 +44,14 @@ class RequestMixin(AuthorityMixin):
                 self.requests().select_related("placed_setting", "placed_household", "created_by"),
                 pk=self.kwargs["pk"],
             )
-            if self.request.method in ("GET", "HEAD"):  # type: ignore[attr-defined]
+            if self.request.method in ("GET", "HEAD"):
                 audit(
                     action="placement_request.viewed",
-                    actor=self.request.user,  # type: ignore[attr-defined]
+                    actor=self.request.user,
                     authority=self.authority,
                     obj=self._placement_request,
-                    detail={"page": self.request.resolver_match.url_name},  # type: ignore[attr-defined]
-                    request=self.request,  # type: ignore[attr-defined]
+                    detail={"page": self.request.resolver_match.url_name},
+                    request=self.request,
                 )
         return self._placement_request
 

@@ -24,9 +24,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -37,6 +36,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.filters import OrderingFilter
+from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -312,7 +312,7 @@ class ETagMixin:
     """
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
-        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]  # a mixin: the view class it is combined with provides this
         if request.method not in ("GET", "HEAD") or response.status_code != 200 or response.streaming:
             return response
         if hasattr(response, "render") and not getattr(response, "is_rendered", True):
@@ -328,7 +328,7 @@ class ETagMixin:
             not_modified = Response(status=status.HTTP_304_NOT_MODIFIED)
             not_modified["ETag"] = etag
             not_modified["Cache-Control"] = "private, no-cache"
-            return super().finalize_response(request, not_modified, *args, **kwargs)  # type: ignore[misc]
+            return super().finalize_response(request, not_modified, *args, **kwargs)  # type: ignore[misc]  # a mixin: the view class it is combined with provides this
         return response
 
 
@@ -348,7 +348,7 @@ class ApiSchema(AutoSchema):
     """Documents the shared error responses (and 304 for reads) on every operation."""
 
     def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
-        bodies = super()._get_response_bodies(direction)  # type: ignore[arg-type]
+        bodies = super()._get_response_bodies(direction)  # type: ignore[arg-type]  # drf-spectacular's private method, untyped
         if direction != "response":
             return bodies
         codes = [400, 401, 403, 404, 429]
@@ -367,11 +367,17 @@ class ApiSchema(AutoSchema):
 # --- base viewsets -----------------------------------------------------------------------------------
 
 
-class ApiViewSetMixin(ETagMixin):
+if TYPE_CHECKING:  # the mixin is always combined with a DRF viewset: type its attributes as the viewset's
+    _GenericView = GenericAPIView
+else:
+    _GenericView = object
+
+
+class ApiViewSetMixin(ETagMixin, _GenericView):
     """What every API viewset shares: authentication, capability check, throttling, pagination, filters."""
 
     capability: Capability | None = None
-    permission_classes: Iterable[type[BasePermission]] = [IsAuthenticated, HasCapability]
+    permission_classes = [IsAuthenticated, HasCapability]
     pagination_class = ApiCursorPagination
     throttle_classes = [ApiRateThrottle]
     filter_backends = [DjangoFilterBackend, OrderingFilter]

@@ -61,7 +61,7 @@ def _published(view: AuthorityMixin, version: int) -> PublishedReport:
 def _printable(html: str) -> HttpResponse:
     """A standalone printable page, with CSP hashes for its inline stylesheet (no 'unsafe-inline')."""
     response = HttpResponse(html)
-    response._csp_update = {"style-src": style_hashes(html)}  # type: ignore[attr-defined]
+    response._csp_update = {"style-src": style_hashes(html)}
     return response
 
 
