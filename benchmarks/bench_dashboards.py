@@ -9,7 +9,7 @@ authority's dashboard rollup (in parallel processes, as Celery workers would), s
 (a commissioner and a regional analyst) by creating their sessions directly, start gunicorn on loopback,
 and run `--users` concurrent clients for `--seconds`, each requesting the four dashboard pages of a random
 authority they may see, the region page and a CSV. Prints p50/p95/p99 latency per page and overall.
-Goal (issue 4): p95 under 300 ms at 20 concurrent users.
+Goal: p95 under 300 ms at 20 concurrent users.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Shared by the placement-finding pages: who may do what, and the request lookup.
 
-Who may do what (decided for issue 5; tested in tests/placements/finding/test_views.py):
+Who may do what (tested in tests/placements/finding/test_views.py):
 - placement requests are child-level records: commissioners, placement finders, data managers and
   administrators of the authority read them; board members and regional analysts never do;
 - commissioners, placement finders and administrators log and work requests (search, referrals, offers,

@@ -1,6 +1,6 @@
 """Who can see and work placement requests, and the pages' journeys. Another authority's request is 404.
 
-Decided for issue 5: requests are child-level (commissioners, placement finders, data managers,
+The policy: requests are child-level (commissioners, placement finders, data managers,
 administrators read them; board members and regional analysts never do); commissioners and placement
 finders work them; the unmet-need ledger is aggregate and every dashboard role reads it.
 """

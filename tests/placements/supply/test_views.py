@@ -1,6 +1,6 @@
 """Who can see and change what on the supply pages. Another authority's record is always a 404.
 
-Decided for issue 4: capacity is not child-level, so board members and regional analysts read the
+The policy: capacity is not child-level, so board members and regional analysts read the
 overview, Ofsted settings, in-house homes and block contracts; households (carers) and vacancies are
 operational and need a child-level role; commissioners edit capacity; placement finders and
 commissioners record vacancies; data managers upload Ofsted files.
