@@ -30,11 +30,6 @@ from .models import BacktestValue, CostValue, ForecastRun, ForecastValue, Scenar
 logger = logging.getLogger(__name__)
 
 
-def default_as_at(*, authority: LocalAuthority) -> dt.date | None:
-    """Forecasts start from the month end the register's data runs to (never after today)."""
-    return _as_at_from(register.register_data_date(authority=authority))
-
-
 def _as_at_from(latest: dt.date | None) -> dt.date | None:
     return None if latest is None else min(month_end(latest), timezone.localdate())
 
@@ -137,11 +132,6 @@ def forecast_unit_costs(*, authority: LocalAuthority, as_at: dt.date) -> dict[st
         return {}
     placed = register.costing_episode_frame_for_authority(authority=authority, on=as_at)
     return blended_weekly_costs(placed, unit_costs, as_at)
-
-
-def register_version(*, authority: LocalAuthority) -> str:
-    """A fingerprint of the authority's register: every import writes new episode rows, so it changes."""
-    return _register_state(authority=authority)[1]
 
 
 def _register_state(*, authority: LocalAuthority) -> tuple[dt.date | None, str]:

@@ -21,7 +21,6 @@ from .choices import (
     HouseholdRouteChoices,
     HouseholdStatusChoices,
     RegistrationStatusChoices,
-    VacancyStatusChoices,
 )
 from .models import BlockContract, FosteringHousehold, InHouseHome, PlacementEpisode, Setting, Vacancy
 
@@ -190,11 +189,3 @@ def capacity_summary_for_authority(*, authority: LocalAuthority, on: dt.date) ->
         "block_beds": block_beds_for_authority(authority=authority, on=on),
         "vacancies": vacancy_summary_for_authority(authority=authority),
     }
-
-
-def vacancy_list(*, authority: LocalAuthority, status: str = VacancyStatusChoices.OPEN) -> QuerySet[Vacancy]:
-    """An authority's vacancies with a status (open by default), most recently confirmed first."""
-    vacancies = Vacancy.objects.for_authority(authority).select_related("setting", "household", "recorded_by")
-    if status:
-        vacancies = vacancies.filter(status=status)
-    return vacancies.order_by("-recorded_at")

@@ -272,13 +272,3 @@ def placed_to_plan(suitabilities: dict[str, str], category: str) -> bool:
     with parents, other) was not in the plan, so it is not to plan."""
     kind = KIND_OF_CATEGORY.get(category)
     return kind is not None and suitabilities.get(kind) == SuitabilityChoices.PREFERRED
-
-
-def preferred_kind(suitabilities: dict[str, str]) -> str:
-    """The request's kind for grouping in the ledger: the first preferred of fostering, residential and
-    supported accommodation; failing that, the first suitable one."""
-    for wanted in (SuitabilityChoices.PREFERRED, SuitabilityChoices.SUITABLE):
-        for kind in KINDS:
-            if suitabilities.get(kind) == wanted:
-                return kind
-    return "fostering"

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -180,8 +179,3 @@ def dashboard_rollups_requeue(*, older_than_seconds: int = 120) -> int:
         older_than_seconds=older_than_seconds,
         send=lambda authority_id: dashboard_rollup_enqueue(authority_id=authority_id),
     )
-
-
-def rollup_summary(rollup: DashboardRollup) -> dict[str, Any]:
-    """What the command line prints after computing a rollup (counts only)."""
-    return {"authority": rollup.authority.dfe_code, "as_at": str(rollup.as_at), "timings": rollup.timings}

@@ -145,14 +145,6 @@ def kpi_page_rows(
     return kpi_rows_for_authority(authority=authority, on=on, period=period), None
 
 
-def kpi_value_for_authority(
-    *, authority: LocalAuthority, key: str, on: dt.date, session: KpiSession | None = None
-) -> KpiValue:
-    """One KPI's value for an authority on a date."""
-    kpi = registry[key]
-    return kpi.evaluate((session or KpiSession(authority)).context(on))
-
-
 def format_kpi_value(value: float | None, unit: Unit | str) -> str:
     """A KPI value as a board paper prints it: "12.5%", "67.1", "£4,250", "1,234"; "No data" for None."""
     if value is None:

@@ -211,18 +211,3 @@ def action_update(
         request=request,
         changed=changed,
     )
-
-
-@transaction.atomic
-def strategy_delete_item(*, obj: Objective | Measure | Action, acting_user: Any, request: Any = None) -> None:
-    """Remove an objective (with its measures), a measure or an action. The history keeps a deletion row."""
-    authority = obj.objective.strategy.authority if isinstance(obj, Measure) else obj.strategy.authority
-    obj._history_user = acting_user if getattr(acting_user, "is_authenticated", False) else None  # type: ignore[union-attr]  # read by django-simple-history
-    audit(
-        action=f"strategy.{obj._meta.model_name}_deleted",
-        actor=acting_user,
-        authority=authority,
-        obj=obj,
-        request=request,
-    )
-    obj.delete()
