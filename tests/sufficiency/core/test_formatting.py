@@ -66,3 +66,16 @@ def test_month_end():
     assert f.month_end(dt.date(2024, 2, 10)) == dt.date(2024, 2, 29)  # leap year
     assert f.month_end(dt.date(2025, 2, 28)) == dt.date(2025, 2, 28)
     assert f.month_end(pd.Timestamp("2025-12-01")) == dt.date(2025, 12, 31)
+
+
+def test_the_template_filters_use_the_same_formatters(settings):
+    from django.template import Context, Template
+
+    settings.TIME_ZONE = "Europe/London"
+    page = Template(
+        "{{ day|date_long }}|{{ day|date_short }}|{{ none|date_long }}|{{ big|money_short }}|{{ n|money }}"
+    )
+    rendered = page.render(Context({"day": dt.date(2026, 1, 5), "none": None, "big": 850_000, "n": 1234}))
+    assert rendered == "5 January 2026|5 Jan 2026||£850k|£1,234"
+    late = dt.datetime(2026, 6, 30, 23, 30, tzinfo=dt.UTC)  # 1 July in London (summer time)
+    assert Template("{{ at|date_long }}").render(Context({"at": late})) == "1 July 2026"
