@@ -102,10 +102,11 @@ migrate: $(STAMP) ## Apply database migrations (DATABASE_URL, default SQLite db.
 demo: $(STAMP) ## Load the synthetic demo authority and users (safe to re-run)
 	$(MANAGE) load_demo
 
-lint: $(STAMP) ## ruff check, ruff format --check, lint-imports (the layers), manage.py check, makemigrations --check
+lint: $(STAMP) ## ruff check, ruff format --check, lint-imports (the layers), mypy, manage.py check, makemigrations --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-logo
+	$(BIN)/mypy
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 

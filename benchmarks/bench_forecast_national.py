@@ -7,7 +7,7 @@
 Every authority is given unit costs if it has none (the demo's national rates), so each run costs its
 projection. Starts a real Celery worker (prefork, 2 processes on this 2-core machine) against the local Redis and the
 bench database, queues one forecast per authority with the nightly fan-out, waits for all of them, and
-reports wall time, per-run timings and the worker's peak memory (sum over its processes). Goal (issue #3):
+reports wall time, per-run timings and the worker's peak memory (sum over its processes). Goal:
 150 authorities under 60 s, under 2 GB. Reports numbers; asserts nothing.
 """
 

@@ -6,7 +6,7 @@ PostgreSQL, then time `cic_snapshot` for one authority. Reports numbers; asserts
 
 Uses its own database (`<DATABASE_URL's name>_bench`, recreated each run) so the app's data is untouched.
 The file set is generated first by benchmarks/national_data.py into var/national (kept between runs).
-Goals (issue #2): the national import under 60 s; a snapshot under 200 ms.
+Goals: the national import under 60 s; a snapshot under 200 ms.
 """
 
 from __future__ import annotations

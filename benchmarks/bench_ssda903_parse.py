@@ -19,6 +19,7 @@ import pstats
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -131,13 +132,13 @@ def main() -> None:
     rules_time: list[float] = []
     run_rules = reader.run_rules
 
-    def timed_rules(*a: object, **k: object) -> object:
+    def timed_rules(*a: Any, **k: Any) -> Any:
         t = time.perf_counter()
-        out = run_rules(*a, **k)  # type: ignore[arg-type]
+        out = run_rules(*a, **k)
         rules_time.append(time.perf_counter() - t)
         return out
 
-    reader.run_rules = timed_rules  # type: ignore[assignment]
+    reader.run_rules = timed_rules
 
     profiler = cProfile.Profile() if args.profile else None
     t0 = time.perf_counter()

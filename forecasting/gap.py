@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from forecasting.engine.summary import financial_year
 from placements.categories import (
     FOSTERING_EXTERNAL,
     FOSTERING_INHOUSE,
@@ -115,12 +116,6 @@ GAP_COLUMNS = [
     "local_shortfall",
     "local_cover",
 ]
-
-
-def financial_year(day: dt.date | pd.Timestamp) -> str:
-    """The April-March financial year a date falls in, e.g. 2026-27 for any date 1 April 2026 - 31 March 2027."""
-    start = day.year if day.month >= 4 else day.year - 1
-    return f"{start}-{(start + 1) % 100:02d}"
 
 
 def demand_by_financial_year(forecast: pd.DataFrame) -> pd.DataFrame:

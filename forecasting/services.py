@@ -11,7 +11,6 @@ from typing import Any
 import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -20,7 +19,8 @@ from placements.costs import blended_weekly_costs
 from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core.audit import audit
 from sufficiency.core.bulk import insert_frame
-from sufficiency.core.jobs import stale_running_cutoff
+from sufficiency.core.formatting import month_end
+from sufficiency.core.jobs import JobQueue, job_claim, job_enqueue, jobs_requeue
 
 from .choices import BASELINE, RunStatusChoices, RunTriggerChoices
 from .engine import CapacityChange, ForecastParameters, Transfer, run_scenarios
@@ -30,17 +30,8 @@ from .models import BacktestValue, CostValue, ForecastRun, ForecastValue, Scenar
 logger = logging.getLogger(__name__)
 
 
-def _month_end(day: dt.date) -> dt.date:
-    return (pd.Timestamp(day) + pd.offsets.MonthEnd(0)).date()
-
-
-def default_as_at(*, authority: LocalAuthority) -> dt.date | None:
-    """Forecasts start from the month end the register's data runs to (never after today)."""
-    return _as_at_from(register.register_data_date(authority=authority))
-
-
 def _as_at_from(latest: dt.date | None) -> dt.date | None:
-    return None if latest is None else min(_month_end(latest), timezone.localdate())
+    return None if latest is None else min(month_end(latest), timezone.localdate())
 
 
 def forecast_request(
@@ -84,29 +75,19 @@ def forecast_request(
     return run
 
 
+FORECAST_RUNS = JobQueue(
+    model=ForecastRun, task="forecasting.tasks.forecast_run_execute_task", label="forecast run"
+)
+
+
 def forecast_run_enqueue(*, run_id: int, countdown: int = 0) -> bool:
     """Send a queued run to the workers; with the broker down it stays queued for `forecast_runs_requeue`."""
-    from .tasks import forecast_run_execute_task
-
-    try:
-        forecast_run_execute_task.apply_async(args=[run_id], countdown=countdown)
-    except OperationalError:
-        logger.warning("broker unavailable; forecast run %s stays queued for requeue", run_id)
-        return False
-    return True
+    return job_enqueue(FORECAST_RUNS, run_id, countdown=countdown)
 
 
 def forecast_run_claim(*, run_id: int) -> bool:
     """Claim a run by conditional update: only one worker wins; a redelivered task finds it taken."""
-    claimable = Q(status=RunStatusChoices.QUEUED) | Q(
-        status=RunStatusChoices.RUNNING, started_at__lt=stale_running_cutoff()
-    )
-    return (
-        ForecastRun.objects.filter(claimable, pk=run_id).update(
-            status=RunStatusChoices.RUNNING, started_at=timezone.now()
-        )
-        == 1
-    )
+    return job_claim(FORECAST_RUNS, run_id)
 
 
 def engine_scenario(scenario: Scenario) -> EngineScenario:
@@ -151,11 +132,6 @@ def forecast_unit_costs(*, authority: LocalAuthority, as_at: dt.date) -> dict[st
         return {}
     placed = register.costing_episode_frame_for_authority(authority=authority, on=as_at)
     return blended_weekly_costs(placed, unit_costs, as_at)
-
-
-def register_version(*, authority: LocalAuthority) -> str:
-    """A fingerprint of the authority's register: every import writes new episode rows, so it changes."""
-    return _register_state(authority=authority)[1]
 
 
 def _register_state(*, authority: LocalAuthority) -> tuple[dt.date | None, str]:
@@ -401,11 +377,4 @@ def forecast_nightly_fanout() -> int:
 
 def forecast_runs_requeue(*, older_than_seconds: int = 120) -> int:
     """Re-send runs queued while the broker was down, and runs whose worker died."""
-    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
-    ids = list(
-        ForecastRun.objects.filter(
-            Q(status=RunStatusChoices.QUEUED, created_at__lt=cutoff)
-            | Q(status=RunStatusChoices.RUNNING, started_at__lt=stale_running_cutoff())
-        ).values_list("pk", flat=True)
-    )
-    return sum(forecast_run_enqueue(run_id=run_id) for run_id in ids)
+    return jobs_requeue(FORECAST_RUNS, older_than_seconds=older_than_seconds)

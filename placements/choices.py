@@ -13,7 +13,7 @@ class SexChoices(models.TextChoices):
     UNKNOWN = "U", "Unknown or not stated"
 
 
-PlanningCategoryChoices = models.TextChoices(  # type: ignore[misc]
+PlanningCategoryChoices = models.TextChoices(
     "PlanningCategoryChoices",
     [(key.upper(), (key, label)) for key, label in PLANNING_CATEGORY_LABELS.items()],
 )

@@ -154,12 +154,6 @@ def actual_spend(
     return out[columns]
 
 
-def financial_year(on: dt.date) -> str:
-    """'2026-27' for any date from 1 April 2026 to 31 March 2027."""
-    start = on.year if on.month >= 4 else on.year - 1
-    return f"{start}-{str(start + 1)[-2:]}"
-
-
 def blended_weekly_costs(episodes: pd.DataFrame, unit_costs: pd.DataFrame, on: dt.date) -> dict[str, float]:
     """Weekly cost per planning category on a date, blending routes by the children placed then."""
     month = pd.DatetimeIndex([pd.Timestamp(on).to_period("M").to_timestamp()])

@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 import django_filters
+from django.db.models import Q
 
 from sufficiency.core.bounds import BoundedDateFilter, BoundedIdFilter
 
@@ -89,6 +90,7 @@ class SettingFilterSet(django_filters.FilterSet):
     )
     provider = BoundedIdFilter(field_name="provider_id", label="Provider id")
     name = django_filters.CharFilter(lookup_expr="icontains", label="Name contains")
+    search = django_filters.CharFilter(method="filter_search", label="URN (exactly) or name (contains)")
 
     class Meta:
         model = Setting
@@ -100,6 +102,10 @@ class SettingFilterSet(django_filters.FilterSet):
             "latest_judgement",
             "local_authority",
         ]
+
+    def filter_search(self, queryset: Any, name: str, value: str) -> Any:
+        text = value.strip()
+        return queryset.filter(Q(urn__iexact=text) | Q(name__icontains=text)) if text else queryset
 
 
 class ProviderFilterSet(django_filters.FilterSet):

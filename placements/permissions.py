@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sufficiency.authorities.choices import CHILD_LEVEL_ROLES
+from sufficiency.authorities.permissions import CHILD_LEVEL_ROLES
 from sufficiency.core.api import Capability, api_authority_ids
 
 VACANCY_READ = Capability(

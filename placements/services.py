@@ -18,7 +18,7 @@ from kombu.exceptions import OperationalError
 
 from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core.audit import audit
-from sufficiency.core.jobs import stale_running_cutoff
+from sufficiency.core.jobs import JobQueue, job_claim, job_enqueue, jobs_requeue, stale_running_cutoff
 
 from .choices import ImportKindChoices, JobStatusChoices
 from .importing import ImportOutcome, errors_to_csv, ssda903_import
@@ -177,17 +177,13 @@ def _upload_problem(content: bytes, *, kind: str, is_zip: bool, limits: UploadLi
     return text_problem(content, limits)
 
 
+IMPORT_JOBS = JobQueue(model=ImportJob, task="placements.tasks.import_job_execute_task", label="import job")
+
+
 def import_job_enqueue(*, job_id: int) -> bool:
     """Send a queued job to the workers. If the broker is down the job stays queued in the database
     (our outbox) and `import_jobs_requeue` sends it again when the broker is back."""
-    from .tasks import import_job_execute_task
-
-    try:
-        import_job_execute_task.delay(job_id)
-    except OperationalError:
-        logger.warning("broker unavailable; import job %s stays queued for requeue", job_id)
-        return False
-    return True
+    return job_enqueue(IMPORT_JOBS, job_id)
 
 
 def import_job_claim(*, job_id: int) -> bool:
@@ -197,11 +193,6 @@ def import_job_claim(*, job_id: int) -> bool:
     A job is not claimed while another import of its authority is running (one at a time per authority,
     decided under the authority's lock); it stays queued and `import_jobs_requeue` sends it again.
     """
-    from django.db.models import Q
-
-    claimable = Q(status=JobStatusChoices.QUEUED) | Q(
-        status=JobStatusChoices.RUNNING, started_at__lt=stale_running_cutoff()
-    )
     with transaction.atomic():
         authority_id = ImportJob.objects.filter(pk=job_id).values_list("authority_id", flat=True).first()
         if authority_id is None:
@@ -219,10 +210,7 @@ def import_job_claim(*, job_id: int) -> bool:
         if other_running:
             logger.info("import job %s waits: another import of its authority is running", job_id)
             return False
-        updated = ImportJob.objects.filter(claimable, pk=job_id).update(
-            status=JobStatusChoices.RUNNING, started_at=timezone.now(), progress=1, stage="Starting"
-        )
-    return updated == 1
+        return job_claim(IMPORT_JOBS, job_id, progress=1, stage="Starting")
 
 
 def import_job_execute(*, job_id: int) -> ImportJob | None:
@@ -354,18 +342,4 @@ def import_reports_expire(*, now: dt.datetime | None = None) -> int:
 
 def import_jobs_requeue(*, older_than_seconds: int = 60) -> int:
     """Re-send queued jobs that never reached a worker (the broker was down when they were created)."""
-    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
-    ids = list(
-        ImportJob.objects.filter(status=JobStatusChoices.QUEUED, created_at__lt=cutoff).values_list(
-            "pk", flat=True
-        )
-    )
-    ids += list(
-        ImportJob.objects.filter(
-            status=JobStatusChoices.RUNNING, started_at__lt=stale_running_cutoff()
-        ).values_list("pk", flat=True)
-    )
-    sent = 0
-    for job_id in ids:
-        sent += import_job_enqueue(job_id=job_id)
-    return sent
+    return jobs_requeue(IMPORT_JOBS, older_than_seconds=older_than_seconds)

@@ -81,18 +81,18 @@ def _mb(size: int) -> str:
 def text_problem(data: bytes | str, limits: UploadLimits = DEFAULT_LIMITS) -> str:
     """A text table (CSV) with a NUL character, too many lines or a line with too many columns."""
     nul, newline, comma = ("\x00", "\n", ",") if isinstance(data, str) else (b"\x00", b"\n", b",")
-    if nul in data:  # type: ignore[operator]
+    if nul in data:  # type: ignore[operator]  # data and separators are both bytes or both str
         return "This file holds a NUL byte: it is not text (a CSV file), so it was not read."
-    lines = data.count(newline) + 1  # type: ignore[arg-type]
+    lines = data.count(newline) + 1  # type: ignore[arg-type]  # data and separators are both bytes or both str
     if lines > limits.max_rows + HEADER_ALLOWANCE:
         return f"This file has {lines:,} lines; at most {limits.max_rows:,} rows are read. It was not read."
-    if data.count(comma) + lines <= limits.max_columns:  # type: ignore[arg-type]
+    if data.count(comma) + lines <= limits.max_columns:  # type: ignore[arg-type]  # data and separators are both bytes or both str
         return ""  # too few commas in the whole file for any line to have too many columns
     start = 0
     while start <= len(data):
-        end = data.find(newline, start)  # type: ignore[arg-type]
+        end = data.find(newline, start)  # type: ignore[arg-type]  # data and separators are both bytes or both str
         end = len(data) if end < 0 else end
-        columns = data.count(comma, start, end) + 1  # type: ignore[arg-type]
+        columns = data.count(comma, start, end) + 1  # type: ignore[arg-type]  # data and separators are both bytes or both str
         if columns > limits.max_columns:
             return (
                 f"A row of this file has {columns:,} columns (counting commas); at most "

@@ -16,13 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
-from sufficiency.authorities.choices import IMPORT_ROLES, RoleChoices
+from sufficiency.authorities.permissions import IMPORT_HISTORY_ROLES, IMPORT_ROLES
 from sufficiency.core.audit import audit
 from sufficiency.core.csv import csv_text_response
-from sufficiency.core.querysets import authority_ids_for
 from sufficiency.core.views import AuthorityMixin
 
 from .categories import PLANNING_CATEGORY_LABELS
+from .filtersets import EpisodeFilterSet
 from .forms import ChildFilterForm, Ssda903UploadForm
 from .models import Child, ImportJob, PlacementEpisode
 from .quality_charts import quality_trend_chart
@@ -99,7 +99,7 @@ class DataQualityView(AuthorityMixin, TemplateView):
     """The authority's data quality: problems by DfE rule across imports, the children held back by the
     import policy (with their rows: a child-level read, audited), and what changed at the latest import."""
 
-    allowed_roles = IMPORT_ROLES | {RoleChoices.COMMISSIONER}
+    allowed_roles = IMPORT_HISTORY_ROLES
     template_name = "placements/data_quality.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -112,7 +112,7 @@ class DataQualityView(AuthorityMixin, TemplateView):
             held_back=held_back,
             held_back_total=held_back_total,
             policy_rules=import_policy_rules(),
-            can_import=self.authority.pk in authority_ids_for(self.request.user, IMPORT_ROLES),
+            can_import=self.holds(IMPORT_ROLES),
         )
         audit(
             action="import.quality_viewed",
@@ -177,13 +177,11 @@ class ChildListView(AuthorityMixin, ListView):
             on = form.cleaned_data["on"] or on
             category = form.cleaned_data["category"]
         self.on, self.category = on, category
-        episodes = (
-            self.scoped(PlacementEpisode.objects.select_related("child", "setting"))
-            .active_on(on)
-            .looked_after()
-        )
-        if category:
-            episodes = episodes.filter(category=category)
+        # The API's FilterSet decides who is counted, so the page and `/api/v1/episodes/` list the same children.
+        episodes = EpisodeFilterSet(
+            {"in_care_on": on.isoformat(), "category": category},
+            queryset=self.scoped(PlacementEpisode.objects.select_related("child", "setting")),
+        ).qs
         return episodes.order_by("child__child_ref")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

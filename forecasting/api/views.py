@@ -17,7 +17,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from placements.api.aggregates import caller_region, own_authority
+from sufficiency.core.api import caller_region, own_authority
 
 from ..choices import BASELINE
 from ..gap_services import gap_assessment_as_dict

@@ -89,7 +89,9 @@ def months_frame(counts: np.ndarray, month_ends: list[dt.date]) -> pd.DataFrame:
 
 
 def financial_year(date: dt.date) -> str:
-    """Financial year label (April to March) of a date, e.g. 2026-27."""
+    """Financial year label (April to March) of a date, e.g. 2026-27. The engine and `forecasting.gap` are
+    pure (they import nothing of the project package, whose import starts Django), so they keep this one;
+    everything else uses `sufficiency.core.formatting.financial_year`, and a test holds the two equal."""
     start = date.year if date.month >= 4 else date.year - 1
     return f"{start}-{(start + 1) % 100:02d}"
 

@@ -1,10 +1,7 @@
-"""Shared pieces of the aggregate endpoints (scope `read:aggregate`) that hang off an authority or a region:
-who may read them, date parameters with sane bounds, and the spend rollup of the register.
+"""The spend rollup of the register on the authorities endpoint (scope `read:aggregate`, own authority).
 
-`own_authority` gives the authority in the URL only when the caller may read its aggregates in full (404
-for any other authority, 403 without aggregate access); `caller_region` gives the region in the URL only
-when one of the caller's authorities is in it. Regional endpoints then show the caller's own authorities
-in full and suppress small numbers for every other (`sufficiency.core.suppression`).
+Who may read it and its date parameters are the API's guards (`sufficiency.core.api.own_authority`,
+`sufficiency.core.bounds.BoundedDateField`), shared with every other aggregate endpoint.
 """
 
 from __future__ import annotations
@@ -13,65 +10,22 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from sufficiency.authorities.models import LocalAuthority, Region
-from sufficiency.core.api import AGGREGATE, api_authority_ids
+from sufficiency.authorities.models import LocalAuthority
+from sufficiency.core.api import own_authority
 from sufficiency.core.bounds import BoundedDateField
 
 from ..selectors import spend_rollup_for_authority
 
 #: The longest period one spend request may cover.
 MAX_SPEND_YEARS = 10
-
-
-def aggregate_ids(request: Request) -> list[int]:
-    """Authorities whose aggregates the caller may read in full; 403 when none (no `read:aggregate`)."""
-    ids = api_authority_ids(request, AGGREGATE)
-    if not ids:
-        raise PermissionDenied("Your credentials do not allow aggregate data (scope read:aggregate).")
-    return ids
-
-
-def own_authority(view: Any, request: Request) -> LocalAuthority:
-    """The authority of the URL when the caller may read its aggregates in full, else 404 (403 without
-    aggregate access at all). `view` is the authorities viewset (lookup by DfE code)."""
-    ids = aggregate_ids(request)
-    authority = view.get_object()
-    if authority.pk not in ids:
-        raise Http404
-    return authority
-
-
-def caller_region(view: Any, request: Request) -> tuple[Region, list[int]]:
-    """The region of the URL and the caller's own authorities, when one of them is in it (else 404)."""
-    ids = aggregate_ids(request)
-    region = view.get_object()
-    if not region.authorities.filter(pk__in=ids).exists():
-        raise Http404
-    return region, ids
-
-
-class OnDateInputSerializer(serializers.Serializer):
-    """The date figures are read on (default: today)."""
-
-    on = BoundedDateField(required=False, help_text="YYYY-MM-DD; default today")
-
-
-def on_date(request: Request, *, default: dt.date | None = None) -> dt.date:
-    """The validated `?on=` date, else ``default``, else today (400 with field errors when it is not a
-    date)."""
-    params = OnDateInputSerializer(data=request.query_params)
-    params.is_valid(raise_exception=True)
-    return params.validated_data.get("on") or default or timezone.localdate()
 
 
 # --- spend -------------------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ class VacancyFilterSet(django_filters.FilterSet):
     def filter_fresh(self, queryset: QuerySet[Vacancy], name: str, value: bool | None) -> QuerySet[Vacancy]:
         if value is None:
             return queryset
-        return queryset.fresh() if value else queryset.stale()  # type: ignore[attr-defined]
+        return queryset.fresh() if value else queryset.stale()  # type: ignore[attr-defined]  # VacancyQuerySet's method; the filter sees a plain QuerySet
 
     def filter_category(self, queryset: QuerySet[Vacancy], name: str, value: str) -> QuerySet[Vacancy]:
         if not value:

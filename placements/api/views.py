@@ -63,13 +63,13 @@ class ChildLevelReadMixin:
     audit_object_type = ""
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        response = super().list(request, *args, **kwargs)  # type: ignore[misc]
-        page = getattr(self.paginator, "page", None) or []  # type: ignore[attr-defined]
+        response = super().list(request, *args, **kwargs)  # type: ignore[misc]  # a mixin: the view class it is combined with provides this
+        page = getattr(self.paginator, "page", None) or []  # type: ignore[attr-defined]  # a mixin: the view class it is combined with provides this
         rows = Counter(record.authority_id for record in page)
-        ids = self.allowed_authority_ids()  # type: ignore[attr-defined]
+        ids = self.allowed_authority_ids()  # type: ignore[attr-defined]  # a mixin: the view class it is combined with provides this
         for authority in LocalAuthority.objects.filter(pk__in=ids).order_by("pk"):
             audit(
-                action=f"api.{self.basename}_list_read",  # type: ignore[attr-defined]
+                action=f"api.{self.basename}_list_read",  # type: ignore[attr-defined]  # a mixin: the view class it is combined with provides this
                 actor=request.user,
                 authority=authority,
                 object_type=self.audit_object_type,
@@ -83,10 +83,10 @@ class ChildLevelReadMixin:
         return response
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        record = self.get_object()  # type: ignore[attr-defined]
-        response = Response(self.get_serializer(record).data)  # type: ignore[attr-defined]
+        record = self.get_object()  # type: ignore[attr-defined]  # a mixin: the view class it is combined with provides this
+        response = Response(self.get_serializer(record).data)  # type: ignore[attr-defined]  # a mixin: the view class it is combined with provides this
         audit(
-            action=f"api.{self.basename}_read",  # type: ignore[attr-defined]
+            action=f"api.{self.basename}_read",  # type: ignore[attr-defined]  # a mixin: the view class it is combined with provides this
             actor=request.user,
             authority=record.authority,
             obj=record,

@@ -1,5 +1,5 @@
 """Placement finding: placement requests, the search for a home (matching, approaches, offers), their
-outcome, and the unmet-need ledger built from them (issue 5).
+outcome, and the unmet-need ledger built from them.
 
 Models live in `placements.models` (PlacementRequest, PlacementRequestEvent, Approach) and choices in
 `placements.choices`; this package holds the logic:

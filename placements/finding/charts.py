@@ -93,28 +93,22 @@ def ledger_context(result: dict[str, Any], *, csv_url: str = "", definition_url:
         ]
     )
     requests_fig.update_layout(barmode="stack")
-    days_fig = go.Figure(
-        [
-            go.Scatter(
-                name="Median days to place",
-                x=months,
-                y=everything["median_days_to_place"].tolist(),
-                mode="lines+markers",
-                line_color=COLOURS["line"],
-            )
-        ]
-    )
-    plan_fig = go.Figure(
-        [
-            go.Scatter(
-                name="% placed to plan",
-                x=months,
-                y=everything["pct_placed_to_plan"].tolist(),
-                mode="lines+markers",
-                line_color=COLOURS["planned"],
-            )
-        ]
-    )
+
+    def line(name: str, column: str, colour: str) -> go.Figure:
+        return go.Figure(
+            [
+                go.Scatter(
+                    name=name,
+                    x=months,
+                    y=everything[column].tolist(),
+                    mode="lines+markers",
+                    line_color=colour,
+                )
+            ]
+        )
+
+    days_fig = line("Median days to place", "median_days_to_place", COLOURS["line"])
+    plan_fig = line("% placed to plan", "pct_placed_to_plan", COLOURS["planned"])
     fpru_fig = go.Figure(
         [
             go.Bar(

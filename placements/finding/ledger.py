@@ -83,10 +83,6 @@ REQUEST_COLUMNS = (
 DECLINE_COLUMNS = ("request_id", "declined_at", "declined_by", "decline_reason")
 
 
-def empty_requests() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in REQUEST_COLUMNS})
-
-
 def request_kind(requests: pd.DataFrame) -> pd.Series:
     """Each request's kind: first preferred, else first suitable, of fostering/residential/supported."""
     kind = pd.Series("fostering", index=requests.index, dtype=object)

@@ -53,6 +53,21 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 FINAL_STATUSES = frozenset(status for status, targets in TRANSITIONS.items() if not targets)
 
+Approach = ApproachStatusChoices
+#: what may be recorded on an approach -> the approach statuses that allow it: an offer from a provider
+#: still to reply; a decline of a referral or an open offer; a placement through either.
+APPROACH_ACTIONS: dict[str, frozenset[str]] = {
+    "offer": frozenset({Approach.AWAITING}),
+    "decline": frozenset({Approach.AWAITING, Approach.OFFERED}),
+    "place": frozenset({Approach.AWAITING, Approach.OFFERED}),
+}
+
+
+def approach_actions(approach_status: str) -> list[str]:
+    """The actions of `APPROACH_ACTIONS` open on an approach in this status, in their order."""
+    return [action for action, statuses in APPROACH_ACTIONS.items() if approach_status in statuses]
+
+
 KINDS = ("fostering", "residential", "supported")
 KIND_LABELS = {
     "fostering": "Fostering",
@@ -192,7 +207,7 @@ class OfferNeedsAnAwaitingApproach(Rule):
 
     @classmethod
     def check(cls, approach_status: str) -> None:
-        if approach_status != ApproachStatusChoices.AWAITING:
+        if approach_status not in APPROACH_ACTIONS["offer"]:
             raise cls.fail("An offer can only be recorded for a provider still to reply")
 
 
@@ -201,7 +216,7 @@ class DeclineNeedsAReasonAndWho(Rule):
 
     @classmethod
     def check(cls, approach_status: str, declined_by: str, reason: str) -> None:
-        if approach_status not in (ApproachStatusChoices.AWAITING, ApproachStatusChoices.OFFERED):
+        if approach_status not in APPROACH_ACTIONS["decline"]:
             raise cls.fail("Only an approach awaiting a reply or an open offer can be declined")
         if declined_by not in DeclinedByChoices.values:
             raise cls.fail("Select who declined")
@@ -257,13 +272,3 @@ def placed_to_plan(suitabilities: dict[str, str], category: str) -> bool:
     with parents, other) was not in the plan, so it is not to plan."""
     kind = KIND_OF_CATEGORY.get(category)
     return kind is not None and suitabilities.get(kind) == SuitabilityChoices.PREFERRED
-
-
-def preferred_kind(suitabilities: dict[str, str]) -> str:
-    """The request's kind for grouping in the ledger: the first preferred of fostering, residential and
-    supported accommodation; failing that, the first suitable one."""
-    for wanted in (SuitabilityChoices.PREFERRED, SuitabilityChoices.SUITABLE):
-        for kind in KINDS:
-            if suitabilities.get(kind) == wanted:
-                return kind
-    return "fostering"

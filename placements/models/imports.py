@@ -73,7 +73,7 @@ class ImportFile(models.Model):
         ordering = ["id"]
 
 
-# --- Placement finding (issue 5): requests, their history, and approaches to providers -------------------------
+# --- Placement finding: requests, their history, and approaches to providers -------------------------
 
 
 class QuarantinedRecord(AuthorityOwnedModel):

@@ -859,7 +859,3 @@ def apply_policy(tables: Ssda903Tables, policy: Sequence[PolicyRule] = POLICY) -
         pd.concat(repairs, ignore_index=True),
         pd.concat(quarantine, ignore_index=True),
     )
-
-
-def policy_rules_by_name(policy: Sequence[PolicyRule] = POLICY) -> dict[str, PolicyRule]:
-    return {rule.name(): rule for rule in policy}

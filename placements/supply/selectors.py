@@ -21,8 +21,8 @@ from ..choices import (
     HouseholdRouteChoices,
     HouseholdStatusChoices,
     RegistrationStatusChoices,
-    VacancyStatusChoices,
 )
+from ..filtersets import SettingFilterSet
 from ..models import BlockContract, FosteringHousehold, InHouseHome, PlacementEpisode, Setting, Vacancy
 
 
@@ -34,19 +34,18 @@ def setting_list(
     registration_status: str = "",
     search: str = "",
 ) -> QuerySet[Setting]:
-    """Ofsted-registered settings (national, public data), optionally in one authority's area."""
+    """Ofsted-registered settings (national, public data), optionally in one authority's area. Filtered by
+    the API's `SettingFilterSet`, so the settings page and `/api/v1/settings/` agree."""
     settings = Setting.objects.select_related("provider", "local_authority")
     if local_authority is not None:
         settings = settings.filter(local_authority=local_authority)
-    if provision_type:
-        settings = settings.filter(provision_type=provision_type)
-    if judgement:
-        settings = settings.filter(latest_judgement=judgement)
-    if registration_status:
-        settings = settings.filter(registration_status=registration_status)
-    if search:
-        settings = settings.filter(Q(urn__iexact=search.strip()) | Q(name__icontains=search.strip()))
-    return settings.order_by("urn")
+    data = {
+        "provision_type": provision_type,
+        "latest_judgement": judgement,
+        "registration_status": registration_status,
+        "search": search,
+    }
+    return SettingFilterSet(data, queryset=settings).qs.order_by("urn")
 
 
 def setting_occupancy(
@@ -190,11 +189,3 @@ def capacity_summary_for_authority(*, authority: LocalAuthority, on: dt.date) ->
         "block_beds": block_beds_for_authority(authority=authority, on=on),
         "vacancies": vacancy_summary_for_authority(authority=authority),
     }
-
-
-def vacancy_list(*, authority: LocalAuthority, status: str = VacancyStatusChoices.OPEN) -> QuerySet[Vacancy]:
-    """An authority's vacancies with a status (open by default), most recently confirmed first."""
-    vacancies = Vacancy.objects.for_authority(authority).select_related("setting", "household", "recorded_by")
-    if status:
-        vacancies = vacancies.filter(status=status)
-    return vacancies.order_by("-recorded_at")

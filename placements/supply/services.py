@@ -446,8 +446,8 @@ def _check_scale(judgement: str, scale: str) -> None:
 def _save(obj: models.Model, *, acting_user: Any, reason: str) -> None:
     """Validate and save a capacity record, attributing the history row to the acting user."""
     obj.full_clean()
-    obj._history_user = acting_user if getattr(acting_user, "is_authenticated", False) else None  # type: ignore[attr-defined]
-    obj._change_reason = reason  # type: ignore[attr-defined]
+    obj._history_user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    obj._change_reason = reason
     obj.save()
 
 

@@ -43,15 +43,15 @@ class AuditFilterForm(forms.Form):
     start = GovUKDateField(label="From", required=False, help_text="For example, 1 4 2026")
     end = GovUKDateField(label="To", required=False, help_text="For example, 30 4 2026")
 
-    def __init__(self, *args: object, authority: object = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, authority: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         actions = (
             AuditEvent.objects.filter(authority=authority)
             .order_by("action")
             .values_list("action", flat=True)
             .distinct()
         )
-        self.fields["action"].choices = [("", "All actions"), *[(a, a) for a in actions]]  # type: ignore[attr-defined]
+        self.fields["action"].choices = [("", "All actions"), *[(a, a) for a in actions]]  # type: ignore[attr-defined]  # a ChoiceField; the stubs type fields as Field
 
 
 class GovUKPasswordChangeForm(PasswordChangeForm):

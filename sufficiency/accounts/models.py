@@ -41,13 +41,13 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractUser):
     """A council officer, board member or regional analyst who signs in with their work email."""
 
-    username = None  # type: ignore[assignment]
+    username = None
     email = models.EmailField("email address", unique=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
 
-    objects = UserManager()  # type: ignore[misc]
+    objects = UserManager()
 
     class Meta:
         ordering = ["email"]

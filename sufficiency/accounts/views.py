@@ -50,7 +50,7 @@ class NextUrlMixin:
     """Return to the page the person was sent from, if it is on this site."""
 
     def next_url(self) -> str:
-        request = self.request  # type: ignore[attr-defined]
+        request = self.request  # type: ignore[attr-defined]  # a mixin: the view class it is combined with provides this
         target = request.POST.get("next") or request.GET.get("next") or ""
         if url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -59,7 +59,7 @@ class NextUrlMixin:
         return "/"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]  # a mixin: the view class it is combined with provides this
         context["next"] = self.next_url()
         return context
 

@@ -19,7 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from placements.api.aggregates import on_date, own_authority
+from sufficiency.core.api import on_date, own_authority
 from sufficiency.reports.selectors import kpi_default_date, kpi_page_rows
 
 

@@ -6,7 +6,6 @@ from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 from sufficiency.authorities.models import LocalAuthority, Region
-from sufficiency.core.bounds import BoundedDateField
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -25,12 +24,6 @@ class AuthoritySerializer(serializers.ModelSerializer):
     class Meta:
         model = LocalAuthority
         fields = ["dfe_code", "ons_code", "name", "region"]
-
-
-class SnapshotQueryInputSerializer(serializers.Serializer):
-    """The date of a snapshot (default: today)."""
-
-    on = BoundedDateField(required=False, help_text="YYYY-MM-DD; default today")
 
 
 @extend_schema_serializer(

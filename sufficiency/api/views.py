@@ -4,10 +4,6 @@ with small numbers suppressed). The forecast, gap, KPI and spend actions come fr
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.http import Http404
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.decorators import action
@@ -15,10 +11,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from forecasting.api.views import AuthorityForecastActions, RegionForecastActions
-from placements.api.aggregates import AuthoritySpendActions, aggregate_ids
+from placements.api.aggregates import AuthoritySpendActions
 from placements.selectors import cic_snapshot_for_authority
 from sufficiency.authorities.models import LocalAuthority, Region
-from sufficiency.core.api import ReferenceViewSet
+from sufficiency.core.api import ReferenceViewSet, caller_region, on_date, own_authority
 
 from .kpis import AuthorityKpiActions
 from .selectors import regional_children_in_care
@@ -27,23 +23,11 @@ from .serializers import (
     ChildrenInCareSnapshotSerializer,
     RegionalChildrenInCareSerializer,
     RegionSerializer,
-    SnapshotQueryInputSerializer,
 )
 
 ON_PARAMETER = OpenApiParameter(
     "on", OpenApiTypes.DATE, description="Snapshot date, YYYY-MM-DD (default today)"
 )
-
-
-def _aggregate_ids(request: Request) -> list[int]:
-    """Authorities whose aggregates the caller may read in full; 403 when none (no `read:aggregate`)."""
-    return aggregate_ids(request)
-
-
-def _snapshot_date(request: Request) -> Any:
-    params = SnapshotQueryInputSerializer(data=request.query_params)
-    params.is_valid(raise_exception=True)
-    return params.validated_data.get("on") or timezone.localdate()
 
 
 @extend_schema_view(
@@ -77,11 +61,8 @@ class RegionViewSet(RegionForecastActions, ReferenceViewSet):
     def children_in_care(self, request: Request, code: str | None = None) -> Response:
         """Readable by callers with aggregate access in an authority of the region (404 for other
         regions). Counts under 5 of other authorities are suppressed, as DfE does."""
-        ids = _aggregate_ids(request)
-        region = self.get_object()
-        if not region.authorities.filter(pk__in=ids).exists():
-            raise Http404
-        on = _snapshot_date(request)
+        region, ids = caller_region(self, request)
+        on = on_date(request)
         data = regional_children_in_care(region=region, on=on, own_authority_ids=ids)
         return Response(RegionalChildrenInCareSerializer(data).data)
 
@@ -121,10 +102,7 @@ class AuthorityViewSet(
     )
     def children_in_care(self, request: Request, code: str | None = None) -> Response:
         """Your own authority only: any other authority is 404 (use the regional endpoint instead)."""
-        ids = _aggregate_ids(request)
-        authority = self.get_object()
-        if authority.pk not in ids:
-            raise Http404
-        on = _snapshot_date(request)
+        authority = own_authority(self, request)
+        on = on_date(request)
         snapshot = cic_snapshot_for_authority(authority=authority, on=on)
         return Response(ChildrenInCareSnapshotSerializer(snapshot).data)

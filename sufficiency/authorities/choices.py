@@ -14,16 +14,4 @@ class RoleChoices(models.TextChoices):
     ADMINISTRATOR = "administrator", "Administrator"
 
 
-# Roles that may see child-level records (children, episodes, requests) of their own authority.
-CHILD_LEVEL_ROLES = frozenset(
-    {
-        RoleChoices.COMMISSIONER,
-        RoleChoices.PLACEMENT_FINDER,
-        RoleChoices.DATA_MANAGER,
-        RoleChoices.ADMINISTRATOR,
-    }
-)
-# Roles that may read the authority's dashboards (aggregates).
-DASHBOARD_ROLES = CHILD_LEVEL_ROLES | {RoleChoices.BOARD_MEMBER, RoleChoices.REGIONAL_ANALYST}
-# Roles that may upload SSDA903 and other data files.
-IMPORT_ROLES = frozenset({RoleChoices.DATA_MANAGER, RoleChoices.ADMINISTRATOR})
+# The sets of roles each page and endpoint needs are in `sufficiency.authorities.permissions`.

@@ -22,19 +22,21 @@ class that documents the error responses of every operation.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
+from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.filters import OrderingFilter
+from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -42,9 +44,14 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from sufficiency.authorities.choices import CHILD_LEVEL_ROLES, DASHBOARD_ROLES, IMPORT_ROLES
+from sufficiency.authorities.permissions import (
+    CHILD_LEVEL_ROLES,
+    DASHBOARD_ROLES,
+    IMPORT_ROLES,
+    authority_ids_for,
+)
 
-from .querysets import authority_ids_for
+from .bounds import BoundedDateField
 
 # --- capabilities ------------------------------------------------------------------------------------
 
@@ -122,6 +129,57 @@ class HasCapability(BasePermission):
         if capability is None:
             return True
         return bool(api_authority_ids(request, capability))
+
+
+# --- guards of the aggregate endpoints and their parameters --------------------------------------------
+# Every endpoint hanging off an authority or a region goes through these: `own_authority` gives the
+# authority in the URL only when the caller may read its aggregates in full (404 for any other authority,
+# 403 without aggregate access); `caller_region` gives the region only when one of the caller's authorities
+# is in it (regional figures then suppress other authorities' small numbers). Dates are bounded by
+# `sufficiency.core.bounds` (400 naming the parameter).
+
+
+def aggregate_ids(request: Request) -> list[int]:
+    """Authorities whose aggregates the caller may read in full; 403 when none (no `read:aggregate`)."""
+    ids = api_authority_ids(request, AGGREGATE)
+    if not ids:
+        raise exceptions.PermissionDenied(
+            "Your credentials do not allow aggregate data (scope read:aggregate)."
+        )
+    return ids
+
+
+def own_authority(view: Any, request: Request) -> Any:
+    """The authority of the URL when the caller may read its aggregates in full, else 404 (403 without
+    aggregate access at all). `view` is the authorities viewset (lookup by DfE code)."""
+    ids = aggregate_ids(request)
+    authority = view.get_object()
+    if authority.pk not in ids:
+        raise Http404
+    return authority
+
+
+def caller_region(view: Any, request: Request) -> tuple[Any, list[int]]:
+    """The region of the URL and the caller's own authorities, when one of them is in it (else 404)."""
+    ids = aggregate_ids(request)
+    region = view.get_object()
+    if not region.authorities.filter(pk__in=ids).exists():
+        raise Http404
+    return region, ids
+
+
+class OnDateInputSerializer(serializers.Serializer):
+    """The date figures are read on (default: today)."""
+
+    on = BoundedDateField(required=False, help_text="YYYY-MM-DD; default today")
+
+
+def on_date(request: Request, *, default: dt.date | None = None) -> dt.date:
+    """The validated `?on=` date, else ``default``, else today (400 with field errors when it is not a
+    date)."""
+    params = OnDateInputSerializer(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    return params.validated_data.get("on") or default or timezone.localdate()
 
 
 # --- pagination and throttling -----------------------------------------------------------------------
@@ -254,7 +312,7 @@ class ETagMixin:
     """
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
-        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]  # a mixin: the view class it is combined with provides this
         if request.method not in ("GET", "HEAD") or response.status_code != 200 or response.streaming:
             return response
         if hasattr(response, "render") and not getattr(response, "is_rendered", True):
@@ -270,7 +328,7 @@ class ETagMixin:
             not_modified = Response(status=status.HTTP_304_NOT_MODIFIED)
             not_modified["ETag"] = etag
             not_modified["Cache-Control"] = "private, no-cache"
-            return super().finalize_response(request, not_modified, *args, **kwargs)  # type: ignore[misc]
+            return super().finalize_response(request, not_modified, *args, **kwargs)  # type: ignore[misc]  # a mixin: the view class it is combined with provides this
         return response
 
 
@@ -290,7 +348,7 @@ class ApiSchema(AutoSchema):
     """Documents the shared error responses (and 304 for reads) on every operation."""
 
     def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
-        bodies = super()._get_response_bodies(direction)  # type: ignore[arg-type]
+        bodies = super()._get_response_bodies(direction)  # type: ignore[arg-type]  # drf-spectacular's private method, untyped
         if direction != "response":
             return bodies
         codes = [400, 401, 403, 404, 429]
@@ -309,11 +367,17 @@ class ApiSchema(AutoSchema):
 # --- base viewsets -----------------------------------------------------------------------------------
 
 
-class ApiViewSetMixin(ETagMixin):
+if TYPE_CHECKING:  # the mixin is always combined with a DRF viewset: type its attributes as the viewset's
+    _GenericView = GenericAPIView
+else:
+    _GenericView = object
+
+
+class ApiViewSetMixin(ETagMixin, _GenericView):
     """What every API viewset shares: authentication, capability check, throttling, pagination, filters."""
 
     capability: Capability | None = None
-    permission_classes: Iterable[type[BasePermission]] = [IsAuthenticated, HasCapability]
+    permission_classes = [IsAuthenticated, HasCapability]
     pagination_class = ApiCursorPagination
     throttle_classes = [ApiRateThrottle]
     filter_backends = [DjangoFilterBackend, OrderingFilter]

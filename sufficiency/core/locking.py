@@ -107,7 +107,7 @@ class OptimisticLockMixin:
         raise NotImplementedError
 
     def get_form(self, form_class: Any = None) -> Any:
-        form = super().get_form(form_class)  # type: ignore[misc]
+        form = super().get_form(form_class)  # type: ignore[misc]  # a mixin: the view class it is combined with provides this
         obj = self.locked_object()
         if obj is not None:
             form.fields[VERSION_FIELD] = VersionField(initial=version_of(obj))
@@ -124,7 +124,7 @@ class OptimisticLockMixin:
     def stale(self, form: Any, exc: StaleEdit) -> Any:
         """The form page again, refused as out of date (see `mark_stale`)."""
         self.mark_stale(form, exc)
-        return self.form_invalid(form)  # type: ignore[attr-defined]
+        return self.form_invalid(form)  # type: ignore[attr-defined]  # a mixin: the view class it is combined with provides this
 
     def mark_stale(self, form: Any, exc: StaleEdit) -> None:
         """Keep the user's values, show the other person's change beside them, and carry the current
@@ -155,6 +155,6 @@ class OptimisticLockMixin:
         form.add_error(None, STALE_MESSAGE)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]  # a mixin: the view class it is combined with provides this
         context["edit_conflict"] = self.edit_conflict
         return context

@@ -7,30 +7,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
 
-from sufficiency.authorities.choices import CHILD_LEVEL_ROLES
+from sufficiency.authorities.permissions import CHILD_LEVEL_ROLES, authority_ids_for
 
 if TYPE_CHECKING:
     from sufficiency.accounts.models import User
 
 _M = TypeVar("_M", bound=models.Model)
-
-
-def authority_ids_for(user: Any, roles: Iterable[str] | None = None) -> list[int]:
-    """The ids of the authorities in which `user` holds one of `roles` (any role when None).
-
-    Anonymous and inactive users belong to no authority. Results are cached on the user object for the
-    request so that a page with several scoped querysets asks the database once per role set.
-    """
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return []
-    key = frozenset(roles) if roles is not None else None
-    cache: dict[Any, list[int]] = user.__dict__.setdefault("_authority_ids_cache", {})
-    if key not in cache:
-        memberships = user.memberships.all()
-        if key is not None:
-            memberships = memberships.filter(role__in=key)
-        cache[key] = sorted(set(memberships.values_list("authority_id", flat=True)))
-    return cache[key]
 
 
 class AuthorityScopedQuerySet(models.QuerySet[_M]):

@@ -8,10 +8,8 @@ from typing import Any
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest
 
-from sufficiency.authorities.choices import CHILD_LEVEL_ROLES
 from sufficiency.authorities.models import LocalAuthority
-
-from .querysets import authority_ids_for
+from sufficiency.authorities.permissions import CHILD_LEVEL_ROLES, authority_ids_for, holds
 
 
 class AuthorityMixin(LoginRequiredMixin):
@@ -33,7 +31,7 @@ class AuthorityMixin(LoginRequiredMixin):
             self.authority = LocalAuthority.objects.select_related("region").get(dfe_code=code, id__in=ids)
         except LocalAuthority.DoesNotExist:
             raise Http404("No such authority") from None
-        request.authority = self.authority  # type: ignore[attr-defined]
+        request.authority = self.authority  # type: ignore[attr-defined]  # for the context processor
         return super().dispatch(request, *args, **kwargs)
 
     def permitted_authority_ids(self, request: HttpRequest) -> list[int]:
@@ -41,11 +39,16 @@ class AuthorityMixin(LoginRequiredMixin):
         policy shared with the API (then it calls that policy's function)."""
         return authority_ids_for(request.user, self.allowed_roles)
 
+    def holds(self, roles: Iterable[str]) -> bool:
+        """Whether the signed-in person holds one of `roles` in this page's authority (what a page may
+        offer beyond what opened it: an edit link, an import button, a drill-down)."""
+        return holds(self.request.user, self.authority, roles)  # type: ignore[attr-defined]  # a mixin: the view class it is combined with provides this
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]  # a mixin: the view class it is combined with provides this
         context["authority"] = self.authority
         return context
 
     def scoped(self, queryset: Any) -> Any:
         """Restrict an authority-owned queryset to this view's authority and the user's visibility."""
-        return queryset.visible_to(self.request.user, self.allowed_roles).for_authority(self.authority)  # type: ignore[attr-defined]
+        return queryset.visible_to(self.request.user, self.allowed_roles).for_authority(self.authority)  # type: ignore[attr-defined]  # a mixin: the view class it is combined with provides this

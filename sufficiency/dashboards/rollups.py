@@ -26,7 +26,6 @@ from forecasting.selectors import (
 )
 from placements import selectors as register
 from placements.categories import AGE_BANDS, COARSE_GROUPS, PLANNING_CATEGORIES
-from placements.costs import financial_year
 from placements.counting import (
     in_care_on,
     long_term_stability_counts,
@@ -38,6 +37,7 @@ from placements.counting import (
 )
 from placements.models import PlacementEpisode, Setting
 from sufficiency.authorities.models import LocalAuthority
+from sufficiency.core.formatting import financial_year
 
 #: Snapshots kept for the date filter: the last 12 month ends and the previous five 31 Marches.
 RECENT_MONTHS = 12
@@ -61,10 +61,6 @@ CELL_COLUMNS = [
     "outside_la",
 ]  # fmt: skip
 WHERE_COLUMNS = ["la_code", "la_name", "category", "children", "over_20_miles"]
-
-
-def month_end(day: dt.date) -> dt.date:
-    return (pd.Timestamp(day) + pd.offsets.MonthEnd(0)).date()
 
 
 def snapshot_dates(as_at: dt.date, earliest: dt.date | None) -> list[dt.date]:

@@ -14,20 +14,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from forecasting.gap_services import gap_assessment_as_dict, gap_assessment_compute, local_settings_frame
 from forecasting.selectors import latest_forecast_run
 from placements import selectors as register
 from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core.audit import audit
-from sufficiency.core.jobs import stale_running_cutoff
+from sufficiency.core.formatting import month_end
+from sufficiency.core.jobs import JobQueue, job_claim, job_enqueue, jobs_requeue
 from sufficiency.core.signals import figures_computed
 
 from . import rollups
@@ -47,7 +45,7 @@ def rollup_as_at(*, authority: LocalAuthority) -> tuple[dt.date | None, dt.date 
     latest = register.register_data_date(authority=authority)
     if latest is None:
         return None, None
-    return min(rollups.month_end(latest), timezone.localdate()), latest
+    return min(month_end(latest), timezone.localdate()), latest
 
 
 def dashboard_rollup_compute(*, authority: LocalAuthority) -> DashboardRollup:
@@ -121,29 +119,24 @@ def dashboard_rollup_request(*, authority: LocalAuthority, countdown: int | None
     return rollup
 
 
+# One rollup row per authority: the task receives the authority's id.
+DASHBOARD_ROLLUPS = JobQueue(
+    model=DashboardRollup,
+    task="sufficiency.dashboards.tasks.dashboard_rollup_execute_task",
+    label="dashboard rollup of authority",
+    key="authority_id",
+    queued_since="requested_at",
+)
+
+
 def dashboard_rollup_enqueue(*, authority_id: int, countdown: int = 0) -> bool:
     """Send a queued rollup to the workers; with the broker down it stays queued for the requeue sweep."""
-    from .tasks import dashboard_rollup_execute_task
-
-    try:
-        dashboard_rollup_execute_task.apply_async(args=[authority_id], countdown=countdown)
-    except OperationalError:
-        logger.warning("broker unavailable; dashboard rollup of authority %s stays queued", authority_id)
-        return False
-    return True
+    return job_enqueue(DASHBOARD_ROLLUPS, authority_id, countdown=countdown)
 
 
 def dashboard_rollup_claim(*, authority_id: int) -> bool:
     """Claim a queued rollup (or one whose worker died) by conditional update: one worker wins."""
-    claimable = Q(status=RollupStatusChoices.QUEUED) | Q(
-        status=RollupStatusChoices.RUNNING, started_at__lt=stale_running_cutoff()
-    )
-    return (
-        DashboardRollup.objects.filter(claimable, authority_id=authority_id).update(
-            status=RollupStatusChoices.RUNNING, started_at=timezone.now(), rerun_requested=False
-        )
-        == 1
-    )
+    return job_claim(DASHBOARD_ROLLUPS, authority_id, rerun_requested=False)
 
 
 def dashboard_rollup_execute(*, authority_id: int) -> DashboardRollup | None:
@@ -183,16 +176,8 @@ def dashboard_after_forecast(authority_id: int) -> None:
 
 def dashboard_rollups_requeue(*, older_than_seconds: int = 120) -> int:
     """Re-send rollups queued while the broker was down, and rollups whose worker died."""
-    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
-    ids = list(
-        DashboardRollup.objects.filter(
-            Q(status=RollupStatusChoices.QUEUED, requested_at__lt=cutoff)
-            | Q(status=RollupStatusChoices.RUNNING, started_at__lt=stale_running_cutoff())
-        ).values_list("authority_id", flat=True)
+    return jobs_requeue(
+        DASHBOARD_ROLLUPS,
+        older_than_seconds=older_than_seconds,
+        send=lambda authority_id: dashboard_rollup_enqueue(authority_id=authority_id),
     )
-    return sum(dashboard_rollup_enqueue(authority_id=authority_id) for authority_id in ids)
-
-
-def rollup_summary(rollup: DashboardRollup) -> dict[str, Any]:
-    """What the command line prints after computing a rollup (counts only)."""
-    return {"authority": rollup.authority.dfe_code, "as_at": str(rollup.as_at), "timings": rollup.timings}

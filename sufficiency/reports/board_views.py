@@ -17,19 +17,14 @@ from django.utils.safestring import SafeString
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from sufficiency.authorities.choices import DASHBOARD_ROLES
+from sufficiency.authorities.permissions import BOARD_EDIT_ROLES, DASHBOARD_ROLES
 from sufficiency.core.locking import VERSION_FIELD, OptimisticLockMixin, StaleEdit
-from sufficiency.core.querysets import authority_ids_for
 from sufficiency.core.views import AuthorityMixin
 
 from .board import selectors, services
 from .board.forms import CommentaryForm, PublishForm, ReportForm
 from .board.pdf import render_pdf, render_print_html, style_hashes
 from .models import BoardReport, PublishedReport
-from .views import STRATEGY_EDIT_ROLES
-
-#: Who writes and publishes board reports; everyone else with DASHBOARD_ROLES reads published ones only.
-BOARD_EDIT_ROLES = STRATEGY_EDIT_ROLES
 
 
 class BoardReadMixin(AuthorityMixin):
@@ -37,7 +32,7 @@ class BoardReadMixin(AuthorityMixin):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["can_edit"] = self.authority.pk in authority_ids_for(self.request.user, BOARD_EDIT_ROLES)
+        context["can_edit"] = self.holds(BOARD_EDIT_ROLES)
         return context
 
 
@@ -66,7 +61,7 @@ def _published(view: AuthorityMixin, version: int) -> PublishedReport:
 def _printable(html: str) -> HttpResponse:
     """A standalone printable page, with CSP hashes for its inline stylesheet (no 'unsafe-inline')."""
     response = HttpResponse(html)
-    response._csp_update = {"style-src": style_hashes(html)}  # type: ignore[attr-defined]
+    response._csp_update = {"style-src": style_hashes(html)}
     return response
 
 

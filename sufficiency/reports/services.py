@@ -33,7 +33,7 @@ def _save(
 ) -> _M:
     """Validate, save with the history attributed to the acting user, and audit."""
     obj.full_clean()
-    obj._history_user = acting_user if getattr(acting_user, "is_authenticated", False) else None  # type: ignore[attr-defined]
+    obj._history_user = acting_user if getattr(acting_user, "is_authenticated", False) else None  # type: ignore[attr-defined]  # read by django-simple-history
     obj.save()
     audit(
         action=action,
@@ -211,18 +211,3 @@ def action_update(
         request=request,
         changed=changed,
     )
-
-
-@transaction.atomic
-def strategy_delete_item(*, obj: Objective | Measure | Action, acting_user: Any, request: Any = None) -> None:
-    """Remove an objective (with its measures), a measure or an action. The history keeps a deletion row."""
-    authority = obj.objective.strategy.authority if isinstance(obj, Measure) else obj.strategy.authority
-    obj._history_user = acting_user if getattr(acting_user, "is_authenticated", False) else None  # type: ignore[union-attr]
-    audit(
-        action=f"strategy.{obj._meta.model_name}_deleted",
-        actor=acting_user,
-        authority=authority,
-        obj=obj,
-        request=request,
-    )
-    obj.delete()

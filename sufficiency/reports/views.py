@@ -17,9 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
-from sufficiency.authorities.choices import DASHBOARD_ROLES, RoleChoices
+from sufficiency.authorities.permissions import DASHBOARD_ROLES, STRATEGY_EDIT_ROLES
 from sufficiency.core.locking import OptimisticLockMixin, StaleEdit
-from sufficiency.core.querysets import authority_ids_for
 from sufficiency.core.views import AuthorityMixin
 
 from . import services
@@ -40,7 +39,6 @@ from .selectors import (
 )
 
 #: Roles that may create and change strategies.
-STRATEGY_EDIT_ROLES = frozenset({RoleChoices.COMMISSIONER, RoleChoices.ADMINISTRATOR})
 
 
 class KpiDefinitionsView(LoginRequiredMixin, TemplateView):
@@ -64,7 +62,7 @@ class ReadMixin(AuthorityMixin):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["can_edit"] = self.authority.pk in authority_ids_for(self.request.user, STRATEGY_EDIT_ROLES)
+        context["can_edit"] = self.holds(STRATEGY_EDIT_ROLES)
         return context
 
 

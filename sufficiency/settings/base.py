@@ -95,6 +95,8 @@ TEMPLATES = [
                 "sufficiency.core.context_processors.navigation",
                 "sufficiency.core.health.background_status",
             ],
+            # date_long, date_short, money, money_short: the one formatting module, in every template.
+            "builtins": ["sufficiency.core.templatetags.formatting"],
         },
     },
 ]

@@ -1,6 +1,6 @@
 """Who sees which dashboard, what it shows, and how many queries it costs.
 
-Decided for issue 4: every member with a dashboard role reads their authority's dashboards; board members
+The policy: every member with a dashboard role reads their authority's dashboards; board members
 and regional analysts read them without links to children; another authority's dashboard is a 404; the
 region page shows every authority of the viewer's region side by side with other authorities' small
 counts suppressed; no page issues more than 25 queries.

@@ -1,4 +1,4 @@
-"""A placement finder's day (issue 5): log a request in one page, search, send the referral to two
+"""A placement finder's day: log a request in one page, search, send the referral to two
 providers, record an offer, place the child, and see the unmet-need ledger count it. A board member reads
 the ledger but never a request."""
 

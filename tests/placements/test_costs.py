@@ -7,7 +7,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from placements.costs import actual_spend, blended_weekly_costs, financial_year
+from placements.costs import actual_spend, blended_weekly_costs
+from sufficiency.core.formatting import financial_year
 
 UNIT_COSTS = pd.DataFrame(
     [

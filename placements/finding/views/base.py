@@ -1,6 +1,6 @@
 """Shared by the placement-finding pages: who may do what, and the request lookup.
 
-Who may do what (decided for issue 5; tested in tests/placements/finding/test_views.py):
+Who may do what (tested in tests/placements/finding/test_views.py):
 - placement requests are child-level records: commissioners, placement finders, data managers and
   administrators of the authority read them; board members and regional analysts never do;
 - commissioners, placement finders and administrators log and work requests (search, referrals, offers,
@@ -17,26 +17,15 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from sufficiency.authorities.choices import CHILD_LEVEL_ROLES, DASHBOARD_ROLES, RoleChoices
+from sufficiency.authorities.permissions import FINDING_READ_ROLES, FINDING_WORK_ROLES
 from sufficiency.core.audit import audit
-from sufficiency.core.querysets import authority_ids_for
+from sufficiency.core.formatting import date_short
 from sufficiency.core.views import AuthorityMixin
 
 from ...models import Approach, PlacementRequest
 
-FINDING_READ_ROLES = CHILD_LEVEL_ROLES
-FINDING_WORK_ROLES = frozenset(
-    {RoleChoices.COMMISSIONER, RoleChoices.PLACEMENT_FINDER, RoleChoices.ADMINISTRATOR}
-)
-LEDGER_ROLES = DASHBOARD_ROLES
-
-
-def fmt_date(value: Any) -> str:
-    return f"{value:%-d %b %Y}" if value else "–"
-
-
-def money(value: Any) -> str:
-    return "–" if value is None else f"£{float(value):,.0f}"
+# The pages' names for the one set of formatters (`sufficiency.core.formatting`).
+fmt_date = date_short
 
 
 class RequestMixin(AuthorityMixin):
@@ -55,14 +44,14 @@ class RequestMixin(AuthorityMixin):
                 self.requests().select_related("placed_setting", "placed_household", "created_by"),
                 pk=self.kwargs["pk"],
             )
-            if self.request.method in ("GET", "HEAD"):  # type: ignore[attr-defined]
+            if self.request.method in ("GET", "HEAD"):
                 audit(
                     action="placement_request.viewed",
-                    actor=self.request.user,  # type: ignore[attr-defined]
+                    actor=self.request.user,
                     authority=self.authority,
                     obj=self._placement_request,
-                    detail={"page": self.request.resolver_match.url_name},  # type: ignore[attr-defined]
-                    request=self.request,  # type: ignore[attr-defined]
+                    detail={"page": self.request.resolver_match.url_name},
+                    request=self.request,
                 )
         return self._placement_request
 
@@ -75,7 +64,7 @@ class RequestMixin(AuthorityMixin):
         )
 
     def can_work(self) -> bool:
-        return self.authority.pk in authority_ids_for(self.request.user, FINDING_WORK_ROLES)  # type: ignore[attr-defined]
+        return self.holds(FINDING_WORK_ROLES)
 
     def request_url(self, name: str = "request-detail", **kwargs: Any) -> str:
         return reverse(

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView, View
 
+from sufficiency.authorities.permissions import LEDGER_ROLES
 from sufficiency.core.bounds import parse_month
 from sufficiency.core.csv import csv_response, safe_writer
 from sufficiency.core.views import AuthorityMixin
@@ -19,7 +20,6 @@ from ...models import PlacementRequest
 from .. import selectors
 from ..charts import ledger_context
 from ..ledger import MEASURES
-from .base import LEDGER_ROLES
 
 
 def _period(view: AuthorityMixin, request: Any) -> tuple[dt.date, dt.date]:

@@ -12,11 +12,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.generic import DetailView, FormView, ListView
 
+from sufficiency.authorities.permissions import FINDING_WORK_ROLES
 from sufficiency.core.audit import audit
+from sufficiency.core.formatting import money
 from sufficiency.core.locking import OptimisticLockMixin, StaleEdit
 
 from ...categories import LS_CODES, PLANNING_CATEGORY_LABELS
 from ...choices import (
+    ApproachStatusChoices,
     CloseReasonChoices,
     NeedChoices,
     PlacementRequestStatusChoices,
@@ -24,8 +27,9 @@ from ...choices import (
     SuitabilityChoices,
 )
 from .. import forms, services
-from ..lifecycle import FINAL_STATUSES, KIND_LABELS, KINDS, FindingRuleViolation
-from .base import FINDING_WORK_ROLES, RequestMixin, fmt_date, money
+from ..filtersets import PlacementRequestFilterSet
+from ..lifecycle import FINAL_STATUSES, KIND_LABELS, KINDS, FindingRuleViolation, approach_actions
+from .base import RequestMixin, fmt_date
 
 Status = PlacementRequestStatusChoices
 STATUS_TAGS = {
@@ -66,10 +70,9 @@ class RequestListView(RequestMixin, ListView):
             approach_count=Count("approaches", distinct=True),
             offer_count=Count("approaches", filter=Q(approaches__offered_at__isnull=False), distinct=True),
         )
-        if self.status == "active":
-            requests = requests.active()
-        elif self.status != "all":
-            requests = requests.filter(status=self.status)
+        # "all" is no status filter; the rest is the API's FilterSet, so the page lists what the API lists.
+        status = "" if self.status == "all" else self.status
+        requests = PlacementRequestFilterSet({"status": status}, queryset=requests).qs
         return requests.order_by("-requested_on", "-id")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -310,36 +313,29 @@ class RequestDetailView(RequestMixin, DetailView):
             ]
         approaches = []
         for a in r.approaches.select_related("setting", "household", "approached_by"):
-            actions = []
-            if can_work and a.status == "awaiting":
-                actions.append(
-                    (
-                        "Record offer",
-                        reverse(
-                            "placements:approach-offer",
-                            kwargs={"code": code, "pk": r.pk, "approach_pk": a.pk},
-                        ),
-                    )
-                )
-            if can_work and a.status in ("awaiting", "offered"):
-                actions.append(
-                    (
-                        "Record decline",
-                        reverse(
-                            "placements:approach-decline",
-                            kwargs={"code": code, "pk": r.pk, "approach_pk": a.pk},
-                        ),
-                    )
-                )
-                actions.append(
-                    (
-                        "Place here",
-                        reverse("placements:request-place", kwargs={"code": code, "pk": r.pk})
-                        + f"?approach={a.pk}",
-                    )
-                )
+            links = {
+                "offer": (
+                    "Record offer",
+                    reverse(
+                        "placements:approach-offer", kwargs={"code": code, "pk": r.pk, "approach_pk": a.pk}
+                    ),
+                ),
+                "decline": (
+                    "Record decline",
+                    reverse(
+                        "placements:approach-decline",
+                        kwargs={"code": code, "pk": r.pk, "approach_pk": a.pk},
+                    ),
+                ),
+                "place": (
+                    "Place here",
+                    reverse("placements:request-place", kwargs={"code": code, "pk": r.pk})
+                    + f"?approach={a.pk}",
+                ),
+            }
+            actions = [links[action] for action in approach_actions(a.status)] if can_work else []
             outcome = a.get_status_display()
-            if a.status == "declined":
+            if a.status == ApproachStatusChoices.DECLINED:
                 outcome = (
                     f"Declined by {a.get_declined_by_display().lower()}: {a.get_decline_reason_display()}"
                 )

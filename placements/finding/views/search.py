@@ -10,13 +10,16 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
+from sufficiency.authorities.permissions import FINDING_WORK_ROLES
+from sufficiency.core.formatting import money
+
 from ...categories import PLANNING_CATEGORY_LABELS
 from ...choices import RouteChoices
 from ...models import FosteringHousehold, Setting
 from .. import forms, selectors, services
 from ..lifecycle import FINAL_STATUSES, FindingRuleViolation
 from ..matching import FAIL, PASS, WARN
-from .base import FINDING_WORK_ROLES, RequestMixin, money
+from .base import RequestMixin
 
 REASON_CLASSES = {PASS: "govuk-tag--green", WARN: "govuk-tag--yellow", FAIL: "govuk-tag--red"}
 REASON_WORDS = {PASS: "Meets", WARN: "Check", FAIL: "Excluded"}

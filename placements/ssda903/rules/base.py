@@ -314,7 +314,7 @@ class Rule:
         if cls.first_year is None and cls.last_year is None:
             return "all years"
         if cls.first_year is None:
-            return f"up to {label(cls.last_year)}"  # type: ignore[arg-type]
+            return f"up to {label(cls.last_year)}"  # type: ignore[arg-type]  # a class attribute: not narrowed by the None test above
         if cls.last_year is None:
             return f"from {label(cls.first_year)}"
         return f"{label(cls.first_year)} to {label(cls.last_year)}"

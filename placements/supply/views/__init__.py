@@ -1,6 +1,6 @@
 """Pages of the supply side: Ofsted settings, in-house capacity, block contracts and vacancies.
 
-Who may do what (decided for issue 4, tested in tests/placements/supply/test_views.py):
+Who may do what (tested in tests/placements/supply/test_views.py):
 - any member of the authority, board members and regional analysts included, reads the supply
   overview, Ofsted settings, in-house homes and block contracts: capacity, never a child;
 - fostering households and vacancies are operational records about carers and places: only

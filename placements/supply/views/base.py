@@ -14,30 +14,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, FormView, ListView
 
-from sufficiency.authorities.choices import CHILD_LEVEL_ROLES, DASHBOARD_ROLES, RoleChoices
+from sufficiency.authorities.permissions import CAPACITY_EDIT_ROLES
+from sufficiency.core.formatting import date_short
 from sufficiency.core.locking import OptimisticLockMixin, StaleEdit
-from sufficiency.core.querysets import authority_ids_for
 from sufficiency.core.views import AuthorityMixin
 
 from .. import forms
 
-SUPPLY_READ_ROLES = DASHBOARD_ROLES
-OPERATIONAL_READ_ROLES = CHILD_LEVEL_ROLES
-CAPACITY_EDIT_ROLES = frozenset({RoleChoices.COMMISSIONER, RoleChoices.ADMINISTRATOR})
-HOUSEHOLD_IMPORT_ROLES = frozenset(
-    {RoleChoices.COMMISSIONER, RoleChoices.DATA_MANAGER, RoleChoices.ADMINISTRATOR}
-)
-VACANCY_EDIT_ROLES = frozenset(
-    {RoleChoices.COMMISSIONER, RoleChoices.PLACEMENT_FINDER, RoleChoices.ADMINISTRATOR}
-)
-
-
-def holds(view: AuthorityMixin, roles: frozenset[str]) -> bool:
-    return view.authority.pk in authority_ids_for(view.request.user, roles)  # type: ignore[attr-defined]
-
-
-def fmt_date(value: Any) -> str:
-    return f"{value:%-d %b %Y}" if value else "–"
+# The pages' name for the one date formatter (`sufficiency.core.formatting`).
+fmt_date = date_short
 
 
 def link(url: str, text: Any) -> Any:
@@ -98,7 +83,7 @@ class RecordListView(RecordMixin, ListView):
             ],
             rows=self.rows(list(context["object_list"])),
             page_range=page_range(context),
-            create_url=self.url("create") if holds(self, self.edit_roles) else None,
+            create_url=self.url("create") if self.holds(self.edit_roles) else None,
             create_text=f"Add a {self.noun}",
             extra_links=self.extra_links(),
         )
@@ -125,7 +110,7 @@ class RecordDetailView(RecordMixin, DetailView):
         context.update(
             title=f"{self.noun.capitalize()} {obj}",
             rows=self.summary(obj),
-            edit_url=self.url("update", obj) if holds(self, self.edit_roles) else None,
+            edit_url=self.url("update", obj) if self.holds(self.edit_roles) else None,
             list_url=self.url("list"),
             history_rows=history_rows(obj),
             history_headers=["When", "Who", "Change", "Reason", "Fields changed"],

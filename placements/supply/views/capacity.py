@@ -9,20 +9,21 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import FormView
 
+from sufficiency.authorities.permissions import (
+    HOUSEHOLD_IMPORT_ROLES,
+    OPERATIONAL_READ_ROLES,
+    SUPPLY_READ_ROLES,
+)
 from sufficiency.core.views import AuthorityMixin
 
 from ...models import BlockContract, FosteringHousehold, InHouseHome
 from .. import forms, selectors, services
 from .base import (
-    HOUSEHOLD_IMPORT_ROLES,
-    OPERATIONAL_READ_ROLES,
-    SUPPLY_READ_ROLES,
     RecordDetailView,
     RecordFormView,
     RecordListView,
     RecordMixin,
     fmt_date,
-    holds,
     link,
 )
 
@@ -54,7 +55,7 @@ class HouseholdListView(HouseholdMixin, RecordListView):
         ]
 
     def extra_links(self) -> list[dict[str, str]]:
-        if holds(self, HOUSEHOLD_IMPORT_ROLES):
+        if self.holds(HOUSEHOLD_IMPORT_ROLES):
             return [{"text": "Import households from CSV", "href": self.url("import")}]
         return []
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from sufficiency.authorities.choices import IMPORT_ROLES
+from sufficiency.authorities.permissions import IMPORT_ROLES, OPERATIONAL_READ_ROLES, SUPPLY_READ_ROLES
 from sufficiency.core.suppression import suppress_other_count
 from sufficiency.core.views import AuthorityMixin
 
@@ -21,10 +21,7 @@ from ...models import InHouseHome
 from ...services import ImportRejected, import_job_create
 from .. import forms, selectors
 from .base import (
-    OPERATIONAL_READ_ROLES,
-    SUPPLY_READ_ROLES,
     fmt_date,
-    holds,
     link,
     page_range,
 )
@@ -54,8 +51,8 @@ class SupplyOverviewView(AuthorityMixin, TemplateView):
                 [PLANNING_CATEGORY_LABELS.get(category, category), places]
                 for category, places in sorted(summary["vacancies"]["fresh_by_category"].items())
             ],
-            can_see_operational=holds(self, OPERATIONAL_READ_ROLES),
-            can_import_ofsted=holds(self, IMPORT_ROLES),
+            can_see_operational=self.holds(OPERATIONAL_READ_ROLES),
+            can_import_ofsted=self.holds(IMPORT_ROLES),
             stale_days=settings.VACANCY_STALE_DAYS,
             numeric=[1],
             category_headers=["Placement category", {"text": "Beds", "numeric": True}],

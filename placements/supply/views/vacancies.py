@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.generic import FormView, ListView, View
 
+from sufficiency.authorities.permissions import VACANCY_EDIT_ROLES
 from sufficiency.core.locking import OptimisticLockMixin, StaleEdit
 from sufficiency.core.views import AuthorityMixin
 
@@ -25,8 +26,6 @@ from ...models import Vacancy
 from ...permissions import VACANCY_READ, vacancy_authority_ids
 from .. import forms, services
 from .base import (
-    VACANCY_EDIT_ROLES,
-    holds,
     page_range,
 )
 
@@ -62,7 +61,7 @@ class VacancyListView(VacancyMixin, ListView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         code = self.authority.dfe_code
-        can_edit = holds(self, VACANCY_EDIT_ROLES) and self.status == VacancyStatusChoices.OPEN
+        can_edit = self.holds(VACANCY_EDIT_ROLES) and self.status == VacancyStatusChoices.OPEN
         token = get_token(self.request)
         rows = []
         for v in context["object_list"]:
@@ -108,7 +107,7 @@ class VacancyListView(VacancyMixin, ListView):
             status=self.status,
             statuses=VacancyStatusChoices.choices,
             stale_days=settings.VACANCY_STALE_DAYS,
-            can_record=holds(self, VACANCY_EDIT_ROLES),
+            can_record=self.holds(VACANCY_EDIT_ROLES),
             page_range=page_range(context),
             query=f"status={self.status}",
         )

@@ -21,9 +21,14 @@ from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView
 
 from placements.categories import PLANNING_CATEGORY_LABELS
-from sufficiency.authorities.choices import CHILD_LEVEL_ROLES, DASHBOARD_ROLES, IMPORT_ROLES
 from sufficiency.authorities.models import LocalAuthority
-from sufficiency.core.querysets import authority_ids_for
+from sufficiency.authorities.permissions import (
+    CHILD_LEVEL_ROLES,
+    DASHBOARD_ROLES,
+    IMPORT_ROLES,
+    authority_ids_for,
+)
+from sufficiency.core.formatting import date_long, money_short, number, percent, share, whole
 from sufficiency.core.views import AuthorityMixin
 
 from ..forms import DashboardFilterForm
@@ -42,45 +47,13 @@ PAGES = (
 
 
 # --- formatting ---------------------------------------------------------------------------------------------
-def fmt_int(value: Any) -> str:
-    if value is None:
-        return "–"
-    return f"{round(float(value)):,}"
-
-
-def fmt_num(value: Any, places: int = 1) -> str:
-    if value is None:
-        return "–"
-    return f"{float(value):,.{places}f}"
-
-
-def fmt_pct(numerator: Any, denominator: Any) -> str:
-    if not denominator or numerator is None:
-        return "–"
-    return f"{float(numerator) / float(denominator) * 100:.1f}%"
-
-
-def pct(numerator: Any, denominator: Any) -> float | None:
-    if not denominator or numerator is None:
-        return None
-    return round(float(numerator) / float(denominator) * 100, 1)
+# The pages' names for the one set of formatters (`sufficiency.core.formatting`).
+fmt_int, fmt_num, fmt_pct, pct, fmt_date = whole, number, percent, share, date_long
 
 
 def fmt_money(value: Any) -> str:
-    if value is None:
-        return "–"
-    value = float(value)
-    if abs(value) >= 1_000_000:
-        return f"£{value / 1_000_000:,.2f}m"
-    return f"£{value:,.0f}"
-
-
-def fmt_date(value: Any) -> str:
-    if not value:
-        return "–"
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value[:10])
-    return f"{value:%-d %B %Y}"
+    """£47.3m, £850k, £950 as budget papers print spend; "–" for none."""
+    return money_short(value, empty="–")
 
 
 def category_label(key: str) -> str:
@@ -230,7 +203,7 @@ class DashboardView(AuthorityMixin, TemplateView):
                 for key, label, name in PAGES
             ],
             "region_url": reverse("dashboards:region", kwargs={"region": self.authority.region.code}),
-            "can_import": self.authority.pk in authority_ids_for(self.request.user, IMPORT_ROLES),
+            "can_import": self.holds(IMPORT_ROLES),
             "member": self.authority.pk in ids,
         }
 
@@ -250,7 +223,7 @@ class DashboardView(AuthorityMixin, TemplateView):
             authority=self.authority,
             rollup=rollup,
             filters=filters,
-            can_drill=self.authority.pk in authority_ids_for(self.request.user, CHILD_LEVEL_ROLES),
+            can_drill=self.holds(CHILD_LEVEL_ROLES),
             query=query,
             extra=dict(self.page_extra),
         )
@@ -283,7 +256,7 @@ class DashboardView(AuthorityMixin, TemplateView):
         state = rollup_state_for_authority(authority=self.authority)
         key = None
         if state is not None and state.is_ready:
-            can_drill = self.authority.pk in authority_ids_for(self.request.user, CHILD_LEVEL_ROLES)
+            can_drill = self.holds(CHILD_LEVEL_ROLES)
             query = urlencode(sorted((k, v) for k, v in self.request.GET.items() if k in self.filter_fields))
             key = f"dashboards:{self.page_name}:{self.authority.pk}:{state.computed_at.timestamp()}:{can_drill}:{query}"
             cached = cache.get(key)

@@ -54,7 +54,7 @@ class DashboardCsvView(DashboardView):
         return super().dispatch(request, *args, **kwargs)
 
     def as_at_choices(self, rollup: Any) -> list[tuple[str, str]]:
-        return self.page_view.as_at_choices(self, rollup)  # type: ignore[arg-type]
+        return self.page_view.as_at_choices(self, rollup)
 
     def get_builder(self) -> Any:
         return self.page_view.builder

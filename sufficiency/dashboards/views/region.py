@@ -19,9 +19,8 @@ from django.views.generic import TemplateView
 
 from placements.categories import AGE_BAND_LABELS, COARSE_GROUPS
 from placements.disclosure import region_children_grid
-from sufficiency.authorities.choices import DASHBOARD_ROLES
 from sufficiency.authorities.models import Region
-from sufficiency.core.querysets import authority_ids_for
+from sufficiency.authorities.permissions import DASHBOARD_ROLES, authority_ids_for
 from sufficiency.core.suppression import (
     REGION,
     SUPPRESSION_THRESHOLD,

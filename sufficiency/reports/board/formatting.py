@@ -7,7 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+from sufficiency.core.formatting import (
+    date_long,
+    financial_year,
+    financial_year_start,
+    money_short,
+    percent,
+    whole,
+)
 
 from ..kpis.base import Unit
 from .choices import SectionChoices
@@ -17,31 +24,16 @@ if TYPE_CHECKING:
 
 
 def long_date(day: dt.date | str | None) -> str:
-    """31 March 2026 (no leading zero), as a board paper prints dates."""
-    if day is None:
-        return ""
-    if isinstance(day, str):
-        day = dt.date.fromisoformat(day[:10])
-    return f"{day.day} {day:%B %Y}"
+    """31 March 2026 (no leading zero), as a board paper prints dates; "" for none."""
+    return date_long(day, empty="")
 
 
 def fmt_count(value: float | int | None) -> str:
-    return "No data" if value is None else f"{value:,.0f}"
+    return whole(value, empty="No data")
 
 
-def fmt_pct(numerator: float, denominator: float) -> str:
-    return "–" if not denominator else f"{numerator / denominator * 100:.1f}%"
-
-
-def fmt_money(value: float | None) -> str:
-    """£47.3m, £850k or £950: how budget papers print spend."""
-    if value is None or pd.isna(value):
-        return "No data"
-    if abs(value) >= 1_000_000:
-        return f"£{value / 1_000_000:,.1f}m"
-    if abs(value) >= 10_000:
-        return f"£{value / 1_000:,.0f}k"
-    return f"£{value:,.0f}"
+fmt_pct = percent
+fmt_money = money_short  # £47.3m, £850k or £950; "No data" for none
 
 
 def fmt_change(change: float | None, unit: Unit | str) -> str:
@@ -62,8 +54,7 @@ def fmt_change(change: float | None, unit: Unit | str) -> str:
 
 def financial_year_of(day: dt.date) -> tuple[int, str]:
     """The financial year (April to March) a date falls in: (start year, "2025-26")."""
-    start = day.year if day.month >= 4 else day.year - 1
-    return start, f"{start}-{str(start + 1)[-2:]}"
+    return financial_year_start(day), financial_year(day)
 
 
 def column(text: str, numeric: bool = False) -> dict[str, Any]:

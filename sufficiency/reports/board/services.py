@@ -26,11 +26,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core.audit import audit
-from sufficiency.core.jobs import stale_running_cutoff
+from sufficiency.core.jobs import JobQueue, job_claim, job_enqueue, jobs_requeue
 from sufficiency.core.locking import check_version
 
 from ..models import BoardReport, PublishedReport, ReportSection
@@ -302,30 +301,27 @@ def report_publish_request(
     return report
 
 
+# A request to publish lives on the draft itself; only drafts are published.
+REPORT_PUBLISHING = JobQueue(
+    model=BoardReport,
+    task="sufficiency.reports.tasks.board_report_publish_task",
+    label="publishing board report",
+    status="publish_status",
+    started_at="publish_started_at",
+    queued_since="publish_requested_at",
+    scope=Q(status=BoardReportStatusChoices.DRAFT),
+)
+
+
 def report_publish_enqueue(*, report_id: int) -> bool:
     """Send a queued request to the workers. With the broker down it stays queued (the row is the outbox)
     and `report_publish_requeue` sends it again."""
-    from ..tasks import board_report_publish_task
-
-    try:
-        board_report_publish_task.delay(report_id)
-    except OperationalError:
-        logger.warning("broker unavailable; publishing board report %s stays queued", report_id)
-        return False
-    return True
+    return job_enqueue(REPORT_PUBLISHING, report_id)
 
 
 def report_publish_claim(*, report_id: int) -> bool:
     """Claim a queued request (or one whose worker died) by a conditional update: one worker wins."""
-    claimable = Q(publish_status=PublishStatusChoices.QUEUED) | Q(
-        publish_status=PublishStatusChoices.RUNNING, publish_started_at__lt=stale_running_cutoff()
-    )
-    return (
-        BoardReport.objects.filter(claimable, pk=report_id, status=BoardReportStatusChoices.DRAFT).update(
-            publish_status=PublishStatusChoices.RUNNING, publish_started_at=timezone.now()
-        )
-        == 1
-    )
+    return job_claim(REPORT_PUBLISHING, report_id)
 
 
 def report_publish_execute(*, report_id: int) -> PublishedReport | None:
@@ -385,16 +381,7 @@ def report_publish_status(*, report: BoardReport) -> dict[str, Any]:
 
 def report_publish_requeue(*, older_than_seconds: int = 120) -> int:
     """Re-send requests queued while the broker was down, and requests whose worker died."""
-    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
-    ids = list(
-        BoardReport.objects.filter(status=BoardReportStatusChoices.DRAFT)
-        .filter(
-            Q(publish_status=PublishStatusChoices.QUEUED, publish_requested_at__lt=cutoff)
-            | Q(publish_status=PublishStatusChoices.RUNNING, publish_started_at__lt=stale_running_cutoff())
-        )
-        .values_list("pk", flat=True)
-    )
-    return sum(report_publish_enqueue(report_id=report_id) for report_id in ids)
+    return jobs_requeue(REPORT_PUBLISHING, older_than_seconds=older_than_seconds)
 
 
 @transaction.atomic

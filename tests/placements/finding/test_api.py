@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from rest_framework.test import APIClient
 
 from sufficiency.api.services import api_client_create
@@ -67,3 +68,24 @@ def test_a_placement_finder_signed_in_sees_the_real_reference(placement_finder, 
     client = APIClient()
     client.force_authenticate(placement_finder)
     assert client.get(URL).json()["results"][0]["child_reference"] == "C1001"
+
+
+def test_the_requests_page_and_the_api_share_the_active_filter(placement_finder, make_request):
+    """`?status=active` means the same on the requests page and the API: still being worked."""
+    from rest_framework.test import APIClient
+
+    from placements.models import PlacementRequest
+
+    worked, closed = make_request(), make_request()
+    PlacementRequest.objects.filter(pk=closed.pk).update(status="withdrawn")
+    api = APIClient()
+    api.force_login(placement_finder)
+    listed = api.get("/api/v1/placement-requests/", {"status": "active"}).json()["results"]
+    assert [row["id"] for row in listed] == [worked.pk]
+    assert api.get("/api/v1/placement-requests/", {"status": "nonsense"}).status_code == 400
+    page = Client()
+    page.force_login(placement_finder)
+    html = page.get("/authorities/335/placement-requests/", {"status": "active"}).content.decode()
+    assert f"Request {worked.pk}<" in html and f"Request {closed.pk}<" not in html
+    html = page.get("/authorities/335/placement-requests/", {"status": "all"}).content.decode()
+    assert f"Request {closed.pk}<" in html

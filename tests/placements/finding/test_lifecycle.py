@@ -361,3 +361,12 @@ def test_placed_to_plan_is_stored_at_placement(make_request, placement_finder, h
     )
     assert PlacementRequest.objects.get(pk=to_plan.pk).placed_to_plan is True
     assert PlacementRequest.objects.get(pk=not_to_plan.pk).placed_to_plan is False
+
+
+def test_approach_actions_follow_the_approach_status():
+    from placements.finding.lifecycle import approach_actions
+
+    assert approach_actions("awaiting") == ["offer", "decline", "place"]
+    assert approach_actions("offered") == ["decline", "place"]
+    assert approach_actions("declined") == []
+    assert approach_actions("accepted") == []

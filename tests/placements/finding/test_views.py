@@ -1,6 +1,6 @@
 """Who can see and work placement requests, and the pages' journeys. Another authority's request is 404.
 
-Decided for issue 5: requests are child-level (commissioners, placement finders, data managers,
+The policy: requests are child-level (commissioners, placement finders, data managers,
 administrators read them; board members and regional analysts never do); commissioners and placement
 finders work them; the unmet-need ledger is aggregate and every dashboard role reads it.
 """
@@ -294,3 +294,31 @@ def test_the_forms_start_filled_in(client, placement_finder, make_request):
     assert form.initial["social_worker"] == "Team North" and form.initial["fostering"] == "preferred"
     form = client.get(_url("request-place", request)).context["form"]
     assert form.initial["placed_on"] == dt.date.today()
+
+
+def test_the_approach_links_follow_the_lifecycle(client, placement_finder, make_request, home, household):
+    """Links on the request page come from `lifecycle.APPROACH_ACTIONS`: an awaiting approach offers all three,
+    an offer can be declined or placed, a declined one offers nothing."""
+    from placements.finding import services
+
+    request = make_request()
+    services.placement_request_approach(
+        placement_request=request, acting_user=placement_finder, settings=[home], households=[household]
+    )
+    maple = Approach.objects.get(setting=home)
+    carers = Approach.objects.get(household=household)
+    services.approach_decline(
+        approach=carers, declined_by="provider", reason="MATCHING", acting_user=placement_finder
+    )
+    client.force_login(placement_finder)
+    page = client.get(_url("request-detail", request)).content.decode()
+    assert _url("approach-offer", request, approach_pk=maple.pk) in page
+    assert _url("approach-decline", request, approach_pk=maple.pk) in page
+    assert f"?approach={maple.pk}" in page
+    assert _url("approach-offer", request, approach_pk=carers.pk) not in page
+    assert _url("approach-decline", request, approach_pk=carers.pk) not in page
+    assert f"?approach={carers.pk}" not in page
+    services.approach_offer_record(approach=maple, weekly_cost=None, start=None, acting_user=placement_finder)
+    page = client.get(_url("request-detail", request)).content.decode()
+    assert _url("approach-offer", request, approach_pk=maple.pk) not in page
+    assert _url("approach-decline", request, approach_pk=maple.pk) in page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from placements.ssda903 import ImportIssue, Ssda903Result, read_ssda903
 
@@ -90,12 +91,12 @@ def csv_bytes(
     return (b"\xef\xbb\xbf" if bom else b"") + text.encode(encoding)
 
 
-def header_file(rows: list[dict[str, str]] | None = None, **kwargs: object) -> tuple[str, bytes]:
-    return "header.csv", csv_bytes(HEADER_COLUMNS, HEADER_ROWS if rows is None else rows, **kwargs)  # type: ignore[arg-type]
+def header_file(rows: list[dict[str, str]] | None = None, **kwargs: Any) -> tuple[str, bytes]:
+    return "header.csv", csv_bytes(HEADER_COLUMNS, HEADER_ROWS if rows is None else rows, **kwargs)
 
 
-def episodes_file(rows: list[dict[str, str]] | None = None, **kwargs: object) -> tuple[str, bytes]:
-    return "episodes.csv", csv_bytes(EPISODE_COLUMNS, EPISODE_ROWS if rows is None else rows, **kwargs)  # type: ignore[arg-type]
+def episodes_file(rows: list[dict[str, str]] | None = None, **kwargs: Any) -> tuple[str, bytes]:
+    return "episodes.csv", csv_bytes(EPISODE_COLUMNS, EPISODE_ROWS if rows is None else rows, **kwargs)
 
 
 def changed(rows: list[dict[str, str]], index: int, **cells: str) -> list[dict[str, str]]:

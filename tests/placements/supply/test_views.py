@@ -1,6 +1,6 @@
 """Who can see and change what on the supply pages. Another authority's record is always a 404.
 
-Decided for issue 4: capacity is not child-level, so board members and regional analysts read the
+The policy: capacity is not child-level, so board members and regional analysts read the
 overview, Ofsted settings, in-house homes and block contracts; households (carers) and vacancies are
 operational and need a child-level role; commissioners edit capacity; placement finders and
 commissioners record vacancies; data managers upload Ofsted files.
@@ -382,3 +382,22 @@ def test_overview_query_count_is_capped(client, records, la_user, django_assert_
     client.force_login(la_user)
     with django_assert_max_num_queries(20):
         assert client.get(_url("supply-overview", records)).status_code == 200
+
+
+def test_the_settings_page_and_the_api_filter_settings_the_same_way(client, la_user, walsall):
+    """The settings page's search is the API's `?search=` (SettingFilterSet): URN exactly or name contains."""
+    from rest_framework.test import APIClient
+
+    from placements.models import Setting
+
+    Setting.objects.create(urn="SC111111", name="Maple House", local_authority=walsall)
+    Setting.objects.create(urn="SC222222", name="Oak Lodge", local_authority=walsall)
+    client.force_login(la_user)
+    page = client.get("/authorities/335/supply/settings/", {"search": "maple"}).content.decode()
+    assert "SC111111" in page and "SC222222" not in page
+    api = APIClient()
+    api.force_login(la_user)
+    rows = api.get("/api/v1/settings/", {"search": "maple"}).json()["results"]
+    assert [row["urn"] for row in rows] == ["SC111111"]
+    rows = api.get("/api/v1/settings/", {"search": "sc222222"}).json()["results"]
+    assert [row["urn"] for row in rows] == ["SC222222"]
