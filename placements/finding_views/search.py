@@ -16,6 +16,7 @@ from ..finding import forms, selectors, services
 from ..finding.lifecycle import FINAL_STATUSES, FindingRuleViolation
 from ..finding.matching import FAIL, PASS, WARN
 from ..models import FosteringHousehold, Setting
+from ..reference_data import ofsted_provenance_text
 from .base import FINDING_WORK_ROLES, RequestMixin, money
 
 REASON_CLASSES = {PASS: "govuk-tag--green", WARN: "govuk-tag--yellow", FAIL: "govuk-tag--red"}
@@ -75,6 +76,7 @@ class RequestSearchView(RequestMixin, TemplateView):
                 }
             )
         context.update(
+            ofsted_provenance=ofsted_provenance_text(),
             title=f"Find a placement for request {placement_request.pk}",
             placement_request=placement_request,
             form=form,

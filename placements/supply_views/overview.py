@@ -178,6 +178,7 @@ class SettingDetailView(AuthorityMixin, DetailView):
                     "key": "Latest judgement",
                     "value": f"{setting.get_latest_judgement_display()} ({fmt_date(setting.latest_judgement_date)})",
                 },
+                {"key": "Ofsted data", "value": setting.provenance_line},
                 {
                     "key": f"Children in care living here on {fmt_date(on)}",
                     "value": f"{occupancy['own']} of ours, {others} from other authorities",
