@@ -200,7 +200,9 @@ class OfstedImportView(AuthorityMixin, FormView):
     form_class = forms.OfstedUploadForm
     extra_context = {
         "title": "Upload Ofsted provider data",
-        "intro": "Settings are updated by URN and every judgement is kept as history. Names and postcodes "
+        "intro": "Ofsted's register is shared by every authority: your upload is sent to a platform data steward, "
+        "who reviews the changes and publishes them for everyone. Settings are updated by URN and every "
+        "judgement is kept as history. Names and postcodes "
         "Ofsted publishes as REDACTED keep the values already held. Every sheet with a provider table is read; "
         "a row that cannot be read is skipped and listed in a report you can download.",
         "submit": "Upload and import",
