@@ -222,3 +222,46 @@ def test_a_stewards_own_import_publishes_directly_with_provenance(data_steward, 
     publication = reference_data.ofsted_publication_latest()
     assert publication.status == "published" and publication.source == "Ofsted file ofsted-nov.csv"
     assert reference_data.ofsted_provenance_text().startswith("Ofsted data: published ")
+
+
+def test_only_the_steward_reaches_the_review_pages_whatever_the_role_or_method(
+    walsall, sandwell, data_manager, data_steward
+):
+    """Every role of an authority (Walsall's own data manager included), anonymous, every method: refused;
+    nothing is decided."""
+    from django.test import Client
+
+    proposal = _walsall_upload(walsall, data_manager, "Outstanding")
+    paths = [
+        reverse("reference:proposal-list"),
+        reverse("reference:proposal-detail", kwargs={"pk": proposal.pk}),
+    ]
+    clients = {"anonymous": Client(raise_request_exception=False)}
+    for role in (
+        "commissioner",
+        "placement_finder",
+        "board_member",
+        "data_manager",
+        "regional_analyst",
+        "administrator",
+    ):
+        for authority in (walsall, sandwell):
+            user = UserFactory(email=f"{role}@{authority.dfe_code}.example.gov.uk")
+            Membership.objects.create(user=user, authority=authority, role=role)
+            client = Client(raise_request_exception=False)
+            client.force_login(user)
+            clients[f"{authority} {role}"] = client
+    failures = []
+    for who, client in clients.items():
+        for path in paths:
+            for method in ("get", "post", "put", "patch", "delete"):
+                data = {"decision": "publish"} if method == "post" else None
+                status = getattr(client, method)(path, data).status_code
+                if status not in {302, 403, 404, 405}:
+                    failures.append(f"{who} {method} {path}: {status}")
+    assert not failures, failures
+    proposal.refresh_from_db()
+    assert proposal.status == "pending"
+    steward = Client()
+    steward.force_login(data_steward)
+    assert all(steward.get(path).status_code == 200 for path in paths)
