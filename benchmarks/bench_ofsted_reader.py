@@ -21,7 +21,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.bench_upload_limits import _reset_peak, _status_mb  # noqa: E402
 
-
 # Ofsted's monthly management information file has some 30 columns; the reader needs about a dozen.
 EXTRA = 20
 
