@@ -265,3 +265,10 @@ def test_only_the_steward_reaches_the_review_pages_whatever_the_role_or_method(
     steward = Client()
     steward.force_login(data_steward)
     assert all(steward.get(path).status_code == 200 for path in paths)
+
+
+def test_the_home_page_links_a_steward_to_the_review(client, data_steward, la_user):
+    client.force_login(data_steward)
+    assert reverse("reference:proposal-list") in client.get(reverse("home")).content.decode()
+    client.force_login(la_user)
+    assert reverse("reference:proposal-list") not in client.get(reverse("home")).content.decode()
