@@ -92,6 +92,21 @@ def million_column_csv() -> bytes:
     return b"URN" + b",x" * 1_000_000 + b"\n"
 
 
+def deep_xml() -> bytes:
+    """An SSDA903 XML return nested a million elements deep (7 MB)."""
+    return b"<Return>" + b"<a>" * 1_000_000 + b"</a>" * 1_000_000 + b"</Return>"
+
+
+def many_elements_xml() -> bytes:
+    """Twenty million empty elements (80 MB): over the element limit however few bytes each takes."""
+    return b"<Return>" + b"<x/>" * 20_000_000 + b"</Return>"
+
+
+def giant_child_xml() -> bytes:
+    """One CHILD holding a million review records (10 MB)."""
+    return b"<Return><CHILD><HEADER>" + b"<AREVIEW/>" * 1_000_000 + b"</HEADER></CHILD></Return>"
+
+
 def accepted_ofsted_csv(rows: int) -> bytes:
     lines = [
         "URN,Provision type,Setting name,Local authority,Places,Overall effectiveness,Inspection date,"
@@ -151,6 +166,9 @@ def main() -> None:
         ("dense sheet XLSX (1.2M valued cells)", "dense.xlsx", dense_sheet()),
         ("million-column CSV (Ofsted)", "wide.csv", million_column_csv()),
         ("ssda903 million-column CSV", "episodes.csv", million_column_csv()),
+        ("ssda903 XML nested 1M deep", "return.xml", deep_xml()),
+        ("ssda903 XML of 20M empty elements", "return.xml", many_elements_xml()),
+        ("ssda903 XML one child of 1M elements", "return.xml", giant_child_xml()),
     ]
     failed = False
     print(f"{'case':42} {'bytes':>10} {'seconds':>8} {'extra MB':>9}  outcome")

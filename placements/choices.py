@@ -296,3 +296,18 @@ class PlacementRequestEventChoices(models.TextChoices):
     OFFER = "offer", "Offer received"
     DECLINED = "declined", "Declined"
     EPISODE_LINKED = "episode_linked", "Linked to the SSDA903 episode"
+
+
+class ReferenceDatasetChoices(models.TextChoices):
+    """The national data sets an authority may propose changes to."""
+
+    OFSTED = "ofsted", "Ofsted providers and inspections"
+
+
+class ProposalStatusChoices(models.TextChoices):
+    """Where a proposed change to national data stands. Only a platform data steward moves it on from
+    pending, and only once: published values are written to the national register, rejected ones never."""
+
+    PENDING = "pending", "Awaiting review"
+    PUBLISHED = "published", "Published"
+    REJECTED = "rejected", "Rejected"

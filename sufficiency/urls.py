@@ -20,6 +20,7 @@ urlpatterns = [
     path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
     path("healthz/", authority_views.health, name="health"),
     path("authorities/<str:code>/", include("placements.urls")),
+    path("reference-data/", include("placements.reference_urls")),
     path("", include("sufficiency.reports.urls")),
     path("", include("sufficiency.dashboards.urls")),
     path("api/v1/", include("sufficiency.api.urls")),

@@ -57,6 +57,15 @@ def data_manager(walsall):
 
 
 @pytest.fixture
+def data_steward(db):
+    """A platform data steward: publishes national reference data (the Ofsted register), belongs to no
+    authority."""
+    from tests.factories import UserFactory
+
+    return UserFactory(email="steward@platform.example.gov.uk", is_data_steward=True)
+
+
+@pytest.fixture
 def board_member(walsall):
     """A Walsall board member: reads reports, never child-level records."""
     return _member(walsall, "board_member", "board@walsall.example.gov.uk")

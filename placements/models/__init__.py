@@ -3,7 +3,7 @@
 
 from .finding import Approach, PlacementRequest, PlacementRequestEvent
 from .imports import ImportFile, ImportJob, ImportQualityReport, QuarantinedRecord
-from .reference import Inspection, Provider, Setting
+from .reference import Inspection, Provider, ReferenceDataProposal, Setting
 from .register import CareLeaverRecord, Child, PlacementEpisode, UnitCost
 from .supply import BlockContract, FosteringHousehold, InHouseHome, Vacancy
 
@@ -23,6 +23,7 @@ __all__ = [
     "PlacementRequestEvent",
     "Provider",
     "QuarantinedRecord",
+    "ReferenceDataProposal",
     "Setting",
     "UnitCost",
     "Vacancy",

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
-from sufficiency.core.models import TimeStampedModel
+from sufficiency.core.models import NationalProvenance, TimeStampedModel
 
 from ..choices import (
     JudgementChoices,
     JudgementScaleChoices,
+    ProposalStatusChoices,
     ProvisionTypeChoices,
+    ReferenceDatasetChoices,
     RegistrationStatusChoices,
     SectorChoices,
 )
@@ -29,10 +32,11 @@ class Provider(TimeStampedModel):
         return self.name
 
 
-class Setting(TimeStampedModel):
+class Setting(NationalProvenance, TimeStampedModel):
     """A place a child can live that Ofsted registers: a children's home, a fostering agency, a
     supported accommodation service, a residential special school. Identified by its Ofsted URN.
-    Shared by all authorities (it is public data), so it is not authority-owned."""
+    Shared by all authorities (it is public data), so it is not authority-owned: its values are
+    published by a platform data steward, and the provenance fields say who supplied them and when."""
 
     urn = models.CharField("Ofsted URN", max_length=8, unique=True)
     name = models.CharField(max_length=200, blank=True)
@@ -99,3 +103,36 @@ class Inspection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.setting.urn} {self.inspection_date}: {self.get_judgement_display()}"
+
+
+class ReferenceDataProposal(NationalProvenance, TimeStampedModel):
+    """Values for the national register as one upload supplied them, kept apart from the register.
+
+    An authority's data manager's Ofsted upload becomes a pending proposal: nothing any authority reads
+    (settings pages, matching, the gap) changes until a platform data steward reviews the differences and
+    publishes it; a rejected proposal changes nothing. A steward's own import is recorded here as
+    already published (with no rows kept), so the list is also the register's publication history.
+    The provenance fields are those every published value receives.
+    """
+
+    dataset = models.CharField(
+        max_length=20, choices=ReferenceDatasetChoices.choices, default=ReferenceDatasetChoices.OFSTED
+    )
+    status = models.CharField(
+        max_length=12, choices=ProposalStatusChoices.choices, default=ProposalStatusChoices.PENDING
+    )
+    # The rows as read (JSON: dates as ISO strings); emptied once the proposal is decided.
+    setting_rows = models.JSONField(default=list, blank=True)
+    inspection_rows = models.JSONField(default=list, blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_dataset_display()} from {self.supplier or 'unknown'} ({self.get_status_display()})"

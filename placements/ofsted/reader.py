@@ -30,9 +30,11 @@ How a file is read (docs/ofsted-files.md describes the layouts):
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import functools
 import io
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -47,6 +49,8 @@ from placements.upload_limits import DEFAULT_LIMITS, UploadLimits, spreadsheet_p
 from . import columns as c
 
 HEADER_SEARCH_ROWS = 30
+# Rows read are turned from dicts into columns this many at a time (memory: see benchmarks/).
+ROW_CHUNK = 20_000
 MAX_PLACES = 32_767
 _URN = re.compile(r"^[A-Z0-9]{1,8}$")
 _POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?( [0-9][A-Z]{2})?$")
@@ -142,7 +146,10 @@ class _RowProblem(ValueError):
 
 @dataclass
 class _FileRead:
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    # The rows read, as frames of at most ROW_CHUNK rows: row dicts are turned into columns as they are
+    # read, so a large file never holds all its rows as dicts at once.
+    frames: list[pd.DataFrame] = field(default_factory=list)
+    row_count: int = 0
     errors: list[ImportIssue] = field(default_factory=list)
     warnings: list[ImportIssue] = field(default_factory=list)
     skipped: list[ImportIssue] = field(default_factory=list)
@@ -156,19 +163,20 @@ def read_ofsted(files: Sequence[tuple[str, bytes]], *, limits: UploadLimits = DE
     Each file is first checked against ``limits`` (rows, columns, cells, unzipped size) without parsing it;
     a file over them is refused whole (`placements.upload_limits`)."""
     result = OfstedResult(pd.DataFrame(columns=SETTING_COLUMNS), pd.DataFrame(columns=INSPECTION_COLUMNS))
-    rows: list[dict[str, Any]] = []
+    frames: list[pd.DataFrame] = []
     for order, (name, content) in enumerate(files):
         data = content if isinstance(content, bytes | bytearray) else content.read()
         read = _read_file(name, bytes(data), order, limits)
-        rows.extend(read.rows)
-        result.files.append(FileSummary(name, read.kind, len(read.rows)))
+        del data
+        frames.extend(read.frames)
+        result.files.append(FileSummary(name, read.kind, read.row_count))
         result.errors.extend(read.errors)
         result.warnings.extend(read.warnings)
         result.skipped.extend(read.skipped)
         result.sheets.extend(read.sheets)
     if not files:
         result.errors.append(ImportIssue("", None, "", "", "Select an Ofsted provider file", "FileRequired"))
-    result.settings, result.inspections, conflicts = _merge(rows)
+    result.settings, result.inspections, conflicts = _merge(frames)
     result.skipped.extend(conflicts)
     return result
 
@@ -206,15 +214,21 @@ def _sheets(name: str, data: bytes, limits: UploadLimits) -> tuple[dict[str, pd.
         raise ValueError(problem)
     if not text.strip():
         return {"": pd.DataFrame()}, "csv"
-    grid = pd.read_csv(
-        io.StringIO(text),
-        header=None,
-        dtype=str,
-        keep_default_na=False,
-        skip_blank_lines=False,
-        engine="python",
-    )
-    return {"": grid}, "csv"
+    return {"": _csv_grid(text)}, "csv"
+
+
+def _csv_grid(text: str) -> pd.DataFrame:
+    """A CSV file's grid of cells (one row per line, as the file numbers them), keeping only the columns
+    of its provider table: the header is looked for in the first rows, then the rows are streamed and only
+    the header's known columns kept, so the many columns Ofsted's files carry are never held."""
+    lines = csv.reader(io.StringIO(text))
+    head = list(itertools.islice(lines, HEADER_SEARCH_ROWS))
+    found = _find_header(pd.DataFrame(head, dtype=object).fillna(""))
+    if found is None:
+        return pd.DataFrame(head, dtype=object).fillna("")  # refused as not an Ofsted file: the head says why
+    positions = sorted(found[1])
+    kept = [[cells[p] if p < len(cells) else "" for p in positions] for cells in itertools.chain(head, lines)]
+    return pd.DataFrame(kept, dtype=object)
 
 
 def _find_header(grid: pd.DataFrame) -> tuple[int, dict[int, str]] | None:
@@ -302,6 +316,9 @@ def _read_sheet(
     # Problems name the column as this sheet's header does.
     labels = {canonical: _text(grid.iat[header_index, position]) for position, canonical in mapping.items()}
     rows: list[dict[str, Any]] = []
+    frames: list[pd.DataFrame] = []
+    count = 0
+    by_capacity = "capacity" in mapping.values() and "places" not in mapping.values()
     skipped = 0
     unknown_types: set[str] = set()
     states: dict[tuple[str, str], list[int]] = {}
@@ -333,14 +350,26 @@ def _read_sheet(
         read.warnings.extend(row_issues)
         if row["provision_type"] == c.OTHER_PROVISION:
             unknown_types.add(row["ofsted_provision_type"])
+        state_text, state_code = row.pop("_state_text", None), row.pop("_state_code", None)
         if row.pop("_state_note", None):
-            states.setdefault((row["_state_text"], row["_state_code"]), []).append(spreadsheet_row)
+            states.setdefault((state_text, state_code), []).append(spreadsheet_row)
+        if not by_capacity:
+            row.pop("_capacity", None)
+            row.pop("_setting_ended", None)
         rows.append(row)
-    if "capacity" in mapping.values() and "places" not in mapping.values():
+        if not by_capacity and len(rows) >= ROW_CHUNK:
+            frames.append(pd.DataFrame(rows))
+            count += len(rows)
+            rows = []
+    if by_capacity:  # places are summed across the provider's rows: every row is needed at once
         _sum_capacity(rows)
-    for row in rows:
-        row.pop("_capacity", None)
-        row.pop("_setting_ended", None)
+        for row in rows:
+            row.pop("_capacity", None)
+            row.pop("_setting_ended", None)
+    if rows:
+        frames.append(pd.DataFrame(rows))
+        count += len(rows)
+    del rows
     for value in sorted(unknown_types):
         read.warnings.append(
             _file_issue(
@@ -366,11 +395,9 @@ def _read_sheet(
                 sheet=sheet,
             )
         )
-    for row in rows:
-        row.pop("_state_text", None)
-        row.pop("_state_code", None)
-    read.rows.extend(rows)
-    read.sheets.append(SheetSummary(name, sheet, kind, header_index + 1, len(rows), skipped))
+    read.frames.extend(frames)
+    read.row_count += count
+    read.sheets.append(SheetSummary(name, sheet, kind, header_index + 1, count, skipped))
 
 
 def _is_note(filled: list[str]) -> bool:
@@ -690,19 +717,35 @@ def _read_row(
 # --- Several rows per URN ----------------------------------------------------------------------------------
 
 
-def _merge(rows: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame, list[ImportIssue]]:
+def _merge(frames: list[pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame, list[ImportIssue]]:
     """One setting per URN (from its latest-inspected row) and one judgement per URN and date; a second,
     different judgement for one URN and date is skipped and reported."""
-    if not rows:
+    if not frames:
         return pd.DataFrame(columns=SETTING_COLUMNS), pd.DataFrame(columns=INSPECTION_COLUMNS), []
-    frame = pd.DataFrame(rows)
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    frames.clear()
     frame["_seq"] = np.arange(len(frame))
     errors: list[ImportIssue] = []
 
-    dated = frame[frame["inspection_date"].notna()]
+    # Judgements: a (URN, date) keeps the latest row agreeing with its first judgement. Only the few keys
+    # whose rows disagree are walked row by row (to name the row each conflicting one contradicts).
+    dated = frame.loc[frame["inspection_date"].notna(), [*INSPECTION_COLUMNS, "source_sheet", "_seq"]]
+    keys = [dated["urn"], dated["inspection_date"]]
+    disagreeing = dated.groupby(keys, sort=False)["judgement"].transform("nunique") > 1
+    agreed = dated[~disagreeing]
+    first_seq = agreed.groupby([agreed["urn"], agreed["inspection_date"]], sort=False)["_seq"].transform(
+        "min"
+    )
+    kept = [
+        agreed.assign(_first=first_seq)
+        .groupby([agreed["urn"], agreed["inspection_date"]], sort=False)
+        .tail(1)
+    ]
     inspections: dict[tuple[str, dt.date], dict[str, Any]] = {}
-    for record in dated.to_dict("records"):
+    first_of: dict[tuple[str, dt.date], int] = {}
+    for record in dated[disagreeing].to_dict("records"):
         key = (record["urn"], record["inspection_date"])
+        first_of.setdefault(key, record["_seq"])
         held = inspections.get(key)
         if held is not None and held["judgement"] != record["judgement"]:
             errors.append(
@@ -720,10 +763,15 @@ def _merge(rows: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame, list
                 )
             )
             continue
-        inspections[key] = record
-    inspection_frame = pd.DataFrame(
-        [{k: r[k] for k in INSPECTION_COLUMNS} for r in inspections.values()], columns=INSPECTION_COLUMNS
+        inspections[key] = {**record, "_first": first_of[key]}
+    if inspections:
+        kept.append(pd.DataFrame(list(inspections.values())))
+    inspection_frame = (
+        pd.concat(kept, ignore_index=True)
+        .sort_values("_first", kind="stable")[INSPECTION_COLUMNS]
+        .reset_index(drop=True)
     )
+    del dated, agreed, kept
 
     sort_date = frame["inspection_date"].map(lambda d: d if d is not None else dt.date.min)
     frame = frame.assign(_sort=sort_date).sort_values(["urn", "_sort", "_order", "_seq"], kind="stable")

@@ -76,7 +76,7 @@ from .schema import (
     Recognition,
     recognise,
 )
-from .xml import XmlReturnError, looks_like_xml, read_xml_return
+from .xml import XML_ELEMENTS_PER_CELL, XmlReturnError, looks_like_xml, read_xml_return
 
 FileInput = tuple[str, bytes | BinaryIO]
 
@@ -291,7 +291,7 @@ def _load_file(
         message = "This file holds a NUL byte: it is not text (a CSV or XML file), so it was not read."
         return [], FileSummary(name, None, 0), [_file_issue(name, message, FILE_NOT_TEXT)]
     if looks_like_xml(data):
-        return _load_xml(name, data, order)
+        return _load_xml(name, data, order, limits)
     text, encoding = _decode(data)
     del data
     if _is_binary(text):
@@ -491,10 +491,12 @@ def _table(
     return _LoadedFile(name, kind, order, working, year_end), len(located), []
 
 
-def _load_xml(name: str, data: bytes, order: int) -> tuple[list[_LoadedFile], FileSummary, list[ImportIssue]]:
+def _load_xml(
+    name: str, data: bytes, order: int, limits: UploadLimits = DEFAULT_LIMITS
+) -> tuple[list[_LoadedFile], FileSummary, list[ImportIssue]]:
     """Read the tables of an SSDA903 XML return, each cleaned as the same CSV table would be."""
     try:
-        parsed = read_xml_return(data)
+        parsed = read_xml_return(data, max_elements=limits.max_cells * XML_ELEMENTS_PER_CELL)
     except XmlReturnError as exc:
         return (
             [],

@@ -24,7 +24,9 @@ location is its position in the file: the n-th child for Header, UASC and OC3 ro
 Episodes rows (counting from 1), which does not depend on how the XML is laid out on lines.
 
 Parsing is safe for files from anywhere: DTDs, entities and external references are refused
-(defusedxml), the file is read as a stream, and its size is bounded.
+(defusedxml), the file is read as a stream, and its size, nesting depth and number of elements (in all,
+and within one child) are bounded while it is parsed, so a crafted file is refused at the first element
+over a limit. Elements already read are dropped from the tree, so memory does not grow with the file.
 """
 
 from __future__ import annotations
@@ -55,6 +57,17 @@ from .schema import (
 
 MAX_XML_BYTES = 256 * 1024 * 1024
 """The largest XML file read: a national-scale return is far smaller."""
+
+MAX_XML_DEPTH = 32
+"""The deepest nesting read: an SSDA903 return nests five or six elements deep."""
+
+XML_ELEMENTS_PER_CELL = 4
+"""Elements allowed per cell of the upload limits (`UploadLimits.max_cells`): a return's elements are
+its cells plus the elements that group them, and records of tables this service only counts."""
+
+MAX_ELEMENTS_PER_CHILD = 50_000
+"""The most elements one CHILD may hold (it is kept whole until read): hundreds of episodes and reviews
+are a few thousand."""
 
 # Element names that differ from the CSV column names.
 _RENAMED = {"CHILDID": "CHILD", "PL": "PLACE"}
@@ -155,39 +168,73 @@ class _Tables:
         self.rows[table].append(row)
 
 
-def read_xml_return(data: bytes) -> XmlReturn:
+def read_xml_return(data: bytes, *, max_elements: int = 4_000_000) -> XmlReturn:
     """Read an SSDA903 XML file's records into tables of text (see the module docstring).
 
-    Raises `XmlReturnError` when the file is too large, is not well-formed XML, uses a DTD or entities,
-    or holds no SSDA903 children.
+    Raises `XmlReturnError` when the file is too large, nests deeper than `MAX_XML_DEPTH`, holds more
+    than `max_elements` elements (or one child more than `MAX_ELEMENTS_PER_CHILD`), is not well-formed
+    XML, uses a DTD or entities, or holds no SSDA903 children.
     """
     if len(data) > MAX_XML_BYTES:
         raise XmlReturnError(
             f"The XML file is larger than {MAX_XML_BYTES // (1024 * 1024)} MB, more than any SSDA903 return."
+        )
+    # Before parsing: every element opens with "<" not followed by "/", so this counts at least the
+    # elements (comments and declarations too), at the speed of a byte scan, and a file of millions of tiny
+    # elements is refused before any is built.
+    if data.count(b"<") - data.count(b"</") > max_elements:
+        raise XmlReturnError(
+            f"The XML file holds more than {max_elements:,} elements, more than the upload limits allow. It "
+            "was refused for safety."
         )
     tables = _Tables()
     unused: dict[str, int] = {}
     declared: int | None = None
     children = episodes = 0
     depth_in_child = 0
+    elements = in_child = 0
+    open_elements: list[Element] = []
     try:
         for event, element in iterparse(
             io.BytesIO(data), events=("start", "end"), forbid_dtd=True, forbid_entities=True
         ):
-            tag = _tag(element)
             if event == "start":
-                if tag == "CHILD" or depth_in_child:
+                open_elements.append(element)
+                elements += 1
+                if len(open_elements) > MAX_XML_DEPTH:
+                    raise XmlReturnError(
+                        f"The XML file nests elements more than {MAX_XML_DEPTH} deep; an SSDA903 return "
+                        "nests five or six. It was refused for safety."
+                    )
+                if elements > max_elements:
+                    raise XmlReturnError(
+                        f"The XML file holds more than {max_elements:,} elements, more than the upload "
+                        "limits allow. It was refused for safety."
+                    )
+                if depth_in_child or _tag(element) == "CHILD":
                     depth_in_child += 1
+                    in_child = in_child + 1 if depth_in_child > 1 else 1
+                    if in_child > MAX_ELEMENTS_PER_CHILD:
+                        raise XmlReturnError(
+                            f"A CHILD element of the XML file holds more than {MAX_ELEMENTS_PER_CHILD:,} "
+                            f"elements (child {children + 1}). It was refused for safety."
+                        )
                 continue
+            open_elements.pop()
             if depth_in_child:
                 depth_in_child -= 1
                 if depth_in_child:
                     continue  # an element inside a child: read with the child
                 children += 1
                 episodes = _read_child(element, children, episodes, tables, unused)
-                element.clear()  # keep memory flat however many children the file holds
             elif declared is None and len(element) == 0:
-                declared = _declared_year(tag, _text(element))
+                declared = _declared_year(_tag(element), _text(element))
+            # Read: drop it from the tree, so memory stays flat however many elements the file holds.
+            element.clear()
+            # Its earlier siblings are gone already, so it is its parent's first child (later ones the
+            # parser has built ahead of these events follow it).
+            if open_elements and len(open_elements[-1]) and open_elements[-1][0] is element:
+                del open_elements[-1][0]
     except DefusedXmlException as exc:
         raise XmlReturnError(
             "The XML file declares a document type or entities, which SSDA903 returns never need; it was "

@@ -92,7 +92,10 @@ def ofsted_import(
 
     A row that cannot be read is skipped and reported (``outcome.warnings``, "Row skipped: ..."); the
     import is refused, writing nothing, only when a file cannot be used at all (``outcome.errors``).
-    Settings are matched by URN and updated in place; new URNs are added; settings absent from the file
+    Only a platform data steward's import (or the command line's, ``acting_user`` None) writes to the
+    national register, each setting recording who supplied and published it; anyone else's upload is
+    staged as a proposal for a steward to review (``outcome.counts["proposal_id"]``), and the register is
+    left as it is. Settings are matched by URN and updated in place; new URNs are added; settings absent from the file
     are left as they are (a monthly file lists only active settings). Every dated judgement is added to
     the setting's inspection history, and the setting's latest judgement is the most recent one held.
     Episodes with a URN but no setting are then linked. `authority` is the uploader's authority, recorded
@@ -130,9 +133,44 @@ def ofsted_import(
             for row in unknown.head(1000).to_dict("records")
         ]
 
+    from ..reference_data import (
+        reference_proposal_create,
+        reference_publication_record,
+        user_is_data_steward,
+    )
+
+    if acting_user is not None and not user_is_data_steward(acting_user):
+        # An authority's upload is a proposal: the national register changes only when a platform data
+        # steward publishes it (placements.reference_data).
+        report(50, "Staging the settings and inspections for review")
+        with transaction.atomic():
+            proposal = reference_proposal_create(
+                settings=settings,
+                inspections=result.inspections,
+                files=files,
+                authority=authority,
+                acting_user=acting_user,
+            )
+        outcome.counts = {
+            **proposal.counts,
+            "proposal_id": proposal.pk,
+            "rows_read": sum(s.rows_read for s in result.sheets),
+            "rows_skipped": len(result.skipped),
+        }
+        outcome.timings = {"total": time.perf_counter() - started}
+        outcome.ok = True
+        report(100, "Awaiting review")
+        return outcome
+
     report(50, "Saving settings and inspections")
     with transaction.atomic():
-        outcome.counts = _write_settings(settings, result.inspections)
+        publication = reference_publication_record(
+            files=files, authority=authority, acting_user=acting_user, counts={}
+        )
+        provenance = {name: getattr(publication, name) for name in publication.PROVENANCE_FIELDS}
+        outcome.counts = _write_settings(settings, result.inspections, provenance=provenance)
+        publication.counts = dict(outcome.counts)
+        publication.save(update_fields=["counts"])
         outcome.counts["episodes_linked"] = settings_link_episodes()
         outcome.counts["rows_read"] = sum(s.rows_read for s in result.sheets)
         outcome.counts["rows_skipped"] = len(result.skipped)
@@ -208,8 +246,11 @@ def _providers(settings: pd.DataFrame) -> tuple[dict[str, int], int]:
     return held, len(missing)
 
 
-def _write_settings(settings: pd.DataFrame, inspections: pd.DataFrame) -> dict[str, int]:
-    """Upsert settings by URN, add judgements to their history, then refresh each latest judgement."""
+def _write_settings(
+    settings: pd.DataFrame, inspections: pd.DataFrame, *, provenance: dict[str, Any] | None = None
+) -> dict[str, int]:
+    """Upsert settings by URN, add judgements to their history, then refresh each latest judgement.
+    Every setting in the rows records `provenance` (who supplied and published its values) when given."""
     if settings.empty:
         return {"settings_created": 0, "settings_updated": 0, "inspections_added": 0, "providers_created": 0}
     provider_ids, providers_created = _providers(settings)
@@ -239,6 +280,8 @@ def _write_settings(settings: pd.DataFrame, inspections: pd.DataFrame) -> dict[s
         setting.registration_date = row["registration_date"]
         setting.closed_date = row["closed_date"]
         setting.judgement_scale = row["judgement_scale"]
+        for name, value in (provenance or {}).items():
+            setattr(setting, name, value)
         (to_update if setting.pk else to_create).append(setting)
     now = timezone.now()
     for setting in to_create:
@@ -246,7 +289,10 @@ def _write_settings(settings: pd.DataFrame, inspections: pd.DataFrame) -> dict[s
     for setting in to_update:
         setting.updated_at = now
     Setting.objects.bulk_create(to_create, batch_size=CHUNK)
-    Setting.objects.bulk_update(to_update, [*SETTING_FIELDS, "updated_at"], batch_size=500)
+    provenance_fields = list(Setting.PROVENANCE_FIELDS) if provenance else []
+    Setting.objects.bulk_update(
+        to_update, [*SETTING_FIELDS, *provenance_fields, "updated_at"], batch_size=500
+    )
 
     ids: dict[str, int] = {}
     for chunk in _chunks(urns):

@@ -43,6 +43,13 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField("email address", unique=True)
+    # A platform role, held by no authority: the steward imports national reference data (the Ofsted
+    # register) directly and reviews what authorities propose. Granted by an administrator in the admin.
+    is_data_steward = models.BooleanField(
+        "platform data steward",
+        default=False,
+        help_text="May publish national reference data and review authorities' proposed changes to it.",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -38,28 +38,6 @@ def suppress_small(value: int | None, threshold: int = SUPPRESSION_THRESHOLD) ->
     return Figure(value=int(value), suppressed=False)
 
 
-def suppress_breakdown(
-    counts: Mapping[str, int], total: int, threshold: int = SUPPRESSION_THRESHOLD
-) -> tuple[Figure, dict[str, Figure]]:
-    """A total and its breakdown (e.g. children in care by placement category) with primary and secondary
-    suppression, so that no suppressed cell can be recovered by subtracting the others from the total.
-
-    If the total itself is under the threshold, everything is suppressed.
-    """
-    total_figure = suppress_small(total, threshold)
-    if total_figure.suppressed:
-        return total_figure, {key: Figure(value=None, suppressed=True) for key in counts}
-    figures = {key: suppress_small(value, threshold) for key, value in counts.items()}
-    hidden = [key for key, fig in figures.items() if fig.suppressed]
-    # Secondary suppression: one hidden cell equals the total minus the cells shown, so hide the smallest
-    # cell still shown as well.
-    if len(hidden) == 1:
-        shown = sorted((counts[key], key) for key, fig in figures.items() if not fig.suppressed)
-        if shown:
-            figures[shown[0][1]] = Figure(value=None, suppressed=True)
-    return total_figure, figures
-
-
 # --- Linked tables: secondary suppression that survives differencing ------------------------------------
 #
 # A published table is a set of cells tied by sums: an authority's category x age band grid has row

@@ -109,7 +109,7 @@ def test_regional_gaps_are_full_for_own_and_suppressed_for_others(api, records, 
     assert residential["external_share"] == {"value": 0.0, "suppressed": False}
     assert residential["local_used_others"] == {"value": 8, "suppressed": False}
     assert secure["demand_mean"] == {"value": None, "suppressed": True}
-    assert secure["block_beds"] == {"value": None, "suppressed": True}
+    assert secure["block_beds"] == {"value": 0, "suppressed": False}  # zero identifies no child
     assert secure["external_share"] == {"value": None, "suppressed": True}  # would reveal the demand
     assert secure["local_used_others"] == {"value": None, "suppressed": True}
     for row in rows["333"]["rows"]:

@@ -122,6 +122,8 @@ def test_market_page_lists_local_settings_only(client, la_user, rollup):
     body = client.get(_url("market")).content.decode()
     assert "SC0001" in body and "SC0002" in body and "SA0001" in body
     assert "SC0003" not in body  # 60 miles away
+    # Where the register's values came from (settings made before provenance was recorded here).
+    assert "Ofsted data: published before provenance was recorded." in body
 
 
 def test_csv_download_matches_the_table(client, la_user, rollup):

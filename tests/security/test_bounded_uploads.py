@@ -241,3 +241,80 @@ def test_cells_without_references_are_counted_by_position():
     dense = ("<row>" + "<c><v>1</v></c>" * 20 + "</row>") * 1100
     assert "more than 20,000 cells" in spreadsheet_problem(xlsx_sheet(dense), SMALL)
     assert spreadsheet_problem(xlsx_sheet("<row>" + "<c><v>1</v></c>" * 20 + "</row>"), SMALL) == ""
+
+
+# --- SSDA903 XML returns: depth and element counts bounded while parsing ---------------------------------
+
+
+def _xml_refusal(data: bytes, **kwargs):
+    """Parse a crafted XML return; the refusal, the seconds it took and the peak memory traced (bytes)."""
+    import time
+    import tracemalloc
+
+    from placements.ssda903.xml import XmlReturnError, read_xml_return
+
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        read_xml_return(data, **kwargs)
+    except XmlReturnError as exc:
+        refusal = str(exc)
+    else:
+        refusal = ""
+    seconds = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return refusal, seconds, peak
+
+
+def test_a_deeply_nested_xml_file_is_refused_quickly():
+    depth = 500_000
+    data = b"<Return>" + b"<a>" * depth + b"</a>" * depth + b"</Return>"
+    refusal, seconds, peak = _xml_refusal(data)
+    assert "nests elements more than 32 deep" in refusal
+    assert seconds < 2 and peak < 100 * 1024 * 1024
+
+
+def test_an_xml_file_of_millions_of_empty_elements_is_refused_quickly():
+    data = b"<Return>" + b"<x/>" * 10_000_000 + b"</Return>"  # 40 MB
+    refusal, seconds, peak = _xml_refusal(data)
+    assert "more than 4,000,000 elements" in refusal
+    assert seconds < 2 and peak < 100 * 1024 * 1024
+
+
+def test_the_element_count_is_also_checked_while_parsing():
+    """Elements hidden from the byte count cannot exist; the parser's own count is the second line."""
+    from placements.ssda903 import xml as ssda903_xml
+
+    data = b"<Return>" + b"<x/>" * 3_000 + b"</Return>"
+    refusal, _, _ = _xml_refusal(data, max_elements=5_000)
+    assert "holds no SSDA903 children" in refusal  # under the limit: parsed
+    refusal, _, _ = _xml_refusal(data, max_elements=2_000)
+    assert "more than 2,000 elements" in refusal
+    assert ssda903_xml.MAX_XML_DEPTH == 32
+
+
+def test_one_child_with_a_million_elements_is_refused():
+    data = b"<Return><CHILD><HEADER>" + b"<AREVIEW/>" * 1_000_000 + b"</HEADER></CHILD></Return>"
+    refusal, seconds, peak = _xml_refusal(data)
+    assert "CHILD element of the XML file holds more than 50,000 elements" in refusal
+    assert seconds < 2 and peak < 100 * 1024 * 1024
+
+
+def test_elements_outside_children_do_not_pile_up_in_memory():
+    """A file within the limits whose elements are not children: read in flat memory, then refused
+    only because it holds no children."""
+    data = b"<Return>" + b"<x>1</x>" * 500_000 + b"</Return>"
+    refusal, _, peak = _xml_refusal(data)
+    assert "holds no SSDA903 children" in refusal
+    assert peak < 20 * 1024 * 1024
+
+
+def test_the_ssda903_reader_applies_the_upload_limits_to_xml():
+    from placements.ssda903 import read_ssda903
+    from placements.upload_limits import UploadLimits
+
+    data = b"<Return>" + b"<CHILD><HEADER><CHILDID>1</CHILDID></HEADER></CHILD>" * 2_000 + b"</Return>"
+    result = read_ssda903([("return.xml", data)], limits=UploadLimits(max_cells=1_000))
+    assert not result.ok
+    assert any("more than 4,000 elements" in issue.message for issue in result.errors)

@@ -1,6 +1,6 @@
 """Attack: every route x every role x every method, by someone outside the authority whose records the
 route names. Walsall (335) holds a child, an episode, a placement request and an import; each Sandwell
-(333) role, a regional analyst and an anonymous visitor try every route of Walsall's with GET, POST, PUT,
+(333) role (the regional analyst included), the platform data steward and an anonymous visitor try every route of Walsall's with GET, POST, PUT,
 PATCH and DELETE. None may read or change Walsall's records: the answer is a sign-in redirect, 401, 403,
 404 or 405 — never a 2xx, and never a 500.
 
@@ -28,7 +28,14 @@ from tests.security.test_bounded_parameters import _routes
 pytestmark = pytest.mark.django_db
 
 METHODS = ("get", "post", "put", "patch", "delete")
-ROLES = ("commissioner", "placement_finder", "board_member", "data_manager", "administrator")
+ROLES = (
+    "commissioner",
+    "placement_finder",
+    "board_member",
+    "data_manager",
+    "regional_analyst",
+    "administrator",
+)
 REFUSED = {301, 302, 303, 401, 403, 404, 405}
 OWN_CODE = re.compile(r"<str:code>|\(\?P<code>\[0-9\]\{3\}\)")
 # Not an authority's records: sign-in and account pages, health, schema and docs, static pages.
@@ -86,6 +93,11 @@ def _outsiders(sandwell) -> dict[str, Client]:
         client = Client(raise_request_exception=False)
         client.force_login(user)
         clients[f"Sandwell {role}"] = client
+    # The platform data steward belongs to no authority: national reference data only.
+    steward = UserFactory(email="steward@platform.example.gov.uk", is_data_steward=True)
+    client = Client(raise_request_exception=False)
+    client.force_login(steward)
+    clients["platform data steward"] = client
     return clients
 
 

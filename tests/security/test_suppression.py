@@ -7,7 +7,6 @@ from sufficiency.core.suppression import (
     Figure,
     derivable_cells,
     published_share,
-    suppress_breakdown,
     suppress_linked,
     suppress_region_grid,
     suppress_region_split,
@@ -20,24 +19,6 @@ def test_counts_under_five_are_suppressed_and_five_is_shown():
     assert suppress_small(0) == Figure(value=None, suppressed=True)
     assert suppress_small(5) == Figure(value=5, suppressed=False)
     assert suppress_small(None) == Figure(value=None, suppressed=False)
-
-
-def test_a_single_suppressed_cell_takes_the_next_smallest_with_it():
-    total, cells = suppress_breakdown({"a": 3, "b": 10, "c": 20}, 33)
-    assert total.value == 33
-    assert cells["a"].suppressed and cells["b"].suppressed
-    assert cells["c"] == Figure(value=20, suppressed=False)
-
-
-def test_two_suppressed_cells_need_no_more():
-    _, cells = suppress_breakdown({"a": 3, "b": 1, "c": 20}, 24)
-    assert cells["c"].value == 20
-
-
-def test_a_small_total_suppresses_everything():
-    total, cells = suppress_breakdown({"a": 2, "b": 1}, 3)
-    assert total.suppressed
-    assert all(c.suppressed for c in cells.values())
 
 
 # --- linked tables ---------------------------------------------------------------------------------------
@@ -137,3 +118,52 @@ def test_a_split_hides_a_small_part_and_its_rest_with_a_partner_authority():
     assert split["part", 1].suppressed and split["rest", 1].suppressed
     assert split["part", 2].suppressed  # the region's sum would give authority 1's part back
     assert split["base", REGION].value == 50
+
+
+# --- the regional forecasts and gaps of the API -------------------------------------------------------
+
+
+def test_regional_api_figures_survive_forecast_total_less_the_kinds_of_place():
+    """Sandwell's forecast total at March 2027 (30, published) is the sum of its gap demand per kind of
+    place (20 + 3 + 7). Primary suppression alone hid the 3, and 30 - 20 - 7 gave it back."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from forecasting.api.selectors import regional_figures
+
+    march = dt.date(2027, 3, 31)
+    forecasts = {
+        2: (None, [SimpleNamespace(months_ahead=12, month_end=march, mean=30.2, p10=25.0, p90=36.0)]),
+        1: (None, [SimpleNamespace(months_ahead=12, month_end=march, mean=3.0, p10=2.0, p90=4.0)]),
+    }
+
+    def gap(group, demand):
+        return {
+            "financial_year": "2026-27", "month_end": march, "group": group, "external_share": None,
+            "demand_mean": demand, "demand_p90": demand + 2, "inhouse_places": 0, "block_beds": 0,
+            "local_places": 10, "local_used_others": 0,
+        }  # fmt: skip
+
+    gaps = {
+        2: (None, [gap("fostering", 20.1), gap("residential", 3.2), gap("supported", 6.9)]),
+        1: (None, [gap("fostering", 1.0), gap("residential", 2.0)]),
+    }
+    figures = regional_figures(forecasts=forecasts, gaps=gaps, own_authority_ids=[1])
+    residential = figures["gap", 2, "2026-27", "residential", "demand_mean"]
+    assert residential.suppressed
+    total = figures["forecast", 2, 12, "mean"]
+    parts = [
+        figures["gap", 2, "2026-27", g, "demand_mean"] for g in ("fostering", "residential", "supported")
+    ]
+    # The attack: total less every other published part. It needs exactly one hidden figure; there are two.
+    hidden = [f for f in [total, *parts] if f.suppressed]
+    assert len(hidden) >= 2
+    relations = [
+        (
+            ("forecast", 2, 12, "mean"),
+            [("gap", 2, "2026-27", g, "demand_mean") for g in ("fostering", "residential", "supported")],
+        )
+    ]
+    assert derivable_cells(relations, {k for k, f in figures.items() if f.suppressed}) == set()
+    # The caller's own authority is shown in full, its small numbers included.
+    assert figures["gap", 1, "2026-27", "residential", "demand_mean"] == Figure(2, False)

@@ -16,6 +16,7 @@ from sufficiency.core.formatting import money
 from ...categories import PLANNING_CATEGORY_LABELS
 from ...choices import RouteChoices
 from ...models import FosteringHousehold, Setting
+from ...reference_data import ofsted_provenance_text
 from .. import forms, selectors, services
 from ..lifecycle import FINAL_STATUSES, FindingRuleViolation
 from ..matching import FAIL, PASS, WARN
@@ -78,6 +79,7 @@ class RequestSearchView(RequestMixin, TemplateView):
                 }
             )
         context.update(
+            ofsted_provenance=ofsted_provenance_text(),
             title=f"Find a placement for request {placement_request.pk}",
             placement_request=placement_request,
             form=form,

@@ -174,6 +174,7 @@ class SettingDetailView(AuthorityMixin, DetailView):
                     "key": "Latest judgement",
                     "value": f"{setting.get_latest_judgement_display()} ({fmt_date(setting.latest_judgement_date)})",
                 },
+                {"key": "Ofsted data", "value": setting.provenance_line},
                 {
                     "key": f"Children in care living here on {fmt_date(on)}",
                     "value": f"{occupancy['own']} of ours, {others} from other authorities",
@@ -195,7 +196,9 @@ class OfstedImportView(AuthorityMixin, FormView):
     form_class = forms.OfstedUploadForm
     extra_context = {
         "title": "Upload Ofsted provider data",
-        "intro": "Settings are updated by URN and every judgement is kept as history. Names and postcodes "
+        "intro": "Ofsted's register is shared by every authority: your upload is sent to a platform data steward, "
+        "who reviews the changes and publishes them for everyone. Settings are updated by URN and every "
+        "judgement is kept as history. Names and postcodes "
         "Ofsted publishes as REDACTED keep the values already held. Every sheet with a provider table is read; "
         "a row that cannot be read is skipped and listed in a report you can download.",
         "submit": "Upload and import",

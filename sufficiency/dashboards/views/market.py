@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from forecasting.gap import GAP_GROUP_BY_KEY, GROUP_OF_CATEGORY
 from placements.choices import JudgementChoices, ProvisionTypeChoices
+from placements.reference_data import ofsted_provenance_text
 from sufficiency.core.suppression import Figure, suppress_with_sums
 
 from .. import charts
@@ -153,6 +154,7 @@ def build_market(page: Page) -> dict[str, Any]:
             empty_text="No registered settings are recorded in or near the area.",
         )  # fmt: skip
     )
+    blocks.append({"kind": "text", "key": "ofsted-provenance", "text": ofsted_provenance_text()})
     as_at = page.rollup.as_at.isoformat() if page.rollup.as_at else ""
     return {"blocks": blocks, "as_at": as_at}
 

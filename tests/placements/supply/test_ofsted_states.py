@@ -39,10 +39,10 @@ ALL_JUDGEMENTS = set(JudgementChoices.values)
 
 
 @pytest.mark.django_db
-def test_published_files_import_with_states_statuses_and_per_sheet_counts(walsall, sandwell, data_manager):
+def test_published_files_import_with_states_statuses_and_per_sheet_counts(walsall, sandwell, data_steward):
     outcome = services.ofsted_import(
         files=[("annual.xlsx", layouts.annual_workbook()), ("scp_ch.xlsx", layouts.scp_ch_list())],
-        acting_user=data_manager,
+        acting_user=data_steward,
     )
     assert outcome.ok, outcome.errors
     assert outcome.counts["rows_read"] == 15 + 8

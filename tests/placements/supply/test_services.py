@@ -27,8 +27,8 @@ def _import(text: str, **kwargs):
     return services.ofsted_import(files=[("ofsted.csv", text.encode())], **kwargs)
 
 
-def test_ofsted_import_creates_settings_providers_and_inspections(walsall, data_manager):
-    outcome = services.ofsted_import(files=[(FIXTURE.name, FIXTURE.read_bytes())], acting_user=data_manager)
+def test_ofsted_import_creates_settings_providers_and_inspections(walsall, data_steward):
+    outcome = services.ofsted_import(files=[(FIXTURE.name, FIXTURE.read_bytes())], acting_user=data_steward)
     assert outcome.ok, outcome.errors
     assert outcome.counts["settings_created"] == 6
     home = Setting.objects.get(urn="SC900001")
@@ -45,7 +45,7 @@ def test_ofsted_import_creates_settings_providers_and_inspections(walsall, data_
     assert sa.inspections.get().judgement_scale == "three_outcome"
     assert Provider.objects.count() == 6
     event = AuditEvent.objects.get(action="ofsted.imported")
-    assert event.actor == data_manager
+    assert event.actor == data_steward
     assert event.detail["counts"]["settings_created"] == 6
 
 
@@ -167,6 +167,7 @@ def test_settings_upsert_for_the_demo_loader(walsall):
 
 @pytest.mark.django_db(transaction=True)
 def test_ofsted_file_uploaded_as_an_import_job_runs_the_ofsted_importer(walsall, data_manager):
+    """A data manager's upload is read in the background and staged as a proposal for review."""
     job = import_job_create(
         authority=walsall,
         files=[("providers.csv", FIXTURE.read_bytes())],
@@ -175,8 +176,9 @@ def test_ofsted_file_uploaded_as_an_import_job_runs_the_ofsted_importer(walsall,
     )
     job.refresh_from_db()
     assert job.status == "succeeded", job.failure
-    assert job.summary["counts"]["settings_created"] == 6
-    assert Setting.objects.count() == 6
+    assert job.summary["counts"]["settings_new"] == 6
+    assert job.summary["counts"]["proposal_id"]
+    assert Setting.objects.count() == 0
     assert not job.files.exists()
 
 
