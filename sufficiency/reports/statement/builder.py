@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from forecasting.selectors import forecast_value_frame, latest_forecast_run
 from placements.categories import age_band
-from placements.selectors import register_data_date
+from placements.selectors import child_frame_for_authorities, register_data_date
 from sufficiency.core.suppression import suppress_breakdown, suppress_small
 
 from ..board.formatting import column, long_date, make_table
@@ -180,6 +180,13 @@ def _breakdown_table(
     )
 
 
+def _regional_children(authority_ids: list[int]) -> pd.DataFrame:
+    """Children of a region's authorities with ethnicity, keyed as a regional scope keys them."""
+    children = child_frame_for_authorities(authority_ids=authority_ids)
+    children["child"] = children["authority_id"].astype(str) + "/" + children["child"].astype(str)
+    return children
+
+
 def children_breakdowns(ctx: KpiContext) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Children in care on the date by age band, ethnicity and legal status (suppressed tables) and the raw
     counts behind them."""
@@ -189,7 +196,10 @@ def children_breakdowns(ctx: KpiContext) -> tuple[list[dict[str, Any]], dict[str
         return [], {"by_age": {}, "by_ethnicity": {}, "by_legal_status": {}}
     ages = current["age"].astype(int).map(age_band)
     by_age = {label: int((ages == band).sum()) for band, label in AGE_BANDS.items()}
-    kids = ctx.data.children.drop_duplicates("child", keep="last")
+    kids = ctx.data.children
+    if "ethnic" not in kids.columns:  # a pooled regional scope keeps no ethnicity: read it once
+        kids = ctx.data.memo("statement_ethnicity", lambda: _regional_children(ctx.data.authority_ids))
+    kids = kids.drop_duplicates("child", keep="last")
     ethnic = current["child"].map(pd.Series(kids["ethnic"].to_numpy(), index=kids["child"].to_numpy()))
     ethnic = ethnic.fillna("").replace("", "Not recorded")
     by_ethnicity = {str(k): int(v) for k, v in ethnic.value_counts().sort_index().items()}

@@ -282,3 +282,43 @@ def statement_publish(*, statement: Statement, acting_user: Any, request: Any = 
         request=request,
     )
     return published
+
+
+def current_draft_document(
+    *, as_at: dt.date, authority: LocalAuthority | None = None, region: Region | None = None
+) -> dict[str, Any]:
+    """The current draft of an authority's (or a region's) statement as at a date, as a document: the
+    newest unpublished statement for that scope and date, with its narrative; with none, the statement as
+    the register would draft it (figures only). A regional statement without a draft is drafted in the
+    name of the first of the region's authorities (by name) with children in the register."""
+    if (authority is None) == (region is None):
+        raise ValueError("Give an authority or a region")
+    drafts = Statement.objects.exclude(status=StatementStatusChoices.PUBLISHED).filter(as_at=as_at)
+    if region is not None:
+        drafts = drafts.filter(region=region)
+    else:
+        drafts = drafts.filter(authority=authority, region__isnull=True)
+    statement = drafts.select_related("authority__region", "region").order_by("-updated_at", "-id").first()
+    if statement is not None:
+        return statement_document(statement=statement)
+    if region is not None:
+        from placements.models import PlacementEpisode
+
+        with_data = set(
+            PlacementEpisode.objects.filter(authority__region=region)
+            .values_list("authority_id", flat=True)
+            .distinct()
+        )
+        lead = (
+            LocalAuthority.objects.filter(region=region, pk__in=with_data)
+            .select_related("region")
+            .order_by("name")
+            .first()
+        )
+        if lead is None:
+            raise ValidationError(f"No authority of {region.name} has children in the register")
+        document = build_regional_document(authority=lead, region=region, as_at=as_at)
+    else:
+        document = build_statement_document(authority=authority, as_at=as_at)
+    document.update(status=StatementStatusChoices.DRAFT.value, status_text="Draft", version=None)
+    return document
