@@ -147,6 +147,9 @@ def demo_region_load(
         author = User.objects.filter(email=f"commissioner@{DEMO_EMAIL_DOMAIN}").first()
         demo_strategy_load(authority=primary, acting_user=author)
         demo_board_reports_load(authority=primary, as_at=as_at, acting_user=author)
+        from sufficiency.reports.statement.demo import demo_statements_load
+
+        demo_statements_load(authority=primary, as_at=as_at, acting_user=author)
     audit(
         action="demo.loaded",
         actor=acting_user,
