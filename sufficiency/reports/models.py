@@ -422,6 +422,18 @@ class StatementVersion(AuthorityOwnedModel):
 
     class Meta:
         ordering = ["authority", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "version"],
+                condition=models.Q(region__isnull=True),
+                name="statement_version_unique_per_authority",
+            ),
+            models.UniqueConstraint(
+                fields=["authority", "region", "version"],
+                condition=models.Q(region__isnull=False),
+                name="statement_version_unique_per_region",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} version {self.version} as at {self.as_at:%d %B %Y}"

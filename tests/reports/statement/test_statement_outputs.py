@@ -71,3 +71,20 @@ def test_web_page_has_landmarks_headings_and_table_headers(document):
 
     assert not re.findall(r"\bW[12]\b", html), re.findall(r".{80}\bW[12]\b.{40}", html)
     assert "fewer than 5" in html
+
+
+@pytest.mark.skipif(
+    __import__("shutil").which("soffice") is None, reason="LibreOffice (soffice) is not installed here"
+)
+def test_docx_converts_with_libreoffice_headless_without_repair(document, tmp_path):
+    import subprocess
+
+    source = tmp_path / "statement.docx"
+    source.write_bytes(render_docx(document))
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        check=True,
+        timeout=120,
+        capture_output=True,
+    )
+    assert (tmp_path / "statement.pdf").read_bytes()[:5] == b"%PDF-"
