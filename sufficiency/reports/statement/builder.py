@@ -21,6 +21,7 @@ comparison read; it is never printed.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -49,6 +50,11 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 
 SUPPRESSED_TEXT = "fewer than 5"
+WITHHELD_TEXT = "Withheld (fewer than 5 children)"
+
+#: Catalogue figures that are not made of children (a unit cost is the mean of the authority's recorded
+#: unit costs), so a small denominator does not withhold them.
+NOT_ABOUT_CHILDREN = frozenset({"unit_cost_fostering_inhouse"})
 
 #: The KPI catalogue figures each section prints, in order.
 SECTION_KPIS: dict[str, tuple[str, ...]] = {
@@ -143,17 +149,86 @@ def published_count(value: float | int | None) -> str:
 
 
 def kpi_text(entry: dict[str, Any]) -> str:
-    """A catalogue figure as published: counts of children suppressed when small; a ratio withheld when it
-    is made of a small number of children (its numerator, 1 to 4)."""
+    """A catalogue figure as published: counts of children suppressed when small; a ratio or mean withheld
+    when it is made of a small number (its numerator or denominator is 1 to 4), as every figure shown
+    about another authority's children is."""
     value, unit = entry.get("value"), entry.get("unit")
     if value is None:
         return "No data"
-    if unit == Unit.COUNT and entry.get("counts_children", True):
+    if unit == Unit.COUNT:
         return published_count(value)
-    numerator = entry.get("numerator")
-    if unit == Unit.PERCENT and numerator is not None and 0 < numerator < 5:
-        return "Withheld (fewer than 5 children)"
+    if entry.get("key") in NOT_ABOUT_CHILDREN:
+        return format_kpi_value(value, unit)
+    parts = (
+        (entry.get("numerator"),)
+        if unit == Unit.RATE_PER_10000
+        else (entry.get("numerator"), entry.get("denominator"))
+    )
+    for part in parts:
+        if part is not None and 0 < part < 5:
+            return WITHHELD_TEXT
     return format_kpi_value(value, unit)
+
+
+#: Board-report tables a statement leaves out: the same catalogue figures are in the section's own
+#: key-figures table, published with suppression.
+DUPLICATE_BOARD_TABLES = frozenset({"table-foster-carers", "table-residential-kpis"})
+
+#: A count of 1 to 4 written as a word of a generated sentence (not a day of a month, "3 or more", etc.).
+_SMALL_IN_TEXT = re.compile(
+    r"(?<![\d.,£:/-])\b[1-4]\b(?![\d.,%:/])(?! (?:January|February|March|April|May|June|July|August|September|"
+    r"October|November|December|or more|years?|months?|pts|miles|placements in))"
+)
+_SMALL_CELL = re.compile(r"^[1-4]$")
+
+
+def publishable_fact(text: str) -> bool:
+    """False for a generated sentence that states a count of 1 to 4 (it is left out of the statement)."""
+    return not _SMALL_IN_TEXT.search(text)
+
+
+def suppress_table(table: dict[str, Any]) -> dict[str, Any]:
+    """A board-report table made fit to publish: every count of 1 to 4 in a numeric column reads "fewer
+    than 5", the shares and other figures in its row are withheld, and where a column has a Total row and
+    only one suppressed cell, its next smallest count is suppressed too (so no cell can be worked out by
+    subtraction)."""
+    numeric = [bool(h.get("numeric")) for h in table["headers"]]
+    rows = [[c if not isinstance(c, dict) else dict(c) for c in row] for row in table["rows"]]
+
+    def text(cell: Any) -> str:
+        return str(cell.get("text", "")) if isinstance(cell, dict) else str(cell)
+
+    def put(row: list[Any], i: int, value: str) -> None:
+        if isinstance(row[i], dict):
+            row[i]["text"] = value
+            row[i].pop("tag", None)
+        else:
+            row[i] = value
+
+    hidden: dict[int, list[int]] = {}
+    for r, row in enumerate(rows):
+        for i, cell in enumerate(row[1:], start=1):
+            if i < len(numeric) and numeric[i] and _SMALL_CELL.match(text(cell).replace(",", "")):
+                hidden.setdefault(i, []).append(r)
+    has_total = any(text(row[0]) == "Total" for row in rows if row)
+    if has_total:
+        for i, rs in list(hidden.items()):
+            if len(rs) == 1:
+                shown = [
+                    (int(text(row[i]).replace(",", "")), r)
+                    for r, row in enumerate(rows)
+                    if r not in rs and text(row[0]) != "Total" and text(row[i]).replace(",", "").isdigit()
+                    and int(text(row[i]).replace(",", "")) > 0
+                ]  # fmt: skip
+                if shown:
+                    rs.append(min(shown)[1])
+    for i, rs in hidden.items():
+        for r in rs:
+            put(rows[r], i, SUPPRESSED_TEXT)
+            for j, cell in enumerate(rows[r][1:], start=1):
+                if j != i and text(cell).endswith("%"):
+                    put(rows[r], j, "–")
+    return {**table, "rows": rows}
 
 
 def _breakdown_table(
@@ -232,8 +307,18 @@ def _kpi_part(keys: tuple[str, ...], by_key: dict[str, dict[str, Any]], section:
         entry = by_key.get(key)
         if entry is None:
             continue
-        prev = {**entry, "value": entry.get("previous_value"), "numerator": None}
-        regional = {**entry, "value": entry.get("regional_value"), "numerator": None}
+        prev = {
+            **entry,
+            "value": entry.get("previous_value"),
+            "numerator": entry.get("previous_numerator"),
+            "denominator": entry.get("previous_denominator"),
+        }
+        regional = {
+            **entry,
+            "value": entry.get("regional_value"),
+            "numerator": entry.get("regional_numerator"),
+            "denominator": entry.get("regional_denominator"),
+        }
         text, prev_text = kpi_text(entry), kpi_text(prev)
         reg_text = kpi_text(regional) if entry.get("regional_value") is not None else "–"
         entries.append(
@@ -285,8 +370,16 @@ def _section(key: S, parts: list[dict[str, Any]] | None = None, **extra: Any) ->
     }
     empties = []
     for part in parts or []:
-        section["facts"] += part.get("facts", [])
-        section["tables"] += part.get("tables", [])
+        facts = part.get("facts", [])
+        kept = [fact for fact in facts if publishable_fact(fact)]
+        section["facts"] += kept
+        if len(kept) < len(facts):
+            section["notes"].append(
+                "Sentences that would describe fewer than 5 children are left out of the published statement."
+            )
+        section["tables"] += [
+            suppress_table(t) for t in part.get("tables", []) if t.get("id") not in DUPLICATE_BOARD_TABLES
+        ]
         section["charts"] += part.get("charts", [])
         section["notes"] += part.get("notes", [])
         section["data"].update(part.get("data", {}))
@@ -385,6 +478,13 @@ def build_statement_document(
     ctx = session.context(as_at)
     rows = kpi_rows_for_authority(authority=authority, on=as_at, period="year", session=session)
     by_key = {k["key"]: k for k in kpi_entries(rows, None)}
+    for row in rows:  # what the previous year's and the region's figures are made of (for suppression)
+        by_key[row.key].update(
+            previous_numerator=row.previous.numerator,
+            previous_denominator=row.previous.denominator,
+            regional_numerator=row.regional.numerator if row.regional else None,
+            regional_denominator=row.regional.denominator if row.regional else None,
+        )
     strategy = strategy_current_for_authority(authority=authority, on=as_at)
     run = latest_forecast_run(authority=authority)
     breakdown_tables, breakdown_data = children_breakdowns(ctx)
@@ -512,7 +612,7 @@ def _side_by_side_text(value: Any, unit: str) -> str:
         return "No data"
     for part in (value.numerator, value.denominator):
         if part is not None and 0 < part < 5:
-            return SUPPRESSED_TEXT if unit == Unit.COUNT else "Withheld (fewer than 5 children)"
+            return SUPPRESSED_TEXT if unit == Unit.COUNT else WITHHELD_TEXT
     return format_kpi_value(value.value, unit)
 
 
@@ -553,6 +653,8 @@ def build_regional_document(
             "numerator": value.numerator,
             "denominator": value.denominator,
             "previous_value": before.value,
+            "previous_numerator": before.numerator,
+            "previous_denominator": before.denominator,
             "regional_value": None,
             "definition": kpi.definition,
         }

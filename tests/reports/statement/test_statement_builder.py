@@ -81,3 +81,40 @@ def test_what_we_will_do_carries_the_strategy_actions(document):
     section = _sections(document)["what_we_will_do"]
     assert section["tables"], "objectives, measures and actions are tabled"
     assert any("action" in t["caption"].lower() for t in section["tables"])
+
+
+def test_board_tables_and_sentences_are_made_fit_to_publish(document):
+    where = _sections(document)["where_they_live"]
+    table = next(t for t in where["tables"] if t["id"] == "table-by-category")
+    printed = {row[0]: row[1:] for row in table["rows"]}
+    # 2 children with in-house foster carers: suppressed, and its share withheld with it.
+    assert printed["Fostering: in-house"][:2] == ["fewer than 5", "–"]
+    assert not any(cell in ("1", "2", "3", "4") for row in table["rows"] for cell in row[1:])
+    # "5 children started ... and 1 ceased" names a count of 1: left out, with a note saying so.
+    assert not any("1 ceased" in fact for fact in where["facts"])
+    assert any("fewer than 5 children are left out" in note for note in where["notes"])
+    supply = {t["id"] for t in _sections(document)["supply"]["tables"]}
+    assert "table-foster-carers" not in supply  # the same figures are in the key-figures table
+
+
+def test_suppress_table_adds_a_second_cell_where_a_total_would_give_one_away():
+    from sufficiency.reports.statement.builder import publishable_fact, suppress_table
+
+    table = {
+        "id": "t",
+        "caption": "c",
+        "headers": [
+            {"text": "Kind"},
+            {"text": "Children", "numeric": True},
+            {"text": "Share", "numeric": True},
+        ],
+        "rows": [["A", "3", "10.0%"], ["B", "7", "23.3%"], ["C", "20", "66.7%"], ["Total", "30", "100.0%"]],
+    }
+    out = {row[0]: row[1:] for row in suppress_table(table)["rows"]}
+    assert out["A"] == ["fewer than 5", "–"]
+    assert out["B"] == ["fewer than 5", "–"]  # next smallest, else 30 - 7 - 20 gives A
+    assert out["C"] == ["20", "66.7%"] and out["Total"] == ["30", "100.0%"]
+    assert table["rows"][0][1] == "3"  # the original is untouched
+    assert publishable_fact("On 31 March 2025 there were 12 children, 3 or more placements for 6.")
+    assert not publishable_fact("2 live in residential settings.")
+    assert publishable_fact("Spend was £4.2m in 2024-25, 1.5 points up.")
