@@ -56,6 +56,7 @@ urlpatterns = [
     path(_ST, statement_views.StatementListView.as_view(), name="statement-list"),
     path(f"{_ST}new/", statement_views.StatementCreateView.as_view(), name="statement-create"),
     path(f"{_ST}<int:pk>/", statement_views.StatementDetailView.as_view(), name="statement-detail"),
+    path(f"{_ST}<int:pk>/edit/", statement_views.StatementUpdateView.as_view(), name="statement-update"),
     path(f"{_ST}<int:pk>/narrative/", statement_views.NarrativeView.as_view(), name="statement-narrative"),
     path(f"{_ST}<int:pk>/docx/", statement_views.StatementDocxView.as_view(), name="statement-docx"),
     path(f"{_ST}<int:pk>/pdf/", statement_views.StatementPdfView.as_view(), name="statement-pdf"),

@@ -53,3 +53,10 @@ class NarrativeForm(forms.Form):
                                             "with a blank line. Do not name or identify children."),
                 error_messages={"max_length": f"{label} must be {NARRATIVE_MAX_CHARS:,} characters or fewer"},
             )  # fmt: skip
+
+
+class StatementDetailsForm(forms.Form):
+    """A draft's title and date (who it is for cannot change: start a new statement instead)."""
+
+    title = forms.CharField(label="Title", max_length=200)
+    as_at = GovUKDateField(label="Figures as at", help_text="Usually 31 March. For example, 31 3 2026")

@@ -26,7 +26,7 @@ from ..board_views import BOARD_EDIT_ROLES
 from ..models import Statement
 from . import selectors, services
 from .choices import StatementStatusChoices
-from .forms import NarrativeForm, StatementForm
+from .forms import NarrativeForm, StatementDetailsForm, StatementForm
 from .render import render_body_html, render_docx, render_pdf_bytes
 
 #: Who writes, reviews, approves and publishes statements (as for board reports).
@@ -168,6 +168,37 @@ class NarrativeView(StatementEditMixin, FormView):
                 form.add_error(field if field in form.fields else None, errors)
             return self.form_invalid(form)
         messages.success(self.request, "Narrative saved")
+        return HttpResponseRedirect(self.statement_url(self.statement()))
+
+
+class StatementUpdateView(StatementEditMixin, FormView):
+    """Change a draft's title or date."""
+
+    template_name = "reports/statement/statement_form.html"
+    form_class = StatementDetailsForm
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"title": self.statement().title, "as_at": self.statement().as_at}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            back_url=self.statement_url(self.statement()), page_title="Change the statement's details"
+        )
+        return context
+
+    def form_valid(self, form: StatementDetailsForm) -> Any:
+        try:
+            services.statement_update(
+                statement=self.statement(),
+                acting_user=self.request.user,
+                request=self.request,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+            return self.form_invalid(form)
+        messages.success(self.request, "Statement details updated")
         return HttpResponseRedirect(self.statement_url(self.statement()))
 
 

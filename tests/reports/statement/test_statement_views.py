@@ -52,6 +52,7 @@ def test_commissioner_journey_from_draft_to_published(client, register, la_user)
     assert response.status_code == 302 and response["Location"] == _url("detail", statement.pk)
     page = client.get(_url("detail", statement.pk)).content.decode()
     assert "Placement sufficiency statement" in page and "Our children in care" in page
+    assert "Change details" in page
     assert client.get(_url("narrative", statement.pk)).status_code == 200
     too_long = client.post(_url("narrative", statement.pk), {"context": "x" * 20_001})
     assert too_long.status_code == 200 and "govuk-error-summary" in too_long.content.decode()
@@ -59,6 +60,13 @@ def test_commissioner_journey_from_draft_to_published(client, register, la_user)
     assert StatementSection.objects.get(statement=statement, section="context").narrative.startswith(
         "We looked"
     )
+    changed = client.post(
+        _url("update", statement.pk),
+        {"title": "Sufficiency statement 2025", "as_at_day": "31", "as_at_month": "3", "as_at_year": "2025"},
+    )
+    assert changed.status_code == 302
+    statement.refresh_from_db()
+    assert statement.title == "Sufficiency statement 2025"
     client.post(_url("submit", statement.pk))
     statement.refresh_from_db()
     assert statement.status == Status.IN_REVIEW
@@ -72,6 +80,13 @@ def test_commissioner_journey_from_draft_to_published(client, register, la_user)
     client.post(_url("publish", statement.pk))
     statement.refresh_from_db()
     assert statement.status == Status.PUBLISHED and statement.published.version == 1
+    refused = client.post(
+        _url("update", statement.pk),
+        {"title": "Changed after publishing", "as_at_day": "31", "as_at_month": "3", "as_at_year": "2025"},
+    )
+    assert refused.status_code == 200 and "govuk-error-summary" in refused.content.decode()
+    statement.refresh_from_db()
+    assert statement.title == "Sufficiency statement 2025"
     page = client.get(_url("detail", statement.pk)).content.decode()
     assert "We looked after fewer children this year." in page and "Version 1" in page
     docx = client.get(_url("docx", statement.pk))
@@ -89,7 +104,7 @@ def test_readers_see_published_statements_only(request, client, statements, role
     published, draft = statements["published"].pk, statements["draft"].pk
     assert client.get(_url("detail", published)).status_code == 200
     assert client.get(_url("docx", published)).status_code == 200
-    for name in ("detail", "docx", "pdf", "narrative"):
+    for name in ("detail", "docx", "pdf", "narrative", "update"):
         assert client.get(_url(name, draft)).status_code == 404, name
     for step in ("submit", "approve", "return", "publish"):
         assert client.post(_url(step, draft)).status_code == 404, step
