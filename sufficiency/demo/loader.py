@@ -24,6 +24,7 @@ from sufficiency.authorities.choices import RoleChoices
 from sufficiency.authorities.models import AuthorityPopulation, LocalAuthority
 from sufficiency.core.audit import audit
 from sufficiency.demo.generator import DemoRegion, generate_region
+from sufficiency.demo.statements import demo_statements_load
 
 logger = logging.getLogger(__name__)
 
@@ -146,6 +147,7 @@ def demo_region_load(
         author = User.objects.filter(email=f"commissioner@{DEMO_EMAIL_DOMAIN}").first()
         demo_strategy_load(authority=primary, acting_user=author)
         demo_board_reports_load(authority=primary, as_at=as_at, acting_user=author)
+        demo_statements_load(authority=primary, as_at=as_at, acting_user=author)
     audit(
         action="demo.loaded",
         actor=acting_user,

@@ -19,6 +19,7 @@ from sufficiency.core.querysets import AuthorityScopedQuerySet
 
 from .board.choices import BoardReportStatusChoices, PublishStatusChoices, SectionChoices
 from .choices import ActionStatusChoices, DirectionChoices
+from .statement.choices import StatementSectionChoices, StatementStatusChoices
 
 
 class ObjectiveQuerySet(AuthorityScopedQuerySet):
@@ -333,3 +334,106 @@ class RegionalKpiSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"Regional KPIs of {self.region} on {self.on:%d %B %Y}"
+
+
+# --- Sufficiency statements ---------------------------------------------------------------------------------
+class Statement(AuthorityOwnedModel):
+    """A sufficiency statement (the annual assessment and strategy an authority publishes), as at one date.
+
+    Its figures are generated live from the register as at ``as_at`` until it is published; its narrative
+    is written by the authority, section by section (`StatementSection`). With ``region`` set it is a
+    regional statement for every authority of the region, owned (drafted, reviewed and published) by
+    ``authority``, e.g. the lead authority of a Regional Care Co-operative. Publishing freezes it in a
+    `StatementVersion`."""
+
+    authority = models.ForeignKey(
+        "authorities.LocalAuthority", on_delete=models.CASCADE, related_name="statements"
+    )
+    region = models.ForeignKey(
+        "authorities.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(max_length=200, default="Placement sufficiency statement")
+    as_at = models.DateField("as at", help_text="The date the statement's figures are counted on")
+    status = models.CharField(
+        max_length=10, choices=StatementStatusChoices.choices, default=StatementStatusChoices.DRAFT
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["authority", "-as_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} as at {self.as_at:%d %B %Y} ({self.get_status_display()})"
+
+    @property
+    def is_regional(self) -> bool:
+        return self.region_id is not None
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == StatementStatusChoices.DRAFT
+
+
+class StatementSection(TimeStampedModel):
+    """The authority's narrative for one section of a statement: plain text, paragraphs separated by a
+    blank line; always printed escaped. No information about individual children."""
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="sections")
+    section = models.CharField(max_length=24, choices=StatementSectionChoices.choices)
+    narrative = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["statement", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "section"], name="statement_section_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_section_display()} ({self.statement_id})"
+
+
+class StatementVersion(AuthorityOwnedModel):
+    """A statement exactly as published: every figure, table and narrative as one JSON document, numbered
+    per authority (and per region for regional statements). Written once by ``statement_publish`` and
+    never changed; later changes to the register do not touch it."""
+
+    authority = models.ForeignKey(
+        "authorities.LocalAuthority", on_delete=models.CASCADE, related_name="statement_versions"
+    )
+    statement = models.OneToOneField(Statement, on_delete=models.PROTECT, related_name="published")
+    region = models.ForeignKey(
+        "authorities.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    as_at = models.DateField("as at")
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    document = models.JSONField(help_text="Every figure, table and narrative of the statement, as published")
+    document_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["authority", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "version"],
+                condition=models.Q(region__isnull=True),
+                name="statement_version_unique_per_authority",
+            ),
+            models.UniqueConstraint(
+                fields=["authority", "region", "version"],
+                condition=models.Q(region__isnull=False),
+                name="statement_version_unique_per_region",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} version {self.version} as at {self.as_at:%d %B %Y}"

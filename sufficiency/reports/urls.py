@@ -3,10 +3,12 @@
 from django.urls import path
 
 from . import board_views, views
+from .statement import views as statement_views
 
 app_name = "reports"
 _S = "authorities/<str:code>/strategy/"
 _B = "authorities/<str:code>/board-reports/"
+_ST = "authorities/<str:code>/sufficiency-statements/"
 urlpatterns = [
     path("kpis/definitions/", views.KpiDefinitionsView.as_view(), name="kpi-definitions"),
     path("authorities/<str:code>/kpis/", views.KpiListView.as_view(), name="kpi-list"),
@@ -50,4 +52,16 @@ urlpatterns = [
     ),
     path(f"{_B}drafts/<int:pk>/print/", board_views.DraftPrintView.as_view(), name="board-draft-print"),
     path(f"{_B}drafts/<int:pk>/pdf/", board_views.DraftPdfView.as_view(), name="board-draft-pdf"),
+    # Sufficiency statements (an authority's, or a regional one it drafts).
+    path(_ST, statement_views.StatementListView.as_view(), name="statement-list"),
+    path(f"{_ST}new/", statement_views.StatementCreateView.as_view(), name="statement-create"),
+    path(f"{_ST}<int:pk>/", statement_views.StatementDetailView.as_view(), name="statement-detail"),
+    path(f"{_ST}<int:pk>/edit/", statement_views.StatementUpdateView.as_view(), name="statement-update"),
+    path(f"{_ST}<int:pk>/narrative/", statement_views.NarrativeView.as_view(), name="statement-narrative"),
+    path(f"{_ST}<int:pk>/docx/", statement_views.StatementDocxView.as_view(), name="statement-docx"),
+    path(f"{_ST}<int:pk>/pdf/", statement_views.StatementPdfView.as_view(), name="statement-pdf"),
+    *[
+        path(f"{_ST}<int:pk>/{step}/", statement_views.StepView.as_view(step=step), name=f"statement-{step}")
+        for step in ("submit", "approve", "return", "publish")
+    ],
 ]

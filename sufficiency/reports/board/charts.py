@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from contextvars import ContextVar
 from typing import Any
 
 import matplotlib
@@ -57,7 +58,16 @@ RC = {
 }
 
 
-def _svg(fig: Any, title: str) -> str:
+#: True while `render_charts_png` draws: the drawers then hand back PNG bytes instead of SVG text.
+_RASTER: ContextVar[bool] = ContextVar("board_chart_raster", default=False)
+
+
+def _svg(fig: Any, title: str) -> Any:
+    if _RASTER.get():
+        png = io.BytesIO()
+        fig.savefig(png, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
+        plt.close(fig)
+        return png.getvalue()
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Title": title})
     plt.close(fig)
@@ -173,3 +183,13 @@ def render_charts(document: dict[str, Any]) -> dict[str, str]:
         for chart in section.get("charts", []):
             out[chart["id"]] = DRAWERS[chart["kind"]](section["data"], chart["title"])
     return out
+
+
+def render_charts_png(document: dict[str, Any]) -> dict[str, bytes]:
+    """Every chart the document asks for as PNG bytes by chart id (for Word documents, which do not all
+    show SVG): the same drawings as `render_charts`."""
+    token = _RASTER.set(True)
+    try:
+        return render_charts(document)  # type: ignore[return-value]
+    finally:
+        _RASTER.reset(token)

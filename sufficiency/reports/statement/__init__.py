@@ -1,0 +1,1 @@
+"""Sufficiency statements: the annual assessment and strategy, built from the register."""

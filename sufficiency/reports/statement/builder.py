@@ -1,0 +1,776 @@
+"""Assemble a sufficiency statement: every section's figures, tables and narrative, as one JSON document.
+
+The statement is a sibling of the board progress report and is built from the same parts: the KPI
+catalogue (every headline figure is the catalogue's value for the same date, read through
+``kpi_rows_for_authority``), the board report's section builders (where children live, fostering,
+residential, supported accommodation, placement finding, forecast, spend, strategy progress and actions)
+and its formatting. Sections follow the structure councils publish (``StatementSectionChoices``).
+
+Each section has the board report's shape (``key``, ``number``, ``title``, ``facts``, ``tables``,
+``charts``, ``notes``, ``empty``, ``data``) plus ``narrative`` (the authority's text) and ``kpis`` (the
+section's catalogue figures: key, name, value, text, previous year's value). The document is written to
+be published: counts of children below the suppression threshold are shown as "fewer than 5" in every
+table and sentence (`sufficiency.core.suppression`), breakdowns carry secondary suppression, and nothing
+identifies a child. ``data`` keeps the raw figures the charts, the tests and the next version's
+comparison read; it is never printed.
+
+    document = build_statement_document(authority=la, as_at=date(2026, 3, 31), narrative={...})
+    document = build_regional_document(authority=lead, region=region, as_at=..., narrative={...})
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from django.utils import timezone
+
+from forecasting.selectors import forecast_value_frame, latest_forecast_run
+from placements.categories import age_band
+from placements.selectors import child_frame_for_authorities, register_data_date
+from sufficiency.core.suppression import suppress_linked, suppress_small
+
+from ..board.formatting import column, long_date, make_table
+from ..board.sections.finding import finding
+from ..board.sections.forecast import FORECAST_HORIZONS, financial, forecast
+from ..board.sections.kpis import kpi_entries
+from ..board.sections.placements import fostering, residential, supported, where_children_live
+from ..board.sections.strategy import actions, progress
+from ..kpis import KpiContext, KpiSession, previous_date, registry
+from ..kpis.base import Unit
+from ..selectors import format_kpi_value, kpi_rows_for_authority, strategy_current_for_authority
+from .choices import StatementSectionChoices as S
+
+if TYPE_CHECKING:
+    from sufficiency.authorities.models import LocalAuthority, Region
+
+#: Bump when the document's shape changes; published versions keep the schema they were built with.
+SCHEMA_VERSION = 1
+
+SUPPRESSED_TEXT = "fewer than 5"
+WITHHELD_TEXT = "Withheld (fewer than 5 children)"
+
+#: Catalogue figures that are not made of children (a unit cost is the mean of the authority's recorded
+#: unit costs), so a small denominator does not withhold them.
+NOT_ABOUT_CHILDREN = frozenset({"unit_cost_fostering_inhouse"})
+
+#: The KPI catalogue figures each section prints, in order.
+SECTION_KPIS: dict[str, tuple[str, ...]] = {
+    S.CONTEXT: ("children_in_care", "cla_rate_per_10000"),
+    S.CHILDREN: (
+        "children_in_care",
+        "cla_rate_per_10000",
+        "started_care_12m",
+        "ceased_care_12m",
+        "pct_uasc",
+        "pct_aged_under_5",
+        "pct_aged_16_17",
+        "pct_section_20",
+    ),
+    S.WHERE_THEY_LIVE: (
+        "pct_foster_care",
+        "pct_fostering_inhouse",
+        "pct_kinship_care",
+        "children_in_residential",
+        "supported_accommodation",
+        "placed_with_parents",
+        "unregistered_placements",
+        "pct_placed_outside_la",
+        "pct_placed_over_20_miles",
+        "mean_distance_miles",
+        "mean_distance_residential_miles",
+    ),
+    S.STABILITY: ("stability_3_plus_placements", "stability_long_term"),
+    S.QUALITY: ("pct_good_or_outstanding", "children_in_settings_below_good"),
+    S.SUPPLY: (
+        "fostering_households_approved",
+        "fostering_places_approved",
+        "fostering_households_net_change",
+        "fostering_approvals_12m",
+        "inhouse_foster_occupancy",
+        "residential_inhouse",
+        "residential_external",
+        "under_13_in_residential",
+    ),
+    S.UNMET_NEED: (
+        "placement_requests",
+        "pct_requests_emergency",
+        "median_days_to_place",
+        "pct_placed_to_plan",
+        "foster_preferred_residential_used",
+        "sibling_groups_split",
+    ),
+    S.COSTS: (
+        "high_cost_placements",
+        "mean_weekly_cost_residential_external",
+        "unit_cost_fostering_inhouse",
+        "foster_preferred_residential_extra_cost",
+    ),
+    S.FORECAST: ("children_in_care",),
+    S.CARE_LEAVERS: ("care_leavers_suitable_accommodation", "care_leavers_eet"),
+    S.WHAT_WE_WILL_DO: ("strategy_actions_on_track", "strategy_actions_overdue"),
+}
+
+LEGAL_STATUS_LABELS = {
+    "C1": "Interim care order",
+    "C2": "Full care order",
+    "D1": "Freeing order granted",
+    "E1": "Placement order granted",
+    "J1": "Remanded to local authority accommodation or youth detention accommodation",
+    "J2": "Placed in local authority accommodation under PACE",
+    "J3": "Sentenced to a youth rehabilitation order with residence or fostering requirement",
+    "L1": "Under police protection and in local authority accommodation",
+    "L2": "Emergency protection order",
+    "L3": "Under child assessment order and in local authority accommodation",
+    "V2": "Single period of accommodation under section 20",
+    "V3": "Accommodated under an agreed series of short-term breaks",
+    "V4": "Accommodated under an agreed series of short-term breaks, individual episodes",
+}
+
+AGE_BANDS = {
+    "under_1": "Under 1",
+    "1_4": "1 to 4",
+    "5_9": "5 to 9",
+    "10_15": "10 to 15",
+    "16_17": "16 and 17",
+}
+
+
+def published_count(value: float | int | None) -> str:
+    """A count of children as a published statement prints it: "fewer than 5" for 1 to 4."""
+    if value is None:
+        return "No data"
+    figure = suppress_small(int(round(value)))
+    if figure.suppressed and int(round(value)) > 0:
+        return SUPPRESSED_TEXT
+    return f"{int(round(value)):,}"
+
+
+def kpi_text(entry: dict[str, Any]) -> str:
+    """A catalogue figure as published: counts of children suppressed when small; a ratio or mean withheld
+    when it is made of a small number (its numerator or denominator is 1 to 4), as every figure shown
+    about another authority's children is."""
+    value, unit = entry.get("value"), entry.get("unit")
+    if value is None:
+        return "No data"
+    if unit == Unit.COUNT:
+        return published_count(value)
+    if entry.get("key") in NOT_ABOUT_CHILDREN:
+        return format_kpi_value(value, unit)
+    parts = (
+        (entry.get("numerator"),)
+        if unit == Unit.RATE_PER_10000
+        else (entry.get("numerator"), entry.get("denominator"))
+    )
+    for part in parts:
+        if part is not None and 0 < part < 5:
+            return WITHHELD_TEXT
+    return format_kpi_value(value, unit)
+
+
+#: Board-report tables a statement leaves out: the same catalogue figures are in the section's own
+#: key-figures table, published with suppression.
+DUPLICATE_BOARD_TABLES = frozenset({"table-foster-carers", "table-residential-kpis"})
+
+#: A count of 1 to 4 written as a word of a generated sentence (not a day of a month, "3 or more", etc.).
+_SMALL_IN_TEXT = re.compile(
+    r"(?<![\d.,£:/-])\b[1-4]\b(?![\d.,%:/])(?! (?:January|February|March|April|May|June|July|August|September|"
+    r"October|November|December|or more|years?|months?|pts|miles|placements in))"
+)
+_SMALL_CELL = re.compile(r"^[1-4]$")
+
+
+def publishable_fact(text: str) -> bool:
+    """False for a generated sentence that states a count of 1 to 4 (it is left out of the statement)."""
+    return not _SMALL_IN_TEXT.search(text)
+
+
+def suppress_table(table: dict[str, Any]) -> dict[str, Any]:
+    """A board-report table made fit to publish: every count of 1 to 4 in a numeric column reads "fewer
+    than 5", the shares and other figures in its row are withheld, and where a column has a Total row and
+    only one suppressed cell, its next smallest count is suppressed too (so no cell can be worked out by
+    subtraction)."""
+    numeric = [bool(h.get("numeric")) for h in table["headers"]]
+    rows = [[c if not isinstance(c, dict) else dict(c) for c in row] for row in table["rows"]]
+
+    def text(cell: Any) -> str:
+        return str(cell.get("text", "")) if isinstance(cell, dict) else str(cell)
+
+    def put(row: list[Any], i: int, value: str) -> None:
+        if isinstance(row[i], dict):
+            row[i]["text"] = value
+            row[i].pop("tag", None)
+        else:
+            row[i] = value
+
+    hidden: dict[int, list[int]] = {}
+    for r, row in enumerate(rows):
+        for i, cell in enumerate(row[1:], start=1):
+            if i < len(numeric) and numeric[i] and _SMALL_CELL.match(text(cell).replace(",", "")):
+                hidden.setdefault(i, []).append(r)
+    has_total = any(text(row[0]) == "Total" for row in rows if row)
+    if has_total:
+        for i, rs in list(hidden.items()):
+            if len(rs) == 1:
+                shown = [
+                    (int(text(row[i]).replace(",", "")), r)
+                    for r, row in enumerate(rows)
+                    if r not in rs and text(row[0]) != "Total" and text(row[i]).replace(",", "").isdigit()
+                    and int(text(row[i]).replace(",", "")) > 0
+                ]  # fmt: skip
+                if shown:
+                    rs.append(min(shown)[1])
+    for i, rs in hidden.items():
+        for r in rs:
+            put(rows[r], i, SUPPRESSED_TEXT)
+            for j, cell in enumerate(rows[r][1:], start=1):
+                if j != i and text(cell).endswith("%"):
+                    put(rows[r], j, "–")
+    return {**table, "rows": rows}
+
+
+def _breakdown_table(
+    counts: dict[str, int], total: int, caption: str, label: str, table_id: str
+) -> dict[str, Any]:
+    """A breakdown of children with primary and secondary suppression, and its share of the total."""
+    total_key = ("total",)
+    values: dict[Any, int] = {**counts, total_key: total}
+    linked = suppress_linked(values, [(total_key, list(counts))])
+    total_fig, figures = linked[total_key], linked
+    rows = []
+    for key, n in counts.items():
+        fig = figures[key]
+        if fig.suppressed:
+            rows.append([key, SUPPRESSED_TEXT if n else "0", "–"])
+        else:
+            rows.append([key, f"{n:,}", f"{n / total * 100:.1f}%" if total else "–"])
+    rows.append(
+        [
+            "Total",
+            published_count(total) if total_fig.suppressed else f"{total:,}",
+            "100.0%" if total else "–",
+        ]
+    )
+    return make_table(
+        caption, [column(label), column("Children", True), column("Share", True)], rows, table_id
+    )
+
+
+def _regional_children(authority_ids: list[int]) -> pd.DataFrame:
+    """Children of a region's authorities with ethnicity, keyed as a regional scope keys them."""
+    children = child_frame_for_authorities(authority_ids=authority_ids)
+    children["child"] = children["authority_id"].astype(str) + "/" + children["child"].astype(str)
+    return children
+
+
+def children_breakdowns(ctx: KpiContext) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Children in care on the date by age band, ethnicity and legal status (suppressed tables) and the raw
+    counts behind them."""
+    current = ctx.current
+    total = len(current)
+    if not total:
+        return [], {"by_age": {}, "by_ethnicity": {}, "by_legal_status": {}}
+    ages = current["age"].astype(int).map(age_band)
+    by_age = {label: int((ages == band).sum()) for band, label in AGE_BANDS.items()}
+    kids = ctx.data.children
+    if "ethnic" not in kids.columns:  # a pooled regional scope keeps no ethnicity: read it once
+        kids = ctx.data.memo("statement_ethnicity", lambda: _regional_children(ctx.data.authority_ids))
+    kids = kids.drop_duplicates("child", keep="last")
+    ethnic = current["child"].map(pd.Series(kids["ethnic"].to_numpy(), index=kids["child"].to_numpy()))
+    ethnic = ethnic.fillna("").replace("", "Not recorded")
+    by_ethnicity = {str(k): int(v) for k, v in ethnic.value_counts().sort_index().items()}
+    legal = current["ls"].fillna("").replace("", "Not recorded")
+    by_legal = {
+        f"{code} {LEGAL_STATUS_LABELS.get(code, '')}".strip(): int(n)
+        for code, n in legal.value_counts().sort_index().items()
+    }
+    tables = [
+        _breakdown_table(by_age, total, "Children in care by age", "Age", "table-children-age"),
+        _breakdown_table(
+            by_ethnicity,
+            total,
+            "Children in care by ethnicity (SSDA903 code)",
+            "Ethnicity",
+            "table-children-ethnicity",
+        ),
+        _breakdown_table(
+            by_legal, total, "Children in care by legal status", "Legal status", "table-children-legal"
+        ),
+    ]
+    return tables, {"by_age": by_age, "by_ethnicity": by_ethnicity, "by_legal_status": by_legal}
+
+
+def _kpi_part(keys: tuple[str, ...], by_key: dict[str, dict[str, Any]], section: str) -> tuple[list, dict]:
+    """A section's catalogue figures as a table (this year, a year earlier, the region) and as data."""
+    entries = []
+    rows = []
+    for key in keys:
+        entry = by_key.get(key)
+        if entry is None:
+            continue
+        prev = {
+            **entry,
+            "value": entry.get("previous_value"),
+            "numerator": entry.get("previous_numerator"),
+            "denominator": entry.get("previous_denominator"),
+        }
+        regional = {
+            **entry,
+            "value": entry.get("regional_value"),
+            "numerator": entry.get("regional_numerator"),
+            "denominator": entry.get("regional_denominator"),
+        }
+        text, prev_text = kpi_text(entry), kpi_text(prev)
+        reg_text = kpi_text(regional) if entry.get("regional_value") is not None else "–"
+        entries.append(
+            {
+                "key": key,
+                "name": entry["name"],
+                "unit": entry["unit"],
+                "value": entry["value"],
+                "numerator": entry.get("numerator"),
+                "denominator": entry.get("denominator"),
+                "previous_value": entry.get("previous_value"),
+                "regional_value": entry.get("regional_value"),
+                "text": text,
+                "previous_text": prev_text,
+                "regional_text": reg_text,
+                "definition": entry.get("definition", ""),
+            }
+        )
+        rows.append([entry["name"], text, prev_text, reg_text])
+    if not rows:
+        return [], entries
+    table = make_table(
+        "Key figures",
+        [
+            column("Measure"),
+            column("This year", True),
+            column("A year earlier", True),
+            column("Region", True),
+        ],
+        rows,
+        f"table-{section}-kpis",
+    )
+    return [table], entries
+
+
+def _section(key: S, parts: list[dict[str, Any]] | None = None, **extra: Any) -> dict[str, Any]:
+    """A statement section made of board-report parts (their facts, tables, charts, notes and data)."""
+    section: dict[str, Any] = {
+        "key": key.value,
+        "title": key.label,
+        "facts": [],
+        "narrative": "",
+        "kpis": [],
+        "tables": [],
+        "charts": [],
+        "notes": [],
+        "empty": None,
+        "data": {},
+    }
+    empties = []
+    for part in parts or []:
+        facts = part.get("facts", [])
+        kept = [fact for fact in facts if publishable_fact(fact)]
+        section["facts"] += kept
+        if len(kept) < len(facts):
+            section["notes"].append(
+                "Sentences that would describe fewer than 5 children are left out of the published statement."
+            )
+        section["tables"] += [
+            suppress_table(t) for t in part.get("tables", []) if t.get("id") not in DUPLICATE_BOARD_TABLES
+        ]
+        section["charts"] += part.get("charts", [])
+        section["notes"] += part.get("notes", [])
+        section["data"].update(part.get("data", {}))
+        if part.get("empty"):
+            empties.append(part["empty"])
+    if empties and not section["tables"] and not section["facts"]:
+        section["empty"] = " ".join(empties)
+    elif empties:
+        section["notes"] += empties
+    for name, value in extra.items():
+        if name in ("facts", "tables", "notes"):
+            section[name] = value + section[name]
+        else:
+            section[name] = value
+    return section
+
+
+def _scenario_table(run: Any) -> dict[str, Any] | None:
+    """Children in care expected at each horizon under the baseline and every scenario of the run."""
+    if run is None:
+        return None
+    values = forecast_value_frame(run=run)
+    totals = values.loc[values["dimension"] == "total"] if len(values) else values
+    if totals is None or totals.empty:
+        return None
+    rows = []
+    for scenario, frame in totals.groupby("scenario", sort=True):
+        cells = [str(scenario).replace("_", " ").capitalize()]
+        for months in FORECAST_HORIZONS:
+            at = frame.loc[frame["months_ahead"] == months]
+            cells.append("–" if at.empty else f"{at.iloc[0]['mean']:,.0f}")
+        rows.append(cells)
+    return make_table(
+        "Children in care expected under each scenario",
+        [column("Scenario")]
+        + [column(f"In {m // 12} year{'s' if m > 12 else ''}", True) for m in FORECAST_HORIZONS],
+        rows,
+        "table-forecast-scenarios",
+    )
+
+
+def _context_section(
+    authority: LocalAuthority, as_at: dt.date, strategy: Any, by_key: dict
+) -> dict[str, Any]:
+    facts = [
+        f"Section 22G of the Children Act 1989 requires {authority.name} to take steps to secure, so far as "
+        "reasonably practicable, sufficient accommodation within its area which meets the needs of the "
+        "children it looks after, and to publish how it will do so.",
+        f"This statement assesses sufficiency as at {long_date(as_at)}: the children we look after and their "
+        "needs, where they live, the supply and quality of placements, unmet need, cost, the demand we "
+        "expect and what we will do about the gap.",
+    ]
+    cic = by_key.get("children_in_care", {})
+    rate = by_key.get("cla_rate_per_10000", {})
+    if cic.get("value") is not None:
+        sentence = f"On {long_date(as_at)} we looked after {kpi_text(cic)} children"
+        if rate.get("value") is not None:
+            sentence += (
+                f", {format_kpi_value(rate['value'], Unit.RATE_PER_10000)} per 10,000 children in our area"
+            )
+        facts.append(sentence + ".")
+    if strategy is not None:
+        facts.append(f"This statement sits under our strategy, {strategy.title} ({strategy.period}).")
+    return _section(S.CONTEXT, facts=facts)
+
+
+def _care_leavers_section(by_key: dict) -> dict[str, Any]:
+    facts = []
+    suitable = by_key.get("care_leavers_suitable_accommodation", {})
+    if suitable.get("value") is not None:
+        facts.append(
+            f"{kpi_text(suitable)} of care leavers aged 19 to 21 were in suitable accommodation "
+            "in the latest collection year."
+        )
+    return _section(
+        S.CARE_LEAVERS,
+        facts=facts,
+        empty=None if facts else "The register holds no care leaver (OC3) returns for this period.",
+    )
+
+
+def build_statement_document(
+    *,
+    authority: LocalAuthority,
+    as_at: dt.date,
+    title: str = "Placement sufficiency statement",
+    narrative: dict[str, str] | None = None,
+    previous: dict[str, Any] | None = None,
+    session: KpiSession | None = None,
+) -> dict[str, Any]:
+    """An authority's statement as at a date: every section from the selectors and the KPI catalogue (one
+    register load shared through ``session``), its narrative, and the change in every figure since
+    ``previous`` (the frozen document of the last published version, if any)."""
+    session = session or KpiSession(authority)
+    narrative = narrative or {}
+    ctx = session.context(as_at)
+    rows = kpi_rows_for_authority(authority=authority, on=as_at, period="year", session=session)
+    by_key = {k["key"]: k for k in kpi_entries(rows, None)}
+    for row in rows:  # what the previous year's and the region's figures are made of (for suppression)
+        by_key[row.key].update(
+            previous_numerator=row.previous.numerator,
+            previous_denominator=row.previous.denominator,
+            regional_numerator=row.regional.numerator if row.regional else None,
+            regional_denominator=row.regional.denominator if row.regional else None,
+        )
+    strategy = strategy_current_for_authority(authority=authority, on=as_at)
+    run = latest_forecast_run(authority=authority)
+    breakdown_tables, breakdown_data = children_breakdowns(ctx)
+    forecast_part = forecast(authority, ctx, run)
+    scenarios = _scenario_table(run)
+    if scenarios is not None:
+        forecast_part = {**forecast_part, "tables": [*forecast_part.get("tables", []), scenarios]}
+
+    sections = [
+        _context_section(authority, as_at, strategy, by_key),
+        _section(S.CHILDREN, tables=breakdown_tables, data=breakdown_data),
+        _section(S.WHERE_THEY_LIVE, [where_children_live(authority, ctx, by_key)]),
+        _section(S.STABILITY),
+        _section(S.QUALITY),
+        _section(S.SUPPLY, [fostering(authority, ctx, by_key), residential(authority, ctx, by_key), supported(ctx, by_key)]),
+        _section(S.UNMET_NEED, [finding(authority, ctx, by_key)]),
+        _section(S.COSTS, [financial(authority, as_at, run)]),
+        _section(S.FORECAST, [forecast_part]),
+        _care_leavers_section(by_key),
+        _section(S.WHAT_WE_WILL_DO, [progress(strategy, as_at, session), actions(strategy, as_at)]),
+    ]  # fmt: skip
+    _finish(sections, by_key, narrative)
+    data_date = register_data_date(authority=authority)
+    document = {
+        "schema": SCHEMA_VERSION,
+        "kind": "authority",
+        "title": title,
+        "authority": {
+            "name": authority.name,
+            "dfe_code": authority.dfe_code,
+            "region": authority.region.name,
+        },
+        "region": None,
+        "as_at": as_at.isoformat(),
+        "as_at_text": long_date(as_at),
+        "register_data_date": data_date.isoformat() if data_date else None,
+        "generated_at": timezone.now().isoformat(timespec="seconds"),
+        "strategy": {"title": strategy.title, "period": strategy.period} if strategy else None,
+        "sections": sections,
+    }
+    document["comparison"] = compare_documents(document, previous)
+    return document
+
+
+def _finish(sections: list[dict[str, Any]], by_key: dict, narrative: dict[str, str]) -> None:
+    """Number the sections, add each one's catalogue figures and the authority's narrative."""
+    for number, section in enumerate(sections, start=1):
+        section["number"] = number
+        tables, entries = _kpi_part(SECTION_KPIS.get(section["key"], ()), by_key, section["key"])
+        section["kpis"] = entries
+        section["tables"] = tables + section["tables"]
+        section["narrative"] = (narrative.get(section["key"]) or "").strip()
+        if section["narrative"] or section["tables"] or section["facts"]:
+            if section["empty"] and (section["tables"] or section["facts"]):
+                section["notes"].append(section["empty"])
+            section["empty"] = None
+        elif not section["empty"]:
+            section["empty"] = "The register holds no figures for this section as at this date."
+
+
+def compare_documents(current: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Every catalogue figure of ``current`` beside the same figure in ``previous`` (the last published
+    version), with the change; ``changed`` marks figures that moved. Also sets each section KPI's
+    ``last_version_text`` and ``changed`` so the page can highlight the change."""
+    if not previous:
+        return None
+    before: dict[str, dict[str, Any]] = {}
+    for section in previous.get("sections", []):
+        for entry in section.get("kpis", []):
+            before.setdefault(entry["key"], entry)
+    rows = []
+    seen = set()
+    for section in current["sections"]:
+        for entry in section["kpis"]:
+            last = before.get(entry["key"])
+            entry["last_version_text"] = last["text"] if last else "–"
+            now, then = entry.get("value"), (last or {}).get("value")
+            change = None if now is None or then is None else round(now - then, 2)
+            entry["change"] = change
+            entry["changed"] = bool(last) and (change not in (None, 0) or entry["text"] != last["text"])
+            if entry["key"] in seen:
+                continue
+            seen.add(entry["key"])
+            rows.append(
+                {
+                    "key": entry["key"],
+                    "name": entry["name"],
+                    "now": entry["text"],
+                    "then": entry["last_version_text"],
+                    "change": change,
+                    "changed": entry["changed"],
+                }
+            )
+    return {
+        "version": previous.get("version"),
+        "as_at": previous.get("as_at"),
+        "as_at_text": long_date(previous.get("as_at")),
+        "rows": rows,
+        "changed_count": sum(1 for r in rows if r["changed"]),
+    }
+
+
+# --- Regional statements -------------------------------------------------------------------------------------
+#: The catalogue figures a regional statement shows for each authority side by side.
+REGIONAL_SIDE_BY_SIDE = (
+    "children_in_care",
+    "cla_rate_per_10000",
+    "started_care_12m",
+    "ceased_care_12m",
+    "pct_uasc",
+    "pct_foster_care",
+    "children_in_residential",
+    "pct_placed_outside_la",
+    "pct_placed_over_20_miles",
+    "stability_3_plus_placements",
+    "pct_good_or_outstanding",
+    "care_leavers_suitable_accommodation",
+)
+
+
+def _side_by_side_text(value: Any, unit: str) -> str:
+    """One authority's figure in a regional statement: a count of 1 to 4 children, or a ratio made of such
+    a count, is suppressed (the same rule as every figure shown about another authority's children)."""
+    if value.value is None:
+        return "No data"
+    for part in (value.numerator, value.denominator):
+        if part is not None and 0 < part < 5:
+            return SUPPRESSED_TEXT if unit == Unit.COUNT else WITHHELD_TEXT
+    return format_kpi_value(value.value, unit)
+
+
+def build_regional_document(
+    *,
+    authority: LocalAuthority,
+    region: Region,
+    as_at: dt.date,
+    title: str = "Regional placement sufficiency statement",
+    narrative: dict[str, str] | None = None,
+    previous: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A region's statement as at a date, drafted by ``authority`` (one of the region's authorities): every
+    section's catalogue figures pooled across the region, each authority's figures side by side (small
+    numbers suppressed), and the regional forecast and gap (the sum of each authority's latest forecast)."""
+    from sufficiency.authorities.models import LocalAuthority as LA
+
+    if authority.region_id != region.pk:
+        raise ValueError("A regional statement is drafted by one of the region's authorities")
+    narrative = narrative or {}
+    session = KpiSession(authority)
+    pooled = session.regional_context(as_at)
+    pooled_before = pooled.at(previous_date(as_at, "year"))
+    members = list(LA.objects.filter(pk__in=pooled.data.authority_ids).order_by("name"))
+    member_ctx = {la.pk: (KpiSession(la).context(as_at)) for la in members}
+
+    by_key: dict[str, dict[str, Any]] = {}
+    for kpi in registry:
+        if not kpi.regional:
+            continue
+        value = kpi.evaluate(pooled)
+        before = kpi.evaluate(pooled_before)
+        by_key[kpi.key] = {
+            "key": kpi.key,
+            "name": kpi.name,
+            "unit": str(kpi.unit),
+            "value": value.value,
+            "numerator": value.numerator,
+            "denominator": value.denominator,
+            "previous_value": before.value,
+            "previous_numerator": before.numerator,
+            "previous_denominator": before.denominator,
+            "regional_value": None,
+            "definition": kpi.definition,
+        }
+
+    side_headers = [column("Measure"), column(f"{region.name} (pooled)", True)] + [
+        column(la.name, True) for la in members
+    ]
+    side_rows = []
+    side_data: dict[str, dict[str, Any]] = {}
+    for key in REGIONAL_SIDE_BY_SIDE:
+        kpi = registry[key]
+        cells = [kpi.name, kpi_text(by_key[key])]
+        side_data[key] = {}
+        for la in members:
+            value = kpi.evaluate(member_ctx[la.pk])
+            cells.append(_side_by_side_text(value, str(kpi.unit)))
+            side_data[key][la.dfe_code] = value.value
+        side_rows.append(cells)
+    side_table = make_table(
+        f"Each authority's figures as at {long_date(as_at)}",
+        side_headers,
+        side_rows,
+        "table-region-side-by-side",
+    )
+
+    # Regional forecast: each authority's latest baseline forecast at each horizon, and the pooled sum.
+    fc_rows = []
+    totals = dict.fromkeys(FORECAST_HORIZONS, 0.0)
+    complete = dict.fromkeys(FORECAST_HORIZONS, True)
+    for la in members:
+        run = latest_forecast_run(authority=la)
+        cells = [la.name, published_count(len(member_ctx[la.pk].current))]
+        frame = forecast_value_frame(run=run, scenario="baseline") if run else pd.DataFrame()
+        for m in FORECAST_HORIZONS:
+            at = (
+                frame.loc[(frame["dimension"] == "total") & (frame["months_ahead"] == m)]
+                if len(frame)
+                else frame
+            )
+            if at is None or at.empty:
+                cells.append("No forecast")
+                complete[m] = False
+            else:
+                totals[m] += float(at.iloc[0]["mean"])
+                cells.append(f"{at.iloc[0]['mean']:,.0f}")
+        fc_rows.append(cells)
+    pooled_now = len(pooled.current)
+    fc_rows.append(
+        ["Total", published_count(pooled_now)]
+        + [
+            f"{totals[m]:,.0f}" if complete[m] else f"{totals[m]:,.0f} (incomplete)"
+            for m in FORECAST_HORIZONS
+        ]
+    )
+    forecast_table = make_table(
+        "Children in care now and expected (baseline forecast) by authority",
+        [column("Authority"), column("Now", True)]
+        + [column(f"In {m // 12} year{'s' if m > 12 else ''}", True) for m in FORECAST_HORIZONS],
+        fc_rows,
+        "table-region-forecast",
+    )
+    gap_facts = []
+    last_h = FORECAST_HORIZONS[-1]
+    if complete[last_h] and members:
+        gap_facts.append(
+            f"Across the region {published_count(pooled_now)} children were in care on {long_date(as_at)}; "
+            f"the authorities' forecasts together expect about {totals[last_h]:,.0f} in {last_h // 12} years, "
+            f"a change of {totals[last_h] - pooled_now:+,.0f} places the region will need."
+        )
+
+    breakdown_tables, breakdown_data = children_breakdowns(pooled)
+    sections = [
+        _section(S.CONTEXT, facts=[
+            f"This statement pools the placement sufficiency of the {len(members)} authorities of {region.name} "
+            f"with data in the register, as at {long_date(as_at)}. Each authority keeps its own duty under "
+            "section 22G of the Children Act 1989; the region commissions together where that secures "
+            "sufficiency better.",
+        ], tables=[side_table], data={"side_by_side": side_data}),
+        _section(S.CHILDREN, tables=breakdown_tables, data=breakdown_data),
+        _section(S.WHERE_THEY_LIVE),
+        _section(S.STABILITY),
+        _section(S.QUALITY),
+        _section(S.SUPPLY),
+        _section(S.UNMET_NEED),
+        _section(S.COSTS),
+        _section(S.FORECAST, facts=gap_facts, tables=[forecast_table],
+                 data={"regional_forecast": {str(m): totals[m] for m in FORECAST_HORIZONS}}),
+        _section(S.CARE_LEAVERS),
+        _section(S.WHAT_WE_WILL_DO),
+    ]  # fmt: skip
+    for section in sections:
+        section.setdefault("data", {})
+    _finish(sections, by_key, narrative)
+    # Pooled regional counts are published: the same suppression as an authority's own.
+    document = {
+        "schema": SCHEMA_VERSION,
+        "kind": "region",
+        "title": title,
+        "authority": {"name": authority.name, "dfe_code": authority.dfe_code, "region": region.name},
+        "region": {"name": region.name, "code": region.code, "authorities": [la.name for la in members]},
+        "as_at": as_at.isoformat(),
+        "as_at_text": long_date(as_at),
+        "register_data_date": None,
+        "generated_at": timezone.now().isoformat(timespec="seconds"),
+        "strategy": None,
+        "sections": sections,
+    }
+    document["comparison"] = compare_documents(document, previous)
+    return document
+
+
+__all__ = [
+    "build_regional_document",
+    "build_statement_document",
+    "compare_documents",
+]
