@@ -3,6 +3,13 @@
 
 from .finding import Approach, PlacementRequest, PlacementRequestEvent
 from .imports import ImportFile, ImportJob, ImportQualityReport, QuarantinedRecord
+from .national import (
+    ComparatorGroup,
+    NationalFigure,
+    NationalStatisticsImport,
+    StatisticalNeighbour,
+    StatisticalNeighbourList,
+)
 from .reference import Inspection, Provider, Setting
 from .register import CareLeaverRecord, Child, PlacementEpisode, UnitCost
 from .supply import BlockContract, FosteringHousehold, InHouseHome, Vacancy
@@ -13,17 +20,22 @@ __all__ = [
     "CareLeaverRecord",
     "Child",
     "FosteringHousehold",
+    "ComparatorGroup",
     "ImportFile",
     "ImportJob",
     "ImportQualityReport",
     "InHouseHome",
     "Inspection",
+    "NationalFigure",
+    "NationalStatisticsImport",
     "PlacementEpisode",
     "PlacementRequest",
     "PlacementRequestEvent",
     "Provider",
     "QuarantinedRecord",
     "Setting",
+    "StatisticalNeighbour",
+    "StatisticalNeighbourList",
     "UnitCost",
     "Vacancy",
 ]
