@@ -10,9 +10,12 @@ from typing import Any
 
 from django.db import transaction
 
+from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core.audit import audit
 
-from ..models import NationalFigure, NationalStatisticsImport
+from ..models import NationalFigure, NationalStatisticsImport, StatisticalNeighbour, StatisticalNeighbourList
+from ..models.national import OGL
+from .neighbours import read_neighbours_csv
 from .reader import FileRefused, read_dfe_csv
 
 MAX_STORED_PROBLEMS = 200
@@ -126,3 +129,31 @@ def national_statistics_import(
             },
         )
     return outcome
+
+
+def statistical_neighbours_load(
+    *,
+    data: bytes,
+    name: str,
+    source: str,
+    licence: str = OGL,
+    synthetic: bool = False,
+    acting_user: Any = None,
+) -> StatisticalNeighbourList:
+    """Load a list of statistical neighbours as the current list (earlier lists are kept as history).
+    Refused whole (FileRefused) if the file is malformed or names an authority that does not exist."""
+    rows = read_neighbours_csv(data)
+    by_code = {la.dfe_code: la for la in LocalAuthority.objects.all()}
+    unknown = sorted({c for code, _, n in rows for c in (code, n) if c not in by_code})
+    if unknown:
+        raise FileRefused("The neighbours file names unknown authorities: " + ", ".join(unknown[:10]))
+    with transaction.atomic():
+        current = StatisticalNeighbourList.objects.create(
+            name=name[:200], source=source[:300], licence=licence[:120], synthetic=synthetic
+        )
+        StatisticalNeighbour.objects.bulk_create(
+            StatisticalNeighbour(neighbour_list=current, authority=by_code[c], neighbour=by_code[n], rank=r)
+            for c, r, n in rows
+        )
+    audit(action="national.neighbours_loaded", actor=acting_user, obj=current, detail={"rows": len(rows)})
+    return current
