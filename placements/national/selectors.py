@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from statistics import mean
 from typing import Any
 
+from django.db.models import Max, Q
+
 from sufficiency.authorities.models import LocalAuthority
 
 from ..models import (
@@ -142,59 +144,123 @@ def national_comparators(
 ) -> Comparators | None:
     """The published comparators for one KPI for the DfE year the date falls in (or the latest year before
     it that is published). None when the KPI has no national equivalent or nothing is imported for it."""
-    measure = MEASURES.get(kpi_key)
-    if measure is None:
-        return None
-    year = latest_year(measure, published_year_for(on))
-    if year is None:
-        return None
-    la_rows = {
-        r.old_la_code: r for r in _figures(measure, measure.indicator, year, geographic_level=LOCAL_AUTHORITY)
-    }
-    region_rows = _figures(
-        measure, measure.indicator, year, geographic_level=REGIONAL, area_code=authority.region.code
-    )
-    england_rows = _figures(measure, measure.indicator, year, geographic_level=NATIONAL)
-    neighbours = statistical_neighbours(authority)
-    neighbour_values = {
-        la.dfe_code: (la_rows[la.dfe_code].value if la.dfe_code in la_rows else None) for la in neighbours
-    }
-    others = [r.value for code, r in la_rows.items() if code != authority.dfe_code]
-    custom = None
-    if group is not None:
-        members = comparator_authorities(authority, "custom", group)
-        custom = _summary(
-            [la_rows[m.dfe_code].value if m.dfe_code in la_rows else None for m in members], len(members)
+    return national_comparators_many(authority=authority, kpi_keys=[kpi_key], on=on, group=group).get(kpi_key)
+
+
+def national_comparators_many(
+    *, authority: LocalAuthority, kpi_keys: list[str], on: dt.date, group: ComparatorGroup | None = None
+) -> dict[str, Comparators]:
+    """`national_comparators` for several KPIs in a handful of queries (a page reads them all at once)."""
+    measures = [MEASURES[k] for k in kpi_keys if k in MEASURES]
+    if not measures:
+        return {}
+    up_to = published_year_for(on)
+    wanted = {(key, m.indicator) for m in measures for key in m.filter_keys}
+    wanted |= {(key, m.count_indicator) for m in measures for key in m.filter_keys}
+    latest = (
+        NationalFigure.objects.filter(
+            filter_key__in={k for k, _ in wanted}, indicator__in={i for _, i in wanted}, year__lte=up_to
         )
-        custom["name"] = group.name
-    own = la_rows.get(authority.dfe_code)
-    count_rows = _figures(
-        measure,
-        measure.count_indicator,
-        year,
-        geographic_level=LOCAL_AUTHORITY,
-        old_la_code=authority.dfe_code,
+        .values("filter_key", "indicator")
+        .annotate(year=Max("year"))
     )
-    used = [*la_rows.values(), *region_rows, *england_rows]
-    provenance = sorted(_provenance_of(used))
-    return Comparators(
-        kpi_key=kpi_key,
-        year=year,
-        measure=measure,
-        statistical_neighbours=_summary(list(neighbour_values.values()), len(neighbours)),
-        neighbour_values=neighbour_values,
-        region=region_rows[0].value if region_rows else None,
-        region_name=authority.region.name,
-        england=england_rows[0].value if england_rows else None,
-        all_authorities=_summary(others, len(others)),
-        custom=custom,
-        published_own=own.value if own else None,
-        published_own_marker=own.marker if own else "",
-        published_own_count=count_rows[0].value if count_rows else None,
-        provenance=provenance,
-    )
+    years = {
+        (r["filter_key"], r["indicator"]): r["year"]
+        for r in latest
+        if (r["filter_key"], r["indicator"]) in wanted
+    }
+    if not years:
+        return {}
+    cells = Q()
+    for (key, indicator), year in years.items():
+        cells |= Q(filter_key=key, indicator=indicator, year=year)
+    rows: dict[tuple[str, str, int], list[NationalFigure]] = {}
+    for row in NationalFigure.objects.filter(cells):
+        rows.setdefault((row.filter_key, row.indicator, row.year), []).append(row)
+    neighbours = statistical_neighbours(authority)
+    members = comparator_authorities(authority, "custom", group) if group is not None else []
+    imports = {
+        i.pk: i.provenance
+        for i in NationalStatisticsImport.objects.filter(
+            pk__in={r.statistics_import_id for found in rows.values() for r in found}
+        )
+    }
+
+    def pick(measure: Measure, indicator: str, year: int | None = None) -> list[NationalFigure]:
+        for key in measure.filter_keys:
+            at = year if year is not None else years.get((key, indicator))
+            if at is not None and (key, indicator, at) in rows:
+                return rows[key, indicator, at]
+        return []
+
+    out: dict[str, Comparators] = {}
+    for measure in measures:
+        found = pick(measure, measure.indicator)
+        if not found:
+            continue
+        year = found[0].year
+        by_la = {r.old_la_code: r for r in found if r.geographic_level == LOCAL_AUTHORITY}
+        region = [r for r in found if r.geographic_level == REGIONAL and r.area_code == authority.region.code]
+        england = [r for r in found if r.geographic_level == NATIONAL]
+        counts = [
+            r
+            for r in pick(measure, measure.count_indicator, year)
+            if r.geographic_level == LOCAL_AUTHORITY
+            and r.old_la_code == authority.dfe_code
+            and r.year == year
+        ]
+        neighbour_values = {
+            la.dfe_code: (by_la[la.dfe_code].value if la.dfe_code in by_la else None) for la in neighbours
+        }
+        others = [r.value for code, r in by_la.items() if code != authority.dfe_code]
+        custom = None
+        if group is not None:
+            custom = _summary(
+                [by_la[m.dfe_code].value if m.dfe_code in by_la else None for m in members], len(members)
+            )
+            custom["name"] = group.name
+        own = by_la.get(authority.dfe_code)
+        used = {r.statistics_import_id for r in (*found, *counts)}
+        out[measure.kpi_key] = Comparators(
+            kpi_key=measure.kpi_key,
+            year=year,
+            measure=measure,
+            statistical_neighbours=_summary(list(neighbour_values.values()), len(neighbours)),
+            neighbour_values=neighbour_values,
+            region=region[0].value if region else None,
+            region_name=authority.region.name,
+            england=england[0].value if england else None,
+            all_authorities=_summary(others, len(others)),
+            custom=custom,
+            published_own=own.value if own else None,
+            published_own_marker=own.marker if own else "",
+            published_own_count=counts[0].value if counts else None,
+            provenance=sorted({imports[i] for i in used if i in imports}),
+        )
+    return out
 
 
 def _provenance_of(rows: list[NationalFigure]) -> set[str]:
     ids = {r.statistics_import_id for r in rows}
     return {i.provenance for i in NationalStatisticsImport.objects.filter(pk__in=ids)}
+
+
+def england_figures_published(on: dt.date | None = None) -> dict[str, Any]:
+    """England's children looked after and rate per 10,000 from the DfE's published tables as imported,
+    for the latest year up to the date (any year when no date): ``total``, ``rate``, ``year`` (text) and
+    ``source``. Values are None when nothing is imported."""
+    up_to = published_year_for(on) if on else 9999
+    out: dict[str, Any] = {"total": None, "rate": None, "year": "", "source": ""}
+    used: list[NationalFigure] = []
+    for key, name in (("children_in_care", "total"), ("cla_rate_per_10000", "rate")):
+        measure = MEASURES[key]
+        year = latest_year(measure, up_to)
+        if year is None:
+            continue
+        rows = _figures(measure, measure.indicator, year, geographic_level=NATIONAL)
+        if rows:
+            out[name] = rows[0].value
+            out["year"] = out["year"] or f"31 March {year}"
+            used.extend(rows)
+    out["source"] = "; ".join(sorted(_provenance_of(used)))
+    return out

@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.html import format_html
 
 from placements.categories import AGE_BAND_LABELS, AGE_BANDS, PLACE_CODES, PLANNING_CATEGORIES
+from placements.national.selectors import england_figures_published
 
 from .. import charts
 from ..rollups import QUALITY_BELOW, QUALITY_GOOD, QUALITY_LABELS
@@ -29,19 +30,17 @@ from .base import (
 )
 
 
-def england_figures() -> dict[str, Any]:
-    """Published England figures (the KPI catalogue's reference values, DfE 31 March 2025)."""
+def england_figures(on: dt.date | None = None) -> dict[str, Any]:
+    """England's published figures (children looked after and rate per 10,000) for the latest year up to
+    the date, from the DfE's tables as imported; none held in the code."""
+    return england_figures_published(on)
+
+
+def _as_date(key: str | None) -> dt.date | None:
     try:
-        from sufficiency.reports.kpis import registry
-    except ImportError:  # the reports app is optional for the dashboards
-        return {"total": 81_770, "rate": 67.0, "year": "31 March 2025"}
-    total, rate = registry.get("children_in_care"), registry.get("cla_rate_per_10000")
-    return {
-        "total": total.england.value if total and total.england else None,
-        "rate": rate.england.value if rate and rate.england else None,
-        "year": rate.england.year if rate and rate.england else "",
-        "source": rate.england.source if rate and rate.england else "",
-    }
+        return dt.date.fromisoformat(str(key)[:10]) if key else None
+    except ValueError:
+        return None
 
 
 def snapshot_cells(page: Page, date_key: str) -> list[dict[str, Any]]:
@@ -83,7 +82,7 @@ def build_overview(page: Page) -> dict[str, Any]:
     total = _sum(cells, "children")
     headlines = region_headlines(region=page.authority.region)
     region = region_totals(headlines)
-    england = england_figures()
+    england = england_figures(_as_date(date_key))
     population = snap.get("population")
     rate = round(snap["total"] / population * 10_000, 1) if population else None
     earlier_snap = overview["snapshots"].get(earlier_key) if earlier_key else None
@@ -141,8 +140,8 @@ def build_overview(page: Page) -> dict[str, Any]:
                 "Counts follow the age band and category chosen above; rates, flows, stability and comparators "
                 "are for all children in care."
                 if filtered
-                else f"Region: the sum of the {region['authorities']} authorities with figures. England: DfE, "
-                f"{england['year']}."
+                else f"Region: the sum of the {region['authorities']} authorities with figures. England: "
+                + (f"DfE, {england['year']}." if england["year"] else "no DfE table imported.")
             ),
         )
     )

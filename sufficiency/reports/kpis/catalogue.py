@@ -29,7 +29,7 @@ from placements.categories import (
 from placements.choices import BELOW_GOOD_JUDGEMENTS, GOOD_OR_BETTER_JUDGEMENTS, UNGRADED_JUDGEMENTS
 from placements.constants import DISTANCE_THRESHOLD_MILES, WEEKS_PER_YEAR
 
-from .base import Direction, EnglandFigure, Group, Kind, Kpi, KpiValue, Unit, register
+from .base import Direction, Group, Kind, Kpi, KpiValue, Unit, register
 
 if TYPE_CHECKING:
     from .context import KpiContext
@@ -45,8 +45,6 @@ SECTION_20_LS = "V2"
 #: What boards commonly call a high-cost placement (docs/domain.md section 4).
 HIGH_COST_WEEKLY = 10_000.0
 LONG_DISTANCE = DISTANCE_THRESHOLD_MILES
-
-_DFE_CLA_2025 = "DfE, Children looked after in England including adoptions, year ending 31 March 2025"
 
 
 def _n(mask: pd.Series) -> int:
@@ -65,7 +63,6 @@ class ChildrenInCare(Kpi):
         "date and had not ended by it (an episode ending on the date does not count), excluding short-break "
         "series (legal status V3 and V4) and young people who had turned 18. Each child counts once."
     )
-    england = EnglandFigure(81_770, "31 March 2025", _DFE_CLA_2025)
 
     def compute(self, ctx: KpiContext) -> KpiValue:
         return KpiValue.count(len(ctx.current))
@@ -82,7 +79,6 @@ class ClaRate(Kpi):
         "area (the latest estimate not after the date's year), times 10,000, to one decimal place. No data "
         "without a population estimate."
     )
-    england = EnglandFigure(67, "31 March 2025", _DFE_CLA_2025)
 
     def compute(self, ctx: KpiContext) -> KpiValue:
         population = ctx.population
