@@ -3,6 +3,13 @@
 
 from .finding import Approach, PlacementRequest, PlacementRequestEvent
 from .imports import ImportFile, ImportJob, ImportQualityReport, QuarantinedRecord
+from .national import (
+    ComparatorGroup,
+    NationalFigure,
+    NationalStatisticsImport,
+    StatisticalNeighbour,
+    StatisticalNeighbourList,
+)
 from .reference import Inspection, Provider, ReferenceDataProposal, Setting
 from .register import CareLeaverRecord, Child, PlacementEpisode, UnitCost
 from .supply import BlockContract, FosteringHousehold, InHouseHome, Vacancy
@@ -13,11 +20,14 @@ __all__ = [
     "CareLeaverRecord",
     "Child",
     "FosteringHousehold",
+    "ComparatorGroup",
     "ImportFile",
     "ImportJob",
     "ImportQualityReport",
     "InHouseHome",
     "Inspection",
+    "NationalFigure",
+    "NationalStatisticsImport",
     "PlacementEpisode",
     "PlacementRequest",
     "PlacementRequestEvent",
@@ -25,6 +35,8 @@ __all__ = [
     "QuarantinedRecord",
     "ReferenceDataProposal",
     "Setting",
+    "StatisticalNeighbour",
+    "StatisticalNeighbourList",
     "UnitCost",
     "Vacancy",
 ]

@@ -50,6 +50,7 @@ from placements.models import (
     Setting,
     UnitCost,
 )
+from placements.national.selectors import national_comparators_many
 from sufficiency.authorities.models import AuthorityPopulation, LocalAuthority
 
 from .kpis import KpiSession, KpiValue, previous_date, registry
@@ -208,7 +209,7 @@ def kpi_rows_precomputed(*, snapshot: KpiSnapshot, period: str) -> list[Any] | N
     """The KPI page's rows from a snapshot (as `selectors.kpi_rows_for_authority` would count them), with
     the strategy KPIs read live; None when the snapshot cannot serve the request (an unknown period, or a
     KPI added to the catalogue since it was computed), so that the caller counts live instead."""
-    from .selectors import KpiRow, disclosed_regional
+    from .selectors import KpiRow, disclosed_regional, england_published
 
     if period not in snapshot.previous:
         return None
@@ -220,6 +221,9 @@ def kpi_rows_precomputed(*, snapshot: KpiSnapshot, period: str) -> list[Any] | N
     records = RegisterData.records_only(authority)
     live_ctx, live_prev = KpiContext(records, snapshot.on), KpiContext(records, before)
     region_name = authority.region.name
+    published_all = national_comparators_many(
+        authority=authority, kpi_keys=[k.key for k in registry], on=snapshot.on
+    )
     rows = []
     for kpi in registry:
         if kpi.source in LIVE_SOURCES:
@@ -230,6 +234,7 @@ def kpi_rows_precomputed(*, snapshot: KpiSnapshot, period: str) -> list[Any] | N
             previous = _unpack(stored[period]) or KpiValue.none()
             regional = _unpack(stored.get("regional")) if kpi.regional else None
             regional = disclosed_regional(own=value, regional=regional)
+        published = published_all.get(kpi.key)
         rows.append(
             KpiRow(
                 kpi=kpi,
@@ -239,7 +244,8 @@ def kpi_rows_precomputed(*, snapshot: KpiSnapshot, period: str) -> list[Any] | N
                 previous=previous,
                 regional=regional,
                 region_name=region_name,
-                england=kpi.england,
+                england=england_published(published),
+                national=published,
             )
         )
     return rows

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from placements.national.selectors import Comparators, national_comparators_many
 from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core.suppression import suppress_small
 
@@ -39,10 +40,39 @@ class KpiRow:
     regional: KpiValue | None
     region_name: str
     england: EnglandFigure | None
+    #: The DfE's published comparators for the KPI (neighbours, region, England), when it has a national
+    #: equivalent and the tables are imported.
+    national: Comparators | None = None
 
     @property
     def key(self) -> str:
         return self.kpi.key
+
+    @property
+    def own_count(self) -> float | None:
+        """This authority's own count behind the figure (the numerator of a ratio), from its register."""
+        if self.kpi.unit == Unit.COUNT:
+            return self.value.value
+        return self.value.numerator
+
+    @property
+    def published_count_differs(self) -> bool | None:
+        """Whether the register's count differs from the count the DfE published for this authority for
+        the same 31 March (None when they cannot be compared: another date, or nothing published)."""
+        national = self.national
+        if national is None or national.published_own_count is None or self.own_count is None:
+            return None
+        if national.year is None or self.on != dt.date(national.year, 3, 31):
+            return None
+        return round(self.own_count) != round(national.published_own_count)
+
+    def comparators_dict(self) -> dict[str, Any] | None:
+        if self.national is None:
+            return None
+        data = self.national.as_dict()
+        data["own_count"] = self.own_count
+        data["published_count_differs"] = self.published_count_differs
+        return data
 
     @property
     def change(self) -> float | None:
@@ -70,6 +100,7 @@ class KpiRow:
             "regional_value": self.regional.value if self.regional else None,
             "england_value": self.england.value if self.england else None,
             "england_year": self.england.year if self.england else None,
+            "comparators": self.comparators_dict(),
         }
 
 
@@ -81,6 +112,7 @@ def kpi_rows_for_authority(
     period: str = "quarter",
     comparators: bool = True,
     session: KpiSession | None = None,
+    national: bool | None = None,
 ) -> list[KpiRow]:
     """Every KPI (or those named by ``keys``, in catalogue order) for an authority on a date: the value,
     the previous period's value (``period`` "quarter" = 3 months earlier, or "year"), the regional value
@@ -95,9 +127,15 @@ def kpi_rows_for_authority(
             raise KeyError(f"unknown KPI keys: {', '.join(sorted(unknown))}")
     ctx, prev_ctx = session.context(on), session.context(before)
     region_ctx = session.regional_context(on) if comparators and any(k.regional for k in wanted) else None
+    published_all = (
+        national_comparators_many(authority=authority, kpi_keys=[k.key for k in wanted], on=on)
+        if (comparators if national is None else national)
+        else {}
+    )
     rows = []
     for kpi in wanted:
         value = kpi.evaluate(ctx)
+        published = published_all.get(kpi.key)
         rows.append(
             KpiRow(
                 kpi=kpi,
@@ -109,10 +147,18 @@ def kpi_rows_for_authority(
                 if region_ctx is not None and kpi.regional
                 else None,
                 region_name=authority.region.name,
-                england=kpi.england if comparators else None,
+                england=england_published(published),
+                national=published,
             )
         )
     return rows
+
+
+def england_published(national: Comparators | None) -> EnglandFigure | None:
+    """The England figure from the DfE's published tables as imported (none held in the code)."""
+    if national is None or national.england is None:
+        return None
+    return EnglandFigure(national.england, f"31 March {national.year}", "; ".join(national.provenance))
 
 
 def disclosed_regional(*, own: KpiValue, regional: KpiValue | None) -> KpiValue | None:

@@ -60,13 +60,19 @@ def test_anonymous_users_are_sent_to_sign_in(client, rollup):
 
 
 def test_overview_shows_the_counts_and_comparators(client, la_user, rollup):
+    from pathlib import Path
+
+    from placements.national.services import national_statistics_import
+
+    dfe = Path(__file__).resolve().parents[1] / "fixtures" / "dfe" / "la_cla_at_31_march.csv"
+    national_statistics_import(files=[(dfe.name, dfe.read_bytes())])
     client.force_login(la_user)
     body = client.get(_url("overview")).content.decode()
     # C1-C6 in care on 31 March 2026 (C7 left on 1 March); 6 / 60,000 x 10,000 = 1.0
     key = body[body.index("Key figures on 31 March 2026") :]
     assert ">6<" in key.replace(" ", "")
     assert "1.0" in key
-    assert "81,770" in key  # England, DfE 31 March 2025
+    assert "81,770" in key  # England, from the imported DfE table for 31 March 2025
     assert "Placed outside the authority" in body
     assert "H5 – Semi-independent living" in body  # C6 outside the boundary, by placement type
 

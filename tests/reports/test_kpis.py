@@ -164,11 +164,59 @@ def test_a_regional_comparator_that_gives_another_authoritys_small_count_back_is
     assert rows["cla_rate_per_10000"].regional.value is None
 
 
-def test_england_comparators_carry_source_and_year(register):
+def _import_dfe_fixtures():
+    from pathlib import Path
+
+    from placements.national.services import national_statistics_import
+
+    folder = Path(__file__).resolve().parents[1] / "fixtures" / "dfe"
+    names = ("la_cla_at_31_march.csv", "la_cla_rates_bom_crlf.csv", "la_cla_stability_financial_year.csv")
+    national_statistics_import(files=[(n, (folder / n).read_bytes()) for n in names])
+
+
+def test_no_england_figure_is_held_in_the_code(register):
+    rows = {r.key: r for r in kpi_rows_for_authority(authority=register["walsall"], on=D)}
+    assert rows["children_in_care"].england is None and rows["children_in_care"].national is None
+    assert all(k.england is None for k in registry)
+
+
+def test_england_comparators_come_from_the_published_tables_with_source_and_year(register):
+    _import_dfe_fixtures()
     rows = {r.key: r for r in kpi_rows_for_authority(authority=register["walsall"], on=D)}
     assert rows["children_in_care"].england.value == 81_770
     assert rows["cla_rate_per_10000"].england.value == 67
-    assert "2025" in rows["children_in_care"].england.year
+    assert rows["children_in_care"].england.year == "31 March 2025"
+    assert "la_cla_at_31_march.csv" in rows["children_in_care"].england.source
+    # The register holds 7 Walsall children on the date; the DfE published 440 for Walsall: flagged.
+    assert rows["children_in_care"].own_count == 7
+    assert rows["children_in_care"].published_count_differs is True
+    # Walsall's published foster figure is suppressed: nothing to compare with.
+    assert rows["pct_foster_care"].published_count_differs is None
+
+
+def test_kpi_json_gives_comparators_for_kpis_with_a_national_equivalent(register):
+    _import_dfe_fixtures()
+    out = StringIO()
+    call_command("kpi", "--authority", "335", "--date", "2025-03-31", "--json", stdout=out)
+    rows = {r["key"]: r for r in json.loads(out.getvalue())}
+    rate = rows["cla_rate_per_10000"]["comparators"]
+    assert rate["year"] == 2025 and rate["england"] == 67.0 and rate["region"] == 75.0
+    assert rate["statistical_neighbours"] == {
+        "mean": 72.0,
+        "min": 64.0,
+        "max": 80.0,
+        "n": 2,
+        "not_published": 8,
+    }
+    foster = rows["pct_foster_care"]["comparators"]
+    assert (foster["england"], foster["region"], foster["statistical_neighbours"]["mean"]) == (
+        67.0,
+        66.0,
+        67.0,
+    )
+    assert rows["pct_placed_over_20_miles"]["comparators"]["england"] == 16.0
+    assert rows["stability_3_plus_placements"]["comparators"]["england"] == 10.0
+    assert "comparators" not in rows["placement_requests"]
 
 
 def test_unknown_keys_are_refused(register):
@@ -330,6 +378,7 @@ def test_kpi_command_prints_every_kpi_as_json(register):
 
 
 def test_kpi_command_full_json_and_text(register):
+    _import_dfe_fixtures()
     out = StringIO()
     call_command(
         "kpi",
@@ -384,11 +433,22 @@ def test_an_empty_register_gives_no_data_not_zero_percentages(walsall):
     assert values["stability_long_term"] is None
 
 
-def test_england_figures_on_the_dashboards_are_the_catalogues():
-    from sufficiency.dashboards.views.overview import england_figures
-    from sufficiency.reports.kpis import registry
+@pytest.mark.django_db
+def test_england_figures_on_the_dashboards_are_the_kpi_comparators(walsall):
+    """One England figure: the overview's column and the KPI's England comparator both read the DfE's
+    published table as imported (nothing held in the code), for the same year."""
+    from pathlib import Path
 
-    shown = england_figures()
-    total, rate = registry.get("children_in_care").england, registry.get("cla_rate_per_10000").england
-    assert (shown["total"], shown["rate"], shown["year"]) == (total.value, rate.value, rate.year)
-    assert (total.value, rate.value) == (81_770, 67)
+    from placements.national.selectors import national_comparators
+    from placements.national.services import national_statistics_import
+    from sufficiency.dashboards.views.overview import england_figures
+
+    on = dt.date(2024, 3, 31)
+    assert england_figures(on)["total"] is None  # nothing imported: no England figure, not a constant
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "dfe" / "la_cla_at_31_march.csv"
+    national_statistics_import(files=[(fixture.name, fixture.read_bytes())])
+    shown = england_figures(on)
+    comparator = national_comparators(authority=walsall, kpi_key="children_in_care", on=on)
+    assert comparator is not None and comparator.year == 2024
+    assert shown["total"] == comparator.england == 83_630
+    assert shown["year"] == "31 March 2024"

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.utils.html import format_html
 
-from placements import england as published_england
 from placements.categories import AGE_BAND_LABELS, AGE_BANDS, PLACE_CODES, PLANNING_CATEGORIES
+from placements.national.selectors import england_figures_published
 
 from .. import charts
 from ..rollups import QUALITY_BELOW, QUALITY_GOOD, QUALITY_LABELS
@@ -30,10 +30,17 @@ from .base import (
 )
 
 
-def england_figures() -> dict[str, Any]:
-    """Published England figures (DfE, 31 March 2025): the same reference values as the KPI catalogue's."""
-    total, rate = published_england.CHILDREN_IN_CARE, published_england.CLA_RATE_PER_10000
-    return {"total": total.value, "rate": rate.value, "year": rate.year, "source": rate.source}
+def england_figures(on: dt.date | None = None) -> dict[str, Any]:
+    """England's published figures (children looked after and rate per 10,000) for the latest year up to
+    the date, from the DfE's tables as imported; none held in the code."""
+    return england_figures_published(on)
+
+
+def _as_date(key: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(key)[:10]) if key else None
+    except ValueError:
+        return None
 
 
 def snapshot_cells(page: Page, date_key: str) -> list[dict[str, Any]]:
@@ -75,7 +82,7 @@ def build_overview(page: Page) -> dict[str, Any]:
     total = _sum(cells, "children")
     headlines = region_headlines(region=page.authority.region)
     region = region_totals(headlines)
-    england = england_figures()
+    england = england_figures(_as_date(date_key))
     population = snap.get("population")
     rate = round(snap["total"] / population * 10_000, 1) if population else None
     earlier_snap = overview["snapshots"].get(earlier_key) if earlier_key else None
@@ -133,8 +140,8 @@ def build_overview(page: Page) -> dict[str, Any]:
                 "Counts follow the age band and category chosen above; rates, flows, stability and comparators "
                 "are for all children in care."
                 if filtered
-                else f"Region: the sum of the {region['authorities']} authorities with figures. England: DfE, "
-                f"{england['year']}."
+                else f"Region: the sum of the {region['authorities']} authorities with figures. England: "
+                + (f"DfE, {england['year']}." if england["year"] else "no DfE table imported.")
             ),
         )
     )

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from placements import england as published_england
 from placements.categories import (
     COARSE_GROUPS,
     FOSTERING_EXTERNAL,
@@ -30,7 +29,7 @@ from placements.categories import (
 from placements.choices import BELOW_GOOD_JUDGEMENTS, GOOD_OR_BETTER_JUDGEMENTS, UNGRADED_JUDGEMENTS
 from placements.constants import DISTANCE_THRESHOLD_MILES, WEEKS_PER_YEAR
 
-from .base import Direction, EnglandFigure, Group, Kind, Kpi, KpiValue, Unit, register
+from .base import Direction, Group, Kind, Kpi, KpiValue, Unit, register
 
 if TYPE_CHECKING:
     from .context import KpiContext
@@ -64,7 +63,6 @@ class ChildrenInCare(Kpi):
         "date and had not ended by it (an episode ending on the date does not count), excluding short-break "
         "series (legal status V3 and V4) and young people who had turned 18. Each child counts once."
     )
-    england = EnglandFigure(*published_england.CHILDREN_IN_CARE)
 
     def compute(self, ctx: KpiContext) -> KpiValue:
         return KpiValue.count(len(ctx.current))
@@ -81,7 +79,6 @@ class ClaRate(Kpi):
         "area (the latest estimate not after the date's year), times 10,000, to one decimal place. No data "
         "without a population estimate."
     )
-    england = EnglandFigure(*published_england.CLA_RATE_PER_10000)
 
     def compute(self, ctx: KpiContext) -> KpiValue:
         population = ctx.population

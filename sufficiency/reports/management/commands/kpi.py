@@ -44,6 +44,7 @@ class Command(BaseCommand):
                 keys=options["keys"],
                 period=options["period"],
                 comparators=options["full"] or not options["json"],
+                national=True,
             )
         except KeyError as exc:
             raise CommandError(str(exc)) from None
@@ -57,6 +58,7 @@ class Command(BaseCommand):
                         "value": r.value.value,
                         "unit": str(r.kpi.unit),
                         "definition": r.kpi.definition,
+                        **({"comparators": r.comparators_dict()} if r.national else {}),
                     }
                     for r in rows
                 ]
