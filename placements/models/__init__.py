@@ -5,7 +5,14 @@ from .finding import Approach, PlacementRequest, PlacementRequestEvent
 from .imports import ImportFile, ImportJob, ImportQualityReport, QuarantinedRecord
 from .reference import Inspection, Provider, Setting
 from .register import CareLeaverRecord, Child, PlacementEpisode, UnitCost
-from .supply import BlockContract, FosteringHousehold, InHouseHome, Vacancy
+from .supply import (
+    BlockContract,
+    FosteringHousehold,
+    FosteringRecruitmentMonth,
+    HouseholdPlacesUnavailable,
+    InHouseHome,
+    Vacancy,
+)
 
 __all__ = [
     "Approach",
@@ -13,6 +20,8 @@ __all__ = [
     "CareLeaverRecord",
     "Child",
     "FosteringHousehold",
+    "FosteringRecruitmentMonth",
+    "HouseholdPlacesUnavailable",
     "ImportFile",
     "ImportJob",
     "ImportQualityReport",

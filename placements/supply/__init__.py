@@ -1,0 +1,1 @@
+"""Supply: fostering capacity, the recruitment funnel and residential occupancy."""
