@@ -106,17 +106,20 @@ def residential_occupancy_for_authority(*, authority: Any, on: dt.date) -> dict[
         for b in BlockContract.objects.for_authority(authority).active_on(on).select_related("setting")
         if b.setting_id and b.category in (RESIDENTIAL_EXTERNAL, RESIDENTIAL_INHOUSE)
     ]
-    setting_ids = {h.setting_id for h in homes} | {b.setting_id for b in blocks}
-    stays: dict[tuple[int, bool], list[tuple[dt.date, dt.date | None]]] = {}
-    for setting_id, own, decom, dec in (
+    urns = {h.setting.urn for h in homes} | {b.setting.urn for b in blocks}
+    # Episodes are matched by the setting's URN (the register's own link, present before any episode is
+    # linked to a setting record).
+    stays: dict[tuple[str, bool], list[tuple[dt.date, dt.date | None]]] = {}
+    for urn, linked_urn, own, decom, dec in (
         PlacementEpisode.objects.looked_after()
-        .filter(setting_id__in=setting_ids, decom__lte=on)
+        .filter(Q(urn__in=urns) | Q(setting__urn__in=urns), decom__lte=on)
         .filter(Q(dec__isnull=True) | Q(dec__gt=start))
-        .values_list("setting_id", "authority_id", "decom", "dec")
+        .values_list("urn", "setting__urn", "authority_id", "decom", "dec")
     ):
-        stays.setdefault((setting_id, True), []).append((decom, dec))  # every authority's children
+        key = urn if urn in urns else linked_urn
+        stays.setdefault((key, True), []).append((decom, dec))  # every authority's children
         if own == authority.pk:
-            stays.setdefault((setting_id, False), []).append((decom, dec))  # this authority's
+            stays.setdefault((key, False), []).append((decom, dec))  # this authority's
 
     def present(items: list[tuple[dt.date, dt.date | None]]) -> int:
         return sum(1 for d, e in items if d <= on and (e is None or e > on))
@@ -124,7 +127,7 @@ def residential_occupancy_for_authority(*, authority: Any, on: dt.date) -> dict[
     rows = []
     for home in homes:
         places = home.usable_places
-        items = stays.get((home.setting_id, True), [])
+        items = stays.get((home.setting.urn, True), [])
         rows.append(
             home_occupancy(
                 name=home.name,
@@ -136,7 +139,7 @@ def residential_occupancy_for_authority(*, authority: Any, on: dt.date) -> dict[
             )
         )
     for block in blocks:
-        items = stays.get((block.setting_id, False), [])
+        items = stays.get((block.setting.urn, False), [])
         rows.append(
             home_occupancy(
                 name=f"{block.provider_name} ({block.reference})",
