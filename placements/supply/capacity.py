@@ -175,7 +175,7 @@ def household_rows_for_authority(
 
 
 def household_rows(
-    *, authority_ids: list[int], on: dt.date, route: str | None = None
+    *, authority_ids: list[int], on: dt.date, route: str | None = None, with_filled: bool = True
 ) -> list[HouseholdCapacity]:
     """:func:`household_rows_for_authority` over several authorities (a region), three queries in all.
     Places filled per household are read for a single authority only (regional rows carry 0)."""
@@ -188,8 +188,9 @@ def household_rows(
         FosteringHousehold.objects.filter(authority_id__in=authority_ids, approval_date__lte=on)
         .filter(Q(deregistration_date__isnull=True) | Q(deregistration_date__gt=on))
         .exclude(status=HouseholdStatusChoices.DEREGISTERED, deregistration_date__isnull=True)
-        .select_related("authority")
     )
+    if with_filled:
+        households = households.select_related("authority")
     if route:
         households = households.filter(route=route)
     households = list(households)
@@ -202,7 +203,7 @@ def household_rows(
         unavailable[household_id][reason] += places
     filled = (
         _filled_by_household(authority=households[0].authority, on=on)
-        if len(authority_ids) == 1 and households
+        if with_filled and len(authority_ids) == 1 and households
         else {}
     )
     return [

@@ -793,7 +793,7 @@ def _usable_by_route(ctx: KpiContext) -> dict[str, int]:
 
     def load() -> dict[str, int]:
         usable = {"in_house": 0, "agency": 0}
-        for row in household_rows(authority_ids=list(ctx.data.authority_ids), on=ctx.on):
+        for row in household_rows(authority_ids=list(ctx.data.authority_ids), on=ctx.on, with_filled=False):
             usable[row.route] = usable.get(row.route, 0) + row.usable_places
         return usable
 
@@ -849,11 +849,11 @@ def _funnel_12m(ctx: KpiContext) -> list:
 
     def load() -> list:
         records = FosteringRecruitmentMonth.objects.filter(
-            authority_id__in=ctx.data.authority_ids, route="in_house", month__gte=start, month__lte=end
+            authority_id__in=ctx.data.authority_ids, route="in_house"
         )
         return [to_funnel_month(r) for r in records]
 
-    return ctx.data.memo(f"funnel12:{start.isoformat()}", load)
+    return [m for m in ctx.data.memo("funnel_in_house", load) if start <= m.month <= end]
 
 
 @register
@@ -929,6 +929,7 @@ def _residential_occupancy(ctx: KpiContext) -> dict:
 @register
 class ResidentialInhouseOccupancy(Kpi):
     key = "residential_inhouse_occupancy_pct"
+    regional = False  # counted per home from every authority's episodes: one authority's own homes
     name = "In-house children's homes occupancy"
     unit = Unit.PERCENT
     direction = Direction.HIGHER
@@ -947,6 +948,7 @@ class ResidentialInhouseOccupancy(Kpi):
 @register
 class HomesOverOccupied(Kpi):
     key = "homes_over_occupied"
+    regional = False  # counted per home from every authority's episodes: one authority's own homes
     name = "In-house children's homes over-occupied"
     unit = Unit.COUNT
     direction = Direction.LOWER
