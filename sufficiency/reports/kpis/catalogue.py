@@ -788,16 +788,46 @@ class FosteringApprovals(Kpi):
 def _usable_by_route(ctx: KpiContext) -> dict[str, int]:
     """Usable fostering places on the date by route: approved places of the households approved on the
     date less the places not available (a carer's break, an investigation, own children, staying put,
-    held for a sibling group; every place of a household on hold)."""
-    from placements.supply.capacity import household_rows
+    held for a sibling group; every place of a household on hold). See placements.supply.capacity."""
+    from placements.models import FosteringHousehold, HouseholdPlacesUnavailable
+    from placements.supply.capacity import household_capacity
 
-    def load() -> dict[str, int]:
-        usable = {"in_house": 0, "agency": 0}
-        for row in household_rows(authority_ids=list(ctx.data.authority_ids), on=ctx.on, with_filled=False):
-            usable[row.route] = usable.get(row.route, 0) + row.usable_places
-        return usable
+    def load() -> tuple[list, list]:
+        households = list(
+            FosteringHousehold.objects.filter(authority_id__in=ctx.data.authority_ids).values_list(
+                "id", "route", "approval_date", "deregistration_date", "status", "approved_places"
+            )
+        )
+        unavailable = list(
+            HouseholdPlacesUnavailable.objects.filter(authority_id__in=ctx.data.authority_ids).values_list(
+                "household_id", "reason", "places", "start_date", "end_date"
+            )
+        )
+        return households, unavailable
 
-    return ctx.data.memo(f"usable_fostering:{ctx.on.isoformat()}", load)
+    households, unavailable = ctx.data.memo("fostering_households_unavailable", load)
+    on = ctx.on
+    held: dict[int, dict[str, int]] = {}
+    for household_id, reason, places, start, end in unavailable:
+        if start <= on and (end is None or end >= on):
+            held.setdefault(household_id, {}).setdefault(reason, 0)
+            held[household_id][reason] += places
+    usable = {"in_house": 0, "agency": 0}
+    for pk, route, approved_on, deregistered_on, status, places in households:
+        if approved_on > on or (deregistered_on is not None and deregistered_on <= on):
+            continue
+        if status == "deregistered" and deregistered_on is None:
+            continue
+        row = household_capacity(
+            reference="",
+            route=route,
+            approved=places,
+            filled=0,
+            unavailable=held.get(pk),
+            on_hold=status == "on_hold",
+        )
+        usable[route] = usable.get(route, 0) + row.usable_places
+    return usable
 
 
 def _inhouse_fostered(ctx: KpiContext) -> int:
@@ -914,14 +944,12 @@ class FosteringDeregistrations(Kpi):
 def _residential_occupancy(ctx: KpiContext) -> dict:
     """In-house homes' totals on the date over the scope's authorities (see placements.supply.occupancy)."""
     from placements.supply.occupancy import occupancy_totals, residential_occupancy_for_authority
-    from sufficiency.authorities.models import LocalAuthority
 
     def load() -> dict:
-        rows = []
-        for authority in LocalAuthority.objects.filter(pk__in=ctx.data.authority_ids):
-            result = residential_occupancy_for_authority(authority=authority, on=ctx.on)
-            rows.extend(r for r in result["homes"] if r.kind == "in_house")
-        return occupancy_totals(rows)
+        if ctx.data.authority is None:  # a region: these KPIs are the authority's own homes only
+            return occupancy_totals([])
+        result = residential_occupancy_for_authority(authority=ctx.data.authority, on=ctx.on)
+        return occupancy_totals(r for r in result["homes"] if r.kind == "in_house")
 
     return ctx.data.memo(f"residential_occupancy:{ctx.on.isoformat()}", load)
 
