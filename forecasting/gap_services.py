@@ -29,6 +29,7 @@ from placements import geo
 from placements import selectors as register
 from placements.counting import in_care_on
 from placements.models import BlockContract, Setting
+from placements.supply.capacity import household_rows_for_authority
 from placements.supply.selectors import capacity_summary_for_authority, setting_occupancy
 from sufficiency.authorities.models import LocalAuthority
 
@@ -180,13 +181,18 @@ def gap_assessment_compute(
     if run is _LATEST:
         run = _latest_run(authority)
     capacity = capacity_summary_for_authority(authority=authority, on=as_at)
+    # Foster care counts usable places (approved less those not available), not approved places.
+    fostering_usable = sum(
+        row.usable_places
+        for row in household_rows_for_authority(authority=authority, on=as_at, route="in_house")
+    )
     if settings is None:
         settings = local_settings_frame(authority=authority, on=as_at, locator=locator)
     local = gap.local_capacity(settings)
     demand = gap.demand_by_financial_year(demand_frame(run=run))
     table = gap.demand_capacity_gap(
         demand,
-        inhouse_fostering_places=capacity["fostering"]["inhouse_available_places"],
+        inhouse_fostering_places=fostering_usable,
         inhouse_residential_places=capacity["residential"]["usable_places"],
         block_contracts=block_contract_frame(authority=authority),
         local=local,
@@ -201,7 +207,8 @@ def gap_assessment_compute(
                 "computed_at": timezone.now(),
                 "local_radius_miles": gap.LOCAL_RADIUS_MILES,
                 "capacity": {
-                    "inhouse_fostering_places": capacity["fostering"]["inhouse_available_places"],
+                    "inhouse_fostering_places": fostering_usable,
+                    "inhouse_fostering_approved_places": capacity["fostering"]["inhouse_available_places"],
                     "inhouse_residential_places": capacity["residential"]["usable_places"],
                     "block_beds": capacity["block_beds"],
                 },

@@ -108,6 +108,43 @@ class HouseholdStatusChoices(models.TextChoices):
     DEREGISTERED = "deregistered", "Deregistered"
 
 
+class HouseholdTypeChoices(models.TextChoices):
+    """What kind of fostering a household is approved for (occupancy is reported by it)."""
+
+    MAINSTREAM = "mainstream", "Mainstream (long and short term)"
+    SHORT_BREAK = "short_break", "Short breaks"
+    PARENT_AND_CHILD = "parent_child", "Parent and child"
+    EMERGENCY = "emergency", "Emergency and bridging"
+    SPECIALIST = "specialist", "Specialist or therapeutic"
+
+
+class PlacesUnavailableReasonChoices(models.TextChoices):
+    """Why approved fostering places cannot be offered to a child for now."""
+
+    CARERS_BREAK = "carers_break", "Carer's break"
+    UNDER_INVESTIGATION = "investigation", "Under investigation"
+    OWN_CHILDREN = "own_children", "Carer's own children"
+    STAYING_PUT = "staying_put", "Staying put (young person aged 18 or over)"
+    SIBLING_GROUP = "sibling_group", "Held for a sibling group kept together"
+
+
+class DeregistrationReasonChoices(models.TextChoices):
+    """Why a fostering household left (the reasons fostering panels record)."""
+
+    RETIREMENT = "retirement", "Retirement or ill health"
+    CHANGE_OF_CIRCUMSTANCES = "circumstances", "Change of circumstances"
+    TRANSFER_TO_AGENCY = "to_agency", "Transferred to an agency"
+    TRANSFER_TO_LA = "to_la", "Transferred to a local authority"
+    SGO_OR_ADOPTION = "permanence", "Special guardianship or adoption of the child"
+    STANDARDS = "standards", "Standards of care or allegation"
+    OTHER = "other", "Other"
+
+
+class FunnelRouteChoices(models.TextChoices):
+    IN_HOUSE = "in_house", "In-house"
+    AGENCY = "agency", "Agency"
+
+
 class DistanceMethodChoices(models.TextChoices):
     POSTCODE = "postcode", "Full postcodes"
     DISTRICT = "district", "Postcode district or sector centroid"

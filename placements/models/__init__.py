@@ -12,7 +12,14 @@ from .national import (
 )
 from .reference import Inspection, Provider, ReferenceDataProposal, Setting
 from .register import CareLeaverRecord, Child, PlacementEpisode, UnitCost
-from .supply import BlockContract, FosteringHousehold, InHouseHome, Vacancy
+from .supply import (
+    BlockContract,
+    FosteringHousehold,
+    FosteringRecruitmentMonth,
+    HouseholdPlacesUnavailable,
+    InHouseHome,
+    Vacancy,
+)
 
 __all__ = [
     "Approach",
@@ -21,6 +28,8 @@ __all__ = [
     "Child",
     "FosteringHousehold",
     "ComparatorGroup",
+    "FosteringRecruitmentMonth",
+    "HouseholdPlacesUnavailable",
     "ImportFile",
     "ImportJob",
     "ImportQualityReport",

@@ -12,9 +12,13 @@ from sufficiency.core.models import AuthorityOwnedModel
 
 from ..choices import (
     OFFERS_PLACES_STATUSES,
+    DeregistrationReasonChoices,
+    FunnelRouteChoices,
     HomeStatusChoices,
     HouseholdRouteChoices,
     HouseholdStatusChoices,
+    HouseholdTypeChoices,
+    PlacesUnavailableReasonChoices,
     PlanningCategoryChoices,
     VacancyStatusChoices,
 )
@@ -42,6 +46,9 @@ class FosteringHousehold(AuthorityOwnedModel):
     )
     approval_date = models.DateField()
     approved_places = models.PositiveSmallIntegerField()
+    household_type = models.CharField(
+        max_length=14, choices=HouseholdTypeChoices.choices, default=HouseholdTypeChoices.MAINSTREAM
+    )
     age_min = models.PositiveSmallIntegerField(default=0)
     age_max = models.PositiveSmallIntegerField(default=17)
     status = models.CharField(
@@ -228,3 +235,86 @@ class Vacancy(AuthorityOwnedModel):
         from ..querysets import vacancy_stale_cutoff
 
         return self.recorded_at < vacancy_stale_cutoff()
+
+
+class HouseholdPlacesUnavailable(AuthorityOwnedModel):
+    """Approved places of a fostering household that cannot be offered to a child for a period, and why
+    (a carer's break, an investigation, the carer's own children, a young person staying put, places held
+    to keep a sibling group together). Open-ended while ``end_date`` is blank."""
+
+    authority = models.ForeignKey(
+        "authorities.LocalAuthority", on_delete=models.CASCADE, related_name="household_places_unavailable"
+    )
+    household = models.ForeignKey(
+        "placements.FosteringHousehold", on_delete=models.CASCADE, related_name="places_unavailable"
+    )
+    places = models.PositiveSmallIntegerField(default=1)
+    reason = models.CharField(max_length=14, choices=PlacesUnavailableReasonChoices.choices)
+    start_date = models.DateField()
+    end_date = models.DateField(
+        null=True, blank=True, help_text="Blank while the places are still unavailable"
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["authority", "household", "-start_date"]
+        verbose_name_plural = "household places unavailable"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(places__gte=1), name="unavailable_places_positive"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(start_date__lte=models.F("end_date")),
+                name="unavailable_dates",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.places} place(s) unavailable: {self.get_reason_display()}"
+
+
+class FosteringRecruitmentMonth(AuthorityOwnedModel):
+    """One month of the fostering recruitment funnel for one route (the authority's own service, or the
+    agencies it reports on): enquiries, initial visits, applications, assessments started, approvals and
+    deregistrations, as fostering services count them each month. Counts only: never a person."""
+
+    authority = models.ForeignKey(
+        "authorities.LocalAuthority", on_delete=models.CASCADE, related_name="fostering_recruitment_months"
+    )
+    month = models.DateField(help_text="The first day of the month")
+    route = models.CharField(max_length=10, choices=FunnelRouteChoices.choices)
+    enquiries = models.PositiveIntegerField(default=0)
+    initial_visits = models.PositiveIntegerField(default=0)
+    applications = models.PositiveIntegerField(default=0)
+    assessments_started = models.PositiveIntegerField(default=0)
+    approvals = models.PositiveIntegerField(default=0, help_text="Households approved")
+    approved_places = models.PositiveIntegerField(
+        default=0, help_text="Places those households were approved for"
+    )
+    deregistrations = models.PositiveIntegerField(default=0, help_text="Households deregistered")
+    deregistered_places = models.PositiveIntegerField(default=0)
+    deregistration_reasons = models.JSONField(
+        default=dict, blank=True, help_text="Households deregistered by reason (codes of the reason list)"
+    )
+    days_enquiry_to_approval = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Median days from enquiry to approval of the month's approvals"
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["authority", "-month", "route"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "month", "route"], name="uniq_recruitment_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Fostering recruitment {self.month:%b %Y} ({self.get_route_display()})"
+
+    @property
+    def reasons_valid(self) -> bool:
+        """True when every reason is a known code and the reasons add up to no more than the deregistrations."""
+        codes = set(DeregistrationReasonChoices.values)
+        values = self.deregistration_reasons or {}
+        return (
+            all(k in codes for k in values) and sum(int(v) for v in values.values()) <= self.deregistrations
+        )

@@ -37,7 +37,16 @@ def _episode(child, **kwargs):
 
 @pytest.fixture
 def register(walsall, sandwell):
-    from placements.models import CareLeaverRecord, FosteringHousehold, Inspection, Setting, UnitCost
+    from placements.models import (
+        CareLeaverRecord,
+        FosteringHousehold,
+        FosteringRecruitmentMonth,
+        HouseholdPlacesUnavailable,
+        InHouseHome,
+        Inspection,
+        Setting,
+        UnitCost,
+    )
     from sufficiency.authorities.models import AuthorityPopulation
     from tests.factories import ChildFactory
 
@@ -156,6 +165,38 @@ def register(walsall, sandwell):
             deregistration_date=dereg,
             status="deregistered" if dereg else "available",
         )
+    # Usable, not approved, places: one of H1's two places is unavailable on D (a carer's break); an
+    # investigation that ended before D takes nothing away.
+    h1 = FosteringHousehold.objects.get(authority=walsall, reference="H1")
+    HouseholdPlacesUnavailable.objects.create(
+        authority=walsall, household=h1, places=1, reason="carers_break", start_date=dt.date(2025, 3, 1)
+    )
+    HouseholdPlacesUnavailable.objects.create(
+        authority=walsall,
+        household=h1,
+        places=1,
+        reason="investigation",
+        start_date=dt.date(2024, 5, 1),
+        end_date=dt.date(2024, 7, 1),
+    )
+    # The recruitment funnel: March 2024 lies outside the 12 months to D.
+    for month, enquiries, approvals, deregistrations in (
+        (dt.date(2024, 3, 1), 100, 5, 0),
+        (dt.date(2024, 4, 1), 30, 1, 0),
+        (dt.date(2025, 2, 1), 20, 1, 1),
+    ):
+        FosteringRecruitmentMonth.objects.create(
+            authority=walsall,
+            month=month,
+            route="in_house",
+            enquiries=enquiries,
+            approvals=approvals,
+            deregistrations=deregistrations,
+        )
+    # W7's home is one of Walsall's own, registered for 2: one child in 2 places.
+    ri.registered_places = 2
+    ri.save()
+    InHouseHome.objects.create(authority=walsall, setting=ri, name="Rowan House")
     leavers = [
         ("L1", dt.date(2005, 1, 1), "B1", "F1"),
         ("L2", dt.date(2004, 6, 1), "B2", "G5"),

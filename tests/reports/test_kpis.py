@@ -53,7 +53,13 @@ EXPECTED = {
     "fostering_places_approved": 3,
     "fostering_households_net_change": 0,  # H2 joined, H3 left
     "fostering_approvals_12m": 1,
-    "inhouse_foster_occupancy": 66.7,  # W1, W6 in 3 places
+    "inhouse_foster_occupancy": 100.0,  # W1, W6 in 2 usable places (3 approved, 1 on a carer's break)
+    "fostering_usable_vacancies": 0,
+    "fostering_enquiries_12m": 50,  # April 2024 and February 2025 (March 2024 is outside)
+    "fostering_enquiry_to_approval_pct": 4.0,  # 2 of 50
+    "fostering_deregistrations_12m": 1,
+    "residential_inhouse_occupancy_pct": 50.0,  # W7 in Rowan House's 2 places
+    "homes_over_occupied": 0,
     "care_leavers_suitable_accommodation": 33.3,  # L1 of L1-L3 (L4 is 17)
     "care_leavers_eet": 33.3,  # L1
 }

@@ -11,6 +11,13 @@ from sufficiency.core.suppression import SUPPRESSION_THRESHOLD
 from .. import charts
 from .base import DashboardView, Page, category_label, chart, fmt_int, fmt_num, fmt_pct, table
 
+#: Said once at the top of the gap page: what in-house foster care capacity counts.
+USABLE_PLACES_SENTENCE = (
+    "In-house foster care counts usable places (places approved less those not available because of a carer's "
+    "break, an investigation, the carer's own children, a young person staying put or places held for a sibling "
+    "group), not approved places."
+)
+
 
 def _group_filter(page: Page) -> list[str]:
     category = page.filters["category"]
@@ -47,7 +54,7 @@ def build_gap(page: Page) -> dict[str, Any]:
         return {"blocks": [{"kind": "inset", "text": "The gap has not been computed yet."}], "as_at": as_at}
     groups = _group_filter(page)
     values = [v for v in gap.get("values", []) if v["group"] in groups]
-    blocks: list[dict[str, Any]] = []
+    blocks: list[dict[str, Any]] = [{"kind": "inset", "text": USABLE_PLACES_SENTENCE}]
     local = {row["group"]: row for row in gap.get("local", [])}
     share_local = gap.get("share_local", {})
     withheld = _withheld_groups(page, local)
@@ -62,9 +69,13 @@ def build_gap(page: Page) -> dict[str, Any]:
         loc = local.get(key, {})
         if not used["children"] and not (row and row["demand_mean"]):
             continue
-        parts = [
-            f"{group.label}: {fmt_int(loc.get('places'))} local places in {fmt_int(loc.get('settings'))} settings"
-        ]
+        if key == "fostering":  # foster carers are not Ofsted-registered settings: count usable places
+            usable = (gap.get("capacity") or {}).get("inhouse_fostering_places")
+            parts = [f"{group.label}: {fmt_int(usable)} usable in-house places"]
+        else:
+            parts = [
+                f"{group.label}: {fmt_int(loc.get('places'))} local places in {fmt_int(loc.get('settings'))} settings"
+            ]
         if row and row["local_cover"] is not None and loc.get("places"):
             parts.append(
                 f"{fmt_num(row['local_cover'])} times the {fmt_num(row['demand_mean'], 0)} children forecast for 31 March {int(first_year[:4]) + 1}"

@@ -781,6 +781,56 @@ class FosteringApprovals(Kpi):
         return KpiValue.count(_n(_inhouse_households(ctx)["approval_date"].between(ctx.window_start, ctx.ts)))
 
 
+def _usable_by_route(ctx: KpiContext) -> dict[str, int]:
+    """Usable fostering places on the date by route: approved places of the households approved on the
+    date less the places not available (a carer's break, an investigation, own children, staying put,
+    held for a sibling group; every place of a household on hold). See placements.supply.capacity."""
+    from placements.models import FosteringHousehold, HouseholdPlacesUnavailable
+    from placements.supply.capacity import household_capacity
+
+    def load() -> tuple[list, list]:
+        households = list(
+            FosteringHousehold.objects.filter(authority_id__in=ctx.data.authority_ids).values_list(
+                "id", "route", "approval_date", "deregistration_date", "status", "approved_places"
+            )
+        )
+        unavailable = list(
+            HouseholdPlacesUnavailable.objects.filter(authority_id__in=ctx.data.authority_ids).values_list(
+                "household_id", "reason", "places", "start_date", "end_date"
+            )
+        )
+        return households, unavailable
+
+    households, unavailable = ctx.data.memo("fostering_households_unavailable", load)
+    on = ctx.on
+    held: dict[int, dict[str, int]] = {}
+    for household_id, reason, places, start, end in unavailable:
+        if start <= on and (end is None or end >= on):
+            held.setdefault(household_id, {}).setdefault(reason, 0)
+            held[household_id][reason] += places
+    usable = {"in_house": 0, "agency": 0}
+    for pk, route, approved_on, deregistered_on, status, places in households:
+        if approved_on > on or (deregistered_on is not None and deregistered_on <= on):
+            continue
+        if status == "deregistered" and deregistered_on is None:
+            continue
+        row = household_capacity(
+            reference="",
+            route=route,
+            approved=places,
+            filled=0,
+            unavailable=held.get(pk),
+            on_hold=status == "on_hold",
+        )
+        usable[route] = usable.get(route, 0) + row.usable_places
+    return usable
+
+
+def _inhouse_fostered(ctx: KpiContext) -> int:
+    current = ctx.current
+    return _n(current["category"] == FOSTERING_INHOUSE) if not current.empty else 0
+
+
 @register
 class InhouseFosterOccupancy(Kpi):
     key = "inhouse_foster_occupancy"
@@ -790,13 +840,151 @@ class InhouseFosterOccupancy(Kpi):
     group = Group.CARERS
     definition = (
         "Children in care on the date placed with in-house foster carers (U4-U6, PR1) as a percentage of the "
-        "places approved across in-house fostering households on the date. Can exceed 100 where carers look "
-        "after more children than approved under an exemption."
+        "usable places of in-house fostering households on the date: places approved less those not available "
+        "(carer's break, under investigation, own children, staying put, held for a sibling group, household "
+        "on hold). Can exceed 100 where carers look after more children than usable places under an exemption."
     )
 
     def compute(self, ctx: KpiContext) -> KpiValue:
-        places = int(_approved_on(_inhouse_households(ctx), ctx.ts)["approved_places"].sum())
-        return KpiValue.percent(_n(ctx.current["category"] == FOSTERING_INHOUSE), places)
+        return KpiValue.percent(_inhouse_fostered(ctx), _usable_by_route(ctx)["in_house"])
+
+
+@register
+class FosteringUsableVacancies(Kpi):
+    key = "fostering_usable_vacancies"
+    name = "Usable in-house fostering vacancies"
+    unit = Unit.COUNT
+    direction = Direction.NEUTRAL
+    group = Group.CARERS
+    definition = (
+        "Usable places of in-house fostering households on the date (approved places less those not "
+        "available) less the children in care placed with in-house foster carers (U4-U6, PR1) on the date; "
+        "never below 0."
+    )
+
+    def compute(self, ctx: KpiContext) -> KpiValue:
+        return KpiValue.count(max(_usable_by_route(ctx)["in_house"] - _inhouse_fostered(ctx), 0))
+
+
+def _funnel_12m(ctx: KpiContext) -> list:
+    """The in-house funnel months of the 12 calendar months ending with the date's month."""
+    from placements.models import FosteringRecruitmentMonth
+    from placements.supply.funnel import to_funnel_month, twelve_months_to
+
+    start, end = twelve_months_to(ctx.on)
+
+    def load() -> list:
+        records = FosteringRecruitmentMonth.objects.filter(
+            authority_id__in=ctx.data.authority_ids, route="in_house"
+        )
+        return [to_funnel_month(r) for r in records]
+
+    return [m for m in ctx.data.memo("funnel_in_house", load) if start <= m.month <= end]
+
+
+@register
+class FosteringEnquiries(Kpi):
+    key = "fostering_enquiries_12m"
+    name = "Fostering enquiries to the authority's service"
+    unit = Unit.COUNT
+    direction = Direction.HIGHER
+    group = Group.CARERS
+    kind = Kind.ROLLING_12M
+    definition = (
+        "Enquiries about fostering for the authority's own service recorded in the recruitment funnel for the "
+        "12 calendar months ending with the date's month; no data when no month of that period is recorded."
+    )
+
+    def compute(self, ctx: KpiContext) -> KpiValue:
+        months = _funnel_12m(ctx)
+        return KpiValue.count(sum(m.enquiries for m in months) if months else None)
+
+
+@register
+class FosteringEnquiryToApproval(Kpi):
+    key = "fostering_enquiry_to_approval_pct"
+    name = "Fostering enquiries converted to approvals"
+    unit = Unit.PERCENT
+    direction = Direction.HIGHER
+    group = Group.CARERS
+    kind = Kind.ROLLING_12M
+    definition = (
+        "In-house fostering households approved as a percentage of fostering enquiries, both from the "
+        "recruitment funnel for the 12 calendar months ending with the date's month (a period's counts, not "
+        "a cohort of enquirers followed through)."
+    )
+
+    def compute(self, ctx: KpiContext) -> KpiValue:
+        months = _funnel_12m(ctx)
+        return KpiValue.percent(sum(m.approvals for m in months), sum(m.enquiries for m in months))
+
+
+@register
+class FosteringDeregistrations(Kpi):
+    key = "fostering_deregistrations_12m"
+    name = "In-house fostering households deregistered"
+    unit = Unit.COUNT
+    direction = Direction.LOWER
+    group = Group.CARERS
+    kind = Kind.ROLLING_12M
+    definition = (
+        "In-house fostering households deregistered (for any reason) as recorded in the recruitment funnel for "
+        "the 12 calendar months ending with the date's month; no data when no month of that period is recorded."
+    )
+
+    def compute(self, ctx: KpiContext) -> KpiValue:
+        months = _funnel_12m(ctx)
+        return KpiValue.count(sum(m.deregistrations for m in months) if months else None)
+
+
+def _residential_occupancy(ctx: KpiContext) -> dict:
+    """In-house homes' totals on the date over the scope's authorities (see placements.supply.occupancy)."""
+    from placements.supply.occupancy import occupancy_totals, residential_occupancy_for_authority
+
+    def load() -> dict:
+        if ctx.data.authority is None:  # a region: these KPIs are the authority's own homes only
+            return occupancy_totals([])
+        result = residential_occupancy_for_authority(authority=ctx.data.authority, on=ctx.on)
+        return occupancy_totals(r for r in result["homes"] if r.kind == "in_house")
+
+    return ctx.data.memo(f"residential_occupancy:{ctx.on.isoformat()}", load)
+
+
+@register
+class ResidentialInhouseOccupancy(Kpi):
+    key = "residential_inhouse_occupancy_pct"
+    regional = False  # counted per home from every authority's episodes: one authority's own homes
+    name = "In-house children's homes occupancy"
+    unit = Unit.PERCENT
+    direction = Direction.HIGHER
+    group = Group.CARERS
+    definition = (
+        "Children in care on the date (of any authority) living in the authority's own children's homes as a "
+        "percentage of those homes' usable places (registered places less places out of use, in open homes "
+        "whose Ofsted registration is active)."
+    )
+
+    def compute(self, ctx: KpiContext) -> KpiValue:
+        totals = _residential_occupancy(ctx)
+        return KpiValue.percent(totals["children"], totals["places"])
+
+
+@register
+class HomesOverOccupied(Kpi):
+    key = "homes_over_occupied"
+    regional = False  # counted per home from every authority's episodes: one authority's own homes
+    name = "In-house children's homes over-occupied"
+    unit = Unit.COUNT
+    direction = Direction.LOWER
+    group = Group.CARERS
+    definition = (
+        "The authority's own children's homes with more children living there on the date than usable places; "
+        "no data when the authority records no in-house home."
+    )
+
+    def compute(self, ctx: KpiContext) -> KpiValue:
+        totals = _residential_occupancy(ctx)
+        return KpiValue.count(totals["over_occupied"] if totals["homes"] else None)
 
 
 # --- Care leavers ---------------------------------------------------------------------------------------

@@ -81,11 +81,16 @@ def test_fostering_and_residential_sections(document):
     assert fostering["households"] == 2  # H1, H2 (H3 deregistered)
     assert (fostering["approved_12m"], fostering["deregistered_12m"], fostering["net_change"]) == (1, 1, 0)
     assert sections["fostering"]["commentary"] == "Going well."
+    facts = " ".join(sections["fostering"]["facts"])
+    assert "2 were usable" in facts and "leaving 0 usable vacancies" in facts
+    assert "50 enquiries" in facts and "2 approvals" in facts
+    recruitment = next(t for t in sections["fostering"]["tables"] if t["id"] == "table-foster-recruitment")
+    assert recruitment["rows"][-3][1] == "1"  # deregistrations
     residential = sections["residential"]["data"]
     assert residential["by_category"] == {
         "residential_inhouse": 1, "residential_external": 1, "residential_secure": 0, "residential_school": 0
     }  # fmt: skip
-    assert residential["homes"] == 0
+    assert residential["homes"] == 1  # Rowan House, in-house
 
 
 def test_sections_without_data_say_so_and_show_no_numbers(document):

@@ -163,5 +163,7 @@ def test_draft_page_query_count_is_capped(client, la_user, register, strategy, d
     report = services.report_create(authority=register["walsall"], as_at=D, acting_user=la_user)
     client.force_login(la_user)
     url = reverse("reports:board-draft", kwargs={"code": "335", "pk": report.pk})
-    with django_assert_max_num_queries(55):
+    # A fixed number per KPI and section (usable fostering places, the funnel and in-house homes' occupancy
+    # add their own reads), never one per child or row.
+    with django_assert_max_num_queries(70):
         assert client.get(url).status_code == 200

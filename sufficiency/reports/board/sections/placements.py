@@ -268,6 +268,46 @@ def _kpi_table(
     return make_table(caption, headers, rows, table_id)
 
 
+def _funnel_part(
+    authority: LocalAuthority, on: Any, by_key: dict[str, dict[str, Any]]
+) -> tuple[list[str], dict[str, Any] | None]:
+    """The recruitment funnel of the 12 months to the date, in the words fostering services use."""
+    from placements.choices import DeregistrationReasonChoices
+    from placements.supply.funnel import funnel_months_for_authority, funnel_summary, twelve_months_to
+
+    start, end = twelve_months_to(on)
+    months = [m for m in funnel_months_for_authority(authority=authority, start=start, end=end)
+              if m.route == "in_house"]  # fmt: skip
+    if not months:
+        return [], None
+    summary = funnel_summary(months)
+    labels = dict(DeregistrationReasonChoices.choices)
+    reasons = ", ".join(
+        f"{labels.get(k, k).lower()} {n}" for k, n in summary["deregistration_reasons"].items()
+    )
+    facts = [
+        f"Recruitment ({start:%B %Y} to {end:%B %Y}): {summary['enquiries']:,} enquiries, "
+        f"{summary['initial_visits']:,} initial visits, {summary['applications']:,} applications, "
+        f"{summary['assessments_started']:,} assessments started and {summary['approvals']:,} approvals; "
+        f"{summary['deregistrations']:,} households deregistered" + (f" ({reasons})" if reasons else "") + "."
+    ]
+    rows = [["Enquiries", fmt_count(summary["enquiries"]), ""]]
+    stage_keys = ["initial_visits", "applications", "assessments_started", "approvals"]
+    for key, conversion in zip(stage_keys, summary["conversions"], strict=False):
+        rate = "no data" if conversion["pct"] is None else f"{conversion['pct']:.1f}%"
+        rows.append([conversion["to"], fmt_count(summary[key]), rate])
+    rows.append(["Deregistrations", fmt_count(summary["deregistrations"]), ""])
+    rows.append(["Net change in households", f"{summary['net_households']:+,}", ""])
+    rows.append(["Net change in places", f"{summary['net_places']:+,}", ""])
+    table = make_table(
+        f"Fostering recruitment, {start:%B %Y} to {end:%B %Y} (in-house)",
+        [column("Stage"), column("Households", True), column("Of the stage before", True)],
+        rows,
+        "table-foster-recruitment",
+    )
+    return facts, table
+
+
 def fostering(authority: LocalAuthority, ctx: Any, by_key: dict[str, dict[str, Any]]) -> dict[str, Any]:
     current = ctx.current
     inhouse = int((current["category"] == FOSTERING_INHOUSE).sum()) if len(current) else 0
@@ -304,6 +344,17 @@ def fostering(authority: LocalAuthority, ctx: Any, by_key: dict[str, dict[str, A
             f"In the 12 months to {long_date(ctx.on)} we approved {joined:,.0f} new in-house fostering households "
             f"and {left:,.0f} left (deregistered): a net change of {net['value']:+,.0f}."
         )
+    usable = by_key.get("fostering_usable_vacancies") or {}
+    occupancy = by_key.get("inhouse_foster_occupancy") or {}
+    if occupancy.get("denominator") is not None and households is not None:
+        facts.append(
+            f"Of the approved places, {fmt_count(occupancy['denominator'])} were usable on {long_date(ctx.on)} "
+            "(the rest were not available: a carer's break, an investigation, the carer's own children, a young "
+            f"person staying put or places held for a sibling group), leaving {usable.get('value_text', 'no')} "
+            "usable vacancies."
+        )
+    funnel_facts, funnel_table = _funnel_part(authority, ctx.on, by_key)
+    facts.extend(funnel_facts)
     capacity = household_capacity_for_authority(authority=authority)
     capacity_rows = []
     for route, route_label in (("in_house", "In-house"), ("agency", "Agency (independent fostering)")):
@@ -325,11 +376,15 @@ def fostering(authority: LocalAuthority, ctx: Any, by_key: dict[str, dict[str, A
         _kpi_table(
             "In-house foster carers",
             ["fostering_households_approved", "fostering_places_approved", "fostering_approvals_12m",
-             "fostering_households_net_change", "inhouse_foster_occupancy", "pct_fostering_inhouse"],
+             "fostering_households_net_change", "inhouse_foster_occupancy", "fostering_usable_vacancies",
+             "fostering_enquiries_12m", "fostering_enquiry_to_approval_pct", "fostering_deregistrations_12m",
+             "pct_fostering_inhouse"],
             by_key,
             "table-foster-carers",
         ),
     ]  # fmt: skip
+    if funnel_table is not None:
+        tables.append(funnel_table)
     if capacity_rows:
         tables.append(
             make_table(
