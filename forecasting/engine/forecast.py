@@ -115,7 +115,14 @@ def _fit(
     )
     n_draws = min(n_paths, params.parameter_draws)
     rates = fit_rates(
-        history, start=start, end=end, n_draws=n_draws, rng=bootstrap_rng, with_table=not backtest
+        history,
+        start=start,
+        end=end,
+        n_draws=n_draws,
+        rng=bootstrap_rng,
+        with_table=not backtest,
+        trend=params.entry_trend,
+        half_life_days=params.half_life_years * 365.25 if params.half_life_years else None,
     )
     # Path p uses bootstrap draw p mod n_draws (ForecastParameters.parameter_draws).
     draw_of_path = (
