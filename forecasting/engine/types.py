@@ -145,8 +145,8 @@ class ForecastParameters:
       partial.
     * ``reference_start``/``reference_end``: the window the rates are estimated from; default the three
       years up to ``as_at``. The start is never earlier than ``history_start``.
-    * ``history_start``: first date from which the register is complete (default: the earliest episode
-      start). Backtests whose window would begin before it are shortened; backtests with less than a
+    * ``history_start``: first date from which the register is complete (default: the earliest day an
+      episode ended, see ``History.complete_day``). Backtests whose window would begin before it are shortened; backtests with less than a
       year of history are skipped.
     * ``n_paths``/``seed``: Monte Carlo paths and seed; the result is identical for the same seed.
     * ``parameter_uncertainty``: each path uses rates re-estimated from a bootstrap resample of the
