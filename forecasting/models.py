@@ -74,6 +74,11 @@ class ForecastRun(AuthorityOwnedModel):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text="An earlier run on the same register whose backtest this run reuses",
     )  # fmt: skip
+    model_choice = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The model configuration chosen by backtests, why, and its error beside the naive baselines'",
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

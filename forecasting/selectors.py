@@ -188,5 +188,6 @@ def forecast_as_json(*, run: ForecastRun, scenario: str = BASELINE) -> dict[str,
         "backtest": backtest_summary(backtest_frame(run=run)),
         "costs": cost_years,
         "unit_costs_weekly": run.unit_costs,
+        "model": run.model_choice or None,
         "run": {"id": run.pk, "seed": run.seed, "paths": run.n_paths, "timings": run.timings},
     }

@@ -25,6 +25,7 @@ from sufficiency.core.jobs import JobQueue, job_claim, job_enqueue, jobs_requeue
 from .choices import BASELINE, RunStatusChoices, RunTriggerChoices
 from .engine import CapacityChange, ForecastParameters, Transfer, run_scenarios
 from .engine import Scenario as EngineScenario
+from .engine.selection import Candidate, choose_model
 from .models import BacktestValue, CostValue, ForecastRun, ForecastValue, Scenario
 
 logger = logging.getLogger(__name__)
@@ -180,6 +181,8 @@ def forecast_compute(*, run: ForecastRun, scenarios: list[Scenario] | None = Non
     if scenarios is None:
         scenarios = list(Scenario.objects.filter(authority=authority, is_active=True))
     reuse = _reusable_backtest_run(run=run, version=version, as_at=as_at)
+    if reuse is not None and not reuse.model_choice:
+        reuse = None  # a run from before model selection: its backtest used another configuration
     params = ForecastParameters(
         as_at=as_at,
         horizon_months=run.horizon_months,
@@ -191,6 +194,21 @@ def forecast_compute(*, run: ForecastRun, scenarios: list[Scenario] | None = Non
         backtest_offsets=() if reuse is not None else (12, 24, 36),
     )
     load_seconds = time.perf_counter() - started
+    selection_started = time.perf_counter()
+    if reuse is not None:
+        # Same register, as-at date and seed: the backtests would choose the same configuration again.
+        model_choice = reuse.model_choice
+        chosen = model_choice["chosen"]
+        candidate = Candidate(
+            reference_years=int(chosen["reference_years"]),
+            entry_trend=bool(chosen["entry_trend"]),
+            half_life_years=chosen["half_life_years"],
+        )
+    else:
+        choice = choose_model(episodes, params)
+        candidate, model_choice = choice.chosen, choice.summary()
+    params = candidate.apply(params)
+    selection_seconds = time.perf_counter() - selection_started
     comparison = run_scenarios(episodes, params, [engine_scenario(s) for s in scenarios])
     results = {BASELINE: comparison.baseline, **comparison.scenarios}
     reference = comparison.baseline.reference
@@ -224,8 +242,10 @@ def forecast_compute(*, run: ForecastRun, scenarios: list[Scenario] | None = Non
         run.scenario_names = [s.name for s in scenarios]
         run.register_version = version
         run.backtest_reused_from = reuse
+        run.model_choice = model_choice
         run.timings = {
             "load": round(load_seconds, 3),
+            "model_selection": round(selection_seconds, 3),
             **{k: round(v, 3) for k, v in comparison.timings.items()},
             "total": round(time.perf_counter() - started, 3),
         }

@@ -84,6 +84,29 @@ class ReferencePeriodSerializer(serializers.Serializer):
     exposure_years = serializers.FloatField(required=False)
 
 
+class ModelScoreSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["candidate", "baseline"])
+    name = serializers.CharField()
+    mape = serializers.FloatField(
+        allow_null=True, help_text="Mean absolute % error of the total children in care in backtests"
+    )
+    bias = serializers.FloatField(allow_null=True, help_text="Mean signed % error (positive: too high)")
+    chosen = serializers.BooleanField()
+
+
+class ModelChoiceSerializer(serializers.Serializer):
+    """The model configuration chosen by rolling-origin backtests on the authority's own register."""
+
+    chosen = serializers.DictField(help_text="reference_years, entry_trend, half_life_years, name")
+    description = serializers.CharField(help_text="The chosen configuration in plain words")
+    reason = serializers.CharField(help_text="Why it was chosen, with its error beside the naive baselines'")
+    beats_baselines = serializers.BooleanField(
+        allow_null=True, help_text="Did better than both naive baselines (null: too little history)"
+    )
+    origins_months = serializers.ListField(child=serializers.IntegerField())
+    scores = ModelScoreSerializer(many=True)
+
+
 class RunInfoSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     seed = serializers.IntegerField()
@@ -146,6 +169,7 @@ class ForecastSerializer(serializers.Serializer):
     backtest = BacktestSerializer(many=True)
     costs = CostYearSerializer(many=True)
     unit_costs_weekly = serializers.DictField(child=serializers.FloatField(), help_text="Pounds per week")
+    model = ModelChoiceSerializer(allow_null=True, help_text="How the model was chosen (null for older runs)")
     run = RunInfoSerializer()
 
 

@@ -85,7 +85,7 @@ class _Model:
 
 def _window(params: ForecastParameters, history: History, origin_day: int, backtest: bool) -> tuple[int, int]:
     """Reference window (start day, end day) for a model as at ``origin_day``."""
-    history_start = day_number(params.history_start) if params.history_start else history.first_day
+    history_start = day_number(params.history_start) if params.history_start else history.complete_day
     if not backtest and params.reference_end is not None:
         end = min(day_number(params.reference_end), origin_day)
     else:
@@ -115,7 +115,14 @@ def _fit(
     )
     n_draws = min(n_paths, params.parameter_draws)
     rates = fit_rates(
-        history, start=start, end=end, n_draws=n_draws, rng=bootstrap_rng, with_table=not backtest
+        history,
+        start=start,
+        end=end,
+        n_draws=n_draws,
+        rng=bootstrap_rng,
+        with_table=not backtest,
+        trend=params.entry_trend,
+        half_life_days=params.half_life_years * 365.25 if params.half_life_years else None,
     )
     # Path p uses bootstrap draw p mod n_draws (ForecastParameters.parameter_draws).
     draw_of_path = (
@@ -158,7 +165,7 @@ def backtest(history: History, params: ForecastParameters) -> pd.DataFrame:
     whether the actual lies in the 80% (p10-p90) and 95% (p2.5-p97.5) intervals.
     """
     as_at_day = day_number(params.as_at)
-    history_start = day_number(params.history_start) if params.history_start else history.first_day
+    history_start = day_number(params.history_start) if params.history_start else history.complete_day
     n_paths = params.backtest_paths or min(params.n_paths, DEFAULT_BACKTEST_PATHS)
     frames = []
     for offset in params.backtest_offsets:

@@ -86,7 +86,10 @@ class History:
     18th birthdays, shape (n_children, 5)). Spell-level arrays: ``child``, ``start``, ``end`` (``OPEN``
     if still open), ``category`` (index into ``MODEL_CATEGORIES``), ``first`` (the spell starts a period
     of care, i.e. an entry), ``next_category`` (category index of the next spell, ``EXIT`` if the child
-    left care at its end, ``CENSORED`` if still open). ``first_day`` is the earliest episode start.
+    left care at its end, ``CENSORED`` if still open). ``first_day`` is the earliest episode start;
+    ``complete_day`` the first day from which the register is taken to be complete: the earliest day an
+    episode ended (an extract of the episodes open on or after X holds every episode ending from X on, but
+    before X only the children still in care at X, so entries and counts before X are too low).
     """
 
     dob: np.ndarray
@@ -98,6 +101,11 @@ class History:
     first: np.ndarray
     next_category: np.ndarray
     first_day: int
+    complete_day: int = -1
+
+    def __post_init__(self) -> None:
+        if self.complete_day < self.first_day:
+            self.complete_day = self.first_day
 
     @property
     def n_children(self) -> int:
@@ -121,6 +129,7 @@ class History:
             first=self.first[keep],
             next_category=nxt,
             first_day=self.first_day,
+            complete_day=self.complete_day,
         )
 
     def in_care_on(self, day: int) -> np.ndarray:
@@ -239,4 +248,5 @@ def build_history(episodes: pd.DataFrame) -> History:
         first=s_first,
         next_category=s_next,
         first_day=int(decom.min()),
+        complete_day=int(dec[dec < OPEN].min()) if (dec < OPEN).any() else int(decom.min()),
     )

@@ -51,9 +51,11 @@ import pandas as pd
 from placements.categories import AGE_BANDS, COARSE_GROUPS, age_band
 
 from .history import CENSORED, EXIT, History, age_years_on, day_date
+from .trend import EntryTrend, end_of_window_factor, fit_entry_trend
 from .types import MODEL_CATEGORIES, ReferenceWindow
 
 PRIOR_DAYS = 365.25
+LN2 = float(np.log(2.0))
 ENTRY_PSEUDO = 5.0
 DAYS_PER_MONTH = 365.25 / 12
 
@@ -85,6 +87,10 @@ class WindowStats:
     window_days: int
     start: int
     end: int
+    exp_weighted: np.ndarray | None = None  # exposure days weighted by recency (None: unweighted)
+    ev_weight: np.ndarray | None = None
+    entry_weight: np.ndarray | None = None
+    entry_band: np.ndarray | None = None
 
 
 @dataclass
@@ -105,14 +111,25 @@ class RateSet:
     flows_per_year: np.ndarray
     window: ReferenceWindow
     table: pd.DataFrame
+    entry_slope: np.ndarray | None = None  # (draws, band) daily log-slope of entries from the origin
+    trend: EntryTrend | None = None
 
     @property
     def n_draws(self) -> int:
         return int(self.hazards.shape[0])
 
 
-def window_stats(history: History, start: int, end: int) -> WindowStats:
-    """Exposure days, moves, exits and entries in the window of days ``start`` <= D < ``end``."""
+def recency_weight(days: np.ndarray, end: int, half_life_days: float) -> np.ndarray:
+    """Weight of an event on day ``days``: one at the window's end, halving every ``half_life_days`` before."""
+    return np.exp(-LN2 * (end - np.asarray(days, dtype=np.float64)) / half_life_days)
+
+
+def window_stats(history: History, start: int, end: int, half_life_days: float | None = None) -> WindowStats:
+    """Exposure days, moves, exits and entries in the window of days ``start`` <= D < ``end``.
+
+    With ``half_life_days`` each day of exposure, move, exit and first placement also gets a recency
+    weight (:func:`recency_weight`): the exposure of a stretch [lo, hi) is the integral of the weight.
+    """
     h = history
     edges = h.edges[h.child]
     band_lo = np.concatenate([h.dob[h.child][:, None], edges[:, :4]], axis=1)
@@ -140,6 +157,15 @@ def window_stats(history: History, start: int, end: int) -> WindowStats:
     ok = (ages >= 0) & (ages < N_AGES)
     entered, ages = entered[ok], ages[ok]
     block = np.minimum((h.start[entered] - start) * n_blocks // max(window_days, 1), n_blocks - 1)
+    weighted: dict[str, np.ndarray | None] = {
+        "exp_weighted": None, "ev_weight": None, "entry_weight": None
+    }  # fmt: skip
+    if half_life_days:
+        k = LN2 / half_life_days
+        lo_s, hi_s = lo[sp, band].astype(np.float64), hi[sp, band].astype(np.float64)
+        weighted["exp_weighted"] = (np.exp(-k * (end - hi_s)) - np.exp(-k * (end - lo_s))) / k
+        weighted["ev_weight"] = recency_weight(h.end[ev] - 1, end, half_life_days)
+        weighted["entry_weight"] = recency_weight(h.start[entered], end, half_life_days)
     return WindowStats(
         exp_child=exp_child,
         exp_cell=exp_cell,
@@ -152,6 +178,8 @@ def window_stats(history: History, start: int, end: int) -> WindowStats:
         window_days=window_days,
         start=start,
         end=end,
+        entry_band=BAND_OF_AGE[ages].astype(np.int64),
+        **weighted,
     )
 
 
@@ -216,15 +244,21 @@ def smooth_hazards(exposure: np.ndarray, exits: np.ndarray, moves: np.ndarray) -
     return hazards
 
 
-def smooth_entries(counts: np.ndarray, window_days: int) -> np.ndarray:
-    """Entrants per day (draws, age year, category) from entry counts (draws, age year, category)."""
-    n_age = counts.sum(axis=2)  # (D, 18)
+def smooth_entries(counts: np.ndarray, window_days: int, mix_counts: np.ndarray | None = None) -> np.ndarray:
+    """Entrants per day (draws, age year, category) from entry counts (draws, age year, category).
+
+    The rate of each age band comes from ``counts``; the split by single year and first category from
+    ``mix_counts`` when given (recency-weighted counts), else from ``counts``.
+    """
     onehot = (BAND_OF_AGE[:, None] == np.arange(NB)[None, :]).astype(np.float64)  # (18, NB)
+    rate_band = (counts.sum(axis=2) @ onehot) / max(window_days, 1)
+    if mix_counts is not None:
+        counts = mix_counts
+    n_age = counts.sum(axis=2)  # (D, 18)
     n_band = n_age @ onehot  # (D, NB)
     n_band_cat = np.einsum("dak,ab->dbk", counts, onehot)
     n_cat = counts.sum(axis=1)
     years_in_band = onehot.sum(axis=0)
-    rate_band = n_band / max(window_days, 1)
     share_age = (n_age + ENTRY_PSEUDO / years_in_band[BAND_OF_AGE]) / (n_band[:, BAND_OF_AGE] + ENTRY_PSEUDO)
     mix_all = (n_cat + 1e-6) / (n_cat.sum(axis=1, keepdims=True) + K * 1e-6)
     mix_band = (n_band_cat + ENTRY_PSEUDO * mix_all[:, None, :]) / (n_band[..., None] + ENTRY_PSEUDO)
@@ -233,16 +267,23 @@ def smooth_entries(counts: np.ndarray, window_days: int) -> np.ndarray:
 
 
 def _stats_arrays(
-    stats: WindowStats, child_weights: np.ndarray, block_weights: np.ndarray
+    stats: WindowStats, child_weights: np.ndarray, block_weights: np.ndarray, recency: bool = False
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Exposure (D,NB,K), exits (D,NB,K), moves (D,NB,K,K) and entry counts (D,18,K) for given weights."""
+    """Exposure (D,NB,K), exits (D,NB,K), moves (D,NB,K,K) and entry counts (D,18,K) for given weights.
+
+    With ``recency`` (and a window fitted with a half-life) every quantity is recency-weighted.
+    """
     d = child_weights.shape[0]
-    exposure = _weighted_sums(stats.exp_child, stats.exp_cell, stats.exp_days, child_weights, NB * K)
-    events = _weighted_sums(
-        stats.ev_child, stats.ev_cell, np.ones(stats.ev_cell.size), child_weights, NB * K * (K + 1)
-    ).reshape(d, NB, K, K + 1)
+    weighted = recency and stats.exp_weighted is not None
+    exp_days = stats.exp_weighted if weighted else stats.exp_days
+    ev_value = stats.ev_weight if weighted else np.ones(stats.ev_cell.size)
+    entry_value = stats.entry_weight if weighted else np.ones(stats.entry_cell.size)
+    exposure = _weighted_sums(stats.exp_child, stats.exp_cell, exp_days, child_weights, NB * K)
+    events = _weighted_sums(stats.ev_child, stats.ev_cell, ev_value, child_weights, NB * K * (K + 1)).reshape(
+        d, NB, K, K + 1
+    )
     block_counts = np.zeros((stats.n_blocks, N_AGES * K))
-    np.add.at(block_counts, (stats.entry_block, stats.entry_cell), 1.0)
+    np.add.at(block_counts, (stats.entry_block, stats.entry_cell), entry_value)
     entries = (block_weights @ block_counts).reshape(d, N_AGES, K)
     return exposure.reshape(d, NB, K), events[..., K], events[..., :K], entries
 
@@ -255,9 +296,18 @@ def fit_rates(
     n_draws: int,
     rng: np.random.Generator | None,
     with_table: bool = True,
+    trend: bool = False,
+    half_life_days: float | None = None,
 ) -> RateSet:
-    """Fit the rates on the window ``start`` <= day < ``end``; bootstrap ``n_draws`` sets if ``rng``."""
-    stats = window_stats(history, start, end)
+    """Fit the rates on the window ``start`` <= day < ``end``; bootstrap ``n_draws`` sets if ``rng``.
+
+    ``trend``: fit a log-linear trend in entries by age band (:mod:`.trend`); the entry rates are then
+    the rates at the window's end and ``entry_slope`` says how they change from there. ``half_life_days``:
+    weigh exposure, moves, exits and first placements by recency (the entry *level* stays the window's
+    count, so a trend is not counted twice).
+    """
+    stats = window_stats(history, start, end, half_life_days)
+    weighted = stats.exp_weighted is not None
     # Only children seen in the window matter; number them compactly for the bootstrap.
     seen, inverse = np.unique(np.r_[stats.exp_child, stats.ev_child], return_inverse=True)
     stats.exp_child = inverse[: stats.exp_child.size]
@@ -266,8 +316,12 @@ def fit_rates(
     ones_c = np.ones((1, n_children))
     ones_b = np.ones((1, stats.n_blocks))
     exposure, exits, moves, entries = _stats_arrays(stats, ones_c, ones_b)
-    point_hazards = smooth_hazards(exposure, exits, moves)
-    point_entry = smooth_entries(entries, stats.window_days)
+    if weighted:
+        w_exp, w_exits, w_moves, w_entries = _stats_arrays(stats, ones_c, ones_b, recency=True)
+    else:
+        w_exp, w_exits, w_moves, w_entries = exposure, exits, moves, entries
+    point_hazards = smooth_hazards(w_exp, w_exits, w_moves)
+    point_entry = smooth_entries(entries, stats.window_days, w_entries if weighted else None)
     if rng is None:
         hazards, entry = point_hazards, point_entry
     else:
@@ -276,9 +330,30 @@ def fit_rates(
         child_w = np.bincount(picks.ravel(), minlength=n_draws * n_children).reshape(n_draws, n_children)
         child_w = child_w.astype(np.float64)
         block_w = rng.multinomial(stats.n_blocks, np.full(stats.n_blocks, 1.0 / stats.n_blocks), size=n_draws)
-        b_exp, b_exits, b_moves, b_entries = _stats_arrays(stats, child_w, block_w.astype(np.float64))
+        block_w = block_w.astype(np.float64)
+        b_exp, b_exits, b_moves, b_entries = _stats_arrays(stats, child_w, block_w, recency=weighted)
         hazards = smooth_hazards(b_exp, b_exits, b_moves)
-        entry = smooth_entries(b_entries, stats.window_days)
+        if weighted:
+            block_counts = np.zeros((stats.n_blocks, N_AGES * K))
+            np.add.at(block_counts, (stats.entry_block, stats.entry_cell), 1.0)
+            plain = (block_w @ block_counts).reshape(-1, N_AGES, K)
+            entry = smooth_entries(plain, stats.window_days, b_entries)
+        else:
+            entry = smooth_entries(b_entries, stats.window_days)
+
+    fitted_trend = None
+    entry_slope = None
+    if trend:
+        monthly = np.zeros((NB, stats.n_blocks))
+        np.add.at(monthly, (stats.entry_band, stats.entry_block), 1.0)
+        fitted_trend = fit_entry_trend(monthly, stats.window_days / stats.n_blocks)
+        entry_slope = fitted_trend.draws(entry.shape[0], rng)
+        point_factor = end_of_window_factor(fitted_trend.slope, stats.window_days)
+        point_entry = point_entry * point_factor[BAND_OF_AGE][None, :, None]
+        factor = end_of_window_factor(entry_slope, stats.window_days)  # (draws, NB)
+        entry = entry * factor[:, BAND_OF_AGE][:, :, None]
+        if rng is None:
+            entry = point_entry
 
     years = stats.window_days / 365.25
     flows = (entries[0].sum(axis=0) + moves[0].sum(axis=(0, 1))) / max(years, 1e-9)
@@ -292,7 +367,16 @@ def fit_rates(
         exposure_years=float(exposure[0].sum() / 365.25),
     )
     table = (
-        _rates_table(exposure[0], exits[0], moves[0], entries[0], point_hazards[0], point_entry[0], stats)
+        _rates_table(
+            w_exp[0],
+            w_exits[0],
+            w_moves[0],
+            w_entries[0],
+            point_hazards[0],
+            point_entry[0],
+            stats,
+            fitted_trend,
+        )
         if with_table
         else pd.DataFrame()
     )
@@ -304,6 +388,8 @@ def fit_rates(
         flows_per_year=flows,
         window=window,
         table=table,
+        entry_slope=entry_slope,
+        trend=fitted_trend,
     )
 
 
@@ -315,8 +401,14 @@ def _rates_table(
     hazards: np.ndarray,
     entry: np.ndarray,
     stats: WindowStats,
+    trend: EntryTrend | None = None,
 ) -> pd.DataFrame:
-    """Point-estimate rates, raw and after borrowing, for people to check (rates per child-year / month)."""
+    """Point-estimate rates, raw and after borrowing, for people to check (rates per child-year / month).
+
+    With recency weighting, events and exposure are the weighted ones. With a trend, each band gets a
+    ``trend`` row: raw_rate is the fitted yearly change in entries (a fraction), rate the one used after
+    shrinking towards no trend, events its standard error.
+    """
     rows: list[dict[str, object]] = []
     with np.errstate(divide="ignore", invalid="ignore"):
         for b, band in enumerate(AGE_BANDS):
@@ -344,4 +436,11 @@ def _rates_table(
                              "raw_rate": float(moves[b, c, d] / e * 365.25) if e else np.nan,
                              "rate": float(hazards[b, c, d] * 365.25), "unit": "per child-year"}
                     )  # fmt: skip
+            if trend is not None:
+                rows.append(
+                    {"kind": "trend", "age_band": band, "category": None, "to_category": None,
+                         "events": float(np.expm1(trend.se[b] * 365.25)), "exposure_days": float(stats.window_days),
+                         "raw_rate": float(np.expm1(trend.raw[b] * 365.25)),
+                         "rate": float(np.expm1(trend.slope[b] * 365.25)), "unit": "per year"}
+                )  # fmt: skip
     return pd.DataFrame(rows)

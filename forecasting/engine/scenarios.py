@@ -33,7 +33,12 @@ _INDEX = {c: i for i, c in enumerate(MODEL_CATEGORIES)}
 def build_plan(rates: RateSet, scenario: Scenario | None, *, origin_day: int) -> Plan:
     """The simulation plan for the baseline (``scenario`` None) or a scenario, from day ``origin_day``."""
     if scenario is None:
-        return Plan(hazards=rates.hazards[:, None], epoch_ends=np.array([np.inf]), entry=rates.entry)
+        return Plan(
+            hazards=rates.hazards[:, None],
+            epoch_ends=np.array([np.inf]),
+            entry=rates.entry,
+            entry_slope=rates.entry_slope,
+        )
 
     def offset(date: object) -> float:
         return 0.0 if date is None else float(max(day_number(date) - origin_day, 0))
@@ -83,4 +88,5 @@ def build_plan(rates: RateSet, scenario: Scenario | None, *, origin_day: int) ->
         entry_extra=extra,
         entry_from=offset(scenario.entry_changes_from),
         redirects=tuple(redirects),
+        entry_slope=rates.entry_slope,
     )

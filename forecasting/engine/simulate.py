@@ -28,6 +28,7 @@ import numpy as np
 
 from . import rng as crn
 from .rates import BAND_OF_AGE, N_AGES, NB, K
+from .trend import entry_times, integrated
 
 #: Ages (years) at which the next age band starts, ending with leaving care at 18.
 EDGE_YEARS = np.array([1.0, 5.0, 10.0, 16.0, 18.0])
@@ -82,6 +83,7 @@ class Plan:
     entry_extra: np.ndarray = field(default_factory=lambda: np.zeros(NB))
     entry_from: float = 0.0
     redirects: tuple[Redirect, ...] = ()
+    entry_slope: np.ndarray | None = None  # (draws, band): daily log-slope of the entry rate from day 0
 
 
 @dataclass
@@ -130,12 +132,17 @@ def simulate(
     )
 
     # Entrant numbers for every path come from one seeded stream, so batching does not change them.
-    span_base = span
     lam = plan.entry[draw_of_path]  # (P, 18, K)
+    if plan.entry_slope is not None:
+        slope_age = plan.entry_slope[draw_of_path][:, BAND_OF_AGE][:, :, None]  # (P, 18, 1)
+        base_span = integrated(slope_age, 0.0, span)
+        extra_span = integrated(slope_age, min(plan.entry_from, span), span)
+    else:
+        base_span = span
+        extra_span = max(span - plan.entry_from, 0.0)
     base_counts = np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, 21]))).poisson(
-        lam * span_base
+        lam * base_span
     )
-    extra_span = max(span - plan.entry_from, 0.0)
     extra_rate = lam * plan.entry_extra[BAND_OF_AGE][None, :, None]
     if extra_rate.any():
         extra_counts = np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, 22]))).poisson(
@@ -158,6 +165,7 @@ def simulate(
             int(base_offsets[p0]),
             int(extra_offsets[p0]),
             span,
+            draw_of_path[p0:p1],
         )
         c, b = _run_batch(
             key, population, entrants, tables, draw_of_path[p0:p1], p0, grid, plan, with_bed_nights
@@ -186,6 +194,7 @@ def _entrants(
     base_offset: int,
     extra_offset: int,
     span: float,
+    draws: np.ndarray,
 ) -> _Entrants:
     """New entrants of a batch of paths: when they enter, how old they are and where they start."""
     parts = []
@@ -199,7 +208,11 @@ def _entrants(
         path = cells // (N_AGES * K)
         age = (cells // K) % N_AGES
         cat = cells % K
-        t = t0 + crn.uniforms(key, ids, 0, crn.SALT_ENTRY_TIME) * max(span - t0, 0.0)
+        u = crn.uniforms(key, ids, 0, crn.SALT_ENTRY_TIME)
+        if plan.entry_slope is not None:
+            t = entry_times(u, plan.entry_slope[draws[path], BAND_OF_AGE[age]], min(t0, span), span)
+        else:
+            t = t0 + u * max(span - t0, 0.0)
         age_days = (age + crn.uniforms(key, ids, 0, crn.SALT_ENTRY_AGE)) * YEAR_DAYS
         band = BAND_OF_AGE[age]
         if id_base == _ENTRANT_ID_BASE and (plan.entry_keep < 1.0).any():

@@ -145,8 +145,8 @@ class ForecastParameters:
       partial.
     * ``reference_start``/``reference_end``: the window the rates are estimated from; default the three
       years up to ``as_at``. The start is never earlier than ``history_start``.
-    * ``history_start``: first date from which the register is complete (default: the earliest episode
-      start). Backtests whose window would begin before it are shortened; backtests with less than a
+    * ``history_start``: first date from which the register is complete (default: the earliest day an
+      episode ended, see ``History.complete_day``). Backtests whose window would begin before it are shortened; backtests with less than a
       year of history are skipped.
     * ``n_paths``/``seed``: Monte Carlo paths and seed; the result is identical for the same seed.
     * ``parameter_uncertainty``: each path uses rates re-estimated from a bootstrap resample of the
@@ -162,6 +162,12 @@ class ForecastParameters:
       diagnostic read over dozens of month ends: with 400 paths its 2.5th and 97.5th percentiles each
       rest on ten paths in the tail, and the three refits cost less than the forecast itself.
     * ``scenario``: if given, :func:`run_forecast` projects this scenario instead of the baseline.
+    * ``entry_trend``: entries by age band follow a log-linear trend fitted on the reference window and
+      shrunk towards no trend where the evidence is weak (:mod:`forecasting.engine.trend`); off, the
+      entry rate is the window's average.
+    * ``half_life_years``: if given, exposure, moves, exits and first placements in the reference window
+      are weighted by recency, halving every ``half_life_years`` back from its end, so a step change
+      shows in the move and first-placement rates within a year.
     """
 
     as_at: dt.date
@@ -179,6 +185,8 @@ class ForecastParameters:
     inflation: float = 0.03
     backtest_offsets: tuple[int, ...] = (12, 24, 36)
     backtest_paths: int | None = None
+    entry_trend: bool = False
+    half_life_years: float | None = None
 
     def __post_init__(self) -> None:
         if not 1 <= self.horizon_months <= 60:
@@ -192,6 +200,8 @@ class ForecastParameters:
                 raise ValueError(f"Unknown planning category {category!r} in unit_costs")
         if self.reference_years < 1:
             raise ValueError("reference_years must be at least 1")
+        if self.half_life_years is not None and not self.half_life_years > 0:
+            raise ValueError("half_life_years must be positive")
         object.__setattr__(self, "backtest_offsets", tuple(int(o) for o in self.backtest_offsets))
         as_at = pd.Timestamp(self.as_at).date()
         object.__setattr__(self, "as_at", as_at)

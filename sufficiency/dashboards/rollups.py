@@ -287,6 +287,7 @@ def forecast_rollup(*, run: ForecastRun | None) -> dict[str, Any]:
         ],  # fmt: skip
         "costs": cost_rows,
         "unit_costs": run.unit_costs,
+        "model_choice": run.model_choice,
         # Each category's and age band's recent history, drawn as the "Actual" line on its fan.
         "actual_history": actual_history(run=run),
     }

@@ -81,6 +81,13 @@ def test_execute_persists_results_and_a_redelivery_does_not_duplicate_them(
         CostValue.objects.filter(run=run).count(),
     )
     assert counts[0] == 12 * (1 + 11 + 5)  # total, 11 modelled categories, 5 age bands, each month
+    stored = ForecastRun.objects.get(pk=run.pk)
+    # the model configuration was chosen by backtests in the task and stored with the run
+    assert stored.model_choice["chosen"]["reference_years"] in (3, 6)
+    assert stored.model_choice["reason"]
+    kinds = {s["kind"] for s in stored.model_choice["scores"]}
+    assert kinds == {"candidate", "baseline"} or stored.model_choice["beats_baselines"] is None
+    assert sum(s["chosen"] for s in stored.model_choice["scores"]) == 1
     assert forecast_run_execute(run_id=run.pk) is None  # the redelivered task is a no-op
     assert (
         ForecastValue.objects.filter(run=run).count(),

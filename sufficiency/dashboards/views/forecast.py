@@ -103,6 +103,7 @@ def build_forecast(page: Page) -> dict[str, Any]:
             )
         )
         if i == 0:
+            blocks.extend(_model_choice_blocks(page))
             blocks.extend(_backtest_blocks(page))
 
     # Scenarios: children at each financial year end and spend.
@@ -244,6 +245,47 @@ def build_forecast(page: Page) -> dict[str, Any]:
             )
         )
     return {"blocks": blocks, "as_at": forecast.get("as_at") or ""}
+
+
+def _model_choice_blocks(page: Page) -> list[dict[str, Any]]:
+    """Which model configuration made the forecast, why, and how it did beside two naive baselines."""
+    choice = page.rollup.forecast.get("model_choice") or {}
+    if not choice:
+        return []
+    blocks: list[dict[str, Any]] = [
+        {
+            "kind": "text",
+            "text": f"How this forecast was made: {choice['description']}. {choice['reason']}",
+        }
+    ]
+    if choice.get("beats_baselines") is False:
+        blocks.append(
+            {
+                "kind": "inset",
+                "text": "In these backtests the model did not beat the simplest baseline. Treat the forecast "
+                "as one view among others.",
+            }
+        )
+    rows = [
+        [
+            ("Chosen: " if s["chosen"] else "") + s["name"],
+            "Model" if s["kind"] == "candidate" else "Naive baseline",
+            "–" if s["mape"] is None else f"{s['mape']:.1f}%",
+            "–" if s["bias"] is None else f"{s['bias']:+.1f}%",
+        ]
+        for s in sorted(choice.get("scores", []), key=lambda s: (s["mape"] is None, s["mape"] or 0.0))
+    ]
+    if rows:
+        blocks.append(
+            table(
+                "model-choice",
+                "Configurations and baselines compared in backtests",
+                ["Configuration", "Kind", "Average error of the total", "Average bias"],
+                rows,
+                numeric_columns=[2, 3],
+            )
+        )
+    return blocks
 
 
 def _backtest_blocks(page: Page) -> list[dict[str, Any]]:

@@ -94,7 +94,15 @@ def _band(edges: np.ndarray, day: int) -> np.ndarray:
 
 
 def simulate_register(
-    process: MarkovProcess, *, start: dt.date, end: dt.date, seed: int, ls: str = "C2"
+    process: MarkovProcess,
+    *,
+    start: dt.date,
+    end: dt.date,
+    seed: int,
+    ls: str = "C2",
+    entry_growth: float = 0.0,
+    growth_from: dt.date | None = None,
+    switch: tuple[dt.date, MarkovProcess] | None = None,
 ) -> pd.DataFrame:
     """Run the daily process from an empty register on ``start`` to ``end`` and return its episodes.
 
@@ -102,7 +110,13 @@ def simulate_register(
     child in care that day moves or leaves the next day with the process's daily probabilities; a child
     leaves on their 18th birthday. Moves are X1/P episode changes; exits are E13. Episodes open at
     ``end`` have no DEC.
+
+    ``entry_growth``: from ``growth_from`` (default ``start``) the entry rates change by the factor
+    exp(entry_growth) a year. ``switch``: (date, process) from which the other process's entry mix and
+    daily probabilities apply (a step change), scaled by the same growth.
     """
+    growth_day = day_number(growth_from or start)
+    switch_day = day_number(switch[0]) if switch else None
     rng = np.random.default_rng(seed)
     k = len(process.categories)
     d0, d1 = day_number(start), day_number(end)
@@ -119,7 +133,11 @@ def simulate_register(
     live_rne = np.zeros(0, dtype="<U1")
     live_edges = np.zeros((0, 5), np.int64)
     for day in range(d0, d1):
-        counts = rng.poisson(lam)
+        if switch_day is not None and day == switch_day:
+            cum = np.cumsum(switch[1].daily, axis=2)
+            lam = switch[1].entry.ravel()
+        growth = np.exp(entry_growth * max(day - growth_day, 0) / YEAR) if entry_growth else 1.0
+        counts = rng.poisson(lam * growth)
         if counts.any():
             cells = np.repeat(np.arange(n_cells), counts)
             age = cells // k

@@ -1,0 +1,135 @@
+"""Entries with a trend and recency-weighted rates, checked against known processes."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from forecasting.engine import ForecastParameters, run_forecast
+from forecasting.engine.trend import YEAR_DAYS, end_of_window_factor, entry_times, fit_entry_trend, integrated
+from tests.forecasting.engine.synthetic import extract, simulate_register, standard_process
+
+AS_AT = dt.date(2026, 3, 31)
+
+
+def test_a_trend_is_recovered_from_simulated_entries_and_no_trend_stays_near_none():
+    rng = np.random.default_rng(3)
+    months = np.arange(36)
+    t = (months + 0.5) / 12
+    true = np.array([0.15, 0.15, 0.10, 0.12, 0.20])  # per year
+    level = np.array([10.0, 8.0, 6.0, 12.0, 9.0])
+    counts = rng.poisson(level[:, None] * np.exp(true[:, None] * t[None, :]))
+    fitted = fit_entry_trend(counts, 365.25 / 12)
+    per_year = fitted.slope * YEAR_DAYS
+    assert np.all(per_year > 0.04)
+    assert abs(per_year.mean() - true.mean()) < 0.06
+    assert np.all(fitted.sd > 0)
+
+    flat = rng.poisson(np.repeat(level[:, None], 36, axis=1))
+    none = fit_entry_trend(flat, 365.25 / 12)
+    assert np.all(np.abs(none.slope * YEAR_DAYS) < 0.05)
+    # shrinking pulls a noisy slope towards zero, never past it
+    assert np.all(np.abs(none.slope) <= np.abs(none.raw) + 1e-15)
+
+
+def test_trend_helpers_integrate_and_invert_exactly():
+    slope = np.array([0.0, 0.001, -0.002])
+    total = integrated(slope, 0.0, 100.0)
+    assert total[0] == pytest.approx(100.0)
+    assert total[1] == pytest.approx((np.exp(0.1) - 1) / 0.001)
+    u = np.array([0.0, 0.5, 1.0 - 1e-12])
+    for s in slope:
+        times = entry_times(u, np.full(3, s), 10.0, 100.0)
+        assert times[0] == pytest.approx(10.0)
+        assert times[-1] == pytest.approx(100.0)
+        # half the expected entrants come before the median time
+        assert integrated(np.array([s]), 10.0, times[1])[0] == pytest.approx(
+            integrated(np.array([s]), 10.0, 100.0)[0] / 2
+        )
+    assert end_of_window_factor(np.array([0.0]), 1000.0)[0] == pytest.approx(1.0)
+    assert end_of_window_factor(np.array([0.001]), 1000.0)[0] > 1.0
+
+
+@pytest.fixture(scope="module")
+def rising_register():
+    register = simulate_register(
+        standard_process(), start=dt.date(2012, 4, 1), end=dt.date(2026, 4, 2), seed=11,
+        entry_growth=0.12, growth_from=dt.date(2021, 4, 1),
+    )  # fmt: skip
+    return extract(register, first_day=dt.date(2020, 4, 1))
+
+
+def _total(result, ahead: int, col: str = "mean") -> float:
+    m = result.months
+    row = m[(m["dimension"] == "total") & (m["months_ahead"] == ahead)]
+    return float(row[col].iloc[0])
+
+
+def test_rising_entries_make_the_forecast_rise_and_the_bands_widen(rising_register):
+    base = ForecastParameters(as_at=AS_AT, horizon_months=36, n_paths=300, seed=4, backtest_offsets=())
+    flat = run_forecast(rising_register, base)
+    trended = run_forecast(rising_register, dataclasses.replace(base, entry_trend=True))
+    now = _total(trended, 0)
+    assert _total(trended, 36) > 1.2 * now
+    assert _total(trended, 36) > 1.15 * _total(flat, 36)
+    width = {r: _total(x, 36, "p90") - _total(x, 36, "p10") for r, x in (("flat", flat), ("trend", trended))}
+    assert width["trend"] > 1.3 * width["flat"]
+    trend_rows = trended.rates[trended.rates["kind"] == "trend"]
+    assert len(trend_rows) == 5 and (trend_rows["rate"] > 0.05).all()
+    assert (flat.rates["kind"] != "trend").all()
+
+
+@pytest.fixture(scope="module")
+def step_register():
+    """16-17 year olds stop starting in residential homes a year before the as-at date: they start in
+    supported accommodation instead, and those in residential homes move to it four times as often."""
+    before = standard_process()
+    k = len(before.categories)
+    res, sup = before.categories.index("residential_external"), before.categories.index("supported")
+    entry = before.entry.copy()
+    entry[16:, sup] += entry[16:, res]
+    entry[16:, res] = 0.0
+    daily = before.daily.copy()
+    daily[4, res, sup] *= 4.0
+    assert daily[4].sum(axis=1).max() < 1 and k == entry.shape[1]
+    after = dataclasses.replace(before, entry=entry, daily=daily)
+    register = simulate_register(
+        before,
+        start=dt.date(2014, 4, 1),
+        end=dt.date(2026, 4, 2),
+        seed=12,
+        switch=(dt.date(2025, 3, 31), after),
+    )
+    return extract(register, first_day=dt.date(2020, 4, 1))
+
+
+def _rate(rates, kind: str, band: str, category: str, to: str | None = None) -> float:
+    rows = rates[(rates["kind"] == kind) & (rates["age_band"] == band) & (rates["category"] == category)]
+    if to is not None:
+        rows = rows[rows["to_category"] == to]
+    return float(rows["rate"].sum())
+
+
+def test_a_step_change_a_year_ago_shows_in_the_first_placement_and_move_tables(step_register):
+    base = ForecastParameters(
+        as_at=AS_AT, horizon_months=12, n_paths=20, seed=1, backtest_offsets=(), parameter_uncertainty=False
+    )
+    plain = run_forecast(step_register, base).rates
+    recent = run_forecast(step_register, dataclasses.replace(base, half_life_years=0.5)).rates
+
+    def share(rates, category):
+        entries = rates[(rates["kind"] == "entry") & (rates["age_band"] == "16_17")]
+        return float(entries.loc[entries["category"] == category, "rate"].sum() / entries["rate"].sum())
+
+    # true shares: 15% residential before the change, 0% after
+    assert share(plain, "residential_external") > 0.07
+    assert share(recent, "residential_external") < 0.05
+    assert share(recent, "supported") > 0.5
+    # true move rate residential -> supported at 16-17: 0.4 a year before, 1.6 after
+    moved_plain = _rate(plain, "move", "16_17", "residential_external", "supported")
+    moved_recent = _rate(recent, "move", "16_17", "residential_external", "supported")
+    assert moved_recent > 1.0
+    assert moved_recent > moved_plain + 0.3
