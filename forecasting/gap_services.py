@@ -31,6 +31,7 @@ from placements.counting import in_care_on
 from placements.models import BlockContract, Setting
 from placements.supply_selectors import capacity_summary_for_authority, setting_occupancy
 from sufficiency.authorities.models import LocalAuthority
+from sufficiency.core import periods
 
 from . import gap
 from .choices import BASELINE, RunStatusChoices
@@ -176,7 +177,7 @@ def gap_assessment_compute(
         latest = register.register_data_date(authority=authority)
         if latest is None:
             return None
-        as_at = min((pd.Timestamp(latest) + pd.offsets.MonthEnd(0)).date(), timezone.localdate())
+        as_at = periods.default_as_at(data_end=latest, today=timezone.localdate())
     if run is _LATEST:
         run = _latest_run(authority)
     capacity = capacity_summary_for_authority(authority=authority, on=as_at)

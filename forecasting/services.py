@@ -18,6 +18,7 @@ from kombu.exceptions import OperationalError
 from placements import selectors as register
 from placements.costs import blended_weekly_costs
 from sufficiency.authorities.models import LocalAuthority
+from sufficiency.core import periods
 from sufficiency.core.audit import audit
 from sufficiency.core.bulk import insert_frame
 from sufficiency.core.jobs import stale_running_cutoff
@@ -40,7 +41,8 @@ def default_as_at(*, authority: LocalAuthority) -> dt.date | None:
 
 
 def _as_at_from(latest: dt.date | None) -> dt.date | None:
-    return None if latest is None else min(_month_end(latest), timezone.localdate())
+    # The one as-at rule every page and API answer uses (sufficiency.core.periods).
+    return None if latest is None else periods.default_as_at(data_end=latest, today=timezone.localdate())
 
 
 def forecast_request(

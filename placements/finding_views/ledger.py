@@ -15,10 +15,10 @@ from sufficiency.core.bounds import parse_month
 from sufficiency.core.csv import csv_response, safe_writer
 from sufficiency.core.views import AuthorityMixin
 
+from ..as_at import as_at_for_request
 from ..finding import selectors
 from ..finding.charts import ledger_context
 from ..finding.ledger import MEASURES
-from ..models import PlacementRequest
 from .base import LEDGER_ROLES
 
 
@@ -27,13 +27,7 @@ def _period(view: AuthorityMixin, request: Any) -> tuple[dt.date, dt.date]:
     today), and the twelve months to it. A malformed or out-of-range month is the default."""
     end_month = parse_month(request.GET.get("end"))
     if end_month is None:
-        latest = (
-            PlacementRequest.objects.for_authority(view.authority)
-            .order_by("-requested_on")
-            .values_list("requested_on", flat=True)
-            .first()
-        )
-        end_month = min(latest or timezone.localdate(), timezone.localdate())
+        end_month = as_at_for_request(request, authority=view.authority).on
     return selectors.default_ledger_period(end_month)
 
 

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from sufficiency.authorities.choices import IMPORT_ROLES
@@ -17,6 +16,7 @@ from sufficiency.core.views import AuthorityMixin
 
 from .. import supply_forms as forms
 from .. import supply_selectors as selectors
+from ..as_at import as_at_for_request
 from ..categories import PLANNING_CATEGORY_LABELS
 from ..choices import ImportKindChoices
 from ..models import InHouseHome
@@ -41,7 +41,7 @@ class SupplyOverviewView(AuthorityMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        on = timezone.localdate()
+        on = as_at_for_request(self.request, authority=self.authority).on
         summary = selectors.capacity_summary_for_authority(authority=self.authority, on=on)
         fostering, residential = summary["fostering"], summary["residential"]
         context.update(
@@ -148,7 +148,7 @@ class SettingDetailView(AuthorityMixin, DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         setting = self.object
-        on = timezone.localdate()
+        on = as_at_for_request(self.request, authority=self.authority).on
         occupancy = selectors.setting_occupancy(authority=self.authority, setting_ids=[setting.pk], on=on)[
             setting.pk
         ]

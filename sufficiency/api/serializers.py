@@ -28,9 +28,9 @@ class AuthoritySerializer(serializers.ModelSerializer):
 
 
 class SnapshotQueryInputSerializer(serializers.Serializer):
-    """The date of a snapshot (default: today)."""
+    """The date of a snapshot (default: the as-at date the pages use)."""
 
-    on = BoundedDateField(required=False, help_text="YYYY-MM-DD; default today")
+    on = BoundedDateField(required=False, help_text="YYYY-MM-DD; default the month end the register runs to")
 
 
 @extend_schema_serializer(

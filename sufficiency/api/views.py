@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.decorators import action
@@ -15,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from forecasting.api.views import AuthorityForecastActions, RegionForecastActions
-from placements.api.aggregates import AuthoritySpendActions, aggregate_ids
+from placements.api.aggregates import AS_AT_HELP, AuthoritySpendActions, aggregate_ids, on_date
 from placements.selectors import cic_snapshot_for_authority
 from sufficiency.authorities.models import LocalAuthority, Region
 from sufficiency.core.api import ReferenceViewSet
@@ -30,9 +29,7 @@ from .serializers import (
     SnapshotQueryInputSerializer,
 )
 
-ON_PARAMETER = OpenApiParameter(
-    "on", OpenApiTypes.DATE, description="Snapshot date, YYYY-MM-DD (default today)"
-)
+ON_PARAMETER = OpenApiParameter("on", OpenApiTypes.DATE, description=f"Snapshot date, {AS_AT_HELP}")
 
 
 def _aggregate_ids(request: Request) -> list[int]:
@@ -40,10 +37,11 @@ def _aggregate_ids(request: Request) -> list[int]:
     return aggregate_ids(request)
 
 
-def _snapshot_date(request: Request) -> Any:
+def _snapshot_date(request: Request, *, authorities: list[LocalAuthority]) -> Any:
+    """`?on=`, else the as-at date the pages use by default (see `placements.api.aggregates.on_date`)."""
     params = SnapshotQueryInputSerializer(data=request.query_params)
     params.is_valid(raise_exception=True)
-    return params.validated_data.get("on") or timezone.localdate()
+    return params.validated_data.get("on") or on_date(request, authorities=authorities)
 
 
 @extend_schema_view(
@@ -81,7 +79,7 @@ class RegionViewSet(RegionForecastActions, ReferenceViewSet):
         region = self.get_object()
         if not region.authorities.filter(pk__in=ids).exists():
             raise Http404
-        on = _snapshot_date(request)
+        on = _snapshot_date(request, authorities=list(region.authorities.filter(pk__in=ids)))
         data = regional_children_in_care(region=region, on=on, own_authority_ids=ids)
         return Response(RegionalChildrenInCareSerializer(data).data)
 
@@ -125,6 +123,6 @@ class AuthorityViewSet(
         authority = self.get_object()
         if authority.pk not in ids:
             raise Http404
-        on = _snapshot_date(request)
+        on = _snapshot_date(request, authorities=[authority])
         snapshot = cic_snapshot_for_authority(authority=authority, on=on)
         return Response(ChildrenInCareSnapshotSerializer(snapshot).data)

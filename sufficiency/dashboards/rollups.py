@@ -38,6 +38,7 @@ from placements.counting import (
 )
 from placements.models import PlacementEpisode, Setting
 from sufficiency.authorities.models import LocalAuthority
+from sufficiency.core.periods import period_for
 
 #: Snapshots kept for the date filter: the last 12 month ends and the previous five 31 Marches.
 RECENT_MONTHS = 12
@@ -222,7 +223,10 @@ def spend_rollup(*, authority: LocalAuthority, as_at: dt.date) -> dict[str, Any]
             [r[0], r[1], round(float(r[2]), 1), round(float(r[3]), 2)]
             for r in grouped.itertuples(index=False)
         ],
-        "current_year": financial_year(as_at),
+        # A year is "so far" only while it is open on the as-at date: 31 March closes it.
+        "current_year": None
+        if period_for(as_at, "last_full_financial_year").end == as_at
+        else financial_year(as_at),
     }
 
 
@@ -349,10 +353,10 @@ def headline(*, overview: dict[str, Any], forecast: dict[str, Any], as_at: dt.da
     total = int(snap.get("total", 0))
     population = snap.get("population")
     spend_years = pd.DataFrame(overview["spend"].get("by_year", []), columns=overview["spend"]["columns"])
-    full_years = sorted(
-        y for y in spend_years["financial_year"].unique() if y != overview["spend"].get("current_year")
-    )
-    last_year = full_years[-1] if full_years else None
+    # The last full financial year is derived from the as-at date by the one period function, so the
+    # region page and the overview name the same year (31 March itself closes a year).
+    full_year = period_for(as_at, "last_full_financial_year").label
+    last_year = full_year if full_year in set(spend_years["financial_year"]) else None
     growth = None
     series = forecast.get("series", {}).get(f"{BASELINE}|total|total")
     if series and total:

@@ -21,7 +21,6 @@ from rest_framework.response import Response
 
 from placements.api.aggregates import on_date, own_authority
 
-from .kpi_snapshots import kpi_default_date
 from .selectors import kpi_page_rows
 
 
@@ -115,7 +114,7 @@ class AuthorityKpiActions:
     def kpis(self, request: Request, code: str | None = None) -> Response:
         """Your own authority only (404 otherwise). A KPI without data has `value: null`."""
         authority = own_authority(self, request)
-        on = on_date(request, default=kpi_default_date(authority=authority))
+        on = on_date(request, authorities=[authority])
         page_rows, _snapshot = kpi_page_rows(authority=authority, on=on)
         rows = [row.as_dict() | {"region_name": row.region_name} for row in page_rows]
         return Response(KpiTableSerializer({"authority": authority.dfe_code, "date": on, "kpis": rows}).data)

@@ -14,9 +14,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
+from placements.as_at import as_at_for_request
 from sufficiency.authorities.choices import DASHBOARD_ROLES, RoleChoices
 from sufficiency.core.locking import OptimisticLockMixin, StaleEdit
 from sufficiency.core.querysets import authority_ids_for
@@ -24,7 +24,6 @@ from sufficiency.core.views import AuthorityMixin
 
 from . import services
 from .forms import ActionForm, KpiDateForm, MeasureForm, ObjectiveForm, StrategyForm
-from .kpi_snapshots import kpi_default_date
 from .kpis import KpiSession, registry
 from .kpis.base import Group
 from .models import Action, Measure, Objective, Strategy
@@ -79,9 +78,9 @@ class KpiListView(ReadMixin, TemplateView):
         form = KpiDateForm(self.request.GET or None)
         # Without a date asked for, the page shows the latest precomputed date (the month end the register
         # runs to, counted by a worker after the last import); other dates are counted live.
-        asked = form.is_bound and form.is_valid() and form.cleaned_data.get("on")
-        default = None if asked else kpi_default_date(authority=self.authority)
-        on, period = form.resolved(default or timezone.localdate())
+        asked = form.cleaned_data.get("on") if form.is_bound and form.is_valid() else None
+        as_at = as_at_for_request(self.request, authority=self.authority, requested=asked or None)
+        on, period = form.resolved(as_at.on)
         rows, snapshot = kpi_page_rows(authority=self.authority, on=on, period=period)
         groups: dict[str, list[dict[str, Any]]] = {}
         for row in rows:
@@ -137,7 +136,9 @@ class StrategyDetailView(ReadMixin, TemplateView):
         except Strategy.DoesNotExist:
             raise Http404("No such strategy") from None
         form = KpiDateForm(self.request.GET or None)
-        on, period = form.resolved(timezone.localdate())
+        asked = form.cleaned_data.get("on") if form.is_bound and form.is_valid() else None
+        as_at = as_at_for_request(self.request, authority=self.authority, requested=asked or None)
+        on, period = form.resolved(as_at.on)
         progress = measure_progress_for_strategy(
             strategy=strategy, on=on, period=period, session=KpiSession(self.authority)
         )
