@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -18,8 +19,10 @@ from .. import supply_forms as forms
 from .. import supply_selectors as selectors
 from ..as_at import as_at_for_request
 from ..categories import PLANNING_CATEGORY_LABELS
-from ..choices import ImportKindChoices
+from ..choices import ImportKindChoices, JudgementChoices
+from ..counting import NOT_YET_INSPECTED, judgements_on
 from ..models import InHouseHome
+from ..selectors import judgement_history_for_urns
 from ..services import ImportRejected, import_job_create
 from .base import (
     OPERATIONAL_READ_ROLES,
@@ -77,7 +80,17 @@ class SupplyOverviewView(AuthorityMixin, TemplateView):
                     f"{residential['other_children']} other authorities')",
                 },
                 {"key": "Free places", "value": residential["free_places"]},
-            ],
+            ]
+            + (
+                [
+                    {
+                        "key": "Over-occupied places",
+                        "value": f"{residential['over_occupied']} (children beyond a home's usable places)",
+                    }
+                ]
+                if residential["over_occupied"]
+                else []
+            ),
         )
         return context
 
@@ -178,6 +191,7 @@ class SettingDetailView(AuthorityMixin, DetailView):
                     "key": "Latest judgement",
                     "value": f"{setting.get_latest_judgement_display()} ({fmt_date(setting.latest_judgement_date)})",
                 },
+                {"key": f"Judgement on {fmt_date(on)}", "value": _judgement_label(setting.urn, on)},
                 {
                     "key": f"Children in care living here on {fmt_date(on)}",
                     "value": f"{occupancy['own']} of ours, {others} from other authorities",
@@ -189,6 +203,17 @@ class SettingDetailView(AuthorityMixin, DetailView):
             ],
         )
         return context
+
+
+def _judgement_label(urn: str, on: Any) -> str:
+    """The setting's Ofsted judgement as at the page's date, by the definition the KPIs and board
+    reports use (the latest inspection on or before it)."""
+    history = judgement_history_for_urns(urns=[urn])
+    value = judgements_on(
+        pd.Series([urn]), inspections=history["inspections"], settings=history["settings"], on=on
+    ).iloc[0]
+    value = NOT_YET_INSPECTED if pd.isna(value) else str(value)
+    return str(dict(JudgementChoices.choices).get(value, value))
 
 
 class OfstedImportView(AuthorityMixin, FormView):

@@ -29,6 +29,7 @@ from placements.categories import AGE_BANDS, COARSE_GROUPS, PLANNING_CATEGORIES
 from placements.costs import financial_year
 from placements.counting import (
     in_care_on,
+    judgements_on,
     long_term_stability_counts,
     monthly_counts,
     periods_of_care,
@@ -36,7 +37,7 @@ from placements.counting import (
     stability_3_plus_counts,
     window_start,
 )
-from placements.models import PlacementEpisode, Setting
+from placements.models import PlacementEpisode
 from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core.periods import period_for
 
@@ -163,14 +164,20 @@ def overview_rollup(*, authority: LocalAuthority, as_at: dt.date) -> dict[str, A
     children = register.child_frame_for_authority(authority=authority)
     prepared = prepare_episodes(episodes)
     urns = sorted({u for u in episodes["urn"].dropna() if u})
-    judgements = dict(Setting.objects.filter(urn__in=urns).values_list("urn", "latest_judgement"))
+    # Each snapshot's judgements as at its own date, by the one definition the KPIs use.
+    history = register.judgement_history_for_urns(urns=urns)
     places = _placement_la_lookup(authority)
     earliest = prepared["decom"].min().date() if not prepared.empty else None
     periods = periods_of_care(prepared)
     snapshots: dict[str, Any] = {}
     for day in snapshot_dates(as_at, earliest):
         current = in_care_on(prepared, day, children=children)
-        current["judgement"] = current["urn"].map(judgements)
+        current["judgement"] = judgements_on(
+            current["urn"],
+            inspections=history["inspections"],
+            settings=history["settings"],
+            on=pd.Timestamp(day),
+        )
         current = current.merge(places, on=["child", "decom"], how="left")
         ts = pd.Timestamp(day)
         start = window_start(ts)
