@@ -218,6 +218,9 @@ def _collect_spend(client: Any, api: Any, authority: Any, ledger: Ledger) -> Non
                 text = _text(cell)
                 if text.startswith("£") and "(" in text:
                     amount, year = text.split(" (", 1)
+                    # The year the region page calls the last full one is the one the periods define.
+                    ledger.add("period:last_full_financial_year", "region page", year.rstrip(")"))
+                    ledger.add("period:last_full_financial_year", "period_for", full.label)
                     ledger.add(
                         f"spend:{year.rstrip(')')}",
                         "region page",
