@@ -32,6 +32,7 @@ from placements.models import BlockContract, Setting
 from placements.supply.capacity import household_rows_for_authority
 from placements.supply.selectors import capacity_summary_for_authority, setting_occupancy
 from sufficiency.authorities.models import LocalAuthority
+from sufficiency.core import periods
 
 from . import gap
 from .choices import BASELINE, RunStatusChoices
@@ -177,7 +178,7 @@ def gap_assessment_compute(
         latest = register.register_data_date(authority=authority)
         if latest is None:
             return None
-        as_at = min((pd.Timestamp(latest) + pd.offsets.MonthEnd(0)).date(), timezone.localdate())
+        as_at = periods.default_as_at(data_end=latest, today=timezone.localdate())
     if run is _LATEST:
         run = _latest_run(authority)
     capacity = capacity_summary_for_authority(authority=authority, on=as_at)

@@ -17,9 +17,9 @@ from kombu.exceptions import OperationalError
 from placements import selectors as register
 from placements.costs import blended_weekly_costs
 from sufficiency.authorities.models import LocalAuthority
+from sufficiency.core import periods
 from sufficiency.core.audit import audit
 from sufficiency.core.bulk import insert_frame
-from sufficiency.core.formatting import month_end
 from sufficiency.core.jobs import JobQueue, job_claim, job_enqueue, jobs_requeue
 
 from .choices import BASELINE, RunStatusChoices, RunTriggerChoices
@@ -32,7 +32,8 @@ logger = logging.getLogger(__name__)
 
 
 def _as_at_from(latest: dt.date | None) -> dt.date | None:
-    return None if latest is None else min(month_end(latest), timezone.localdate())
+    # The one as-at rule every page and API answer uses (sufficiency.core.periods).
+    return None if latest is None else periods.default_as_at(data_end=latest, today=timezone.localdate())
 
 
 def forecast_request(

@@ -557,3 +557,43 @@ def long_term_stability(
     placed for adoption with that placement and the one before lasting 2+ years (1 d.p.; None if no such
     child)."""
     return _percent(*long_term_stability_counts(episodes, children, on))
+
+
+NOT_YET_INSPECTED = "not_yet_inspected"
+
+
+def judgements_on(
+    urns: pd.Series, *, inspections: pd.DataFrame, settings: pd.DataFrame, on: pd.Timestamp
+) -> pd.Series:
+    """The Ofsted judgement of each setting (by URN) as at a date: the one definition every page, KPI,
+    dashboard and board report uses.
+
+    The judgement is the latest inspection dated on or before the date; a setting with no inspection
+    history held falls back to its recorded latest judgement if that is undated or dated by then;
+    otherwise it has none yet ("not_yet_inspected"). URNs the register holds no setting for are NaN.
+
+    ``inspections``: urn, date (datetime), judgement; ``settings``: urn, latest_judgement,
+    latest_judgement_date (datetime).
+    """
+    ts = pd.Timestamp(on)
+    dated = inspections.loc[inspections["date"] <= ts].sort_values(["urn", "date"])
+    dated = dated.drop_duplicates("urn", keep="last")
+    latest = pd.Series(dated["judgement"].to_numpy(), index=dated["urn"].to_numpy(), dtype=object)
+    has_history = set(inspections["urn"])
+    fallback = settings.loc[
+        ~settings["urn"].isin(has_history)
+        & settings["latest_judgement"].fillna("").astype(bool)
+        & (settings["latest_judgement_date"].isna() | (settings["latest_judgement_date"] <= ts))
+    ]
+    latest = pd.concat(
+        [
+            latest,
+            pd.Series(
+                fallback["latest_judgement"].to_numpy(), index=fallback["urn"].to_numpy(), dtype=object
+            ),
+        ]
+    )
+    known = set(settings["urn"])
+    out = urns.map(latest)
+    unjudged = out.isna() & urns.isin(known)
+    return out.where(~unjudged, NOT_YET_INSPECTED)

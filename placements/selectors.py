@@ -207,3 +207,31 @@ def placement_request_frame_for_authorities(*, authority_ids: list[int]) -> pd.D
 
     requests = frame(authority_ids=authority_ids)
     return None if requests.empty else requests
+
+
+def judgement_history_for_urns(*, urns: list[str]) -> dict[str, pd.DataFrame]:
+    """Ofsted judgement history of these settings (two queries), for `counting.judgements_on`:
+    {"inspections": urn, date, judgement sorted by date; "settings": urn, latest_judgement,
+    latest_judgement_date, closed_date}."""
+    from .models import Inspection, Setting
+
+    settings = pd.DataFrame.from_records(
+        list(
+            Setting.objects.filter(urn__in=urns).values_list(
+                "urn", "latest_judgement", "latest_judgement_date", "closed_date"
+            )
+        ),
+        columns=["urn", "latest_judgement", "latest_judgement_date", "closed_date"],
+    )
+    inspections = pd.DataFrame.from_records(
+        list(
+            Inspection.objects.filter(setting__urn__in=urns).values_list(
+                "setting__urn", "inspection_date", "judgement"
+            )
+        ),
+        columns=["urn", "date", "judgement"],
+    )
+    inspections["date"] = pd.to_datetime(inspections["date"])
+    settings["latest_judgement_date"] = pd.to_datetime(settings["latest_judgement_date"])
+    settings["closed_date"] = pd.to_datetime(settings["closed_date"])
+    return {"inspections": inspections.sort_values(["urn", "date"]), "settings": settings}

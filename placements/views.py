@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
 from sufficiency.authorities.permissions import IMPORT_HISTORY_ROLES, IMPORT_ROLES
@@ -21,6 +20,7 @@ from sufficiency.core.audit import audit
 from sufficiency.core.csv import csv_text_response
 from sufficiency.core.views import AuthorityMixin
 
+from .as_at import as_at_for_request
 from .categories import PLANNING_CATEGORY_LABELS
 from .filtersets import EpisodeFilterSet
 from .forms import ChildFilterForm, Ssda903UploadForm
@@ -171,11 +171,12 @@ class ChildListView(AuthorityMixin, ListView):
 
     def get_queryset(self) -> Any:
         form = self.get_filter_form()
-        on = timezone.localdate()
+        asked = None
         category = ""
         if form.is_bound and form.is_valid():
-            on = form.cleaned_data["on"] or on
+            asked = form.cleaned_data["on"]
             category = form.cleaned_data["category"]
+        on = as_at_for_request(self.request, authority=self.authority, requested=asked).on
         self.on, self.category = on, category
         # The API's FilterSet decides who is counted, so the page and `/api/v1/episodes/` list the same children.
         episodes = EpisodeFilterSet(

@@ -19,13 +19,31 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from sufficiency.authorities.models import LocalAuthority
-from sufficiency.core.api import own_authority
+from sufficiency.core.api import OnDateInputSerializer, on_date, own_authority
 from sufficiency.core.bounds import BoundedDateField
+from sufficiency.core.periods import period_for
 
+from ..as_at import as_at_for_authority
 from ..selectors import spend_rollup_for_authority
 
 #: The longest period one spend request may cover.
 MAX_SPEND_YEARS = 10
+
+
+AS_AT_HELP = "YYYY-MM-DD; default the month end the authority's register runs to (as the pages)"
+
+
+def as_at_on(request: Request, *, authorities: list[LocalAuthority]) -> dt.date:
+    """The validated `?on=` date (400 with field errors when it is not a date), else the as-at date the
+    pages use by default: the month end the register runs to (for several authorities, the latest of
+    theirs)."""
+    params = OnDateInputSerializer(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    if params.validated_data.get("on"):
+        return params.validated_data["on"]
+    defaults = [as_at_for_authority(authority=a) for a in authorities]
+    dated = [a.on for a in defaults if a.data_end is not None]
+    return on_date(request, default=max(dated) if dated else None)
 
 
 # --- spend -------------------------------------------------------------------------------------------
@@ -35,13 +53,14 @@ class SpendInputSerializer(serializers.Serializer):
     """The period of a spend rollup: default the 12 months to today; at most ten years."""
 
     start = BoundedDateField(required=False, help_text="First day, YYYY-MM-DD; default a year before end")
-    end = BoundedDateField(required=False, help_text="Last day, YYYY-MM-DD; default today")
+    end = BoundedDateField(required=False, help_text=f"Last day, {AS_AT_HELP}")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        end = attrs.get("end") or timezone.localdate()
-        start = (
-            attrs.get("start") or (pd.Timestamp(end) - pd.DateOffset(years=1) + pd.Timedelta(days=1)).date()
+        authority = self.context.get("authority")
+        end = attrs.get("end") or (
+            as_at_for_authority(authority=authority).on if authority is not None else timezone.localdate()
         )
+        start = attrs.get("start") or period_for(end, "last_12_months").start
         if start > end:
             raise serializers.ValidationError({"start": ["The start must be on or before the end."]})
         if (pd.Timestamp(end) - pd.DateOffset(years=MAX_SPEND_YEARS)).date() >= start:
@@ -140,7 +159,7 @@ class AuthoritySpendActions:
     def spend(self, request: Request, code: str | None = None) -> Response:
         """Your own authority only (404 otherwise). At most ten years per request."""
         authority = own_authority(self, request)
-        params = SpendInputSerializer(data=request.query_params)
+        params = SpendInputSerializer(data=request.query_params, context={"authority": authority})
         params.is_valid(raise_exception=True)
         data = spend_rollup(authority=authority, **params.validated_data)
         return Response(SpendRollupSerializer(data).data)

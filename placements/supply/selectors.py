@@ -90,6 +90,7 @@ def inhouse_home_rows(*, authority: LocalAuthority, on: dt.date, homes: Any = No
                 "other_children": counts["other"],
                 "occupied": occupied,
                 "free": max(home.usable_places - occupied, 0),
+                "over_occupied": max(occupied - home.usable_places, 0),
                 "occupancy_rate": round(100 * occupied / home.usable_places) if home.usable_places else None,
             }
         )
@@ -185,6 +186,8 @@ def capacity_summary_for_authority(*, authority: LocalAuthority, on: dt.date) ->
             "own_children": sum(row["own_children"] for row in open_homes),
             "other_children": sum(row["other_children"] for row in open_homes),
             "free_places": sum(row["free"] for row in open_homes),
+            # Children beyond a home's usable places: usable = occupied + free - over-occupied.
+            "over_occupied": sum(row["over_occupied"] for row in open_homes),
         },
         "block_beds": block_beds_for_authority(authority=authority, on=on),
         "vacancies": vacancy_summary_for_authority(authority=authority),

@@ -19,8 +19,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from sufficiency.core.api import on_date, own_authority
-from sufficiency.reports.selectors import kpi_default_date, kpi_page_rows
+from placements.api.aggregates import as_at_on
+from sufficiency.core.api import own_authority
+from sufficiency.reports.selectors import kpi_page_rows
 
 
 class KpiRowSerializer(serializers.Serializer):
@@ -113,7 +114,7 @@ class AuthorityKpiActions:
     def kpis(self, request: Request, code: str | None = None) -> Response:
         """Your own authority only (404 otherwise). A KPI without data has `value: null`."""
         authority = own_authority(self, request)
-        on = on_date(request, default=kpi_default_date(authority=authority))
+        on = as_at_on(request, authorities=[authority])
         page_rows, _snapshot = kpi_page_rows(authority=authority, on=on)
         rows = [row.as_dict() | {"region_name": row.region_name} for row in page_rows]
         return Response(KpiTableSerializer({"authority": authority.dfe_code, "date": on, "kpis": rows}).data)

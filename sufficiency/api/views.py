@@ -11,10 +11,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from forecasting.api.views import AuthorityForecastActions, RegionForecastActions
-from placements.api.aggregates import AuthoritySpendActions
+from placements.api.aggregates import AS_AT_HELP, AuthoritySpendActions, as_at_on
 from placements.selectors import cic_snapshot_for_authority
 from sufficiency.authorities.models import LocalAuthority, Region
-from sufficiency.core.api import ReferenceViewSet, caller_region, on_date, own_authority
+from sufficiency.core.api import ReferenceViewSet, caller_region, own_authority
 
 from .kpis import AuthorityKpiActions
 from .selectors import regional_children_in_care
@@ -25,9 +25,7 @@ from .serializers import (
     RegionSerializer,
 )
 
-ON_PARAMETER = OpenApiParameter(
-    "on", OpenApiTypes.DATE, description="Snapshot date, YYYY-MM-DD (default today)"
-)
+ON_PARAMETER = OpenApiParameter("on", OpenApiTypes.DATE, description=f"Snapshot date, {AS_AT_HELP}")
 
 
 @extend_schema_view(
@@ -62,7 +60,7 @@ class RegionViewSet(RegionForecastActions, ReferenceViewSet):
         """Readable by callers with aggregate access in an authority of the region (404 for other
         regions). Counts under 5 of other authorities are suppressed, as DfE does."""
         region, ids = caller_region(self, request)
-        on = on_date(request)
+        on = as_at_on(request, authorities=list(region.authorities.filter(pk__in=ids)))
         data = regional_children_in_care(region=region, on=on, own_authority_ids=ids)
         return Response(RegionalChildrenInCareSerializer(data).data)
 
@@ -103,6 +101,6 @@ class AuthorityViewSet(
     def children_in_care(self, request: Request, code: str | None = None) -> Response:
         """Your own authority only: any other authority is 404 (use the regional endpoint instead)."""
         authority = own_authority(self, request)
-        on = on_date(request)
+        on = as_at_on(request, authorities=[authority])
         snapshot = cic_snapshot_for_authority(authority=authority, on=on)
         return Response(ChildrenInCareSnapshotSerializer(snapshot).data)

@@ -14,6 +14,8 @@ needed by the standard library, with CRLF line ends (RFC 4180).
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import html
 import io
 import re
 from collections.abc import Iterable, Sequence
@@ -99,3 +101,76 @@ def write_csv_file(path: Any, text: str) -> None:
     """Write CSV text to a file (commands), UTF-8 with a byte-order mark, inert."""
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         handle.write(resanitise(text))
+
+
+# --- tables as data -------------------------------------------------------------------------------------
+# Pages format figures for reading ("£41.83m", "20.7%", "1,234", "31 March 2026"); a download must hold
+# numbers a spreadsheet can add up, the unit in the column header, and ISO dates.
+
+_TAG = re.compile(r"<[^>]+>")
+_MONEY = re.compile(r"^(-?)£(-?[\d,]*\.?\d+)([mk]?)$")
+_PERCENT = re.compile(r"^([+-]?[\d,]*\.?\d+)%$")
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+_LONG_DATE = re.compile(r"^\d{1,2} [A-Z][a-z]+ \d{4}$")
+_MONEY_SCALE = {"m": 1_000_000, "k": 1_000, "": 1}
+_BLANKS = {"", "–", "-", "—"}
+
+
+def plain_text(value: Any) -> str:
+    """A cell's text without HTML tags or entities ("Children&#x27;s homes" -> "Children's homes")."""
+    if isinstance(value, dict):
+        value = value.get("text", "")
+    return html.unescape(_TAG.sub("", str(value if value is not None else ""))).strip()
+
+
+def _parse(text: str) -> tuple[Any, str | None]:
+    """(value, unit) of one shown cell: a number with its unit ("£", "%", "" for a plain number), an ISO
+    date (unit "date"), or the text itself (unit None)."""
+    if text in _BLANKS:
+        return None, "blank"
+    money = _MONEY.match(text)
+    if money:
+        sign, digits, scale = money.groups()
+        return float(sign + digits.replace(",", "")) * _MONEY_SCALE[scale], "£"
+    percent = _PERCENT.match(text)
+    if percent:
+        return float(percent.group(1).replace(",", "")), "%"
+    if _NUMBER.match(text):
+        number = float(text.replace(",", ""))
+        return (int(number) if number.is_integer() and "." not in text else number), ""
+    if _LONG_DATE.match(text):
+        try:
+            return dt.datetime.strptime(text, "%d %B %Y").date().isoformat(), "date"
+        except ValueError:
+            return text, None
+    return text, None
+
+
+def export_table(headers: Sequence[Any], rows: Iterable[Sequence[Any]]) -> tuple[list[str], list[list[Any]]]:
+    """A shown table as data: plain-text headers; each column whose filled cells are all numbers of one
+    unit becomes numbers, with the unit in its header ("Spend (£)", "Share (%)"); dates in ISO form.
+    Text columns (and mixed ones) stay text, HTML removed."""
+    names = [plain_text(h) for h in headers]
+    texts = [[plain_text(c) for c in row] for row in rows]
+    parsed = [[_parse(c) for c in row] for row in texts]
+    out = [list(row) for row in texts]
+    mixed: list[int] = []
+    for col in range(len(names)):
+        units = {row[col][1] for row in parsed if col < len(row)} - {"blank"}
+        if not units or None in units or ("date" in units and len(units) > 1):
+            continue
+        for i, row in enumerate(parsed):
+            if col < len(row):
+                out[i][col] = row[col][0] if row[col][1] != "blank" else None
+        if len(units) > 1:
+            mixed.append(col)  # numbers of several units (a key-figures column): say each row's unit
+            continue
+        unit = units.pop()
+        if unit in {"£", "%"} and f"({unit})" not in names[col]:
+            names[col] = f"{names[col]} ({unit})"
+    for col in reversed(mixed):
+        names.insert(col + 1, f"{names[col]}: unit")
+        for i, row in enumerate(parsed):
+            unit = row[col][1] if col < len(row) else "blank"
+            out[i].insert(col + 1, {"£": "£", "%": "%"}.get(unit or "", ""))
+    return names, out

@@ -28,6 +28,7 @@ from placements import selectors as register
 from placements.categories import AGE_BANDS, COARSE_GROUPS, PLANNING_CATEGORIES
 from placements.counting import (
     in_care_on,
+    judgements_on,
     long_term_stability_counts,
     monthly_counts,
     periods_of_care,
@@ -35,9 +36,10 @@ from placements.counting import (
     stability_3_plus_counts,
     window_start,
 )
-from placements.models import PlacementEpisode, Setting
+from placements.models import PlacementEpisode
 from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core.formatting import financial_year
+from sufficiency.core.periods import period_for
 
 #: Snapshots kept for the date filter: the last 12 month ends and the previous five 31 Marches.
 RECENT_MONTHS = 12
@@ -158,14 +160,20 @@ def overview_rollup(*, authority: LocalAuthority, as_at: dt.date) -> dict[str, A
     children = register.child_frame_for_authority(authority=authority)
     prepared = prepare_episodes(episodes)
     urns = sorted({u for u in episodes["urn"].dropna() if u})
-    judgements = dict(Setting.objects.filter(urn__in=urns).values_list("urn", "latest_judgement"))
+    # Each snapshot's judgements as at its own date, by the one definition the KPIs use.
+    history = register.judgement_history_for_urns(urns=urns)
     places = _placement_la_lookup(authority)
     earliest = prepared["decom"].min().date() if not prepared.empty else None
     periods = periods_of_care(prepared)
     snapshots: dict[str, Any] = {}
     for day in snapshot_dates(as_at, earliest):
         current = in_care_on(prepared, day, children=children)
-        current["judgement"] = current["urn"].map(judgements)
+        current["judgement"] = judgements_on(
+            current["urn"],
+            inspections=history["inspections"],
+            settings=history["settings"],
+            on=pd.Timestamp(day),
+        )
         current = current.merge(places, on=["child", "decom"], how="left")
         ts = pd.Timestamp(day)
         start = window_start(ts)
@@ -218,7 +226,10 @@ def spend_rollup(*, authority: LocalAuthority, as_at: dt.date) -> dict[str, Any]
             [r[0], r[1], round(float(r[2]), 1), round(float(r[3]), 2)]
             for r in grouped.itertuples(index=False)
         ],
-        "current_year": financial_year(as_at),
+        # A year is "so far" only while it is open on the as-at date: 31 March closes it.
+        "current_year": None
+        if period_for(as_at, "last_full_financial_year").end == as_at
+        else financial_year(as_at),
     }
 
 
@@ -346,10 +357,10 @@ def headline(*, overview: dict[str, Any], forecast: dict[str, Any], as_at: dt.da
     total = int(snap.get("total", 0))
     population = snap.get("population")
     spend_years = pd.DataFrame(overview["spend"].get("by_year", []), columns=overview["spend"]["columns"])
-    full_years = sorted(
-        y for y in spend_years["financial_year"].unique() if y != overview["spend"].get("current_year")
-    )
-    last_year = full_years[-1] if full_years else None
+    # The last full financial year is derived from the as-at date by the one period function, so the
+    # region page and the overview name the same year (31 March itself closes a year).
+    full_year = period_for(as_at, "last_full_financial_year").label
+    last_year = full_year if full_year in set(spend_years["financial_year"]) else None
     growth = None
     series = forecast.get("series", {}).get(f"{BASELINE}|total|total")
     if series and total:

@@ -23,8 +23,8 @@ from forecasting.gap_services import gap_assessment_as_dict, gap_assessment_comp
 from forecasting.selectors import latest_forecast_run
 from placements import selectors as register
 from sufficiency.authorities.models import LocalAuthority
+from sufficiency.core import periods
 from sufficiency.core.audit import audit
-from sufficiency.core.formatting import month_end
 from sufficiency.core.jobs import JobQueue, job_claim, job_enqueue, jobs_requeue
 from sufficiency.core.signals import figures_computed
 
@@ -45,7 +45,7 @@ def rollup_as_at(*, authority: LocalAuthority) -> tuple[dt.date | None, dt.date 
     latest = register.register_data_date(authority=authority)
     if latest is None:
         return None, None
-    return min(month_end(latest), timezone.localdate()), latest
+    return periods.default_as_at(data_end=latest, today=timezone.localdate()), latest
 
 
 def dashboard_rollup_compute(*, authority: LocalAuthority) -> DashboardRollup:

@@ -99,7 +99,12 @@ class PublishedReportView(BoardReadMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         published = _published(self, self.kwargs["version"])
-        context.update(published=published, body=SafeString(published.body_html), draft=False)
+        context.update(
+            published=published,
+            body=SafeString(published.body_html),  # noqa: S308 - rendered by the service at publication
+            draft=False,
+            live_changes=selectors.published_changes(published=published),
+        )
         return context
 
 

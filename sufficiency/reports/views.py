@@ -14,9 +14,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
+from placements.as_at import as_at_for_request
 from sufficiency.authorities.permissions import DASHBOARD_ROLES, STRATEGY_EDIT_ROLES
 from sufficiency.core.locking import OptimisticLockMixin, StaleEdit
 from sufficiency.core.views import AuthorityMixin
@@ -25,17 +25,17 @@ from . import services
 from .forms import ActionForm, KpiDateForm, MeasureForm, ObjectiveForm, StrategyForm
 from .kpis import KpiSession, registry
 from .kpis.base import Group
+from .kpis.labels import basis_words, direction_words, unit_words
 from .models import Action, Measure, Objective, Strategy
 from .selectors import (
     action_summary_for_strategy,
     format_kpi_value,
-    kpi_default_date,
     kpi_page_rows,
     measure_progress_for_strategy,
+    strategy_current_for_authority,
     strategy_for_authority,
     strategy_history,
     strategy_list,
-    unit_label,
 )
 
 #: Roles that may create and change strategies.
@@ -77,10 +77,11 @@ class KpiListView(ReadMixin, TemplateView):
         form = KpiDateForm(self.request.GET or None)
         # Without a date asked for, the page shows the latest precomputed date (the month end the register
         # runs to, counted by a worker after the last import); other dates are counted live.
-        asked = form.is_bound and form.is_valid() and form.cleaned_data.get("on")
-        default = None if asked else kpi_default_date(authority=self.authority)
-        on, period = form.resolved(default or timezone.localdate())
+        asked = form.cleaned_data.get("on") if form.is_bound and form.is_valid() else None
+        as_at = as_at_for_request(self.request, authority=self.authority, requested=asked or None)
+        on, period = form.resolved(as_at.on)
         rows, snapshot = kpi_page_rows(authority=self.authority, on=on, period=period)
+        targets = _targets(authority=self.authority, on=on)
         groups: dict[str, list[dict[str, Any]]] = {}
         for row in rows:
             groups.setdefault(str(row.kpi.group), []).append(
@@ -93,8 +94,10 @@ class KpiListView(ReadMixin, TemplateView):
                     if row.regional
                     else "Not applicable",
                     "england": format_kpi_value(row.england.value, row.kpi.unit) if row.england else "",
-                    "unit": unit_label(row.kpi.unit),
-                    "basis": _basis(row.value),
+                    "unit": unit_words(row.kpi),
+                    "basis": basis_words(row.kpi, row.value),
+                    "direction": direction_words(row.kpi),
+                    "target": targets.get(row.key),
                 }
             )
         context.update(
@@ -108,10 +111,20 @@ class KpiListView(ReadMixin, TemplateView):
         return context
 
 
-def _basis(value: Any) -> str:
-    if value.numerator is not None and value.denominator:
-        return f"{value.numerator:,.0f} of {value.denominator:,.0f}"
-    return ""
+def _targets(*, authority: Any, on: Any) -> dict[str, str]:
+    """Each KPI's target in the strategy covering the date ("60% by March 2027"), by KPI key."""
+    strategy = strategy_current_for_authority(authority=authority, on=on)
+    if strategy is None:
+        return {}
+    out: dict[str, str] = {}
+    for measure in Measure.objects.filter(objective__strategy=strategy).order_by("target_date"):
+        kpi = registry.get(measure.kpi_key)
+        unit = kpi.unit if kpi is not None else "number"
+        out.setdefault(
+            measure.kpi_key,
+            f"{format_kpi_value(float(measure.target_value), unit)} by {measure.target_date:%B %Y}",
+        )
+    return out
 
 
 class StrategyListView(ReadMixin, TemplateView):
@@ -135,7 +148,9 @@ class StrategyDetailView(ReadMixin, TemplateView):
         except Strategy.DoesNotExist:
             raise Http404("No such strategy") from None
         form = KpiDateForm(self.request.GET or None)
-        on, period = form.resolved(timezone.localdate())
+        asked = form.cleaned_data.get("on") if form.is_bound and form.is_valid() else None
+        as_at = as_at_for_request(self.request, authority=self.authority, requested=asked or None)
+        on, period = form.resolved(as_at.on)
         progress = measure_progress_for_strategy(
             strategy=strategy, on=on, period=period, session=KpiSession(self.authority)
         )

@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sufficiency.core.context_processors.navigation",
+                "sufficiency.dashboards.context_processors.as_at_banner",
                 "sufficiency.core.health.background_status",
             ],
             # date_long, date_short, money, money_short: the one formatting module, in every template.

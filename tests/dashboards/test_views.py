@@ -139,10 +139,14 @@ def test_csv_download_matches_the_table(client, la_user, rollup):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == ["Placement category", "Children", "Share"]
+    # Numbers as numbers, the unit in the header (the page shows "75.0%").
+    assert rows[0] == ["Placement category", "Children", "Share (%)"]
     # C1-C4 are aged 14 on the date: three in an external children's home, one with in-house carers.
-    assert ["Residential: external children's home", "3", "75.0%"] in rows
-    assert ["Fostering: in-house", "1", "25.0%"] in rows
+    assert ["Residential: external children's home", "3", "75.0"] in rows
+    assert ["Fostering: in-house", "1", "25.0"] in rows
+    xlsx = client.get(url, {"age_band": "10_15", "format": "xlsx"})
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="335-overview-mix.xlsx"' in xlsx["Content-Disposition"]
     missing = reverse("dashboards:csv", kwargs={"code": "335", "page": "overview", "key": "nope"})
     assert client.get(missing).status_code == 404
 
@@ -222,7 +226,7 @@ def test_each_category_fan_shows_its_actual_history(client, la_user, rollup):
     assert rows[0] == ["Month end", "Actual", "Forecast (mean)", "80% interval", "95% interval"]
     actual_rows = [r for r in rows[1:] if r[1]]
     forecast_rows = [r for r in rows[1:] if r[2]]
-    assert actual_rows[-1][:2] == ["31 March 2026", "3"]
+    assert actual_rows[-1][:2] == ["2026-03-31", "3"]  # ISO dates in downloads
     assert rows.index(actual_rows[-1]) < rows.index(forecast_rows[0]), "history comes before the forecast"
     page = client.get(_url("forecast")).content.decode()
     figures = {

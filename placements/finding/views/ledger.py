@@ -16,7 +16,7 @@ from sufficiency.core.bounds import parse_month
 from sufficiency.core.csv import csv_response, safe_writer
 from sufficiency.core.views import AuthorityMixin
 
-from ...models import PlacementRequest
+from ...as_at import as_at_for_request
 from .. import selectors
 from ..charts import ledger_context
 from ..ledger import MEASURES
@@ -27,13 +27,7 @@ def _period(view: AuthorityMixin, request: Any) -> tuple[dt.date, dt.date]:
     today), and the twelve months to it. A malformed or out-of-range month is the default."""
     end_month = parse_month(request.GET.get("end"))
     if end_month is None:
-        latest = (
-            PlacementRequest.objects.for_authority(view.authority)
-            .order_by("-requested_on")
-            .values_list("requested_on", flat=True)
-            .first()
-        )
-        end_month = min(latest or timezone.localdate(), timezone.localdate())
+        end_month = as_at_for_request(request, authority=view.authority).on
     return selectors.default_ledger_period(end_month)
 
 

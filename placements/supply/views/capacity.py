@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.views.generic import FormView
 
 from sufficiency.authorities.permissions import (
@@ -16,6 +15,7 @@ from sufficiency.authorities.permissions import (
 )
 from sufficiency.core.views import AuthorityMixin
 
+from ...as_at import as_at_for_request
 from ...models import BlockContract, FosteringHousehold, InHouseHome
 from .. import forms, selectors, services
 from .base import (
@@ -152,7 +152,9 @@ class HomeListView(HomeMixin, RecordListView):
 
     def rows(self, objects: list[Any]) -> list[list[Any]]:
         occupancy = selectors.inhouse_home_rows(
-            authority=self.authority, on=timezone.localdate(), homes=objects
+            authority=self.authority,
+            on=as_at_for_request(self.request, authority=self.authority).on,
+            homes=objects,
         )
         return [
             [
@@ -171,7 +173,7 @@ class HomeListView(HomeMixin, RecordListView):
 
 class HomeDetailView(HomeMixin, RecordDetailView):
     def summary(self, home: InHouseHome) -> list[dict[str, Any]]:
-        on = timezone.localdate()
+        on = as_at_for_request(self.request, authority=self.authority).on
         row = selectors.inhouse_home_rows(authority=self.authority, on=on, homes=[home])[0]
         return [
             {"key": "Name", "value": home.name},

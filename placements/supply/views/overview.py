@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from sufficiency.authorities.permissions import IMPORT_ROLES, OPERATIONAL_READ_ROLES, SUPPLY_READ_ROLES
 from sufficiency.core.suppression import suppress_other_count
 from sufficiency.core.views import AuthorityMixin
 
+from ...as_at import as_at_for_request
 from ...categories import PLANNING_CATEGORY_LABELS
-from ...choices import ImportKindChoices
+from ...choices import ImportKindChoices, JudgementChoices
+from ...counting import NOT_YET_INSPECTED, judgements_on
 from ...models import InHouseHome
+from ...selectors import judgement_history_for_urns
 from ...services import ImportRejected, import_job_create
 from .. import forms, selectors
 from .base import (
@@ -37,7 +40,7 @@ class SupplyOverviewView(AuthorityMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        on = timezone.localdate()
+        on = as_at_for_request(self.request, authority=self.authority).on
         summary = selectors.capacity_summary_for_authority(authority=self.authority, on=on)
         fostering, residential = summary["fostering"], summary["residential"]
         context.update(
@@ -73,7 +76,17 @@ class SupplyOverviewView(AuthorityMixin, TemplateView):
                     f"{residential['other_children']} other authorities')",
                 },
                 {"key": "Free places", "value": residential["free_places"]},
-            ],
+            ]
+            + (
+                [
+                    {
+                        "key": "Over-occupied places",
+                        "value": f"{residential['over_occupied']} (children beyond a home's usable places)",
+                    }
+                ]
+                if residential["over_occupied"]
+                else []
+            ),
         )
         return context
 
@@ -144,7 +157,7 @@ class SettingDetailView(AuthorityMixin, DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         setting = self.object
-        on = timezone.localdate()
+        on = as_at_for_request(self.request, authority=self.authority).on
         occupancy = selectors.setting_occupancy(authority=self.authority, setting_ids=[setting.pk], on=on)[
             setting.pk
         ]
@@ -174,6 +187,7 @@ class SettingDetailView(AuthorityMixin, DetailView):
                     "key": "Latest judgement",
                     "value": f"{setting.get_latest_judgement_display()} ({fmt_date(setting.latest_judgement_date)})",
                 },
+                {"key": f"Judgement on {fmt_date(on)}", "value": _judgement_label(setting.urn, on)},
                 {"key": "Ofsted data", "value": setting.provenance_line},
                 {
                     "key": f"Children in care living here on {fmt_date(on)}",
@@ -186,6 +200,17 @@ class SettingDetailView(AuthorityMixin, DetailView):
             ],
         )
         return context
+
+
+def _judgement_label(urn: str, on: Any) -> str:
+    """The setting's Ofsted judgement as at the page's date, by the definition the KPIs and board
+    reports use (the latest inspection on or before it)."""
+    history = judgement_history_for_urns(urns=[urn])
+    value = judgements_on(
+        pd.Series([urn]), inspections=history["inspections"], settings=history["settings"], on=on
+    ).iloc[0]
+    value = NOT_YET_INSPECTED if pd.isna(value) else str(value)
+    return str(dict(JudgementChoices.choices).get(value, value))
 
 
 class OfstedImportView(AuthorityMixin, FormView):

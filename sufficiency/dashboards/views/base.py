@@ -20,6 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView
 
+from placements.as_at import as_at_for_request
 from placements.categories import PLANNING_CATEGORY_LABELS
 from sufficiency.authorities.models import LocalAuthority
 from sufficiency.authorities.permissions import (
@@ -215,8 +216,14 @@ class DashboardView(AuthorityMixin, TemplateView):
         choices = self.as_at_choices(rollup)
         form = DashboardFilterForm(self.request.GET or None, as_at_choices=choices)
         filters = form.values()
-        if choices and filters["as_at"] not in {c for c, _ in choices}:
-            filters["as_at"] = choices[0][0]
+        # The date chosen once (banner, kept in the session) when the stored figures hold it; else the
+        # stored date, and the page says which date it shows.
+        chosen = as_at_for_request(self.request, authority=self.authority).on.isoformat()
+        keys = {c for c, _ in choices}
+        if choices and filters["as_at"] not in keys:
+            filters["as_at"] = chosen if chosen in keys else choices[0][0]
+        if choices and filters["as_at"] != chosen:
+            context["as_at_differs"] = fmt_date(filters["as_at"])
         query = urlencode({k: v for k, v in self.request.GET.items() if k in self.filter_fields and v})
         page = Page(
             name=self.page_name,
@@ -258,7 +265,11 @@ class DashboardView(AuthorityMixin, TemplateView):
         if state is not None and state.is_ready:
             can_drill = self.holds(CHILD_LEVEL_ROLES)
             query = urlencode(sorted((k, v) for k, v in self.request.GET.items() if k in self.filter_fields))
-            key = f"dashboards:{self.page_name}:{self.authority.pk}:{state.computed_at.timestamp()}:{can_drill}:{query}"
+            chosen = as_at_for_request(self.request, authority=self.authority).on.isoformat()
+            key = (
+                f"dashboards:{self.page_name}:{self.authority.pk}:{state.computed_at.timestamp()}:{can_drill}"
+                f":{chosen}:{query}"
+            )
             cached = cache.get(key)
             if cached is not None:
                 context.update(self.base_context(state), **cached)
@@ -267,7 +278,11 @@ class DashboardView(AuthorityMixin, TemplateView):
         context.update(page_context)
         if key is not None and "blocks" in page_context:
             body = render_to_string("dashboards/includes/_body.html", context, request=self.request)
-            cached = {"body_html": mark_safe(body), "as_at_text": context.get("as_at_text", "")}  # noqa: S308
+            cached = {
+                "body_html": mark_safe(body),  # noqa: S308
+                "as_at_text": context.get("as_at_text", ""),
+                "as_at_differs": context.get("as_at_differs", ""),
+            }
             cache.set(key, cached, timeout=CACHE_SECONDS)
             context.update(cached)
         return context

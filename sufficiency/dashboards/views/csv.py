@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.html import strip_tags
 
 from sufficiency.core import csv as core_csv
+from sufficiency.core.xlsx import xlsx_response
 
 from .base import DashboardView, find_table
 from .forecast import ForecastView
@@ -25,17 +25,14 @@ PAGE_VIEWS: dict[str, type[DashboardView]] = {
 }
 
 
-def _cell(value: Any) -> str:
-    if isinstance(value, dict):
-        value = value.get("text", "")
-    return strip_tags(str(value if value is not None else ""))
-
-
-def csv_response(data: dict[str, Any], filename: str) -> HttpResponse:
-    # Cells can hold names from the shared Ofsted register: the helper makes formula-like text inert.
-    return core_csv.csv_response(
-        filename, [_cell(h) for h in data["headers"]], ([_cell(c) for c in row] for row in data["rows"])
-    )
+def csv_response(data: dict[str, Any], filename: str, *, request: HttpRequest | None = None) -> HttpResponse:
+    """The table as data (numbers, units in the headers, ISO dates, no HTML): CSV, or XLSX when the
+    request asks for `?format=xlsx`. Cells can hold names from the shared Ofsted register: both writers
+    make formula-like text inert."""
+    headers, rows = core_csv.export_table(data["headers"], data["rows"])
+    if request is not None and request.GET.get("format") == "xlsx":
+        return xlsx_response(filename, headers, rows, title=core_csv.plain_text(data.get("title", "")))
+    return core_csv.csv_response(filename, headers, rows)
 
 
 class DashboardCsvView(DashboardView):
@@ -64,7 +61,9 @@ class DashboardCsvView(DashboardView):
         if page is None:
             raise Http404("No figures yet")
         data = find_table(context, kwargs["key"])
-        return csv_response(data, f"{self.authority.dfe_code}-{self.page_name}-{kwargs['key']}.csv")
+        return csv_response(
+            data, f"{self.authority.dfe_code}-{self.page_name}-{kwargs['key']}.csv", request=request
+        )
 
 
 class RegionCsvView(RegionView):
@@ -72,4 +71,4 @@ class RegionCsvView(RegionView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         data = find_table(self.build(), kwargs["key"])
-        return csv_response(data, f"{self.region.code}-{kwargs['key']}.csv")
+        return csv_response(data, f"{self.region.code}-{kwargs['key']}.csv", request=request)

@@ -69,3 +69,30 @@ def latest_published_document(*, authority: LocalAuthority) -> dict[str, Any] | 
         .first()
     )
     return row
+
+
+def published_changes(*, published: PublishedReport, limit: int = 5) -> dict[str, Any]:
+    """How the live figures for a published report's date differ from the figures it froze: the report
+    is never changed, but its page says when a later import has changed what it reported (each KPI
+    compared to one decimal place, as the report shows it)."""
+    from ..selectors import format_kpi_value, kpi_page_rows
+
+    frozen = {k["key"]: k.get("value") for k in (published.document or {}).get("kpis", [])}
+    rows, _snapshot = kpi_page_rows(authority=published.authority, on=published.as_at)
+    changed = []
+    for row in rows:
+        if row.key not in frozen:
+            continue
+        then, now = frozen[row.key], row.value.value
+        same = (then is None and now is None) or (
+            then is not None and now is not None and round(float(then), 1) == round(float(now), 1)
+        )
+        if not same:
+            changed.append(
+                {
+                    "name": row.kpi.name,
+                    "then": format_kpi_value(then, row.kpi.unit),
+                    "now": format_kpi_value(now, row.kpi.unit),
+                }
+            )
+    return {"count": len(changed), "examples": changed[:limit]}

@@ -25,9 +25,7 @@ from placements import counting
 from placements.models import (
     CareLeaverRecord,
     FosteringHousehold,
-    Inspection,
     PlacementEpisode,
-    Setting,
     UnitCost,
 )
 from placements.selectors import (
@@ -35,6 +33,7 @@ from placements.selectors import (
     child_frame_for_authority,
     episode_frame_for_authorities,
     episode_frame_for_authority,
+    judgement_history_for_urns,
 )
 from sufficiency.authorities.models import AuthorityPopulation, LocalAuthority
 
@@ -222,26 +221,7 @@ class RegisterData:
         {"inspections": frame of urn, date, judgement sorted by date; "settings": frame of urn,
         latest_judgement, latest_judgement_date, closed_date}."""
         urns = sorted({u for u in self.episodes["urn"].dropna().unique() if u})
-        settings = pd.DataFrame.from_records(
-            list(
-                Setting.objects.filter(urn__in=urns).values_list(
-                    "urn", "latest_judgement", "latest_judgement_date", "closed_date"
-                )
-            ),
-            columns=["urn", "latest_judgement", "latest_judgement_date", "closed_date"],
-        )
-        inspections = pd.DataFrame.from_records(
-            list(
-                Inspection.objects.filter(setting__urn__in=urns).values_list(
-                    "setting__urn", "inspection_date", "judgement"
-                )
-            ),
-            columns=["urn", "date", "judgement"],
-        )
-        inspections["date"] = pd.to_datetime(inspections["date"])
-        settings["latest_judgement_date"] = pd.to_datetime(settings["latest_judgement_date"])
-        settings["closed_date"] = pd.to_datetime(settings["closed_date"])
-        return {"inspections": inspections.sort_values(["urn", "date"]), "settings": settings}
+        return judgement_history_for_urns(urns=urns)
 
 
 class KpiContext:
@@ -323,20 +303,12 @@ class KpiContext:
         info = self.data.judgements
         settings = info["settings"]
         cur = cur.loc[cur["urn"].isin(settings["urn"])]
-        inspections = info["inspections"]
-        dated = inspections.loc[inspections["date"] <= self.ts].drop_duplicates("urn", keep="last")
-        latest = pd.Series(dated["judgement"].to_numpy(), index=dated["urn"].to_numpy())
-        has_history = set(inspections["urn"])
-        fallback = settings.loc[
-            ~settings["urn"].isin(has_history)
-            & (settings["latest_judgement_date"].isna() | (settings["latest_judgement_date"] <= self.ts))
-        ]
-        latest = pd.concat(
-            [latest, pd.Series(fallback["latest_judgement"].to_numpy(), index=fallback["urn"].to_numpy())]
+        judgement = counting.judgements_on(
+            cur["urn"], inspections=info["inspections"], settings=settings, on=self.ts
         )
         closed = settings.loc[settings["closed_date"].notna() & (settings["closed_date"] <= self.ts), "urn"]
         cur = cur.assign(
-            judgement=cur["urn"].map(latest).fillna("not_yet_inspected"),
+            judgement=judgement.fillna(counting.NOT_YET_INSPECTED),
             closed=cur["urn"].isin(set(closed)),
         )
         return cur

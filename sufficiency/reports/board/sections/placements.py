@@ -28,7 +28,9 @@ from placements.categories import (
     WITH_PARENTS,
 )
 from placements.choices import JudgementChoices
+from placements.counting import judgements_on
 from placements.models import PlacementEpisode, Setting
+from placements.selectors import judgement_history_for_urns
 from placements.supply.selectors import (
     block_beds_for_authority,
     household_capacity_for_authority,
@@ -414,23 +416,15 @@ def fostering(authority: LocalAuthority, ctx: Any, by_key: dict[str, dict[str, A
     )
 
 
-def _judgement_on(ctx: Any, urn: str | None) -> str:
+def _judgement_on(ctx: Any, urn: str | None, history: dict[str, pd.DataFrame] | None = None) -> str:
     """A setting's latest Ofsted judgement on or before the report's date ("not_yet_inspected" if none)."""
     if not urn:
         return JudgementChoices.NOT_YET_INSPECTED
-    info = ctx.data.judgements
-    inspections = info["inspections"]
-    dated = inspections.loc[(inspections["urn"] == urn) & (inspections["date"] <= ctx.ts)]
-    if not dated.empty:
-        return str(dated["judgement"].iloc[-1])
-    settings = info["settings"].loc[info["settings"]["urn"] == urn]
-    if not settings.empty and inspections.loc[inspections["urn"] == urn].empty:
-        row = settings.iloc[0]
-        if row["latest_judgement"] and (
-            pd.isna(row["latest_judgement_date"]) or row["latest_judgement_date"] <= ctx.ts
-        ):
-            return str(row["latest_judgement"])
-    return JudgementChoices.NOT_YET_INSPECTED
+    history = history if history is not None else ctx.data.judgements
+    judgement = judgements_on(
+        pd.Series([urn]), inspections=history["inspections"], settings=history["settings"], on=ctx.ts
+    ).iloc[0]
+    return JudgementChoices.NOT_YET_INSPECTED if pd.isna(judgement) else str(judgement)
 
 
 def residential(authority: LocalAuthority, ctx: Any, by_key: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -440,8 +434,10 @@ def residential(authority: LocalAuthority, ctx: Any, by_key: dict[str, dict[str,
     homes = inhouse_home_rows(authority=authority, on=ctx.on)
     open_homes = [h for h in homes if h["home"].status == "open"]
     home_rows = []
+    # The homes' own judgement histories (a home may have no child of ours placed in it yet).
+    history = judgement_history_for_urns(urns=[h["home"].setting.urn for h in homes if h["home"].setting_id])
     for h in homes:
-        judgement = _judgement_on(ctx, h["home"].setting.urn if h["home"].setting_id else None)
+        judgement = _judgement_on(ctx, h["home"].setting.urn if h["home"].setting_id else None, history)
         home_rows.append(
             [h["home"].name, h["home"].setting.urn if h["home"].setting_id else "–",
              JUDGEMENT_LABELS.get(judgement, judgement), h["home"].get_status_display(), fmt_count(h["usable_places"]),

@@ -1,0 +1,332 @@
+"""Every figure the service shows for one authority and date agrees across pages, CSVs, the board report
+and the API: children in care and each category, stability, distance, costs, spend per financial year,
+strategy measures and their RAG, capacity arithmetic, and the Ofsted judgement of a setting.
+
+Run for the synthetic demo authority (Walsall) and for a hand-built register. Each surface is rendered as
+a user or partner would get it (Django's test client, DRF's API client), and the figures are read back
+from the output: marked values (`data-measure`), tables by their row labels, summary lists, JSON.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import time
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from placements.categories import PLANNING_CATEGORIES
+from tests.reconciliation.reconcile import Ledger, banner_date, iso, measures, number, page
+from tests.reports.conftest import register  # noqa: F401  (the hand-built register fixture)
+
+# The overview's key figures table, by row label: the KPI each row shows and its displayed precision.
+OVERVIEW_KEY_FIGURES = {
+    "Children in care": ("children_in_care", 0),
+    "Children in care per 10,000 children": ("cla_rate_per_10000", 1),
+    "Started to be looked after (12 months)": ("started_care_12m", 0),
+    "Ceased to be looked after (12 months)": ("ceased_care_12m", 0),
+    "Placed more than 20 miles from home": ("pct_placed_over_20_miles", 1),
+    "Placed outside the authority's boundary": ("pct_placed_outside_la", 1),
+    "In settings judged Good or Outstanding": ("pct_good_or_outstanding", 1),
+    "3 or more placements in 12 months": ("stability_3_plus_placements", 1),
+    "Long-term stability (under 16s)": ("stability_long_term", 1),
+}
+
+
+def _text(el: Any) -> str:
+    return " ".join("".join(el.itertext()).split())
+
+
+def _get(client: Any, url: str, **params: Any) -> Any:
+    response = client.get(url, params)
+    assert response.status_code == 200, (url, response.status_code)
+    return response
+
+
+def collect(client: Any, api: Any, authority: Any, ledger: Ledger) -> None:
+    """Render every surface for the authority and record its figures in the ledger (the ledger's date
+    is the one the pages show by default)."""
+    code = authority.dfe_code
+    kw = {"code": code}
+
+    # KPI page (HTML)
+    tree = page(_get(client, reverse("reports:kpi-list", kwargs=kw)).content)
+    ledger.date_seen("kpi page banner", banner_date(tree))
+    for key, raw, _rag in measures(tree):
+        ledger.add(f"kpi:{key}", "kpi page", None if raw == "" else float(raw))
+
+    # KPI API (JSON)
+    body = api.get(reverse("api:authority-kpis", kwargs=kw)).json()
+    ledger.date_seen("kpi api", body["date"])
+    for row in body["kpis"]:
+        ledger.add(f"kpi:{row['key']}", "kpi api", row["value"])
+
+    # Children in care: API snapshot, children list by category
+    body = api.get(reverse("api:authority-children-in-care", kwargs=kw)).json()
+    ledger.date_seen("children-in-care api", body["date"])
+    ledger.add("kpi:children_in_care", "children-in-care api", body["total"], decimals=0)
+    for category, count in body["by_category"].items():
+        ledger.add(f"category:{category}", "children-in-care api", count, decimals=0)
+    response = _get(client, reverse("placements:child-list", kwargs=kw))
+    tree = page(response.content)
+    ledger.date_seen("children list banner", banner_date(tree))
+    ledger.add("kpi:children_in_care", "children list", response.context["paginator"].count, decimals=0)
+    for category in PLANNING_CATEGORIES:
+        response = _get(client, reverse("placements:child-list", kwargs=kw), category=category)
+        ledger.add(f"category:{category}", "children list", response.context["paginator"].count, decimals=0)
+
+    # Dashboard overview: key figures (HTML table) and its CSV
+    tree = page(_get(client, reverse("dashboards:overview", kwargs=kw)).content)
+    ledger.date_seen("overview banner", banner_date(tree))
+    for row in tree.xpath("//table[.//caption[starts-with(normalize-space(.), 'Key figures')]]//tbody/tr"):
+        cells = row.xpath("./th|./td")
+        label = _text(cells[0])
+        if label in OVERVIEW_KEY_FIGURES:
+            key, decimals = OVERVIEW_KEY_FIGURES[label]
+            ledger.add(f"kpi:{key}", "overview page", number(_text(cells[1])), decimals=decimals)
+    csv_url = reverse("dashboards:csv", kwargs={"code": code, "page": "overview", "key": "key-figures"})
+    rows = list(csv.reader(io.StringIO(_get(client, csv_url).content.decode("utf-8-sig"))))
+    for row in rows[1:]:
+        if row and row[0] in OVERVIEW_KEY_FIGURES:
+            key, decimals = OVERVIEW_KEY_FIGURES[row[0]]
+            ledger.add(f"kpi:{key}", "overview csv", number(row[1]), decimals=decimals)
+
+    # Strategy pages: each measure's value and RAG
+    from sufficiency.reports.models import Strategy
+
+    for strategy in Strategy.objects.filter(authority=authority):
+        tree = page(
+            _get(client, reverse("reports:strategy-detail", kwargs={**kw, "pk": strategy.pk})).content
+        )
+        ledger.date_seen("strategy page banner", banner_date(tree))
+        for key, raw, rag in measures(tree):
+            ledger.add(f"kpi:{key}", f"strategy {strategy.pk} page", None if raw == "" else float(raw))
+            ledger.add(f"rag:{strategy.pk}:{key}", f"strategy {strategy.pk} page", rag)
+
+    # Board report for the date (the document its page, print view and PDF are rendered from)
+    from sufficiency.reports.board.builder import build_report_document
+
+    document = build_report_document(authority=authority, as_at=dt.date.fromisoformat(ledger.on))
+    ledger.date_seen("board report", document["as_at"])
+    for entry in document["kpis"]:
+        ledger.add(f"kpi:{entry['key']}", "board report", entry["value"])
+    current = _current_strategy_pk(authority, ledger.on)
+    for section in document["sections"]:
+        for m in (
+            (section.get("data") or {}).get("measures", []) if isinstance(section.get("data"), dict) else []
+        ):
+            ledger.add(f"rag:{current}:{m['kpi_key']}", "board report", m["rag"])
+        for table in section.get("tables", []):
+            if table.get("id") == "table-homes":
+                for row in table["rows"]:
+                    ledger.add(f"ofsted:{row[1]}", "board report homes table", _cell(row[2]))
+
+    # Supply overview: capacity arithmetic (usable places = occupied + free)
+    tree = page(_get(client, reverse("placements:supply-overview", kwargs=kw)).content)
+    ledger.date_seen("supply banner", banner_date(tree))
+    rows = {
+        _text(r.xpath("./dt")[0]): _text(r.xpath("./dd")[0])
+        for r in tree.xpath("//dl[contains(@class, 'govuk-summary-list')]/div")
+        if r.xpath("./dt") and r.xpath("./dd")
+    }
+    if "Usable places" in rows:
+        usable = number(rows["Usable places"])
+        occupied = number(rows["Occupied"].split(" ")[0])
+        free = number(rows["Free places"])
+        over = number(rows.get("Over-occupied places", "0").split(" ")[0]) or 0
+        ledger.add("capacity:inhouse_homes_usable", "supply: usable places", usable, decimals=0)
+        ledger.add(
+            "capacity:inhouse_homes_usable",
+            "supply: occupied + free - over",
+            occupied + free - over,
+            decimals=0,
+        )
+
+    # Setting pages: the Ofsted judgement of each in-house home, as at the date
+    from placements.models import InHouseHome
+
+    for home in InHouseHome.objects.for_authority(authority).select_related("setting"):
+        if not home.setting_id:
+            continue
+        url = reverse("placements:setting-detail", kwargs={**kw, "pk": home.setting_id})
+        tree = page(_get(client, url).content)
+        found = {
+            _text(r.xpath("./dt")[0]): _text(r.xpath("./dd")[0])
+            for r in tree.xpath("//dl[contains(@class, 'govuk-summary-list')]/div")
+            if r.xpath("./dt") and r.xpath("./dd")
+        }
+        judgement = next((v for k, v in found.items() if k.startswith("Judgement on")), None)
+        ledger.add(f"ofsted:{home.setting.urn}", "setting page", judgement)
+
+    # Spend per financial year: overview table, region page, API
+    _collect_spend(client, api, authority, ledger)
+
+    # Published board reports keep their frozen figures, and say so when the live ones have changed.
+    from sufficiency.reports.models import PublishedReport
+    from sufficiency.reports.selectors import kpi_rows_for_authority
+
+    for published in PublishedReport.objects.filter(authority=authority):
+        live = {r.key: r.value.value for r in kpi_rows_for_authority(authority=authority, on=published.as_at)}
+        frozen = {k["key"]: k.get("value") for k in published.document["kpis"]}
+        changed = any(
+            (frozen[k] is None) != (live.get(k) is None)
+            or (frozen[k] is not None and round(frozen[k], 1) != round(live[k], 1))
+            for k in frozen
+            if k in live
+        )
+        url = reverse("reports:board-published", kwargs={**kw, "version": published.version})
+        content = _get(client, url).content.decode()
+        says_changed = "have changed in the live data" in content
+        measure = f"published:{published.version}:says_live_figures_changed"
+        ledger.add(measure, "published report page", "yes" if says_changed else "no", on=iso(published.as_at))
+        ledger.add(measure, "live figures", "yes" if changed else "no", on=iso(published.as_at))
+
+
+def _cell(value: Any) -> Any:
+    return value.get("text") if isinstance(value, dict) else value
+
+
+def _current_strategy_pk(authority: Any, on: str) -> Any:
+    from sufficiency.reports.selectors import strategy_current_for_authority
+
+    strategy = strategy_current_for_authority(authority=authority, on=dt.date.fromisoformat(on))
+    return strategy.pk if strategy else None
+
+
+def _collect_spend(client: Any, api: Any, authority: Any, ledger: Ledger) -> None:
+    from sufficiency.core.periods import period_for
+
+    code = authority.dfe_code
+    on = dt.date.fromisoformat(ledger.on)
+    full = period_for(on, "last_full_financial_year")
+    body = api.get(
+        reverse("api:authority-spend", kwargs={"code": code}),
+        {"start": full.start.isoformat(), "end": full.end.isoformat()},
+    ).json()
+    ledger.add(f"spend:{full.label}", "spend api", round(float(body["total_spend"]), 2))
+    region = authority.region.code
+    tree = page(_get(client, reverse("dashboards:region", kwargs={"region": region})).content)
+    for row in tree.xpath("//table//tbody/tr"):
+        cells = row.xpath("./th|./td")
+        if cells and _text(cells[0]) == authority.name:
+            for cell in cells[1:]:
+                text = _text(cell)
+                if text.startswith("£") and "(" in text:
+                    amount, year = text.split(" (", 1)
+                    # The year the region page calls the last full one is the one the periods define.
+                    ledger.add("period:last_full_financial_year", "region page", year.rstrip(")"))
+                    ledger.add("period:last_full_financial_year", "period_for", full.label)
+                    ledger.add(
+                        f"spend:{year.rstrip(')')}",
+                        "region page",
+                        number(amount),
+                        decimals=_money_decimals(amount),
+                    )
+
+
+def _money_decimals(text: str) -> int:
+    """The precision of a money figure as shown: "£6.4m" is to £100,000, "£41,830" to the pound."""
+    text = text.strip()
+    if text.endswith("m"):
+        places = len(text[:-1].split(".")[1]) if "." in text else 0
+        return places - 6
+    if text.endswith("k"):
+        places = len(text[:-1].split(".")[1]) if "." in text else 0
+        return places - 3
+    return 0
+
+
+def _report(name: str, ledger: Ledger, seconds: float) -> list[str]:
+    problems = ledger.disagreements()
+    print(  # noqa: T201
+        f"\nreconciliation[{name}]: {len(ledger.figures)} figures read, {ledger.compared()} compared, "
+        f"{len(problems)} disagreements in {seconds:.1f} s"
+    )
+    for problem in problems:
+        print("  " + problem)  # noqa: T201
+    return problems
+
+
+@pytest.fixture
+def partner_api(walsall):
+    from sufficiency.api.services import api_client_create
+
+    _client, token = api_client_create(
+        authority=walsall, name="Reconciliation", scopes=["read:aggregate", "read:child"]
+    )
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return api
+
+
+def _hand_built_strategy(walsall, la_user):
+    from sufficiency.reports import services
+
+    strategy = services.strategy_create(
+        authority=walsall, acting_user=la_user, title="Sufficiency strategy", start_year=2024, end_year=2027
+    )
+    objective = services.objective_create(strategy=strategy, acting_user=la_user, number=1, title="Stability")
+    for key, target, direction in (
+        ("stability_3_plus_placements", "10", "lower"),
+        ("pct_foster_care", "70", "higher"),
+        ("children_in_care", "8", "lower"),
+    ):
+        services.measure_create(
+            objective=objective,
+            acting_user=la_user,
+            kpi_key=key,
+            target_value=Decimal(target),
+            target_date=dt.date(2027, 3, 31),
+            direction=direction,
+        )
+    return strategy
+
+
+def test_hand_built_register_figures_agree_everywhere(client, register, walsall, la_user, partner_api):  # noqa: F811
+    from placements.as_at import as_at_for_authority
+    from sufficiency.dashboards.services import dashboard_rollup_compute
+
+    started = time.perf_counter()
+    _hand_built_strategy(walsall, la_user)
+    dashboard_rollup_compute(authority=walsall)
+    client.force_login(la_user)
+    ledger = Ledger(on=as_at_for_authority(authority=walsall).on.isoformat())
+    collect(client, partner_api, walsall, ledger)
+    problems = _report("hand-built", ledger, time.perf_counter() - started)
+    assert ledger.compared() > 50
+    assert problems == []
+
+
+def test_demo_authority_figures_agree_everywhere(client, walsall, la_user, partner_api, settings):
+    from placements.as_at import as_at_for_authority
+    from sufficiency.demo.loader import demo_region_load
+
+    settings.FORECAST_PATHS = 20
+    started = time.perf_counter()
+    demo_region_load(authorities=["335"])
+    loaded = time.perf_counter()
+    client.force_login(la_user)
+    ledger = Ledger(on=as_at_for_authority(authority=walsall).on.isoformat())
+    collect(client, partner_api, walsall, ledger)
+    problems = _report("demo", ledger, time.perf_counter() - loaded)
+    print(f"  demo loaded in {loaded - started:.1f} s")  # noqa: T201
+    assert ledger.compared() > 200
+    assert problems == []
+
+
+def test_the_ledger_catches_a_disagreement():
+    ledger = Ledger(on="2026-03-31")
+    ledger.add("kpi:pct_foster_care", "kpi page", 68.571)
+    ledger.add("kpi:pct_foster_care", "overview page", 68.6, decimals=1)
+    assert ledger.disagreements() == []
+    ledger.add("kpi:pct_foster_care", "board report", 71.4, decimals=1)
+    ledger.add("rag:1:pct_foster_care", "strategy page", "green")
+    ledger.add("rag:1:pct_foster_care", "board report", "red")
+    ledger.date_seen("strategy page", "2026-12-05")
+    assert len(ledger.disagreements()) == 3
+    assert iso(dt.date(2026, 3, 31)) == "2026-03-31"

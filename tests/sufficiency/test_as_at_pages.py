@@ -1,0 +1,72 @@
+"""One as-at date across pages: the data's month end by default, chosen once in the banner and kept in the
+session while the user moves between pages; the API's default is the same date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+
+from tests.factories import ChildFactory, EpisodeFactory
+
+
+def _register(walsall):
+    # W1 is in care to the end of the data; W2 left on 15 January 2025; the register runs to 10 March 2025.
+    EpisodeFactory(child=ChildFactory(authority=walsall, child_ref="W1"), decom=dt.date(2025, 3, 10))
+    EpisodeFactory(
+        child=ChildFactory(authority=walsall, child_ref="W2"),
+        decom=dt.date(2024, 6, 1),
+        dec=dt.date(2025, 1, 15),
+        rec="E13",
+    )
+
+
+def test_pages_default_to_the_month_end_the_register_runs_to(client, walsall, la_user):
+    _register(walsall)
+    client.force_login(la_user)
+    content = client.get(reverse("placements:child-list", kwargs={"code": "335"})).content.decode()
+    assert 'data-as-at="2025-03-31"' in content
+    assert "The register runs to 10 March 2025" in content
+    assert "W1" in content and "W2" not in content
+    assert "After the data" not in content
+
+
+def test_a_date_chosen_in_the_banner_is_kept_between_pages(client, walsall, la_user):
+    _register(walsall)
+    client.force_login(la_user)
+    client.get(reverse("placements:child-list", kwargs={"code": "335"}), {"as_at": "2024-12-31"})
+    # Another page, no date in the query: the chosen date still applies.
+    content = client.get(reverse("reports:kpi-list", kwargs={"code": "335"})).content.decode()
+    assert 'data-as-at="2024-12-31"' in content
+    assert "Key performance indicators on 31 December 2024" in content
+    content = client.get(reverse("placements:child-list", kwargs={"code": "335"})).content.decode()
+    assert "W2" in content  # in care on 31 December 2024
+    content = client.get(
+        reverse("placements:child-list", kwargs={"code": "335"}), {"as_at": "latest"}
+    ).content.decode()
+    assert 'data-as-at="2025-03-31"' in content and "W2" not in content
+
+
+def test_a_date_past_the_data_is_flagged(client, walsall, la_user):
+    _register(walsall)
+    client.force_login(la_user)
+    content = client.get(
+        reverse("placements:child-list", kwargs={"code": "335"}), {"as_at": "2025-09-30"}
+    ).content.decode()
+    assert "After the data" in content
+
+
+def test_the_api_default_matches_the_pages(walsall, la_user):
+    from rest_framework.test import APIClient
+
+    from sufficiency.api.services import api_client_create
+
+    _register(walsall)
+    _client, token = api_client_create(authority=walsall, name="Partner", scopes=["read:aggregate"])
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = api.get(reverse("api:authority-children-in-care", kwargs={"code": "335"}))
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["date"] == "2025-03-31"
+    assert body["total"] == 1
