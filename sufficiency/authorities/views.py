@@ -19,7 +19,11 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["authorities"] = memberships_for_user(user=self.request.user)
+        authorities = memberships_for_user(user=self.request.user)
+        if len(authorities) == 1:
+            # One authority: the navigation offers its pages (the ones the person's roles may open).
+            self.request.nav_authority = authorities[0].authority  # type: ignore[attr-defined]  # for the context processor
+        context["authorities"] = authorities
         return context
 
 

@@ -75,6 +75,9 @@ MIDDLEWARE = [
     "sufficiency.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The service's own 400/403/404 pages even with DEBUG on (never Django's technical page); inside the
+    # authentication middleware so the pages carry the person's navigation.
+    "sufficiency.core.middleware.ServiceErrorPagesMiddleware",
     # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

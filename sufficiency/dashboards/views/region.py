@@ -35,6 +35,7 @@ from ..models import DashboardRollup
 from ..selectors import region_headlines, region_totals
 from .base import (
     CACHE_SECONDS,
+    PAGES,
     category_label,
     chart,
     definition_url,
@@ -364,7 +365,21 @@ class RegionView(LoginRequiredMixin, TemplateView):
             raise Http404("No such region")
         self.region = region
         self.own_ids = set(ids)
+        # The viewer's own authority in the region: its navigation and dashboard tabs stay on this page
+        # (not `request.authority`: the page is the region's, each authority at its own date, no banner).
+        self.home_authority = region.authorities.filter(id__in=ids).order_by("name").first()
+        request.nav_authority = self.home_authority  # type: ignore[attr-defined]  # for the context processor
         return super().dispatch(request, *args, **kwargs)
+
+    def tabs(self) -> list[dict[str, Any]]:
+        """The dashboard tabs of the viewer's own authority in the region, as on its dashboard pages."""
+        authority = self.home_authority
+        if authority is None:
+            return []
+        return [
+            {"key": key, "label": label, "url": reverse(name, kwargs={"code": authority.dfe_code})}
+            for key, label, name in PAGES
+        ]
 
     def build(self) -> dict[str, Any]:
         form = DashboardFilterForm(self.request.GET or None)
@@ -401,4 +416,10 @@ class RegionView(LoginRequiredMixin, TemplateView):
             cache.set(key, built, timeout=CACHE_SECONDS)
         form = DashboardFilterForm(self.request.GET or None)
         context.update(built, form=form, filter_form_fields=[form[name] for name in self.filter_fields])
+        context.update(
+            tabs=self.tabs(),
+            page_name="region",
+            region_url=reverse("dashboards:region", kwargs={"region": self.region.code}),
+            tabs_authority=self.home_authority,
+        )
         return context
