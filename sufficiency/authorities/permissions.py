@@ -65,18 +65,20 @@ BOARD_EDIT_ROLES = STRATEGY_EDIT_ROLES
 def authority_ids_for(user: Any, roles: Iterable[str] | None = None) -> list[int]:
     """The ids of the authorities in which `user` holds one of `roles` (any role when None).
 
-    Anonymous and inactive users belong to no authority. Results are cached on the user object for the
-    request so that a page with several scoped querysets asks the database once per role set.
+    Anonymous and inactive users belong to no authority. The person's memberships are read once and
+    cached on the user object for the request, so a page with several scoped querysets, and a navigation
+    that asks about each of its pages, asks the database once.
     """
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     key = frozenset(roles) if roles is not None else None
     cache: dict[Any, list[int]] = user.__dict__.setdefault("_authority_ids_cache", {})
     if key not in cache:
-        memberships = user.memberships.all()
-        if key is not None:
-            memberships = memberships.filter(role__in=key)
-        cache[key] = sorted(set(memberships.values_list("authority_id", flat=True)))
+        held: list[tuple[int, str]] | None = user.__dict__.get("_memberships_held")
+        if held is None:
+            held = list(user.memberships.values_list("authority_id", "role"))
+            user.__dict__["_memberships_held"] = held
+        cache[key] = sorted({pk for pk, role in held if key is None or role in key})
     return cache[key]
 
 

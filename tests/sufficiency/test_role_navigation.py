@@ -13,6 +13,8 @@ from sufficiency.core.context_processors import NAVIGATION
 
 WALSALL = "335"
 
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture(autouse=True)
 def _no_second_factor(settings):
