@@ -8,9 +8,10 @@ from sufficiency.accounts import views as account_views
 from sufficiency.accounts.oidc import SignOutView
 from sufficiency.authorities import views as authority_views
 from sufficiency.core.errors import server_error
+from sufficiency.reports.home import LandingView
 
 urlpatterns = [
-    path("", authority_views.HomeView.as_view(), name="home"),
+    path("", LandingView.as_view(), name="home"),
     path("sign-in/", account_views.SignInView.as_view(), name="login"),
     path("sign-out/", SignOutView.as_view(), name="logout"),
     path(

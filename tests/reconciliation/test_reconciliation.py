@@ -60,6 +60,17 @@ def collect(client: Any, api: Any, authority: Any, ledger: Ledger) -> None:
     for key, raw, _rag in measures(tree):
         ledger.add(f"kpi:{key}", "kpi page", None if raw == "" else float(raw))
 
+    # Landing page (the signed-in person's first figures): the KPI page's values and the strategy's RAG
+    tree = page(_get(client, reverse("home")).content)
+    ledger.date_seen(
+        "landing page", (tree.xpath(f"//section[@aria-labelledby='authority-{code}']/@data-on") or [None])[0]
+    )
+    current = _current_strategy_pk(authority, ledger.on)
+    for key, raw, rag in measures(tree):
+        ledger.add(f"kpi:{key}", "landing page", None if raw == "" else float(raw))
+        if rag:
+            ledger.add(f"rag:{current}:{key}", "landing page", rag)
+
     # KPI API (JSON)
     body = api.get(reverse("api:authority-kpis", kwargs=kw)).json()
     ledger.date_seen("kpi api", body["date"])
