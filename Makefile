@@ -46,7 +46,7 @@ $(STAMP): $(REQUIREMENTS) | $(PY)
 
 install: $(STAMP) ## Create .venv (Python 3.11) and install requirements-dev.txt when they changed
 
-run: $(STAMP) ## Fresh machine to a running app on http://127.0.0.1:8000 (SQLite, eager Celery, demo data)
+run: $(STAMP) ## Fresh machine to a running app on http://127.0.0.1:8000 (SQLite, eager Celery, demo data; PORT=8080 for another port)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput -v 0
 	$(MANAGE) load_demo

@@ -371,5 +371,13 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The audit trail is the AuditEvent table; its log line per event (tens of thousands while the
+        # demo loads) reaches the console only when asked for, e.g. AUDIT_LOG_LEVEL=INFO to ship it to a
+        # log store as well.
+        "sufficiency.audit": {"level": env.str("AUDIT_LOG_LEVEL", default="WARNING")},
+        # WeasyPrint logs every step of every PDF it lays out.
+        "weasyprint": {"level": "WARNING"},
+    },
 }
