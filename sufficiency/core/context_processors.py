@@ -58,6 +58,19 @@ def navigation_for(user: Any, authority: Any, entries: Iterable[NavEntry] = NAVI
     return [entry for entry in entries if holds(user, authority, entry.roles)]
 
 
+def navigation_links(user: Any, authority: Any) -> list[dict[str, str]]:
+    """The navigation's pages of `authority` that `user` may open, as {"label", "url"} (the home page
+    lists them for each of a person's authorities)."""
+    links = []
+    for entry in navigation_for(user, authority):
+        try:
+            url = reverse(entry.url_name, kwargs={"code": authority.dfe_code})
+        except NoReverseMatch:
+            continue
+        links.append({"label": entry.label, "url": url})
+    return links
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """Service navigation items for the signed-in user (GOV.UK service navigation pattern): the home page,
     then the pages of the current authority the user's roles may open."""
@@ -69,10 +82,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     authority = getattr(request, "authority", None) or getattr(request, "nav_authority", None)
     home = reverse("home")
     items = [{"label": "Your authorities", "url": home, "active": request.path == home}]
-    for entry in navigation_for(user, authority):
-        try:
-            url = reverse(entry.url_name, kwargs={"code": authority.dfe_code})
-        except NoReverseMatch:
-            continue
-        items.append({"label": entry.label, "url": url, "active": request.path.startswith(url)})
+    for link in navigation_links(user, authority):
+        items.append({**link, "active": request.path.startswith(link["url"])})
     return {"nav_items": items, "current_authority": authority}

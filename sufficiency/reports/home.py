@@ -7,6 +7,7 @@ from typing import Any
 from placements.as_at import as_at_for_request
 from sufficiency.authorities.permissions import IMPORT_HISTORY_ROLES
 from sufficiency.authorities.views import HomeView
+from sufficiency.core.context_processors import navigation_links
 
 from .landing import landing_figures_for_authority, landing_import_for_authority
 
@@ -32,6 +33,9 @@ class LandingView(HomeView):
                     if IMPORT_HISTORY_ROLES & set(entry.roles)
                     else None,
                     "shows_imports": bool(IMPORT_HISTORY_ROLES & set(entry.roles)),
+                    # The pages of the navigation the person's roles open here (the navigation itself
+                    # offers them only for a person's only authority).
+                    "pages": navigation_links(self.request.user, authority),
                 }
             )
         context["landings"] = landings

@@ -18,7 +18,7 @@ WALSALL = "335"
 def test_commissioner_browses_children_in_care(page: Page, sign_in, a11y) -> None:
     sign_in(page, COMMISSIONER)
     a11y(page, "Home (commissioner)")
-    page.get_by_role("link", name="Children in care in Walsall").click()
+    page.get_by_role("link", name="Children in care for Walsall").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Children in care")
     rows = page.locator("table tbody tr")
     expect(rows.first).to_be_visible()
@@ -43,7 +43,7 @@ SUPPLY_PAGES = [
 
 def test_commissioner_browses_supply(page: Page, sign_in, a11y) -> None:
     sign_in(page, COMMISSIONER)
-    page.get_by_role("link", name="Supply and capacity in Walsall").click()
+    page.get_by_role("link", name="Supply for Walsall").click()
     for path, name in SUPPLY_PAGES:
         response = page.goto(f"/authorities/{WALSALL}/{path}")
         assert response.status == 200, (path, response.status)

@@ -89,6 +89,12 @@ def test_every_navigation_link_on_the_home_page_opens_for_the_role(client, role,
     links = _nav(response)
     assert EXPECTED[role]["shown"] <= set(links), (role, sorted(links))
     assert not EXPECTED[role]["hidden"] & set(links), (role, sorted(links))
+    # The landing page lists the same pages for the authority, and every other link on it opens too.
+    tree = html.fromstring(response.content)
+    body_links = {a.get("href").split("#")[0] for a in tree.xpath("//main//section//a")}
+    assert {url for label, url in links.items() if label != "Your authorities"} <= body_links
+    for url in body_links:
+        assert client.get(url).status_code == 200, (role, url)
     for label, url in links.items():
         answer = client.get(url)
         assert answer.status_code == 200, (role, label, url, answer.status_code)
@@ -165,3 +171,23 @@ def test_permission_denied_and_bad_request_are_service_pages_with_debug(rf, boar
     bad = middleware.process_exception(request, SuspiciousOperation("odd"))
     assert bad.status_code == 400 and "could not understand that request" in bad.content.decode()
     assert middleware.process_exception(request, ValueError("boom")) is None  # 500 keeps its path
+
+
+def test_a_person_of_several_authorities_gets_each_authoritys_pages_on_the_landing_page(
+    client, board_member, sandwell
+):
+    from sufficiency.authorities.models import Membership
+
+    Membership.objects.create(user=board_member, authority=sandwell, role="commissioner")
+    client.force_login(board_member)
+    response = client.get(reverse("home"))
+    assert list(_nav(response)) == ["Your authorities"]  # which authority's pages would be ambiguous
+    tree = html.fromstring(response.content)
+
+    def pages(code):
+        section = tree.xpath(f"//section[@aria-labelledby='authority-{code}']")[0]
+        return {" ".join(a.text_content().split()) for a in section.xpath(".//a")}
+
+    assert "Children in care for Sandwell" in pages("333")
+    assert "Children in care for Walsall" not in pages(WALSALL)
+    assert "KPIs for Walsall" in pages(WALSALL)
