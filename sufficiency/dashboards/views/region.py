@@ -420,6 +420,5 @@ class RegionView(LoginRequiredMixin, TemplateView):
             tabs=self.tabs(),
             page_name="region",
             region_url=reverse("dashboards:region", kwargs={"region": self.region.code}),
-            tabs_authority=self.home_authority,
         )
         return context
