@@ -138,15 +138,7 @@ def forecast_unit_costs(*, authority: LocalAuthority, as_at: dt.date) -> dict[st
 
 def _register_state(*, authority: LocalAuthority) -> tuple[dt.date | None, str]:
     """(the date the register runs to, its version) in one query."""
-    from django.db.models import Count, Max
-
-    from placements.models import PlacementEpisode
-
-    agg = PlacementEpisode.objects.filter(authority=authority).aggregate(
-        n=Count("id"), last=Max("id"), decom=Max("decom"), dec=Max("dec")
-    )
-    dates = [d for d in (agg["decom"], agg["dec"]) if d is not None]
-    return (max(dates) if dates else None), f"{agg['n']}:{agg['last']}"
+    return register.register_state(authority=authority)
 
 
 def _reusable_backtest_run(*, run: ForecastRun, version: str, as_at: dt.date) -> ForecastRun | None:
@@ -386,9 +378,7 @@ def forecast_after_import(authority_id: int) -> None:
 
 def forecast_nightly_fanout() -> int:
     """Queue one forecast per authority that has a register (one task each, spread over the workers)."""
-    from placements.models import PlacementEpisode
-
-    ids = PlacementEpisode.objects.values_list("authority_id", flat=True).distinct()
+    ids = register.authority_ids_with_register()
     count = 0
     for authority in LocalAuthority.objects.filter(pk__in=ids):
         forecast_request(authority=authority, trigger=RunTriggerChoices.NIGHTLY, countdown=0)
