@@ -1,7 +1,7 @@
 """Computing and reading an authority's sufficiency gap (the calculation itself is forecasting/gap.py).
 
-`gap_assessment_compute` runs in a worker (the dashboards rollup task calls it after every import and
-forecast), never in a web request. It reads the register through placements' selectors, the latest
+`gap_assessment_compute` runs in a worker after every successful forecast (so after every import, whose
+hook recomputes the forecast, and every night), never in a web request; the dashboards only read it. It reads the register through placements' selectors, the latest
 successful forecast, and Ofsted's settings, and replaces the authority's `GapAssessment`.
 
 **Where "local" is.** A setting is local when it is in the authority's area (Ofsted's local authority) or

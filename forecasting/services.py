@@ -357,12 +357,19 @@ def forecast_run_execute(*, run_id: int) -> ForecastRun | None:
     return run
 
 
-# Apps that build on forecasts (the dashboards' rollups and gap) append callables taking an authority id;
-# they must only enqueue work. Registered in their AppConfig.ready(), so forecasting imports none of them.
+# Apps that build on forecasts (the dashboards' rollups) append callables taking an authority id; they
+# must only enqueue work. Registered in their AppConfig.ready(), so forecasting imports none of them.
 AFTER_FORECAST_CALLBACKS: list[Any] = []
 
 
 def _after_successful_forecast(authority_id: int) -> None:
+    """Forecasting's own follow-up first (the gap, which needs the new demand), then the other apps'."""
+    from .gap_services import gap_assessment_compute
+
+    try:
+        gap_assessment_compute(authority=LocalAuthority.objects.get(pk=authority_id))
+    except Exception:  # the forecast stands; the gap is computed again after the next one
+        logger.exception("gap assessment of authority %s failed after its forecast", authority_id)
     for callback in AFTER_FORECAST_CALLBACKS:
         try:
             callback(authority_id)
