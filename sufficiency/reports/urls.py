@@ -12,6 +12,9 @@ _ST = "authorities/<str:code>/sufficiency-statements/"
 urlpatterns = [
     path("kpis/definitions/", views.KpiDefinitionsView.as_view(), name="kpi-definitions"),
     path("authorities/<str:code>/kpis/", views.KpiListView.as_view(), name="kpi-list"),
+    path(
+        "authorities/<str:code>/kpis/benchmarking/", views.BenchmarkingView.as_view(), name="kpi-benchmarking"
+    ),
     path(_S, views.StrategyListView.as_view(), name="strategy-list"),
     path(f"{_S}new/", views.StrategyCreateView.as_view(), name="strategy-create"),
     path(f"{_S}<int:pk>/", views.StrategyDetailView.as_view(), name="strategy-detail"),
