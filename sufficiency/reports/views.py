@@ -95,6 +95,7 @@ class KpiListView(ReadMixin, TemplateView):
                     if row.regional
                     else "Not applicable",
                     "england": format_kpi_value(row.england.value, row.kpi.unit) if row.england else "",
+                    **_national_columns(row),
                     "unit": unit_words(row.kpi),
                     "basis": basis_words(row.kpi, row.value),
                     "direction": direction_words(row.kpi),
@@ -240,6 +241,27 @@ def _benchmark_chart(r: BenchmarkRow, set_label: str) -> dict[str, Any]:
             "first_cell_is_header": True,
         },
         "table_open": False,
+    }
+
+
+def _national_columns(row: Any) -> dict[str, Any]:
+    """The KPI page's published comparators for a row (the same `KpiRow.national` the board report and the
+    API read): the statistical neighbours' average and range, the published region, and whether the
+    register's count differs from what the DfE published for the authority."""
+    national = row.national
+    if national is None:
+        return {"neighbours": "", "neighbours_range": "", "published_region": "", "differs": None}
+    unit = row.kpi.unit
+    sn = national.statistical_neighbours
+    return {
+        "neighbours": format_kpi_value(sn["mean"], unit) if sn["mean"] is not None else "Not published",
+        "neighbours_range": f"{format_kpi_value(sn['min'], unit)} to {format_kpi_value(sn['max'], unit)}"
+        if sn["n"]
+        else "",
+        "published_region": format_kpi_value(national.region, unit) if national.region is not None else "",
+        "differs": row.published_count_differs,
+        "published_count": national.published_own_count,
+        "own_count": row.own_count,
     }
 
 
