@@ -183,7 +183,7 @@ def national_comparators_many(
         i.pk: i.provenance
         for i in NationalStatisticsImport.objects.filter(
             pk__in={r.statistics_import_id for found in rows.values() for r in found}
-        )
+        ).select_related("publication__supplied_by_authority")
     }
 
     def pick(measure: Measure, indicator: str, year: int | None = None) -> list[NationalFigure]:
@@ -242,7 +242,10 @@ def national_comparators_many(
 
 def _provenance_of(rows: list[NationalFigure]) -> set[str]:
     ids = {r.statistics_import_id for r in rows}
-    return {i.provenance for i in NationalStatisticsImport.objects.filter(pk__in=ids)}
+    imports = NationalStatisticsImport.objects.filter(pk__in=ids).select_related(
+        "publication__supplied_by_authority"
+    )
+    return {i.provenance for i in imports}
 
 
 def england_figures_published(on: dt.date | None = None) -> dict[str, Any]:
