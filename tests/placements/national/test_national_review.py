@@ -117,3 +117,34 @@ def test_the_review_page_shows_changed_figures_and_publishes(client, data_manage
         year=2025, old_la_code="335", filter_key__contains="total", indicator="number"
     )
     assert walsall_total.value == 452
+
+
+def test_the_upload_page_sends_a_data_managers_files_for_review(client, data_manager, walsall):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(data_manager)
+    url = reverse("placements:national-upload", kwargs={"code": "335"})
+    assert client.get(url).status_code == 200
+    name, data = _file("la_cla_at_31_march.csv")
+    response = client.post(url, {"tables": [SimpleUploadedFile(name, data, "text/csv")]}, follow=True)
+    assert "Sent for review" in response.content.decode()
+    proposal = ReferenceDataProposal.objects.get()
+    assert proposal.supplied_by == data_manager and proposal.supplied_by_authority == walsall
+    assert not NationalFigure.objects.exists()
+    # A file not in the DfE's layout is refused whole, with the GOV.UK error summary; nothing is sent.
+    name, data = _file("not_dfe_layout.csv")
+    response = client.post(url, {"tables": [SimpleUploadedFile(name, data, "text/csv")]})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "govuk-error-summary" in html and "not_dfe_layout.csv" in html
+    assert ReferenceDataProposal.objects.count() == 1
+    response = client.post(url, {})
+    assert "Select at least one DfE statistics CSV file" in response.content.decode()
+
+
+def test_the_upload_page_is_for_importers_of_the_authority_only(client, la_user, other_la_user, data_manager):
+    url = reverse("placements:national-upload", kwargs={"code": "335"})
+    client.force_login(other_la_user)
+    assert client.get(url).status_code == 404
+    client.force_login(la_user)  # a commissioner does not import
+    assert client.get(url).status_code in (403, 404)
