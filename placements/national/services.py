@@ -13,7 +13,13 @@ from django.db import transaction
 from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core.audit import audit
 
-from ..models import NationalFigure, NationalStatisticsImport, StatisticalNeighbour, StatisticalNeighbourList
+from ..models import (
+    ComparatorGroup,
+    NationalFigure,
+    NationalStatisticsImport,
+    StatisticalNeighbour,
+    StatisticalNeighbourList,
+)
 from ..models.national import OGL
 from .neighbours import read_neighbours_csv
 from .reader import FileRefused, read_dfe_csv
@@ -183,3 +189,46 @@ def statistical_neighbours_load(
         )
     audit(action="national.neighbours_loaded", actor=acting_user, obj=current, detail={"rows": len(rows)})
     return current
+
+
+def comparator_group_save(
+    *,
+    authority: LocalAuthority,
+    name: str,
+    members: list[LocalAuthority],
+    acting_user: Any,
+    group: Any = None,
+) -> ComparatorGroup:
+    """Create (or, with ``group``, change) one of the authority's own comparator groups. The authority
+    itself is never a member (it is always shown beside the group). Names are unique per authority."""
+    if group is not None and group.authority_id != authority.pk:
+        raise ComparatorGroup.DoesNotExist
+    chosen = [m for m in members if m.pk != authority.pk]
+    with transaction.atomic():
+        if group is None:
+            group = ComparatorGroup.objects.create(authority=authority, name=name[:100])
+        else:
+            group.name = name[:100]
+            group.save(update_fields=["name", "updated_at"])
+        group.members.set(chosen)
+    audit(
+        action="national.comparator_group_saved",
+        actor=acting_user,
+        authority=authority,
+        obj=group,
+        detail={"members": len(chosen)},
+    )
+    return group
+
+
+def comparator_group_delete(*, authority: LocalAuthority, group: Any, acting_user: Any) -> None:
+    if group.authority_id != authority.pk:
+        raise ComparatorGroup.DoesNotExist
+    pk = group.pk
+    group.delete()
+    audit(
+        action="national.comparator_group_deleted",
+        actor=acting_user,
+        authority=authority,
+        detail={"group": pk},
+    )

@@ -190,3 +190,30 @@ class BenchmarkForm(forms.Form):
             self.groups.get(data.get("group") or "") if data["comparator_set"] == "custom" else None
         )
         return data
+
+
+class ComparatorGroupForm(forms.Form):
+    """An authority's own group of comparator authorities (for example its commissioning consortium)."""
+
+    name = forms.CharField(label="Name of the group", max_length=100, help_text="For example, Black Country")
+    members: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+        label="Authorities in the group",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one authority"},
+    )
+
+    def __init__(self, *args: Any, authority: Any, taken: set[str], **kwargs: Any) -> None:
+        from sufficiency.authorities.models import LocalAuthority
+
+        super().__init__(*args, **kwargs)
+        self.taken = taken
+        members = self.fields["members"]
+        assert isinstance(members, forms.ModelMultipleChoiceField)
+        members.queryset = LocalAuthority.objects.exclude(pk=authority.pk).order_by("name")
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if name.lower() in self.taken:
+            raise forms.ValidationError("Your authority already has a group with this name")
+        return name

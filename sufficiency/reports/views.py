@@ -7,6 +7,7 @@ write. Views are adapters: fetch, call one service or selector, render.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
@@ -23,7 +24,15 @@ from sufficiency.core.views import AuthorityMixin
 
 from . import services
 from .benchmarking import BenchmarkRow, benchmark_rows, comparator_groups
-from .forms import ActionForm, BenchmarkForm, KpiDateForm, MeasureForm, ObjectiveForm, StrategyForm
+from .forms import (
+    ActionForm,
+    BenchmarkForm,
+    ComparatorGroupForm,
+    KpiDateForm,
+    MeasureForm,
+    ObjectiveForm,
+    StrategyForm,
+)
 from .kpis import KpiSession, registry
 from .kpis.base import Group
 from .kpis.labels import basis_words, direction_words, unit_words
@@ -149,6 +158,68 @@ class BenchmarkingView(ReadMixin, TemplateView):
             chart=_benchmark_chart(chosen, set_label) if chosen is not None and chosen.members else None,
         )
         return context
+
+
+class ComparatorGroupView(AuthorityMixin, FormView):
+    """Create, change or delete one of the authority's own comparator groups (commissioners and
+    administrators); another authority's group is 404."""
+
+    allowed_roles = STRATEGY_EDIT_ROLES
+    template_name = "reports/comparator_group_form.html"
+    form_class = ComparatorGroupForm
+
+    @cached_property
+    def group(self) -> Any:
+        from placements.models import ComparatorGroup
+
+        pk = self.kwargs.get("pk")
+        if pk is None:
+            return None
+        return get_object_or_404(ComparatorGroup.objects.for_authority(self.authority), pk=pk)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        names = {g.name.lower() for g in comparator_groups(self.authority) if g != self.group}
+        kwargs.update(authority=self.authority, taken=names)
+        return kwargs
+
+    def get_initial(self) -> dict[str, Any]:
+        if self.group is None:
+            return {}
+        return {"name": self.group.name, "members": list(self.group.members.all())}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["group"] = self.group
+        return context
+
+    def _back(self, group: Any = None) -> HttpResponseRedirect:
+        url = reverse("reports:kpi-benchmarking", kwargs={"code": self.authority.dfe_code})
+        if group is not None:
+            url += f"?comparator_set=custom&group={group.pk}"
+        return HttpResponseRedirect(url)
+
+    def post(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        from placements.national.services import comparator_group_delete
+
+        if "delete" in request.POST and self.group is not None:
+            comparator_group_delete(authority=self.authority, group=self.group, acting_user=request.user)
+            messages.success(request, "Group deleted.")
+            return self._back()
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: ComparatorGroupForm) -> Any:
+        from placements.national.services import comparator_group_save
+
+        group = comparator_group_save(
+            authority=self.authority,
+            name=form.cleaned_data["name"],
+            members=list(form.cleaned_data["members"]),
+            acting_user=self.request.user,
+            group=self.group,
+        )
+        messages.success(self.request, f"Group saved: {group.name}.")
+        return self._back(group)
 
 
 def _ordinal(n: int) -> str:

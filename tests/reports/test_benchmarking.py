@@ -128,3 +128,48 @@ def test_another_authority_is_404_and_the_kpi_page_links_here(client, other_la_u
     client.force_login(la_user)
     page = client.get(reverse("reports:kpi-list", kwargs={"code": "335"})).content.decode()
     assert reverse("reports:kpi-benchmarking", kwargs={"code": "335"}) in page
+
+
+def test_a_commissioner_makes_changes_and_deletes_a_custom_group(client, la_user, published, walsall):
+    from sufficiency.authorities.models import AuditEvent
+
+    client.force_login(la_user)
+    url = reverse("reports:comparator-group-create", kwargs={"code": "335"})
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"name": "Black Country", "members": [_la("333").pk, _la("332").pk]})
+    group = ComparatorGroup.objects.get(authority=walsall)
+    assert response.status_code == 302 and f"group={group.pk}" in response["Location"]
+    assert sorted(m.dfe_code for m in group.members.all()) == ["332", "333"]
+    assert AuditEvent.objects.filter(action="national.comparator_group_saved", authority=walsall).exists()
+    # Names are unique per authority; no member is an error; both re-display with the error summary.
+    for data, message in (
+        ({"name": "black  country", "members": [_la("330").pk]}, "already has a group with this name"),
+        ({"name": "Empty"}, "Choose at least one authority"),
+    ):
+        response = client.post(url, data)
+        assert response.status_code == 200 and message in response.content.decode()
+        assert "govuk-error-summary" in response.content.decode()
+    edit = reverse("reports:comparator-group-update", kwargs={"code": "335", "pk": group.pk})
+    client.post(edit, {"name": "Black Country", "members": [_la("330").pk]})
+    assert [m.dfe_code for m in group.members.all()] == ["330"]
+    page = client.get(reverse("reports:kpi-benchmarking", kwargs={"code": "335"})).content.decode()
+    assert edit in page
+    client.post(edit, {"delete": "1"})
+    assert not ComparatorGroup.objects.exists()
+
+
+def test_groups_are_the_authoritys_own_and_edited_by_commissioners_only(
+    client, la_user, board_member, other_la_user, walsall
+):
+    group = ComparatorGroup.objects.create(authority=walsall, name="Walsall's")
+    edit = reverse("reports:comparator-group-update", kwargs={"code": "335", "pk": group.pk})
+    client.force_login(board_member)
+    assert client.get(edit).status_code in (403, 404)
+    client.force_login(other_la_user)
+    assert client.get(edit).status_code == 404
+    theirs = ComparatorGroup.objects.create(authority=_la("333"), name="Sandwell's")
+    client.force_login(la_user)
+    wrong = reverse("reports:comparator-group-update", kwargs={"code": "335", "pk": theirs.pk})
+    assert client.get(wrong).status_code == 404
+    assert client.post(wrong, {"delete": "1"}).status_code == 404
+    assert ComparatorGroup.objects.filter(pk=theirs.pk).exists()
