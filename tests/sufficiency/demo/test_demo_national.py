@@ -143,3 +143,32 @@ def test_kpi_json_on_the_demo_gives_comparators_for_every_kpi_with_a_national_eq
     over_20 = rows["pct_placed_over_20_miles"]["comparators"]
     assert over_20["published_count_differs"] is True
     assert over_20["published_own_count"] == over_20["own_count"] + 3
+
+
+@pytest.mark.django_db
+def test_the_demo_benchmarking_page_ranks_walsall_among_every_authority(demo, client):
+    import time
+
+    from django.urls import reverse
+
+    from sufficiency.accounts.models import User
+
+    client.force_login(User.objects.get(email="commissioner@demo.sufficiency.invalid"))
+    url = reverse("reports:kpi-benchmarking", kwargs={"code": "335"})
+    started = time.perf_counter()
+    response = client.get(
+        url,
+        {"comparator_set": "all_authorities", "on_day": "31", "on_month": "3", "on_year": "2026"},
+    )
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 200
+    assert elapsed < 5, elapsed
+    cic = next(r for r in response.context["rows"] if r["row"].key == "children_in_care")
+    assert cic["row"].ranked == 153 and cic["row"].rank is not None
+    assert "Differs" in response.content.decode()  # the over-20-miles count published 3 higher
+    kpi_page = client.get(
+        reverse("reports:kpi-list", kwargs={"code": "335"}),
+        {"on_day": "31", "on_month": "3", "on_year": "2026"},
+    ).content.decode()
+    assert 'data-differs="pct_placed_over_20_miles"' in kpi_page
+    assert 'data-neighbours="pct_foster_care">' in kpi_page
