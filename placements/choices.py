@@ -339,6 +339,7 @@ class ReferenceDatasetChoices(models.TextChoices):
     """The national data sets an authority may propose changes to."""
 
     OFSTED = "ofsted", "Ofsted providers and inspections"
+    NATIONAL_STATISTICS = "dfe_cla", "DfE statistics of children looked after"
 
 
 class ProposalStatusChoices(models.TextChoices):

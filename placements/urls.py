@@ -4,6 +4,7 @@ from django.urls import path
 
 from . import views
 from .finding import views as finding_views
+from .national import views as national_views
 from .supply import views as supply_views
 
 app_name = "placements"
@@ -14,6 +15,11 @@ urlpatterns = [
     path("imports/<int:pk>/status/", views.ImportStatusView.as_view(), name="import-status"),
     path("imports/<int:pk>/errors.csv", views.ImportErrorReportView.as_view(), name="import-errors"),
     path("data-quality/", views.DataQualityView.as_view(), name="data-quality"),
+    path(
+        "national-statistics/upload/",
+        national_views.NationalStatisticsUploadView.as_view(),
+        name="national-upload",
+    ),
     path("children/", views.ChildListView.as_view(), name="child-list"),
     path("children/<int:pk>/", views.ChildDetailView.as_view(), name="child-detail"),
     # Supply: Ofsted settings, in-house capacity, block contracts, vacancies (placements/supply/views/).

@@ -24,6 +24,7 @@ from sufficiency.authorities.choices import RoleChoices
 from sufficiency.authorities.models import AuthorityPopulation, LocalAuthority
 from sufficiency.core.audit import audit
 from sufficiency.demo.generator import DemoRegion, generate_region
+from sufficiency.demo.national import demo_national_load
 from sufficiency.demo.statements import demo_statements_load
 
 logger = logging.getLogger(__name__)
@@ -120,6 +121,10 @@ def demo_region_load(
     for code in region.authorities:
         _load_scenarios(la_by_code[code], as_at)
         _compute_forecast(la_by_code[code])
+
+    say("Importing a synthetic national table in the DfE's layout (neighbours, region, England)")
+    demo_national_load(as_at=as_at, simulated=[la_by_code[c] for c in region.authorities],
+                       primary=PRIMARY_AUTHORITY, seed=seed, acting_user=acting_user)  # fmt: skip
 
     # The demo runs without a worker, so what beat and the after-import hooks would do happens here.
     from sufficiency.dashboards.services import dashboard_rollup_compute

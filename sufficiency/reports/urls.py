@@ -12,6 +12,19 @@ _ST = "authorities/<str:code>/sufficiency-statements/"
 urlpatterns = [
     path("kpis/definitions/", views.KpiDefinitionsView.as_view(), name="kpi-definitions"),
     path("authorities/<str:code>/kpis/", views.KpiListView.as_view(), name="kpi-list"),
+    path(
+        "authorities/<str:code>/kpis/benchmarking/", views.BenchmarkingView.as_view(), name="kpi-benchmarking"
+    ),
+    path(
+        "authorities/<str:code>/kpis/benchmarking/groups/new/",
+        views.ComparatorGroupView.as_view(),
+        name="comparator-group-create",
+    ),
+    path(
+        "authorities/<str:code>/kpis/benchmarking/groups/<int:pk>/",
+        views.ComparatorGroupView.as_view(),
+        name="comparator-group-update",
+    ),
     path(_S, views.StrategyListView.as_view(), name="strategy-list"),
     path(f"{_S}new/", views.StrategyCreateView.as_view(), name="strategy-create"),
     path(f"{_S}<int:pk>/", views.StrategyDetailView.as_view(), name="strategy-detail"),
