@@ -219,3 +219,13 @@ def block_contract_rows(*, authority: LocalAuthority) -> list[tuple[Any, ...]]:
             "category", "beds", "start_date", "end_date"
         )
     )
+
+
+def block_contracts_on(*, authority: LocalAuthority, on: dt.date) -> list[BlockContract]:
+    """The authority's block contracts running on the date (by provider), with their settings."""
+    return list(
+        BlockContract.objects.for_authority(authority)
+        .filter(start_date__lte=on, end_date__gte=on)
+        .select_related("setting")
+        .order_by("provider_name", "reference")
+    )
