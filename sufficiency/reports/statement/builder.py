@@ -28,8 +28,7 @@ import pandas as pd
 from django.utils import timezone
 
 from forecasting.selectors import forecast_value_frame, latest_forecast_run
-from placements.categories import age_band
-from placements.categories import PLANNING_CATEGORY_LABELS
+from placements.categories import PLANNING_CATEGORY_LABELS, age_band
 from placements.selectors import child_frame_for_authorities, register_data_date
 from placements.supply.selectors import block_contracts_on
 from sufficiency.core.suppression import suppress_linked, suppress_small
