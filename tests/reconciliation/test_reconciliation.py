@@ -1,6 +1,7 @@
 """Every figure the service shows for one authority and date agrees across pages, CSVs, the board report
 and the API: children in care and each category, stability, distance, costs, spend per financial year,
-strategy measures and their RAG, capacity arithmetic, and the Ofsted judgement of a setting.
+strategy measures and their RAG, capacity arithmetic, the sufficiency statement's figures, and the
+Ofsted judgement of a setting.
 
 Run for the synthetic demo authority (Walsall) and for a hand-built register. Each surface is rendered as
 a user or partner would get it (Django's test client, DRF's API client), and the figures are read back
@@ -115,6 +116,15 @@ def collect(client: Any, api: Any, authority: Any, ledger: Ledger) -> None:
     ledger.date_seen("board report", document["as_at"])
     for entry in document["kpis"]:
         ledger.add(f"kpi:{entry['key']}", "board report", entry["value"])
+    # The sufficiency statement's draft for the date (its page, Word and PDF are rendered from it)
+    from sufficiency.reports.statement.builder import build_statement_document
+
+    statement = build_statement_document(authority=authority, as_at=dt.date.fromisoformat(ledger.on))
+    ledger.date_seen("sufficiency statement", statement["as_at"])
+    for section in statement["sections"]:
+        for entry in section.get("kpis", []):
+            ledger.add(f"kpi:{entry['key']}", "sufficiency statement", entry["value"])
+
     current = _current_strategy_pk(authority, ledger.on)
     for section in document["sections"]:
         for m in (
