@@ -101,9 +101,11 @@ def match_candidates_for_request(
     include_without_vacancy: bool = False,
     now: dt.datetime | None = None,
 ) -> list[Match]:
-    """Every in-house household and external setting with an open vacancy offered to the authority (fresh
-    or stale), optionally also the region's settings and the authority's available households without
-    one, checked and scored by `matching.match_candidates`. In-house and external on one list."""
+    """Every household (in-house or agency carers the authority holds) and setting (children's homes,
+    supported accommodation, independent fostering agencies) with an open vacancy offered to the authority
+    (fresh or stale), optionally also the region's homes and supported accommodation, the fostering
+    agencies the authority uses and its available households without one, checked and scored by
+    `matching.match_candidates`. In-house and external on one list."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     authority = placement_request.authority
@@ -145,13 +147,18 @@ def match_candidates_for_request(
             )
             != "unsuitable"
         ]
-        extra_settings = (
-            Setting.objects.filter(
-                local_authority__region_id=authority.region_id,
-                provision_type__in=wanted_types,
-                registration_status=RegistrationStatusChoices.ACTIVE,
+        wanted = Q(local_authority__region_id=authority.region_id, provision_type__in=wanted_types)
+        if spec.suitability.get("fostering", "unsuitable") != "unsuitable":
+            # The independent fostering agencies the authority uses: those whose carers it holds, and
+            # those on a framework in its region.
+            wanted |= Q(provision_type="independent_fostering_agency") & (
+                Q(households__authority=authority)
+                | Q(local_authority__region_id=authority.region_id) & ~Q(framework="")
             )
+        extra_settings = (
+            Setting.objects.filter(wanted, registration_status=RegistrationStatusChoices.ACTIVE)
             .exclude(id__in=[int(k.split(":")[1]) for k in seen if k.startswith("setting:")])
+            .distinct()
             .order_by("urn")[:MAX_EXTRA_CANDIDATES]
         )
         raw += [
@@ -258,6 +265,7 @@ def match_candidates_for_request(
                     age_max=vacancy_ages[1],
                     judgement=agency.latest_judgement if agency else "not_yet_inspected",
                     framework=agency.framework if agency else "",
+                    agency=(agency.name or agency.urn) if agency else "",
                     weekly_cost=ledger.unit_cost_on(unit_costs, category, (route,), today),
                 )
             )
