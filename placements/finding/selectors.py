@@ -117,6 +117,14 @@ def match_candidates_for_request(
         for c in BlockContract.objects.for_authority(authority).active_on(today).exclude(setting=None)
     }
     unit_costs = _unit_costs(authority)
+    costs: dict[tuple[str, str], float | None] = {}
+
+    def unit_cost(category: str, route: str) -> float | None:
+        """The authority's weekly unit cost of a category and route today (read once per pair)."""
+        if (category, route) not in costs:
+            costs[category, route] = ledger.unit_cost_on(unit_costs, category, (route,), today)
+        return costs[category, route]
+
     vacancies = (
         Vacancy.objects.for_authority(authority)
         .filter(status=VacancyStatusChoices.OPEN)
@@ -187,10 +195,11 @@ def match_candidates_for_request(
         if raw
         else pd.DataFrame(columns=["miles", "method"])
     )
+    all_miles, methods = distances["miles"].to_numpy(), distances["method"].to_numpy()
     candidates = []
     for index, row in enumerate(raw):
         vacancy, setting, household = row["vacancy"], row["setting"], row["household"]
-        miles = distances["miles"].iloc[index]
+        miles = all_miles[index]
         common: dict[str, Any] = {
             "key": row["key"],
             "has_vacancy": vacancy is not None,
@@ -198,7 +207,7 @@ def match_candidates_for_request(
             "vacancy_age_days": (now - vacancy.recorded_at).days if vacancy is not None else None,
             "places": vacancy.places if vacancy is not None else None,
             "distance_miles": None if pd.isna(miles) else float(miles),
-            "distance_approximate": distances["method"].iloc[index] == "district",
+            "distance_approximate": methods[index] == "district",
             "district": _district(places[index]),
         }
         if setting is not None:
@@ -222,7 +231,7 @@ def match_candidates_for_request(
             cost = (
                 blocks.get(setting.pk)
                 if route == "block"
-                else ledger.unit_cost_on(unit_costs, category, (route,), today)
+                else unit_cost(category, route)
             )
             candidates.append(
                 Candidate(
@@ -266,7 +275,7 @@ def match_candidates_for_request(
                     judgement=agency.latest_judgement if agency else "not_yet_inspected",
                     framework=agency.framework if agency else "",
                     agency=(agency.name or agency.urn) if agency else "",
-                    weekly_cost=ledger.unit_cost_on(unit_costs, category, (route,), today),
+                    weekly_cost=unit_cost(category, route),
                 )
             )
     return match_candidates(spec, candidates)
