@@ -36,7 +36,9 @@ def test_placement_finder_searches_for_a_sibling_group_and_records_a_split_outco
     page.get_by_label("Brothers or sisters to place with the child").fill("2")
     page.get_by_role("button", name="Log request").click()
     expect(page).to_have_url(re.compile(r"/placement-requests/\d+/$"))
-    request_id = int(re.search(r"/placement-requests/(\d+)/", page.url).group(1))
+    found = re.search(r"/placement-requests/(\d+)/", page.url)
+    assert found is not None
+    request_id = int(found.group(1))
 
     page.get_by_role("button", name="Search for a placement").click()
     expect(page.get_by_role("heading", name="A group of 3 siblings")).to_be_visible()
