@@ -116,6 +116,9 @@ def demo_region_load(
 
     for code in region.authorities:
         demo_requests_load(authority=la_by_code[code], as_at=as_at, seed=seed, acting_user=acting_user)
+    from sufficiency.demo.agencies import demo_agencies_load  # agency carers' vacancies, a sibling search
+
+    demo_agencies_load(codes=list(region.authorities), seed=seed, acting_user=acting_user)
 
     say("Creating demo scenarios and computing forecasts")
     for code in region.authorities:
