@@ -228,11 +228,7 @@ def match_candidates_for_request(
                 if setting.framework
                 else "spot"
             )
-            cost = (
-                blocks.get(setting.pk)
-                if route == "block"
-                else unit_cost(category, route)
-            )
+            cost = blocks.get(setting.pk) if route == "block" else unit_cost(category, route)
             candidates.append(
                 Candidate(
                     **common,

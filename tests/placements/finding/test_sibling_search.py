@@ -277,7 +277,7 @@ def test_split_outcomes_recorded_before_the_rule_are_corrected(make_request, car
     )  # fmt: skip
     PlacementRequest.objects.filter(pk=request.pk).update(placed_to_plan=True)  # as the old rule stored it
     migration = importlib.import_module(
-        "placements.migrations.0010_sibling_group_decline_and_split_not_to_plan"
+        "placements.migrations.0011_sibling_group_decline_and_split_not_to_plan"
     )
     migration.split_siblings_not_to_plan(apps, None)
     request.refresh_from_db()

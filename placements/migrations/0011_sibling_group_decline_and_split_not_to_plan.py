@@ -14,7 +14,7 @@ def split_siblings_not_to_plan(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("placements", "0009_fostering_capacity_and_recruitment_funnel"),
+        ("placements", "0010_national_statistics_review"),
     ]
 
     operations = [
