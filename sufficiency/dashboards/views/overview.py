@@ -180,45 +180,16 @@ def build_overview(page: Page) -> dict[str, Any]:
             page,
             "trend",
             "Children in care each month, with children starting and ceasing care",
-            {
-                "data": [
-                    {
-                        "type": "bar",
-                        "name": "Started",
-                        "x": [m[0] for m in monthly],
-                        "y": [m[2] for m in monthly],
-                        "marker": {"color": charts.PALETTE[2]},
-                        "yaxis": "y2",
-                    },
-                    {
-                        "type": "bar",
-                        "name": "Ceased",
-                        "x": [m[0] for m in monthly],
-                        "y": [m[3] for m in monthly],
-                        "marker": {"color": charts.PALETTE[1]},
-                        "yaxis": "y2",
-                    },
-                    {
-                        "type": "scatter",
-                        "mode": "lines",
-                        "name": "Children in care (month end)",
-                        "x": [m[0] for m in monthly],
-                        "y": [m[1] for m in monthly],
-                        "line": {"color": charts.PALETTE[0], "width": 3},
-                    },
+            charts.dual_axis_chart(
+                [m[0] for m in monthly],
+                {"name": "Children in care (month end)", "y": [m[1] for m in monthly]},
+                [
+                    {"name": "Started care in the month", "y": [m[2] for m in monthly]},
+                    {"name": "Ceased care in the month", "y": [m[3] for m in monthly]},
                 ],
-                "layout": {
-                    **charts._layout(y_title="Children in care", height=380),
-                    "yaxis2": {
-                        "overlaying": "y",
-                        "side": "right",
-                        "rangemode": "tozero",
-                        "showgrid": False,
-                        "fixedrange": True,
-                    },
-                    "barmode": "group",
-                },
-            },
+                line_title="Children in care at the month end",
+                bar_title="Children starting or ceasing care",
+            ),
             ["Month end", "Children in care", "Started", "Ceased", "Net change"],
             [
                 [fmt_date(m[0]), fmt_int(m[1]), fmt_int(m[2]), fmt_int(m[3]), f"{m[2] - m[3]:+d}"]
