@@ -12,6 +12,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from placements.choices import JudgementChoices
 from sufficiency.core.formatting import money_short_change, whole_change
 
 #: GOV.UK Design System colours, in the order a chart's series take them (distinct for colour blindness
@@ -31,6 +32,48 @@ PALETTE = (
     "#85994b",  # light green
 )
 TEXT = "#0b0c0c"
+
+#: Ofsted judgements on every chart: one order (best first) and one colour each, explained beside each
+#: chart by `JUDGEMENT_KEY_TEXT`. Blues for Good and better, orange and dark red below it, grey for no
+#: grade: a blue-orange split that colour-blind readers can tell apart, each darker towards the extremes,
+#: and every colour at least 3:1 against white. Judgements on the other scales are read as the band of
+#: the same standing (as `placements.choices` counts them): supported accommodation's outcome 1 as Good,
+#: outcome 2 and the earlier framework's Adequate as Requires improvement, outcome 3 and standards not met
+#: as Inadequate; inspected within the authority's ILACS and standards met carry no grade.
+JUDGEMENT_BANDS = (
+    ("outstanding", "Outstanding", "#003078"),
+    ("good", "Good", "#1d70b8"),
+    ("requires_improvement", "Requires improvement", "#d9480f"),
+    ("inadequate", "Inadequate", "#942514"),
+    ("not_yet_inspected", "Not yet inspected or not graded", "#8a8a8a"),
+)
+JUDGEMENT_COLOURS = {key: colour for key, _, colour in JUDGEMENT_BANDS}
+JUDGEMENT_BAND_OF = {
+    JudgementChoices.OUTSTANDING: "outstanding",
+    JudgementChoices.GOOD: "good",
+    JudgementChoices.SA_STRONG: "good",
+    JudgementChoices.REQUIRES_IMPROVEMENT: "requires_improvement",
+    JudgementChoices.SA_INCONSISTENT: "requires_improvement",
+    JudgementChoices.ADEQUATE: "requires_improvement",
+    JudgementChoices.INADEQUATE: "inadequate",
+    JudgementChoices.SA_SERIOUS: "inadequate",
+    JudgementChoices.NOT_MET: "inadequate",
+    JudgementChoices.NOT_YET_INSPECTED: "not_yet_inspected",
+    JudgementChoices.ILACS: "not_yet_inspected",
+    JudgementChoices.MET: "not_yet_inspected",
+}
+#: Children's placements grouped by the judgement of their setting (the overview and gap pages): the same
+#: colours as the bands they gather; a setting Ofsted does not register is no judgement at all.
+QUALITY_COLOURS = {
+    "good_or_better": JUDGEMENT_COLOURS["good"],
+    "below_good": JUDGEMENT_COLOURS["requires_improvement"],
+    "not_yet_judged": JUDGEMENT_COLOURS["not_yet_inspected"],
+    "not_registered": "#505a5f",
+}
+JUDGEMENT_KEY_TEXT = (
+    "Ofsted judgements are in the same order and colours on every chart: Outstanding dark blue, Good blue, "
+    "Requires improvement orange, Inadequate dark red, not yet inspected or not graded grey."
+)
 GRID = "#cecece"
 BAND_80 = "rgba(29, 112, 184, 0.35)"
 BAND_95 = "rgba(29, 112, 184, 0.15)"

@@ -186,3 +186,82 @@ def test_signed_changes_download_as_numbers():
         [["Edge of care", "-4", "-£1.8m"], ["Recruitment", "+1", "+£150k"]],
     )
     assert rows == [["Edge of care", -4, -1_800_000.0], ["Recruitment", 1, 150_000.0]]
+
+
+# --- Ofsted judgements: one order, one colour ---------------------------------------------------------------
+def test_every_judgement_has_one_band_that_agrees_with_how_quality_is_counted():
+    from placements.choices import BELOW_GOOD_JUDGEMENTS, GOOD_OR_BETTER_JUDGEMENTS, UNGRADED_JUDGEMENTS
+
+    band = charts.JUDGEMENT_BAND_OF
+    assert [label for _, label, _ in charts.JUDGEMENT_BANDS][:4] == [
+        "Outstanding", "Good", "Requires improvement", "Inadequate",
+    ]  # fmt: skip
+    assert {band[j] for j in GOOD_OR_BETTER_JUDGEMENTS} == {"outstanding", "good"}
+    assert {band[j] for j in BELOW_GOOD_JUDGEMENTS} == {"requires_improvement", "inadequate"}
+    assert {band[j] for j in UNGRADED_JUDGEMENTS} == {"not_yet_inspected"}
+    colours = [colour for _, _, colour in charts.JUDGEMENT_BANDS]
+    assert len(set(colours)) == len(colours)
+    # The overview's groups take the colours of the bands they gather.
+    assert charts.QUALITY_COLOURS["good_or_better"] == charts.JUDGEMENT_COLOURS["good"]
+    assert charts.QUALITY_COLOURS["below_good"] == charts.JUDGEMENT_COLOURS["requires_improvement"]
+
+
+def _contrast_on_white(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)
+
+
+def test_judgement_colours_have_3_to_1_contrast_on_white():
+    for key, colour in [*charts.JUDGEMENT_COLOURS.items(), *charts.QUALITY_COLOURS.items()]:
+        assert _contrast_on_white(colour) >= 3, key
+
+
+@pytest.mark.django_db
+def test_market_chart_stacks_settings_by_judgement_band_with_the_same_table():
+    from sufficiency.dashboards.rollups import MARKET_COLUMNS
+    from sufficiency.dashboards.views.market import build_market
+
+    def home(urn, provision_type, judgement):
+        values = {c: None for c in MARKET_COLUMNS}
+        values.update(
+            urn=urn,
+            name=urn,
+            provision_type=provision_type,
+            la_name="Walsall",
+            inside_area=True,
+            miles=1.0,
+            places=4,
+            judgement=judgement,
+            used_ours=1,
+            used_others=0,
+            ours_12m=1,
+        )
+        return [values[c] for c in MARKET_COLUMNS]  # fmt: skip
+
+    market = {
+        "columns": MARKET_COLUMNS,
+        "rows": [
+            home("SC1", "childrens_home", "good"),
+            home("SC2", "childrens_home", "inadequate"),
+            home("SC3", "childrens_home", "outstanding"),
+            home("SC4", "childrens_home", None),
+            home("SA1", "supported_accommodation", "sa_strong"),
+            home("SA2", "supported_accommodation", "sa_serious"),
+        ],
+    }
+    page = _page({})
+    page.rollup.market = market
+    page.name = "market"
+    built = build_market(page)
+    judgements = next(b for b in built["blocks"] if b.get("key") == "judgements")
+    traces = judgements["figure"]["data"]
+    assert [t["name"] for t in traces] == [label for _, label, _ in charts.JUDGEMENT_BANDS]
+    assert [t["marker"]["color"] for t in traces] == [colour for _, _, colour in charts.JUDGEMENT_BANDS]
+    headers = [h["text"] for h in judgements["table"]["headers"]]
+    assert headers == ["Provision type", *[label for _, label, _ in charts.JUDGEMENT_BANDS], "All settings"]
+    rows = {row[0]["text"]: [c["text"] for c in row[1:]] for row in judgements["table"]["rows"]}
+    assert rows["Children's home"] == ["1", "1", "0", "1", "1", "4"]
+    assert rows["Supported accommodation"] == ["0", "1", "0", "1", "0", "2"]
+    assert "same order and colours on every chart" in judgements["description"]

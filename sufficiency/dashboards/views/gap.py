@@ -243,11 +243,20 @@ def build_gap(page: Page) -> dict[str, Any]:
             charts.bar_chart(
                 [category_label(r["category"]) for r in current],
                 [
-                    {"name": "Over 20 miles", "values": [r["over_20_miles"] for r in current]},
-                    {"name": "Outside the boundary", "values": [r["outside_la"] for r in current]},
                     {
-                        "name": "Requires improvement or Inadequate",
+                        "name": "Over 20 miles",
+                        "values": [r["over_20_miles"] for r in current],
+                        "color": charts.PALETTE[3],
+                    },
+                    {
+                        "name": "Outside the boundary",
+                        "values": [r["outside_la"] for r in current],
+                        "color": charts.PALETTE[5],
+                    },
+                    {
+                        "name": "In settings judged Requires improvement or Inadequate",
                         "values": [r["below_good"] for r in current],
+                        "color": charts.QUALITY_COLOURS["below_good"],
                     },
                 ],
                 horizontal=True,

@@ -304,13 +304,20 @@ def build_overview(page: Page) -> dict[str, Any]:
             "Ofsted judgement of the settings children live in",
             charts.bar_chart(
                 [QUALITY_LABELS[q] for q in qualities],
-                [{"name": "Children", "values": [by_quality[q] for q in qualities]}],
+                [
+                    {
+                        "name": "Children",
+                        "values": [by_quality[q] for q in qualities],
+                        "color": [charts.QUALITY_COLOURS[q] for q in qualities],
+                    }
+                ],
                 horizontal=True,
                 x_title="Children in care",
             ),
             ["Latest Ofsted judgement of the setting", "Children", "Share"],
             [[QUALITY_LABELS[q], fmt_int(by_quality[q]), fmt_pct(by_quality[q], total)] for q in qualities],
-            description="Foster carers, parents and kinship carers are not Ofsted-registered settings.",
+            description="Foster carers, parents and kinship carers are not Ofsted-registered settings (dark grey). "
+            + charts.JUDGEMENT_KEY_TEXT,
             definition="pct_good_or_outstanding",
         )
     )
