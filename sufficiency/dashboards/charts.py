@@ -370,3 +370,39 @@ def dual_axis_chart(
         "fixedrange": True,
     }
     return {"data": data, "layout": layout}
+
+
+#: Charts that set an authority beside others: the viewer's own authority in blue, outlined, named "(your
+#: authority)"; other authorities in grey; the region's and England's figures (comparators) in dark grey.
+#: (Not bold: plotly.js writes <b> in a label as a style attribute, which the Content Security Policy
+#: refuses.)
+OWN_COLOUR = PALETTE[0]
+OTHER_COLOUR = "#8a8a8a"
+COMPARATOR_COLOUR = "#505a5f"
+OWN_SUFFIX = " (your authority)"
+OWN_KEY_TEXT = "Your authority is in blue and outlined; other authorities are in grey, the region and England in dark grey."
+
+
+def highlight_own(
+    figure: dict[str, Any], labels: Sequence[str], own: Sequence[bool], *, comparators: Sequence[str] = ()
+) -> dict[str, Any]:
+    """Mark the viewer's own authority in a bar chart of areas (``labels``, one flag each in ``own``):
+    its bars outlined and its name marked on the category axis in every series; in a single-series
+    chart, bars coloured own, other authority or comparator (the labels in ``comparators``)."""
+    horizontal = any(t.get("orientation") == "h" for t in figure["data"])
+    axis = figure["layout"]["yaxis" if horizontal else "xaxis"]
+    axis.update(
+        tickmode="array",
+        tickvals=list(labels),
+        ticktext=[name + OWN_SUFFIX if mine else name for name, mine in zip(labels, own, strict=True)],
+    )
+    single = len(figure["data"]) == 1
+    for trace in figure["data"]:
+        marker = trace.setdefault("marker", {})
+        marker["line"] = {"color": TEXT, "width": [3 if mine else 0 for mine in own]}
+        if single:
+            marker["color"] = [
+                OWN_COLOUR if mine else COMPARATOR_COLOUR if name in comparators else OTHER_COLOUR
+                for name, mine in zip(labels, own, strict=True)
+            ]
+    return figure

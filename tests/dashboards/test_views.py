@@ -186,7 +186,24 @@ def test_region_page_shows_the_region_with_suppression(
     by_name = {row[0]: row for row in rows[1:]}
     assert by_name["Sandwell"][1] == "c"
     assert by_name["Walsall"][1] == "6"  # the analyst's own authority is never suppressed
-    assert by_name["Birmingham"][1] == "No figures yet"
+    # An authority without figures is named once, not given a row of blanks.
+    assert "Birmingham" not in by_name and "No figures yet" not in json.dumps(rows)
+    assert re.search(r"No figures yet for [^.]*Birmingham", body)
+    # The viewer's own authority is marked in every chart of the region; the others are not.
+    for key in ("rates", "mix", "distance", "spend", "growth"):
+        figure = json.loads(
+            re.search(
+                rf'<script id="chart-{key}-data" type="application/json">(.*?)</script>', body, re.S
+            ).group(1)
+        )
+        axis = figure["layout"]["yaxis"]
+        marked = dict(zip(axis["tickvals"], axis["ticktext"], strict=True))
+        assert marked["Walsall"] == "Walsall (your authority)" and marked["Sandwell"] == "Sandwell", key
+        assert "Birmingham" not in marked, key
+        outline = figure["data"][0]["marker"]["line"]["width"]
+        assert (
+            outline[axis["tickvals"].index("Walsall")] > 0 == outline[axis["tickvals"].index("Sandwell")]
+        ), key
 
 
 def test_region_page_is_a_404_outside_the_viewers_region(client, regional_user):

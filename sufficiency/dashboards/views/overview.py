@@ -157,13 +157,19 @@ def build_overview(page: Page) -> dict[str, Any]:
             page,
             "rate",
             "Children in care per 10,000 children",
-            charts.bar_chart(
+            charts.highlight_own(
+                charts.bar_chart(
+                    [r[0] for r in rate_rows],
+                    [{"name": "Rate per 10,000", "values": [rate, region["rate"], england["rate"]]}],
+                    y_title="Per 10,000 children",
+                ),
                 [r[0] for r in rate_rows],
-                [{"name": "Rate per 10,000", "values": [rate, region["rate"], england["rate"]]}],
-                y_title="Per 10,000 children",
+                [True, False, False],
+                comparators=[r[0] for r in rate_rows[1:]],
             ),
             ["Area", "Rate per 10,000"],
             rate_rows,
+            description=charts.OWN_KEY_TEXT,
             definition="cla_rate_per_10000",
         )
     )
