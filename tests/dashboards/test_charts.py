@@ -224,7 +224,7 @@ def test_market_chart_stacks_settings_by_judgement_band_with_the_same_table():
     from sufficiency.dashboards.views.market import build_market
 
     def home(urn, provision_type, judgement):
-        values = {c: None for c in MARKET_COLUMNS}
+        values = dict.fromkeys(MARKET_COLUMNS)
         values.update(
             urn=urn,
             name=urn,
@@ -265,3 +265,72 @@ def test_market_chart_stacks_settings_by_judgement_band_with_the_same_table():
     assert rows["Children's home"] == ["1", "1", "0", "1", "1", "4"]
     assert rows["Supported accommodation"] == ["0", "1", "0", "1", "0", "2"]
     assert "same order and colours on every chart" in judgements["description"]
+
+
+# --- stability on a short (left-censored) history -------------------------------------------------------------
+def test_history_starts_in_the_year_the_first_episode_ends():
+    from sufficiency.dashboards.rollups import history_start
+
+    episodes = pd.DataFrame(
+        {
+            # A child in care since 2012 whose episode was open when the register's first year began, and
+            # episodes that ended in that first year (2020-21): the history starts on 1 April 2020.
+            "decom": pd.to_datetime(["2012-05-01", "2019-11-20", "2020-09-01"]),
+            "dec": pd.to_datetime([None, "2020-06-30", "2021-02-01"]),
+        }
+    )
+    assert history_start(episodes) == dt.date(2020, 4, 1)
+    assert history_start(episodes.assign(dec=pd.NaT)) == dt.date(2012, 4, 1)
+    assert history_start(episodes.iloc[0:0]) is None
+
+
+@pytest.mark.parametrize(
+    ("measure", "on", "short"),
+    [
+        ("stability_long_term", "2021-03-31", True),
+        ("stability_long_term", "2022-03-31", True),  # looks back to September 2019
+        ("stability_long_term", "2023-03-31", False),
+        ("stability_3_plus", "2021-03-31", False),  # the 12 months from 1 April 2020 are all held
+        ("stability_3_plus", "2021-02-28", True),
+    ],
+)
+def test_a_measure_looking_back_past_the_history_start_is_flagged(measure, on, short):
+    from sufficiency.dashboards.rollups import history_too_short
+
+    assert history_too_short(measure, on, "2020-04-01") is short
+    assert history_too_short(measure, on, None) is False  # a rollup from before the start was kept
+
+
+def _overview(history_start):
+    snapshots = {
+        f"{year}-03-31": {
+            "stability_3_plus": [10, 100],
+            "stability_long_term": [40, 50 if year == 2021 else 80],
+        }
+        for year in range(2021, 2025)
+    }
+    return {"snapshots": snapshots, "history_start": history_start}
+
+
+def test_stability_chart_marks_the_years_counted_on_a_short_history():
+    from sufficiency.dashboards.views.overview import _stability_chart
+
+    block = _stability_chart(_page({}), _overview("2020-04-01"), "2024-03-31")
+    long_term = block["figure"]["data"][1]
+    assert long_term["marker"]["symbol"] == ["circle-open", "circle-open", "circle", "circle"]
+    assert block["figure"]["data"][0]["marker"]["symbol"] == ["circle"] * 4
+    assert "Open circle" in block["figure"]["data"][2]["name"]  # the legend explains the open circles
+    notes = {row[0]["text"]: row[-1]["text"] for row in block["table"]["rows"]}
+    assert (
+        notes["31 March 2021"] == "Short history: long-term stability cannot count moves before 1 April 2020"
+    )
+    assert notes["31 March 2023"] == ""
+    assert "history starts on 1 April 2020" in block["description"]
+
+
+def test_stability_chart_without_a_short_history_has_no_caveat():
+    from sufficiency.dashboards.views.overview import _stability_chart
+
+    block = _stability_chart(_page({}), _overview("2015-04-01"), "2024-03-31")
+    assert len(block["figure"]["data"]) == 2 and block["description"] == ""
+    assert all(row[-1]["text"] == "" for row in block["table"]["rows"])

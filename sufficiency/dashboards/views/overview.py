@@ -12,7 +12,7 @@ from placements.categories import AGE_BAND_LABELS, AGE_BANDS, PLACE_CODES, PLANN
 from placements.national.selectors import england_figures_published
 
 from .. import charts
-from ..rollups import QUALITY_BELOW, QUALITY_GOOD, QUALITY_LABELS
+from ..rollups import QUALITY_BELOW, QUALITY_GOOD, QUALITY_LABELS, history_too_short
 from ..selectors import region_headlines, region_totals
 from .base import (
     DashboardView,
@@ -328,37 +328,7 @@ def build_overview(page: Page) -> dict[str, Any]:
         )
     )
 
-    # Stability at each 31 March held and the chosen date.
-    stability_dates = sorted(k for k in overview["snapshots"] if k.endswith("-03-31") or k == date_key)
-    stab_rows, s3_values, lt_values = [], [], []
-    for key in stability_dates:
-        data = overview["snapshots"][key]
-        a, b = data.get("stability_3_plus", [0, 0]), data.get("stability_long_term", [0, 0])
-        s3_values.append(pct(*a))
-        lt_values.append(pct(*b))
-        stab_rows.append([fmt_date(key), fmt_pct(*a), f"{a[0]} of {a[1]}", fmt_pct(*b), f"{b[0]} of {b[1]}"])
-    blocks.append(
-        chart(
-            page,
-            "stability",
-            "Placement stability",
-            charts.line_chart(
-                [fmt_date(k) for k in stability_dates],
-                [
-                    {
-                        "name": "3 or more placements in 12 months (%)",
-                        "y": s3_values,
-                        "mode": "lines+markers",
-                    },
-                    {"name": "Long-term stability of under 16s (%)", "y": lt_values, "mode": "lines+markers"},
-                ],
-                y_title="% of children",
-            ),
-            ["Date", "3+ placements", "Children", "Long-term stability", "Children"],
-            list(reversed(stab_rows)),
-            definition="stability_3_plus_placements",
-        )
-    )
+    blocks.append(_stability_chart(page, overview, date_key))
 
     # Spend by category per financial year.
     spend = overview["spend"]
@@ -421,6 +391,72 @@ def build_overview(page: Page) -> dict[str, Any]:
         "total": total,
         "filtered": filtered,
     }
+
+
+STABILITY_SERIES = (
+    ("stability_3_plus", "3 or more placements in 12 months (%)", "3 or more placements"),
+    ("stability_long_term", "Long-term stability of under 16s (%)", "long-term stability"),
+)
+
+
+def _stability_chart(page: Page, overview: dict[str, Any], date_key: str) -> dict[str, Any]:
+    """Stability at each 31 March held and the chosen date. A figure whose look-back reaches before the
+    register's history starts cannot count the moves before it (left-censored): its point is an open
+    circle, its table row says so, and the note under the chart says why."""
+    dates = sorted(k for k in overview["snapshots"] if k.endswith("-03-31") or k == date_key)
+    start = overview.get("history_start")
+    short = {
+        (measure, key): history_too_short(measure, key, start)
+        for measure, _, _ in STABILITY_SERIES
+        for key in dates
+    }
+    rows, series = [], []
+    for measure, name, _ in STABILITY_SERIES:
+        values = [pct(*overview["snapshots"][k].get(measure, [0, 0])) for k in dates]
+        series.append({"name": name, "y": values, "mode": "lines+markers"})
+    for key in dates:
+        data = overview["snapshots"][key]
+        a, b = data.get("stability_3_plus", [0, 0]), data.get("stability_long_term", [0, 0])
+        notes = [label for measure, _, label in STABILITY_SERIES if short[measure, key]]
+        note = (
+            f"Short history: {' and '.join(notes)} cannot count moves before {fmt_date(start)}"
+            if notes
+            else ""
+        )
+        rows.append([fmt_date(key), fmt_pct(*a), f"{a[0]} of {a[1]}", fmt_pct(*b), f"{b[0]} of {b[1]}", note])
+    figure = charts.line_chart([fmt_date(k) for k in dates], series, y_title="% of children")
+    for trace, (measure, _, _) in zip(figure["data"], STABILITY_SERIES, strict=True):
+        trace["marker"] = {
+            "size": 9,
+            "color": trace["line"]["color"],
+            "symbol": ["circle-open" if short[measure, k] else "circle" for k in dates],
+        }
+    any_short = any(short.values())
+    if any_short:
+        figure["data"].append(
+            {"type": "scatter", "mode": "markers", "x": [None], "y": [None], "hoverinfo": "skip",
+             "name": "Open circle: counted on a short history (see the note)",
+             "marker": {"symbol": "circle-open", "size": 9, "color": charts.TEXT}}
+        )  # fmt: skip
+    description = ""
+    if any_short:
+        description = (
+            f"The register's history starts on {fmt_date(start)}: it holds no move before then. 3 or more "
+            "placements looks back 12 months from each date and long-term stability two and a half years, so a "
+            "figure whose look-back reaches before that start is counted on a short history and is not "
+            "comparable with later years (open circles; the table says which)."
+        )
+    return chart(
+        page,
+        "stability",
+        "Placement stability",
+        figure,
+        ["Date", "3+ placements", "Children", "Long-term stability", "Children", "Note"],
+        list(reversed(rows)),
+        numeric=[1, 2, 3, 4],
+        description=description,
+        definition="stability_3_plus_placements",
+    )
 
 
 def _drill(page: Page, on: str, category: str, text: str) -> Any:
