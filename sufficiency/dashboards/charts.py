@@ -134,6 +134,13 @@ def _layout(*, y_title: str = "", x_title: str = "", height: int = 340, **extra:
     return layout
 
 
+def _whole_children(layout: dict[str, Any]) -> dict[str, Any]:
+    """Counts of children read in whole numbers: a forecast mean of 632.2 is shown as 632 when hovered
+    (the tables round the same way)."""
+    layout["yaxis"]["hoverformat"] = ",.0f"
+    return layout
+
+
 def _nice_at_least(value: float) -> float:
     """The smallest round step (1, 2, 2.5 or 5 times a power of ten; 2.5 only from 25, so counts keep whole
     ticks; never below 1) that is at least `value`."""
@@ -264,7 +271,7 @@ def fan_chart(
                 "line": {"color": TEXT, "width": 2},
             }
         )
-    return {"data": data, "layout": _layout(y_title=y_title, height=height)}
+    return {"data": data, "layout": _whole_children(_layout(y_title=y_title, height=height))}
 
 
 def backtest_chart(series: dict[str, Any], *, height: int = 300) -> dict[str, Any]:
@@ -280,7 +287,7 @@ def backtest_chart(series: dict[str, Any], *, height: int = 300) -> dict[str, An
         {"type": "scatter", "mode": "lines+markers", "x": x, "y": series["actual"], "name": "Actual",
          "line": {"color": TEXT, "width": 2}, "marker": {"size": 5}},
     ]  # fmt: skip
-    return {"data": data, "layout": _layout(y_title="Children in care", height=height)}
+    return {"data": data, "layout": _whole_children(_layout(y_title="Children in care", height=height))}
 
 
 def difference_chart(

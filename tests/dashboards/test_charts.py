@@ -334,3 +334,57 @@ def test_stability_chart_without_a_short_history_has_no_caveat():
     block = _stability_chart(_page({}), _overview("2015-04-01"), "2024-03-31")
     assert len(block["figure"]["data"]) == 2 and block["description"] == ""
     assert all(row[-1]["text"] == "" for row in block["table"]["rows"])
+
+
+# --- whole children --------------------------------------------------------------------------------------
+def test_forecast_tables_count_whole_children():
+    forecast = _forecast()
+    base = forecast["series"]["baseline|total|total"]
+    forecast["series"]["baseline|total|total"] = {
+        **base,
+        "mean": [632.2] * 24,
+        "p10": [598.46] * 24,
+        "p90": [665.7] * 24,
+        "p2_5": [580.1] * 24,
+        "p97_5": [690.55] * 24,
+    }
+    forecast["actual_recent"] = [["2026-03-31", 630]]
+    forecast["backtest_series"] = [
+        {"origin": "2025-03-31", "months": ["2025-04-30"], "actual": [601.0], "mean": [611.7], "p10": [590.2],
+         "p90": [630.9]}
+    ]  # fmt: skip
+    forecast["backtest"] = [
+        {"origin": "2025-03-31", "checked_to": "2026-03-31", "total": {"actual": 630.0, "mean": 611.7, "ape": 2.9},
+         "total_in_80_share": 0.75, "total_in_95_share": 1.0}
+    ]  # fmt: skip
+    built = build_forecast(_page(forecast))
+    by_key = {b.get("key"): b for b in built["blocks"] if b.get("kind") == "chart"}
+    fan = [[c["text"] for c in row] for row in by_key["fan-total"]["table"]["rows"]]
+    assert ["31 March 2026", "630", "", "", ""] in fan
+    assert fan[-1] == ["31 March 2028", "", "632", "598 to 666", "580 to 691"]
+    backtest = [[c["text"] for c in row] for row in by_key["backtest"]["table"]["rows"]]
+    assert backtest[0][2:4] == ["630", "612"]
+    # Hovering a forecast reads whole children too.
+    assert by_key["fan-total"]["figure"]["layout"]["yaxis"]["hoverformat"] == ",.0f"
+
+
+def test_gap_table_counts_whole_children():
+    from sufficiency.dashboards.views.gap import build_gap
+
+    value = {"group": "residential", "financial_year": "2026-27", "demand_mean": 41.64, "demand_p90": 47.2,
+             "inhouse_places": 12, "block_beds": 4, "external_mean": 25.64, "external_share": 61.6,
+             "local_places": 30, "local_used_others": 12, "local_shortfall": 7.4, "local_cover": 0.7}  # fmt: skip
+    page = _page({})
+    page.name = "gap"
+    page.rollup.gap = {
+        "as_at": "2026-03-31",
+        "values": [value],
+        "local": [],
+        "share_local": {},
+        "current": [],
+    }
+    page.rollup.market = {}
+    built = build_gap(page)
+    chart_block = next(b for b in built["blocks"] if b.get("key") == "demand-capacity")
+    row = [c["text"] for c in chart_block["table"]["rows"][0]]
+    assert row[1:3] == ["42", "47"] and row[5] == "26" and row[9] == "7"

@@ -10,7 +10,7 @@ from placements.categories import AGE_BAND_LABELS, PLANNING_CATEGORIES
 from sufficiency.core.formatting import money_short_change, whole_change
 
 from .. import charts
-from .base import DashboardView, Page, category_label, chart, fmt_date, fmt_int, fmt_money, fmt_num, table
+from .base import DashboardView, Page, category_label, chart, fmt_date, fmt_int, fmt_money, table
 
 
 def _fan_rows(
@@ -20,14 +20,14 @@ def _fan_rows(
     (quarters, counted back from the as-at date and on from it) and the last month. The CSV has every
     month."""
     rows = [
-        [fmt_date(m), fmt_num(v, 0), "", "", ""]
+        [fmt_date(m), fmt_int(v), "", "", ""]
         for i, (m, v) in enumerate(actual)
         if every == 1 or (len(actual) - 1 - i) % every == 0
     ]
     last = len(series["months"]) - 1
     rows += [
-        [fmt_date(m), "", fmt_num(series["mean"][i]), f"{fmt_num(series['p10'][i])} to {fmt_num(series['p90'][i])}",
-         f"{fmt_num(series['p2_5'][i])} to {fmt_num(series['p97_5'][i])}"]
+        [fmt_date(m), "", fmt_int(series["mean"][i]), f"{fmt_int(series['p10'][i])} to {fmt_int(series['p90'][i])}",
+         f"{fmt_int(series['p2_5'][i])} to {fmt_int(series['p97_5'][i])}"]
         for i, m in enumerate(series["months"])
         if every == 1 or (i + 1) % every == 0 or i == last
     ]  # fmt: skip
@@ -397,8 +397,8 @@ def _backtest_blocks(page: Page) -> list[dict[str, Any]]:
         [
             fmt_date(b["origin"]),
             fmt_date(b["checked_to"]),
-            fmt_num(b["total"]["actual"], 0),
-            fmt_num(b["total"]["mean"]),
+            fmt_int(b["total"]["actual"]),
+            fmt_int(b["total"]["mean"]),
             "–" if b["total"]["ape"] is None else f"{b['total']['ape']:.1f}%",
             "–" if b["total_in_80_share"] is None else f"{b['total_in_80_share'] * 100:.0f}%",
             "–" if b["total_in_95_share"] is None else f"{b['total_in_95_share'] * 100:.0f}%",
