@@ -388,3 +388,21 @@ def test_gap_table_counts_whole_children():
     chart_block = next(b for b in built["blocks"] if b.get("key") == "demand-capacity")
     row = [c["text"] for c in chart_block["table"]["rows"][0]]
     assert row[1:3] == ["42", "47"] and row[5] == "26" and row[9] == "7"
+
+
+def test_ledger_charts_are_titled_unclipped_with_the_legend_in_series_order():
+    import plotly.graph_objects as go
+
+    from placements.finding.charts import _figure
+
+    figure = _figure(
+        go.Figure(
+            [go.Bar(name="Planned", x=["Apr 2025"], y=[3]), go.Bar(name="Emergency", x=["Apr 2025"], y=[1])]
+        ),
+        y_title="Requests",
+        x_title="Month",
+    )
+    layout = figure["layout"]
+    assert layout["xaxis"]["automargin"] and layout["yaxis"]["automargin"]
+    assert layout["yaxis"]["title"]["text"] == "Requests" and layout["xaxis"]["title"]["text"] == "Month"
+    assert layout["legend"]["yref"] == "container" and layout["legend"]["traceorder"] == "normal"
