@@ -406,3 +406,15 @@ def test_ledger_charts_are_titled_unclipped_with_the_legend_in_series_order():
     assert layout["xaxis"]["automargin"] and layout["yaxis"]["automargin"]
     assert layout["yaxis"]["title"]["text"] == "Requests" and layout["xaxis"]["title"]["text"] == "Month"
     assert layout["legend"]["yref"] == "container" and layout["legend"]["traceorder"] == "normal"
+
+
+def test_data_quality_chart_keeps_its_legend_and_titles():
+    from placements.quality_charts import quality_trend_chart
+
+    reports = [SimpleNamespace(created_at=dt.datetime(2026, 3, d, 9, 0)) for d in (1, 2)]
+    totals = [{"errors": 3, "warnings": 1, "repaired": 0, "held_back": 0}] * 2
+    chart = quality_trend_chart({"reports": reports, "totals": totals})
+    layout = chart["figure"]["layout"]
+    assert layout["legend"]["yref"] == "container" and layout["yaxis"]["automargin"]
+    assert layout["yaxis"]["title"]["text"] == "Rows or children"
+    assert len(chart["table"]["rows"]) == 2  # the table alternative holds every point
