@@ -279,3 +279,27 @@ def test_region_page_filters_by_age_band(client, regional_user, rollup):
     assert (
         rows(age_band="10_15")["Sandwell"] == "c"
     )  # another authority's count under 5 (0 to 4) is suppressed
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_chart_keeps_its_table(client, la_user, rollup, page):
+    client.force_login(la_user)
+    body = client.get(_url(page)).content.decode()
+    charts = re.findall(r'<div class="app-chart" id="(chart-[^"]+)">(.*?)</details>', body, re.S)
+    assert charts, page
+    for chart_id, html in charts:
+        figure = json.loads(
+            re.search(
+                rf'<script id="{chart_id}-data" type="application/json">(.*?)</script>', html, re.S
+            ).group(1)
+        )
+        points = sum(
+            1
+            for trace in figure["data"]
+            for v in (trace.get("y") or [])
+            if v is not None and trace.get("name")
+        )
+        assert "<table" in html and "Show the data as a table" in html, chart_id
+        rows = re.findall(r'<tr class="govuk-table__row">', html)
+        # A header row and at least one row of figures whenever the chart draws anything.
+        assert len(rows) >= (2 if points else 1), chart_id

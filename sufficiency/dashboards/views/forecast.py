@@ -411,6 +411,18 @@ def _backtest_blocks(page: Page) -> list[dict[str, Any]]:
             "backtest",
             f"How the method did: forecast from {fmt_date(longest['origin'])} against what happened",
             charts.backtest_chart(longest),
+            ["Month end", "Actual", "Forecast then (mean)", "Forecast then: 80% interval"],
+            [
+                [fmt_date(m), fmt_int(a), fmt_int(mean), f"{fmt_int(lo)} to {fmt_int(hi)}"]
+                for m, a, mean, lo, hi in zip(
+                    longest["months"], longest["actual"], longest["mean"], longest["p10"], longest["p90"], strict=True
+                )
+            ],
+            description="The model refitted with data only up to an earlier date, then compared with the register.",
+        ),
+        table(
+            "backtests",
+            "Every backtest: the forecast at the end of its period against what happened",
             [
                 "Forecast made at",
                 "Checked to",
@@ -421,9 +433,9 @@ def _backtest_blocks(page: Page) -> list[dict[str, Any]]:
                 "Months inside 95%",
             ],
             rows,
-            description="The model refitted with data only up to an earlier date, then compared with the register.",
-        )  # fmt: skip
-    ]
+            numeric_columns=[2, 3, 4, 5, 6],
+        ),
+    ]  # fmt: skip
 
 
 class ForecastView(DashboardView):
