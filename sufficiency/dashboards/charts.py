@@ -134,11 +134,27 @@ def _layout(*, y_title: str = "", x_title: str = "", height: int = 340, **extra:
     return layout
 
 
-def _whole_children(layout: dict[str, Any]) -> dict[str, Any]:
+def _whole_children(layout: dict[str, Any], data: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
     """Counts of children read in whole numbers: a forecast mean of 632.2 is shown as 632 when hovered
-    (the tables round the same way)."""
+    (the tables round the same way), and an axis of a few children ticks 0, 1, 2, never 0.5 (plotly.js's
+    own steps for a small range)."""
     layout["yaxis"]["hoverformat"] = ",.0f"
+    values = [v for trace in data for v in (trace.get("y") or []) if isinstance(v, int | float)]
+    if layout.get("barmode") == "stack":  # stacked bars reach the sum of their parts
+        bars = [t.get("y") or [] for t in data if t.get("type") == "bar"]
+        values += [sum(v or 0 for v in column) for column in zip(*bars, strict=False)]
+    if values and max(values) < 8:
+        layout["yaxis"].update(tickmode="linear", tick0=0, dtick=1, tickformat=",d")
     return layout
+
+
+def with_layout(data: list[dict[str, Any]], layout: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """A figure of these traces on a layout from `_layout`, with whole-children ticks fitted to the data
+    when the layout counts children (see `_whole_children`)."""
+    layout = {**layout, **extra}
+    if layout["yaxis"].get("hoverformat") == ",.0f":
+        _whole_children(layout, data)
+    return {"data": data, "layout": layout}
 
 
 def _nice_at_least(value: float) -> float:
@@ -271,7 +287,7 @@ def fan_chart(
                 "line": {"color": TEXT, "width": 2},
             }
         )
-    return {"data": data, "layout": _whole_children(_layout(y_title=y_title, height=height))}
+    return {"data": data, "layout": _whole_children(_layout(y_title=y_title, height=height), data)}
 
 
 def backtest_chart(series: dict[str, Any], *, height: int = 300) -> dict[str, Any]:
@@ -287,7 +303,7 @@ def backtest_chart(series: dict[str, Any], *, height: int = 300) -> dict[str, An
         {"type": "scatter", "mode": "lines+markers", "x": x, "y": series["actual"], "name": "Actual",
          "line": {"color": TEXT, "width": 2}, "marker": {"size": 5}},
     ]  # fmt: skip
-    return {"data": data, "layout": _whole_children(_layout(y_title="Children in care", height=height))}
+    return {"data": data, "layout": _whole_children(_layout(y_title="Children in care", height=height), data)}
 
 
 def difference_chart(

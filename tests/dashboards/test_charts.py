@@ -421,3 +421,17 @@ def test_data_quality_chart_keeps_its_legend_and_titles():
     assert layout["legend"]["yref"] == "container" and layout["yaxis"]["automargin"]
     assert layout["yaxis"]["title"]["text"] == "Rows or children"
     assert len(chart["table"]["rows"]) == 2  # the table alternative holds every point
+
+
+def test_a_forecast_of_a_few_children_ticks_whole_children():
+    bands = {"mean": [0.2, 0.7], "p10": [0, 0], "p90": [1, 2], "p2_5": [0, 0], "p97_5": [2, 3]}
+    few = charts.fan_chart(["2026-04-30", "2026-05-31"], bands, actual_months=["2026-03-31"], actual=[1])
+    assert few["layout"]["yaxis"]["dtick"] == 1 and few["layout"]["yaxis"]["tickformat"] == ",d"
+    many = charts.fan_chart(["2026-04-30"], {k: [v[0] * 300] for k, v in bands.items()})
+    assert "dtick" not in many["layout"]["yaxis"]  # plotly.js's own round steps (0, 200, 400...)
+    stacked = charts.with_layout(
+        [{"type": "bar", "y": [5, 6]}, {"type": "bar", "y": [6, 7]}],
+        charts._whole_children(charts._layout()),
+        barmode="stack",
+    )
+    assert "dtick" not in stacked["layout"]["yaxis"]  # the stacks reach 13: not one tick per child

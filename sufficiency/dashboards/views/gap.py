@@ -118,8 +118,8 @@ def build_gap(page: Page) -> dict[str, Any]:
             page,
             "demand-capacity",
             f"{GAP_GROUP_BY_KEY[focus].label}: forecast demand against capacity",
-            {
-                "data": [
+            charts.with_layout(
+                [
                     {
                         "type": "bar",
                         "name": "In-house places",
@@ -150,12 +150,10 @@ def build_gap(page: Page) -> dict[str, Any]:
                         "line": {"color": charts.TEXT, "dash": "dash", "width": 2},
                     },
                 ],
-                "layout": {
-                    **charts._whole_children(charts._layout(y_title="Children / places", height=360)),
-                    "barmode": "stack",
-                    "hovermode": "closest",
-                },
-            },
+                charts._whole_children(charts._layout(y_title="Children / places", height=360)),
+                barmode="stack",
+                hovermode="closest",
+            ),
             [
                 "Kind of place and financial year",
                 "Demand (mean)",
