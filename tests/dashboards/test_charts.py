@@ -435,3 +435,15 @@ def test_a_forecast_of_a_few_children_ticks_whole_children():
         barmode="stack",
     )
     assert "dtick" not in stacked["layout"]["yaxis"]  # the stacks reach 13: not one tick per child
+
+
+def test_key_figures_name_stability_counted_on_a_short_history():
+    from sufficiency.dashboards.views.overview import _short_history_note
+
+    overview = _overview("2020-04-01")
+    note = _short_history_note(overview, [("this authority", "2022-03-31"), ("a year earlier", "2021-03-31")])
+    assert note == (
+        " Counted on a short history (the register holds no move before 1 April 2020): long-term stability "
+        "(this authority), long-term stability (a year earlier)."
+    )
+    assert _short_history_note(overview, [("this authority", "2024-03-31"), ("a year earlier", None)]) == ""

@@ -142,7 +142,8 @@ def build_overview(page: Page) -> dict[str, Any]:
                 if filtered
                 else f"Region: the sum of the {region['authorities']} authorities with figures. England: "
                 + (f"DfE, {england['year']}." if england["year"] else "no DfE table imported.")
-            ),
+            )
+            + _short_history_note(overview, [("this authority", date_key), ("a year earlier", earlier_key)]),
         )
     )
 
@@ -391,6 +392,25 @@ def build_overview(page: Page) -> dict[str, Any]:
         "total": total,
         "filtered": filtered,
     }
+
+
+def _short_history_note(overview: dict[str, Any], dates: list[tuple[str, str | None]]) -> str:
+    """A sentence naming the stability figures of the key figures that are counted on a short history."""
+    start = overview.get("history_start")
+    parts = [
+        f"{label} ({column})"
+        for column, day in dates
+        if day
+        for measure, _, label in STABILITY_SERIES
+        if history_too_short(measure, day, start)
+    ]
+    if not parts:
+        return ""
+    return (
+        f" Counted on a short history (the register holds no move before {fmt_date(start)}): "
+        + ", ".join(parts)
+        + "."
+    )
 
 
 STABILITY_SERIES = (
