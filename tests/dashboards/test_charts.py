@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -135,9 +136,9 @@ def test_scenario_differences_are_scenario_minus_baseline_per_year():
 
 
 def _page(forecast) -> Page:
-    rollup = SimpleNamespace(forecast=forecast, as_at=dt.date(2026, 3, 31))
+    rollup: Any = SimpleNamespace(forecast=forecast, as_at=dt.date(2026, 3, 31))
     filters = {"category": "", "age_band": "", "as_at": "2026-03-31", "years": "3"}
-    authority = SimpleNamespace(dfe_code="335")
+    authority: Any = SimpleNamespace(dfe_code="335")  # only its code is read (CSV links)
     return Page(name="forecast", authority=authority, rollup=rollup, filters=filters, can_drill=False)
 
 

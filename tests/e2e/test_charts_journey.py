@@ -79,7 +79,7 @@ def test_chart_pages_raise_no_csp_errors_and_keep_their_tables(page: Page, sign_
     drawn = {}
     for path, name in pages:
         response = page.goto(path)
-        assert response.status == 200, (name, response.status)
+        assert response is not None and response.status == 200, name
         page.wait_for_load_state("load")
         drawn[name] = _charts_drawn_with_tables(page, name)
         a11y(page, f"Charts: {name}")
@@ -107,6 +107,7 @@ def test_board_report_page_fits_a_phone_without_csp_errors(page: Page, sign_in, 
             pytest.fail("awaiting a published board report in the demo", pytrace=False)
         pytest.skip("awaiting a published board report in the demo")
     href = latest.first.get_attribute("href")
+    assert href
     page.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
     page.goto(f"/authorities/{WALSALL}/board-reports/")
     assert not _scrolls_sideways(page), f"the list of board reports scrolls sideways at {PHONE_WIDTH} px"
