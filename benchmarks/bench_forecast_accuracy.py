@@ -121,9 +121,7 @@ def histories(small: bool) -> list[History]:
     ]  # fmt: skip
     if small:
         few = standard_process(entries_per_year=110.0)
-        out.append(
-            History("small authority, exits depend on time in care", _time_in_care(few), seed=106)
-        )
+        out.append(History("small authority, exits depend on time in care", _time_in_care(few), seed=106))
     return out
 
 
@@ -149,7 +147,9 @@ def main() -> None:
     parser.add_argument("--paths", type=int, default=300)
     parser.add_argument("--select-paths", type=int, default=50)
     parser.add_argument("--continuations", type=int, default=100)
-    parser.add_argument("--small", action="store_true", help="add a small authority (about 110 entries a year)")
+    parser.add_argument(
+        "--small", action="store_true", help="add a small authority (about 110 entries a year)"
+    )
     parser.add_argument("--engines", default="", help="comma-separated engine numbers to run (default all)")
     args = parser.parse_args()
     t_start = time.perf_counter()
@@ -236,7 +236,11 @@ def main() -> None:
                          f" {g['covers'].mean() * 100:6.0f}%")  # fmt: skip
         print(line_out)
     print("\nError of the total by history (mean over +12/+24/+36):")
-    print(frame.pivot_table(index="history", columns="engine", values="error_pct", sort=False).round(2).to_string())
+    print(
+        frame.pivot_table(index="history", columns="engine", values="error_pct", sort=False)
+        .round(2)
+        .to_string()
+    )
     print(f"\nwhole run: {time.perf_counter() - t_start:.0f} s")
 
 
