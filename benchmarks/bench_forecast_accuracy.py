@@ -3,8 +3,9 @@
 Each history is a synthetic authority's register drawn from a known process (the test suite's simulator):
 a stationary one, rising entries, falling entries with in-house fostering falling, a step change (16-17
 year olds moving from residential homes to supported accommodation a year before the data date) and exits
-that depend on time in care. The engines see only the register up to the data date (an extract of six
-years). The truth is not the one future the register happened to take but the process's own distribution
+that depend on time in care (with rising entries; and in a new authority whose register begins four years
+back, so nobody has been in care long). The engines see only the register up to the data date (an extract
+of six years, or the new authority's four). The truth is not the one future the register happened to take but the process's own distribution
 of futures: ``--continuations`` independent continuations of the same process from the same children in
 care on the data date. Scored at +12, +24 and +36 months:
 
@@ -46,6 +47,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from forecasting.engine import ForecastParameters, build_history, run_forecast  # noqa: E402
 from forecasting.engine.history import day_number  # noqa: E402
 from forecasting.engine.selection import (  # noqa: E402
+    DEFAULT_CANDIDATES,
+    TREND_CANDIDATES,
     _line_forecast,
     choose_model,
 )
@@ -71,6 +74,8 @@ class History:
     entry_growth: float = 0.0
     growth_from: dt.date | None = None
     switch: tuple[dt.date, MarkovProcess] | None = None
+    begins: dt.date = dt.date(2012, 4, 1)  # the process starts from an empty register
+    first_day: dt.date = FIRST_DAY  # the extract's first day (the engines' history_start)
 
     @property
     def future(self) -> MarkovProcess:
@@ -118,6 +123,8 @@ def histories(small: bool) -> list[History]:
                 switch=(dt.date(2025, 3, 31), _supported_reform(base))),
         History("exits depend on time in care, entries rising (+6%/yr)", _time_in_care(base), seed=105,
                 entry_growth=0.06, growth_from=dt.date(2023, 4, 1)),
+        History("exits depend on time in care, new authority (register begins 4 years back)",
+                _time_in_care(base), seed=107, begins=dt.date(2022, 4, 1), first_day=dt.date(2022, 4, 1)),
     ]  # fmt: skip
     if small:
         few = standard_process(entries_per_year=110.0)
@@ -134,11 +141,21 @@ def _engine_runs(
         return params
 
     def chosen(episodes: pd.DataFrame, params: ForecastParameters) -> ForecastParameters:
-        return choose_model(episodes, params, n_paths=select_paths).apply(params)
+        return choose_model(episodes, params, n_paths=select_paths, candidates=TREND_CANDIDATES).apply(params)
+
+    def duration(episodes: pd.DataFrame, params: ForecastParameters) -> ForecastParameters:
+        return dataclasses.replace(params, duration_hazards=True)
+
+    def chosen_all(episodes: pd.DataFrame, params: ForecastParameters) -> ForecastParameters:
+        return choose_model(episodes, params, n_paths=select_paths, candidates=DEFAULT_CANDIDATES).apply(
+            params
+        )
 
     return {
         "previous engine (3y, flat)": previous,
         "chosen (trend/recency)": chosen,
+        "time-in-care model (3y)": duration,
+        "chosen incl. time in care": chosen_all,
     }
 
 
@@ -162,10 +179,10 @@ def main() -> None:
     for hist in histories(args.small):
         t0 = time.perf_counter()
         register = simulate_register(
-            hist.process, start=dt.date(2012, 4, 1), end=AS_AT + dt.timedelta(days=1), seed=hist.seed,
+            hist.process, start=hist.begins, end=AS_AT + dt.timedelta(days=1), seed=hist.seed,
             entry_growth=hist.entry_growth, growth_from=hist.growth_from, switch=hist.switch,
         )  # fmt: skip
-        episodes = extract(register, first_day=FIRST_DAY)
+        episodes = extract(register, first_day=hist.first_day)
         truth = continue_register(
             hist.future, register, as_at=AS_AT, days=days, n=args.continuations, seed=hist.seed + 1000,
             entry_growth=hist.entry_growth, growth_from=hist.growth_from,
@@ -189,7 +206,7 @@ def main() -> None:
                              "signed_pct": (value - t_mean[i]) / t_mean[i] * 100})  # fmt: skip
         base = ForecastParameters(
             as_at=AS_AT, horizon_months=36, n_paths=args.paths, seed=hist.seed, backtest_offsets=(),
-            history_start=FIRST_DAY,
+            history_start=hist.first_day,
         )  # fmt: skip
         for engine, configure in engines.items():
             t1 = time.perf_counter()
