@@ -404,23 +404,11 @@ def _run_batch(
 
         keep = np.flatnonzero(~gone)
         if keep.size < t.size:
-            t, resid, u_dest, band_end, state, edge, table, row, stream, ceil_t, dur_end, period = (
-                a[keep]
-                for a in (
-                    t,
-                    resid,
-                    u_dest,
-                    band_end,
-                    state,
-                    edge,
-                    table,
-                    row,
-                    stream,
-                    ceil_t,
-                    dur_end,
-                    period,
-                )
+            t, resid, u_dest, band_end, state, edge, table, row, stream, ceil_t = (
+                a[keep] for a in (t, resid, u_dest, band_end, state, edge, table, row, stream, ceil_t)
             )
+            if n_dur > 1:
+                dur_end, period = dur_end[keep], period[keep]
             if n_epochs > 1:
                 epoch = epoch[keep]
 
