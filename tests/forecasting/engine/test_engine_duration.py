@@ -11,6 +11,7 @@ import pytest
 from forecasting.engine import ForecastParameters, build_history, run_forecast
 from forecasting.engine.history import day_number
 from forecasting.engine.rates import DAYS_PER_MONTH, NB, K, fit_rates
+from forecasting.engine.selection import choose_model
 from forecasting.engine.simulate import Plan, Population, simulate
 from tests.forecasting.engine.synthetic import (
     continue_register,
@@ -99,3 +100,14 @@ def test_exits_by_time_in_care_cut_the_forecast_error_where_the_process_has_them
     assert errors["markov"].mean() > 5.0
     assert errors["duration"].mean() < 0.5 * errors["markov"].mean()
     assert errors["duration"].max() < 4.0
+
+
+def test_model_choice_prefers_time_in_care_on_a_history_drawn_from_it(young_register):
+    _, register = young_register
+    params = ForecastParameters(as_at=AS_AT, history_start=dt.date(2022, 4, 1), seed=3)
+    choice = choose_model(register, params, n_paths=50)
+    assert choice.chosen.duration_hazards
+    assert "how long the child has been in care" in choice.chosen.describe()
+    assert choice.summary()["chosen"]["duration_hazards"] is True
+    scores = choice.scores.set_index("name")["mape"]
+    assert scores[choice.chosen.name] < scores["3-year window, no trend, unweighted"]
