@@ -196,6 +196,7 @@ def forecast_compute(*, run: ForecastRun, scenarios: list[Scenario] | None = Non
             reference_years=int(chosen["reference_years"]),
             entry_trend=bool(chosen["entry_trend"]),
             half_life_years=chosen["half_life_years"],
+            duration_hazards=bool(chosen.get("duration_hazards", False)),
         )
     else:
         choice = choose_model(episodes, params)
