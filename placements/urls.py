@@ -28,6 +28,17 @@ urlpatterns = [
     path(
         "supply/households/<int:pk>/edit/", supply_views.HouseholdFormView.as_view(), name="household-update"
     ),
+    path("supply/fostering/", supply_views.FosteringCapacityView.as_view(), name="fostering-capacity"),
+    path(
+        "supply/households/<int:pk>/unavailable/new/",
+        supply_views.PlacesUnavailableCreateView.as_view(),
+        name="unavailable-create",
+    ),
+    path(
+        "supply/unavailable/<int:pk>/end/",
+        supply_views.PlacesUnavailableEndView.as_view(),
+        name="unavailable-end",
+    ),
     path("supply/homes/", supply_views.HomeListView.as_view(), name="home-list"),
     path("supply/homes/new/", supply_views.HomeFormView.as_view(), name="home-create"),
     path("supply/homes/<int:pk>/", supply_views.HomeDetailView.as_view(), name="home-detail"),

@@ -13,6 +13,7 @@ from ..categories import PLANNING_CATEGORY_LABELS
 from ..choices import (
     HouseholdStatusChoices,
     JudgementChoices,
+    PlacesUnavailableReasonChoices,
     ProvisionTypeChoices,
     VacancyStatusChoices,
 )
@@ -294,3 +295,46 @@ class SettingFilterForm(forms.Form):
         label="Latest judgement", required=False, choices=[("", "Any judgement"), *JudgementChoices.choices]
     )
     search = forms.CharField(label="URN or name", required=False)
+
+
+class PlacesUnavailableForm(forms.Form):
+    """Places of a fostering household that cannot be offered for a period, and why."""
+
+    places = forms.IntegerField(
+        label="Places not available",
+        min_value=1,
+        max_value=20,
+        initial=1,
+        error_messages={"required": "Enter how many places are not available"},
+    )
+    reason = forms.ChoiceField(
+        label="Why are the places not available?",
+        choices=PlacesUnavailableReasonChoices.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select why the places are not available"},
+    )
+    start_date = GovUKDateField(label="Date from")
+    end_date = GovUKDateField(
+        label="Date to",
+        required=False,
+        help_text="The last day they are not available. Leave blank if not known.",
+    )
+
+    def __init__(self, *args: Any, authority: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The date to must be the same as or after the date from")
+        return data
+
+
+class PlacesUnavailableEndForm(forms.Form):
+    """The last day a household's places were not available."""
+
+    end_date = GovUKDateField(label="Last day not available")
+
+    def __init__(self, *args: Any, authority: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)

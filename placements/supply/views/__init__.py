@@ -22,6 +22,7 @@ from .capacity import (
     HouseholdImportView,
     HouseholdListView,
 )
+from .fostering import FosteringCapacityView, PlacesUnavailableCreateView, PlacesUnavailableEndView
 from .overview import OfstedImportView, SettingDetailView, SettingListView, SupplyOverviewView
 from .vacancies import VacancyCloseView, VacancyConfirmView, VacancyCreateView, VacancyListView
 
@@ -29,6 +30,7 @@ __all__ = [
     "ContractDetailView",
     "ContractFormView",
     "ContractListView",
+    "FosteringCapacityView",
     "HomeDetailView",
     "HomeFormView",
     "HomeListView",
@@ -37,6 +39,8 @@ __all__ = [
     "HouseholdImportView",
     "HouseholdListView",
     "OfstedImportView",
+    "PlacesUnavailableCreateView",
+    "PlacesUnavailableEndView",
     "SettingDetailView",
     "SettingListView",
     "SupplyOverviewView",

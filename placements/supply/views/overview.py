@@ -23,6 +23,7 @@ from ...models import InHouseHome
 from ...selectors import judgement_history_for_urns
 from ...services import ImportRejected, import_job_create
 from .. import forms, selectors
+from ..capacity import fostering_capacity_for_authority
 from .base import (
     fmt_date,
     link,
@@ -43,6 +44,7 @@ class SupplyOverviewView(AuthorityMixin, TemplateView):
         on = as_at_for_request(self.request, authority=self.authority).on
         summary = selectors.capacity_summary_for_authority(authority=self.authority, on=on)
         fostering, residential = summary["fostering"], summary["residential"]
+        inhouse = fostering_capacity_for_authority(authority=self.authority, on=on)["in_house"]
         context.update(
             on=on,
             summary=summary,
@@ -64,6 +66,12 @@ class SupplyOverviewView(AuthorityMixin, TemplateView):
                 {"key": "In-house places available", "value": fostering["inhouse_available_places"]},
                 {"key": "In-house households available", "value": fostering["inhouse_available_households"]},
                 {"key": "In-house places on hold", "value": fostering["inhouse_on_hold_places"]},
+                {"key": "In-house usable places", "value": inhouse["usable_places"]},
+                {"key": "In-house usable vacancies", "value": inhouse["usable_vacancies"]},
+                {
+                    "key": "In-house occupancy of usable places",
+                    "value": "–" if inhouse["occupancy_pct"] is None else f"{inhouse['occupancy_pct']:.1f}%",
+                },
                 {"key": "Agency households' places available", "value": fostering["agency_available_places"]},
             ],
             residential_rows=[
