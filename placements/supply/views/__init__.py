@@ -23,6 +23,7 @@ from .capacity import (
     HouseholdListView,
 )
 from .fostering import FosteringCapacityView, PlacesUnavailableCreateView, PlacesUnavailableEndView
+from .funnel import FunnelImportView, FunnelMonthFormView
 from .overview import OfstedImportView, SettingDetailView, SettingListView, SupplyOverviewView
 from .vacancies import VacancyCloseView, VacancyConfirmView, VacancyCreateView, VacancyListView
 
@@ -31,6 +32,8 @@ __all__ = [
     "ContractFormView",
     "ContractListView",
     "FosteringCapacityView",
+    "FunnelImportView",
+    "FunnelMonthFormView",
     "HomeDetailView",
     "HomeFormView",
     "HomeListView",
