@@ -29,6 +29,9 @@ urlpatterns = [
         "supply/households/<int:pk>/edit/", supply_views.HouseholdFormView.as_view(), name="household-update"
     ),
     path("supply/fostering/", supply_views.FosteringCapacityView.as_view(), name="fostering-capacity"),
+    path(
+        "supply/residential/", supply_views.ResidentialOccupancyView.as_view(), name="residential-occupancy"
+    ),
     path("supply/recruitment/new/", supply_views.FunnelMonthFormView.as_view(), name="funnel-month-create"),
     path("supply/recruitment/import/", supply_views.FunnelImportView.as_view(), name="funnel-import"),
     path(

@@ -25,6 +25,7 @@ from .capacity import (
 from .fostering import FosteringCapacityView, PlacesUnavailableCreateView, PlacesUnavailableEndView
 from .funnel import FunnelImportView, FunnelMonthFormView
 from .overview import OfstedImportView, SettingDetailView, SettingListView, SupplyOverviewView
+from .residential import ResidentialOccupancyView
 from .vacancies import VacancyCloseView, VacancyConfirmView, VacancyCreateView, VacancyListView
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "OfstedImportView",
     "PlacesUnavailableCreateView",
     "PlacesUnavailableEndView",
+    "ResidentialOccupancyView",
     "SettingDetailView",
     "SettingListView",
     "SupplyOverviewView",

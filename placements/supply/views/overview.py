@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from sufficiency.authorities.permissions import IMPORT_ROLES, OPERATIONAL_READ_ROLES, SUPPLY_READ_ROLES
@@ -122,6 +123,8 @@ class SettingListView(AuthorityMixin, ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         code = self.authority.dfe_code
+        # The authority's own homes are marked on the market: they are its capacity, not a provider's.
+        own = set(InHouseHome.objects.for_authority(self.authority).values_list("setting_id", flat=True))
         context.update(
             form=self.form,
             numeric=[4],
@@ -139,7 +142,12 @@ class SettingListView(AuthorityMixin, ListView):
             rows=[
                 [
                     link(reverse("placements:setting-detail", kwargs={"code": code, "pk": s.pk}), s.urn),
-                    s.name or "Name withheld",
+                    format_html(
+                        '{} <strong class="govuk-tag govuk-tag--turquoise">In-house</strong>',
+                        s.name or "Name withheld",
+                    )
+                    if s.pk in own
+                    else s.name or "Name withheld",
                     s.get_provision_type_display(),
                     s.local_authority.name if s.local_authority else "–",
                     "–" if s.registered_places is None else s.registered_places,

@@ -89,6 +89,7 @@ PAGES = {
     "setting-list": (None, READ_ALL),
     "setting-detail": ("setting", READ_ALL),
     "home-list": (None, READ_ALL),
+    "residential-occupancy": (None, READ_ALL),
     "home-detail": ("home", READ_ALL),
     "contract-list": (None, READ_ALL),
     "contract-detail": ("contract", READ_ALL),
