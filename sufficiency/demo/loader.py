@@ -25,6 +25,7 @@ from sufficiency.authorities.models import AuthorityPopulation, LocalAuthority
 from sufficiency.core.audit import audit
 from sufficiency.demo.generator import DemoRegion, generate_region
 from sufficiency.demo.statements import demo_statements_load
+from sufficiency.demo.supply import demo_supply_load
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +109,7 @@ def demo_region_load(
             _load_unit_costs(authority, demo.unit_costs)
             _load_populations(authority, demo.populations, demo.profile)
             _load_supply(authority, seed)
+            demo_supply_load(authority=authority, as_at=as_at, seed=seed)
         result.authorities[code] = outcome.counts
 
     say("Logging a year of placement requests")
