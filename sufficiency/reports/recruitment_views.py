@@ -71,6 +71,7 @@ class FosteringRecruitmentView(AuthorityMixin, TemplateView):
                 targets.append(
                     {
                         "key": item.measure.kpi_key,
+                        "raw": item.value.value,
                         "name": item.name,
                         "value": format_kpi_value(item.value.value, unit),
                         "target": f"{format_kpi_value(float(item.measure.target_value), unit)} by "
