@@ -130,7 +130,9 @@ def test_targets_from_the_strategy_carry_rag(client, la_user, walsall, funnel):
     html = client.get(
         reverse("reports:fostering-recruitment", kwargs={"code": "335"}), {"as_at": ON}
     ).content.decode()
-    rags = dict(re.findall(r'data-measure="(\w+)" data-rag="(\w+)"', html))
+    marked = re.findall(r'data-measure="(\w+)" data-value="([\d.]*)" data-rag="(\w+)"', html)
+    rags = {key: rag for key, _, rag in marked}
+    assert {key: value for key, value, _ in marked}["fostering_enquiries_12m"] == "100.0"
     # 100 in-house enquiries against 150 (more than 20 short): red; 1 de-registration against at most 2: green.
     assert rags == {"fostering_enquiries_12m": "red", "fostering_deregistrations_12m": "green"}
 
