@@ -89,12 +89,14 @@ def demo_places_unavailable_load(*, authority: Any, as_at: dt.date, seed: int) -
 
 
 def _funnel_month(rng: random.Random, month: dt.date, *, scale: float) -> dict[str, Any]:
-    enquiries = max(int(round(rng.gauss(42 * scale * SEASON[month.month], 6 * scale))), 0)
-    visits = sum(rng.random() < 0.27 for _ in range(enquiries))
-    applications = sum(rng.random() < 0.45 for _ in range(visits))
+    """A month of one route: about 30 enquiries (times ``scale`` and the season), a quarter of them visited,
+    two in five of those applying, most assessed, half approved; a household or two leaving."""
+    enquiries = max(int(round(rng.gauss(30 * scale * SEASON[month.month], 5 * scale))), 0)
+    visits = sum(rng.random() < 0.25 for _ in range(enquiries))
+    applications = sum(rng.random() < 0.4 for _ in range(visits))
     assessments = sum(rng.random() < 0.8 for _ in range(applications))
-    approvals = sum(rng.random() < 0.55 for _ in range(max(assessments, int(round(2 * scale)))))
-    deregistrations = sum(rng.random() < 0.35 * scale for _ in range(4))
+    approvals = sum(rng.random() < 0.5 for _ in range(assessments))
+    deregistrations = sum(rng.random() < 0.3 * scale for _ in range(4))
     reasons: dict[str, int] = {}
     for _ in range(deregistrations):
         reason = _pick(rng, DEREGISTRATION_WEIGHTS)
@@ -117,7 +119,7 @@ def demo_funnel_load(*, authority: Any, as_at: dt.date, seed: int) -> int:
     """27 months of the recruitment funnel for the authority's own service and for the agencies it reports
     on, scaled to its number of in-house households. The same seed writes the same figures."""
     inhouse = FosteringHousehold.objects.filter(authority=authority, route="in_house").count()
-    scale = min(max(inhouse / 120, 0.5), 2.0)
+    scale = min(max(inhouse / 150, 0.5), 1.5)
     written = 0
     for route, factor in (("in_house", 1.0), ("agency", 0.5)):
         rng = random.Random(f"{seed}:{authority.dfe_code}:funnel:{route}")

@@ -39,8 +39,8 @@ def test_demo_supply_is_shaped_like_the_councils_tables_and_idempotent(walsall, 
     assert all(m.enquiries >= m.initial_visits >= m.applications >= m.assessments_started for m in months)
     assert all(sum(m.deregistration_reasons.values()) == m.deregistrations for m in months)
     year = [m for m in inhouse if m.month >= dt.date(2025, 4, 1)]
-    assert 300 <= sum(m.enquiries for m in year) <= 700  # tens a month, as Staffordshire's table
-    assert 5 <= sum(m.approvals for m in year) <= 60
+    assert 200 <= sum(m.enquiries for m in year) <= 600  # tens a month, as Staffordshire's table
+    assert 3 <= sum(m.approvals for m in year) <= 30  # a few a month, as Walsall's 8 a year
 
     records = list(HouseholdPlacesUnavailable.objects.filter(authority=walsall).select_related("household"))
     assert first["places_unavailable"] == len(records) and 8 <= len(records) <= 35
