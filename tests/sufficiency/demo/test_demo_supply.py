@@ -53,7 +53,8 @@ def test_demo_supply_is_shaped_like_the_councils_tables_and_idempotent(walsall, 
 
     snapshot = [(m.month, m.route, m.enquiries, m.approvals) for m in months]
     second = demo_supply_load(authority=walsall, as_at=AS_AT, seed=2026)
-    assert second["places_unavailable"] == 0
+    assert second == {"places_unavailable": 0, "funnel_months": 0}  # nothing rewritten
+    assert FosteringRecruitmentMonth.history.count() == 2 * FUNNEL_MONTHS
     assert HouseholdPlacesUnavailable.objects.filter(authority=walsall).count() == len(records)
     again = FosteringRecruitmentMonth.objects.filter(authority=walsall).order_by("month", "route")
     assert [(m.month, m.route, m.enquiries, m.approvals) for m in again] == snapshot
