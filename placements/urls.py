@@ -34,6 +34,22 @@ urlpatterns = [
     path(
         "supply/households/<int:pk>/edit/", supply_views.HouseholdFormView.as_view(), name="household-update"
     ),
+    path("supply/fostering/", supply_views.FosteringCapacityView.as_view(), name="fostering-capacity"),
+    path(
+        "supply/residential/", supply_views.ResidentialOccupancyView.as_view(), name="residential-occupancy"
+    ),
+    path("supply/recruitment/new/", supply_views.FunnelMonthFormView.as_view(), name="funnel-month-create"),
+    path("supply/recruitment/import/", supply_views.FunnelImportView.as_view(), name="funnel-import"),
+    path(
+        "supply/households/<int:pk>/unavailable/new/",
+        supply_views.PlacesUnavailableCreateView.as_view(),
+        name="unavailable-create",
+    ),
+    path(
+        "supply/unavailable/<int:pk>/end/",
+        supply_views.PlacesUnavailableEndView.as_view(),
+        name="unavailable-end",
+    ),
     path("supply/homes/", supply_views.HomeListView.as_view(), name="home-list"),
     path("supply/homes/new/", supply_views.HomeFormView.as_view(), name="home-create"),
     path("supply/homes/<int:pk>/", supply_views.HomeDetailView.as_view(), name="home-detail"),

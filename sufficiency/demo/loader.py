@@ -26,6 +26,7 @@ from sufficiency.core.audit import audit
 from sufficiency.demo.generator import DemoRegion, generate_region
 from sufficiency.demo.national import demo_national_load
 from sufficiency.demo.statements import demo_statements_load
+from sufficiency.demo.supply import demo_supply_load
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +110,7 @@ def demo_region_load(
             _load_unit_costs(authority, demo.unit_costs)
             _load_populations(authority, demo.populations, demo.profile)
             _load_supply(authority, seed)
+            demo_supply_load(authority=authority, as_at=as_at, seed=seed)
         result.authorities[code] = outcome.counts
 
     say("Logging a year of placement requests")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import board_views, views
+from . import board_views, recruitment_views, views
 from .statement import views as statement_views
 
 app_name = "reports"
@@ -24,6 +24,11 @@ urlpatterns = [
         "authorities/<str:code>/kpis/benchmarking/groups/<int:pk>/",
         views.ComparatorGroupView.as_view(),
         name="comparator-group-update",
+    ),
+    path(
+        "authorities/<str:code>/fostering-recruitment/",
+        recruitment_views.FosteringRecruitmentView.as_view(),
+        name="fostering-recruitment",
     ),
     path(_S, views.StrategyListView.as_view(), name="strategy-list"),
     path(f"{_S}new/", views.StrategyCreateView.as_view(), name="strategy-create"),
