@@ -22,6 +22,10 @@ from ..lifecycle import FINAL_STATUSES, FindingRuleViolation
 from ..matching import FAIL, PASS, WARN, Match, candidate_type, sibling_options
 from .base import RequestMixin
 
+#: Candidates not included are listed in the matching order up to this many (with their total): with
+#: "include those without a vacancy" a county's market is hundreds of rows nobody reads to the end.
+EXCLUDED_SHOWN = 50
+
 REASON_CLASSES = {PASS: "govuk-tag--green", WARN: "govuk-tag--yellow", FAIL: "govuk-tag--red"}
 REASON_WORDS = {PASS: "Meets", WARN: "Check", FAIL: "Excluded"}
 
@@ -88,6 +92,7 @@ class RequestSearchView(RequestMixin, TemplateView):
         }
         rows = [_row(match, approached) for match in matches]
         included = [r for r in rows if r["included"]]
+        excluded = [r for r in rows if not r["included"]]
         by_type: dict[str, int] = {}
         for r in included:
             by_type[r["type"]] = by_type.get(r["type"], 0) + 1
@@ -117,7 +122,8 @@ class RequestSearchView(RequestMixin, TemplateView):
             placement_request=placement_request,
             form=form,
             included=included,
-            excluded=[r for r in rows if not r["included"]],
+            excluded=excluded[:EXCLUDED_SHOWN],
+            excluded_total=len(excluded),
             by_type=sorted(by_type.items()),
             siblings=sibling_context,
             can_send=placement_request.status not in FINAL_STATUSES,
