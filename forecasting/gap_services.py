@@ -1,7 +1,7 @@
 """Computing and reading an authority's sufficiency gap (the calculation itself is forecasting/gap.py).
 
-`gap_assessment_compute` runs in a worker (the dashboards rollup task calls it after every import and
-forecast), never in a web request. It reads the register through placements' selectors, the latest
+`gap_assessment_compute` runs in a worker after every successful forecast (so after every import, whose
+hook recomputes the forecast, and every night), never in a web request; the dashboards only read it. It reads the register through placements' selectors, the latest
 successful forecast, and Ofsted's settings, and replaces the authority's `GapAssessment`.
 
 **Where "local" is.** A setting is local when it is in the authority's area (Ofsted's local authority) or
@@ -28,9 +28,13 @@ from django.utils import timezone
 from placements import geo
 from placements import selectors as register
 from placements.counting import in_care_on
-from placements.models import BlockContract, Setting
 from placements.supply.capacity import household_rows_for_authority
-from placements.supply.selectors import capacity_summary_for_authority, setting_occupancy
+from placements.supply.selectors import (
+    active_settings_rows,
+    block_contract_rows,
+    capacity_summary_for_authority,
+    setting_occupancy,
+)
 from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core import periods
 
@@ -90,32 +94,23 @@ def local_settings_frame(
 ) -> pd.DataFrame:
     """Registered settings of the kinds the gap groups use, inside the area or within 20 miles of it, with
     their places and how many children (ours and other authorities') live in each on the date."""
-    rows = Setting.objects.filter(
-        provision_type__in=list(gap.GROUP_OF_PROVISION), registration_status="active"
-    ).values_list(
-        "pk",
-        "urn",
-        "name",
-        "provision_type",
-        "registered_places",
-        "local_authority_id",
-        "local_authority__ons_code",
-        "local_authority__name",
-        "postcode",
-        "latest_judgement",
-        "latest_judgement_date",
-    )
+    rows = active_settings_rows(provision_types=list(gap.GROUP_OF_PROVISION))
     columns = [
         "setting_id", "urn", "name", "provision_type", "places", "la_id", "la_ons", "la_name", "postcode",
-        "judgement", "judgement_date",
     ]  # fmt: skip
-    frame = pd.DataFrame.from_records(list(rows), columns=columns)
+    frame = pd.DataFrame.from_records(rows, columns=columns)
     if frame.empty:
-        return frame.assign(inside_area=[], miles=[], used_ours=[], used_others=[])
+        return frame.assign(
+            judgement=[], judgement_date=[], inside_area=[], miles=[], used_ours=[], used_others=[]
+        )
     frame["inside_area"] = frame["la_id"] == authority.pk
     frame["miles"] = (locator or miles_from_authority)(frame, authority)
     local = frame["inside_area"] | (frame["miles"] <= gap.LOCAL_RADIUS_MILES)
     frame = frame.loc[local].reset_index(drop=True)
+    # The judgement as at the date, by the one definition every page uses.
+    judgements = register.judgements_for_urns_on(urns=[u for u in frame["urn"] if u], on=on)
+    frame["judgement"] = frame["urn"].map(lambda u: judgements.get(u, (None, None))[0])
+    frame["judgement_date"] = frame["urn"].map(lambda u: judgements.get(u, (None, None))[1])
     occupancy = setting_occupancy(authority=authority, setting_ids=frame["setting_id"].tolist(), on=on)
     frame["used_ours"] = [occupancy[pk]["own"] for pk in frame["setting_id"]]
     frame["used_others"] = [occupancy[pk]["other"] for pk in frame["setting_id"]]
@@ -123,10 +118,8 @@ def local_settings_frame(
 
 
 def block_contract_frame(*, authority: LocalAuthority) -> pd.DataFrame:
-    rows = BlockContract.objects.for_authority(authority).values_list(
-        "category", "beds", "start_date", "end_date"
-    )
-    return pd.DataFrame.from_records(list(rows), columns=["category", "beds", "start_date", "end_date"])
+    rows = block_contract_rows(authority=authority)
+    return pd.DataFrame.from_records(rows, columns=["category", "beds", "start_date", "end_date"])
 
 
 def current_frame(*, authority: LocalAuthority, on: dt.date) -> pd.DataFrame:
@@ -135,8 +128,10 @@ def current_frame(*, authority: LocalAuthority, on: dt.date) -> pd.DataFrame:
     children = register.child_frame_for_authority(authority=authority)
     current = in_care_on(episodes, on, children=children)
     urns = sorted({u for u in current.get("urn", pd.Series(dtype=object)).dropna() if u})
-    judgements = dict(Setting.objects.filter(urn__in=urns).values_list("urn", "latest_judgement"))
-    current["judgement"] = current["urn"].map(judgements) if "urn" in current else None
+    judgements = register.judgements_for_urns_on(urns=urns, on=on)
+    current["judgement"] = (
+        current["urn"].map(lambda u: judgements.get(u, (None, None))[0]) if "urn" in current else None
+    )
     return current
 
 

@@ -138,15 +138,7 @@ def forecast_unit_costs(*, authority: LocalAuthority, as_at: dt.date) -> dict[st
 
 def _register_state(*, authority: LocalAuthority) -> tuple[dt.date | None, str]:
     """(the date the register runs to, its version) in one query."""
-    from django.db.models import Count, Max
-
-    from placements.models import PlacementEpisode
-
-    agg = PlacementEpisode.objects.filter(authority=authority).aggregate(
-        n=Count("id"), last=Max("id"), decom=Max("decom"), dec=Max("dec")
-    )
-    dates = [d for d in (agg["decom"], agg["dec"]) if d is not None]
-    return (max(dates) if dates else None), f"{agg['n']}:{agg['last']}"
+    return register.register_state(authority=authority)
 
 
 def _reusable_backtest_run(*, run: ForecastRun, version: str, as_at: dt.date) -> ForecastRun | None:
@@ -204,6 +196,7 @@ def forecast_compute(*, run: ForecastRun, scenarios: list[Scenario] | None = Non
             reference_years=int(chosen["reference_years"]),
             entry_trend=bool(chosen["entry_trend"]),
             half_life_years=chosen["half_life_years"],
+            duration_hazards=bool(chosen.get("duration_hazards", False)),
         )
     else:
         choice = choose_model(episodes, params)
@@ -365,12 +358,19 @@ def forecast_run_execute(*, run_id: int) -> ForecastRun | None:
     return run
 
 
-# Apps that build on forecasts (the dashboards' rollups and gap) append callables taking an authority id;
-# they must only enqueue work. Registered in their AppConfig.ready(), so forecasting imports none of them.
+# Apps that build on forecasts (the dashboards' rollups) append callables taking an authority id; they
+# must only enqueue work. Registered in their AppConfig.ready(), so forecasting imports none of them.
 AFTER_FORECAST_CALLBACKS: list[Any] = []
 
 
 def _after_successful_forecast(authority_id: int) -> None:
+    """Forecasting's own follow-up first (the gap, which needs the new demand), then the other apps'."""
+    from .gap_services import gap_assessment_compute
+
+    try:
+        gap_assessment_compute(authority=LocalAuthority.objects.get(pk=authority_id))
+    except Exception:  # the forecast stands; the gap is computed again after the next one
+        logger.exception("gap assessment of authority %s failed after its forecast", authority_id)
     for callback in AFTER_FORECAST_CALLBACKS:
         try:
             callback(authority_id)
@@ -386,9 +386,7 @@ def forecast_after_import(authority_id: int) -> None:
 
 def forecast_nightly_fanout() -> int:
     """Queue one forecast per authority that has a register (one task each, spread over the workers)."""
-    from placements.models import PlacementEpisode
-
-    ids = PlacementEpisode.objects.values_list("authority_id", flat=True).distinct()
+    ids = register.authority_ids_with_register()
     count = 0
     for authority in LocalAuthority.objects.filter(pk__in=ids):
         forecast_request(authority=authority, trigger=RunTriggerChoices.NIGHTLY, countdown=0)

@@ -4,15 +4,15 @@
 #
 #   sh frontend/build.sh            # from the repository root (or: npm run build)
 #   SKIP_NPM_CI=1 sh frontend/build.sh   # reuse an existing node_modules/
-#   PYTHON=/path/to/python sh frontend/build.sh   # default .venv/bin/python, for plotly.min.js
+#   PYTHON=/path/to/python sh frontend/build.sh   # default .venv/bin/python, to check plotly.js's version
 #
 # What it writes:
 #   static/css/app.css                     Sass from frontend/scss/app.scss (Arial, no GDS Transport)
 #   static/govuk/govuk-frontend.min.js     govuk-frontend's ES module bundle (initAll is called by static/js/app.js)
 #   static/govuk/assets/images/            images the CSS may reference (WhiteNoise's manifest storage needs them)
 #                                          (not linked as favicons: they are the GOV.UK crown; we use static/images/favicon.svg)
-#   static/vendor/plotly.min.js            plotly.js from the installed Python plotly package (same version
-#                                          as the figures the server builds), if that Python is available
+#   static/vendor/plotly-basic.min.js      plotly.js's basic bundle (scatter and bar traces) from npm; its version
+#                                          must be the one the installed Python plotly package builds figures for
 # It deliberately does NOT copy assets/fonts: councils may not use the GDS Transport typeface.
 set -eu
 
@@ -33,11 +33,15 @@ npx sass --pkg-importer=node --style=compressed --no-source-map \
 sed -e 's@//# sourceMappingURL=.*$@@' "$GOVUK/govuk-frontend.min.js" > static/govuk/govuk-frontend.min.js
 rm -rf static/govuk/assets/images
 cp -R "$GOVUK/assets/images" static/govuk/assets/images
+cp node_modules/plotly.js-basic-dist-min/plotly-basic.min.js static/vendor/plotly-basic.min.js
 PYTHON="${PYTHON:-.venv/bin/python}"
 if [ -x "$PYTHON" ]; then
-  "$PYTHON" -c "import plotly.offline as o; open('static/vendor/plotly.min.js', 'w').write(o.get_plotlyjs())"
-else
-  echo "note: $PYTHON not found; static/vendor/plotly.min.js left as it is" >&2
+  js=$(node -e 'process.stdout.write(require("plotly.js-basic-dist-min/package.json").version)')
+  py=$("$PYTHON" -c "import plotly.offline as o; print(o.get_plotlyjs_version(), end='')")
+  if [ "$js" != "$py" ]; then
+    echo "plotly.js-basic-dist-min is $js but the Python plotly package builds figures for plotly.js $py" >&2
+    exit 1
+  fi
 fi
 node -e 'process.stdout.write(require("govuk-frontend/package.json").version + "\n")' > static/govuk/VERSION
 

@@ -302,6 +302,7 @@ class DeclineReasonChoices(models.TextChoices):
     CANNOT_MEET_NEEDS = "CANNOT_MEET_NEEDS", "Cannot meet the child's needs"
     RISK_TO_OTHERS = "RISK_TO_OTHERS", "Risk to or from other children"
     MATCHING = "MATCHING", "Matching with the children already there"
+    SIBLING_GROUP = "SIBLING_GROUP", "Cannot take the sibling group together"
     LOCATION = "LOCATION", "Location"
     COST = "COST", "Cost"
     DECLINED_BY_LA = "DECLINED_BY_LA", "Declined by the authority"
@@ -339,6 +340,7 @@ class ReferenceDatasetChoices(models.TextChoices):
     """The national data sets an authority may propose changes to."""
 
     OFSTED = "ofsted", "Ofsted providers and inspections"
+    NATIONAL_STATISTICS = "dfe_cla", "DfE statistics of children looked after"
 
 
 class ProposalStatusChoices(models.TextChoices):

@@ -180,10 +180,15 @@ def reference_proposal_publish(
         proposal.published_by, proposal.published_at = acting_user, now
         proposal.reviewed_by, proposal.reviewed_at = acting_user, now
         proposal.status = ProposalStatusChoices.PUBLISHED
-        settings = rows_from_json(proposal.setting_rows, SETTING_ROW_FIELDS)
-        inspections = rows_from_json(proposal.inspection_rows, INSPECTION_ROW_FIELDS)
-        written = _write_settings(settings, inspections, provenance=_provenance_of(proposal))
-        written["episodes_linked"] = settings_link_episodes()
+        if proposal.dataset == ReferenceDatasetChoices.NATIONAL_STATISTICS:
+            from .national.review import national_proposal_publish
+
+            written = national_proposal_publish(proposal=proposal, acting_user=acting_user)
+        else:
+            settings = rows_from_json(proposal.setting_rows, SETTING_ROW_FIELDS)
+            inspections = rows_from_json(proposal.inspection_rows, INSPECTION_ROW_FIELDS)
+            written = _write_settings(settings, inspections, provenance=_provenance_of(proposal))
+            written["episodes_linked"] = settings_link_episodes()
         proposal.counts = {**proposal.counts, "published": written}
         proposal.save()
         audit(
@@ -230,7 +235,7 @@ def reference_proposal_list(*, user: Any) -> Any:
     if not user_is_data_steward(user):
         return ReferenceDataProposal.objects.none()
     return ReferenceDataProposal.objects.select_related("supplied_by_authority").defer(
-        "setting_rows", "inspection_rows"
+        "setting_rows", "inspection_rows", "staged_files"
     )
 
 
@@ -241,7 +246,7 @@ def ofsted_publication_latest() -> ReferenceDataProposal | None:
             dataset=ReferenceDatasetChoices.OFSTED, status=ProposalStatusChoices.PUBLISHED
         )
         .select_related("supplied_by_authority")
-        .defer("setting_rows", "inspection_rows")
+        .defer("setting_rows", "inspection_rows", "staged_files")
         .order_by("-published_at", "-pk")
         .first()
     )
@@ -278,8 +283,14 @@ _COMPARED = (
 def reference_proposal_diff(*, proposal: ReferenceDataProposal, limit: int = DIFF_LIMIT) -> dict[str, Any]:
     """What publishing the proposal would change, setting by setting: new settings, changed details,
     and new or corrected judgements (with the latest judgement they would give). Counts cover every
-    setting; `entries` lists the first `limit` settings that would change."""
+    setting; `entries` lists the first `limit` settings that would change. National statistics: see
+    `placements.national.review.national_proposal_diff`."""
     from sufficiency.authorities.models import LocalAuthority
+
+    if proposal.dataset == ReferenceDatasetChoices.NATIONAL_STATISTICS:
+        from .national.review import national_proposal_diff
+
+        return national_proposal_diff(proposal=proposal, limit=limit)
 
     settings = rows_from_json(proposal.setting_rows, SETTING_ROW_FIELDS)
     inspections = rows_from_json(proposal.inspection_rows, INSPECTION_ROW_FIELDS)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
 from . import reference_data
-from .choices import ProposalStatusChoices
+from .choices import ProposalStatusChoices, ReferenceDatasetChoices
 
 
 def fmt_date(value: Any) -> str:
@@ -54,7 +54,9 @@ class ReferenceProposalListView(StewardMixin, ListView):
                     },
                     proposal.supplier or proposal.supplied_by_label,
                     proposal.source,
-                    f"{counts.get('settings_new', 0)} new, {counts.get('settings_changed', 0)} changed, "
+                    f"{counts.get('new', 0)} new, {counts.get('changed', 0)} changed figures"
+                    if proposal.dataset == ReferenceDatasetChoices.NATIONAL_STATISTICS
+                    else f"{counts.get('settings_new', 0)} new, {counts.get('settings_changed', 0)} changed, "
                     f"{counts.get('judgements_changed', 0)} judgements",
                     proposal.get_status_display(),
                 ]
@@ -76,6 +78,7 @@ class ReferenceProposalDetailView(StewardMixin, DetailView):
         diff = reference_data.reference_proposal_diff(proposal=proposal) if pending else None
         context.update(
             pending=pending,
+            national=proposal.dataset == ReferenceDatasetChoices.NATIONAL_STATISTICS,
             diff=diff,
             diff_limit=reference_data.DIFF_LIMIT,
             rows=[

@@ -199,6 +199,23 @@ def register_data_date(*, authority: LocalAuthority) -> dt.date | None:
     return max(dates) if dates else None
 
 
+def register_state(*, authority: LocalAuthority) -> tuple[dt.date | None, str]:
+    """(the date the register runs to, a version that changes with every import) in one query: what a
+    cached result computed from the register (a forecast's backtest) is keyed on."""
+    from django.db.models import Count, Max
+
+    agg = PlacementEpisode.objects.filter(authority=authority).aggregate(
+        n=Count("id"), last=Max("id"), decom=Max("decom"), dec=Max("dec")
+    )
+    dates = [d for d in (agg["decom"], agg["dec"]) if d is not None]
+    return (max(dates) if dates else None), f"{agg['n']}:{agg['last']}"
+
+
+def authority_ids_with_register() -> list[int]:
+    """Authorities that hold any placement episode."""
+    return list(PlacementEpisode.objects.values_list("authority_id", flat=True).distinct())
+
+
 def placement_request_frame_for_authorities(*, authority_ids: list[int]) -> pd.DataFrame | None:
     """Placement requests of these authorities for the KPI catalogue (sufficiency.reports.kpis.sources):
     one row per request, or None when none of them has logged any request yet (the placement-finding KPIs
@@ -235,3 +252,26 @@ def judgement_history_for_urns(*, urns: list[str]) -> dict[str, pd.DataFrame]:
     settings["latest_judgement_date"] = pd.to_datetime(settings["latest_judgement_date"])
     settings["closed_date"] = pd.to_datetime(settings["closed_date"])
     return {"inspections": inspections.sort_values(["urn", "date"]), "settings": settings}
+
+
+def judgements_for_urns_on(*, urns: list[str], on: dt.date) -> dict[str, tuple[str, dt.date | None]]:
+    """{urn: (the setting's Ofsted judgement as at the date, the date of that judgement)} by the one
+    definition (`counting.judgements_on`); "not_yet_inspected" (no date) where it had none yet. URNs the
+    register does not hold are left out."""
+    from .counting import judgements_on
+
+    if not urns:
+        return {}
+    history = judgement_history_for_urns(urns=urns)
+    ts = pd.Timestamp(on)
+    found = judgements_on(
+        pd.Series(urns, dtype=object), inspections=history["inspections"], settings=history["settings"], on=ts
+    )
+    inspections = history["inspections"]
+    dated = inspections.loc[inspections["date"] <= ts].drop_duplicates("urn", keep="last")
+    dates = {u: d.date() for u, d in zip(dated["urn"], dated["date"], strict=True)}
+    fallback = history["settings"].dropna(subset=["latest_judgement_date"])
+    for u, d in zip(fallback["urn"], fallback["latest_judgement_date"], strict=True):
+        if u not in dates and d <= ts:
+            dates[u] = d.date()
+    return {urn: (j, dates.get(urn)) for urn, j in zip(urns, found, strict=True) if isinstance(j, str) and j}

@@ -4,6 +4,7 @@ from django.urls import path
 
 from . import views
 from .finding import views as finding_views
+from .national import views as national_views
 from .supply import views as supply_views
 
 app_name = "placements"
@@ -14,6 +15,11 @@ urlpatterns = [
     path("imports/<int:pk>/status/", views.ImportStatusView.as_view(), name="import-status"),
     path("imports/<int:pk>/errors.csv", views.ImportErrorReportView.as_view(), name="import-errors"),
     path("data-quality/", views.DataQualityView.as_view(), name="data-quality"),
+    path(
+        "national-statistics/upload/",
+        national_views.NationalStatisticsUploadView.as_view(),
+        name="national-upload",
+    ),
     path("children/", views.ChildListView.as_view(), name="child-list"),
     path("children/<int:pk>/", views.ChildDetailView.as_view(), name="child-detail"),
     # Supply: Ofsted settings, in-house capacity, block contracts, vacancies (placements/supply/views/).
@@ -27,6 +33,22 @@ urlpatterns = [
     path("supply/households/<int:pk>/", supply_views.HouseholdDetailView.as_view(), name="household-detail"),
     path(
         "supply/households/<int:pk>/edit/", supply_views.HouseholdFormView.as_view(), name="household-update"
+    ),
+    path("supply/fostering/", supply_views.FosteringCapacityView.as_view(), name="fostering-capacity"),
+    path(
+        "supply/residential/", supply_views.ResidentialOccupancyView.as_view(), name="residential-occupancy"
+    ),
+    path("supply/recruitment/new/", supply_views.FunnelMonthFormView.as_view(), name="funnel-month-create"),
+    path("supply/recruitment/import/", supply_views.FunnelImportView.as_view(), name="funnel-import"),
+    path(
+        "supply/households/<int:pk>/unavailable/new/",
+        supply_views.PlacesUnavailableCreateView.as_view(),
+        name="unavailable-create",
+    ),
+    path(
+        "supply/unavailable/<int:pk>/end/",
+        supply_views.PlacesUnavailableEndView.as_view(),
+        name="unavailable-end",
     ),
     path("supply/homes/", supply_views.HomeListView.as_view(), name="home-list"),
     path("supply/homes/new/", supply_views.HomeFormView.as_view(), name="home-create"),

@@ -97,7 +97,9 @@ class ModelScoreSerializer(serializers.Serializer):
 class ModelChoiceSerializer(serializers.Serializer):
     """The model configuration chosen by rolling-origin backtests on the authority's own register."""
 
-    chosen = serializers.DictField(help_text="reference_years, entry_trend, half_life_years, name")
+    chosen = serializers.DictField(
+        help_text="reference_years, entry_trend, half_life_years, duration_hazards (exits and moves by time in care), name"
+    )
     description = serializers.CharField(help_text="The chosen configuration in plain words")
     reason = serializers.CharField(help_text="Why it was chosen, with its error beside the naive baselines'")
     beats_baselines = serializers.BooleanField(

@@ -102,10 +102,13 @@ class History:
     next_category: np.ndarray
     first_day: int
     complete_day: int = -1
+    period_start: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         if self.complete_day < self.first_day:
             self.complete_day = self.first_day
+        if self.period_start is None:
+            self.period_start = period_starts(self.start, self.first)
 
     @property
     def n_children(self) -> int:
@@ -130,6 +133,7 @@ class History:
             next_category=nxt,
             first_day=self.first_day,
             complete_day=self.complete_day,
+            period_start=None if self.period_start is None else self.period_start[keep],
         )
 
     def in_care_on(self, day: int) -> np.ndarray:
@@ -154,6 +158,19 @@ class History:
             bands = (edges[live, :4] <= day).sum(axis=1)
             by_band[i] = np.bincount(bands, minlength=len(BAND_EDGES_YEARS))
         return by_cat, by_band
+
+
+def period_starts(start: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """The day each spell's period of care began: the start of the latest ``first`` spell up to it.
+
+    Spells must be ordered by child and start (as :func:`build_history` orders them), each child's first
+    spell being ``first``. A child already in care when the register begins gets the start of their
+    earliest episode seen, so their time in care is a lower bound.
+    """
+    if start.size == 0:
+        return start.copy()
+    index = np.maximum(np.cumsum(first) - 1, 0)
+    return start[first][index] if first.any() else start.copy()
 
 
 def _validate(episodes: pd.DataFrame) -> None:

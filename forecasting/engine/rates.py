@@ -43,7 +43,7 @@ uncertainty of the estimated rates as well as the randomness of who enters, move
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -91,14 +91,17 @@ class WindowStats:
     ev_weight: np.ndarray | None = None
     entry_weight: np.ndarray | None = None
     entry_band: np.ndarray | None = None
+    n_dur: int = 1  # duration buckets the exposure and events are split into (cells carry dur * NB * K)
 
 
 @dataclass
 class RateSet:
     """Fitted rates for the simulation.
 
-    ``hazards`` (draws, band, category, K+1) are daily hazards of moving to each category (diagonal 0)
-    and, in the last column, of leaving care. ``entry`` (draws, age year 0-17, category) is the expected
+    ``hazards`` (draws, duration bucket, band, category, K+1) are daily hazards of moving to each
+    category (diagonal 0) and, in the last column, of leaving care; duration buckets (time since the
+    period of care began) start at ``duration_edges`` days, a single bucket when time in care is not
+    modelled. ``entry`` (draws, age year 0-17, category) is the expected
     number of children entering care per day. Draw 0..D-1 are bootstrap draws (or a single point
     estimate); ``point_*`` hold the estimate from the full window. ``flows_per_year`` are the starts into
     each category a year (entries plus moves in) seen in the window.
@@ -113,6 +116,7 @@ class RateSet:
     table: pd.DataFrame
     entry_slope: np.ndarray | None = None  # (draws, band) daily log-slope of entries from the origin
     trend: EntryTrend | None = None
+    duration_edges: np.ndarray = field(default_factory=lambda: np.zeros(1))  # bucket starts, days in care
 
     @property
     def n_draws(self) -> int:
@@ -124,13 +128,22 @@ def recency_weight(days: np.ndarray, end: int, half_life_days: float) -> np.ndar
     return np.exp(-LN2 * (end - np.asarray(days, dtype=np.float64)) / half_life_days)
 
 
-def window_stats(history: History, start: int, end: int, half_life_days: float | None = None) -> WindowStats:
+def window_stats(
+    history: History,
+    start: int,
+    end: int,
+    half_life_days: float | None = None,
+    duration_edges: np.ndarray | None = None,
+) -> WindowStats:
     """Exposure days, moves, exits and entries in the window of days ``start`` <= D < ``end``.
 
     With ``half_life_days`` each day of exposure, move, exit and first placement also gets a recency
     weight (:func:`recency_weight`): the exposure of a stretch [lo, hi) is the integral of the weight.
+    With ``duration_edges`` (days in care at which each duration bucket starts, the first 0) exposure and
+    events are also split by the time since the child's period of care began.
     """
     h = history
+    assert h.period_start is not None
     edges = h.edges[h.child]
     band_lo = np.concatenate([h.dob[h.child][:, None], edges[:, :4]], axis=1)
     band_hi = edges
@@ -138,17 +151,24 @@ def window_stats(history: History, start: int, end: int, half_life_days: float |
     upper = np.minimum(np.minimum(h.end, end), edges[:, -1])
     lo = np.maximum(lower[:, None], band_lo)
     hi = np.minimum(upper[:, None], band_hi)
-    days = np.clip(hi - lo, 0, None)
-    sp, band = np.nonzero(days)
+    dur_lo = np.zeros(1) if duration_edges is None else np.asarray(duration_edges, dtype=np.float64)
+    dur_hi = np.r_[dur_lo[1:], np.inf]
+    ps = h.period_start.astype(np.float64)[:, None, None]
+    lo3 = np.maximum(lo[:, :, None].astype(np.float64), ps + dur_lo[None, None, :])
+    hi3 = np.minimum(hi[:, :, None].astype(np.float64), ps + dur_hi[None, None, :])
+    days = np.clip(hi3 - lo3, 0, None)
+    sp, band, dur = np.nonzero(days)
     exp_child = h.child[sp]
-    exp_cell = band * K + h.category[sp]
-    exp_days = days[sp, band].astype(np.float64)
+    exp_cell = (dur * NB + band) * K + h.category[sp]
+    exp_days = days[sp, band, dur]
 
     ended = (h.next_category != CENSORED) & (h.end > start) & (h.end <= end) & (h.end < edges[:, -1])
     ev = np.flatnonzero(ended)
     ev_band = (edges[ev, :4] <= (h.end[ev] - 1)[:, None]).sum(axis=1)
+    ev_dur = np.searchsorted(dur_lo, h.end[ev] - 1 - h.period_start[ev], side="right") - 1
+    ev_dur = np.clip(ev_dur, 0, dur_lo.size - 1)
     dest = np.where(h.next_category[ev] == EXIT, K, h.next_category[ev])
-    ev_cell = (ev_band * K + h.category[ev]) * (K + 1) + dest
+    ev_cell = ((ev_dur * NB + ev_band) * K + h.category[ev]) * (K + 1) + dest
 
     window_days = int(end - start)
     n_blocks = max(1, round(window_days / DAYS_PER_MONTH))
@@ -162,7 +182,7 @@ def window_stats(history: History, start: int, end: int, half_life_days: float |
     }  # fmt: skip
     if half_life_days:
         k = LN2 / half_life_days
-        lo_s, hi_s = lo[sp, band].astype(np.float64), hi[sp, band].astype(np.float64)
+        lo_s, hi_s = lo3[sp, band, dur], hi3[sp, band, dur]
         weighted["exp_weighted"] = (np.exp(-k * (end - hi_s)) - np.exp(-k * (end - lo_s))) / k
         weighted["ev_weight"] = recency_weight(h.end[ev] - 1, end, half_life_days)
         weighted["entry_weight"] = recency_weight(h.start[entered], end, half_life_days)
@@ -179,6 +199,7 @@ def window_stats(history: History, start: int, end: int, half_life_days: float |
         start=start,
         end=end,
         entry_band=BAND_OF_AGE[ages].astype(np.int64),
+        n_dur=int(dur_lo.size),
         **weighted,
     )
 
@@ -269,23 +290,74 @@ def smooth_entries(counts: np.ndarray, window_days: int, mix_counts: np.ndarray 
 def _stats_arrays(
     stats: WindowStats, child_weights: np.ndarray, block_weights: np.ndarray, recency: bool = False
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Exposure (D,NB,K), exits (D,NB,K), moves (D,NB,K,K) and entry counts (D,18,K) for given weights.
+    """Exposure (D,ND,NB,K), exits (D,ND,NB,K), moves (D,ND,NB,K,K) and entry counts (D,18,K) for given
+    weights (ND: duration buckets, 1 when time in care is not modelled).
 
     With ``recency`` (and a window fitted with a half-life) every quantity is recency-weighted.
     """
     d = child_weights.shape[0]
+    nd = stats.n_dur
     weighted = recency and stats.exp_weighted is not None
     exp_days = stats.exp_weighted if weighted else stats.exp_days
     ev_value = stats.ev_weight if weighted else np.ones(stats.ev_cell.size)
     entry_value = stats.entry_weight if weighted else np.ones(stats.entry_cell.size)
-    exposure = _weighted_sums(stats.exp_child, stats.exp_cell, exp_days, child_weights, NB * K)
-    events = _weighted_sums(stats.ev_child, stats.ev_cell, ev_value, child_weights, NB * K * (K + 1)).reshape(
-        d, NB, K, K + 1
-    )
+    exposure = _weighted_sums(stats.exp_child, stats.exp_cell, exp_days, child_weights, nd * NB * K)
+    events = _weighted_sums(
+        stats.ev_child, stats.ev_cell, ev_value, child_weights, nd * NB * K * (K + 1)
+    ).reshape(d, nd, NB, K, K + 1)
     block_counts = np.zeros((stats.n_blocks, N_AGES * K))
     np.add.at(block_counts, (stats.entry_block, stats.entry_cell), entry_value)
     entries = (block_weights @ block_counts).reshape(d, N_AGES, K)
-    return exposure.reshape(d, NB, K), events[..., K], events[..., :K], entries
+    return exposure.reshape(d, nd, NB, K), events[..., K], events[..., :K], entries
+
+
+#: Pseudo-events that pull each duration bucket's multiplier towards 1 (no effect of time in care).
+DURATION_PSEUDO = 10.0
+#: Months since the period of care began at which the duration buckets start.
+DURATION_EDGES_MONTHS: tuple[float, ...] = (0.0, 3.0, 12.0, 36.0)
+
+
+def duration_multipliers(
+    exposure: np.ndarray, exits: np.ndarray, moves: np.ndarray, iterations: int = 4
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Hazards by time in care (D, ND, NB, K, K+1) from exposure/exits (D,ND,NB,K) and moves (D,ND,NB,K,K).
+
+    A proportional-hazards model: hazard(duration, band, category) = base(band, category) * m(duration),
+    with one multiplier for leaving care and one for all moves per duration bucket. Fitted by
+    alternating Poisson maximum likelihood: the base hazards are the smoothed hazards of
+    :func:`smooth_hazards` (small-cell borrowing and all) on exposure weighted by the multipliers; each
+    multiplier is observed / expected events in its bucket under the base hazards, shrunk towards 1 by
+    ``DURATION_PSEUDO`` pseudo-events. Returns (hazards, exit multipliers, move multipliers, observed /
+    expected raw ratios of exits) with the multipliers shaped (D, ND).
+    """
+    d, nd = exposure.shape[:2]
+    m_exit = np.ones((d, nd))
+    m_move = np.ones((d, nd))
+    exits_all = exits.sum(axis=1)
+    moves_all = moves.sum(axis=1)
+    obs_exit = exits.sum(axis=(2, 3))
+    obs_move = moves.sum(axis=(2, 3, 4))
+    raw = np.ones((d, nd))
+    for _ in range(iterations):
+        base_exit = smooth_hazards(np.einsum("dn,dnbk->dbk", m_exit, exposure), exits_all, moves_all)[..., K]
+        base_move = smooth_hazards(np.einsum("dn,dnbk->dbk", m_move, exposure), exits_all, moves_all)[..., :K]
+        exp_exit = np.einsum("dnbk,dbk->dn", exposure, base_exit)
+        exp_move = np.einsum("dnbk,dbk->dn", exposure, base_move.sum(axis=-1))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            raw = np.where(exp_exit > 0, obs_exit / exp_exit, np.nan)
+        m_exit = (obs_exit + DURATION_PSEUDO) / (exp_exit + DURATION_PSEUDO)
+        m_move = (obs_move + DURATION_PSEUDO) / (exp_move + DURATION_PSEUDO)
+    hazards = np.empty((d, nd, NB, K, K + 1))
+    hazards[..., :K] = base_move[:, None] * m_move[:, :, None, None, None]
+    hazards[..., K] = base_exit[:, None] * m_exit[:, :, None, None]
+    return hazards, m_exit, m_move, raw
+
+
+def _hazards(exposure: np.ndarray, exits: np.ndarray, moves: np.ndarray) -> np.ndarray:
+    """Hazards (D, ND, NB, K, K+1): by time in care when the arrays carry more than one duration bucket."""
+    if exposure.shape[1] == 1:
+        return smooth_hazards(exposure[:, 0], exits[:, 0], moves[:, 0])[:, None]
+    return duration_multipliers(exposure, exits, moves)[0]
 
 
 def fit_rates(
@@ -298,15 +370,18 @@ def fit_rates(
     with_table: bool = True,
     trend: bool = False,
     half_life_days: float | None = None,
+    duration: bool = False,
 ) -> RateSet:
     """Fit the rates on the window ``start`` <= day < ``end``; bootstrap ``n_draws`` sets if ``rng``.
 
     ``trend``: fit a log-linear trend in entries by age band (:mod:`.trend`); the entry rates are then
     the rates at the window's end and ``entry_slope`` says how they change from there. ``half_life_days``:
     weigh exposure, moves, exits and first placements by recency (the entry *level* stays the window's
-    count, so a trend is not counted twice).
+    count, so a trend is not counted twice). ``duration``: exits and moves also depend on the time since
+    the period of care began (:func:`duration_multipliers`, buckets ``DURATION_EDGES_MONTHS``).
     """
-    stats = window_stats(history, start, end, half_life_days)
+    duration_edges = np.array(DURATION_EDGES_MONTHS) * DAYS_PER_MONTH if duration else np.zeros(1)
+    stats = window_stats(history, start, end, half_life_days, duration_edges if duration else None)
     weighted = stats.exp_weighted is not None
     # Only children seen in the window matter; number them compactly for the bootstrap.
     seen, inverse = np.unique(np.r_[stats.exp_child, stats.ev_child], return_inverse=True)
@@ -320,7 +395,7 @@ def fit_rates(
         w_exp, w_exits, w_moves, w_entries = _stats_arrays(stats, ones_c, ones_b, recency=True)
     else:
         w_exp, w_exits, w_moves, w_entries = exposure, exits, moves, entries
-    point_hazards = smooth_hazards(w_exp, w_exits, w_moves)
+    point_hazards = _hazards(w_exp, w_exits, w_moves)
     point_entry = smooth_entries(entries, stats.window_days, w_entries if weighted else None)
     if rng is None:
         hazards, entry = point_hazards, point_entry
@@ -332,7 +407,7 @@ def fit_rates(
         block_w = rng.multinomial(stats.n_blocks, np.full(stats.n_blocks, 1.0 / stats.n_blocks), size=n_draws)
         block_w = block_w.astype(np.float64)
         b_exp, b_exits, b_moves, b_entries = _stats_arrays(stats, child_w, block_w, recency=weighted)
-        hazards = smooth_hazards(b_exp, b_exits, b_moves)
+        hazards = _hazards(b_exp, b_exits, b_moves)
         if weighted:
             block_counts = np.zeros((stats.n_blocks, N_AGES * K))
             np.add.at(block_counts, (stats.entry_block, stats.entry_cell), 1.0)
@@ -356,7 +431,8 @@ def fit_rates(
             entry = point_entry
 
     years = stats.window_days / 365.25
-    flows = (entries[0].sum(axis=0) + moves[0].sum(axis=(0, 1))) / max(years, 1e-9)
+    flows = (entries[0].sum(axis=0) + moves[0].sum(axis=(0, 1, 2))) / max(years, 1e-9)
+    multipliers = duration_multipliers(w_exp[:1], w_exits[:1], w_moves[:1]) if duration else None
     window = ReferenceWindow(
         start=day_date(start),
         end=day_date(end),
@@ -368,14 +444,16 @@ def fit_rates(
     )
     table = (
         _rates_table(
-            w_exp[0],
-            w_exits[0],
-            w_moves[0],
+            w_exp[0].sum(axis=0),
+            w_exits[0].sum(axis=0),
+            w_moves[0].sum(axis=0),
             w_entries[0],
-            point_hazards[0],
+            _average_hazards(point_hazards[0], w_exp[0]),
             point_entry[0],
             stats,
             fitted_trend,
+            multipliers,
+            duration_edges,
         )
         if with_table
         else pd.DataFrame()
@@ -390,7 +468,17 @@ def fit_rates(
         table=table,
         entry_slope=entry_slope,
         trend=fitted_trend,
+        duration_edges=duration_edges,
     )
+
+
+def _average_hazards(hazards: np.ndarray, exposure: np.ndarray) -> np.ndarray:
+    """Hazards (NB, K, K+1) averaged over duration buckets by exposure (the rate a table can show)."""
+    weight = exposure[..., None]  # (ND, NB, K, 1)
+    total = weight.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = (hazards * weight).sum(axis=0) / total
+    return np.where(total > 0, mean, hazards.mean(axis=0))
 
 
 def _rates_table(
@@ -402,12 +490,17 @@ def _rates_table(
     entry: np.ndarray,
     stats: WindowStats,
     trend: EntryTrend | None = None,
+    multipliers: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None,
+    duration_edges: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Point-estimate rates, raw and after borrowing, for people to check (rates per child-year / month).
 
     With recency weighting, events and exposure are the weighted ones. With a trend, each band gets a
     ``trend`` row: raw_rate is the fitted yearly change in entries (a fraction), rate the one used after
-    shrinking towards no trend, events its standard error.
+    shrinking towards no trend, events its standard error. With time in care, exits and moves show the
+    hazards averaged over the time-in-care buckets, and each bucket gets ``duration`` rows (category
+    'exit' or 'move', to_category the bucket such as '3-12 months'): raw_rate observed / expected events
+    under the base hazards, rate the multiplier used (1 = no effect of time in care).
     """
     rows: list[dict[str, object]] = []
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -442,5 +535,17 @@ def _rates_table(
                          "events": float(np.expm1(trend.se[b] * 365.25)), "exposure_days": float(stats.window_days),
                          "raw_rate": float(np.expm1(trend.raw[b] * 365.25)),
                          "rate": float(np.expm1(trend.slope[b] * 365.25)), "unit": "per year"}
+                )  # fmt: skip
+    if multipliers is not None and duration_edges is not None:
+        _, m_exit, m_move, raw = multipliers
+        months = [f"{e / DAYS_PER_MONTH:g}" for e in duration_edges]
+        labels = [f"{a}-{b} months" for a, b in zip(months[:-1], months[1:], strict=True)]
+        labels.append(f"{months[-1]}+ months")
+        for j, label in enumerate(labels):
+            for what, value, raw_value in (("exit", m_exit[0, j], raw[0, j]), ("move", m_move[0, j], np.nan)):
+                rows.append(
+                    {"kind": "duration", "age_band": None, "category": what, "to_category": label,
+                         "events": np.nan, "exposure_days": np.nan, "raw_rate": float(raw_value),
+                         "rate": float(value), "unit": "multiplier"}
                 )  # fmt: skip
     return pd.DataFrame(rows)

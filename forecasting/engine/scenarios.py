@@ -32,12 +32,15 @@ _INDEX = {c: i for i, c in enumerate(MODEL_CATEGORIES)}
 
 def build_plan(rates: RateSet, scenario: Scenario | None, *, origin_day: int) -> Plan:
     """The simulation plan for the baseline (``scenario`` None) or a scenario, from day ``origin_day``."""
+    # (draws, duration bucket, band, category, K+1); a hand-built rate set may leave out the buckets.
+    base = rates.hazards if rates.hazards.ndim == 5 else rates.hazards[:, None]
     if scenario is None:
         return Plan(
-            hazards=rates.hazards[:, None],
+            hazards=base[:, None],
             epoch_ends=np.array([np.inf]),
             entry=rates.entry,
             entry_slope=rates.entry_slope,
+            duration_edges=rates.duration_edges,
         )
 
     def offset(date: object) -> float:
@@ -49,7 +52,7 @@ def build_plan(rates: RateSet, scenario: Scenario | None, *, origin_day: int) ->
     boundaries = sorted({d for d in dated if d > 0})
     epoch_starts = np.array([0.0, *boundaries])
     epoch_ends = np.array([*boundaries, np.inf])
-    hazards = np.repeat(rates.hazards[:, None], epoch_starts.size, axis=1).copy()
+    hazards = np.repeat(base[:, None], epoch_starts.size, axis=1).copy()
 
     for transfer in scenario.transfers:
         extra = -math.log1p(-transfer.annual_share) / 365.25
@@ -57,7 +60,7 @@ def build_plan(rates: RateSet, scenario: Scenario | None, *, origin_day: int) ->
         epochs = np.flatnonzero(epoch_starts >= offset(transfer.start))
         src, dst = _INDEX[transfer.from_category], _INDEX[transfer.to_category]
         for e in epochs:
-            hazards[:, e, bands, src, dst] += extra
+            hazards[:, e, :, bands, src, dst] += extra
 
     redirects = []
     for change in scenario.capacity_changes:
@@ -68,10 +71,10 @@ def build_plan(rates: RateSet, scenario: Scenario | None, *, origin_day: int) ->
         share = 1.0 if flow <= 0 else min(1.0, abs(change.extra_places) / flow)
         start = offset(change.from_date)
         for e in np.flatnonzero(epoch_starts >= start):
-            moved = hazards[:, e, :, :, source] * share
-            hazards[:, e, :, :, source] -= moved
-            moved[:, :, target] = 0.0  # a child already in the target simply stays
-            hazards[:, e, :, :, target] += moved
+            moved = hazards[:, e, :, :, :, source] * share
+            hazards[:, e, :, :, :, source] -= moved
+            moved[..., target] = 0.0  # a child already in the target simply stays
+            hazards[:, e, :, :, :, target] += moved
         redirects.append(Redirect(source=source, target=target, share=share, from_day=start))
 
     keep = np.ones(len(AGE_BANDS))
@@ -89,4 +92,5 @@ def build_plan(rates: RateSet, scenario: Scenario | None, *, origin_day: int) ->
         entry_from=offset(scenario.entry_changes_from),
         redirects=tuple(redirects),
         entry_slope=rates.entry_slope,
+        duration_edges=rates.duration_edges,
     )

@@ -1,7 +1,7 @@
 """Choosing the model by its own rolling-origin backtests, next to two naive baselines.
 
 For one authority, each candidate configuration (reference window, trend in entries on or off, recency
-weighting on or off) is refitted as at several past origins on the authority's own register and projected
+weighting on or off, exits and moves by time in care or not) is refitted as at several past origins on the authority's own register and projected
 forward to the data date; its error is the mean absolute percentage error of the total children in care
 over every month end from the origin to the data date, averaged over the origins (so a forecast three
 years ahead weighs as much as one a year ahead, in proportion to the month ends each covers). The same
@@ -42,6 +42,7 @@ class Candidate:
     reference_years: int
     entry_trend: bool
     half_life_years: float | None
+    duration_hazards: bool = False
 
     @property
     def name(self) -> str:
@@ -50,6 +51,8 @@ class Candidate:
         parts.append(
             f"recent {self.half_life_years:g}-year half-life" if self.half_life_years else "unweighted"
         )
+        if self.duration_hazards:
+            parts.append("exits by time in care")
         return ", ".join(parts)
 
     def describe(self) -> str:
@@ -65,7 +68,13 @@ class Candidate:
             if self.half_life_years
             else "every month in the window counts the same"
         )
-        return f"{window}; {trend}; {weight}"
+        described = f"{window}; {trend}; {weight}"
+        if self.duration_hazards:
+            described += (
+                "; the chance of leaving care or moving depends on how long the child has been in care "
+                "(first 3 months, 3-12 months, 1-3 years, over 3 years) as well as on age and placement"
+            )
+        return described
 
     def apply(self, params: ForecastParameters) -> ForecastParameters:
         return dataclasses.replace(
@@ -75,6 +84,7 @@ class Candidate:
             reference_end=None,
             entry_trend=self.entry_trend,
             half_life_years=self.half_life_years,
+            duration_hazards=self.duration_hazards,
         )
 
     def as_dict(self) -> dict[str, object]:
@@ -82,17 +92,26 @@ class Candidate:
             "reference_years": self.reference_years,
             "entry_trend": self.entry_trend,
             "half_life_years": self.half_life_years,
+            "duration_hazards": self.duration_hazards,
             "name": self.name,
         }
 
 
-#: The candidates tried by default, simplest first (the previous engine's configuration is the first).
-DEFAULT_CANDIDATES: tuple[Candidate, ...] = tuple(
+#: Window, trend and weighting, simplest first (the previous engine's configuration is the first).
+TREND_CANDIDATES: tuple[Candidate, ...] = tuple(
     Candidate(years, trend, half_life)
     for half_life in (None, 1.0)
     for trend in (False, True)
     for years in (3, 6)
 )
+#: Exits and moves by time in care, on the 3-year window only: in a 6-year window more of the children
+#: were already in care when the register begins, so their time in care is known less well.
+DURATION_CANDIDATES: tuple[Candidate, ...] = (
+    Candidate(3, False, None, duration_hazards=True),
+    Candidate(3, True, None, duration_hazards=True),
+)
+#: The candidates tried by default, simplest first.
+DEFAULT_CANDIDATES: tuple[Candidate, ...] = TREND_CANDIDATES + DURATION_CANDIDATES
 
 
 @dataclass

@@ -48,6 +48,7 @@ class Population:
     category: np.ndarray
     band: np.ndarray
     edges: np.ndarray
+    in_care_days: np.ndarray | None = None  # days since the period of care began (None: all 0)
 
     @property
     def size(self) -> int:
@@ -68,8 +69,10 @@ class Redirect:
 class Plan:
     """Rates as the simulation uses them, with a scenario's changes applied.
 
-    ``hazards`` (draws, epochs, band, category, K+1): daily hazards in each *epoch*, a stretch of time
-    between scenario change dates; ``epoch_ends`` (epochs,) the day each epoch ends (the last is inf).
+    ``hazards`` (draws, epochs, duration bucket, band, category, K+1): daily hazards in each *epoch*, a
+    stretch of time between scenario change dates, by time since the period of care began (buckets
+    starting at ``duration_edges`` days; one bucket when time in care is not modelled); ``epoch_ends``
+    (epochs,) the day each epoch ends (the last is inf).
     ``entry`` (draws, age year, category): baseline entrants per day. ``entry_keep``/``entry_extra``
     (band,): the share of baseline entrants kept and the extra entrants (as a share of the baseline rate)
     from ``entry_from`` on. ``redirects``: capacity changes applied to new entrants (the hazards already
@@ -84,6 +87,7 @@ class Plan:
     entry_from: float = 0.0
     redirects: tuple[Redirect, ...] = ()
     entry_slope: np.ndarray | None = None  # (draws, band): daily log-slope of the entry rate from day 0
+    duration_edges: np.ndarray = field(default_factory=lambda: np.zeros(1))
 
 
 @dataclass
@@ -129,6 +133,7 @@ def simulate(
         exit_share.ravel(),
         np.ascontiguousarray(move_cum[:, : K - 1].T),
         hazards.shape[1],
+        hazards.shape[2],
     )
 
     # Entrant numbers for every path come from one seeded stream, so batching does not change them.
@@ -234,7 +239,7 @@ def _run_batch(
     key: np.uint64,
     population: Population,
     entrants: _Entrants,
-    tables: tuple[np.ndarray, np.ndarray, np.ndarray, int],
+    tables: tuple[np.ndarray, np.ndarray, np.ndarray, int, int],
     draws: np.ndarray,
     path_base: int,
     grid: np.ndarray,
@@ -244,19 +249,22 @@ def _run_batch(
     """Simulate one batch of paths; returns its counts and bed-nights.
 
     Each simulated child ("slot") carries: its time ``t``; ``resid``, the unit-exponential "clock" left
-    before its next move or exit (consumed at rate ``hazard`` while its state lasts, so a birthday or a
-    scenario date does not redraw it); ``state`` = band * K + category; ``edge`` = index of its next
+    before its next move or exit (consumed at rate ``hazard`` while its state lasts, so a birthday, a
+    new stretch of time in care or a scenario date does not redraw it); ``state`` = (duration bucket *
+    NB + band) * K + category; ``dur_end`` = the time its duration bucket ends (``period`` = when its
+    period of care began); ``edge`` = index of its next
     birthday boundary; ``table`` = offset of its path's rate table (bootstrap draw and epoch); ``row`` =
     offset of its path in the output arrays; and ``stream``, the key of its random numbers.
     """
-    total_flat, exit_flat, move_cum_cols, n_epochs = tables
+    total_flat, exit_flat, move_cum_cols, n_epochs, n_dur = tables
     n_paths = draws.size
     n = population.size
     n_months = grid.size - 1
     stride = n_months + 2
     span = float(grid[-1]) + 1.0
     epoch_ends = plan.epoch_ends
-    state_size = NB * K
+    state_size = n_dur * NB * K
+    dur_starts = np.r_[np.asarray(plan.duration_edges, dtype=np.float64)[:n_dur], np.inf]
     n_edges = EDGE_YEARS.size
 
     # Slots: existing children in every path of the batch, then the entrants.
@@ -270,7 +278,13 @@ def _run_batch(
     child = np.r_[np.tile(np.arange(n), n_paths), n + np.arange(entrants.ids.size)].astype(np.int64)
     t = np.r_[np.zeros(n * n_paths), entrants.time]
     band = np.r_[np.tile(population.band, n_paths), entrants.band].astype(np.int64)
-    state = band * K + np.r_[np.tile(population.category, n_paths), entrants.category].astype(np.int64)
+    in_care = np.zeros(n) if population.in_care_days is None else population.in_care_days.astype(np.float64)
+    period = np.r_[np.tile(-in_care, n_paths), entrants.time]
+    dur = np.clip(np.searchsorted(dur_starts, t - period, side="right") - 1, 0, n_dur - 1)
+    dur_end = period + dur_starts[dur + 1]
+    state = (dur * NB + band) * K + np.r_[np.tile(population.category, n_paths), entrants.category].astype(
+        np.int64
+    )
     edge = child * n_edges + band
     epoch = np.searchsorted(epoch_ends, t, side="right").astype(np.int64)
     table = (draws[local_path].astype(np.int64) * n_epochs + epoch) * state_size
@@ -279,15 +293,15 @@ def _run_batch(
     clock, u_dest = crn.uniform_pairs_at(stream, crn.SALT_EXPONENTIAL)
     resid = -np.log(clock)
     band_end = edge_flat[edge]
-    del local_path, sid, child, band, clock
+    del local_path, sid, child, band, clock, dur
 
     # month_offset[x + 1] = (index of the first month end on or after integer day x) * state_size.
     month_offset = (
         np.searchsorted(grid, np.arange(-1, int(span) + 3), side="left").astype(np.int64) * state_size
     )
     # Bed-nights are kept by category only: night_offset[x + 1] = (month index) * K, and a path's nights
-    # start at row // NB (= path * stride * K).
-    night_offset = month_offset // NB
+    # start at row // (n_dur * NB) (= path * stride * K).
+    night_offset = month_offset // (n_dur * NB)
     ceil_t = np.ceil(t).astype(np.int64) + 1  # carried from round to round (t is the previous t1)
     count_lo: list[np.ndarray] = []
     count_hi: list[np.ndarray] = []
@@ -298,6 +312,8 @@ def _run_batch(
 
     while t.size:
         nxt = np.minimum(band_end, span)
+        if n_dur > 1:
+            np.minimum(nxt, dur_end, out=nxt)
         if n_epochs > 1:
             epoch_end = epoch_ends[epoch]
             np.minimum(nxt, epoch_end, out=nxt)
@@ -318,7 +334,7 @@ def _run_batch(
         count_hi.append(month_offset[ceil_t1] + base)
         stretch = t1 - t
         if with_bed_nights:
-            base_k = row // NB
+            base_k = row // (n_dur * NB)
             base_k += state % K
             floor_t = t.astype(np.int64)  # t >= 0, so truncation is the floor
             floor_t += 1
@@ -361,14 +377,22 @@ def _run_batch(
                 old = state[moved]
                 state[moved] = old - old % K + dest
 
+        # A new stretch of time in care (only non-events can reach one): the next duration bucket.
+        if n_dur > 1:
+            idur = np.flatnonzero(~real & (dur_end <= t1))
+            if idur.size:
+                state[idur] += NB * K
+                next_dur = state[idur] // (NB * K) + 1
+                dur_end[idur] = period[idur] + dur_starts[next_dur]
+                gone[idur] = False
         # A birthday that starts a new age band (only non-events can reach one); the 18th ends care.
         at_band = band_end <= t1
         ia = np.flatnonzero(at_band)
         if ia.size:
-            state[ia] += K
+            grown = (state[ia] // K) % NB < NB - 1
+            state[ia[grown]] += K
             new_edge = edge[ia] + 1
             edge[ia] = new_edge
-            grown = state[ia] < state_size
             gone[ia] = ~grown
             band_end[ia[grown]] = edge_flat[new_edge[grown]]
         if n_epochs > 1:
@@ -383,13 +407,17 @@ def _run_batch(
             t, resid, u_dest, band_end, state, edge, table, row, stream, ceil_t = (
                 a[keep] for a in (t, resid, u_dest, band_end, state, edge, table, row, stream, ceil_t)
             )
+            if n_dur > 1:
+                dur_end, period = dur_end[keep], period[keep]
             if n_epochs > 1:
                 epoch = epoch[keep]
 
     size = n_paths * stride * state_size
     plus = np.bincount(np.concatenate(count_lo), minlength=size) if count_lo else np.zeros(size, np.int64)
     minus = np.bincount(np.concatenate(count_hi), minlength=size) if count_hi else np.zeros(size, np.int64)
-    counts = np.cumsum((plus - minus).reshape(n_paths, stride, NB, K), axis=1)[:, : n_months + 1]
+    counts = np.cumsum((plus - minus).reshape(n_paths, stride, n_dur, NB, K).sum(axis=2), axis=1)[
+        :, : n_months + 1
+    ]
     counts = counts.transpose(0, 1, 3, 2)
 
     nights = None

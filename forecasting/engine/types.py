@@ -168,6 +168,10 @@ class ForecastParameters:
     * ``half_life_years``: if given, exposure, moves, exits and first placements in the reference window
       are weighted by recency, halving every ``half_life_years`` back from its end, so a step change
       shows in the move and first-placement rates within a year.
+    * ``duration_hazards``: leaving care and moving also depend on the time since the child's period of
+      care began (buckets of 0-3, 3-12, 12-36 and 36+ months, one multiplier each for exits and for moves,
+      see :func:`forecasting.engine.rates.duration_multipliers`); each simulated child carries its time
+      in care. Off, a child's chances depend only on age and category.
     """
 
     as_at: dt.date
@@ -187,6 +191,7 @@ class ForecastParameters:
     backtest_paths: int | None = None
     entry_trend: bool = False
     half_life_years: float | None = None
+    duration_hazards: bool = False
 
     def __post_init__(self) -> None:
         if not 1 <= self.horizon_months <= 60:

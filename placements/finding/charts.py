@@ -25,16 +25,26 @@ KIND_HEADINGS = {
 COLOURS = {"planned": "#1d70b8", "emergency": "#d4351c", "line": "#00703c", "bar": "#4c2c92"}
 
 
-def _figure(fig: go.Figure, *, y_title: str) -> dict[str, Any]:
+def _figure(fig: go.Figure, *, y_title: str, x_title: str = "") -> dict[str, Any]:
+    """The dashboards' chart style: titled axes that push the plot in rather than being cut off
+    (automargin), the legend above the plot in the order the series are listed, nothing to zoom."""
     fig.update_layout(
-        margin={"l": 60, "r": 20, "t": 20, "b": 60},
-        height=320,
-        font={"family": "Arial, sans-serif", "size": 14},
-        legend={"orientation": "h", "y": -0.25},
-        yaxis_title=y_title,
+        margin={"l": 16, "r": 16, "t": 16, "b": 16, "autoexpand": True},
+        height=340,
+        font={"family": "Arial, sans-serif", "size": 14, "color": "#0b0c0c"},
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "top", "yref": "container",
+                "traceorder": "normal"},
         plot_bgcolor="white",
+        dragmode=False,
+    )  # fmt: skip
+    fig.update_xaxes(automargin=True, fixedrange=True, title={"text": x_title, "standoff": 10})
+    fig.update_yaxes(
+        automargin=True,
+        fixedrange=True,
+        gridcolor="#cecece",
+        rangemode="tozero",
+        title={"text": y_title, "standoff": 10},
     )
-    fig.update_yaxes(gridcolor="#dddddd", rangemode="tozero")
     return json.loads(fig.to_json())
 
 
@@ -144,12 +154,13 @@ def ledger_context(result: dict[str, Any], *, csv_url: str = "", definition_url:
         headers: list[Any],
         rows: list[list[Any]],
         description: str,
+        x_title: str = "",
     ) -> dict[str, Any]:
         return {
             "id": chart_id,
             "title": title,
             "description": description,
-            "figure": _figure(fig, y_title=y_title),
+            "figure": _figure(fig, y_title=y_title, x_title=x_title),
             "table": {
                 "headers": headers,
                 "rows": rows,
@@ -234,6 +245,7 @@ def ledger_context(result: dict[str, Any], *, csv_url: str = "", definition_url:
                 for r in declines.itertuples()
             ],
             "Declines recorded in the period, by coded reason and who declined.",
+            x_title="Declines",
         ),
     ]
     charts[-1]["table"]["numeric_columns"] = [2]

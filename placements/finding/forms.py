@@ -360,6 +360,12 @@ class PlaceForm(forms.Form):
             )
         if not placement_request.siblings:
             del self.fields["siblings_outcome"]
+        else:
+            # Placed to plan depends on it (a split group is not to plan), so it is never assumed.
+            self.fields["siblings_outcome"].required = True
+            self.fields["siblings_outcome"].error_messages["required"] = (
+                "Select whether the siblings were placed together or apart"
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

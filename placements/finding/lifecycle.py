@@ -34,6 +34,7 @@ from ..choices import (
     DeclinedByChoices,
     DeclineReasonChoices,
     PlacementRequestStatusChoices,
+    SiblingsOutcomeChoices,
     SuitabilityChoices,
 )
 from .matching import KIND_OF_CATEGORY
@@ -266,9 +267,27 @@ RULES: tuple[type[Rule], ...] = (
 )
 
 
-def placed_to_plan(suitabilities: dict[str, str], category: str) -> bool:
+def placed_to_plan(
+    suitabilities: dict[str, str], category: str, *, siblings: int = 0, siblings_outcome: str = ""
+) -> bool:
     """*Placed to plan*: the kind of placement made (fostering, residential or supported accommodation,
-    from the planning category) is one the request marked **preferred**. Any other category (placed
-    with parents, other) was not in the plan, so it is not to plan."""
+    from the planning category) is one the request marked **preferred**, and, when the plan was to place
+    the child with siblings, they were placed together. Any other category (placed with parents, other)
+    was not in the plan, so it is not to plan; nor is a placement that split a sibling group."""
+    if siblings and siblings_outcome == SiblingsOutcomeChoices.SPLIT:
+        return False
     kind = KIND_OF_CATEGORY.get(category)
     return kind is not None and suitabilities.get(kind) == SuitabilityChoices.PREFERRED
+
+
+def not_to_plan_reason(
+    suitabilities: dict[str, str], category: str, *, siblings: int = 0, siblings_outcome: str = ""
+) -> str:
+    """Why a placement was not to plan, in a sentence (empty when it was)."""
+    reasons = []
+    kind = KIND_OF_CATEGORY.get(category)
+    if kind is None or suitabilities.get(kind) != SuitabilityChoices.PREFERRED:
+        reasons.append("the kind of placement made was not a preferred one")
+    if siblings and siblings_outcome == SiblingsOutcomeChoices.SPLIT:
+        reasons.append("the siblings were placed apart")
+    return " and ".join(reasons)

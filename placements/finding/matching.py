@@ -22,7 +22,9 @@ selector builds `Candidate`s and a `RequestSpec`, this module decides.
    authority's ILACS inspection and standards met are not grades: they fail any minimum but "any".
    The authority's own fostering households are approved by its fostering service, not judged one by
    one: they pass.
-8. *Siblings*: fewer places than the sibling group is a warning (they could not be placed together).
+8. *Siblings*: for a sibling group, whether the candidate's places (of its vacancy) take the whole group
+   together. Fewer places is a warning, not an exclusion: such a candidate is offered apart, as a way to
+   place part of the group (see `sibling_options`), never mixed with those that take the group.
 
 **Score** (0 to 100, included candidates only; each component shown on the page):
 
@@ -36,6 +38,12 @@ selector builds `Candidate`s and a `RequestSpec`, this module decides.
 
 In-house and external options are scored on the same scale (a level playing field). Ties are broken by
 "preferred" kind first, then by name.
+
+**Sibling groups** (`sibling_options`): the included candidates are split into those that can take the
+whole group together (places at least the group's size), those whose places are not recorded (to check),
+and those that can take only part of it. When none can take the group together the search says so, and
+offers the part-group candidates (most places first) and the best pairs of them that could take the whole
+group between them, nearest first (siblings placed close together can still see each other).
 """
 
 from __future__ import annotations
@@ -136,6 +144,26 @@ def household_category(route: str) -> str:
     return "fostering_inhouse" if route == "in_house" else "fostering_external"
 
 
+def candidate_type(c: Candidate) -> str:
+    """The candidate in the words placement finders use: in-house or agency carers, an independent
+    fostering agency, a children's home (the authority's own or external), supported accommodation."""
+    if c.kind == "household":
+        return "In-house foster carers" if c.own_household else "Agency foster carers"
+    if c.category == "fostering_external":
+        return "Independent fostering agency"
+    if c.category == "residential_inhouse":
+        return "Children's home (the authority's own)"
+    if c.category == "supported":
+        return "Supported accommodation"
+    if c.category == "residential_secure":
+        return "Secure children's home"
+    if c.category == "residential_school":
+        return "Residential special school"
+    if c.category == "residential_external":
+        return "Children's home"
+    return "Other provision"
+
+
 def household_route(route: str, *, agency_framework: bool) -> str:
     """Route to market of a household: in-house, or an agency bought through a framework or spot."""
     if route == "in_house":
@@ -182,6 +210,7 @@ class Candidate:
     framework: str = ""
     weekly_cost: float | None = None
     needs_met: frozenset[str] | None = None
+    agency: str = ""  # the agency of an agency household (its name or URN)
 
 
 @dataclass(frozen=True)
@@ -199,6 +228,9 @@ class Match:
     score: float | None = None
     components: dict[str, float] = field(default_factory=dict)
     preferred: bool = False
+    #: For a sibling group: True when its places take the whole group, False when fewer, None when its
+    #: places are not recorded. True when the child has no siblings to place with.
+    takes_group: bool | None = True
 
     @property
     def included(self) -> bool:
@@ -283,11 +315,31 @@ def _check(spec: RequestSpec, c: Candidate) -> Match:
                 )
             )
     # 8. Siblings
-    if spec.siblings and c.places is not None and c.places < spec.siblings + 1:
-        add(Reason(WARN, f"{c.places} place(s): cannot take the {spec.siblings + 1} siblings together"))
+    if spec.siblings:
+        group = spec.siblings + 1
+        if c.places is None:
+            match.takes_group = None
+            add(Reason(WARN, f"Places not recorded: check it can take all {group} siblings together"))
+        elif c.places >= group:
+            add(Reason(PASS, f"{_places(c.places)}: can take all {group} siblings together"))
+        else:
+            match.takes_group = False
+            add(
+                Reason(
+                    WARN,
+                    f"{_places(c.places)}: cannot take the {group} siblings together "
+                    f"(could take {c.places} of the {group})",
+                )
+            )
+    if c.agency:
+        add(Reason(PASS, f"Carers of {c.agency}, an independent fostering agency"))
     if c.framework:
         add(Reason(PASS, f"On the framework: {c.framework}"))
     return match
+
+
+def _places(places: int) -> str:
+    return f"{places} place{'s' if places != 1 else ''}"
 
 
 def _days_ago(days: int | None) -> str:
@@ -337,3 +389,60 @@ def match_candidates(spec: RequestSpec, candidates: Iterable[Candidate]) -> list
         (m for m in matches if not m.included), key=lambda m: (len(m.failures), m.candidate.name)
     )
     return included + excluded
+
+
+#: How many of the part-group candidates (best score first) are paired up, and how many pairs are offered.
+PAIR_POOL = 30
+PAIRS_OFFERED = 3
+
+
+@dataclass
+class SiblingOptions:
+    """What the search can offer a sibling group: who takes it together, who might (places not recorded),
+    who takes only part of it, and pairs of part-group candidates that take the whole group between them."""
+
+    group_size: int
+    together: list[Match]
+    unknown: list[Match]
+    split: list[Match]
+    pairs: list[tuple[Match, Match]]
+
+    @property
+    def none_together(self) -> bool:
+        """No candidate is known to take the whole group together."""
+        return not self.together
+
+
+def _pair_key(pair: tuple[Match, Match]) -> tuple[float, float, str]:
+    a, b = pair
+    miles = [m.candidate.distance_miles for m in pair]
+    farthest = max(x if x is not None else float("inf") for x in miles)
+    return farthest, -((a.score or 0) + (b.score or 0)), a.candidate.name + b.candidate.name
+
+
+def sibling_options(spec: RequestSpec, matches: list[Match]) -> SiblingOptions | None:
+    """For a request to place a child with siblings, the included candidates split by whether they take
+    the whole group (see the module docstring); None when the child has no siblings to place with."""
+    if not spec.siblings:
+        return None
+    group = spec.siblings + 1
+    included = [m for m in matches if m.included]
+    split = sorted(
+        (m for m in included if m.takes_group is False),
+        key=lambda m: (-(m.candidate.places or 0), -(m.score or 0), m.candidate.name),
+    )
+    pool = sorted(split, key=lambda m: (-(m.score or 0), m.candidate.name))[:PAIR_POOL]
+    pairs = [
+        (a, b)
+        for i, a in enumerate(pool)
+        for b in pool[i + 1 :]
+        if (a.candidate.places or 0) + (b.candidate.places or 0) >= group
+    ]
+    pairs.sort(key=_pair_key)
+    return SiblingOptions(
+        group_size=group,
+        together=[m for m in included if m.takes_group is True],
+        unknown=[m for m in included if m.takes_group is None],
+        split=split,
+        pairs=pairs[:PAIRS_OFFERED],
+    )

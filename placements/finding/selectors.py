@@ -101,9 +101,11 @@ def match_candidates_for_request(
     include_without_vacancy: bool = False,
     now: dt.datetime | None = None,
 ) -> list[Match]:
-    """Every in-house household and external setting with an open vacancy offered to the authority (fresh
-    or stale), optionally also the region's settings and the authority's available households without
-    one, checked and scored by `matching.match_candidates`. In-house and external on one list."""
+    """Every household (in-house or agency carers the authority holds) and setting (children's homes,
+    supported accommodation, independent fostering agencies) with an open vacancy offered to the authority
+    (fresh or stale), optionally also the region's homes and supported accommodation, the fostering
+    agencies the authority uses and its available households without one, checked and scored by
+    `matching.match_candidates`. In-house and external on one list."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     authority = placement_request.authority
@@ -115,6 +117,14 @@ def match_candidates_for_request(
         for c in BlockContract.objects.for_authority(authority).active_on(today).exclude(setting=None)
     }
     unit_costs = _unit_costs(authority)
+    costs: dict[tuple[str, str], float | None] = {}
+
+    def unit_cost(category: str, route: str) -> float | None:
+        """The authority's weekly unit cost of a category and route today (read once per pair)."""
+        if (category, route) not in costs:
+            costs[category, route] = ledger.unit_cost_on(unit_costs, category, (route,), today)
+        return costs[category, route]
+
     vacancies = (
         Vacancy.objects.for_authority(authority)
         .filter(status=VacancyStatusChoices.OPEN)
@@ -145,13 +155,18 @@ def match_candidates_for_request(
             )
             != "unsuitable"
         ]
-        extra_settings = (
-            Setting.objects.filter(
-                local_authority__region_id=authority.region_id,
-                provision_type__in=wanted_types,
-                registration_status=RegistrationStatusChoices.ACTIVE,
+        wanted = Q(local_authority__region_id=authority.region_id, provision_type__in=wanted_types)
+        if spec.suitability.get("fostering", "unsuitable") != "unsuitable":
+            # The independent fostering agencies the authority uses: those whose carers it holds, and
+            # those on a framework in its region.
+            wanted |= Q(provision_type="independent_fostering_agency") & (
+                Q(households__authority=authority)
+                | Q(local_authority__region_id=authority.region_id) & ~Q(framework="")
             )
+        extra_settings = (
+            Setting.objects.filter(wanted, registration_status=RegistrationStatusChoices.ACTIVE)
             .exclude(id__in=[int(k.split(":")[1]) for k in seen if k.startswith("setting:")])
+            .distinct()
             .order_by("urn")[:MAX_EXTRA_CANDIDATES]
         )
         raw += [
@@ -180,10 +195,11 @@ def match_candidates_for_request(
         if raw
         else pd.DataFrame(columns=["miles", "method"])
     )
+    all_miles, methods = distances["miles"].to_numpy(), distances["method"].to_numpy()
     candidates = []
     for index, row in enumerate(raw):
         vacancy, setting, household = row["vacancy"], row["setting"], row["household"]
-        miles = distances["miles"].iloc[index]
+        miles = all_miles[index]
         common: dict[str, Any] = {
             "key": row["key"],
             "has_vacancy": vacancy is not None,
@@ -191,7 +207,7 @@ def match_candidates_for_request(
             "vacancy_age_days": (now - vacancy.recorded_at).days if vacancy is not None else None,
             "places": vacancy.places if vacancy is not None else None,
             "distance_miles": None if pd.isna(miles) else float(miles),
-            "distance_approximate": distances["method"].iloc[index] == "district",
+            "distance_approximate": methods[index] == "district",
             "district": _district(places[index]),
         }
         if setting is not None:
@@ -212,11 +228,7 @@ def match_candidates_for_request(
                 if setting.framework
                 else "spot"
             )
-            cost = (
-                blocks.get(setting.pk)
-                if route == "block"
-                else ledger.unit_cost_on(unit_costs, category, (route,), today)
-            )
+            cost = blocks.get(setting.pk) if route == "block" else unit_cost(category, route)
             candidates.append(
                 Candidate(
                     **common,
@@ -258,7 +270,8 @@ def match_candidates_for_request(
                     age_max=vacancy_ages[1],
                     judgement=agency.latest_judgement if agency else "not_yet_inspected",
                     framework=agency.framework if agency else "",
-                    weekly_cost=ledger.unit_cost_on(unit_costs, category, (route,), today),
+                    agency=(agency.name or agency.urn) if agency else "",
+                    weekly_cost=unit_cost(category, route),
                 )
             )
     return match_candidates(spec, candidates)

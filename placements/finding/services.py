@@ -447,7 +447,7 @@ def placement_request_place(
     """Record that the child was placed: with the setting or household of an accepted offer (`approach`)
     or one recorded directly. Category and route default from the setting or household; the agreed
     weekly cost from the offer; the distance is worked out from the home sector; *placed to plan* is
-    decided now (see `lifecycle.placed_to_plan`) and stored."""
+    decided now (see `lifecycle.placed_to_plan`: a sibling group placed apart is not to plan) and stored."""
     at = at or timezone.now()
     rules.AcceptedApproachMustStand.check(approach, placement_request.pk)
     if approach is not None:
@@ -489,7 +489,12 @@ def placement_request_place(
     placement_request.distance_miles = miles
     placement_request.distance_method = method
     placement_request.siblings_outcome = siblings_outcome
-    placement_request.placed_to_plan = rules.placed_to_plan(suitabilities, category)
+    placement_request.placed_to_plan = rules.placed_to_plan(
+        suitabilities,
+        category,
+        siblings=placement_request.siblings,
+        siblings_outcome=siblings_outcome,
+    )
     placement_request.full_clean()
     with transaction.atomic():
         if approach is not None:
@@ -507,6 +512,7 @@ def placement_request_place(
                 "category": category,
                 "route": route,
                 "placed_to_plan": placement_request.placed_to_plan,
+                "siblings_outcome": siblings_outcome,
                 "approach": approach.pk if approach else None,
             },
             extra_fields=[

@@ -2,7 +2,8 @@
 England, by year), each import with its provenance, and the DfE's statistical neighbours.
 
 These are shared national data: imported by the platform (the `import_dfe_statistics` command, run by an
-operator), never by an authority, and every figure carries the import it came from so a page can say who
+operator, or a data steward), or proposed by an authority's data manager and published by a steward after
+review (`ReferenceDataProposal`), and every figure carries the import it came from so a page can say who
 supplied it, when, from which file and under which licence."""
 
 from __future__ import annotations
@@ -38,6 +39,14 @@ class NationalStatisticsImport(TimeStampedModel):
     figures_replaced = models.PositiveIntegerField(default=0)
     rows_rejected = models.PositiveIntegerField(default=0)
     problems = models.JSONField(default=list, blank=True, help_text="Row problems (capped)")
+    publication = models.ForeignKey(
+        "placements.ReferenceDataProposal",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="national_imports",
+        help_text="The reviewed publication the figures came in (who supplied and who published them)",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -48,6 +57,12 @@ class NationalStatisticsImport(TimeStampedModel):
     @property
     def provenance(self) -> str:
         who = self.supplied_by_label or "the platform"
+        publication = self.publication
+        if publication is not None and publication.supplied_by_authority_id and publication.published_at:
+            who = (
+                f"{publication.supplier}, published by a data steward on {publication.published_at:%d %B %Y}"
+            )
+            return f"{self.publisher}; file {self.source_file}, supplied by {who}; {self.licence}"
         return f"{self.publisher}; file {self.source_file}, imported by {who} on {self.created_at:%d %B %Y}; {self.licence}"
 
 

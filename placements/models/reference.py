@@ -124,6 +124,8 @@ class ReferenceDataProposal(NationalProvenance, TimeStampedModel):
     # The rows as read (JSON: dates as ISO strings); emptied once the proposal is decided.
     setting_rows = models.JSONField(default=list, blank=True)
     inspection_rows = models.JSONField(default=list, blank=True)
+    # National statistics: the files as supplied ({"name", "text"}), read again when published.
+    staged_files = models.JSONField(default=list, blank=True)
     counts = models.JSONField(default=dict, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -183,7 +183,7 @@ def national_comparators_many(
         i.pk: i.provenance
         for i in NationalStatisticsImport.objects.filter(
             pk__in={r.statistics_import_id for found in rows.values() for r in found}
-        )
+        ).select_related("publication__supplied_by_authority")
     }
 
     def pick(measure: Measure, indicator: str, year: int | None = None) -> list[NationalFigure]:
@@ -242,7 +242,10 @@ def national_comparators_many(
 
 def _provenance_of(rows: list[NationalFigure]) -> set[str]:
     ids = {r.statistics_import_id for r in rows}
-    return {i.provenance for i in NationalStatisticsImport.objects.filter(pk__in=ids)}
+    imports = NationalStatisticsImport.objects.filter(pk__in=ids).select_related(
+        "publication__supplied_by_authority"
+    )
+    return {i.provenance for i in imports}
 
 
 def england_figures_published(on: dt.date | None = None) -> dict[str, Any]:
@@ -263,4 +266,41 @@ def england_figures_published(on: dt.date | None = None) -> dict[str, Any]:
             out["year"] = out["year"] or f"31 March {year}"
             used.extend(rows)
     out["source"] = "; ".join(sorted(_provenance_of(used)))
+    return out
+
+
+@dataclass(frozen=True)
+class PublishedValue:
+    """One authority's published figure for a measure: ``value`` None means not published (``marker``)."""
+
+    dfe_code: str
+    name: str
+    value: float | None
+    marker: str
+
+
+def published_values_many(*, years: dict[str, int]) -> dict[str, dict[str, PublishedValue]]:
+    """Every authority's published figure for each measure in the year given (KPI key -> year), in one
+    query: KPI key -> DfE code -> value."""
+    measures = {k: MEASURES[k] for k in years if k in MEASURES}
+    if not measures:
+        return {}
+    cells = Q()
+    for key, measure in measures.items():
+        cells |= Q(filter_key__in=measure.filter_keys, indicator=measure.indicator, year=years[key])
+    found: dict[tuple[str, str, int], dict[str, PublishedValue]] = {}
+    rows = NationalFigure.objects.filter(cells, geographic_level=LOCAL_AUTHORITY).only(
+        "filter_key", "indicator", "year", "old_la_code", "area_name", "value", "marker"
+    )
+    for row in rows:
+        found.setdefault((row.filter_key, row.indicator, row.year), {})[row.old_la_code] = PublishedValue(
+            row.old_la_code, row.area_name, row.value, row.marker
+        )
+    out: dict[str, dict[str, PublishedValue]] = {}
+    for key, measure in measures.items():
+        for filter_key in measure.filter_keys:
+            held = found.get((filter_key, measure.indicator, years[key]))
+            if held:
+                out[key] = held
+                break
     return out

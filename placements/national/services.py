@@ -13,7 +13,13 @@ from django.db import transaction
 from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core.audit import audit
 
-from ..models import NationalFigure, NationalStatisticsImport, StatisticalNeighbour, StatisticalNeighbourList
+from ..models import (
+    ComparatorGroup,
+    NationalFigure,
+    NationalStatisticsImport,
+    StatisticalNeighbour,
+    StatisticalNeighbourList,
+)
 from ..models.national import OGL
 from .neighbours import read_neighbours_csv
 from .reader import FileRefused, read_dfe_csv
@@ -36,6 +42,8 @@ class FileOutcome:
 @dataclass
 class NationalImportOutcome:
     files: list[FileOutcome] = field(default_factory=list)
+    #: Set when the files were staged for a data steward's review instead of imported.
+    proposal: Any = None
 
     @property
     def ok(self) -> bool:
@@ -49,9 +57,28 @@ def national_statistics_import(
     supplied_by_label: str = "",
     publisher: str | None = None,
     licence: str | None = None,
+    authority: Any = None,
+    publication: Any = None,
 ) -> NationalImportOutcome:
-    """Import DfE open-data CSVs. Each file stands alone: one refused does not stop the others."""
+    """Import DfE open-data CSVs. Each file stands alone: one refused does not stop the others.
+
+    Only a platform data steward's import, or the command line's (``acting_user`` None), writes the
+    figures, recorded as a publication. Anyone else's (an authority's data manager, through the web or a
+    job) is staged as a proposal for a steward to review (``outcome.proposal``; see ``review.py``) and
+    nothing anyone reads changes; a file the reader refuses is then refused whole and nothing is staged.
+    ``publication`` is the reviewed proposal being published (the steward's own call)."""
+    from ..reference_data import user_is_data_steward
+    from .review import national_proposal_create, national_publication_record
+
     outcome = NationalImportOutcome()
+    if publication is None and acting_user is not None and not user_is_data_steward(acting_user):
+        try:
+            outcome.proposal = national_proposal_create(
+                files=files, authority=authority, acting_user=acting_user
+            )
+        except FileRefused as exc:
+            outcome.files.append(FileOutcome(name=", ".join(n for n, _ in files)[:200], refused=str(exc)))
+        return outcome
     for name, data in files:
         entry = FileOutcome(name=name)
         outcome.files.append(entry)
@@ -76,8 +103,13 @@ def national_statistics_import(
             or (getattr(acting_user, "email", "") if acting_user else "")
             or "platform operator"
         )
+        if publication is None:
+            publication = national_publication_record(
+                files=files, acting_user=acting_user, label=supplied_by_label
+            )
         with transaction.atomic():
             record = NationalStatisticsImport.objects.create(
+                publication=publication,
                 source_file=name[:255],
                 sha256=hashlib.sha256(data).hexdigest(),
                 supplied_by=acting_user if getattr(acting_user, "pk", None) else None,
@@ -157,3 +189,46 @@ def statistical_neighbours_load(
         )
     audit(action="national.neighbours_loaded", actor=acting_user, obj=current, detail={"rows": len(rows)})
     return current
+
+
+def comparator_group_save(
+    *,
+    authority: LocalAuthority,
+    name: str,
+    members: list[LocalAuthority],
+    acting_user: Any,
+    group: Any = None,
+) -> ComparatorGroup:
+    """Create (or, with ``group``, change) one of the authority's own comparator groups. The authority
+    itself is never a member (it is always shown beside the group). Names are unique per authority."""
+    if group is not None and group.authority_id != authority.pk:
+        raise ComparatorGroup.DoesNotExist
+    chosen = [m for m in members if m.pk != authority.pk]
+    with transaction.atomic():
+        if group is None:
+            group = ComparatorGroup.objects.create(authority=authority, name=name[:100])
+        else:
+            group.name = name[:100]
+            group.save(update_fields=["name", "updated_at"])
+        group.members.set(chosen)
+    audit(
+        action="national.comparator_group_saved",
+        actor=acting_user,
+        authority=authority,
+        obj=group,
+        detail={"members": len(chosen)},
+    )
+    return group
+
+
+def comparator_group_delete(*, authority: LocalAuthority, group: Any, acting_user: Any) -> None:
+    if group.authority_id != authority.pk:
+        raise ComparatorGroup.DoesNotExist
+    pk = group.pk
+    group.delete()
+    audit(
+        action="national.comparator_group_deleted",
+        actor=acting_user,
+        authority=authority,
+        detail={"group": pk},
+    )

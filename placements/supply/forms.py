@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -11,12 +12,16 @@ from sufficiency.core.widgets import GovUKDateField, MultipleFileField
 
 from ..categories import PLANNING_CATEGORY_LABELS
 from ..choices import (
+    DeregistrationReasonChoices,
+    FunnelRouteChoices,
     HouseholdStatusChoices,
     JudgementChoices,
+    PlacesUnavailableReasonChoices,
     ProvisionTypeChoices,
     VacancyStatusChoices,
 )
 from ..models import BlockContract, FosteringHousehold, InHouseHome, Setting
+from .funnel import FunnelMonth
 
 OFSTED_SUFFIXES = (".csv", ".xlsx", ".ods")
 
@@ -294,3 +299,157 @@ class SettingFilterForm(forms.Form):
         label="Latest judgement", required=False, choices=[("", "Any judgement"), *JudgementChoices.choices]
     )
     search = forms.CharField(label="URN or name", required=False)
+
+
+class PlacesUnavailableForm(forms.Form):
+    """Places of a fostering household that cannot be offered for a period, and why."""
+
+    places = forms.IntegerField(
+        label="Places not available",
+        min_value=1,
+        max_value=20,
+        initial=1,
+        error_messages={"required": "Enter how many places are not available"},
+    )
+    reason = forms.ChoiceField(
+        label="Why are the places not available?",
+        choices=PlacesUnavailableReasonChoices.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select why the places are not available"},
+    )
+    start_date = GovUKDateField(label="Date from")
+    end_date = GovUKDateField(
+        label="Date to",
+        required=False,
+        help_text="The last day they are not available. Leave blank if not known.",
+    )
+
+    def __init__(self, *args: Any, authority: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The date to must be the same as or after the date from")
+        return data
+
+
+class PlacesUnavailableEndForm(forms.Form):
+    """The last day a household's places were not available."""
+
+    end_date = GovUKDateField(label="Last day not available")
+
+    def __init__(self, *args: Any, authority: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+
+def _count(label: str, *, required: bool = True, help_text: str = "") -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=100_000,
+        required=required,
+        initial=0 if required else None,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-5"}),
+        error_messages={"required": f"Enter the number of {label.lower()}, or 0"},
+    )
+
+
+class FunnelMonthForm(forms.Form):
+    """One month of one route of the fostering recruitment funnel (counts of households, never a person)."""
+
+    month_number = forms.IntegerField(
+        label="Month",
+        min_value=1,
+        max_value=12,
+        help_text="For example, 4 for April",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-2"}),
+        error_messages={"required": "Enter the month as a number from 1 to 12"},
+    )
+    year = forms.IntegerField(
+        label="Year",
+        min_value=2000,
+        max_value=2100,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
+        error_messages={"required": "Enter the year"},
+    )
+    route = forms.ChoiceField(
+        label="Route",
+        choices=FunnelRouteChoices.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select in-house or agency"},
+    )
+    enquiries = _count("Enquiries")
+    initial_visits = _count("Initial visits")
+    applications = _count("Applications")
+    assessments_started = _count("Assessments started")
+    approvals = _count("Approvals", help_text="Households approved at panel")
+    approved_places = _count("Places approved", help_text="Places those households were approved for")
+    deregistrations = _count("De-registrations", help_text="Households that stopped fostering")
+    deregistered_places = _count("Places lost to de-registration")
+    days_enquiry_to_approval = _count(
+        "Median days from enquiry to approval",
+        required=False,
+        help_text="Of the month's approvals. Leave blank if not known.",
+    )
+
+    def __init__(self, *args: Any, authority: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for code, label in DeregistrationReasonChoices.choices:
+            self.fields[f"dereg_{code}"] = _count(
+                f"De-registrations: {label}", required=False, help_text="Leave blank if none"
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        reasons = sum(data.get(f"dereg_{code}") or 0 for code in DeregistrationReasonChoices.values)
+        if data.get("deregistrations") is not None and reasons > data["deregistrations"]:
+            self.add_error("deregistrations", "The reasons add up to more than the de-registrations")
+        return data
+
+    def funnel_month(self) -> FunnelMonth:
+        data = self.cleaned_data
+        return FunnelMonth(
+            month=dt.date(data["year"], data["month_number"], 1),
+            route=data["route"],
+            enquiries=data["enquiries"],
+            initial_visits=data["initial_visits"],
+            applications=data["applications"],
+            assessments_started=data["assessments_started"],
+            approvals=data["approvals"],
+            approved_places=data["approved_places"],
+            deregistrations=data["deregistrations"],
+            deregistered_places=data["deregistered_places"],
+            deregistration_reasons={
+                code: data[f"dereg_{code}"]
+                for code in DeregistrationReasonChoices.values
+                if data.get(f"dereg_{code}")
+            },
+            days_enquiry_to_approval=data.get("days_enquiry_to_approval"),
+        )
+
+
+class FunnelImportForm(forms.Form):
+    """Upload a CSV of fostering recruitment months."""
+
+    file = forms.FileField(
+        label="Recruitment funnel CSV file",
+        help_text="One row per month and route. Columns: month (yyyy-mm), route (in-house or agency), "
+        "enquiries, initial_visits, applications, assessments_started, approvals; optional approved_places, "
+        "deregistrations, deregistered_places, days_enquiry_to_approval and one dereg_<reason> column per "
+        "reason (" + ", ".join(DeregistrationReasonChoices.values) + ").",
+        error_messages={"required": "Select a recruitment funnel CSV file"},
+    )
+
+    def __init__(self, *args: Any, authority: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".txt")):
+            raise forms.ValidationError("The file must be a CSV file")
+        if upload.size > settings.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The file is too large")
+        return upload

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ..categories import RESIDENTIAL_EXTERNAL, RESIDENTIAL_INHOUSE
+
 #: Days before the as-at date over which vacancy days are counted.
 VACANCY_DAYS_PERIOD = 365
 
@@ -96,7 +98,6 @@ def residential_occupancy_for_authority(*, authority: Any, on: dt.date) -> dict[
     in residential homes who live in its own area."""
     from django.db.models import Q
 
-    from ..categories import RESIDENTIAL_EXTERNAL, RESIDENTIAL_INHOUSE
     from ..models import BlockContract, InHouseHome, PlacementEpisode
 
     start = on - dt.timedelta(days=VACANCY_DAYS_PERIOD - 1)
@@ -159,3 +160,23 @@ def residential_occupancy_for_authority(*, authority: Any, on: dt.date) -> dict[
         "in_house": occupancy_totals(r for r in rows if r.kind == "in_house"),
         "block": occupancy_totals(r for r in rows if r.kind == "block"),
     }
+
+
+#: Children's homes, for the share of children in residential care placed in the authority's own area.
+CHILDRENS_HOME_CATEGORIES = (RESIDENTIAL_INHOUSE, RESIDENTIAL_EXTERNAL)
+
+
+def residential_in_area_for_authority(*, authority: Any, on: dt.date) -> dict[str, Any]:
+    """Of the authority's children in children's homes (its own and others') on the date, how many live
+    inside its own area, counted from the register by the counting rules (:func:`share_in_own_area`)."""
+    from ..counting import in_care_on
+    from ..selectors import child_frame_for_authority, episode_frame_for_authority
+
+    current = in_care_on(
+        episode_frame_for_authority(authority=authority),
+        on,
+        children=child_frame_for_authority(authority=authority),
+    )
+    if current.empty:
+        return {"children": 0, "known": 0, "inside": 0, "pct": None}
+    return share_in_own_area(current, CHILDRENS_HOME_CATEGORIES)

@@ -192,3 +192,40 @@ def capacity_summary_for_authority(*, authority: LocalAuthority, on: dt.date) ->
         "block_beds": block_beds_for_authority(authority=authority, on=on),
         "vacancies": vacancy_summary_for_authority(authority=authority),
     }
+
+
+def active_settings_rows(*, provision_types: list[str]) -> list[tuple[Any, ...]]:
+    """Active registered settings of these provision types, for the gap's local market: (pk, urn, name,
+    provision_type, registered_places, local_authority_id, its ONS code, its name, postcode)."""
+    return list(
+        Setting.objects.filter(provision_type__in=provision_types, registration_status="active").values_list(
+            "pk",
+            "urn",
+            "name",
+            "provision_type",
+            "registered_places",
+            "local_authority_id",
+            "local_authority__ons_code",
+            "local_authority__name",
+            "postcode",
+        )
+    )
+
+
+def block_contract_rows(*, authority: LocalAuthority) -> list[tuple[Any, ...]]:
+    """The authority's block contracts: (category, beds, start_date, end_date)."""
+    return list(
+        BlockContract.objects.for_authority(authority).values_list(
+            "category", "beds", "start_date", "end_date"
+        )
+    )
+
+
+def block_contracts_on(*, authority: LocalAuthority, on: dt.date) -> list[BlockContract]:
+    """The authority's block contracts running on the date (by provider), with their settings."""
+    return list(
+        BlockContract.objects.for_authority(authority)
+        .filter(start_date__lte=on, end_date__gte=on)
+        .select_related("setting")
+        .order_by("provider_name", "reference")
+    )

@@ -41,6 +41,7 @@ from ..importing import ImportOutcome, RowError
 from ..models import (
     BlockContract,
     FosteringHousehold,
+    HouseholdPlacesUnavailable,
     InHouseHome,
     Inspection,
     PlacementEpisode,
@@ -753,3 +754,67 @@ def vacancy_close(
             request=request,
         )
     return vacancy
+
+
+# --- Fostering places not available --------------------------------------------------------------------------
+
+
+def household_places_unavailable_record(
+    *,
+    household: FosteringHousehold,
+    places: int,
+    reason: str,
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+    acting_user: Any,
+    request: Any = None,
+) -> HouseholdPlacesUnavailable:
+    """Record that some of a household's approved places cannot be offered for a period, and why. Refused
+    when the places exceed what the household is approved for, or the period ends before it starts."""
+    if places > household.approved_places:
+        raise ValidationError(
+            f"The household is approved for {household.approved_places} place(s): no more than that can be "
+            "unavailable"
+        )
+    record = HouseholdPlacesUnavailable(
+        authority=household.authority,
+        household=household,
+        places=places,
+        reason=reason,
+        start_date=start_date,
+        end_date=end_date,
+    )
+    with transaction.atomic():
+        _save(record, acting_user=acting_user, reason="recorded")
+        audit(
+            action="household_places_unavailable.recorded",
+            actor=acting_user,
+            authority=household.authority,
+            obj=record,
+            detail={"household_id": household.pk, "places": places, "reason": reason},
+            request=request,
+        )
+    return record
+
+
+def household_places_unavailable_end(
+    *, record: HouseholdPlacesUnavailable, end_date: dt.date, acting_user: Any, request: Any = None
+) -> HouseholdPlacesUnavailable:
+    """End a period of places not available: the places can be offered again from the day after
+    ``end_date``. Refused for a period already ended or an end before its start."""
+    if record.end_date is not None:
+        raise ValidationError("These places are already available again")
+    if end_date < record.start_date:
+        raise ValidationError("The end date must be on or after the start date")
+    with transaction.atomic():
+        record.end_date = end_date
+        _save(record, acting_user=acting_user, reason="ended")
+        audit(
+            action="household_places_unavailable.ended",
+            actor=acting_user,
+            authority=record.authority,
+            obj=record,
+            detail={"household_id": record.household_id},
+            request=request,
+        )
+    return record

@@ -4,3 +4,10 @@
 import { initAll } from "../govuk/govuk-frontend.min.js";
 
 initAll();
+
+// Board reports published before their tables were wrapped in a scrolling region keep their frozen
+// markup: there a wide table scrolls sideways by itself (static/css/print.css), so it must take keyboard
+// focus to be scrolled without a mouse, as the region does.
+document.querySelectorAll(".app-report-section > table.app-report-table").forEach((table) => {
+  table.setAttribute("tabindex", "0");
+});

@@ -3,7 +3,10 @@ authorities viewset (scope `read:aggregate`, your own authority only; 404 for an
 
 Each row is a KPI of the catalogue (`sufficiency.reports.kpis`) as a board paper reads it: the value, the
 value a quarter earlier, the region's value (the same calculation over the region's authorities with data,
-a ratio of the region's totals, never one authority's figure) and the published England figure.
+a ratio of the region's totals, never one authority's figure), the published England figure, and for a KPI
+with a national equivalent the DfE's published comparators (`comparators`: statistical neighbours' mean,
+range and count, region, England, the year, and whether the register's count differs from what the DfE
+published for the authority), the same object as `kpi --json`.
 
 Like the KPI page, it reads the figures a worker precomputed for the date (`sufficiency.reports.kpi_snapshots`: the month
 end the register runs to, and the latest 31 March) when they are held, and counts live for any other date.
@@ -22,6 +25,51 @@ from rest_framework.response import Response
 from placements.api.aggregates import as_at_on
 from sufficiency.core.api import own_authority
 from sufficiency.reports.selectors import kpi_page_rows
+
+
+class ComparatorSummarySerializer(serializers.Serializer):
+    """The published figures of a set of authorities for the measure: only published figures count."""
+
+    mean = serializers.FloatField(allow_null=True)
+    min = serializers.FloatField(allow_null=True)
+    max = serializers.FloatField(allow_null=True)
+    n = serializers.IntegerField(help_text="Authorities with a published figure")
+    not_published = serializers.IntegerField(
+        help_text="Authorities in the set whose figure the DfE did not publish (suppressed or not available)"
+    )
+
+
+class ComparatorsSerializer(serializers.Serializer):
+    """The DfE's published comparators for a KPI with a national equivalent (the same object as
+    `kpi --json`, the KPI page and the board report): for the latest published year up to the date."""
+
+    year = serializers.IntegerField(allow_null=True, help_text="The year (31 March) the figures describe")
+    measure = serializers.CharField(help_text="The published measure the KPI is compared with")
+    statistical_neighbours = ComparatorSummarySerializer(
+        help_text="The authority's ten statistical neighbours' published figures"
+    )
+    region = serializers.FloatField(allow_null=True, help_text="The region's published figure")
+    region_name = serializers.CharField()
+    england = serializers.FloatField(allow_null=True, help_text="England's published figure")
+    all_authorities = ComparatorSummarySerializer(help_text="Every other authority's published figures")
+    published_own = serializers.FloatField(
+        allow_null=True, help_text="What the DfE published for this authority (null: not published)"
+    )
+    published_own_count = serializers.FloatField(allow_null=True, help_text="The count the DfE published")
+    own_count = serializers.FloatField(allow_null=True, help_text="The count in the authority's register")
+    published_count_differs = serializers.BooleanField(
+        allow_null=True,
+        help_text="Whether the register's count differs from the published count (null unless the date is "
+        "31 March of the published year and both are known)",
+    )
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        # "source" names an attribute of every DRF field, so the field of that name is added here.
+        fields["source"] = serializers.CharField(
+            help_text="Where the published figures came from (publisher, file, licence)"
+        )
+        return fields
 
 
 class KpiRowSerializer(serializers.Serializer):
@@ -44,6 +92,9 @@ class KpiRowSerializer(serializers.Serializer):
     regional_value = serializers.FloatField(allow_null=True)
     england_value = serializers.FloatField(allow_null=True)
     england_year = serializers.CharField(allow_null=True)
+    comparators = ComparatorsSerializer(
+        allow_null=True, help_text="null: the KPI has no national equivalent, or no DfE table is imported"
+    )
 
 
 @extend_schema_serializer(
@@ -71,7 +122,35 @@ class KpiRowSerializer(serializers.Serializer):
                         "region_name": "West Midlands",
                         "regional_value": 92.0,
                         "england_value": 70.0,
-                        "england_year": "2024",
+                        "england_year": "31 March 2025",
+                        "comparators": {
+                            "year": 2025,
+                            "measure": "Rate per 10,000 children",
+                            "statistical_neighbours": {
+                                "mean": 96.4,
+                                "min": 71.0,
+                                "max": 124.0,
+                                "n": 10,
+                                "not_published": 0,
+                            },
+                            "region": 92.0,
+                            "region_name": "West Midlands",
+                            "england": 70.0,
+                            "all_authorities": {
+                                "mean": 78.9,
+                                "min": 26.0,
+                                "max": 215.0,
+                                "n": 152,
+                                "not_published": 0,
+                            },
+                            "published_own": 103.0,
+                            "published_own_count": 800.0,
+                            "own_count": 812.0,
+                            "published_count_differs": None,
+                            "source": "Department for Education, Children looked after in England including "
+                            "adoptions; file la_cla_rates.csv, imported by the platform on 1 December 2025; "
+                            "Open Government Licence v3.0",
+                        },
                     }
                 ],
             },

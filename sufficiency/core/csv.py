@@ -108,7 +108,7 @@ def write_csv_file(path: Any, text: str) -> None:
 # numbers a spreadsheet can add up, the unit in the column header, and ISO dates.
 
 _TAG = re.compile(r"<[^>]+>")
-_MONEY = re.compile(r"^(-?)£(-?[\d,]*\.?\d+)([mk]?)$")
+_MONEY = re.compile(r"^([+-]?)£(-?[\d,]*\.?\d+)([mk]?)$")
 _PERCENT = re.compile(r"^([+-]?[\d,]*\.?\d+)%$")
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 _LONG_DATE = re.compile(r"^\d{1,2} [A-Z][a-z]+ \d{4}$")

@@ -15,6 +15,8 @@ an ISO string.
 | a share as a percentage | `percent`           | 12.5%               |
 | money in pounds         | `money`             | £1,234              |
 | money, as budget papers | `money_short`       | £47.3m, £850k, £950 |
+| a change in a count     | `whole_change`      | +12, -8             |
+| a change in spend       | `money_short_change`| +£1.2m, -£850k      |
 | financial year          | `financial_year`    | 2025-26             |
 | the month end of a date | `month_end`         | 2026-01-31          |
 
@@ -128,3 +130,24 @@ def money_short(value: Any, empty: str = "No data") -> str:
     if abs(amount) >= 10_000:
         return f"£{amount / 1_000:,.0f}k"
     return f"£{amount:,.0f}"
+
+
+# --- changes ----------------------------------------------------------------------------------------------
+def whole_change(value: Any, empty: str = EMPTY) -> str:
+    """+12, -8 or 0: a change in a count, rounded to a whole number, always signed (a plain number in
+    a download)."""
+    if _missing(value):
+        return empty
+    rounded = round(float(value))
+    return f"{rounded:+,}" if rounded else "0"
+
+
+def money_short_change(value: Any, empty: str = EMPTY) -> str:
+    """+£1.2m, -£850k or £0: a change in spend, as `money_short` prints spend, always signed."""
+    if _missing(value):
+        return empty
+    amount = float(value)
+    text = money_short(abs(amount))
+    if text in ("£0", "£0k", "£0.0m"):
+        return "£0"
+    return ("-" if amount < 0 else "+") + text

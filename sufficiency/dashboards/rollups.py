@@ -27,6 +27,7 @@ from forecasting.selectors import (
 from placements import selectors as register
 from placements.categories import AGE_BANDS, COARSE_GROUPS, PLANNING_CATEGORIES
 from placements.counting import (
+    LONG_TERM_MIN_CARE,
     in_care_on,
     judgements_on,
     long_term_stability_counts,
@@ -63,6 +64,37 @@ CELL_COLUMNS = [
     "outside_la",
 ]  # fmt: skip
 WHERE_COLUMNS = ["la_code", "la_name", "category", "children", "over_20_miles"]
+
+
+#: How far back each stability measure looks from its date: moves before the register's history starts
+#: are not held, so a date whose look-back reaches past that start is counted on a short history.
+STABILITY_LOOKBACK = {
+    "stability_3_plus": pd.DateOffset(years=1),  # placements in the 12 months to the date
+    "stability_long_term": LONG_TERM_MIN_CARE,  # looked after for 2.5 years before the date
+}
+
+
+def history_start(prepared: pd.DataFrame) -> dt.date | None:
+    """The day from which the register holds every episode: 1 April of the financial year in which its
+    first episode ends. An SSDA903 register holds the episodes open in or after its first collection year;
+    one open then may have started years earlier (so the earliest start says nothing), but none ended
+    before that year. With no ended episode, the earliest start. None for an empty register."""
+    if prepared.empty:
+        return None
+    ended = pd.to_datetime(prepared["dec"]).dropna()
+    first = (ended if not ended.empty else pd.to_datetime(prepared["decom"]).dropna()).min()
+    if pd.isna(first):
+        return None
+    return dt.date(first.year if first.month >= 4 else first.year - 1, 4, 1)
+
+
+def history_too_short(measure: str, on: str | dt.date, start: str | dt.date | None) -> bool:
+    """Whether `measure` on `on` looks back past the start of the register's history (left-censored):
+    moves before the start are not counted, so the figure is not comparable with later ones."""
+    if not start:
+        return False
+    day = pd.Timestamp(on)
+    return bool(day - STABILITY_LOOKBACK[measure] + pd.Timedelta(days=1) < pd.Timestamp(start))
 
 
 def snapshot_dates(as_at: dt.date, earliest: dt.date | None) -> list[dt.date]:
@@ -205,6 +237,7 @@ def overview_rollup(*, authority: LocalAuthority, as_at: dt.date) -> dict[str, A
         "snapshots": snapshots,
         "monthly": trend,
         "spend": spend_rollup(authority=authority, as_at=as_at),
+        "history_start": start.isoformat() if (start := history_start(prepared)) else None,
     }
 
 

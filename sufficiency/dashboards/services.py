@@ -1,8 +1,9 @@
-"""Requesting and computing an authority's dashboard rollup (and its sufficiency gap).
+"""Requesting and computing an authority's dashboard rollup (its pages' figures; the gap is read from
+forecasting, which computes it after every forecast).
 
 After an import or a forecast the rollup is *requested*: debounced (a queued rollup absorbs further
 requests) and enqueued on commit. A worker claims it by a conditional update (queued -> running), so a
-redelivered task does nothing, computes the gap and every page's figures, and stores them. A request that
+redelivered task does nothing, computes every page's figures, and stores them. A request that
 arrives while a computation runs marks the row for a rerun, which is queued when the running one ends.
 The demo loader calls `dashboard_rollup_compute` directly (it has no worker to wait for). When the figures
 are computed it sends `sufficiency.core.signals.figures_computed`, on which the reports app stores the KPI
@@ -19,7 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from forecasting.gap_services import gap_assessment_as_dict, gap_assessment_compute, local_settings_frame
+from forecasting.gap_services import gap_assessment_as_dict, local_settings_frame
 from forecasting.selectors import latest_forecast_run
 from placements import selectors as register
 from sufficiency.authorities.models import LocalAuthority
@@ -49,7 +50,8 @@ def rollup_as_at(*, authority: LocalAuthority) -> tuple[dt.date | None, dt.date 
 
 
 def dashboard_rollup_compute(*, authority: LocalAuthority) -> DashboardRollup:
-    """Compute the authority's gap and every dashboard's figures now, and store them (synchronous)."""
+    """Compute every dashboard's figures now and store them (synchronous). The gap is forecasting's own
+    result (computed after each forecast); the rollup reads it."""
     started = time.perf_counter()
     as_at, data_date = rollup_as_at(authority=authority)
     rollup, _ = DashboardRollup.objects.get_or_create(authority=authority)
@@ -70,7 +72,6 @@ def dashboard_rollup_compute(*, authority: LocalAuthority) -> DashboardRollup:
     run = latest_forecast_run(authority=authority)
     local_settings = local_settings_frame(authority=authority, on=as_at)
     mark = lap("settings", mark)
-    gap_assessment_compute(authority=authority, as_at=as_at, settings=local_settings, run=run)
     gap = gap_assessment_as_dict(authority=authority) or {}
     mark = lap("gap", mark)
     overview = rollups.overview_rollup(authority=authority, as_at=as_at)

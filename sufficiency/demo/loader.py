@@ -24,7 +24,9 @@ from sufficiency.authorities.choices import RoleChoices
 from sufficiency.authorities.models import AuthorityPopulation, LocalAuthority
 from sufficiency.core.audit import audit
 from sufficiency.demo.generator import DemoRegion, generate_region
+from sufficiency.demo.national import demo_national_load
 from sufficiency.demo.statements import demo_statements_load
+from sufficiency.demo.supply import demo_supply_load
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +110,7 @@ def demo_region_load(
             _load_unit_costs(authority, demo.unit_costs)
             _load_populations(authority, demo.populations, demo.profile)
             _load_supply(authority, seed)
+            demo_supply_load(authority=authority, as_at=as_at, seed=seed)
         result.authorities[code] = outcome.counts
 
     say("Logging a year of placement requests")
@@ -115,11 +118,18 @@ def demo_region_load(
 
     for code in region.authorities:
         demo_requests_load(authority=la_by_code[code], as_at=as_at, seed=seed, acting_user=acting_user)
+    from sufficiency.demo.agencies import demo_agencies_load  # agency carers' vacancies, a sibling search
+
+    demo_agencies_load(codes=list(region.authorities), seed=seed, acting_user=acting_user)
 
     say("Creating demo scenarios and computing forecasts")
     for code in region.authorities:
         _load_scenarios(la_by_code[code], as_at)
         _compute_forecast(la_by_code[code])
+
+    say("Importing a synthetic national table in the DfE's layout (neighbours, region, England)")
+    demo_national_load(as_at=as_at, simulated=[la_by_code[c] for c in region.authorities],
+                       primary=PRIMARY_AUTHORITY, seed=seed, acting_user=acting_user)  # fmt: skip
 
     # The demo runs without a worker, so what beat and the after-import hooks would do happens here.
     from sufficiency.dashboards.services import dashboard_rollup_compute

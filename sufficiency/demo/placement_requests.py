@@ -13,7 +13,8 @@ fostering-preferred-but-residential finding):
   records (same category, start date), so linking after an import has something to find;
 - fostering is preferred for most children under 16 (a share of them end up in residential care),
   residential for some older children, supported accommodation for 16 and 17 year olds;
-- one to eight providers or carers approached, offers from some, declines with coded reasons;
+- one to eight providers or carers approached, offers from some, declines with coded reasons (for a
+  child with siblings, often "cannot take the sibling group together");
 - requests made in the last three weeks before `as_at` are often still being worked.
 """
 
@@ -58,6 +59,8 @@ DECLINE_REASONS = [
     ("DECLINED_BY_CHILD", "child", 3),
     ("OTHER", "provider", 3),
 ]
+#: Of providers' declines for a child with siblings to place with, the share for the sibling group.
+SIBLING_GROUP_DECLINE_SHARE = 0.4
 NOT_PLACED_REASONS = [("no_suitable_placement", 5), ("no_vacancy", 3), ("unregistered", 2)]
 WITHDRAWN_REASONS = [
     ("returned_home", 4),
@@ -210,6 +213,8 @@ def _load(*, authority: LocalAuthority, as_at: dt.date, seed: int, acting_user: 
                 )
             elif roll < 0.6:
                 reason, by, _ = _weighted(rng, DECLINE_REASONS)
+                if req.siblings and rng.random() < SIBLING_GROUP_DECLINE_SHARE:
+                    reason, by = "SIBLING_GROUP", "provider"
                 services.approach_decline(
                     approach=approach,
                     declined_by=by,

@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 
+from placements.national.measures import MEASURES
+from placements.national.selectors import COMPARATOR_SETS
 from sufficiency.core.widgets import GovUKDateField
 
 from .choices import ActionStatusChoices, DirectionChoices
@@ -153,3 +155,65 @@ class ActionForm(forms.Form):
     def __init__(self, *args: Any, strategy: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["objective"].queryset = Objective.objects.filter(strategy=strategy)
+
+
+class BenchmarkForm(forms.Form):
+    """Which date, comparator set (and custom group) and measure the benchmarking page shows."""
+
+    on = GovUKDateField(label="Figures on", required=False, help_text="For example, 31 3 2026")
+    comparator_set = forms.ChoiceField(label="Compare with", required=False, widget=forms.RadioSelect)
+    group = forms.ChoiceField(label="Custom group", required=False)
+    measure = forms.ChoiceField(label="Measure to chart", required=False)
+
+    def __init__(self, *args: Any, groups: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.groups = {str(g.pk): g for g in groups}
+        self.fields["comparator_set"].choices = list(COMPARATOR_SETS.items())
+        self.fields["group"].choices = [("", "Choose a group")] + [
+            (k, g.name) for k, g in self.groups.items()
+        ]
+        self.fields["measure"].choices = [(k, registry[k].name) for k in MEASURES if k in registry]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        data["comparator_set"] = data.get("comparator_set") or "statistical_neighbours"
+        data["measure"] = data.get("measure") or "cla_rate_per_10000"
+        if data["comparator_set"] == "custom":
+            if not self.groups:
+                self.add_error(
+                    "group",
+                    "Your authority has no custom comparator groups yet: an administrator can add one",
+                )
+            elif not data.get("group"):
+                self.add_error("group", "Choose a custom group")
+        data["group_obj"] = (
+            self.groups.get(data.get("group") or "") if data["comparator_set"] == "custom" else None
+        )
+        return data
+
+
+class ComparatorGroupForm(forms.Form):
+    """An authority's own group of comparator authorities (for example its commissioning consortium)."""
+
+    name = forms.CharField(label="Name of the group", max_length=100, help_text="For example, Black Country")
+    members: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+        label="Authorities in the group",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one authority"},
+    )
+
+    def __init__(self, *args: Any, authority: Any, taken: set[str], **kwargs: Any) -> None:
+        from sufficiency.authorities.models import LocalAuthority
+
+        super().__init__(*args, **kwargs)
+        self.taken = taken
+        members = self.fields["members"]
+        assert isinstance(members, forms.ModelMultipleChoiceField)
+        members.queryset = LocalAuthority.objects.exclude(pk=authority.pk).order_by("name")
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if name.lower() in self.taken:
+            raise forms.ValidationError("Your authority already has a group with this name")
+        return name

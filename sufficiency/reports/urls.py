@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import board_views, views
+from . import board_views, recruitment_views, views
 from .statement import views as statement_views
 
 app_name = "reports"
@@ -12,6 +12,24 @@ _ST = "authorities/<str:code>/sufficiency-statements/"
 urlpatterns = [
     path("kpis/definitions/", views.KpiDefinitionsView.as_view(), name="kpi-definitions"),
     path("authorities/<str:code>/kpis/", views.KpiListView.as_view(), name="kpi-list"),
+    path(
+        "authorities/<str:code>/kpis/benchmarking/", views.BenchmarkingView.as_view(), name="kpi-benchmarking"
+    ),
+    path(
+        "authorities/<str:code>/kpis/benchmarking/groups/new/",
+        views.ComparatorGroupView.as_view(),
+        name="comparator-group-create",
+    ),
+    path(
+        "authorities/<str:code>/kpis/benchmarking/groups/<int:pk>/",
+        views.ComparatorGroupView.as_view(),
+        name="comparator-group-update",
+    ),
+    path(
+        "authorities/<str:code>/fostering-recruitment/",
+        recruitment_views.FosteringRecruitmentView.as_view(),
+        name="fostering-recruitment",
+    ),
     path(_S, views.StrategyListView.as_view(), name="strategy-list"),
     path(f"{_S}new/", views.StrategyCreateView.as_view(), name="strategy-create"),
     path(f"{_S}<int:pk>/", views.StrategyDetailView.as_view(), name="strategy-detail"),

@@ -7,6 +7,7 @@ write. Views are adapters: fetch, call one service or selector, render.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
@@ -22,7 +23,16 @@ from sufficiency.core.locking import OptimisticLockMixin, StaleEdit
 from sufficiency.core.views import AuthorityMixin
 
 from . import services
-from .forms import ActionForm, KpiDateForm, MeasureForm, ObjectiveForm, StrategyForm
+from .benchmarking import BenchmarkRow, benchmark_rows, comparator_groups
+from .forms import (
+    ActionForm,
+    BenchmarkForm,
+    ComparatorGroupForm,
+    KpiDateForm,
+    MeasureForm,
+    ObjectiveForm,
+    StrategyForm,
+)
 from .kpis import KpiSession, registry
 from .kpis.base import Group
 from .kpis.labels import basis_words, direction_words, unit_words
@@ -94,6 +104,7 @@ class KpiListView(ReadMixin, TemplateView):
                     if row.regional
                     else "Not applicable",
                     "england": format_kpi_value(row.england.value, row.kpi.unit) if row.england else "",
+                    **_national_columns(row),
                     "unit": unit_words(row.kpi),
                     "basis": basis_words(row.kpi, row.value),
                     "direction": direction_words(row.kpi),
@@ -109,6 +120,220 @@ class KpiListView(ReadMixin, TemplateView):
             snapshot=snapshot,
         )
         return context
+
+
+class BenchmarkingView(ReadMixin, TemplateView):
+    """The authority ranked among a comparator set (statistical neighbours, region, England, all
+    authorities or one of its custom groups) for every KPI with a national equivalent, from the DfE's
+    published tables: its own figure, what the DfE published for it, the set's figures, the region and
+    England, with a chart of one measure and its table."""
+
+    template_name = "reports/benchmarking.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from placements.national.selectors import COMPARATOR_SETS
+
+        context = super().get_context_data(**kwargs)
+        form = BenchmarkForm(self.request.GET or None, groups=comparator_groups(self.authority))
+        valid = form.is_bound and form.is_valid()
+        data = form.cleaned_data if valid else {}
+        as_at = as_at_for_request(self.request, authority=self.authority, requested=data.get("on") or None)
+        on = data.get("on") or as_at.on
+        comparator_set = data.get("comparator_set") or "statistical_neighbours"
+        group = data.get("group_obj")
+        measure_key = data.get("measure") or "cla_rate_per_10000"
+        rows = benchmark_rows(authority=self.authority, on=on, comparator_set=comparator_set, group=group)
+        set_label = group.name if group is not None else COMPARATOR_SETS[comparator_set]
+        if comparator_set == "england":
+            set_label = "All authorities in England"
+        chosen = next((r for r in rows if r.key == measure_key), None)
+        context.update(
+            form=form,
+            on=on,
+            comparator_set=comparator_set,
+            set_label=set_label,
+            rows=[_benchmark_item(r) for r in rows],
+            published_any=any(r.year is not None for r in rows),
+            sources=sorted({p for r in rows if r.national is not None for p in r.national.provenance}),
+            chart=_benchmark_chart(chosen, set_label) if chosen is not None and chosen.members else None,
+        )
+        return context
+
+
+class ComparatorGroupView(AuthorityMixin, FormView):
+    """Create, change or delete one of the authority's own comparator groups (commissioners and
+    administrators); another authority's group is 404."""
+
+    allowed_roles = STRATEGY_EDIT_ROLES
+    template_name = "reports/comparator_group_form.html"
+    form_class = ComparatorGroupForm
+
+    @cached_property
+    def group(self) -> Any:
+        from placements.models import ComparatorGroup
+
+        pk = self.kwargs.get("pk")
+        if pk is None:
+            return None
+        return get_object_or_404(ComparatorGroup.objects.for_authority(self.authority), pk=pk)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        names = {g.name.lower() for g in comparator_groups(self.authority) if g != self.group}
+        kwargs.update(authority=self.authority, taken=names)
+        return kwargs
+
+    def get_initial(self) -> dict[str, Any]:
+        if self.group is None:
+            return {}
+        return {"name": self.group.name, "members": list(self.group.members.all())}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["group"] = self.group
+        return context
+
+    def _back(self, group: Any = None) -> HttpResponseRedirect:
+        url = reverse("reports:kpi-benchmarking", kwargs={"code": self.authority.dfe_code})
+        if group is not None:
+            url += f"?comparator_set=custom&group={group.pk}"
+        return HttpResponseRedirect(url)
+
+    def post(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        from placements.national.services import comparator_group_delete
+
+        if "delete" in request.POST and self.group is not None:
+            comparator_group_delete(authority=self.authority, group=self.group, acting_user=request.user)
+            messages.success(request, "Group deleted.")
+            return self._back()
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: ComparatorGroupForm) -> Any:
+        from placements.national.services import comparator_group_save
+
+        group = comparator_group_save(
+            authority=self.authority,
+            name=form.cleaned_data["name"],
+            members=list(form.cleaned_data["members"]),
+            acting_user=self.request.user,
+            group=self.group,
+        )
+        messages.success(self.request, f"Group saved: {group.name}.")
+        return self._back(group)
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _benchmark_item(r: BenchmarkRow) -> dict[str, Any]:
+    unit = r.row.kpi.unit
+    national = r.national
+    summary = r.summary
+
+    def fmt(value: Any) -> str:
+        return format_kpi_value(value, unit) if value is not None else "Not published"
+
+    differs = r.row.published_count_differs
+    return {
+        "row": r,
+        "own": format_kpi_value(r.row.value.value, unit),
+        "published_own": fmt(national.published_own) if national is not None else "Not published",
+        "rank": f"{_ordinal(r.rank)} of {r.ranked}" if r.rank is not None else "Not ranked",
+        "rank_basis": "from the register (not published)" if r.own_basis == "register" and r.rank else "",
+        "mean": fmt(summary.get("mean")) if r.members else "",
+        "range": f"{fmt(summary['min'])} to {fmt(summary['max'])}" if r.members and summary.get("n") else "",
+        "region": fmt(national.region) if national is not None else "",
+        "england": fmt(national.england) if national is not None else "",
+        "differs": {True: "Differs", False: "Agrees", None: ""}[differs],
+        "published_count": national.published_own_count if national is not None else None,
+        "own_count": r.row.own_count,
+    }
+
+
+def _benchmark_chart(r: BenchmarkRow, set_label: str) -> dict[str, Any]:
+    """A horizontal bar per authority (highest first; this authority in orange), with the region and
+    England as grey bars, and the same figures as a table."""
+    unit = r.row.kpi.unit
+    shown = [m for m in r.members if m.value is not None]
+    labels = [m.name for m in shown]
+    values: list[float | None] = [m.value for m in shown]
+    colours = ["#f47738" if m.is_self else "#1d70b8" for m in shown]
+    national = r.national
+    for name, value in ((national.region_name, national.region), ("England", national.england)):
+        if value is not None:
+            labels.append(name)
+            values.append(value)
+            colours.append("#505a5f")
+    figure = {
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": r.row.kpi.name,
+                "y": labels,
+                "x": values,
+                "marker": {"color": colours},
+            }
+        ],
+        "layout": {
+            "font": {"family": "Arial, sans-serif", "size": 14, "color": "#0b0c0c"},
+            "height": max(260, 28 * len(labels) + 90),
+            "margin": {"l": 16, "r": 16, "t": 24, "b": 40},
+            "xaxis": {"gridcolor": "#cecece", "rangemode": "tozero", "automargin": True, "fixedrange": True},
+            "yaxis": {"autorange": "reversed", "automargin": True, "fixedrange": True},
+            "showlegend": False,
+            "hovermode": "closest",
+            "dragmode": False,
+        },
+    }
+    table_rows = [
+        [m.name + (" (you)" if m.is_self else ""), str(m.rank or ""), format_kpi_value(m.value, unit)]
+        for m in shown
+    ]
+    table_rows += [
+        [m.name, "", f"Not published ({m.marker})" if m.marker else "Not published"]
+        for m in r.members
+        if m.value is None
+    ]
+    for name, value in ((national.region_name, national.region), ("England", national.england)):
+        table_rows.append([name, "", format_kpi_value(value, unit) if value is not None else "Not published"])
+    return {
+        "id": "benchmark-chart",
+        "title": f"{r.row.kpi.name}: {set_label}, {r.year}",
+        "description": f"Each authority's published figure for 31 March {r.year}, highest first; yours in orange, "
+        f"the region and England in grey.",
+        "figure": figure,
+        "table": {
+            "headers": ["Authority", "Rank", "Value"],
+            "rows": table_rows,
+            "numeric_columns": [1, 2],
+            "first_cell_is_header": True,
+        },
+        "table_open": False,
+    }
+
+
+def _national_columns(row: Any) -> dict[str, Any]:
+    """The KPI page's published comparators for a row (the same `KpiRow.national` the board report and the
+    API read): the statistical neighbours' average and range, the published region, and whether the
+    register's count differs from what the DfE published for the authority."""
+    national = row.national
+    if national is None:
+        return {"neighbours": "", "neighbours_range": "", "published_region": "", "differs": None}
+    unit = row.kpi.unit
+    sn = national.statistical_neighbours
+    return {
+        "neighbours": format_kpi_value(sn["mean"], unit) if sn["mean"] is not None else "Not published",
+        "neighbours_range": f"{format_kpi_value(sn['min'], unit)} to {format_kpi_value(sn['max'], unit)}"
+        if sn["n"]
+        else "",
+        "published_region": format_kpi_value(national.region, unit) if national.region is not None else "",
+        "differs": row.published_count_differs,
+        "published_count": national.published_own_count,
+        "own_count": row.own_count,
+    }
 
 
 def _targets(*, authority: Any, on: Any) -> dict[str, str]:

@@ -18,6 +18,8 @@ def register(walsall, sandwell, monkeypatch):
 
 @pytest.fixture
 def rollup(register):
+    from forecasting.gap_services import gap_assessment_compute
     from sufficiency.dashboards.services import dashboard_rollup_compute
 
+    gap_assessment_compute(authority=register["walsall"])  # as forecasting does after each forecast
     return dashboard_rollup_compute(authority=register["walsall"])

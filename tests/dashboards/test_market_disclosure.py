@@ -37,7 +37,7 @@ def test_other_authorities_children_per_named_home_are_suppressed_on_the_market_
     assert others["SC900002"] == "12" and others["SC900003"] == "0"  # zero may be shown
     assert ours["SC900003"] == "4"  # the authority's own children are never suppressed
     # The provision type's sum would give the 3 back (24 - 9 - 12): suppressed instead.
-    summary = reverse("dashboards:csv", kwargs={"code": "335", "page": "market", "key": "judgements"})
+    summary = reverse("dashboards:csv", kwargs={"code": "335", "page": "market", "key": "provision-types"})
     summary_rows = list(csv.reader(io.StringIO(client.get(summary).content.decode())))
     assert summary_rows[1][5] == "c"
 

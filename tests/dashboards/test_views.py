@@ -186,7 +186,24 @@ def test_region_page_shows_the_region_with_suppression(
     by_name = {row[0]: row for row in rows[1:]}
     assert by_name["Sandwell"][1] == "c"
     assert by_name["Walsall"][1] == "6"  # the analyst's own authority is never suppressed
-    assert by_name["Birmingham"][1] == "No figures yet"
+    # An authority without figures is named once, not given a row of blanks.
+    assert "Birmingham" not in by_name and "No figures yet" not in json.dumps(rows)
+    assert re.search(r"No figures yet for [^.]*Birmingham", body)
+    # The viewer's own authority is marked in every chart of the region; the others are not.
+    for key in ("rates", "mix", "distance", "spend", "growth"):
+        figure = json.loads(
+            re.search(
+                rf'<script id="chart-{key}-data" type="application/json">(.*?)</script>', body, re.S
+            ).group(1)
+        )
+        axis = figure["layout"]["yaxis"]
+        marked = dict(zip(axis["tickvals"], axis["ticktext"], strict=True))
+        assert marked["Walsall"] == "Walsall (your authority)" and marked["Sandwell"] == "Sandwell", key
+        assert "Birmingham" not in marked, key
+        outline = figure["data"][0]["marker"]["line"]["width"]
+        assert (
+            outline[axis["tickvals"].index("Walsall")] > 0 == outline[axis["tickvals"].index("Sandwell")]
+        ), key
 
 
 def test_region_page_is_a_404_outside_the_viewers_region(client, regional_user):
@@ -262,3 +279,27 @@ def test_region_page_filters_by_age_band(client, regional_user, rollup):
     assert (
         rows(age_band="10_15")["Sandwell"] == "c"
     )  # another authority's count under 5 (0 to 4) is suppressed
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_chart_keeps_its_table(client, la_user, rollup, page):
+    client.force_login(la_user)
+    body = client.get(_url(page)).content.decode()
+    charts = re.findall(r'<div class="app-chart" id="(chart-[^"]+)">(.*?)</details>', body, re.S)
+    assert charts, page
+    for chart_id, html in charts:
+        figure = json.loads(
+            re.search(
+                rf'<script id="{chart_id}-data" type="application/json">(.*?)</script>', html, re.S
+            ).group(1)
+        )
+        points = sum(
+            1
+            for trace in figure["data"]
+            for v in (trace.get("y") or [])
+            if v is not None and trace.get("name")
+        )
+        assert "<table" in html and "Show the data as a table" in html, chart_id
+        rows = re.findall(r'<tr class="govuk-table__row">', html)
+        # A header row and at least one row of figures whenever the chart draws anything.
+        assert len(rows) >= (2 if points else 1), chart_id

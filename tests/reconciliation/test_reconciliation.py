@@ -1,6 +1,7 @@
 """Every figure the service shows for one authority and date agrees across pages, CSVs, the board report
 and the API: children in care and each category, stability, distance, costs, spend per financial year,
-strategy measures and their RAG, capacity arithmetic, and the Ofsted judgement of a setting.
+strategy measures and their RAG, capacity arithmetic, the sufficiency statement's figures, and the
+Ofsted judgement of a setting.
 
 Run for the synthetic demo authority (Walsall) and for a hand-built register. Each surface is rendered as
 a user or partner would get it (Django's test client, DRF's API client), and the figures are read back
@@ -40,6 +41,15 @@ OVERVIEW_KEY_FIGURES = {
 
 def _text(el: Any) -> str:
     return " ".join("".join(el.itertext()).split())
+
+
+def _table_rows(tree: Any, caption: str) -> list[list[str]]:
+    """The rows (cell texts, the header row first) of the table whose caption is exactly ``caption``."""
+    for table in tree.xpath("//table"):
+        found = table.xpath("./caption")
+        if found and _text(found[0]) == caption:
+            return [[_text(c) for c in tr.xpath("./th|./td")] for tr in table.xpath("./thead/tr|./tbody/tr")]
+    return []
 
 
 def _get(client: Any, url: str, **params: Any) -> Any:
@@ -126,6 +136,15 @@ def collect(client: Any, api: Any, authority: Any, ledger: Ledger) -> None:
     ledger.date_seen("board report", document["as_at"])
     for entry in document["kpis"]:
         ledger.add(f"kpi:{entry['key']}", "board report", entry["value"])
+    # The sufficiency statement's draft for the date (its page, Word and PDF are rendered from it)
+    from sufficiency.reports.statement.builder import build_statement_document
+
+    statement = build_statement_document(authority=authority, as_at=dt.date.fromisoformat(ledger.on))
+    ledger.date_seen("sufficiency statement", statement["as_at"])
+    for section in statement["sections"]:
+        for entry in section.get("kpis", []):
+            ledger.add(f"kpi:{entry['key']}", "sufficiency statement", entry["value"])
+
     current = _current_strategy_pk(authority, ledger.on)
     for section in document["sections"]:
         for m in (
@@ -157,6 +176,60 @@ def collect(client: Any, api: Any, authority: Any, ledger: Ledger) -> None:
             occupied + free - over,
             decimals=0,
         )
+
+    # Supply overview and the fostering capacity page: usable places, usable vacancies and occupancy
+    if "In-house usable vacancies" in rows:
+        ledger.add(
+            "kpi:fostering_usable_vacancies",
+            "supply overview",
+            number(rows["In-house usable vacancies"]),
+            decimals=0,
+        )
+        ledger.add(
+            "capacity:inhouse_fostering_usable",
+            "supply overview",
+            number(rows["In-house usable places"]),
+            decimals=0,
+        )
+    tree = page(_get(client, reverse("placements:fostering-capacity", kwargs=kw)).content)
+    ledger.date_seen("fostering capacity banner", banner_date(tree))
+    for row in _table_rows(tree, "Fostering places by carers"):
+        if row[0] == "In-house carers":
+            ledger.add(
+                "capacity:inhouse_fostering_usable", "fostering capacity page", number(row[4]), decimals=0
+            )
+            ledger.add(
+                "kpi:fostering_usable_vacancies", "fostering capacity page", number(row[6]), decimals=0
+            )
+            ledger.add("kpi:inhouse_foster_occupancy", "fostering capacity page", number(row[7]), decimals=1)
+
+    # Residential occupancy page: the in-house homes' occupancy and the homes over-occupied
+    tree = page(_get(client, reverse("placements:residential-occupancy", kwargs=kw)).content)
+    ledger.date_seen("residential occupancy banner", banner_date(tree))
+    for row in _table_rows(tree, "Occupancy by kind of home"):
+        if row[0] == "In-house homes":
+            ledger.add(
+                "kpi:residential_inhouse_occupancy_pct", "residential page", number(row[4]), decimals=1
+            )
+            ledger.add("kpi:homes_over_occupied", "residential page", number(row[5]), decimals=0)
+
+    # Fostering recruitment page: the in-house 12 months, and the strategy's targets with their RAG
+    tree = page(_get(client, reverse("reports:fostering-recruitment", kwargs=kw)).content)
+    ledger.date_seen("fostering recruitment banner", banner_date(tree))
+    funnel_rows = _table_rows(tree, "Fostering recruitment in the 12 months")
+    for row in funnel_rows if funnel_rows and funnel_rows[0][1:2] == ["In-house"] else []:
+        key = {
+            "Enquiries": "fostering_enquiries_12m",
+            "De-registrations": "fostering_deregistrations_12m",
+            "Enquiries to approvals": "fostering_enquiry_to_approval_pct",
+        }.get(row[0])
+        if key:
+            ledger.add(
+                f"kpi:{key}", "fostering recruitment page", number(row[1]), decimals=1 if "pct" in key else 0
+            )
+    for key, raw, rag in measures(tree):
+        ledger.add(f"kpi:{key}", "fostering recruitment targets", None if raw == "" else float(raw))
+        ledger.add(f"rag:{current}:{key}", "fostering recruitment targets", rag)
 
     # Setting pages: the Ofsted judgement of each in-house home, as at the date
     from placements.models import InHouseHome
@@ -310,6 +383,8 @@ def test_hand_built_register_figures_agree_everywhere(client, register, walsall,
     collect(client, partner_api, walsall, ledger)
     problems = _report("hand-built", ledger, time.perf_counter() - started)
     assert ledger.compared() > 50
+    sources = {f.source for f in ledger.figures}
+    assert {"fostering capacity page", "residential page", "fostering recruitment page"} <= sources
     assert problems == []
 
 

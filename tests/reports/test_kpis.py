@@ -51,8 +51,8 @@ EXPECTED = {
     "unit_cost_fostering_inhouse": 550.0,
     "fostering_households_approved": 2,  # H1, H2 (H3 left, H4 is an agency's)
     "fostering_places_approved": 3,
-    "fostering_households_net_change": 0,  # H2 joined, H3 left
-    "fostering_approvals_12m": 1,
+    "fostering_households_net_change": 1,  # the funnel: 2 approved (April 2024, February 2025), 1 left
+    "fostering_approvals_12m": 2,  # the funnel's approvals, as on the recruitment page
     "inhouse_foster_occupancy": 100.0,  # W1, W6 in 2 usable places (3 approved, 1 on a carer's break)
     "fostering_usable_vacancies": 0,
     "fostering_enquiries_12m": 50,  # April 2024 and February 2025 (March 2024 is outside)
@@ -458,3 +458,15 @@ def test_england_figures_on_the_dashboards_are_the_kpi_comparators(walsall):
     assert comparator is not None and comparator.year == 2024
     assert shown["total"] == comparator.england == 83_630
     assert shown["year"] == "31 March 2024"
+
+
+def test_carer_counts_fall_back_to_household_dates_without_a_recruitment_funnel(register):
+    """With no funnel month recorded for the 12 months, approvals and net change come from the households'
+    approval and deregistration dates (H2 joined, H3 left)."""
+    from placements.models import FosteringRecruitmentMonth
+
+    FosteringRecruitmentMonth.objects.all().delete()
+    values = _values(register["walsall"])
+    assert values["fostering_approvals_12m"] == 1
+    assert values["fostering_households_net_change"] == 0
+    assert values["fostering_enquiries_12m"] is None

@@ -28,7 +28,14 @@ from ...choices import (
 )
 from .. import forms, services
 from ..filtersets import PlacementRequestFilterSet
-from ..lifecycle import FINAL_STATUSES, KIND_LABELS, KINDS, FindingRuleViolation, approach_actions
+from ..lifecycle import (
+    FINAL_STATUSES,
+    KIND_LABELS,
+    KINDS,
+    FindingRuleViolation,
+    approach_actions,
+    not_to_plan_reason,
+)
 from .base import RequestMixin, fmt_date
 
 Status = PlacementRequestStatusChoices
@@ -285,7 +292,16 @@ class RequestDetailView(RequestMixin, DetailView):
                     "key": "Placed to plan",
                     "value": "Yes"
                     if r.placed_to_plan
-                    else "No: the kind of placement made was not a preferred one",
+                    else "No: "
+                    + (
+                        not_to_plan_reason(
+                            {kind: getattr(r, kind) for kind in KINDS},
+                            r.placed_category,
+                            siblings=r.siblings,
+                            siblings_outcome=r.siblings_outcome,
+                        )
+                        or "the placement did not meet the plan"
+                    ),
                 },
                 {
                     "key": "SSDA903 episode",

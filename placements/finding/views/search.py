@@ -19,15 +19,52 @@ from ...models import FosteringHousehold, Setting
 from ...reference_data import ofsted_provenance_text
 from .. import forms, selectors, services
 from ..lifecycle import FINAL_STATUSES, FindingRuleViolation
-from ..matching import FAIL, PASS, WARN
+from ..matching import FAIL, PASS, WARN, Match, candidate_type, sibling_options
 from .base import RequestMixin
+
+#: Candidates not included are listed in the matching order up to this many (with their total): with
+#: "include those without a vacancy" a county's market is hundreds of rows nobody reads to the end.
+EXCLUDED_SHOWN = 50
 
 REASON_CLASSES = {PASS: "govuk-tag--green", WARN: "govuk-tag--yellow", FAIL: "govuk-tag--red"}
 REASON_WORDS = {PASS: "Meets", WARN: "Check", FAIL: "Excluded"}
 
 
+def _row(match: Match, approached: set[str]) -> dict[str, Any]:
+    """One candidate as the page shows it."""
+    c = match.candidate
+    return {
+        "key": c.key,
+        "name": c.name,
+        "type": candidate_type(c),
+        "kind": "In-house" if c.route == "in_house" else "External",
+        "category": PLANNING_CATEGORY_LABELS.get(c.category, c.category),
+        "route": RouteChoices(c.route).label if c.route in RouteChoices.values else c.route,
+        "framework": c.framework,
+        "included": match.included,
+        "preferred": match.preferred,
+        "score": match.score,
+        "components": match.components,
+        "cost": money(c.weekly_cost),
+        "places": c.places,
+        "distance": c.distance_miles,
+        "approached": c.key in approached,
+        "reasons": [
+            {
+                "status": r.status,
+                "text": r.text,
+                "classes": REASON_CLASSES[r.status],
+                "word": REASON_WORDS[r.status],
+            }
+            for r in match.reasons
+        ],
+    }
+
+
 class RequestSearchView(RequestMixin, TemplateView):
-    """GET: the candidates (in-house and external on one list), best first, then those excluded and why.
+    """GET: the candidates (in-house and agency carers, fostering agencies, homes and supported
+    accommodation on one list), best first, then those excluded and why. For a sibling group: how many
+    can take the whole group together, and, apart, those that can take part of it and pairs of them.
     POST: send the referral to the ticked shortlist (one approach each)."""
 
     allowed_roles = FINDING_WORK_ROLES
@@ -46,45 +83,49 @@ class RequestSearchView(RequestMixin, TemplateView):
             min_judgement=min_judgement,
             include_without_vacancy=bool(options.get("include_without_vacancy")),
         )
+        siblings = sibling_options(
+            selectors.request_spec(placement_request, min_judgement=min_judgement), matches
+        )
         approached = {
             f"setting:{a.setting_id}" if a.setting_id else f"household:{a.household_id}"
             for a in placement_request.approaches.all()
         }
-        rows = []
-        for match in matches:
-            c = match.candidate
-            rows.append(
-                {
-                    "key": c.key,
-                    "name": c.name,
-                    "kind": "In-house" if c.route == "in_house" else "External",
-                    "category": PLANNING_CATEGORY_LABELS.get(c.category, c.category),
-                    "route": RouteChoices(c.route).label if c.route in RouteChoices.values else c.route,
-                    "framework": c.framework,
-                    "included": match.included,
-                    "preferred": match.preferred,
-                    "score": match.score,
-                    "components": match.components,
-                    "cost": money(c.weekly_cost),
-                    "approached": c.key in approached,
-                    "reasons": [
-                        {
-                            "status": r.status,
-                            "text": r.text,
-                            "classes": REASON_CLASSES[r.status],
-                            "word": REASON_WORDS[r.status],
-                        }
-                        for r in match.reasons
-                    ],
-                }
-            )
+        rows = [_row(match, approached) for match in matches]
+        included = [r for r in rows if r["included"]]
+        excluded = [r for r in rows if not r["included"]]
+        by_type: dict[str, int] = {}
+        for r in included:
+            by_type[r["type"]] = by_type.get(r["type"], 0) + 1
+        sibling_context: dict[str, Any] | None = None
+        if siblings is not None:
+            row_of = {r["key"]: r for r in included}
+            sibling_context = {
+                "group_size": siblings.group_size,
+                "together": len(siblings.together),
+                "unknown": len(siblings.unknown),
+                "none_together": siblings.none_together,
+                "split": [row_of[m.candidate.key] for m in siblings.split],
+                "pairs": [
+                    {
+                        "first": row_of[a.candidate.key],
+                        "second": row_of[b.candidate.key],
+                        "places": (a.candidate.places or 0) + (b.candidate.places or 0),
+                    }
+                    for a, b in siblings.pairs
+                ],
+            }
+            split_keys = {m.candidate.key for m in siblings.split}
+            included = [r for r in included if r["key"] not in split_keys]
         context.update(
             ofsted_provenance=ofsted_provenance_text(),
             title=f"Find a placement for request {placement_request.pk}",
             placement_request=placement_request,
             form=form,
-            included=[r for r in rows if r["included"]],
-            excluded=[r for r in rows if not r["included"]],
+            included=included,
+            excluded=excluded[:EXCLUDED_SHOWN],
+            excluded_total=len(excluded),
+            by_type=sorted(by_type.items()),
+            siblings=sibling_context,
             can_send=placement_request.status not in FINAL_STATUSES,
             back_url=self.request_url(),
             stale_days=settings.VACANCY_STALE_DAYS,

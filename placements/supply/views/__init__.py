@@ -22,13 +22,19 @@ from .capacity import (
     HouseholdImportView,
     HouseholdListView,
 )
+from .fostering import FosteringCapacityView, PlacesUnavailableCreateView, PlacesUnavailableEndView
+from .funnel import FunnelImportView, FunnelMonthFormView
 from .overview import OfstedImportView, SettingDetailView, SettingListView, SupplyOverviewView
+from .residential import ResidentialOccupancyView
 from .vacancies import VacancyCloseView, VacancyConfirmView, VacancyCreateView, VacancyListView
 
 __all__ = [
     "ContractDetailView",
     "ContractFormView",
     "ContractListView",
+    "FosteringCapacityView",
+    "FunnelImportView",
+    "FunnelMonthFormView",
     "HomeDetailView",
     "HomeFormView",
     "HomeListView",
@@ -37,6 +43,9 @@ __all__ = [
     "HouseholdImportView",
     "HouseholdListView",
     "OfstedImportView",
+    "PlacesUnavailableCreateView",
+    "PlacesUnavailableEndView",
+    "ResidentialOccupancyView",
     "SettingDetailView",
     "SettingListView",
     "SupplyOverviewView",

@@ -6,9 +6,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.generic import FormView
 
 from sufficiency.authorities.permissions import (
+    CAPACITY_EDIT_ROLES,
     HOUSEHOLD_IMPORT_ROLES,
     OPERATIONAL_READ_ROLES,
     SUPPLY_READ_ROLES,
@@ -76,6 +78,32 @@ class HouseholdDetailView(HouseholdMixin, RecordDetailView):
             },
             {"key": "Postcode district", "value": h.postcode_district},
         ]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        h = self.object
+        code = self.authority.dfe_code
+        can_edit = self.holds(CAPACITY_EDIT_ROLES)
+        context["related_caption"] = "Places not available"
+        context["related_headers"] = [{"text": "Places", "numeric": True}, "Why", "From", "To", ""]
+        context["related_rows"] = [
+            [
+                p.places,
+                p.get_reason_display(),
+                fmt_date(p.start_date),
+                fmt_date(p.end_date) if p.end_date else "Not known",
+                link(reverse("placements:unavailable-end", kwargs={"code": code, "pk": p.pk}), "End")
+                if can_edit and p.end_date is None
+                else "",
+            ]
+            for p in h.places_unavailable.order_by("-start_date")
+        ]
+        if can_edit:
+            context["related_action"] = link(
+                reverse("placements:unavailable-create", kwargs={"code": code, "pk": h.pk}),
+                "Record places not available",
+            )
+        return context
 
 
 class HouseholdFormView(HouseholdMixin, RecordFormView):

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from sufficiency.authorities.permissions import IMPORT_ROLES, OPERATIONAL_READ_ROLES, SUPPLY_READ_ROLES
@@ -23,6 +24,7 @@ from ...models import InHouseHome
 from ...selectors import judgement_history_for_urns
 from ...services import ImportRejected, import_job_create
 from .. import forms, selectors
+from ..capacity import fostering_capacity_for_authority
 from .base import (
     fmt_date,
     link,
@@ -43,6 +45,7 @@ class SupplyOverviewView(AuthorityMixin, TemplateView):
         on = as_at_for_request(self.request, authority=self.authority).on
         summary = selectors.capacity_summary_for_authority(authority=self.authority, on=on)
         fostering, residential = summary["fostering"], summary["residential"]
+        inhouse = fostering_capacity_for_authority(authority=self.authority, on=on)["in_house"]
         context.update(
             on=on,
             summary=summary,
@@ -64,6 +67,12 @@ class SupplyOverviewView(AuthorityMixin, TemplateView):
                 {"key": "In-house places available", "value": fostering["inhouse_available_places"]},
                 {"key": "In-house households available", "value": fostering["inhouse_available_households"]},
                 {"key": "In-house places on hold", "value": fostering["inhouse_on_hold_places"]},
+                {"key": "In-house usable places", "value": inhouse["usable_places"]},
+                {"key": "In-house usable vacancies", "value": inhouse["usable_vacancies"]},
+                {
+                    "key": "In-house occupancy of usable places",
+                    "value": "–" if inhouse["occupancy_pct"] is None else f"{inhouse['occupancy_pct']:.1f}%",
+                },
                 {"key": "Agency households' places available", "value": fostering["agency_available_places"]},
             ],
             residential_rows=[
@@ -114,6 +123,8 @@ class SettingListView(AuthorityMixin, ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         code = self.authority.dfe_code
+        # The authority's own homes are marked on the market: they are its capacity, not a provider's.
+        own = set(InHouseHome.objects.for_authority(self.authority).values_list("setting_id", flat=True))
         context.update(
             form=self.form,
             numeric=[4],
@@ -131,7 +142,12 @@ class SettingListView(AuthorityMixin, ListView):
             rows=[
                 [
                     link(reverse("placements:setting-detail", kwargs={"code": code, "pk": s.pk}), s.urn),
-                    s.name or "Name withheld",
+                    format_html(
+                        '{} <strong class="govuk-tag govuk-tag--turquoise">In-house</strong>',
+                        s.name or "Name withheld",
+                    )
+                    if s.pk in own
+                    else s.name or "Name withheld",
                     s.get_provision_type_display(),
                     s.local_authority.name if s.local_authority else "–",
                     "–" if s.registered_places is None else s.registered_places,

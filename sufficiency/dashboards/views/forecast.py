@@ -7,9 +7,10 @@ from typing import Any
 
 from forecasting.choices import BASELINE
 from placements.categories import AGE_BAND_LABELS, PLANNING_CATEGORIES
+from sufficiency.core.formatting import money_short_change, whole_change
 
 from .. import charts
-from .base import DashboardView, Page, category_label, chart, fmt_date, fmt_int, fmt_money, fmt_num, table
+from .base import DashboardView, Page, category_label, chart, fmt_date, fmt_int, fmt_money, table
 
 
 def _fan_rows(
@@ -19,14 +20,14 @@ def _fan_rows(
     (quarters, counted back from the as-at date and on from it) and the last month. The CSV has every
     month."""
     rows = [
-        [fmt_date(m), fmt_num(v, 0), "", "", ""]
+        [fmt_date(m), fmt_int(v), "", "", ""]
         for i, (m, v) in enumerate(actual)
         if every == 1 or (len(actual) - 1 - i) % every == 0
     ]
     last = len(series["months"]) - 1
     rows += [
-        [fmt_date(m), "", fmt_num(series["mean"][i]), f"{fmt_num(series['p10'][i])} to {fmt_num(series['p90'][i])}",
-         f"{fmt_num(series['p2_5'][i])} to {fmt_num(series['p97_5'][i])}"]
+        [fmt_date(m), "", fmt_int(series["mean"][i]), f"{fmt_int(series['p10'][i])} to {fmt_int(series['p90'][i])}",
+         f"{fmt_int(series['p2_5'][i])} to {fmt_int(series['p97_5'][i])}"]
         for i, m in enumerate(series["months"])
         if every == 1 or (i + 1) % every == 0 or i == last
     ]  # fmt: skip
@@ -106,46 +107,10 @@ def build_forecast(page: Page) -> dict[str, Any]:
             blocks.extend(_model_choice_blocks(page))
             blocks.extend(_backtest_blocks(page))
 
-    # Scenarios: children at each financial year end and spend.
-    scenarios = forecast.get("scenarios", [BASELINE])
-    cost_cols = forecast.get("cost_columns", [])
-    costs = [dict(zip(cost_cols, row, strict=True)) for row in forecast.get("costs", [])]
-    years = sorted({c["financial_year"] for c in costs})
-    scenario_rows = []
-    scenario_lines = []
-    for name in scenarios:
-        s = series.get(f"{name}|total|total")
-        if not s:
-            continue
-        scenario_lines.append({"name": name.capitalize() if name == BASELINE else name, "y": s["mean"]})
-        year_end = {m[:7]: s["mean"][i] for i, m in enumerate(s["months"])}
-        spend = {
-            c["financial_year"]: c["spend_mean"]
-            for c in costs
-            if c["scenario"] == name and c["dimension"] == "total"
-        }
-        scenario_rows.append(
-            [name.capitalize() if name == BASELINE else name]
-            + [fmt_num(year_end.get(f"{int(y[:4]) + 1}-03"), 0) for y in years]
-            + [fmt_money(spend.get(y)) for y in years]
-        )
-    if scenario_lines and total:
-        blocks.append({"kind": "heading", "text": "Scenarios"})
-        blocks.append(
-            chart(
-                page,
-                "scenarios",
-                "Children in care under each scenario (mean of the simulated futures)",
-                charts.line_chart(total["months"], scenario_lines, y_title="Children in care"),
-                [
-                    "Scenario",
-                    *[f"Children at 31 March {int(y[:4]) + 1}" for y in years],
-                    *[f"Spend {y}" for y in years],
-                ],
-                scenario_rows,
-                description="Scenarios are the authority's saved 'what ifs', each compared with the baseline.",
-            )
-        )
+    costs = [
+        dict(zip(forecast.get("cost_columns", []), row, strict=True)) for row in forecast.get("costs", [])
+    ]
+    blocks.extend(_scenario_blocks(page, costs))
 
     # Projected spend per financial year against actual spend.
     overview_spend = forecast.get("actual_spend", {})
@@ -247,6 +212,137 @@ def build_forecast(page: Page) -> dict[str, Any]:
     return {"blocks": blocks, "as_at": forecast.get("as_at") or ""}
 
 
+def _scenario_label(name: str) -> str:
+    return name.capitalize() if name == BASELINE else name
+
+
+def scenario_differences(forecast: dict[str, Any], costs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each saved scenario against the baseline: children in care at each 31 March the forecast reaches
+    and spend per financial year, as (baseline, scenario, scenario minus baseline). Means of the simulated
+    futures; a year missing from either side is left out, never read as zero."""
+    series = forecast.get("series", {})
+    baseline = series.get(f"{BASELINE}|total|total")
+    names = [n for n in forecast.get("scenarios", []) if n != BASELINE and series.get(f"{n}|total|total")]
+    if not baseline:
+        return {"scenarios": [], "year_ends": [], "children": {}, "years": [], "spend": {}}
+
+    def at_year_end(s: dict[str, Any]) -> dict[str, float]:
+        return {m: s["mean"][i] for i, m in enumerate(s["months"]) if m[5:10] == "03-31"}
+
+    def spend_of(name: str) -> dict[str, float]:
+        return {
+            c["financial_year"]: c["spend_mean"]
+            for c in costs
+            if c["scenario"] == name and c["dimension"] == "total"
+        }
+
+    base_children, base_spend = at_year_end(baseline), spend_of(BASELINE)
+    year_ends = sorted(base_children)
+    years = sorted(base_spend)
+    children, spend = {}, {}
+    for name in names:
+        theirs = at_year_end(series[f"{name}|total|total"])
+        children[name] = {
+            day: (base_children[day], theirs[day], theirs[day] - base_children[day])
+            for day in year_ends
+            if day in theirs
+        }
+        their_spend = spend_of(name)
+        spend[name] = {
+            y: (base_spend[y], their_spend[y], their_spend[y] - base_spend[y])
+            for y in years
+            if y in their_spend
+        }
+    return {"scenarios": names, "year_ends": year_ends, "children": children, "years": years, "spend": spend}
+
+
+def _scenario_blocks(page: Page, costs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The scenarios as differences from the baseline (children at each year end, spend per financial
+    year): what a scenario changes is the gap between it and the baseline, which overlapping lines hide."""
+    diff = scenario_differences(page.rollup.forecast, costs)
+    if not diff["year_ends"] and not diff["years"]:
+        return []
+    blocks: list[dict[str, Any]] = [{"kind": "heading", "text": "Scenarios against the baseline"}]
+    if not diff["scenarios"]:
+        blocks.append(
+            {
+                "kind": "inset",
+                "text": "No scenarios have been saved for this authority: only the baseline forecast is shown. "
+                "A scenario (a 'what if', such as fewer children entering care or more in-house foster places) "
+                "is compared here with the baseline once it is saved and the forecast has been run again.",
+            }
+        )
+        return blocks
+    names = diff["scenarios"]
+    blocks.append(
+        {
+            "kind": "text",
+            "text": "Each bar is a scenario minus the baseline (the mean of the simulated futures): above the line "
+            "the scenario has more children or spends more, below it fewer or less.",
+        }
+    )
+    year_ends = [d for d in diff["year_ends"] if any(d in diff["children"][n] for n in names)]
+    blocks.append(
+        chart(
+            page,
+            "scenario-children",
+            "Scenarios against the baseline: children in care at 31 March",
+            charts.difference_chart(
+                [fmt_date(d) for d in year_ends],
+                [
+                    {
+                        "name": _scenario_label(n),
+                        "values": [diff["children"][n].get(d, (0, 0, None))[2] for d in year_ends],
+                    }
+                    for n in names
+                ],
+                y_title="Children (scenario minus baseline)",
+            ),
+            ["Scenario", "Date", "Baseline (children)", "Scenario (children)", "Difference (children)"],
+            [
+                [_scenario_label(n), fmt_date(d), fmt_int(b), fmt_int(v), whole_change(c)]
+                for n in names
+                for d, (b, v, c) in diff["children"][n].items()
+            ],
+            numeric=[2, 3, 4],
+            description="Children in care at each 31 March the forecast reaches, rounded to whole children.",
+            definition="children_in_care",
+        )  # fmt: skip
+    )
+    years = [y for y in diff["years"] if any(y in diff["spend"][n] for n in names)]
+    if years:
+        blocks.append(
+            chart(
+                page,
+                "scenario-spend",
+                "Scenarios against the baseline: spend per financial year",
+                charts.difference_chart(
+                    years,
+                    [
+                        {
+                            "name": _scenario_label(n),
+                            "values": [diff["spend"][n].get(y, (0, 0, None))[2] for y in years],
+                        }
+                        for n in names
+                    ],
+                    y_title="Spend (scenario minus baseline)",
+                    money=True,
+                ),
+                ["Scenario", "Financial year", "Baseline spend (£)", "Scenario spend (£)", "Difference (£)"],
+                [
+                    [_scenario_label(n), y, fmt_money(b), fmt_money(v), money_short_change(c)]
+                    for n in names
+                    for y, (b, v, c) in diff["spend"][n].items()
+                ],
+                numeric=[2, 3, 4],
+                description="Projected spend on placements at the authority's unit costs; a year the forecast covers "
+                "only in part counts the projected months only.",
+                definition="unit_cost_fostering_inhouse",
+            )  # fmt: skip
+        )
+    return blocks
+
+
 def _model_choice_blocks(page: Page) -> list[dict[str, Any]]:
     """Which model configuration made the forecast, why, and how it did beside two naive baselines."""
     choice = page.rollup.forecast.get("model_choice") or {}
@@ -301,8 +397,8 @@ def _backtest_blocks(page: Page) -> list[dict[str, Any]]:
         [
             fmt_date(b["origin"]),
             fmt_date(b["checked_to"]),
-            fmt_num(b["total"]["actual"], 0),
-            fmt_num(b["total"]["mean"]),
+            fmt_int(b["total"]["actual"]),
+            fmt_int(b["total"]["mean"]),
             "–" if b["total"]["ape"] is None else f"{b['total']['ape']:.1f}%",
             "–" if b["total_in_80_share"] is None else f"{b['total_in_80_share'] * 100:.0f}%",
             "–" if b["total_in_95_share"] is None else f"{b['total_in_95_share'] * 100:.0f}%",
@@ -315,6 +411,18 @@ def _backtest_blocks(page: Page) -> list[dict[str, Any]]:
             "backtest",
             f"How the method did: forecast from {fmt_date(longest['origin'])} against what happened",
             charts.backtest_chart(longest),
+            ["Month end", "Actual", "Forecast then (mean)", "Forecast then: 80% interval"],
+            [
+                [fmt_date(m), fmt_int(a), fmt_int(mean), f"{fmt_int(lo)} to {fmt_int(hi)}"]
+                for m, a, mean, lo, hi in zip(
+                    longest["months"], longest["actual"], longest["mean"], longest["p10"], longest["p90"], strict=True
+                )
+            ],
+            description="The model refitted with data only up to an earlier date, then compared with the register.",
+        ),
+        table(
+            "backtests",
+            "Every backtest: the forecast at the end of its period against what happened",
             [
                 "Forecast made at",
                 "Checked to",
@@ -325,9 +433,9 @@ def _backtest_blocks(page: Page) -> list[dict[str, Any]]:
                 "Months inside 95%",
             ],
             rows,
-            description="The model refitted with data only up to an earlier date, then compared with the register.",
-        )  # fmt: skip
-    ]
+            numeric_columns=[2, 3, 4, 5, 6],
+        ),
+    ]  # fmt: skip
 
 
 class ForecastView(DashboardView):

@@ -78,7 +78,7 @@ def build_gap(page: Page) -> dict[str, Any]:
             ]
         if row and row["local_cover"] is not None and loc.get("places"):
             parts.append(
-                f"{fmt_num(row['local_cover'])} times the {fmt_num(row['demand_mean'], 0)} children forecast for 31 March {int(first_year[:4]) + 1}"
+                f"{fmt_num(row['local_cover'])} times the {fmt_int(row['demand_mean'])} children forecast for 31 March {int(first_year[:4]) + 1}"
             )
         parts.append(
             f"other authorities' children fill {_c(loc.get('used_others'), key in withheld)}; "
@@ -99,15 +99,15 @@ def build_gap(page: Page) -> dict[str, Any]:
         gap_rows.append(
             [
                 f"{group.label}, {v['financial_year']}",
-                fmt_num(v["demand_mean"]),
-                fmt_num(v["demand_p90"]),
+                fmt_int(v["demand_mean"]),
+                fmt_int(v["demand_p90"]),
                 fmt_int(v["inhouse_places"]),
                 fmt_int(v["block_beds"]),
-                fmt_num(v["external_mean"]),
+                fmt_int(v["external_mean"]),
                 "–" if v["external_share"] is None else f"{v['external_share']:.1f}%",
                 fmt_int(v["local_places"]),
                 _c(v["local_used_others"], v["group"] in withheld),
-                _c(v["local_shortfall"], v["group"] in withheld, fmt_num),
+                _c(v["local_shortfall"], v["group"] in withheld),
             ]
         )
     focus = groups[0] if len(groups) == 1 else "residential"
@@ -118,8 +118,8 @@ def build_gap(page: Page) -> dict[str, Any]:
             page,
             "demand-capacity",
             f"{GAP_GROUP_BY_KEY[focus].label}: forecast demand against capacity",
-            {
-                "data": [
+            charts.with_layout(
+                [
                     {
                         "type": "bar",
                         "name": "In-house places",
@@ -150,12 +150,10 @@ def build_gap(page: Page) -> dict[str, Any]:
                         "line": {"color": charts.TEXT, "dash": "dash", "width": 2},
                     },
                 ],
-                "layout": {
-                    **charts._layout(y_title="Children / places", height=360),
-                    "barmode": "stack",
-                    "hovermode": "closest",
-                },
-            },
+                charts._whole_children(charts._layout(y_title="Children / places", height=360)),
+                barmode="stack",
+                hovermode="closest",
+            ),
             [
                 "Kind of place and financial year",
                 "Demand (mean)",
@@ -243,11 +241,20 @@ def build_gap(page: Page) -> dict[str, Any]:
             charts.bar_chart(
                 [category_label(r["category"]) for r in current],
                 [
-                    {"name": "Over 20 miles", "values": [r["over_20_miles"] for r in current]},
-                    {"name": "Outside the boundary", "values": [r["outside_la"] for r in current]},
                     {
-                        "name": "Requires improvement or Inadequate",
+                        "name": "Over 20 miles",
+                        "values": [r["over_20_miles"] for r in current],
+                        "color": charts.PALETTE[3],
+                    },
+                    {
+                        "name": "Outside the boundary",
+                        "values": [r["outside_la"] for r in current],
+                        "color": charts.PALETTE[5],
+                    },
+                    {
+                        "name": "In settings judged Requires improvement or Inadequate",
                         "values": [r["below_good"] for r in current],
+                        "color": charts.QUALITY_COLOURS["below_good"],
                     },
                 ],
                 horizontal=True,

@@ -17,20 +17,6 @@ from .base import DashboardView, Page, chart, fmt_int, fmt_money, fmt_num, table
 
 #: The settings table shows the nearest settings; the CSV download has them all.
 MAX_ROWS = 60
-JUDGEMENT_ORDER = [
-    JudgementChoices.OUTSTANDING,
-    JudgementChoices.GOOD,
-    JudgementChoices.SA_STRONG,
-    JudgementChoices.REQUIRES_IMPROVEMENT,
-    JudgementChoices.SA_INCONSISTENT,
-    JudgementChoices.INADEQUATE,
-    JudgementChoices.SA_SERIOUS,
-    JudgementChoices.ADEQUATE,
-    JudgementChoices.NOT_MET,
-    JudgementChoices.MET,
-    JudgementChoices.ILACS,
-    JudgementChoices.NOT_YET_INSPECTED,
-]
 
 
 def _others(figure: Figure) -> str:
@@ -72,7 +58,18 @@ def build_market(page: Page) -> dict[str, Any]:
              fmt_int(sum(s["used_ours"] for s in part)), _others(others["type", t]),
              fmt_money(sum(priced) / len(priced)) if priced else "–"]
         )  # fmt: skip
-    judgements = [j for j in JUDGEMENT_ORDER if any(s["judgement"] == j for s in settings)]
+    # Settings by the band of their latest judgement: the bands' one order and colours (charts.py).
+    bands = [(key, label, colour) for key, label, colour in charts.JUDGEMENT_BANDS]
+    counts = {
+        (t, key): sum(
+            1
+            for s in settings
+            if s["provision_type"] == t
+            and charts.JUDGEMENT_BAND_OF.get(s["judgement"] or JudgementChoices.NOT_YET_INSPECTED) == key
+        )
+        for t in types_present
+        for key, _, _ in bands
+    }
     blocks.append(
         chart(
             page,
@@ -81,19 +78,34 @@ def build_market(page: Page) -> dict[str, Any]:
             charts.bar_chart(
                 [type_label[t] for t in types_present],
                 [
-                    {
-                        "name": judgement_label[j],
-                        "values": [
-                            sum(1 for s in settings if s["provision_type"] == t and s["judgement"] == j)
-                            for t in types_present
-                        ],
-                    }
-                    for j in judgements
+                    {"name": label, "values": [counts[t, key] for t in types_present], "color": colour}
+                    for key, label, colour in bands
                 ],
                 horizontal=True,
                 stacked=True,
                 x_title="Settings",
             ),
+            ["Provision type", *[label for _, label, _ in bands], "All settings"],
+            [
+                [
+                    type_label[t],
+                    *[fmt_int(counts[t, key]) for key, _, _ in bands],
+                    fmt_int(sum(counts[t, key] for key, _, _ in bands)),
+                ]
+                for t in types_present
+            ],
+            description="Active Ofsted-registered settings inside the area or within 20 miles of its centre, by the "
+            "latest judgement of each. "
+            + charts.JUDGEMENT_KEY_TEXT
+            + " Supported accommodation's outcomes 1, 2 "
+            "and 3 count as Good, Requires improvement and Inadequate.",
+            definition="pct_good_or_outstanding",
+        )  # fmt: skip
+    )
+    blocks.append(
+        table(
+            "provision-types",
+            "Settings, places and children by provision type",
             [
                 "Provision type",
                 "Settings",
@@ -104,10 +116,10 @@ def build_market(page: Page) -> dict[str, Any]:
                 "Mean weekly price you paid",
             ],
             summary_rows,
-            description="Active Ofsted-registered settings inside the area or within 20 miles of its centre. "
-            "c: other authorities' children not shown (fewer than 5, or a figure that would give one back).",
-            definition="pct_good_or_outstanding",
-        )  # fmt: skip
+            numeric_columns=[1, 2, 3, 4, 5, 6],
+            description="c: other authorities' children not shown (fewer than 5, or a figure that would give one "
+            "back).",
+        )
     )
     shown = settings if all_rows else settings[:MAX_ROWS]
     code = page.authority.dfe_code

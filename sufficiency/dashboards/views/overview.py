@@ -12,7 +12,7 @@ from placements.categories import AGE_BAND_LABELS, AGE_BANDS, PLACE_CODES, PLANN
 from placements.national.selectors import england_figures_published
 
 from .. import charts
-from ..rollups import QUALITY_BELOW, QUALITY_GOOD, QUALITY_LABELS
+from ..rollups import QUALITY_BELOW, QUALITY_GOOD, QUALITY_LABELS, history_too_short
 from ..selectors import region_headlines, region_totals
 from .base import (
     DashboardView,
@@ -142,7 +142,8 @@ def build_overview(page: Page) -> dict[str, Any]:
                 if filtered
                 else f"Region: the sum of the {region['authorities']} authorities with figures. England: "
                 + (f"DfE, {england['year']}." if england["year"] else "no DfE table imported.")
-            ),
+            )
+            + _short_history_note(overview, [("this authority", date_key), ("a year earlier", earlier_key)]),
         )
     )
 
@@ -157,13 +158,19 @@ def build_overview(page: Page) -> dict[str, Any]:
             page,
             "rate",
             "Children in care per 10,000 children",
-            charts.bar_chart(
+            charts.highlight_own(
+                charts.bar_chart(
+                    [r[0] for r in rate_rows],
+                    [{"name": "Rate per 10,000", "values": [rate, region["rate"], england["rate"]]}],
+                    y_title="Per 10,000 children",
+                ),
                 [r[0] for r in rate_rows],
-                [{"name": "Rate per 10,000", "values": [rate, region["rate"], england["rate"]]}],
-                y_title="Per 10,000 children",
+                [True, False, False],
+                comparators=[r[0] for r in rate_rows[1:]],
             ),
             ["Area", "Rate per 10,000"],
             rate_rows,
+            description=charts.OWN_KEY_TEXT,
             definition="cla_rate_per_10000",
         )
     )
@@ -180,45 +187,16 @@ def build_overview(page: Page) -> dict[str, Any]:
             page,
             "trend",
             "Children in care each month, with children starting and ceasing care",
-            {
-                "data": [
-                    {
-                        "type": "bar",
-                        "name": "Started",
-                        "x": [m[0] for m in monthly],
-                        "y": [m[2] for m in monthly],
-                        "marker": {"color": charts.PALETTE[2]},
-                        "yaxis": "y2",
-                    },
-                    {
-                        "type": "bar",
-                        "name": "Ceased",
-                        "x": [m[0] for m in monthly],
-                        "y": [m[3] for m in monthly],
-                        "marker": {"color": charts.PALETTE[1]},
-                        "yaxis": "y2",
-                    },
-                    {
-                        "type": "scatter",
-                        "mode": "lines",
-                        "name": "Children in care (month end)",
-                        "x": [m[0] for m in monthly],
-                        "y": [m[1] for m in monthly],
-                        "line": {"color": charts.PALETTE[0], "width": 3},
-                    },
+            charts.dual_axis_chart(
+                [m[0] for m in monthly],
+                {"name": "Children in care (month end)", "y": [m[1] for m in monthly]},
+                [
+                    {"name": "Started care in the month", "y": [m[2] for m in monthly]},
+                    {"name": "Ceased care in the month", "y": [m[3] for m in monthly]},
                 ],
-                "layout": {
-                    **charts._layout(y_title="Children in care", height=380),
-                    "yaxis2": {
-                        "overlaying": "y",
-                        "side": "right",
-                        "rangemode": "tozero",
-                        "showgrid": False,
-                        "fixedrange": True,
-                    },
-                    "barmode": "group",
-                },
-            },
+                line_title="Children in care at the month end",
+                bar_title="Children starting or ceasing care",
+            ),
             ["Month end", "Children in care", "Started", "Ceased", "Net change"],
             [
                 [fmt_date(m[0]), fmt_int(m[1]), fmt_int(m[2]), fmt_int(m[3]), f"{m[2] - m[3]:+d}"]
@@ -333,48 +311,25 @@ def build_overview(page: Page) -> dict[str, Any]:
             "Ofsted judgement of the settings children live in",
             charts.bar_chart(
                 [QUALITY_LABELS[q] for q in qualities],
-                [{"name": "Children", "values": [by_quality[q] for q in qualities]}],
+                [
+                    {
+                        "name": "Children",
+                        "values": [by_quality[q] for q in qualities],
+                        "color": [charts.QUALITY_COLOURS[q] for q in qualities],
+                    }
+                ],
                 horizontal=True,
                 x_title="Children in care",
             ),
             ["Latest Ofsted judgement of the setting", "Children", "Share"],
             [[QUALITY_LABELS[q], fmt_int(by_quality[q]), fmt_pct(by_quality[q], total)] for q in qualities],
-            description="Foster carers, parents and kinship carers are not Ofsted-registered settings.",
+            description="Foster carers, parents and kinship carers are not Ofsted-registered settings (dark grey). "
+            + charts.JUDGEMENT_KEY_TEXT,
             definition="pct_good_or_outstanding",
         )
     )
 
-    # Stability at each 31 March held and the chosen date.
-    stability_dates = sorted(k for k in overview["snapshots"] if k.endswith("-03-31") or k == date_key)
-    stab_rows, s3_values, lt_values = [], [], []
-    for key in stability_dates:
-        data = overview["snapshots"][key]
-        a, b = data.get("stability_3_plus", [0, 0]), data.get("stability_long_term", [0, 0])
-        s3_values.append(pct(*a))
-        lt_values.append(pct(*b))
-        stab_rows.append([fmt_date(key), fmt_pct(*a), f"{a[0]} of {a[1]}", fmt_pct(*b), f"{b[0]} of {b[1]}"])
-    blocks.append(
-        chart(
-            page,
-            "stability",
-            "Placement stability",
-            charts.line_chart(
-                [fmt_date(k) for k in stability_dates],
-                [
-                    {
-                        "name": "3 or more placements in 12 months (%)",
-                        "y": s3_values,
-                        "mode": "lines+markers",
-                    },
-                    {"name": "Long-term stability of under 16s (%)", "y": lt_values, "mode": "lines+markers"},
-                ],
-                y_title="% of children",
-            ),
-            ["Date", "3+ placements", "Children", "Long-term stability", "Children"],
-            list(reversed(stab_rows)),
-            definition="stability_3_plus_placements",
-        )
-    )
+    blocks.append(_stability_chart(page, overview, date_key))
 
     # Spend by category per financial year.
     spend = overview["spend"]
@@ -437,6 +392,91 @@ def build_overview(page: Page) -> dict[str, Any]:
         "total": total,
         "filtered": filtered,
     }
+
+
+def _short_history_note(overview: dict[str, Any], dates: list[tuple[str, str | None]]) -> str:
+    """A sentence naming the stability figures of the key figures that are counted on a short history."""
+    start = overview.get("history_start")
+    parts = [
+        f"{label} ({column})"
+        for column, day in dates
+        if day
+        for measure, _, label in STABILITY_SERIES
+        if history_too_short(measure, day, start)
+    ]
+    if not parts:
+        return ""
+    return (
+        f" Counted on a short history (the register holds no move before {fmt_date(start)}): "
+        + ", ".join(parts)
+        + "."
+    )
+
+
+STABILITY_SERIES = (
+    ("stability_3_plus", "3 or more placements in 12 months (%)", "3 or more placements"),
+    ("stability_long_term", "Long-term stability of under 16s (%)", "long-term stability"),
+)
+
+
+def _stability_chart(page: Page, overview: dict[str, Any], date_key: str) -> dict[str, Any]:
+    """Stability at each 31 March held and the chosen date. A figure whose look-back reaches before the
+    register's history starts cannot count the moves before it (left-censored): its point is an open
+    circle, its table row says so, and the note under the chart says why."""
+    dates = sorted(k for k in overview["snapshots"] if k.endswith("-03-31") or k == date_key)
+    start = overview.get("history_start")
+    short = {
+        (measure, key): history_too_short(measure, key, start)
+        for measure, _, _ in STABILITY_SERIES
+        for key in dates
+    }
+    rows, series = [], []
+    for measure, name, _ in STABILITY_SERIES:
+        values = [pct(*overview["snapshots"][k].get(measure, [0, 0])) for k in dates]
+        series.append({"name": name, "y": values, "mode": "lines+markers"})
+    for key in dates:
+        data = overview["snapshots"][key]
+        a, b = data.get("stability_3_plus", [0, 0]), data.get("stability_long_term", [0, 0])
+        notes = [label for measure, _, label in STABILITY_SERIES if short[measure, key]]
+        note = (
+            f"Short history: {' and '.join(notes)} cannot count moves before {fmt_date(start)}"
+            if notes
+            else ""
+        )
+        rows.append([fmt_date(key), fmt_pct(*a), f"{a[0]} of {a[1]}", fmt_pct(*b), f"{b[0]} of {b[1]}", note])
+    figure = charts.line_chart([fmt_date(k) for k in dates], series, y_title="% of children")
+    for trace, (measure, _, _) in zip(figure["data"], STABILITY_SERIES, strict=True):
+        trace["marker"] = {
+            "size": 9,
+            "color": trace["line"]["color"],
+            "symbol": ["circle-open" if short[measure, k] else "circle" for k in dates],
+        }
+    any_short = any(short.values())
+    if any_short:
+        figure["data"].append(
+            {"type": "scatter", "mode": "markers", "x": [None], "y": [None], "hoverinfo": "skip",
+             "name": "Open circle: counted on a short history (see the note)",
+             "marker": {"symbol": "circle-open", "size": 9, "color": charts.TEXT}}
+        )  # fmt: skip
+    description = ""
+    if any_short:
+        description = (
+            f"The register's history starts on {fmt_date(start)}: it holds no move before then. 3 or more "
+            "placements looks back 12 months from each date and long-term stability two and a half years, so a "
+            "figure whose look-back reaches before that start is counted on a short history and is not "
+            "comparable with later years (open circles; the table says which)."
+        )
+    return chart(
+        page,
+        "stability",
+        "Placement stability",
+        figure,
+        ["Date", "3+ placements", "Children", "Long-term stability", "Children", "Note"],
+        list(reversed(rows)),
+        numeric=[1, 2, 3, 4],
+        description=description,
+        definition="stability_3_plus_placements",
+    )
 
 
 def _drill(page: Page, on: str, category: str, text: str) -> Any:

@@ -71,6 +71,10 @@ def _share_text(numerator: Figure | None, denominator: Figure | None) -> tuple[s
     return (SUPPRESSED, None) if value is None else (f"{value:.1f}%", value)
 
 
+def _names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def region_disclosure(
     headlines: list[dict[str, Any]], own_ids: set[int]
 ) -> tuple[dict[Any, Figure], dict[Any, Figure], dict[Any, Figure]]:
@@ -139,20 +143,13 @@ def build_region(
         [],
         [],
     )
+    # Authorities that have not imported a register have no figures: named once, never a row of blanks.
+    without = [h["name"] for h in headlines if not h["headline"]]
+    headlines = [h for h in headlines if h["headline"]]
+    own = [h["id"] in own_ids for h in headlines]
     for h in headlines:
         data, la = h["headline"], h["id"]
         names.append(h["name"])
-        if not data:
-            main_rows.append([h["name"], *(["No figures yet"] + ["–"] * 9)])
-            rates.append(None)
-            over.append(None)
-            outside.append(None)
-            spend.append(None)
-            growth.append(None)  # noqa: E702
-            cat_values.append(None)
-            for g in COARSE_GROUPS:
-                mix_values[g].append(None)
-            continue
         total_fig = grid["total", la]
         total_text, _ = _text(total_fig)
         # The rate over a published population gives the count back: withheld with it.
@@ -180,6 +177,14 @@ def build_region(
              "–" if data.get("forecast_growth_pct") is None else f"{data['forecast_growth_pct']:+.1f}%",
              fmt_date(data["as_at"])]
         )  # fmt: skip
+    comparators = [region.name, "England"]
+
+    def mine(figure: dict[str, Any]) -> dict[str, Any]:
+        """The viewer's own authority marked in a chart of the region's authorities (and comparators)."""
+        labels = [str(v) for v in figure["data"][0]["y"]]
+        flags = [*own, *[False] * (len(labels) - len(own))]
+        return charts.highlight_own(figure, labels, flags, comparators=comparators)
+
     blocks: list[dict[str, Any]] = [
         table(
             "authorities",
@@ -228,7 +233,12 @@ def build_region(
             ],
             numeric_columns=list(range(1, 10)),
             description=f"{SUPPRESSED}: fewer than {SUPPRESSION_THRESHOLD} children, not shown for other authorities. "
-            "Forecast change: the forecast mean at the end of the horizon against children in care now.",
+            "Forecast change: the forecast mean at the end of the horizon against children in care now."
+            + (
+                f" No figures yet for {_names(without)}: not in the table or the charts until a register is imported."
+                if without
+                else ""
+            ),
             csv_url=csv("authorities"),
             definition_url=definition_url("cla_rate_per_10000"),
         )  # fmt: skip
@@ -238,11 +248,13 @@ def build_region(
             None,
             "rates",
             "Children in care per 10,000 children",
-            charts.bar_chart(
-                names + [region.name, "England"],
-                [{"name": "Rate per 10,000", "values": rates + [totals["rate"], england["rate"]]}],
-                horizontal=True,
-                x_title="Per 10,000 children",
+            mine(
+                charts.bar_chart(
+                    names + [region.name, "England"],
+                    [{"name": "Rate per 10,000", "values": rates + [totals["rate"], england["rate"]]}],
+                    horizontal=True,
+                    x_title="Per 10,000 children",
+                )
             ),
             ["Area", "Rate per 10,000"],
             [
@@ -251,6 +263,7 @@ def build_region(
                     names + [region.name, "England"], rates + [totals["rate"], england["rate"]], strict=True
                 )
             ],
+            description=charts.OWN_KEY_TEXT,
             definition="cla_rate_per_10000",
             csv_url=csv("rates"),
         )  # fmt: skip
@@ -261,17 +274,20 @@ def build_region(
                 None,
                 "category",
                 _selection_title(category, age_band),
-                charts.bar_chart(
-                    names,
-                    [{"name": "Children", "values": cat_values}],
-                    horizontal=True,
-                    x_title="Children in care",
+                mine(
+                    charts.bar_chart(
+                        names,
+                        [{"name": "Children", "values": cat_values}],
+                        horizontal=True,
+                        x_title="Children in care",
+                    )
                 ),
                 ["Authority", "Children"],
                 [
                     [n, SUPPRESSED if v is None and h["headline"] else fmt_int(v)]
                     for n, v, h in zip(names, cat_values, headlines, strict=True)
                 ],
+                description=charts.OWN_KEY_TEXT,
                 definition="children_in_care",
                 csv_url=csv("category"),
             )  # fmt: skip
@@ -281,15 +297,18 @@ def build_region(
             None,
             "mix",
             "Placement mix",
-            charts.bar_chart(
-                names,
-                [{"name": MIX_LABELS[g], "values": mix_values[g]} for g in COARSE_GROUPS],
-                horizontal=True,
-                stacked=True,
-                x_title="% of children in care",
+            mine(
+                charts.bar_chart(
+                    names,
+                    [{"name": MIX_LABELS[g], "values": mix_values[g]} for g in COARSE_GROUPS],
+                    horizontal=True,
+                    stacked=True,
+                    x_title="% of children in care",
+                )
             ),
             ["Authority", *[f"% {MIX_LABELS[g].lower()}" for g in COARSE_GROUPS]],
             [[row[0], *row[3:7]] for row in main_rows],
+            description=charts.OWN_KEY_TEXT,
             definition="pct_foster_care",
             csv_url=csv("mix"),
         )  # fmt: skip
@@ -299,17 +318,20 @@ def build_region(
             None,
             "distance",
             "Placed more than 20 miles from home and outside the boundary",
-            charts.bar_chart(
-                names,
-                [
-                    {"name": "% over 20 miles", "values": over},
-                    {"name": "% outside the boundary", "values": outside},
-                ],
-                horizontal=True,
-                x_title="% of children",
+            mine(
+                charts.bar_chart(
+                    names,
+                    [
+                        {"name": "% over 20 miles", "values": over},
+                        {"name": "% outside the boundary", "values": outside},
+                    ],
+                    horizontal=True,
+                    x_title="% of children",
+                )
             ),
             ["Authority", "% over 20 miles", "% outside boundary"],
             [[row[0], row[7], row[8]] for row in main_rows],
+            description=charts.OWN_KEY_TEXT,
             definition="pct_placed_over_20_miles",
             csv_url=csv("distance"),
         )  # fmt: skip
@@ -319,11 +341,14 @@ def build_region(
             None,
             "spend",
             "Spend on placements in the last full financial year",
-            charts.bar_chart(
-                names, [{"name": "Spend (£)", "values": spend}], horizontal=True, x_title="Spend (£)"
+            mine(
+                charts.bar_chart(
+                    names, [{"name": "Spend (£)", "values": spend}], horizontal=True, x_title="Spend (£)"
+                )
             ),
             ["Authority", "Spend"],
             [[row[0], row[9]] for row in main_rows],
+            description=charts.OWN_KEY_TEXT,
             definition="mean_weekly_cost_residential_external",
             csv_url=csv("spend"),
         )  # fmt: skip
@@ -333,14 +358,17 @@ def build_region(
             None,
             "growth",
             "Forecast change in children in care",
-            charts.bar_chart(
-                names,
-                [{"name": "% change", "values": growth}],
-                horizontal=True,
-                x_title="% change to the end of the forecast",
+            mine(
+                charts.bar_chart(
+                    names,
+                    [{"name": "% change", "values": growth}],
+                    horizontal=True,
+                    x_title="% change to the end of the forecast",
+                )
             ),
             ["Authority", "Forecast change"],
             [[row[0], row[10]] for row in main_rows],
+            description=charts.OWN_KEY_TEXT,
             definition="children_in_care",
             csv_url=csv("growth"),
         )  # fmt: skip

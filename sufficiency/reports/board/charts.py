@@ -144,6 +144,8 @@ def spend_chart(data: dict[str, Any], title: str) -> str:
                    yerr=errors, error_kw={"ecolor": TEXT, "capsize": 4, "elinewidth": 1})  # fmt: skip
             labels += [f"{f['financial_year']}\n(forecast)" for f in forecast]
         ax.set_xticks(range(len(labels)), labels, fontsize=8)
+        ax.set_ylabel("Spend on placements")
+        ax.set_xlabel("Financial year")
         ax.yaxis.set_major_formatter(FuncFormatter(_money_axis))
         ax.yaxis.grid(True, color="#e5e5e5")
         ax.set_axisbelow(True)

@@ -755,11 +755,20 @@ class FosteringNetChange(Kpi):
     group = Group.CARERS
     kind = Kind.ROLLING_12M
     definition = (
-        "In-house fostering households approved in the 12 months to the date, less those deregistered in the "
-        "same 12 months (negative when more left than joined)."
+        "In-house fostering households approved less those deregistered, from the recruitment funnel for the "
+        "12 calendar months ending with the date's month (the fostering service's own record, as on the "
+        "recruitment page); where no month of that period is recorded, from the households' approval and "
+        "deregistration dates in the 12 months to the date. Negative when more left than joined."
     )
 
     def compute(self, ctx: KpiContext) -> KpiValue:
+        months = _funnel_12m(ctx)
+        if months:
+            from placements.supply.funnel import funnel_summary
+
+            summary = funnel_summary(months)
+            joined, left = summary["approvals"], summary["deregistrations"]
+            return KpiValue(float(summary["net_households"]), float(joined), float(left))
         households = _inhouse_households(ctx)
         start, end = ctx.window_start, ctx.ts
         joined = _n(households["approval_date"].between(start, end))
@@ -775,9 +784,16 @@ class FosteringApprovals(Kpi):
     direction = Direction.HIGHER
     group = Group.CARERS
     kind = Kind.ROLLING_12M
-    definition = "In-house fostering households approved in the 12 months to the date."
+    definition = (
+        "In-house fostering households approved, from the recruitment funnel for the 12 calendar months ending "
+        "with the date's month; where no month of that period is recorded, from the households' approval "
+        "dates in the 12 months to the date."
+    )
 
     def compute(self, ctx: KpiContext) -> KpiValue:
+        months = _funnel_12m(ctx)
+        if months:
+            return KpiValue.count(sum(m.approvals for m in months))
         return KpiValue.count(_n(_inhouse_households(ctx)["approval_date"].between(ctx.window_start, ctx.ts)))
 
 

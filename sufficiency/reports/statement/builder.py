@@ -28,8 +28,9 @@ import pandas as pd
 from django.utils import timezone
 
 from forecasting.selectors import forecast_value_frame, latest_forecast_run
-from placements.categories import age_band
+from placements.categories import PLANNING_CATEGORY_LABELS, age_band
 from placements.selectors import child_frame_for_authorities, register_data_date
+from placements.supply.selectors import block_contracts_on
 from sufficiency.core.suppression import suppress_linked, suppress_small
 
 from ..board.formatting import column, long_date, make_table
@@ -357,6 +358,51 @@ def _kpi_part(keys: tuple[str, ...], by_key: dict[str, dict[str, Any]], section:
     return [table], entries
 
 
+def _supply_section(authority: LocalAuthority, ctx: Any, by_key: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    section = _section(
+        S.SUPPLY,
+        [fostering(authority, ctx, by_key), residential(authority, ctx, by_key), supported(ctx, by_key)],
+    )
+    contracts = block_contracts_table(authority, ctx.on)
+    if contracts is not None:  # added after the suppression of children's counts: beds are not children
+        section["tables"].append(contracts)
+        section["empty"] = None
+    return section
+
+
+def block_contracts_table(authority: LocalAuthority, on: dt.date) -> dict[str, Any] | None:
+    """The block contracts running on the date: provider, home, type of place, beds, term and weekly cost per
+    bed. Beds are places, not children, so the table needs no suppression."""
+    contracts = block_contracts_on(authority=authority, on=on)
+    if not contracts:
+        return None
+    rows = [
+        [
+            c.provider_name,
+            c.setting.name if c.setting_id and c.setting else "–",
+            PLANNING_CATEGORY_LABELS.get(c.category, c.category),
+            f"{c.beds:,}",
+            f"{long_date(c.start_date)} to {long_date(c.end_date)}",
+            f"£{c.weekly_cost_per_bed:,.0f}",
+        ]
+        for c in contracts
+    ]
+    rows.append(["Total", "", "", f"{sum(c.beds for c in contracts):,}", "", ""])
+    return make_table(
+        f"Block contracts running on {long_date(on)}",
+        [
+            column("Provider"),
+            column("Home"),
+            column("Type of place"),
+            column("Beds", True),
+            column("Term"),
+            column("Weekly cost per bed", True),
+        ],
+        rows,
+        "statement-block-contracts",
+    )
+
+
 def _section(key: S, parts: list[dict[str, Any]] | None = None, **extra: Any) -> dict[str, Any]:
     """A statement section made of board-report parts (their facts, tables, charts, notes and data)."""
     section: dict[str, Any] = {
@@ -502,7 +548,7 @@ def build_statement_document(
         _section(S.WHERE_THEY_LIVE, [where_children_live(authority, ctx, by_key)]),
         _section(S.STABILITY),
         _section(S.QUALITY),
-        _section(S.SUPPLY, [fostering(authority, ctx, by_key), residential(authority, ctx, by_key), supported(ctx, by_key)]),
+        _supply_section(authority, ctx, by_key),
         _section(S.UNMET_NEED, [finding(authority, ctx, by_key)]),
         _section(S.COSTS, [financial(authority, as_at, run)]),
         _section(S.FORECAST, [forecast_part]),

@@ -37,11 +37,24 @@ PROCESS_CATEGORIES = (
 @dataclass
 class MarkovProcess:
     """A known process. ``entry`` (18, K): children entering per day by age year and first category.
-    ``daily`` (5 bands, K, K+1): daily probabilities of moving to each category and (last) leaving."""
+    ``daily`` (5 bands, K, K+1): daily probabilities of moving to each category and (last) leaving.
+    ``exit_by_months``: if given, (edges, factors): the daily probability of leaving care is multiplied
+    by ``factors[i]`` while the child has been in care (since the period of care began) for at least
+    ``edges[i]`` months and less than ``edges[i + 1]`` (``edges[0]`` is 0; the last factor has no end):
+    exits that depend on time in care, so the process is no longer Markov in (age, category)."""
 
     categories: tuple[str, ...]
     entry: np.ndarray
     daily: np.ndarray
+    exit_by_months: tuple[tuple[float, ...], tuple[float, ...]] | None = None
+
+    def exit_factor(self, days_in_care: np.ndarray) -> np.ndarray:
+        """The multiplier of the exit probability after ``days_in_care`` days in care."""
+        if self.exit_by_months is None:
+            return np.ones(np.shape(days_in_care))
+        edges, factors = self.exit_by_months
+        bucket = np.searchsorted(np.asarray(edges) * YEAR / 12, days_in_care, side="right") - 1
+        return np.asarray(factors)[np.clip(bucket, 0, len(factors) - 1)]
 
 
 def standard_process(entries_per_year: float = 330.0) -> MarkovProcess:
@@ -93,6 +106,19 @@ def _band(edges: np.ndarray, day: int) -> np.ndarray:
     return (edges[:, :4] <= day).sum(axis=1)
 
 
+def _destinations(
+    process: MarkovProcess, cum: np.ndarray, band: np.ndarray, cat: np.ndarray, in_care: np.ndarray,
+    u: np.ndarray,
+) -> np.ndarray:  # fmt: skip
+    """Each child's next-day destination (category index, k = leaves care, k + 1 = stays)."""
+    k = len(process.categories)
+    if process.exit_by_months is None:
+        return (cum[band, cat] <= u[:, None]).sum(axis=1)
+    probs = process.daily[band, cat].copy()
+    probs[:, k] *= process.exit_factor(in_care)
+    return (np.cumsum(probs, axis=1) <= u[:, None]).sum(axis=1)
+
+
 def simulate_register(
     process: MarkovProcess,
     *,
@@ -130,12 +156,15 @@ def simulate_register(
     live_id = np.zeros(0, np.int64)
     live_cat = np.zeros(0, np.int64)
     live_start = np.zeros(0, np.int64)
+    live_entered = np.zeros(0, np.int64)
     live_rne = np.zeros(0, dtype="<U1")
     live_edges = np.zeros((0, 5), np.int64)
+    current = process
     for day in range(d0, d1):
-        if switch_day is not None and day == switch_day:
-            cum = np.cumsum(switch[1].daily, axis=2)
-            lam = switch[1].entry.ravel()
+        if switch is not None and day == switch_day:
+            current = switch[1]
+            cum = np.cumsum(current.daily, axis=2)
+            lam = current.entry.ravel()
         growth = np.exp(entry_growth * max(day - growth_day, 0) / YEAR) if entry_growth else 1.0
         counts = rng.poisson(lam * growth)
         if counts.any():
@@ -154,13 +183,14 @@ def simulate_register(
             live_id = np.r_[live_id, ids]
             live_cat = np.r_[live_cat, cat]
             live_start = np.r_[live_start, np.full(ids.size, day)]
+            live_entered = np.r_[live_entered, np.full(ids.size, day)]
             live_rne = np.r_[live_rne, np.full(ids.size, "S")]
             live_edges = np.r_[live_edges, edges]
         if live_id.size == 0:
             continue
         band = _band(live_edges, day)
         u = rng.random(live_id.size)
-        dest = (cum[band, live_cat] <= u[:, None]).sum(axis=1)  # k+1 = stay
+        dest = _destinations(current, cum, band, live_cat, day - live_entered, u)
         aged_out = live_edges[:, -1] == day + 1
         exited = dest == k
         moved = (dest < k) & ~aged_out
@@ -174,8 +204,8 @@ def simulate_register(
         live_start[mv] = day + 1
         live_rne[mv] = "P"
         stay = ~(exited | aged_out)
-        live_id, live_cat, live_start, live_rne, live_edges = (
-            a[stay] for a in (live_id, live_cat, live_start, live_rne, live_edges)
+        live_id, live_cat, live_start, live_entered, live_rne, live_edges = (
+            a[stay] for a in (live_id, live_cat, live_start, live_entered, live_rne, live_edges)
         )
     if live_id.size:
         rows.append(
@@ -245,6 +275,70 @@ def expected_counts(
         v = nxt
         if day + 1 in targets:
             out[day + 1] = v[:leave].sum(axis=0)
+    return out
+
+
+def continue_register(
+    process: MarkovProcess,
+    register: pd.DataFrame,
+    *,
+    as_at: dt.date,
+    days: list[int],
+    n: int,
+    seed: int,
+    entry_growth: float = 0.0,
+    growth_from: dt.date | None = None,
+) -> np.ndarray:
+    """``n`` independent continuations of the process from the children in care on ``as_at``.
+
+    ``register`` must be the process's full register (every child from their entry, so the period of
+    care's start is known). Returns the children in care by category on each of ``days`` (day numbers
+    after ``as_at``) in each continuation: shape (n, len(days), K). Entries keep growing as in
+    :func:`simulate_register`. The mean over continuations is the true expected future of the process
+    given its history; their spread is the true spread a forecast's bands should match.
+    """
+    rng = np.random.default_rng(seed)
+    k = len(process.categories)
+    ix = {c: i for i, c in enumerate(process.categories)}
+    a0 = day_number(as_at)
+    dec = register["dec"].fillna(pd.Timestamp("2200-01-01"))
+    entered = register.groupby("child")["decom"].transform("min")
+    live = (register["decom"] <= pd.Timestamp(as_at)) & (dec > pd.Timestamp(as_at))
+    rows = register[live]
+    dob = rows["dob"].to_numpy(dtype="datetime64[D]").astype(np.int64)
+    m = dob.size
+    path = np.repeat(np.arange(n), m)
+    cat = np.tile(rows["category"].map(ix).to_numpy(dtype=np.int64), n)
+    edges = np.tile(np.stack([add_years(dob, y) for y in BAND_EDGES], axis=1), (n, 1))
+    start = np.tile(entered[live].to_numpy(dtype="datetime64[D]").astype(np.int64), n)
+    cum = np.cumsum(process.daily, axis=2)
+    lam = process.entry.ravel()
+    growth_day = day_number(growth_from) if growth_from else a0
+    targets = {d: i for i, d in enumerate(days)}
+    out = np.zeros((n, len(days), k))
+    for day in range(a0, max(days)):
+        band = _band(edges, day)
+        dest = _destinations(process, cum, band, cat, day - start, rng.random(cat.size))
+        aged_out = edges[:, -1] == day + 1
+        moved = dest < k
+        cat = np.where(moved, dest, cat)
+        stay = ~((dest == k) | aged_out)
+        path, cat, edges, start = path[stay], cat[stay], edges[stay], start[stay]
+        growth = np.exp(entry_growth * max(day + 1 - growth_day, 0) / YEAR) if entry_growth else 1.0
+        counts = rng.poisson(lam * growth, size=(n, lam.size))
+        if counts.any():
+            cells = np.repeat(np.tile(np.arange(lam.size), n), counts.ravel())
+            new_path = np.repeat(np.repeat(np.arange(n), lam.size), counts.ravel())
+            age = cells // k
+            new_dob = day + 1 - np.floor((age + rng.random(cells.size)) * YEAR).astype(np.int64)
+            new_edges = np.stack([add_years(new_dob, y) for y in BAND_EDGES], axis=1)
+            ok = new_edges[:, -1] > day + 1
+            path = np.r_[path, new_path[ok]]
+            cat = np.r_[cat, (cells % k)[ok]]
+            edges = np.r_[edges, new_edges[ok]]
+            start = np.r_[start, np.full(int(ok.sum()), day + 1)]
+        if day + 1 in targets:
+            np.add.at(out, (path, targets[day + 1], cat), 1.0)
     return out
 
 

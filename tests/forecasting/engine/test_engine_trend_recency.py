@@ -133,3 +133,46 @@ def test_a_step_change_a_year_ago_shows_in_the_first_placement_and_move_tables(s
     moved_recent = _rate(recent, "move", "16_17", "residential_external", "supported")
     assert moved_recent > 1.0
     assert moved_recent > moved_plain + 0.3
+
+
+def test_a_step_change_nine_months_ago_shows_with_the_candidate_half_life():
+    """The model choice's recency candidate (a 1-year half-life) picks up a reform nine months old: nine
+    months after the change it carries about half of it (0.46 of the weight falls after it), against a
+    quarter in the unweighted 3-year window (a larger authority, so the 16-17s' small numbers are not
+    all noise)."""
+    before = standard_process(entries_per_year=900.0)
+    res, sup = before.categories.index("residential_external"), before.categories.index("supported")
+    entry = before.entry.copy()
+    entry[16:, sup] += entry[16:, res]
+    entry[16:, res] = 0.0
+    daily = before.daily.copy()
+    daily[4, res, sup] *= 4.0
+    after = dataclasses.replace(before, entry=entry, daily=daily)
+    register = simulate_register(
+        before,
+        start=dt.date(2014, 4, 1),
+        end=dt.date(2026, 4, 2),
+        seed=21,
+        switch=(dt.date(2025, 6, 30), after),
+    )
+    episodes = extract(register, first_day=dt.date(2020, 4, 1))
+    base = ForecastParameters(
+        as_at=AS_AT, horizon_months=12, n_paths=20, seed=1, backtest_offsets=(), parameter_uncertainty=False
+    )
+    plain = run_forecast(episodes, base).rates
+    recent = run_forecast(episodes, dataclasses.replace(base, half_life_years=1.0)).rates
+
+    def share(rates, category):
+        entries = rates[(rates["kind"] == "entry") & (rates["age_band"] == "16_17")]
+        return float(entries.loc[entries["category"] == category, "rate"].sum() / entries["rate"].sum())
+
+    moved = {
+        name: _rate(rates, "move", "16_17", "residential_external", "supported")
+        for name, rates in (("plain", plain), ("recent", recent))
+    }
+    # residential share of 16-17 first placements: 15% before, 0% after (expected 11% plain, 8% recent)
+    assert share(recent, "residential_external") < 0.10
+    assert share(recent, "residential_external") < share(plain, "residential_external") - 0.015
+    # moves residential -> supported at 16-17: 0.4 a year before, 1.6 after (expected 0.7 and 0.95 before the small-cell borrowing pulls them in)
+    assert moved["recent"] > 0.7
+    assert moved["recent"] > moved["plain"] + 0.1

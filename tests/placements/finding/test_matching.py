@@ -157,7 +157,7 @@ def test_unknown_distance_and_a_sibling_group_too_big_are_warnings_not_exclusion
     assert match.included
     assert _texts(match, WARN) == [
         "Distance from home unknown",
-        "2 place(s): cannot take the 3 siblings together",
+        "2 places: cannot take the 3 siblings together (could take 2 of the 3)",
     ]
 
 

@@ -322,3 +322,20 @@ def test_the_approach_links_follow_the_lifecycle(client, placement_finder, make_
     page = client.get(_url("request-detail", request)).content.decode()
     assert _url("approach-offer", request, approach_pk=maple.pk) not in page
     assert _url("approach-decline", request, approach_pk=maple.pk) in page
+
+
+def test_the_not_included_list_is_capped_with_its_total(
+    client, placement_finder, make_request, home, household, monkeypatch
+):
+    """With hundreds excluded (a county's market without vacancies), the page lists the first few in the
+    matching order and says how many there are."""
+    from placements.finding.views import search
+
+    monkeypatch.setattr(search, "EXCLUDED_SHOWN", 0)
+    request = make_request()
+    client.force_login(placement_finder)
+    response = client.get(_url("request-search", request), {"include_without_vacancy": "on"})
+    total = response.context["excluded_total"]
+    assert total >= 1 and response.context["excluded"] == []
+    content = response.content.decode()
+    assert f"Not included ({total})" in content and f"Showing the first 0 of {total}" in content

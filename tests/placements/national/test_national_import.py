@@ -47,7 +47,9 @@ def test_import_gives_exactly_the_values_in_the_file():
 
 
 def test_each_import_keeps_its_provenance(django_user_model):
-    user = django_user_model.objects.create_user(email="platform@example.org", password="x" * 12)
+    user = django_user_model.objects.create_user(
+        email="platform@example.org", password="x" * 12, is_data_steward=True
+    )
     national_statistics_import(files=[_file("la_cla_rates_bom_crlf.csv")], acting_user=user)
     record = NationalStatisticsImport.objects.get()
     assert record.source_file == "la_cla_rates_bom_crlf.csv"

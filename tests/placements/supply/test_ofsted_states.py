@@ -25,8 +25,8 @@ from placements.models import Inspection, Setting
 from placements.services import import_job_create
 from placements.supply import services
 from placements.supply.selectors import inhouse_home_rows, vacancy_summary_for_authority
+from sufficiency.dashboards.charts import JUDGEMENT_BAND_OF
 from sufficiency.dashboards.rollups import QUALITY_BELOW, QUALITY_GOOD, QUALITY_NOT_INSPECTED, _quality
-from sufficiency.dashboards.views.market import JUDGEMENT_ORDER
 from sufficiency.reports.kpis.catalogue import ChildrenInSettingsBelowGood, PctGoodOrOutstanding
 from tests.factories import SettingFactory
 
@@ -141,8 +141,8 @@ def test_matching_ranks_scores_and_labels_every_judgement():
     assert matching.JUDGEMENT_POINTS.get("ilacs", 0.0) == matching.JUDGEMENT_POINTS.get("met", 0.0) == 0.0
 
 
-def test_market_page_lists_every_judgement():
-    assert {str(j) for j in JUDGEMENT_ORDER} == ALL_JUDGEMENTS
+def test_market_page_charts_every_judgement():
+    assert {str(j) for j in JUDGEMENT_BAND_OF} == ALL_JUDGEMENTS
 
 
 def test_gap_current_position_counts_only_graded_settings_as_judged():

@@ -159,6 +159,9 @@ def test_charts_are_static_svg_with_a_title(document):
     for svg in charts.values():
         assert svg.lstrip().startswith("<?xml") and "<svg" in svg
     assert render_charts(document) == charts  # deterministic: no dates, fixed ids
+    # Axes say what they measure (text stays text in the SVG).
+    assert "Spend on placements" in charts["chart-spend"] and "Financial year" in charts["chart-spend"]
+    assert "Children in care" in charts["chart-by-category"]
 
 
 def test_formatting_helpers():

@@ -118,3 +118,35 @@ def test_suppress_table_adds_a_second_cell_where_a_total_would_give_one_away():
     assert publishable_fact("On 31 March 2025 there were 12 children, 3 or more placements for 6.")
     assert not publishable_fact("2 live in residential settings.")
     assert publishable_fact("Spend was £4.2m in 2024-25, 1.5 points up.")
+
+
+def test_supply_lists_the_block_contracts_running_on_the_date_with_beds_unsuppressed(register, strategy):
+    """Beds are places, not children: a contract of 2 beds is printed as 2, not "fewer than 5"."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from placements.models import BlockContract
+
+    walsall = register["walsall"]
+    common = {
+        "authority": walsall,
+        "category": "residential_external",
+        "weekly_cost_per_bed": Decimal("4800"),
+    }
+    BlockContract.objects.create(
+        reference="B-1", provider_name="Oak Care", beds=2, start_date=dt.date(2024, 4, 1),
+        end_date=dt.date(2026, 3, 31), **common,
+    )  # fmt: skip
+    BlockContract.objects.create(
+        reference="B-2",
+        provider_name="Elm Homes",
+        beds=6,
+        start_date=dt.date(2025, 4, 1),
+        end_date=dt.date(2027, 3, 31),
+        **common,
+    )  # fmt: skip (starts after the date: not listed)
+    supply = _sections(build_statement_document(authority=walsall, as_at=D))["supply"]
+    table = next(t for t in supply["tables"] if t["id"] == "statement-block-contracts")
+    assert [row[0] for row in table["rows"]] == ["Oak Care", "Total"]
+    assert table["rows"][0][3] == "2" and table["rows"][0][5] == "£4,800"
+    assert table["rows"][-1][3] == "2"

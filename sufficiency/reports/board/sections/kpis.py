@@ -5,16 +5,12 @@ since the previous period and the last published report.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ...kpis.base import Group
 from ...selectors import KpiRow, format_kpi_value
 from ..choices import SectionChoices
 from ..formatting import column, fmt_change, long_date, make_section, make_table
-
-if TYPE_CHECKING:
-    pass
-
 
 #: The indicators on the report's front page ("Key figures"), in print order.
 HEADLINE_KPIS = (
@@ -53,6 +49,7 @@ def kpi_entries(rows: list[KpiRow], previous: dict[str, Any] | None) -> list[dic
             previous_text=format_kpi_value(row.previous.value, unit),
             regional_text=format_kpi_value(row.regional.value, unit) if row.regional else "–",
             england_text=format_kpi_value(row.england.value, unit) if row.england else "–",
+            **_published_texts(row),
             last_report_value=last,
             last_report_text=format_kpi_value(last, unit) if previous is not None else "–",
             change_since_last_report=change_since,
@@ -62,12 +59,52 @@ def kpi_entries(rows: list[KpiRow], previous: dict[str, Any] | None) -> list[dic
     return out
 
 
+def _published_texts(row: KpiRow) -> dict[str, Any]:
+    """The published comparators' texts (the same `KpiRow.national` as the KPI page and the API): the
+    statistical neighbours' average and range, the published region and whether the register's count
+    differs from what the DfE published for the authority."""
+    national = row.national
+    if national is None:
+        return {"neighbours_text": "–", "published_region_text": "–", "differs_text": ""}
+    unit = row.kpi.unit
+    sn = national.statistical_neighbours
+    neighbours = "–"
+    if sn["mean"] is not None:
+        neighbours = format_kpi_value(sn["mean"], unit)
+        if sn["n"] > 1:
+            neighbours += f" ({format_kpi_value(sn['min'], unit)} to {format_kpi_value(sn['max'], unit)})"
+    differs = ""
+    if row.published_count_differs:
+        differs = (
+            f"{row.kpi.name}: register {row.own_count:,.0f}, published {national.published_own_count:,.0f} "
+            f"(31 March {national.year})"
+        )
+    return {
+        "neighbours_text": neighbours,
+        "published_region_text": format_kpi_value(national.region, unit)
+        if national.region is not None
+        else "–",
+        "differs_text": differs,
+    }
+
+
 def _kpi_row_cells(k: dict[str, Any], previous: dict[str, Any] | None) -> list[Any]:
     cells = [k["name"], k["value_text"], k["previous_text"]]
     if previous is not None:
         cells += [k["last_report_text"], k["change_since_last_report_text"]]
-    cells.append(k["england_text"])
+    cells += [k.get("neighbours_text", "–"), k.get("published_region_text", "–"), k["england_text"]]
     return cells
+
+
+def differs_fact(entries: list[dict[str, Any]]) -> str:
+    """One sentence naming the counts where the register differs from what the DfE published (or "")."""
+    differing = [k["differs_text"] for k in entries if k.get("differs_text")]
+    if not differing:
+        return ""
+    return (
+        "The register's count differs from the count the Department for Education published for the "
+        "authority for: " + "; ".join(differing) + "."
+    )
 
 
 def _kpi_headers(as_at_text: str, previous_on: str, previous: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -77,7 +114,11 @@ def _kpi_headers(as_at_text: str, previous_on: str, previous: dict[str, Any] | N
             column(f"Last report (version {previous.get('version')})", True),
             column("Change since last report", True),
         ]
-    headers.append(column("England", True))
+    headers += [
+        column("Statistical neighbours (range)", True),
+        column("Region (published)", True),
+        column("England", True),
+    ]
     return headers
 
 
@@ -98,6 +139,14 @@ def summary(
         ),
         "Every indicator, with its definition, is listed in Appendix A.",
     ]
+    if any(k.get("comparators") for k in entries):
+        facts.append(
+            "Statistical neighbours (their average, and range), the region and England are the Department "
+            "for Education's published statistics for the latest year up to this date."
+        )
+    fact = differs_fact(list(by_key.values()))
+    if fact:
+        facts.append(fact)
     table = make_table(
         "Headline indicators",
         _kpi_headers(long_date(as_at), previous_on, previous),

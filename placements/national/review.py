@@ -1,0 +1,157 @@
+"""National statistics go through the same review as the Ofsted register (`placements.reference_data`).
+
+Every authority reads the DfE's published figures as its comparators, so no authority changes them on its
+own: an authority's data manager's file becomes a `ReferenceDataProposal` (dataset "dfe_cla") holding the
+files as supplied, and nothing anyone reads changes until a platform data steward reviews what publishing
+would change (figures new, changed, unchanged, per year) and publishes it; a rejected proposal changes
+nothing. A steward's own import, or the command line's, publishes directly and is recorded as an already
+published proposal. Every import then points at its publication, so the provenance line names who supplied
+the figures and who published them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from django.utils import timezone
+
+from sufficiency.core.audit import actor_label, audit
+
+from ..choices import ProposalStatusChoices, ReferenceDatasetChoices
+from ..models import NationalFigure, ReferenceDataProposal
+from .reader import FileRefused, read_dfe_csv
+
+#: Changed figures the review page lists (the counts cover every figure).
+DIFF_LIMIT = 200
+
+
+def _source_of(files: Sequence[tuple[str, bytes]]) -> str:
+    names = ", ".join(name for name, _ in files)
+    return (f"DfE statistics file{'s' if len(files) > 1 else ''} {names}")[:255]
+
+
+def national_proposal_create(
+    *, files: Sequence[tuple[str, bytes]], authority: Any, acting_user: Any
+) -> ReferenceDataProposal:
+    """Stage an authority's DfE files for review. Each is read first: a file the reader refuses is refused
+    here too (FileRefused, naming the file), and nothing is staged."""
+    staged = []
+    for name, data in files:
+        try:
+            read_dfe_csv(data)
+        except FileRefused as exc:
+            raise FileRefused(f"{name}: {exc}") from None
+        staged.append({"name": name[:255], "text": data.decode("utf-8-sig")})
+    proposal = ReferenceDataProposal(
+        dataset=ReferenceDatasetChoices.NATIONAL_STATISTICS,
+        status=ProposalStatusChoices.PENDING,
+        staged_files=staged,
+        source=_source_of(files),
+        supplied_by_authority=authority,
+        supplied_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        supplied_by_label=actor_label(acting_user),
+        supplied_at=timezone.now(),
+    )
+    proposal.counts = national_proposal_diff(proposal=proposal, limit=0)["counts"]
+    proposal.save()
+    audit(
+        action="reference_data.proposed",
+        actor=acting_user,
+        authority=authority,
+        obj=proposal,
+        detail={"dataset": proposal.dataset, "counts": proposal.counts},
+    )
+    return proposal
+
+
+def national_publication_record(
+    *, files: Sequence[tuple[str, bytes]], acting_user: Any, label: str = ""
+) -> ReferenceDataProposal:
+    """A steward's or the command line's direct import, recorded as an already published proposal."""
+    now = timezone.now()
+    user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    return ReferenceDataProposal.objects.create(
+        dataset=ReferenceDatasetChoices.NATIONAL_STATISTICS,
+        status=ProposalStatusChoices.PUBLISHED,
+        source=_source_of(files),
+        supplied_by=user,
+        supplied_by_label=(label or actor_label(acting_user) or "command line")[:254],
+        supplied_at=now,
+        published_by=user,
+        published_at=now,
+        reviewed_by=user,
+        reviewed_at=now,
+    )
+
+
+def national_proposal_publish(*, proposal: ReferenceDataProposal, acting_user: Any) -> dict[str, Any]:
+    """Write a pending proposal's files through the national import (the caller holds the proposal's row
+    lock and has checked the steward). The imports point at the proposal for their provenance."""
+    from .services import national_statistics_import
+
+    files = [(f["name"], f["text"].encode()) for f in proposal.staged_files]
+    outcome = national_statistics_import(
+        files=files,
+        acting_user=acting_user,
+        supplied_by_label=proposal.supplied_by_label,
+        publication=proposal,
+    )
+    return {
+        "files": len(files),
+        "refused": [f.name for f in outcome.files if not f.ok],
+        "figures": sum(f.statistics_import.figures_imported for f in outcome.files if f.statistics_import),
+    }
+
+
+def national_proposal_diff(*, proposal: ReferenceDataProposal, limit: int = DIFF_LIMIT) -> dict[str, Any]:
+    """What publishing would change: per year, the figures new, changed (value or marker) and unchanged
+    against what is held, and the first ``limit`` changed figures (area, row, indicator, now, proposed)."""
+    counts: Counter[str] = Counter()
+    by_year: dict[int, Counter[str]] = {}
+    entries: list[dict[str, Any]] = []
+    for staged in proposal.staged_files:
+        read = read_dfe_csv(staged["text"].encode())
+        counts["rows_rejected"] += len(read.problems)
+        keys = {f.filter_key for f in read.figures}
+        held = {
+            (f.year, f.geographic_level, f.area_code, f.filter_key, f.indicator): f
+            for f in NationalFigure.objects.filter(
+                year__in=read.years, filter_key__in=keys, indicator__in=read.indicator_columns
+            )
+        }
+        for f in read.figures:
+            year = by_year.setdefault(f.year, Counter())
+            now = held.get((f.year, f.geographic_level, f.area_code, f.filter_key, f.indicator))
+            if now is None:
+                kind = "new"
+            elif now.value == f.value and now.marker == f.marker:
+                kind = "unchanged"
+            else:
+                kind = "changed"
+                if len(entries) < limit:
+                    entries.append(
+                        {
+                            "year": f.year,
+                            "area": f.area_name,
+                            "row": ", ".join(v for _, v in f.filters) or "Total",
+                            "indicator": f.indicator,
+                            "now": _shown(now.value, now.marker),
+                            "proposed": _shown(f.value, f.marker),
+                        }
+                    )
+            counts[kind] += 1
+            year[kind] += 1
+    return {
+        "counts": {"new": counts["new"], "changed": counts["changed"], "unchanged": counts["unchanged"],
+                   "rows_rejected": counts["rows_rejected"]},
+        "years": {y: dict(c) for y, c in sorted(by_year.items())},
+        "entries": entries,
+    }  # fmt: skip
+
+
+def _shown(value: float | None, marker: str) -> str:
+    if value is None:
+        return f"not published ({marker})" if marker else "not published"
+    return f"{value:g}"
