@@ -132,11 +132,14 @@ def demo_region_load(
                        primary=PRIMARY_AUTHORITY, seed=seed, acting_user=acting_user)  # fmt: skip
 
     # The demo runs without a worker, so what beat and the after-import hooks would do happens here.
+    from forecasting.gap_services import gap_assessment_compute
     from sufficiency.dashboards.services import dashboard_rollup_compute
     from sufficiency.demo.reports import demo_board_reports_load, demo_strategy_load
 
     say("Computing dashboards and sufficiency gaps")
     for code in region.authorities:
+        # What a worker's forecast run does next (forecasting's own gap), once all the supply is loaded.
+        gap_assessment_compute(authority=la_by_code[code])
         dashboard_rollup_compute(authority=la_by_code[code])
 
     say("Creating demo users")
