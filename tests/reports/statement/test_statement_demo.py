@@ -21,9 +21,13 @@ AS_AT = dt.date(2026, 3, 31)
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
+    from sufficiency.authorities.reference import ensure_local_authorities
     from sufficiency.demo.loader import demo_region_load
 
     with django_db_blocker.unblock():
+        # A module fixture runs before the autouse one: another module's flush may have emptied the
+        # migrations' reference authorities on this worker.
+        ensure_local_authorities()
         demo_region_load(authorities=["335", "333"], as_at=AS_AT)
     yield
     with django_db_blocker.unblock():

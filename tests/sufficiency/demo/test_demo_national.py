@@ -112,9 +112,13 @@ def test_loading_fills_every_comparator_and_a_second_load_changes_nothing(walsal
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
+    from sufficiency.authorities.reference import ensure_local_authorities
     from sufficiency.demo.loader import demo_region_load
 
     with django_db_blocker.unblock():
+        # A module fixture runs before the autouse one: another module's flush may have emptied the
+        # migrations' reference authorities on this worker.
+        ensure_local_authorities()
         demo_region_load(authorities=["335"], as_at=dt.date(2026, 3, 31))
     yield
     with django_db_blocker.unblock():
