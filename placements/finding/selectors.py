@@ -116,14 +116,11 @@ def match_candidates_for_request(
         c.setting_id: float(c.weekly_cost_per_bed)
         for c in BlockContract.objects.for_authority(authority).active_on(today).exclude(setting=None)
     }
-    unit_costs = _unit_costs(authority)
-    costs: dict[tuple[str, str], float | None] = {}
+    unit_costs = ledger.UnitCosts(_unit_costs(authority))
 
     def unit_cost(category: str, route: str) -> float | None:
-        """The authority's weekly unit cost of a category and route today (read once per pair)."""
-        if (category, route) not in costs:
-            costs[category, route] = ledger.unit_cost_on(unit_costs, category, (route,), today)
-        return costs[category, route]
+        """The authority's weekly unit cost of a category and route today (worked out once per pair)."""
+        return unit_costs.on(category, (route,), today)
 
     vacancies = (
         Vacancy.objects.for_authority(authority)
@@ -323,15 +320,28 @@ def _request_rows(queryset: Any) -> pd.DataFrame:
     return frame
 
 
-def ledger_frames_for_authority(*, authority: LocalAuthority) -> dict[str, pd.DataFrame]:
-    """The frames `ledger` computes from: requests (with approach and offer counts), declines, unit costs."""
-    requests = _request_rows(PlacementRequest.objects.for_authority(authority))
+def ledger_frames_for_authority(
+    *, authority: LocalAuthority, start: dt.date | None = None, end: dt.date | None = None
+) -> dict[str, pd.DataFrame]:
+    """The frames `ledger` computes from: requests (with approach and offer counts), declines, unit costs.
+
+    Given a period, only what a ledger of that period counts is read (requests made or placed in it,
+    declines recorded in it, with a day's margin for time zones): an authority's whole history is years
+    of requests and tens of thousands of approaches, and the ledger's figures for the period are the same."""
+    requests_qs = PlacementRequest.objects.for_authority(authority)
+    declines_qs = Approach.objects.for_authority(authority).filter(declined_at__isnull=False)
+    if start is not None and end is not None:
+        requests_qs = requests_qs.filter(
+            Q(requested_on__range=(start, end)) | Q(placed_on__range=(start, end))
+        )
+        tz = timezone.get_current_timezone()
+        declines_qs = declines_qs.filter(
+            declined_at__gte=dt.datetime.combine(start - dt.timedelta(days=1), dt.time(), tzinfo=tz),
+            declined_at__lt=dt.datetime.combine(end + dt.timedelta(days=2), dt.time(), tzinfo=tz),
+        )
+    requests = _request_rows(requests_qs)
     declines = pd.DataFrame(
-        list(
-            Approach.objects.for_authority(authority)
-            .filter(declined_at__isnull=False)
-            .values("placement_request_id", "declined_at", "declined_by", "decline_reason")
-        ),
+        list(declines_qs.values("placement_request_id", "declined_at", "declined_by", "decline_reason")),
         columns=["placement_request_id", "declined_at", "declined_by", "decline_reason"],
     ).rename(columns={"placement_request_id": "request_id"})
     if not declines.empty:
@@ -354,7 +364,7 @@ def unmet_need_ledger_for_authority(
     *, authority: LocalAuthority, start: dt.date, end: dt.date
 ) -> dict[str, Any]:
     """The unmet-need ledger of an authority for a period: monthly rows by kind, totals, decline reasons."""
-    frames = ledger_frames_for_authority(authority=authority)
+    frames = ledger_frames_for_authority(authority=authority, start=start, end=end)
     prepared = ledger.prepare(frames["requests"], frames["unit_costs"])
     return {
         "start": start,
@@ -370,7 +380,7 @@ def placement_finding_kpis(*, authority: LocalAuthority, start: dt.date, end: dt
     them: placement_requests (planned_requests, emergency_requests), median_days_to_place,
     pct_placed_to_plan, foster_preferred_residential_used (and _extra_cost), sibling_groups_split,
     providers_approached_per_request, offers_per_request, requests_not_placed. None where there is no data."""
-    frames = ledger_frames_for_authority(authority=authority)
+    frames = ledger_frames_for_authority(authority=authority, start=start, end=end)
     totals = ledger.ledger_totals(ledger.prepare(frames["requests"], frames["unit_costs"]), start, end)
     return {
         "placement_requests": totals["requests"],
