@@ -277,12 +277,13 @@ def match_candidates_for_request(
 # --- The ledger -------------------------------------------------------------------------------------------------
 
 
-def _request_rows(queryset: Any) -> pd.DataFrame:
+def _request_rows(queryset: Any, approaches: Any = None) -> pd.DataFrame:
+    """The requests of `queryset` with how many providers or carers each approached and how many offered.
+    The counts are one grouped read of `approaches` (all by default; an authority's own when given, so
+    the database reads that authority's approaches rather than joining every authority's)."""
     rows = list(
-        queryset.annotate(
-            approach_count=Count("approaches", distinct=True),
-            offer_count=Count("approaches", filter=Q(approaches__offered_at__isnull=False), distinct=True),
-        ).values(
+        # In id order: the model's default order (by authority name, date) joins the authorities to sort.
+        queryset.order_by("id").values(
             "id",
             "authority_id",
             "requested_on",
@@ -297,23 +298,21 @@ def _request_rows(queryset: Any) -> pd.DataFrame:
             "placed_to_plan",
             "siblings",
             "siblings_outcome",
-            "approach_count",
-            "offer_count",
             "close_reason",
             "agreed_weekly_cost",
         )
     )
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "authority_id",
-            "agreed_weekly_cost",
-            "approach_count",
-            "offer_count",
-            *[c for c in ledger.REQUEST_COLUMNS if c not in ("approaches", "offers")],
-        ],
-    )
-    frame = frame.rename(columns={"approach_count": "approaches", "offer_count": "offers"})
+    counts = {
+        row["placement_request_id"]: (row["approaches"], row["offers"])
+        for row in (Approach.objects.all() if approaches is None else approaches)
+        .filter(placement_request__in=queryset.order_by().values("id"))
+        .order_by()
+        .values("placement_request_id")
+        .annotate(approaches=Count("id"), offers=Count("id", filter=Q(offered_at__isnull=False)))
+    }
+    for row in rows:
+        row["approaches"], row["offers"] = counts.get(row["id"], (0, 0))
+    frame = pd.DataFrame(rows, columns=["authority_id", "agreed_weekly_cost", *ledger.REQUEST_COLUMNS])
     frame["requested_on"] = pd.to_datetime(frame["requested_on"])
     frame["placed_on"] = pd.to_datetime(frame["placed_on"])
     frame["placed_to_plan"] = frame["placed_to_plan"].astype("boolean")
@@ -339,9 +338,13 @@ def ledger_frames_for_authority(
             declined_at__gte=dt.datetime.combine(start - dt.timedelta(days=1), dt.time(), tzinfo=tz),
             declined_at__lt=dt.datetime.combine(end + dt.timedelta(days=2), dt.time(), tzinfo=tz),
         )
-    requests = _request_rows(requests_qs)
+    requests = _request_rows(requests_qs, Approach.objects.for_authority(authority))
     declines = pd.DataFrame(
-        list(declines_qs.values("placement_request_id", "declined_at", "declined_by", "decline_reason")),
+        list(
+            declines_qs.order_by("id").values(
+                "placement_request_id", "declined_at", "declined_by", "decline_reason"
+            )
+        ),
         columns=["placement_request_id", "declined_at", "declined_by", "decline_reason"],
     ).rename(columns={"placement_request_id": "request_id"})
     if not declines.empty:
