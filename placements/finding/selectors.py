@@ -256,8 +256,7 @@ def match_candidates_for_request(
                     **common,
                     kind="household",
                     object_id=household.pk,
-                    name=f"Household {household.reference}"
-                    + (f" ({agency.name or agency.urn})" if agency else " (in-house)"),
+                    name=household.label,
                     category=category,
                     route=route,
                     registered=household.status == HouseholdStatusChoices.AVAILABLE,

@@ -339,3 +339,59 @@ def test_the_not_included_list_is_capped_with_its_total(
     assert total >= 1 and response.context["excluded"] == []
     content = response.content.decode()
     assert f"Not included ({total})" in content and f"Showing the first 0 of {total}" in content
+
+
+def test_an_agency_household_is_named_with_its_agency_in_the_search_the_request_and_its_outcome(
+    client, placement_finder, walsall, make_request
+):
+    from placements.supply.services import household_create, vacancy_record
+
+    agency = SettingFactory(
+        urn="SC900077",
+        name="Brightstar Fostering",
+        provision_type="independent_fostering_agency",
+        postcode="B1 1AA",
+        latest_judgement="good",
+    )
+    carers = household_create(
+        authority=walsall,
+        data={
+            "reference": "IFC7",
+            "route": "agency",
+            "agency": agency,
+            "approval_date": dt.date(2020, 1, 1),
+            "approved_places": 2,
+            "postcode_district": "WS2",
+        },
+        acting_user=None,
+    )
+    vacancy_record(authority=walsall, household=carers, acting_user=None, categories=["fostering_external"])
+    request = make_request()
+    client.force_login(placement_finder)
+    response = client.get(_url("request-search", request))
+    (row,) = [c for c in response.context["included"] if c["key"] == f"household:{carers.pk}"]
+    assert row["name"] == "Household IFC7 (Brightstar Fostering)"
+    assert row["type"] == "Agency foster carers"
+    client.post(_url("request-search", request), {"candidate": [f"household:{carers.pk}"]})
+    approach = Approach.objects.get(placement_request=request)
+    page = client.get(_url("request-detail", request)).content.decode()
+    assert "Household IFC7 (Brightstar Fostering)" in page  # the referrals sent
+    offer = client.get(_url("approach-offer", request, approach_pk=approach.pk))
+    assert offer.context["title"] == "Offer from Household IFC7 (Brightstar Fostering)"
+    services.placement_request_place(
+        placement_request=request, approach=approach, placed_on=dt.date.today(), acting_user=placement_finder
+    )
+    outcome = client.get(_url("request-detail", request)).context["outcome_rows"]
+    assert {"key": "Placed with", "value": "Household IFC7 (Brightstar Fostering)"} in outcome
+
+
+def test_households_are_labelled_with_whose_carers_they_are(walsall):
+    from placements.models import FosteringHousehold
+
+    agency = SettingFactory(urn="SC900078", name="", provision_type="independent_fostering_agency")
+    in_house = FosteringHousehold(authority=walsall, reference="FC1", route="in_house")
+    unnamed_agency = FosteringHousehold(authority=walsall, reference="IFC1", route="agency", agency=agency)
+    unknown_agency = FosteringHousehold(authority=walsall, reference="IFC2", route="agency")
+    assert in_house.label == "Household FC1 (in-house)"
+    assert unnamed_agency.label == "Household IFC1 (SC900078)"  # the URN where Ofsted withholds the name
+    assert unknown_agency.label == "Household IFC2 (agency not recorded)"
