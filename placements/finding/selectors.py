@@ -156,14 +156,16 @@ def match_candidates_for_request(
         if spec.suitability.get("fostering", "unsuitable") != "unsuitable":
             # The independent fostering agencies the authority uses: those whose carers it holds, and
             # those on a framework in its region.
+            # (A subquery of the authority's own households, not a join: the join read every
+            # authority's households and needed DISTINCT.)
+            used = FosteringHousehold.objects.for_authority(authority).exclude(agency=None)
             wanted |= Q(provision_type="independent_fostering_agency") & (
-                Q(households__authority=authority)
+                Q(id__in=used.order_by().values("agency_id"))
                 | Q(local_authority__region_id=authority.region_id) & ~Q(framework="")
             )
         extra_settings = (
             Setting.objects.filter(wanted, registration_status=RegistrationStatusChoices.ACTIVE)
             .exclude(id__in=[int(k.split(":")[1]) for k in seen if k.startswith("setting:")])
-            .distinct()
             .order_by("urn")[:MAX_EXTRA_CANDIDATES]
         )
         raw += [

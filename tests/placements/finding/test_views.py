@@ -395,3 +395,42 @@ def test_households_are_labelled_with_whose_carers_they_are(walsall):
     assert in_house.label == "Household FC1 (in-house)"
     assert unnamed_agency.label == "Household IFC1 (SC900078)"  # the URN where Ofsted withholds the name
     assert unknown_agency.label == "Household IFC2 (agency not recorded)"
+
+
+def test_without_a_vacancy_the_search_offers_the_agencies_the_authority_uses(walsall, sandwell, make_request):
+    """The fostering agencies listed without a vacancy: those whose carers the authority holds (wherever
+    they are) and those on a framework in its region; not another authority's agency elsewhere."""
+    from placements.finding import selectors
+    from placements.supply.services import household_create
+    from sufficiency.authorities.models import LocalAuthority
+
+    kent = LocalAuthority.objects.get(dfe_code="886")
+
+    def ifa(urn, area, framework=""):
+        return SettingFactory(
+            urn=urn,
+            name=urn,
+            provision_type="independent_fostering_agency",
+            local_authority=area,
+            postcode="",
+            framework=framework,
+            latest_judgement="good",
+        )
+
+    ours_far = ifa("SC910001", kent)
+    framework_near = ifa("SC910002", sandwell, framework="WM Fostering Framework")
+    near_unused = ifa("SC910003", sandwell)
+    theirs_far = ifa("SC910004", kent)
+    for authority, agency, ref in ((walsall, ours_far, "IFC1"), (kent, theirs_far, "K1")):
+        household_create(
+            authority=authority,
+            data={"reference": ref, "route": "agency", "agency": agency, "approval_date": dt.date(2020, 1, 1),
+                  "approved_places": 1},
+            acting_user=None,
+        )  # fmt: skip
+    matches = selectors.match_candidates_for_request(
+        placement_request=make_request(), include_without_vacancy=True
+    )
+    agencies = {m.candidate.object_id for m in matches if m.candidate.kind == "setting"}
+    assert {ours_far.pk, framework_near.pk} <= agencies
+    assert not {near_unused.pk, theirs_far.pk} & agencies
