@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from django.conf import settings as django_settings
 from django.db.models import Count, Q
@@ -94,6 +95,21 @@ def _choose_category(categories: list[str], fallback: str, suitability: dict[str
     return categories[0] if categories else fallback
 
 
+def _nearest(pool: Any, home_postcode: str, limit: int | None = None) -> list[int]:
+    """Of (id, postcode) pairs in their listed order, the ids of the `limit` nearest the child's home (those
+    whose distance is unknown last, the listed order breaking ties). A region holds hundreds of homes:
+    the first `limit` by URN would leave out ones next door. Only ids and postcodes are read for all."""
+    limit = MAX_EXTRA_CANDIDATES if limit is None else limit
+    pairs = list(pool)
+    if len(pairs) <= limit:
+        return [pk for pk, _ in pairs]
+    miles = geo.distances_miles(
+        pd.Series([home_postcode or ""] * len(pairs)), pd.Series([place or "" for _, place in pairs])
+    )["miles"].to_numpy()
+    order = np.argsort(np.where(np.isnan(miles), np.inf, miles), kind="stable")
+    return [pairs[i][0] for i in order[:limit]]
+
+
 def match_candidates_for_request(
     *,
     placement_request: PlacementRequest,
@@ -163,22 +179,34 @@ def match_candidates_for_request(
                 Q(id__in=used.order_by().values("agency_id"))
                 | Q(local_authority__region_id=authority.region_id) & ~Q(framework="")
             )
-        extra_settings = (
+        settings_pool = (
             Setting.objects.filter(wanted, registration_status=RegistrationStatusChoices.ACTIVE)
             .exclude(id__in=[int(k.split(":")[1]) for k in seen if k.startswith("setting:")])
-            .order_by("urn")[:MAX_EXTRA_CANDIDATES]
+            .order_by("urn")
         )
+        extra_settings = settings_pool.filter(
+            id__in=_nearest(settings_pool.values_list("id", "postcode"), placement_request.home_postcode)
+        ).order_by("urn")
         raw += [
             {"key": f"setting:{s.pk}", "vacancy": None, "setting": s, "household": None}
             for s in extra_settings
         ]
         if spec.suitability.get("fostering") != "unsuitable":
-            extra_households = (
+            households_pool = (
                 FosteringHousehold.objects.for_authority(authority)
                 .filter(status=HouseholdStatusChoices.AVAILABLE)
                 .exclude(id__in=[int(k.split(":")[1]) for k in seen if k.startswith("household:")])
+                .order_by("reference")
+            )
+            extra_households = (
+                households_pool.filter(
+                    id__in=_nearest(
+                        households_pool.values_list("id", "postcode_district"),
+                        placement_request.home_postcode,
+                    )
+                )
                 .select_related("agency")
-                .order_by("reference")[:MAX_EXTRA_CANDIDATES]
+                .order_by("reference")
             )
             raw += [
                 {"key": f"household:{h.pk}", "vacancy": None, "setting": None, "household": h}

@@ -434,3 +434,33 @@ def test_without_a_vacancy_the_search_offers_the_agencies_the_authority_uses(wal
     agencies = {m.candidate.object_id for m in matches if m.candidate.kind == "setting"}
     assert {ours_far.pk, framework_near.pk} <= agencies
     assert not {near_unused.pk, theirs_far.pk} & agencies
+
+
+def test_without_a_vacancy_the_nearest_are_offered_not_the_first_by_urn(
+    walsall, sandwell, make_request, household, monkeypatch
+):
+    """Past the cap, the homes and carers nearest the child's home are listed, whatever their URN or
+    reference."""
+    from placements.finding import selectors
+    from placements.supply.services import household_create
+
+    monkeypatch.setattr(selectors, "MAX_EXTRA_CANDIDATES", 1)
+    far = SettingFactory(urn="SC920001", name="Far", provision_type="childrens_home", local_authority=sandwell,
+                         postcode="WV1 1RQ", latest_judgement="good")  # fmt: skip
+    near = SettingFactory(urn="SC920002", name="Near", provision_type="childrens_home", local_authority=walsall,
+                          postcode="WS1 1TP", latest_judgement="good")  # fmt: skip
+    household.postcode_district = "WV1"
+    household.save()
+    close_carers = household_create(
+        authority=walsall,
+        data={"reference": "Z9", "route": "in_house", "approval_date": dt.date(2020, 1, 1), "approved_places": 1,
+              "postcode_district": "WS1"},
+        acting_user=None,
+    )  # fmt: skip
+    matches = selectors.match_candidates_for_request(
+        placement_request=make_request(home_postcode="WS1 1"), include_without_vacancy=True
+    )
+    keys = {m.candidate.key for m in matches}
+    assert f"setting:{near.pk}" in keys and f"setting:{far.pk}" not in keys
+    assert f"household:{close_carers.pk}" in keys and f"household:{household.pk}" not in keys
+    assert selectors._nearest([(1, "WV1 1RQ"), (2, ""), (3, "WS1 1TP")], "WS1 1", limit=2) == [3, 1]
