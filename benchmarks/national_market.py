@@ -141,6 +141,7 @@ def build_market(*, authority_codes: list[str], seed: int = 2026, log: Any = pri
             settings += [setting(provision, region_id) for _ in range(count)]
     Setting.objects.bulk_create(settings, batch_size=2000)
     for s in Setting.objects.select_related("local_authority").order_by("urn"):
+        assert s.local_authority is not None  # every setting built here is in an authority
         region_id = s.local_authority.region_id
         if s.provision_type == "independent_fostering_agency":
             market.ifas.setdefault(region_id, []).append(s)
@@ -336,23 +337,23 @@ def build_requests(
             raise RuntimeError("bulk_create returned no primary keys")
         for target, accepted, _ in plan:
             at = dt.datetime.combine(request.requested_on, dt.time(9 + rng.randrange(8)), tzinfo=tz)
-            fields: dict[str, Any] = {"status": "awaiting"}
+            reply: dict[str, Any] = {"status": "awaiting"}
             if accepted:
-                fields = {"status": "accepted", "offered_at": at + dt.timedelta(hours=3)}
+                reply = {"status": "accepted", "offered_at": at + dt.timedelta(hours=3)}
             elif request.status != "open" and rng.random() < 0.8:
                 reason, by, _w = rng.choices(DECLINES, weights=[w for _, _, w in DECLINES])[0]
                 if reason == "SIBLING_GROUP" and not request.siblings:
                     reason = "NO_VACANCY"
-                fields = {
+                reply = {
                     "status": "declined",
                     "declined_at": at + dt.timedelta(hours=rng.randint(1, 72)),
                     "declined_by": by,
                     "decline_reason": reason,
                 }
                 if rng.random() < 0.3:
-                    fields["offered_at"] = at + dt.timedelta(hours=2)
+                    reply["offered_at"] = at + dt.timedelta(hours=2)
             elif rng.random() < 0.3:
-                fields = {"status": "offered", "offered_at": at + dt.timedelta(hours=5)}
+                reply = {"status": "offered", "offered_at": at + dt.timedelta(hours=5)}
             is_household = not hasattr(target, "provision_type")
             approaches.append(
                 Approach(
@@ -360,7 +361,7 @@ def build_requests(
                     placement_request=request,
                     approached_at=at,
                     **({"household": target} if is_household else {"setting": target}),
-                    **fields,
+                    **reply,
                 )
             )
     Approach.objects.bulk_create(approaches, batch_size=5000)
