@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sufficiency.settings.test")
 os.environ["LOG_LEVEL"] = "WARNING"
 
@@ -80,10 +81,8 @@ def _build(scale: int) -> tuple[Any, Any, Any]:
     from django.utils import timezone
 
     from placements import geo
-    from placements.finding import services
     from placements.models import FosteringHousehold, Setting, UnitCost, Vacancy
-    from sufficiency.accounts.models import User
-    from sufficiency.authorities.models import LocalAuthority, Membership
+    from sufficiency.authorities.models import LocalAuthority
     from sufficiency.authorities.reference import ensure_local_authorities
 
     ensure_local_authorities()
@@ -179,10 +178,21 @@ def _build(scale: int) -> tuple[Any, Any, Any]:
             weekly_cost=cost,
             effective_from=dt.date(2024, 4, 1),
         )
+    home = own[0].split(" ")[0] if own else ""
+    return _finder_and_requests(authority, home)
+
+
+def _finder_and_requests(authority: Any, home: str) -> tuple[Any, Any, Any]:
+    """A placement finder of the authority and the two requests searched."""
+    from django.utils import timezone
+
+    from placements.finding import services
+    from sufficiency.accounts.models import User
+    from sufficiency.authorities.models import Membership
+
     finder = User.objects.create_user(email="bench.finder@example.gov.uk")
     Membership.objects.create(user=finder, authority=authority, role="placement_finder")
     today = timezone.localdate()
-    home = own[0].split(" ")[0] if own else ""
     siblings = services.placement_request_create(
         authority=authority,
         data={
@@ -204,10 +214,40 @@ def _build(scale: int) -> tuple[Any, Any, Any]:
     return finder, siblings, residential
 
 
+def _build_national(requests_per_year: int) -> tuple[Any, Any, Any]:
+    """England's market (benchmarks/national_market.py) for the 150 authorities of the national dataset,
+    a year of placement requests for each of them, then the finder and the two requests of Walsall."""
+    import national_data
+    from django.utils import timezone
+    from national_market import build_market, build_requests
+
+    codes = [code for code, _ in national_data._authorities(150)]
+    market = build_market(authority_codes=codes, log=print)
+    today = timezone.localdate()
+    requests = approaches = 0
+    for i, la in enumerate(market.authorities):
+        r, a = build_requests(market, authority=la, per_year=requests_per_year, years=1, end=today, seed=i)
+        requests, approaches = requests + r, approaches + a
+    print(f"  placement requests: {requests} with {approaches} approaches (a year, every authority)")
+    authority = next(la for la in market.authorities if la.dfe_code == AUTHORITY)
+    return _finder_and_requests(authority, market.postcodes[authority.pk][0].split(" ")[0])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--scale", type=int, default=1, help="multiply the open vacancies")
+    parser.add_argument(
+        "--national",
+        action="store_true",
+        help="England's market: every region's settings, households and vacancies for 150 authorities",
+    )
+    parser.add_argument(
+        "--requests-per-year",
+        type=int,
+        default=350,
+        help="with --national: placement requests a year of each authority (England: about 50,000 a year)",
+    )
     args = parser.parse_args()
 
     import django
@@ -226,8 +266,14 @@ def main() -> None:
     started = time.perf_counter()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        finder, siblings, residential = _build(args.scale)
-        print(f"Built the test database and the authority in {time.perf_counter() - started:.1f} s")
+        if args.national:
+            finder, siblings, residential = _build_national(args.requests_per_year)
+        else:
+            finder, siblings, residential = _build(args.scale)
+        print(
+            f"Built the test database and the {'national market' if args.national else 'authority'} in "
+            f"{time.perf_counter() - started:.1f} s ({connection.vendor})"
+        )
 
         def search(request: Any, wide: bool) -> Callable[[], tuple[Any, Any]]:
             def run() -> tuple[Any, Any]:

@@ -344,7 +344,7 @@ class PlaceForm(forms.Form):
         self.placement_request = placement_request
         self.approaches = {
             str(a.pk): a
-            for a in placement_request.approaches.select_related("setting", "household").exclude(
+            for a in placement_request.approaches.select_related("setting", "household__agency").exclude(
                 status="declined"
             )
         }

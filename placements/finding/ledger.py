@@ -28,7 +28,8 @@ Definitions (each figure's month):
   placed; the mean over routes when that route has none) less (its weekly unit cost of external
   fostering, framework route, else spot, else any), never below 0, times 52.18 weeks
   (placements.constants.WEEKS_PER_YEAR). No unit cost, no figure (the count still stands).
-* **Decline reasons**: declines recorded in the period, by coded reason and who declined.
+* **Decline reasons**: declines recorded in the period (to the end of its last day), by coded reason and
+  who declined.
 """
 
 from __future__ import annotations
@@ -111,8 +112,9 @@ def prepare(requests: pd.DataFrame, unit_costs: pd.DataFrame | None = None) -> p
     frame["extra_annual_cost"] = np.nan
     if unit_costs is not None and not unit_costs.empty and frame["fpru"].any():
         rows = frame.loc[frame["fpru"]]
+        costs = UnitCosts(unit_costs)  # read once: one lookup per category, route and day placed
         frame.loc[frame["fpru"], "extra_annual_cost"] = [
-            extra_annual_cost(unit_costs, category, route, on)
+            extra_annual_cost(costs, category, route, on)
             for category, route, on in zip(
                 rows["placed_category"], rows["placed_route"], rows["placed_on"], strict=True
             )
@@ -120,27 +122,56 @@ def prepare(requests: pd.DataFrame, unit_costs: pd.DataFrame | None = None) -> p
     return frame
 
 
-def unit_cost_on(unit_costs: pd.DataFrame, category: str, routes: tuple[str, ...], on: Any) -> float | None:
+class UnitCosts:
+    """An authority's unit costs (the ``unit_costs`` frame) read once into plain rows, answering
+    `unit_cost_on` for a category, routes and date, each question worked out once. A ledger asks the same
+    question for every child placed on the same day; pandas filtering per question cost milliseconds each."""
+
+    def __init__(self, unit_costs: pd.DataFrame) -> None:
+        self._rows: list[tuple[str, str, float, pd.Timestamp, pd.Timestamp | None]] = []
+        if not unit_costs.empty:
+            starts = pd.to_datetime(unit_costs["effective_from"])
+            ends = pd.to_datetime(unit_costs["effective_to"])
+            for category, route, cost, start, end in zip(
+                unit_costs["category"],
+                unit_costs["route"],
+                unit_costs["weekly_cost"],
+                starts,
+                ends,
+                strict=True,
+            ):
+                self._rows.append((category, route, float(cost), start, None if pd.isna(end) else end))
+        self._answers: dict[tuple[str, tuple[str, ...], pd.Timestamp], float | None] = {}
+
+    def on(self, category: str, routes: tuple[str, ...], on: Any) -> float | None:
+        """The weekly unit cost of a category on a date: the first of `routes` with one in force (the latest
+        to take effect), else the mean over every route in force; None when there is none."""
+        key = (category, tuple(routes), pd.Timestamp(on))
+        if key not in self._answers:
+            self._answers[key] = self._work_out(*key)
+        return self._answers[key]
+
+    def _work_out(self, category: str, routes: tuple[str, ...], ts: pd.Timestamp) -> float | None:
+        live = [r for r in self._rows if r[0] == category and r[3] <= ts and (r[4] is None or r[4] >= ts)]
+        if not live:
+            return None
+        for route in routes:
+            chosen = sorted((r for r in live if r[1] == route), key=lambda r: r[3])
+            if chosen:
+                return chosen[-1][2]
+        return float(np.mean([r[2] for r in live]))
+
+
+def unit_cost_on(
+    unit_costs: pd.DataFrame | UnitCosts, category: str, routes: tuple[str, ...], on: Any
+) -> float | None:
     """The weekly unit cost of a category on a date: the first of `routes` with one in force, else the
-    mean over every route in force; None when there is none."""
-    if unit_costs.empty:
-        return None
-    ts = pd.Timestamp(on)
-    live = unit_costs.loc[
-        (unit_costs["category"] == category)
-        & (pd.to_datetime(unit_costs["effective_from"]) <= ts)
-        & (unit_costs["effective_to"].isna() | (pd.to_datetime(unit_costs["effective_to"]) >= ts))
-    ]
-    if live.empty:
-        return None
-    for route in routes:
-        chosen = live.loc[live["route"] == route]
-        if not chosen.empty:
-            return float(chosen.sort_values("effective_from")["weekly_cost"].iloc[-1])
-    return float(pd.to_numeric(live["weekly_cost"]).mean())
+    mean over every route in force; None when there is none. See `UnitCosts` to ask many times."""
+    costs = unit_costs if isinstance(unit_costs, UnitCosts) else UnitCosts(unit_costs)
+    return costs.on(category, routes, on)
 
 
-def extra_annual_cost(unit_costs: pd.DataFrame, category: str, route: str, on: Any) -> float:
+def extra_annual_cost(unit_costs: pd.DataFrame | UnitCosts, category: str, route: str, on: Any) -> float:
     """Extra cost a year of residential care where fostering was preferred (see the module docstring)."""
     residential = unit_cost_on(unit_costs, category, (route,) if route else (), on)
     fostering = unit_cost_on(unit_costs, FOSTERING_COMPARATOR[0], FOSTERING_COMPARATOR[1], on)
@@ -149,31 +180,70 @@ def extra_annual_cost(unit_costs: pd.DataFrame, category: str, route: str, on: A
     return round(max(residential - fostering, 0.0) * WEEKS_PER_YEAR, 2)
 
 
-def _measures(made: pd.DataFrame, placed: pd.DataFrame) -> dict[str, Any]:
-    """The ledger's figures for requests made (request-side) and placements made (outcome-side)."""
-    n = len(made)
+def _made_arrays(made: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The request-side columns `_measures` reads, as plain arrays (sliced by month and kind cheaply)."""
+    return {
+        "emergency": made["emergency"].to_numpy(dtype=bool),
+        "approaches": pd.to_numeric(made["approaches"]).to_numpy(dtype=float),
+        "offers": pd.to_numeric(made["offers"]).to_numpy(dtype=float),
+        "withdrawn": (made["status"] == "withdrawn").to_numpy(dtype=bool),
+        "not_placed": (made["status"] == "not_placed").to_numpy(dtype=bool),
+    }
+
+
+def _placed_arrays(placed: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The outcome-side columns `_measures` reads, as plain arrays."""
     plan = placed["placed_to_plan"].astype("boolean")
-    known_plan = int(plan.notna().sum())
-    groups = placed.loc[placed["sibling_group"]]
-    extra = placed.loc[placed["fpru"], "extra_annual_cost"]
+    groups = placed["sibling_group"].to_numpy(dtype=bool)
+    return {
+        "days_to_place": pd.to_numeric(placed["days_to_place"]).to_numpy(dtype=float),
+        "plan_known": plan.notna().to_numpy(dtype=bool),
+        "to_plan": plan.fillna(False).to_numpy(dtype=bool),
+        "fpru": placed["fpru"].to_numpy(dtype=bool),
+        "extra_annual_cost": pd.to_numeric(placed["extra_annual_cost"]).to_numpy(dtype=float),
+        "sibling_group": groups,
+        "split": groups & placed["split"].to_numpy(dtype=bool),
+    }
+
+
+def _mean(values: np.ndarray) -> float:
+    """The mean of the values that are not NaN (as pandas takes it), NaN when there are none."""
+    present = values[~np.isnan(values)]
+    return float(present.mean()) if len(present) else float("nan")
+
+
+def _measures(made: dict[str, np.ndarray], placed: dict[str, np.ndarray]) -> dict[str, Any]:
+    """The ledger's figures for requests made (request-side) and placements made (outcome-side), from the
+    arrays of `_made_arrays` and `_placed_arrays` (pandas on each month's small frames cost most of a
+    ledger's time)."""
+    n = len(made["emergency"])
+    n_placed = len(placed["fpru"])
+    known_plan = int(placed["plan_known"].sum())
+    days = placed["days_to_place"][~np.isnan(placed["days_to_place"])]
+    extra = placed["extra_annual_cost"][placed["fpru"]]
+    extra = extra[~np.isnan(extra)]
     return {
         "requests": n,
         "planned": int((~made["emergency"]).sum()),
         "emergency": int(made["emergency"].sum()),
-        "approaches_per_request": round(float(made["approaches"].mean()), 1) if n else None,
-        "offers_per_request": round(float(made["offers"].mean()), 1) if n else None,
-        "withdrawn": int((made["status"] == "withdrawn").sum()),
-        "not_placed": int((made["status"] == "not_placed").sum()),
-        "placed": len(placed),
-        "median_days_to_place": float(placed["days_to_place"].median()) if len(placed) else None,
-        "pct_placed_to_plan": round(100 * int(plan.fillna(False).sum()) / known_plan, 1)
+        "approaches_per_request": round(_mean(made["approaches"]), 1) if n else None,
+        "offers_per_request": round(_mean(made["offers"]), 1) if n else None,
+        "withdrawn": int(made["withdrawn"].sum()),
+        "not_placed": int(made["not_placed"].sum()),
+        "placed": n_placed,
+        "median_days_to_place": (float(np.median(days)) if len(days) else float("nan")) if n_placed else None,
+        "pct_placed_to_plan": round(100 * int(placed["to_plan"].sum()) / known_plan, 1)
         if known_plan
         else None,
         "foster_preferred_residential_used": int(placed["fpru"].sum()),
-        "extra_annual_cost": round(float(extra.sum()), 0) if extra.notna().any() else None,
-        "sibling_groups_placed": len(groups),
-        "sibling_groups_split": int(groups["split"].sum()),
+        "extra_annual_cost": round(float(extra.sum()), 0) if len(extra) else None,
+        "sibling_groups_placed": int(placed["sibling_group"].sum()),
+        "sibling_groups_split": int(placed["split"].sum()),
     }
+
+
+def _select(arrays: dict[str, np.ndarray], mask: np.ndarray) -> dict[str, np.ndarray]:
+    return {name: values[mask] for name, values in arrays.items()}
 
 
 def _window(frame: pd.DataFrame, column: str, start: dt.date, end: dt.date) -> pd.DataFrame:
@@ -184,26 +254,41 @@ def _window(frame: pd.DataFrame, column: str, start: dt.date, end: dt.date) -> p
 def ledger_totals(prepared: pd.DataFrame, start: dt.date, end: dt.date) -> dict[str, Any]:
     """The ledger's figures for a whole period (requests made in it; placements made in it)."""
     return _measures(
-        _window(prepared, "requested_on", start, end), _window(prepared, "placed_on", start, end)
+        _made_arrays(_window(prepared, "requested_on", start, end)),
+        _placed_arrays(_window(prepared, "placed_on", start, end)),
     )
+
+
+def _month_numbers(dates: pd.Series) -> np.ndarray:
+    """Each date's calendar month as one number (year * 12 + month)."""
+    return (dates.dt.year * 12 + dates.dt.month).to_numpy(dtype=np.int64)
 
 
 def monthly_ledger(prepared: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
     """One row per calendar month from `start` to `end` and kind ("all" and each of KINDS), with every
     measure of MEASURES. Months with nothing in them are kept (zeros), so the table reads as a calendar."""
     months = pd.period_range(pd.Timestamp(start), pd.Timestamp(end), freq="M")
-    made = _window(prepared, "requested_on", start, end)
-    placed = _window(prepared, "placed_on", start, end)
-    made_month = made["requested_on"].dt.to_period("M")
-    placed_month = placed["placed_on"].dt.to_period("M")
+    made_frame = _window(prepared, "requested_on", start, end)
+    placed_frame = _window(prepared, "placed_on", start, end)
+    made, placed = _made_arrays(made_frame), _placed_arrays(placed_frame)
+    made_month = _month_numbers(made_frame["requested_on"])
+    placed_month = _month_numbers(placed_frame["placed_on"])
+    made_kind, placed_kind = made_frame["kind"].to_numpy(), placed_frame["kind"].to_numpy()
     rows = []
     for month in months:
+        number = month.year * 12 + month.month
+        in_made, in_placed = made_month == number, placed_month == number
         for kind in ("all", *KINDS):
-            m = made.loc[made_month == month]
-            p = placed.loc[placed_month == month]
+            m_mask, p_mask = in_made, in_placed
             if kind != "all":
-                m, p = m.loc[m["kind"] == kind], p.loc[p["kind"] == kind]
-            rows.append({"month": month.to_timestamp().date(), "kind": kind, **_measures(m, p)})
+                m_mask, p_mask = in_made & (made_kind == kind), in_placed & (placed_kind == kind)
+            rows.append(
+                {
+                    "month": month.to_timestamp().date(),
+                    "kind": kind,
+                    **_measures(_select(made, m_mask), _select(placed, p_mask)),
+                }
+            )
     return pd.DataFrame(rows, columns=["month", "kind", *MEASURES])
 
 
@@ -213,8 +298,11 @@ def decline_reasons(declines: pd.DataFrame, start: dt.date, end: dt.date) -> pd.
     if declines.empty:
         return pd.DataFrame(columns=columns)
     frame = declines.copy()
-    frame["declined_at"] = pd.to_datetime(frame["declined_at"])
-    frame = _window(frame, "declined_at", start, end)
+    frame["declined_at"] = on = pd.to_datetime(frame["declined_at"])
+    # A time of day: the period runs to the end of its last day.
+    frame = frame.loc[
+        on.notna() & (on >= pd.Timestamp(start)) & (on < pd.Timestamp(end) + pd.Timedelta(days=1))
+    ]
     if frame.empty:
         return pd.DataFrame(columns=columns)
     out = frame.groupby(["decline_reason", "declined_by"]).size().reset_index(name="declines")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from django.conf import settings as django_settings
 from django.db.models import Count, Q
@@ -94,6 +95,21 @@ def _choose_category(categories: list[str], fallback: str, suitability: dict[str
     return categories[0] if categories else fallback
 
 
+def _nearest(pool: Any, home_postcode: str, limit: int | None = None) -> list[int]:
+    """Of (id, postcode) pairs in their listed order, the ids of the `limit` nearest the child's home (those
+    whose distance is unknown last, the listed order breaking ties). A region holds hundreds of homes:
+    the first `limit` by URN would leave out ones next door. Only ids and postcodes are read for all."""
+    limit = MAX_EXTRA_CANDIDATES if limit is None else limit
+    pairs = list(pool)
+    if len(pairs) <= limit:
+        return [pk for pk, _ in pairs]
+    miles = geo.distances_miles(
+        pd.Series([home_postcode or ""] * len(pairs)), pd.Series([place or "" for _, place in pairs])
+    )["miles"].to_numpy()
+    order = np.argsort(np.where(np.isnan(miles), np.inf, miles), kind="stable")
+    return [pairs[i][0] for i in order[:limit]]
+
+
 def match_candidates_for_request(
     *,
     placement_request: PlacementRequest,
@@ -116,14 +132,11 @@ def match_candidates_for_request(
         c.setting_id: float(c.weekly_cost_per_bed)
         for c in BlockContract.objects.for_authority(authority).active_on(today).exclude(setting=None)
     }
-    unit_costs = _unit_costs(authority)
-    costs: dict[tuple[str, str], float | None] = {}
+    unit_costs = ledger.UnitCosts(_unit_costs(authority))
 
     def unit_cost(category: str, route: str) -> float | None:
-        """The authority's weekly unit cost of a category and route today (read once per pair)."""
-        if (category, route) not in costs:
-            costs[category, route] = ledger.unit_cost_on(unit_costs, category, (route,), today)
-        return costs[category, route]
+        """The authority's weekly unit cost of a category and route today (worked out once per pair)."""
+        return unit_costs.on(category, (route,), today)
 
     vacancies = (
         Vacancy.objects.for_authority(authority)
@@ -159,27 +172,41 @@ def match_candidates_for_request(
         if spec.suitability.get("fostering", "unsuitable") != "unsuitable":
             # The independent fostering agencies the authority uses: those whose carers it holds, and
             # those on a framework in its region.
+            # (A subquery of the authority's own households, not a join: the join read every
+            # authority's households and needed DISTINCT.)
+            used = FosteringHousehold.objects.for_authority(authority).exclude(agency=None)
             wanted |= Q(provision_type="independent_fostering_agency") & (
-                Q(households__authority=authority)
+                Q(id__in=used.order_by().values("agency_id"))
                 | Q(local_authority__region_id=authority.region_id) & ~Q(framework="")
             )
-        extra_settings = (
+        settings_pool = (
             Setting.objects.filter(wanted, registration_status=RegistrationStatusChoices.ACTIVE)
             .exclude(id__in=[int(k.split(":")[1]) for k in seen if k.startswith("setting:")])
-            .distinct()
-            .order_by("urn")[:MAX_EXTRA_CANDIDATES]
+            .order_by("urn")
         )
+        extra_settings = settings_pool.filter(
+            id__in=_nearest(settings_pool.values_list("id", "postcode"), placement_request.home_postcode)
+        ).order_by("urn")
         raw += [
             {"key": f"setting:{s.pk}", "vacancy": None, "setting": s, "household": None}
             for s in extra_settings
         ]
         if spec.suitability.get("fostering") != "unsuitable":
-            extra_households = (
+            households_pool = (
                 FosteringHousehold.objects.for_authority(authority)
                 .filter(status=HouseholdStatusChoices.AVAILABLE)
                 .exclude(id__in=[int(k.split(":")[1]) for k in seen if k.startswith("household:")])
+                .order_by("reference")
+            )
+            extra_households = (
+                households_pool.filter(
+                    id__in=_nearest(
+                        households_pool.values_list("id", "postcode_district"),
+                        placement_request.home_postcode,
+                    )
+                )
                 .select_related("agency")
-                .order_by("reference")[:MAX_EXTRA_CANDIDATES]
+                .order_by("reference")
             )
             raw += [
                 {"key": f"household:{h.pk}", "vacancy": None, "setting": None, "household": h}
@@ -259,8 +286,7 @@ def match_candidates_for_request(
                     **common,
                     kind="household",
                     object_id=household.pk,
-                    name=f"Household {household.reference}"
-                    + (f" ({agency.name or agency.urn})" if agency else " (in-house)"),
+                    name=household.label,
                     category=category,
                     route=route,
                     registered=household.status == HouseholdStatusChoices.AVAILABLE,
@@ -280,12 +306,13 @@ def match_candidates_for_request(
 # --- The ledger -------------------------------------------------------------------------------------------------
 
 
-def _request_rows(queryset: Any) -> pd.DataFrame:
+def _request_rows(queryset: Any, approaches: Any = None) -> pd.DataFrame:
+    """The requests of `queryset` with how many providers or carers each approached and how many offered.
+    The counts are one grouped read of `approaches` (all by default; an authority's own when given, so
+    the database reads that authority's approaches rather than joining every authority's)."""
     rows = list(
-        queryset.annotate(
-            approach_count=Count("approaches", distinct=True),
-            offer_count=Count("approaches", filter=Q(approaches__offered_at__isnull=False), distinct=True),
-        ).values(
+        # In id order: the model's default order (by authority name, date) joins the authorities to sort.
+        queryset.order_by("id").values(
             "id",
             "authority_id",
             "requested_on",
@@ -300,37 +327,52 @@ def _request_rows(queryset: Any) -> pd.DataFrame:
             "placed_to_plan",
             "siblings",
             "siblings_outcome",
-            "approach_count",
-            "offer_count",
             "close_reason",
             "agreed_weekly_cost",
         )
     )
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "authority_id",
-            "agreed_weekly_cost",
-            "approach_count",
-            "offer_count",
-            *[c for c in ledger.REQUEST_COLUMNS if c not in ("approaches", "offers")],
-        ],
-    )
-    frame = frame.rename(columns={"approach_count": "approaches", "offer_count": "offers"})
+    counts = {
+        row["placement_request_id"]: (row["approaches"], row["offers"])
+        for row in (Approach.objects.all() if approaches is None else approaches)
+        .filter(placement_request__in=queryset.order_by().values("id"))
+        .order_by()
+        .values("placement_request_id")
+        .annotate(approaches=Count("id"), offers=Count("id", filter=Q(offered_at__isnull=False)))
+    }
+    for row in rows:
+        row["approaches"], row["offers"] = counts.get(row["id"], (0, 0))
+    frame = pd.DataFrame(rows, columns=["authority_id", "agreed_weekly_cost", *ledger.REQUEST_COLUMNS])
     frame["requested_on"] = pd.to_datetime(frame["requested_on"])
     frame["placed_on"] = pd.to_datetime(frame["placed_on"])
     frame["placed_to_plan"] = frame["placed_to_plan"].astype("boolean")
     return frame
 
 
-def ledger_frames_for_authority(*, authority: LocalAuthority) -> dict[str, pd.DataFrame]:
-    """The frames `ledger` computes from: requests (with approach and offer counts), declines, unit costs."""
-    requests = _request_rows(PlacementRequest.objects.for_authority(authority))
+def ledger_frames_for_authority(
+    *, authority: LocalAuthority, start: dt.date | None = None, end: dt.date | None = None
+) -> dict[str, pd.DataFrame]:
+    """The frames `ledger` computes from: requests (with approach and offer counts), declines, unit costs.
+
+    Given a period, only what a ledger of that period counts is read (requests made or placed in it,
+    declines recorded in it, with a day's margin for time zones): an authority's whole history is years
+    of requests and tens of thousands of approaches, and the ledger's figures for the period are the same."""
+    requests_qs = PlacementRequest.objects.for_authority(authority)
+    declines_qs = Approach.objects.for_authority(authority).filter(declined_at__isnull=False)
+    if start is not None and end is not None:
+        requests_qs = requests_qs.filter(
+            Q(requested_on__range=(start, end)) | Q(placed_on__range=(start, end))
+        )
+        tz = timezone.get_current_timezone()
+        declines_qs = declines_qs.filter(
+            declined_at__gte=dt.datetime.combine(start - dt.timedelta(days=1), dt.time(), tzinfo=tz),
+            declined_at__lt=dt.datetime.combine(end + dt.timedelta(days=2), dt.time(), tzinfo=tz),
+        )
+    requests = _request_rows(requests_qs, Approach.objects.for_authority(authority))
     declines = pd.DataFrame(
         list(
-            Approach.objects.for_authority(authority)
-            .filter(declined_at__isnull=False)
-            .values("placement_request_id", "declined_at", "declined_by", "decline_reason")
+            declines_qs.order_by("id").values(
+                "placement_request_id", "declined_at", "declined_by", "decline_reason"
+            )
         ),
         columns=["placement_request_id", "declined_at", "declined_by", "decline_reason"],
     ).rename(columns={"placement_request_id": "request_id"})
@@ -354,7 +396,7 @@ def unmet_need_ledger_for_authority(
     *, authority: LocalAuthority, start: dt.date, end: dt.date
 ) -> dict[str, Any]:
     """The unmet-need ledger of an authority for a period: monthly rows by kind, totals, decline reasons."""
-    frames = ledger_frames_for_authority(authority=authority)
+    frames = ledger_frames_for_authority(authority=authority, start=start, end=end)
     prepared = ledger.prepare(frames["requests"], frames["unit_costs"])
     return {
         "start": start,
@@ -370,7 +412,7 @@ def placement_finding_kpis(*, authority: LocalAuthority, start: dt.date, end: dt
     them: placement_requests (planned_requests, emergency_requests), median_days_to_place,
     pct_placed_to_plan, foster_preferred_residential_used (and _extra_cost), sibling_groups_split,
     providers_approached_per_request, offers_per_request, requests_not_placed. None where there is no data."""
-    frames = ledger_frames_for_authority(authority=authority)
+    frames = ledger_frames_for_authority(authority=authority, start=start, end=end)
     totals = ledger.ledger_totals(ledger.prepare(frames["requests"], frames["unit_costs"]), start, end)
     return {
         "placement_requests": totals["requests"],

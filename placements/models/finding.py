@@ -190,6 +190,14 @@ class PlacementRequest(AuthorityOwnedModel):
     def placed_with(self) -> Setting | FosteringHousehold | None:
         return self.placed_setting or self.placed_household
 
+    @property
+    def placed_with_label(self) -> str:
+        """Where the child was placed as the finder names it: the setting's URN and name, or the household
+        with its agency's name (or in-house); empty when not placed."""
+        if self.placed_setting_id:
+            return str(self.placed_setting)
+        return self.placed_household.label if self.placed_household_id else ""
+
 
 class PlacementRequestEvent(models.Model):
     """One line of a placement request's history: logged, changed, a status change, a referral sent, an
@@ -273,10 +281,11 @@ class Approach(AuthorityOwnedModel):
 
     @property
     def target_label(self) -> str:
-        """What the finder calls the provider: the setting's URN and name, or the household reference."""
+        """What the finder calls the provider: the setting's URN and name, or the household reference with
+        its agency's name (or in-house)."""
         if self.setting_id:
             return f"{self.setting.urn} {self.setting.name}".strip()
-        return f"Household {self.household.reference}"
+        return self.household.label
 
 
 # --- Import quality: what each SSDA903 import held back, repaired and changed -------------------------------

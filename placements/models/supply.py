@@ -71,6 +71,16 @@ class FosteringHousehold(AuthorityOwnedModel):
     def __str__(self) -> str:
         return f"Household {self.reference}"
 
+    @property
+    def label(self) -> str:
+        """The household as placement finders name it: its reference and whose carers they are (the
+        agency's name, or in-house). Read with the agency (select_related) where many are listed."""
+        if self.agency is not None:
+            return f"Household {self.reference} ({self.agency.name or self.agency.urn})"
+        if self.route == HouseholdRouteChoices.AGENCY:
+            return f"Household {self.reference} (agency not recorded)"
+        return f"Household {self.reference} (in-house)"
+
 
 class InHouseHome(AuthorityOwnedModel):
     """A children's home the authority runs itself, known by its Ofsted setting.

@@ -41,7 +41,7 @@ class RequestMixin(AuthorityMixin):
         its edit form, search and action forms) is a read of a child-level record and is audited once."""
         if not hasattr(self, "_placement_request"):
             self._placement_request = get_object_or_404(
-                self.requests().select_related("placed_setting", "placed_household", "created_by"),
+                self.requests().select_related("placed_setting", "placed_household__agency", "created_by"),
                 pk=self.kwargs["pk"],
             )
             if self.request.method in ("GET", "HEAD"):
@@ -58,7 +58,7 @@ class RequestMixin(AuthorityMixin):
     def get_approach(self) -> Approach:
         return get_object_or_404(
             Approach.objects.filter(placement_request=self.get_request()).select_related(
-                "setting", "household"
+                "setting", "household__agency"
             ),
             pk=self.kwargs["approach_pk"],
         )

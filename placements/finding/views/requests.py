@@ -271,7 +271,7 @@ class RequestDetailView(RequestMixin, DetailView):
         outcome_rows = []
         if r.status == Status.PLACED:
             outcome_rows = [
-                {"key": "Placed with", "value": str(r.placed_with)},
+                {"key": "Placed with", "value": r.placed_with_label},
                 {
                     "key": "Placement started",
                     "value": f"{fmt_date(r.placed_on)} ({r.days_to_place} days after the request)",
@@ -328,7 +328,7 @@ class RequestDetailView(RequestMixin, DetailView):
                 {"key": "Date", "value": fmt_date(r.closed_on)},
             ]
         approaches = []
-        for a in r.approaches.select_related("setting", "household", "approached_by"):
+        for a in r.approaches.select_related("setting", "household__agency", "approached_by"):
             links = {
                 "offer": (
                     "Record offer",

@@ -217,3 +217,84 @@ def test_the_kpi_catalogue_reads_our_requests(walsall, make_request, placement_f
     assert values["placement_requests"] == 2
     assert values["median_days_to_place"] == 4.0
     assert values["pct_placed_to_plan"] == 100.0
+
+
+def test_a_decline_late_on_the_last_day_of_the_period_is_counted():
+    declines = pd.DataFrame(
+        {
+            "request_id": [1, 2, 3],
+            "declined_at": [D("2025-05-31 16:45"), D("2025-06-01 00:00"), D("2025-03-31 23:59")],
+            "declined_by": ["provider", "provider", "provider"],
+            "decline_reason": ["NO_VACANCY", "NO_VACANCY", "NO_VACANCY"],
+        }
+    )
+    out = ledger.decline_reasons(declines, START, END)
+    assert out.values.tolist() == [["NO_VACANCY", "provider", 1]]
+
+
+def test_unit_costs_read_once_answer_as_the_frame_does():
+    costs = ledger.UnitCosts(UNIT_COSTS)
+    on = dt.date(2025, 4, 1)
+    assert costs.on("residential_external", ("spot",), on) == 6000.0
+    assert costs.on("residential_external", ("block",), on) == 5500.0  # no block cost: the mean of routes
+    assert costs.on("residential_external", ("spot",), dt.date(2024, 3, 31)) is None  # not yet in force
+    assert costs.on("supported", ("framework",), on) is None
+    later = pd.DataFrame(
+        [
+            *UNIT_COSTS.to_dict("records"),
+            {"category": "residential_external", "route": "spot", "weekly_cost": 6500.0,
+             "effective_from": dt.date(2025, 4, 1), "effective_to": None},
+            {"category": "residential_external", "route": "framework", "weekly_cost": 4000.0,
+             "effective_from": dt.date(2023, 4, 1), "effective_to": dt.date(2024, 3, 31)},
+        ]
+    )  # fmt: skip
+    assert ledger.unit_cost_on(later, "residential_external", ("spot",), on) == 6500.0  # the latest
+    assert ledger.unit_cost_on(later, "residential_external", ("framework",), dt.date(2024, 3, 31)) == 4000.0
+    assert ledger.unit_cost_on(later, "residential_external", ("framework",), dt.date(2024, 4, 1)) == 5000.0
+
+
+@pytest.mark.django_db
+def test_a_periods_ledger_reads_only_what_it_counts_and_counts_the_same(
+    walsall, make_request, placement_finder, home, household
+):
+    """Requests made before the period but placed in it count as placed; older ones are not read; a
+    decline late on the period's last day counts. The figures equal those from the whole history."""
+    from zoneinfo import ZoneInfo
+
+    london = ZoneInfo("Europe/London")
+    start, end = dt.date(2025, 4, 1), dt.date(2026, 3, 31)
+    old = make_request(requested_on=dt.date(2023, 5, 2))  # two years before: not read
+    services.placement_request_place(
+        placement_request=old,
+        household=household,
+        placed_on=dt.date(2023, 5, 9),
+        acting_user=placement_finder,
+    )
+    before = make_request(requested_on=dt.date(2025, 3, 20))  # made before, placed in the period
+    services.placement_request_place(
+        placement_request=before,
+        household=household,
+        placed_on=dt.date(2025, 4, 2),
+        acting_user=placement_finder,
+    )
+    late = make_request(requested_on=dt.date(2026, 3, 30))
+    (approach,) = services.placement_request_approach(
+        placement_request=late, settings=[home], acting_user=placement_finder
+    )
+    services.approach_decline(
+        approach=approach,
+        declined_by="provider",
+        reason="NO_VACANCY",
+        acting_user=placement_finder,
+        at=dt.datetime(2026, 3, 31, 22, 30, tzinfo=london),
+    )
+    bounded = selectors.ledger_frames_for_authority(authority=walsall, start=start, end=end)
+    assert sorted(bounded["requests"]["id"]) == sorted([before.pk, late.pk])
+    everything = selectors.ledger_frames_for_authority(authority=walsall)
+    assert len(everything["requests"]) == 3
+    result = selectors.unmet_need_ledger_for_authority(authority=walsall, start=start, end=end)
+    assert (result["totals"]["requests"], result["totals"]["placed"]) == (1, 1)
+    assert result["declines"].values.tolist() == [["NO_VACANCY", "provider", 1]]
+    whole = ledger.prepare(everything["requests"], everything["unit_costs"])
+    assert result["totals"] == ledger.ledger_totals(whole, start, end)
+    pd.testing.assert_frame_equal(result["monthly"], ledger.monthly_ledger(whole, start, end))

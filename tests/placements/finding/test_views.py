@@ -339,3 +339,128 @@ def test_the_not_included_list_is_capped_with_its_total(
     assert total >= 1 and response.context["excluded"] == []
     content = response.content.decode()
     assert f"Not included ({total})" in content and f"Showing the first 0 of {total}" in content
+
+
+def test_an_agency_household_is_named_with_its_agency_in_the_search_the_request_and_its_outcome(
+    client, placement_finder, walsall, make_request
+):
+    from placements.supply.services import household_create, vacancy_record
+
+    agency = SettingFactory(
+        urn="SC900077",
+        name="Brightstar Fostering",
+        provision_type="independent_fostering_agency",
+        postcode="B1 1AA",
+        latest_judgement="good",
+    )
+    carers = household_create(
+        authority=walsall,
+        data={
+            "reference": "IFC7",
+            "route": "agency",
+            "agency": agency,
+            "approval_date": dt.date(2020, 1, 1),
+            "approved_places": 2,
+            "postcode_district": "WS2",
+        },
+        acting_user=None,
+    )
+    vacancy_record(authority=walsall, household=carers, acting_user=None, categories=["fostering_external"])
+    request = make_request()
+    client.force_login(placement_finder)
+    response = client.get(_url("request-search", request))
+    (row,) = [c for c in response.context["included"] if c["key"] == f"household:{carers.pk}"]
+    assert row["name"] == "Household IFC7 (Brightstar Fostering)"
+    assert row["type"] == "Agency foster carers"
+    client.post(_url("request-search", request), {"candidate": [f"household:{carers.pk}"]})
+    approach = Approach.objects.get(placement_request=request)
+    page = client.get(_url("request-detail", request)).content.decode()
+    assert "Household IFC7 (Brightstar Fostering)" in page  # the referrals sent
+    offer = client.get(_url("approach-offer", request, approach_pk=approach.pk))
+    assert offer.context["title"] == "Offer from Household IFC7 (Brightstar Fostering)"
+    services.placement_request_place(
+        placement_request=request, approach=approach, placed_on=dt.date.today(), acting_user=placement_finder
+    )
+    outcome = client.get(_url("request-detail", request)).context["outcome_rows"]
+    assert {"key": "Placed with", "value": "Household IFC7 (Brightstar Fostering)"} in outcome
+
+
+def test_households_are_labelled_with_whose_carers_they_are(walsall):
+    from placements.models import FosteringHousehold
+
+    agency = SettingFactory(urn="SC900078", name="", provision_type="independent_fostering_agency")
+    in_house = FosteringHousehold(authority=walsall, reference="FC1", route="in_house")
+    unnamed_agency = FosteringHousehold(authority=walsall, reference="IFC1", route="agency", agency=agency)
+    unknown_agency = FosteringHousehold(authority=walsall, reference="IFC2", route="agency")
+    assert in_house.label == "Household FC1 (in-house)"
+    assert unnamed_agency.label == "Household IFC1 (SC900078)"  # the URN where Ofsted withholds the name
+    assert unknown_agency.label == "Household IFC2 (agency not recorded)"
+
+
+def test_without_a_vacancy_the_search_offers_the_agencies_the_authority_uses(walsall, sandwell, make_request):
+    """The fostering agencies listed without a vacancy: those whose carers the authority holds (wherever
+    they are) and those on a framework in its region; not another authority's agency elsewhere."""
+    from placements.finding import selectors
+    from placements.supply.services import household_create
+    from sufficiency.authorities.models import LocalAuthority
+
+    kent = LocalAuthority.objects.get(dfe_code="886")
+
+    def ifa(urn, area, framework=""):
+        return SettingFactory(
+            urn=urn,
+            name=urn,
+            provision_type="independent_fostering_agency",
+            local_authority=area,
+            postcode="",
+            framework=framework,
+            latest_judgement="good",
+        )
+
+    ours_far = ifa("SC910001", kent)
+    framework_near = ifa("SC910002", sandwell, framework="WM Fostering Framework")
+    near_unused = ifa("SC910003", sandwell)
+    theirs_far = ifa("SC910004", kent)
+    for authority, agency, ref in ((walsall, ours_far, "IFC1"), (kent, theirs_far, "K1")):
+        household_create(
+            authority=authority,
+            data={"reference": ref, "route": "agency", "agency": agency, "approval_date": dt.date(2020, 1, 1),
+                  "approved_places": 1},
+            acting_user=None,
+        )  # fmt: skip
+    matches = selectors.match_candidates_for_request(
+        placement_request=make_request(), include_without_vacancy=True
+    )
+    agencies = {m.candidate.object_id for m in matches if m.candidate.kind == "setting"}
+    assert {ours_far.pk, framework_near.pk} <= agencies
+    assert not {near_unused.pk, theirs_far.pk} & agencies
+
+
+def test_without_a_vacancy_the_nearest_are_offered_not_the_first_by_urn(
+    walsall, sandwell, make_request, household, monkeypatch
+):
+    """Past the cap, the homes and carers nearest the child's home are listed, whatever their URN or
+    reference."""
+    from placements.finding import selectors
+    from placements.supply.services import household_create
+
+    monkeypatch.setattr(selectors, "MAX_EXTRA_CANDIDATES", 1)
+    far = SettingFactory(urn="SC920001", name="Far", provision_type="childrens_home", local_authority=sandwell,
+                         postcode="WV1 1RQ", latest_judgement="good")  # fmt: skip
+    near = SettingFactory(urn="SC920002", name="Near", provision_type="childrens_home", local_authority=walsall,
+                          postcode="WS1 1TP", latest_judgement="good")  # fmt: skip
+    household.postcode_district = "WV1"
+    household.save()
+    close_carers = household_create(
+        authority=walsall,
+        data={"reference": "Z9", "route": "in_house", "approval_date": dt.date(2020, 1, 1), "approved_places": 1,
+              "postcode_district": "WS1"},
+        acting_user=None,
+    )  # fmt: skip
+    matches = selectors.match_candidates_for_request(
+        placement_request=make_request(home_postcode="WS1 1"), include_without_vacancy=True
+    )
+    keys = {m.candidate.key for m in matches}
+    assert f"setting:{near.pk}" in keys and f"setting:{far.pk}" not in keys
+    assert f"household:{close_carers.pk}" in keys and f"household:{household.pk}" not in keys
+    assert selectors._nearest([(1, "WV1 1RQ"), (2, ""), (3, "WS1 1TP")], "WS1 1", limit=2) == [3, 1]
