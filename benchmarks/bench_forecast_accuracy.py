@@ -21,7 +21,7 @@ Engines: the previous engine (3-year window, no trend, unweighted), the model ch
 model chosen from the candidates that include it, and two naive baselines (the last count held; a
 straight line through the last 36 month-end counts), which have no bands.
 
-    .venv/bin/python benchmarks/bench_forecast_accuracy.py [--paths 300] [--continuations 100]
+    .venv/bin/python benchmarks/bench_forecast_accuracy.py [--paths 300] [--continuations 100] [--seed-offset N] [--draws N]
 """
 
 from __future__ import annotations
@@ -168,6 +168,16 @@ def main() -> None:
         "--small", action="store_true", help="add a small authority (about 110 entries a year)"
     )
     parser.add_argument("--engines", default="", help="comma-separated engine numbers to run (default all)")
+    parser.add_argument(
+        "--seed-offset", type=int, default=0,
+        help="draw every history afresh from the same process (seeds shifted by this much): one draw per "
+        "process is noisy, so a change that helps should also help on other draws",
+    )  # fmt: skip
+    parser.add_argument(
+        "--draws", type=int, default=1,
+        help="draw every history this many times (seed offsets 0, 10, 20, ... on top of --seed-offset) and "
+        "pool over all of them",
+    )  # fmt: skip
     args = parser.parse_args()
     t_start = time.perf_counter()
     engines = _engine_runs(args.paths, args.select_paths)
@@ -176,7 +186,12 @@ def main() -> None:
         engines = {k: v for i, (k, v) in enumerate(engines.items()) if i in keep}
     days = [day_number(month_end_after(AS_AT, h)) for h in HORIZONS]
     rows = []
-    for hist in histories(args.small):
+    drawn = [
+        dataclasses.replace(hist, seed=hist.seed + args.seed_offset + 10 * draw)
+        for draw in range(args.draws)
+        for hist in histories(args.small)
+    ]
+    for hist in drawn:
         t0 = time.perf_counter()
         register = simulate_register(
             hist.process, start=hist.begins, end=AS_AT + dt.timedelta(days=1), seed=hist.seed,
@@ -196,7 +211,7 @@ def main() -> None:
         as_at_day = day_number(AS_AT)
         now = float(history.counts_on(np.array([as_at_day]))[0].sum())
         line = _line_forecast(history.truncate(as_at_day), as_at_day, np.array(days))
-        print(f"\n{hist.name}: {int(now)} in care on {AS_AT}; true mean at +12/+24/+36: "
+        print(f"\n{hist.name} (seed {hist.seed}): {int(now)} in care on {AS_AT}; true mean at +12/+24/+36: "
               f"{', '.join(f'{v:.0f}' for v in t_mean)} (true 80% spread "
               f"{', '.join(f'{h - lo:.0f}' for lo, h in zip(t_lo, t_hi, strict=True))})")  # fmt: skip
         for i, h in enumerate(HORIZONS):

@@ -8,7 +8,13 @@ import datetime as dt
 import pytest
 
 from forecasting.engine import ForecastParameters
-from forecasting.engine.selection import DEFAULT_CANDIDATES, Candidate, choose_model
+from forecasting.engine.selection import (
+    DEFAULT_CANDIDATES,
+    TIE_MARGIN,
+    Candidate,
+    choose_model,
+    origin_weight,
+)
 from tests.forecasting.engine.synthetic import extract, simulate_register, standard_process
 
 AS_AT = dt.date(2026, 3, 31)
@@ -60,3 +66,42 @@ def test_too_little_history_falls_back_to_the_first_candidate(authority_register
     choice = choose_model(authority_register, params, n_paths=20)
     assert choice.chosen == DEFAULT_CANDIDATES[0]
     assert choice.beats_baselines is None and choice.origins == ()
+
+
+def test_recent_origins_weigh_more_in_the_score(rising):
+    """The score is the mean error per origin weighted 3, 2 and 1 for the origins 12, 24 and 36 months
+    back, so a model that went wrong only long ago is not held back by it."""
+    assert [origin_weight(k) for k in (12, 24, 36)] == [3.0, 2.0, 1.0]
+    params = ForecastParameters(as_at=AS_AT, seed=3)
+    flat = Candidate(3, False, None)
+    choice = choose_model(rising, params, candidates=(flat,), n_paths=40)
+    errors = choice.errors[choice.errors["name"] == flat.name]
+    per_origin = errors.assign(a=errors["error_pct"].abs()).groupby("offset_months")["a"].mean()
+    assert per_origin.index.tolist() == [12, 24, 36]
+    weighted = (3 * per_origin[12] + 2 * per_origin[24] + per_origin[36]) / 6
+    assert choice.scores.set_index("name").loc[flat.name, "mape"] == pytest.approx(weighted)
+    # the plain mean differs on this history (the errors grow with the horizon), so the weighting matters
+    assert abs(per_origin.mean() - weighted) > 0.05
+    assert "more recent dates weighing more" in choice.reason
+
+
+def test_the_preferred_time_in_care_model_is_kept_on_a_flat_history_and_left_for_a_clear_gain(rising):
+    """Backtest scores differ by a few tenths between draws of the same process, so the preferred
+    candidate (time in care, 3-year window, no trend) is left only for a gain of ``TIE_MARGIN`` points."""
+    preferred = DEFAULT_CANDIDATES[0]
+    assert preferred == Candidate(3, False, None, duration_hazards=True)
+    params = ForecastParameters(as_at=AS_AT, seed=3)
+    flat_register = simulate_register(
+        standard_process(), start=dt.date(2012, 4, 1), end=dt.date(2026, 4, 2), seed=22
+    )
+    flat = choose_model(extract(flat_register, first_day=dt.date(2020, 4, 1)), params, n_paths=50)
+    scores = flat.scores[flat.scores["kind"] == "candidate"].set_index("name")["mape"]
+    # on a flat history some candidate scores a little better, but not by the margin
+    assert scores.min() < scores[preferred.name] < scores.min() + TIE_MARGIN
+    assert flat.chosen == preferred
+    assert "preferred configuration was kept" in flat.reason
+    # entries rising 12% a year: a trend does much better in backtest and replaces it
+    rising_choice = choose_model(rising, params, n_paths=50)
+    scores = rising_choice.scores.set_index("name")["mape"]
+    assert rising_choice.chosen.entry_trend
+    assert scores[rising_choice.chosen.name] < scores[preferred.name] - 2 * TIE_MARGIN
