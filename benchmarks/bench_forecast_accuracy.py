@@ -48,6 +48,7 @@ from forecasting.engine import ForecastParameters, build_history, run_forecast  
 from forecasting.engine.history import day_number  # noqa: E402
 from forecasting.engine.selection import (  # noqa: E402
     DEFAULT_CANDIDATES,
+    SELECTION_PATHS,
     TREND_CANDIDATES,
     _line_forecast,
     choose_model,
@@ -162,7 +163,7 @@ def _engine_runs(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--paths", type=int, default=300)
-    parser.add_argument("--select-paths", type=int, default=50)
+    parser.add_argument("--select-paths", type=int, default=SELECTION_PATHS)
     parser.add_argument("--continuations", type=int, default=100)
     parser.add_argument(
         "--small", action="store_true", help="add a small authority (about 110 entries a year)"
