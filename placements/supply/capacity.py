@@ -120,12 +120,6 @@ def occupancy_by(rows: Iterable[HouseholdCapacity], key: str) -> list[dict[str, 
     return [{key: name, **capacity_totals(part)} for name, part in sorted(groups.items())]
 
 
-def expected_turnover(*, endings_12m: int) -> float:
-    """Places expected to come free in the next year: the fostering placements that ended in the last 12
-    months (the recent rate of endings, carried forward)."""
-    return float(endings_12m)
-
-
 # --- reading the database --------------------------------------------------------------------------------
 def _filled_by_household(*, authority: Any, on: dt.date) -> dict[int, int]:
     """Children in care on the date placed with each household: placed placement requests linked to the

@@ -47,11 +47,6 @@ def pct(numerator: int, denominator: int) -> float | None:
     return round(100 * numerator / denominator, 1) if denominator else None
 
 
-def months_in_window(months: Iterable[FunnelMonth], *, start: dt.date, end: dt.date) -> list[FunnelMonth]:
-    """Months whose first day falls between ``start`` and ``end`` inclusive."""
-    return [m for m in months if start <= m.month <= end]
-
-
 def twelve_months_to(on: dt.date) -> tuple[dt.date, dt.date]:
     """The first days of the twelve calendar months ending with the month of ``on``."""
     first = on.replace(day=1)

@@ -23,7 +23,7 @@ from sufficiency.core.suppression import suppress_small
 
 from .choices import ActionStatusChoices, RagChoices
 from .kpis import KpiSession, KpiValue, previous_date, registry
-from .kpis.base import UNIT_LABELS, EnglandFigure, Kpi, Unit
+from .kpis.base import EnglandFigure, Kpi, Unit
 from .models import Action, KpiSnapshot, Measure, Objective, Strategy
 from .rag import rag_status
 
@@ -191,20 +191,6 @@ def kpi_page_rows(
     return kpi_rows_for_authority(authority=authority, on=on, period=period), None
 
 
-def kpi_default_date(*, authority: LocalAuthority) -> dt.date | None:
-    """The date the KPI page shows when none is asked for: the latest precomputed date (the month end the
-    register runs to), or None when nothing has been precomputed yet."""
-    return KpiSnapshot.objects.for_authority(authority).order_by("-on").values_list("on", flat=True).first()
-
-
-def kpi_value_for_authority(
-    *, authority: LocalAuthority, key: str, on: dt.date, session: KpiSession | None = None
-) -> KpiValue:
-    """One KPI's value for an authority on a date."""
-    kpi = registry[key]
-    return kpi.evaluate((session or KpiSession(authority)).context(on))
-
-
 def format_kpi_value(value: float | None, unit: Unit | str) -> str:
     """A KPI value as a board paper prints it: "12.5%", "67.1", "£4,250", "1,234"; "No data" for None."""
     if value is None:
@@ -217,10 +203,6 @@ def format_kpi_value(value: float | None, unit: Unit | str) -> str:
     if unit == Unit.COUNT:
         return f"{value:,.0f}"
     return f"{value:,.1f}"
-
-
-def unit_label(unit: Unit | str) -> str:
-    return UNIT_LABELS[Unit(unit)]
 
 
 # --- Strategies -------------------------------------------------------------------------------------------
