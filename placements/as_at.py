@@ -58,8 +58,8 @@ def as_at_for_request(request: Any, *, authority: LocalAuthority, requested: dt.
     raw = request.GET.get(PARAMETER) if hasattr(request, "GET") else None
     if raw is not None and raw.strip().lower() in {"", "latest"}:
         chosen.pop(code, None)
-    elif raw is not None and _parse(raw) is not None:
-        chosen[code] = _parse(raw).isoformat()  # type: ignore[union-attr]
+    elif (parsed := _parse(raw)) is not None:
+        chosen[code] = parsed.isoformat()
     if requested is not None:
         chosen[code] = requested.isoformat()
     if session is not None and chosen != session.get(SESSION_KEY, {}):

@@ -192,6 +192,6 @@ def render_charts_png(document: dict[str, Any]) -> dict[str, bytes]:
     show SVG): the same drawings as `render_charts`."""
     token = _RASTER.set(True)
     try:
-        return render_charts(document)  # type: ignore[return-value]
+        return render_charts(document)  # type: ignore[return-value]  # with _RASTER set the drawers return PNG bytes, not SVG text
     finally:
         _RASTER.reset(token)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from sufficiency.core.widgets import GovUKDateField
@@ -40,8 +42,8 @@ class StatementForm(forms.Form):
 class NarrativeForm(forms.Form):
     """One plain-text box per section. Paragraphs are separated by a blank line; no formatting."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         for key, label in StatementSectionChoices.choices:
             self.fields[key] = forms.CharField(
                 label=label,
