@@ -7,6 +7,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from sufficiency.core.charts import chart_layout
+
 SERIES = (
     ("errors", "Rows with an error", "#d4351c"),
     ("warnings", "Rows with a warning", "#f47738"),
@@ -28,25 +30,7 @@ def quality_trend_chart(quality: dict[str, Any]) -> dict[str, Any] | None:
                 x=labels, y=[t[key] for t in totals], name=name, mode="lines+markers", line={"color": colour}
             )
         )
-    # The dashboards' chart style: titled axes kept clear of the edges (automargin), the legend above the
-    # plot (below it plotly.js reserves no room and cuts it off), in the order the series are listed.
-    fig.update_layout(
-        margin={"l": 16, "r": 16, "t": 16, "b": 16, "autoexpand": True},
-        height=340,
-        font={"family": "Arial, sans-serif", "size": 14, "color": "#0b0c0c"},
-        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "top", "yref": "container",
-                "traceorder": "normal"},
-        plot_bgcolor="white",
-        dragmode=False,
-    )  # fmt: skip
-    fig.update_xaxes(automargin=True, fixedrange=True, title={"text": "Import", "standoff": 10})
-    fig.update_yaxes(
-        automargin=True,
-        fixedrange=True,
-        gridcolor="#cecece",
-        rangemode="tozero",
-        title={"text": "Rows or children", "standoff": 10},
-    )
+    fig.update_layout(**chart_layout(y_title="Rows or children", x_title="Import"))
     return {
         "id": "quality-trend-chart",
         "title": "Problems at each import",

@@ -13,6 +13,8 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from sufficiency.core.charts import chart_layout
+
 from ..choices import DeclinedByChoices, DeclineReasonChoices
 from .ledger import KINDS
 
@@ -26,25 +28,8 @@ COLOURS = {"planned": "#1d70b8", "emergency": "#d4351c", "line": "#00703c", "bar
 
 
 def _figure(fig: go.Figure, *, y_title: str, x_title: str = "") -> dict[str, Any]:
-    """The dashboards' chart style: titled axes that push the plot in rather than being cut off
-    (automargin), the legend above the plot in the order the series are listed, nothing to zoom."""
-    fig.update_layout(
-        margin={"l": 16, "r": 16, "t": 16, "b": 16, "autoexpand": True},
-        height=340,
-        font={"family": "Arial, sans-serif", "size": 14, "color": "#0b0c0c"},
-        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "top", "yref": "container",
-                "traceorder": "normal"},
-        plot_bgcolor="white",
-        dragmode=False,
-    )  # fmt: skip
-    fig.update_xaxes(automargin=True, fixedrange=True, title={"text": x_title, "standoff": 10})
-    fig.update_yaxes(
-        automargin=True,
-        fixedrange=True,
-        gridcolor="#cecece",
-        rangemode="tozero",
-        title={"text": y_title, "standoff": 10},
-    )
+    """The figure as a plain dict, in the charts' shared style (``sufficiency.core.charts``)."""
+    fig.update_layout(**chart_layout(y_title=y_title, x_title=x_title))
     return json.loads(fig.to_json())
 
 

@@ -11,6 +11,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from sufficiency.core.charts import chart_layout
+
 from ..choices import DeregistrationReasonChoices
 from .funnel import STAGES, FunnelMonth, funnel_by_route, funnel_summary, monthly_table
 
@@ -109,13 +111,12 @@ def funnel_context(months: Iterable[FunnelMonth], *, start: dt.date, end: dt.dat
         ]
     )
     fig.update_layout(
-        margin={"l": 60, "r": 60, "t": 20, "b": 80},
-        height=340,
-        font={"family": "Arial, sans-serif", "size": 14},
-        legend={"orientation": "h", "y": -0.3},
-        plot_bgcolor="white",
-        yaxis={"title": "Enquiries", "rangemode": "tozero", "gridcolor": "#dddddd"},
-        yaxis2={"title": "Households", "rangemode": "tozero", "overlaying": "y", "side": "right"},
+        **chart_layout(
+            y_title="Enquiries",
+            legend="below",
+            margin={"l": 60, "r": 60, "t": 20, "b": 80},
+            yaxis2={"title": "Households", "rangemode": "tozero", "overlaying": "y", "side": "right"},
+        )
     )
     return {
         "has_data": bool(months),

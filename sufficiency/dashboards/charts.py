@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from placements.choices import JudgementChoices
+from sufficiency.core.charts import GRID, TEXT, chart_layout
 from sufficiency.core.formatting import money_short_change, whole_change
 
 #: GOV.UK Design System colours, in the order a chart's series take them (distinct for colour blindness
@@ -31,7 +32,6 @@ PALETTE = (
     "#003078",  # dark blue
     "#85994b",  # light green
 )
-TEXT = "#0b0c0c"
 
 #: Ofsted judgements on every chart: one order (best first) and one colour each, explained beside each
 #: chart by `JUDGEMENT_KEY_TEXT`. Blues for Good and better, orange and dark red below it, grey for no
@@ -74,7 +74,6 @@ JUDGEMENT_KEY_TEXT = (
     "Ofsted judgements are in the same order and colours on every chart: Outstanding dark blue, Good blue, "
     "Requires improvement orange, Inadequate dark red, not yet inspected or not graded grey."
 )
-GRID = "#cecece"
 BAND_80 = "rgba(29, 112, 184, 0.35)"
 BAND_95 = "rgba(29, 112, 184, 0.15)"
 MODEBAR_BUTTONS = (
@@ -88,48 +87,17 @@ def _axis_title(text: str) -> dict[str, Any]:
 
 
 def _layout(*, y_title: str = "", x_title: str = "", height: int = 340, **extra: Any) -> dict[str, Any]:
-    """The shared layout: titled axes (the unit of each), grid, legend above the plot, nothing to zoom.
-    Every axis has ``automargin``, so long tick labels and titles push the plot in rather than being cut
-    off; the container's width comes from CSS (charts.js sets ``autosize``)."""
-    layout: dict[str, Any] = {
-        "font": {"family": "Arial, sans-serif", "size": 14, "color": TEXT},
-        "colorway": list(PALETTE),
-        "paper_bgcolor": "#ffffff",
-        "plot_bgcolor": "#ffffff",
-        "height": height,
-        "margin": {"l": 16, "r": 16, "t": 16, "b": 16, "autoexpand": True},
-        # Legend above the plot, placed against the container's top (``yref: container``), so plotly.js
-        # reserves room for it however many lines it wraps to on a narrow screen.
-        "legend": {
-            "orientation": "h",
-            "x": 0,
-            "xanchor": "left",
-            "y": 1,
-            "yanchor": "top",
-            "yref": "container",
-            "traceorder": "normal",
-        },
-        "xaxis": {
-            "gridcolor": GRID,
-            "linecolor": TEXT,
-            "automargin": True,
-            "title": _axis_title(x_title),
-        },
-        "yaxis": {
-            "gridcolor": GRID,
-            "linecolor": TEXT,
-            "rangemode": "tozero",
-            "automargin": True,
-            "title": _axis_title(y_title),
-        },
-        "hovermode": "x unified",
-        # Static charts: no zoom or pan (page scrolling on phones stays smooth) and no mode bar, whose
-        # 24px buttons fail WCAG 2.2 target size. Every chart's data is in its table and CSV instead.
-        "dragmode": False,
-        "modebar": {"remove": list(MODEBAR_BUTTONS)},
-    }
-    layout["xaxis"]["fixedrange"] = True
-    layout["yaxis"]["fixedrange"] = True
+    """The shared layout (``sufficiency.core.charts``) with the dashboards' palette, axis lines, one hover
+    label per x and no mode bar. The container's width comes from CSS (charts.js sets ``autosize``)."""
+    layout = chart_layout(y_title=y_title, x_title=x_title, height=height)
+    layout["colorway"] = list(PALETTE)
+    layout["paper_bgcolor"] = "#ffffff"
+    layout["xaxis"].update(gridcolor=GRID, linecolor=TEXT)
+    layout["yaxis"]["linecolor"] = TEXT
+    layout["hovermode"] = "x unified"
+    # Static charts: no zoom or pan (page scrolling on phones stays smooth) and no mode bar, whose
+    # 24px buttons fail WCAG 2.2 target size. Every chart's data is in its table and CSV instead.
+    layout["modebar"] = {"remove": list(MODEBAR_BUTTONS)}
     layout.update(extra)
     return layout
 

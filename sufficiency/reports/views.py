@@ -19,6 +19,7 @@ from django.views.generic import FormView, TemplateView
 
 from placements.as_at import as_at_for_request
 from sufficiency.authorities.permissions import DASHBOARD_ROLES, STRATEGY_EDIT_ROLES
+from sufficiency.core.charts import GRID, chart_layout
 from sufficiency.core.locking import OptimisticLockMixin, StaleEdit
 from sufficiency.core.views import AuthorityMixin
 
@@ -277,16 +278,14 @@ def _benchmark_chart(r: BenchmarkRow, set_label: str) -> dict[str, Any]:
                 "marker": {"color": colours},
             }
         ],
-        "layout": {
-            "font": {"family": "Arial, sans-serif", "size": 14, "color": "#0b0c0c"},
-            "height": max(260, 28 * len(labels) + 90),
-            "margin": {"l": 16, "r": 16, "t": 24, "b": 40},
-            "xaxis": {"gridcolor": "#cecece", "rangemode": "tozero", "automargin": True, "fixedrange": True},
-            "yaxis": {"autorange": "reversed", "automargin": True, "fixedrange": True},
-            "showlegend": False,
-            "hovermode": "closest",
-            "dragmode": False,
-        },
+        "layout": chart_layout(
+            height=max(260, 28 * len(labels) + 90),
+            margin={"l": 16, "r": 16, "t": 24, "b": 40},
+            xaxis={"gridcolor": GRID, "rangemode": "tozero", "automargin": True, "fixedrange": True},
+            yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
+            showlegend=False,
+            hovermode="closest",
+        ),
     }
     table_rows = [
         [m.name + (" (you)" if m.is_self else ""), str(m.rank or ""), format_kpi_value(m.value, unit)]
