@@ -5,8 +5,9 @@ This is the project package, on two floors (docs/architecture.md, "The layers"):
 - the kernel, which every app may use: `core` (base models and querysets, the base view mixin and API
   viewsets, audit, suppression, jobs, hooks), `authorities` (authorities, regions, roles, the audit trail),
   `accounts` (people and sign-in), and the settings;
-- the surfaces, which read the register (`placements`) and the forecasts (`forecasting`) through their
-  selectors and are used by nothing but the URL map and the demo: `dashboards` (precomputed rollups and
+- the surfaces, which read the register (`placements`) and the forecasts (`forecasting`), through their
+  selectors or their models and querysets (reads only: they change them only through their services), and
+  are used by nothing but the URL map and the demo: `dashboards` (precomputed rollups and
   their pages), `reports` (the KPI catalogue, strategies, board reports) and `api` (the partner API).
   Surfaces do not import each other.
 
