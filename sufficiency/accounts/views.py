@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView, ListView
 
-from sufficiency.authorities.choices import RoleChoices
 from sufficiency.authorities.models import AuditEvent
+from sufficiency.authorities.permissions import AUDIT_READ_ROLES
 from sufficiency.core.views import AuthorityMixin
 
 from .forms import AuditFilterForm, TwoFactorCodeForm
@@ -106,7 +106,7 @@ class TwoFactorVerifyView(LoginRequiredMixin, NextUrlMixin, FormView):
 class AuditEventListView(AuthorityMixin, ListView):
     """The authority's audit trail (who did what, when, from where), for its administrators only."""
 
-    allowed_roles = frozenset({RoleChoices.ADMINISTRATOR})
+    allowed_roles = AUDIT_READ_ROLES
     template_name = "accounts/audit_list.html"
     paginate_by = 50
     context_object_name = "events"

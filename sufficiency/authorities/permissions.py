@@ -60,6 +60,12 @@ LEDGER_ROLES = DASHBOARD_ROLES
 STRATEGY_EDIT_ROLES = frozenset({RoleChoices.COMMISSIONER, RoleChoices.ADMINISTRATOR})
 #: Write and publish board reports; everyone else with DASHBOARD_ROLES reads published ones only.
 BOARD_EDIT_ROLES = STRATEGY_EDIT_ROLES
+#: Write, review, approve and publish sufficiency statements (as for board reports).
+STATEMENT_EDIT_ROLES = BOARD_EDIT_ROLES
+
+# --- accounts ---------------------------------------------------------------------------------------------
+#: The authority's audit trail.
+AUDIT_READ_ROLES = frozenset({RoleChoices.ADMINISTRATOR})
 
 
 def authority_ids_for(user: Any, roles: Iterable[str] | None = None) -> list[int]:

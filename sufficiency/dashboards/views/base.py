@@ -27,7 +27,7 @@ from sufficiency.authorities.permissions import (
     CHILD_LEVEL_ROLES,
     DASHBOARD_ROLES,
     IMPORT_ROLES,
-    authority_ids_for,
+    holds,
 )
 from sufficiency.core.formatting import date_long, money_short, number, percent, share, whole
 from sufficiency.core.views import AuthorityMixin
@@ -187,7 +187,6 @@ class DashboardView(AuthorityMixin, TemplateView):
 
     def base_context(self, rollup: DashboardRollup | None) -> dict[str, Any]:
         """What the page shows around its figures: title, breadcrumbs, tabs, the rollup's state."""
-        ids = authority_ids_for(self.request.user, None)
         return {
             "rollup": rollup,
             "page_title": self.page_title,
@@ -205,7 +204,7 @@ class DashboardView(AuthorityMixin, TemplateView):
             ],
             "region_url": reverse("dashboards:region", kwargs={"region": self.authority.region.code}),
             "can_import": self.holds(IMPORT_ROLES),
-            "member": self.authority.pk in ids,
+            "member": holds(self.request.user, self.authority, None),
         }
 
     def build_page(self) -> tuple[Page | None, dict[str, Any]]:

@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from sufficiency.authorities.permissions import BOARD_EDIT_ROLES, DASHBOARD_ROLES
+from sufficiency.authorities.permissions import DASHBOARD_ROLES, STATEMENT_EDIT_ROLES
 from sufficiency.core.views import AuthorityMixin
 
 from ..models import Statement
@@ -26,9 +26,6 @@ from . import selectors, services
 from .choices import StatementStatusChoices
 from .forms import NarrativeForm, StatementDetailsForm, StatementForm
 from .render import render_body_html, render_docx, render_pdf_bytes
-
-#: Who writes, reviews, approves and publishes statements (as for board reports).
-STATEMENT_EDIT_ROLES = BOARD_EDIT_ROLES
 
 #: The review step each button asks for: URL name -> (target status, message).
 STEPS = {
