@@ -18,7 +18,7 @@ from placements import selectors as register
 from placements.costs import blended_weekly_costs
 from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core import periods
-from sufficiency.core.audit import audit
+from sufficiency.core.audit import acting_user_or_none, audit
 from sufficiency.core.bulk import insert_frame
 from sufficiency.core.jobs import JobQueue, job_claim, job_enqueue, jobs_requeue
 
@@ -63,7 +63,7 @@ def forecast_request(
             horizon_months=horizon,
             reference_years=settings.FORECAST_REFERENCE_YEARS,
             n_paths=settings.FORECAST_PATHS,
-            requested_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+            requested_by=acting_user_or_none(acting_user),
         )
         audit(
             action="forecast.requested",

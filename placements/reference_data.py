@@ -24,7 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from sufficiency.core.audit import actor_label, audit
+from sufficiency.core.audit import acting_user_or_none, actor_label, audit
 
 from .choices import JudgementChoices, ProposalStatusChoices, ReferenceDatasetChoices
 from .models import Inspection, ReferenceDataProposal, Setting
@@ -123,7 +123,7 @@ def reference_proposal_create(
         inspection_rows=rows_to_json(inspections, INSPECTION_ROW_FIELDS),
         source=_source_of(files),
         supplied_by_authority=authority,
-        supplied_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        supplied_by=acting_user_or_none(acting_user),
         supplied_by_label=actor_label(acting_user),
         supplied_at=timezone.now(),
     )
@@ -145,7 +145,7 @@ def reference_publication_record(
     """A steward's direct import, recorded as an already published proposal (no rows kept): the
     provenance its settings receive and a line in the publication history."""
     now = timezone.now()
-    user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    user = acting_user_or_none(acting_user)
     return ReferenceDataProposal.objects.create(
         dataset=ReferenceDatasetChoices.OFSTED,
         status=ProposalStatusChoices.PUBLISHED,

@@ -17,7 +17,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from sufficiency.authorities.models import LocalAuthority
-from sufficiency.core.audit import audit
+from sufficiency.core.audit import acting_user_or_none, audit
 from sufficiency.core.jobs import JobQueue, job_claim, job_enqueue, jobs_requeue, stale_running_cutoff
 
 from .choices import ImportKindChoices, JobStatusChoices
@@ -113,7 +113,7 @@ def import_job_create(
         job = ImportJob.objects.create(
             authority=authority,
             kind=kind,
-            created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+            created_by=acting_user_or_none(acting_user),
             file_names=[name for name, _ in files],
             stage="Waiting for a worker",
             strict=strict and kind == ImportKindChoices.SSDA903,

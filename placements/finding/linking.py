@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sufficiency.authorities.models import LocalAuthority
-from sufficiency.core.audit import audit
+from sufficiency.core.audit import acting_user_or_none, audit
 
 from ..categories import NEW_PLACEMENT_RNE
 from ..choices import PlacementRequestEventChoices, PlacementRequestStatusChoices
@@ -139,7 +139,7 @@ def placement_requests_link_episodes(
                     placement_request=placement_request,
                     action=PlacementRequestEventChoices.EPISODE_LINKED,
                     at=now,
-                    by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+                    by=acting_user_or_none(acting_user),
                     detail={
                         "referral": was_referral,
                         "days_apart": (found["decom"] - placement_request.placed_on).days,

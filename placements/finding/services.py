@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sufficiency.authorities.models import LocalAuthority
-from sufficiency.core.audit import audit
+from sufficiency.core.audit import acting_user_or_none, audit
 from sufficiency.core.locking import check_version
 
 from .. import geo
@@ -69,10 +69,6 @@ REQUEST_FIELDS = (
 )
 
 
-def _user(acting_user: Any) -> Any:
-    return acting_user if getattr(acting_user, "is_authenticated", False) else None
-
-
 def _event(
     placement_request: PlacementRequest,
     action: str,
@@ -89,7 +85,7 @@ def _event(
         from_status=from_status,
         to_status=to_status,
         at=at,
-        by=_user(acting_user),
+        by=acting_user_or_none(acting_user),
         detail=detail or {},
     )
 
@@ -196,7 +192,11 @@ def placement_request_create(
     if data["child_ref"]:
         _fill_from_register(authority, data)
     placement_request = PlacementRequest(
-        authority=authority, created_by=_user(acting_user), status=Status.OPEN, status_changed_at=at, **data
+        authority=authority,
+        created_by=acting_user_or_none(acting_user),
+        status=Status.OPEN,
+        status_changed_at=at,
+        **data,
     )
     placement_request.full_clean()
     with transaction.atomic():
@@ -296,7 +296,7 @@ def placement_request_approach(
             placement_request=placement_request,
             setting=setting,
             approached_at=at,
-            approached_by=_user(acting_user),
+            approached_by=acting_user_or_none(acting_user),
         )
         for setting in settings
         if setting.pk not in done_settings
@@ -306,7 +306,7 @@ def placement_request_approach(
             placement_request=placement_request,
             household=household,
             approached_at=at,
-            approached_by=_user(acting_user),
+            approached_by=acting_user_or_none(acting_user),
         )
         for household in households
         if household.pk not in done_households

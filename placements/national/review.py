@@ -17,7 +17,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from sufficiency.core.audit import actor_label, audit
+from sufficiency.core.audit import acting_user_or_none, actor_label, audit
 
 from ..choices import ProposalStatusChoices, ReferenceDatasetChoices
 from ..models import NationalFigure, ReferenceDataProposal
@@ -50,7 +50,7 @@ def national_proposal_create(
         staged_files=staged,
         source=_source_of(files),
         supplied_by_authority=authority,
-        supplied_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        supplied_by=acting_user_or_none(acting_user),
         supplied_by_label=actor_label(acting_user),
         supplied_at=timezone.now(),
     )
@@ -71,7 +71,7 @@ def national_publication_record(
 ) -> ReferenceDataProposal:
     """A steward's or the command line's direct import, recorded as an already published proposal."""
     now = timezone.now()
-    user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    user = acting_user_or_none(acting_user)
     return ReferenceDataProposal.objects.create(
         dataset=ReferenceDatasetChoices.NATIONAL_STATISTICS,
         status=ProposalStatusChoices.PUBLISHED,

@@ -24,7 +24,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from sufficiency.authorities.models import LocalAuthority
-from sufficiency.core.audit import audit
+from sufficiency.core.audit import acting_user_or_none, audit
 from sufficiency.core.locking import check_version
 
 from ..categories import PLANNING_CATEGORY_LABELS
@@ -493,7 +493,7 @@ def _check_scale(judgement: str, scale: str) -> None:
 def _save(obj: models.Model, *, acting_user: Any, reason: str) -> None:
     """Validate and save a capacity record, attributing the history row to the acting user."""
     obj.full_clean()
-    obj._history_user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    obj._history_user = acting_user_or_none(acting_user)
     obj._change_reason = reason
     obj.save()
 
@@ -696,7 +696,7 @@ def vacancy_record(
         age_max=age_max,
         categories=sorted(set(categories)),
         notes=notes,
-        recorded_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        recorded_by=acting_user_or_none(acting_user),
         recorded_at=recorded_at or timezone.now(),
     )
     _check_vacancy(vacancy)
@@ -719,7 +719,7 @@ def vacancy_confirm(*, vacancy: Vacancy, acting_user: Any, request: Any = None) 
         raise ValidationError("Only an open vacancy can be confirmed")
     with transaction.atomic():
         vacancy.recorded_at = timezone.now()
-        vacancy.recorded_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
+        vacancy.recorded_by = acting_user_or_none(acting_user)
         _save(vacancy, acting_user=acting_user, reason="confirmed")
         audit(
             action="vacancy.confirmed",

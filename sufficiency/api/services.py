@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from sufficiency.accounts.models import User
 from sufficiency.authorities.models import LocalAuthority
-from sufficiency.core.audit import audit
+from sufficiency.core.audit import acting_user_or_none, audit
 
 from .choices import ScopeChoices
 from .models import ApiClient, hash_token
@@ -60,7 +60,7 @@ def api_client_create(
             scopes=scopes,
             throttle_rate=throttle_rate,
             expires_at=expires_at,
-            created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+            created_by=acting_user_or_none(acting_user),
         )
         audit(
             action="api.client_created",

@@ -51,6 +51,12 @@ def actor_label(actor: Any) -> str:
     return str(getattr(actor, "email", "") or actor.get_username())[:254]
 
 
+def acting_user_or_none(acting_user: Any) -> Any:
+    """The user to keep on a row (``created_by``, ``recorded_by``, history): the signed-in person who acted,
+    or None for an anonymous user, a command or a task (no one signed in)."""
+    return acting_user if getattr(acting_user, "is_authenticated", False) else None
+
+
 def audit(
     *,
     action: str,

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from sufficiency.authorities.models import LocalAuthority
-from sufficiency.core.audit import audit
+from sufficiency.core.audit import acting_user_or_none, audit
 from sufficiency.core.locking import check_version
 
 from .kpis import registry
@@ -33,7 +33,7 @@ def _save(
 ) -> _M:
     """Validate, save with the history attributed to the acting user, and audit."""
     obj.full_clean()
-    obj._history_user = acting_user if getattr(acting_user, "is_authenticated", False) else None  # type: ignore[attr-defined]  # read by django-simple-history
+    obj._history_user = acting_user_or_none(acting_user)  # type: ignore[attr-defined]  # read by django-simple-history
     obj.save()
     audit(
         action=action,

@@ -28,7 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from sufficiency.authorities.models import LocalAuthority
-from sufficiency.core.audit import audit
+from sufficiency.core.audit import acting_user_or_none, audit
 from sufficiency.core.jobs import JobQueue, job_claim, job_enqueue, jobs_requeue
 from sufficiency.core.locking import check_version
 
@@ -74,7 +74,7 @@ def report_create(
         as_at=as_at,
         title=title.strip() or BoardReport._meta.get_field("title").get_default(),
         author_name=author_name.strip(),
-        author=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        author=acting_user_or_none(acting_user),
     )
     report.full_clean()
     report.save()
@@ -224,7 +224,7 @@ def report_publish(
         meeting_name=meeting_name.strip(),
         meeting_date=meeting_date,
         published_at=published_at,
-        published_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        published_by=acting_user_or_none(acting_user),
         document=document,
         charts=charts,
         body_html=body_html,
@@ -278,7 +278,7 @@ def report_publish_request(
     report.meeting_name = meeting_name.strip()
     report.meeting_date = meeting_date
     report.publish_status = PublishStatusChoices.QUEUED
-    report.publish_requested_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    report.publish_requested_by = acting_user_or_none(acting_user)
     report.publish_requested_at = timezone.now()
     report.publish_started_at = None
     report.publish_finished_at = None

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sufficiency.authorities.models import LocalAuthority, Region
-from sufficiency.core.audit import audit
+from sufficiency.core.audit import acting_user_or_none, audit
 
 from ..models import Statement, StatementSection, StatementVersion
 from .builder import build_regional_document, build_statement_document
@@ -39,10 +39,6 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
         "statement.returned",
     ),
 }
-
-
-def _user(acting_user: Any) -> Any:
-    return acting_user if getattr(acting_user, "is_authenticated", False) else None
 
 
 def latest_published_document(*, statement: Statement) -> dict[str, Any] | None:
@@ -102,7 +98,7 @@ def statement_create(
         region=region,
         as_at=as_at,
         title=title.strip() or default,
-        author=_user(acting_user),
+        author=acting_user_or_none(acting_user),
     )
     statement.full_clean()
     statement.save()
@@ -209,7 +205,7 @@ def statement_transition(
     before = statement.status
     statement.status = to
     if to == StatementStatusChoices.APPROVED:
-        statement.approved_by = _user(acting_user)
+        statement.approved_by = acting_user_or_none(acting_user)
         statement.approved_at = timezone.now()
     elif to == StatementStatusChoices.DRAFT:
         statement.approved_by = None
@@ -263,7 +259,7 @@ def statement_publish(*, statement: Statement, acting_user: Any, request: Any = 
         title=statement.title,
         as_at=statement.as_at,
         published_at=published_at,
-        published_by=_user(acting_user),
+        published_by=acting_user_or_none(acting_user),
         document=document,
         document_sha256=hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest(),
     )
