@@ -11,46 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
-from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.permissions import BasePermission, IsAuthenticated
 
 from sufficiency.core.api import AuthorityScopedViewSet
 
-from ..categories import PLANNING_CATEGORY_LABELS
 from ..models import Vacancy
 from ..permissions import VACANCY_READ, vacancy_authority_ids
-
-
-class VacancyFilterSet(django_filters.FilterSet):
-    """`?fresh=true` (confirmed recently: the ones counted) or `false` (stale only); `?category=` a planning
-    category the vacancy can take."""
-
-    fresh = django_filters.BooleanFilter(
-        method="filter_fresh", help_text="true: fresh only; false: stale only"
-    )
-    category = django_filters.ChoiceFilter(
-        choices=list(PLANNING_CATEGORY_LABELS.items()),
-        method="filter_category",
-        help_text="A planning category the vacancy can take",
-    )
-
-    class Meta:
-        model = Vacancy
-        fields = ["fresh", "category"]
-
-    def filter_fresh(self, queryset: QuerySet[Vacancy], name: str, value: bool | None) -> QuerySet[Vacancy]:
-        if value is None:
-            return queryset
-        return queryset.fresh() if value else queryset.stale()  # type: ignore[attr-defined]  # VacancyQuerySet's method; the filter sees a plain QuerySet
-
-    def filter_category(self, queryset: QuerySet[Vacancy], name: str, value: str) -> QuerySet[Vacancy]:
-        if not value:
-            return queryset
-        # The categories are a JSON list of codes: match the quoted code (works on SQLite and PostgreSQL).
-        return queryset.filter(categories__icontains=f'"{value}"')
+from ..supply.filtersets import VacancyFilterSet
 
 
 @extend_schema_serializer(

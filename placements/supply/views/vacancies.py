@@ -25,6 +25,7 @@ from ...choices import VacancyStatusChoices
 from ...models import Vacancy
 from ...permissions import VACANCY_READ, vacancy_authority_ids
 from .. import forms, services
+from ..filtersets import VacancyListFilterSet
 from .base import (
     page_range,
 )
@@ -53,10 +54,9 @@ class VacancyListView(VacancyMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self) -> Any:
-        self.status = self.request.GET.get("status", VacancyStatusChoices.OPEN)
-        if self.status not in VacancyStatusChoices.values:
-            self.status = VacancyStatusChoices.OPEN
-        return self.vacancies().filter(status=self.status).order_by("-recorded_at")
+        self.filterset = VacancyListFilterSet(self.request.GET, queryset=self.vacancies())
+        self.status = self.filterset.data["status"]
+        return self.filterset.qs.order_by("-recorded_at")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
