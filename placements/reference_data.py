@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -116,25 +116,48 @@ def reference_proposal_create(
     acting_user: Any,
 ) -> ReferenceDataProposal:
     """Stage an authority's Ofsted rows for review. Nothing in the register changes."""
-    proposal = ReferenceDataProposal(
+    return proposal_stage(
         dataset=ReferenceDatasetChoices.OFSTED,
-        status=ProposalStatusChoices.PENDING,
+        source=_source_of(files),
+        authority=authority,
+        acting_user=acting_user,
+        diff=lambda proposal: reference_proposal_diff(proposal=proposal, limit=0)["counts"],
         setting_rows=rows_to_json(settings, SETTING_ROW_FIELDS),
         inspection_rows=rows_to_json(inspections, INSPECTION_ROW_FIELDS),
-        source=_source_of(files),
+    )
+
+
+def proposal_stage(
+    *,
+    dataset: str,
+    source: str,
+    authority: Any,
+    acting_user: Any,
+    diff: Callable[[ReferenceDataProposal], dict[str, Any]],
+    audit_detail: dict[str, Any] | None = None,
+    **staged: Any,
+) -> ReferenceDataProposal:
+    """A pending proposal of `dataset` holding what an authority supplied (`staged`: rows or files), with
+    the counts of what publishing it would change (`diff`), saved and audited. Any dataset's review
+    (Ofsted here, national statistics in `placements.national.review`) stages through it."""
+    proposal = ReferenceDataProposal(
+        dataset=dataset,
+        status=ProposalStatusChoices.PENDING,
+        source=source,
         supplied_by_authority=authority,
         supplied_by=acting_user_or_none(acting_user),
         supplied_by_label=actor_label(acting_user),
         supplied_at=timezone.now(),
+        **staged,
     )
-    proposal.counts = reference_proposal_diff(proposal=proposal, limit=0)["counts"]
+    proposal.counts = diff(proposal)
     proposal.save()
     audit(
         action="reference_data.proposed",
         actor=acting_user,
         authority=authority,
         obj=proposal,
-        detail={"counts": proposal.counts},
+        detail={**(audit_detail or {}), "counts": proposal.counts},
     )
     return proposal
 

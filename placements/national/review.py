@@ -17,10 +17,11 @@ from typing import Any
 
 from django.utils import timezone
 
-from sufficiency.core.audit import acting_user_or_none, actor_label, audit
+from sufficiency.core.audit import acting_user_or_none, actor_label
 
 from ..choices import ProposalStatusChoices, ReferenceDatasetChoices
 from ..models import NationalFigure, ReferenceDataProposal
+from ..reference_data import proposal_stage
 from .reader import FileRefused, read_dfe_csv
 
 #: Changed figures the review page lists (the counts cover every figure).
@@ -44,26 +45,15 @@ def national_proposal_create(
         except FileRefused as exc:
             raise FileRefused(f"{name}: {exc}") from None
         staged.append({"name": name[:255], "text": data.decode("utf-8-sig")})
-    proposal = ReferenceDataProposal(
+    return proposal_stage(
         dataset=ReferenceDatasetChoices.NATIONAL_STATISTICS,
-        status=ProposalStatusChoices.PENDING,
-        staged_files=staged,
         source=_source_of(files),
-        supplied_by_authority=authority,
-        supplied_by=acting_user_or_none(acting_user),
-        supplied_by_label=actor_label(acting_user),
-        supplied_at=timezone.now(),
-    )
-    proposal.counts = national_proposal_diff(proposal=proposal, limit=0)["counts"]
-    proposal.save()
-    audit(
-        action="reference_data.proposed",
-        actor=acting_user,
         authority=authority,
-        obj=proposal,
-        detail={"dataset": proposal.dataset, "counts": proposal.counts},
+        acting_user=acting_user,
+        diff=lambda proposal: national_proposal_diff(proposal=proposal, limit=0)["counts"],
+        audit_detail={"dataset": ReferenceDatasetChoices.NATIONAL_STATISTICS},
+        staged_files=staged,
     )
-    return proposal
 
 
 def national_publication_record(
