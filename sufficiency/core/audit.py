@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -87,3 +88,34 @@ def audit(
     # The log line names the event, never the data.
     logger.info("audit action=%s object=%s:%s event=%s", action, object_type, object_id, event.pk)
     return event
+
+
+def fields_update_audited(
+    obj: models.Model,
+    *,
+    data: dict[str, Any],
+    allowed: Iterable[str],
+    action: str,
+    acting_user: Any,
+    request: Any = None,
+) -> list[str]:
+    """Set the fields in `data` that differ from `obj`'s, validate (``full_clean``), save, and audit `action`
+    with the names of the fields changed (on `obj`'s authority); returns them. A field outside `allowed`
+    is a programming error (ValueError), not a user's."""
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValueError(f"cannot set {', '.join(sorted(unknown))}")
+    changed = [name for name, value in data.items() if getattr(obj, name) != value]
+    for name in changed:
+        setattr(obj, name, data[name])
+    obj.full_clean()
+    obj.save()
+    audit(
+        action=action,
+        actor=acting_user,
+        authority=getattr(obj, "authority", None),
+        obj=obj,
+        detail={"fields": sorted(changed)},
+        request=request,
+    )
+    return changed

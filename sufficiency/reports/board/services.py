@@ -28,7 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from sufficiency.authorities.models import LocalAuthority
-from sufficiency.core.audit import acting_user_or_none, audit
+from sufficiency.core.audit import acting_user_or_none, audit, fields_update_audited
 from sufficiency.core.jobs import JobQueue, job_claim, job_enqueue, jobs_requeue
 from sufficiency.core.locking import check_version
 
@@ -89,21 +89,12 @@ def report_update(
     """Change a draft's title, author name or 'as at' date (StaleEdit if saved by someone since `version`)."""
     _check_editable(report)
     check_version(report, version)
-    allowed = {"title", "author_name", "as_at"}
-    unknown = set(data) - allowed
-    if unknown:
-        raise ValueError(f"cannot set {', '.join(sorted(unknown))}")
-    changed = [name for name, value in data.items() if getattr(report, name) != value]
-    for name in changed:
-        setattr(report, name, data[name])
-    report.full_clean()
-    report.save()
-    audit(
+    fields_update_audited(
+        report,
+        data=data,
+        allowed={"title", "author_name", "as_at"},
         action="board_report.updated",
-        actor=acting_user,
-        authority=report.authority,
-        obj=report,
-        detail={"fields": sorted(changed)},
+        acting_user=acting_user,
         request=request,
     )
     return report

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sufficiency.authorities.models import LocalAuthority, Region
-from sufficiency.core.audit import acting_user_or_none, audit
+from sufficiency.core.audit import acting_user_or_none, audit, fields_update_audited
 
 from ..models import Statement, StatementSection, StatementVersion
 from .builder import build_regional_document, build_statement_document
@@ -126,20 +126,12 @@ def statement_update(
 ) -> Statement:
     """Change a draft's title or 'as at' date."""
     _check_editable(statement)
-    unknown = set(data) - {"title", "as_at"}
-    if unknown:
-        raise ValueError(f"cannot set {', '.join(sorted(unknown))}")
-    changed = [name for name, value in data.items() if getattr(statement, name) != value]
-    for name in changed:
-        setattr(statement, name, data[name])
-    statement.full_clean()
-    statement.save()
-    audit(
+    fields_update_audited(
+        statement,
+        data=data,
+        allowed={"title", "as_at"},
         action="statement.updated",
-        actor=acting_user,
-        authority=statement.authority,
-        obj=statement,
-        detail={"fields": sorted(changed)},
+        acting_user=acting_user,
         request=request,
     )
     return statement
