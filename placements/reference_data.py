@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sufficiency.core.audit import acting_user_or_none, actor_label, audit
+from sufficiency.core.formatting import date_short
 
 from .choices import JudgementChoices, ProposalStatusChoices, ReferenceDatasetChoices
 from .models import Inspection, ReferenceDataProposal, Setting
@@ -288,7 +289,7 @@ def _label(value: Any) -> str:
     if value is None or value == "":
         return "(none)"
     if isinstance(value, dt.date):
-        return f"{value.day} {value:%b %Y}"
+        return date_short(value)
     return str(value)
 
 

@@ -12,12 +12,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
+from sufficiency.core.formatting import date_short
+
 from . import reference_data
 from .choices import ProposalStatusChoices, ReferenceDatasetChoices
-
-
-def fmt_date(value: Any) -> str:
-    return f"{value.day} {value:%b %Y}" if value else ""
 
 
 class StewardMixin(LoginRequiredMixin):
@@ -49,7 +47,7 @@ class ReferenceProposalListView(StewardMixin, ListView):
             rows.append(
                 [
                     {
-                        "text": fmt_date(proposal.created_at.date()),
+                        "text": date_short(proposal.created_at, empty=""),
                         "href": reverse("reference:proposal-detail", kwargs={"pk": proposal.pk}),
                     },
                     proposal.supplier or proposal.supplied_by_label,
@@ -83,7 +81,7 @@ class ReferenceProposalDetailView(StewardMixin, DetailView):
             diff_limit=reference_data.DIFF_LIMIT,
             rows=[
                 {"key": "Supplied by", "value": proposal.supplier or proposal.supplied_by_label},
-                {"key": "Supplied on", "value": fmt_date(proposal.created_at.date())},
+                {"key": "Supplied on", "value": date_short(proposal.created_at, empty="")},
                 {"key": "Source", "value": proposal.source},
                 {"key": "Status", "value": proposal.get_status_display()},
             ],

@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from sufficiency.core.charts import chart_layout
+from sufficiency.core.formatting import money
 
 from ..choices import DeclinedByChoices, DeclineReasonChoices
 from .ledger import KINDS
@@ -37,7 +38,7 @@ def _fmt(value: Any, kind: str = "") -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "–"
     if kind == "money":
-        return f"£{value:,.0f}"
+        return money(value)
     if kind == "pct":
         return f"{value:g}%"
     if isinstance(value, float):

@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from sufficiency.authorities.models import LocalAuthority
+from sufficiency.core.formatting import month_end
 
 from .. import geo
 from ..categories import age_on
@@ -387,7 +388,7 @@ def ledger_frames_for_authority(
 def default_ledger_period(on: dt.date | None = None) -> tuple[dt.date, dt.date]:
     """The twelve whole months to the end of the month containing `on` (today by default)."""
     on = on or timezone.localdate()
-    end = (pd.Timestamp(on) + pd.offsets.MonthEnd(0)).date()
+    end = month_end(on)
     start = (pd.Timestamp(end) - pd.offsets.MonthBegin(12)).date()
     return start, end
 

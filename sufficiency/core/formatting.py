@@ -120,6 +120,16 @@ def money(value: Any, empty: str = EMPTY) -> str:
     return empty if _missing(value) else f"£{float(value):,.0f}"
 
 
+def money_pence(value: Any, empty: str = EMPTY) -> str:
+    """£1,234.50: pounds and pence (a weekly cost, a price below £1,000 that is not whole)."""
+    return empty if _missing(value) else f"£{float(value):,.2f}"
+
+
+def percentage(value: Any, empty: str = EMPTY) -> str:
+    """12.5%: a figure that is already a percentage, to one decimal."""
+    return empty if _missing(value) else f"{float(value):,.1f}%"
+
+
 def money_short(value: Any, empty: str = "No data") -> str:
     """£47.3m, £850k or £950: how budget papers print spend (millions to one decimal, thousands from £10k)."""
     if _missing(value) or (isinstance(value, float) and math.isnan(value)):

@@ -19,6 +19,7 @@ from django.db import models
 from django.utils import timezone
 
 from sufficiency.authorities.models import AuditEvent
+from sufficiency.core.formatting import date_long
 
 VERSION_FIELD = "version"
 STALE_MESSAGE = (
@@ -87,7 +88,7 @@ def _shown(value: Any) -> str:
     if value in (None, "", [], ()):
         return "–"
     if isinstance(value, dt.date):
-        return f"{value:%-d %B %Y}"
+        return date_long(value)
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     if isinstance(value, models.Model):

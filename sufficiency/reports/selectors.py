@@ -19,6 +19,7 @@ from django.db.models import Prefetch, QuerySet
 
 from placements.national.selectors import Comparators, national_comparators_many
 from sufficiency.authorities.models import LocalAuthority
+from sufficiency.core.formatting import money, money_pence, number, percentage
 from sufficiency.core.suppression import suppress_small
 
 from .choices import ActionStatusChoices, RagChoices
@@ -197,12 +198,12 @@ def format_kpi_value(value: float | None, unit: Unit | str) -> str:
         return "No data"
     unit = Unit(unit)
     if unit == Unit.PERCENT:
-        return f"{value:,.1f}%"
+        return percentage(value)
     if unit in (Unit.GBP_PER_WEEK, Unit.GBP_PER_YEAR):
-        return f"£{value:,.0f}" if float(value).is_integer() or abs(value) >= 1000 else f"£{value:,.2f}"
+        return money(value) if float(value).is_integer() or abs(value) >= 1000 else money_pence(value)
     if unit == Unit.COUNT:
-        return f"{value:,.0f}"
-    return f"{value:,.1f}"
+        return number(value, places=0)
+    return number(value)
 
 
 # --- Strategies -------------------------------------------------------------------------------------------

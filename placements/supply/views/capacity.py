@@ -15,6 +15,7 @@ from sufficiency.authorities.permissions import (
     OPERATIONAL_READ_ROLES,
     SUPPLY_READ_ROLES,
 )
+from sufficiency.core.formatting import money_pence
 from sufficiency.core.views import AuthorityMixin
 
 from ...as_at import as_at_for_request
@@ -257,7 +258,7 @@ class ContractListView(ContractMixin, RecordListView):
             c.beds,
             fmt_date(c.start_date),
             fmt_date(c.end_date),
-            f"£{c.weekly_cost_per_bed:,.2f}",
+            money_pence(c.weekly_cost_per_bed),
         ]
 
 
@@ -270,7 +271,7 @@ class ContractDetailView(ContractMixin, RecordDetailView):
             {"key": "Placement category", "value": c.get_category_display()},
             {"key": "Beds", "value": c.beds},
             {"key": "Period", "value": f"{fmt_date(c.start_date)} to {fmt_date(c.end_date)}"},
-            {"key": "Weekly cost per bed", "value": f"£{c.weekly_cost_per_bed:,.2f}"},
+            {"key": "Weekly cost per bed", "value": money_pence(c.weekly_cost_per_bed)},
             {"key": "Notes", "value": c.notes},
         ]
 
