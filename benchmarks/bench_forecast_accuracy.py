@@ -249,7 +249,8 @@ def main() -> None:
             if "chosen" in engine:
                 chosen_note = (
                     f" -> {params.reference_years}y, trend {params.entry_trend}, half-life "
-                    f"{params.half_life_years}, time in care {getattr(params, 'duration_hazards', False)}"
+                    f"{params.half_life_years}, time in care {getattr(params, 'duration_hazards', False)}, "
+                    f"trend over {getattr(params, 'trend_years', None)} years"
                 )
             errs = [r["signed_pct"] for r in rows[-3:]]
             print(f"  {engine:28s} signed error +12/+24/+36: {', '.join(f'{e:+5.1f}%' for e in errs)}"

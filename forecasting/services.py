@@ -197,6 +197,7 @@ def forecast_compute(*, run: ForecastRun, scenarios: list[Scenario] | None = Non
             entry_trend=bool(chosen["entry_trend"]),
             half_life_years=chosen["half_life_years"],
             duration_hazards=bool(chosen.get("duration_hazards", False)),
+            trend_years=chosen.get("trend_years"),
         )
     else:
         choice = choose_model(episodes, params)

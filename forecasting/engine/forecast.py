@@ -117,6 +117,10 @@ def _fit(
         else None
     )
     n_draws = min(n_paths, params.parameter_draws)
+    trend_start = None
+    if params.entry_trend and params.trend_years:
+        history_start = day_number(params.history_start) if params.history_start else history.complete_day
+        trend_start = max(int(add_years(np.array([end]), -params.trend_years)[0]), history_start)
     rates = fit_rates(
         history,
         start=start,
@@ -127,6 +131,7 @@ def _fit(
         trend=params.entry_trend,
         half_life_days=params.half_life_years * 365.25 if params.half_life_years else None,
         duration=params.duration_hazards,
+        trend_start=trend_start,
     )
     # Path p uses bootstrap draw p mod n_draws (ForecastParameters.parameter_draws).
     draw_of_path = (

@@ -51,7 +51,7 @@ import pandas as pd
 from placements.categories import AGE_BANDS, COARSE_GROUPS, age_band
 
 from .history import CENSORED, EXIT, History, age_years_on, day_date
-from .trend import EntryTrend, end_of_window_factor, fit_entry_trend
+from .trend import YEAR_DAYS, EntryTrend, end_of_window_factor, fit_entry_trend, fit_long_trend
 from .types import MODEL_CATEGORIES, ReferenceWindow
 
 PRIOR_DAYS = 365.25
@@ -202,6 +202,23 @@ def window_stats(
         n_dur=int(dur_lo.size),
         **weighted,
     )
+
+
+def monthly_entries(history: History, start: int, end: int) -> tuple[np.ndarray, float]:
+    """Children entering care (first placements) by age band and month-long block of ``start`` <= D < ``end``:
+    (NB, blocks) counts and the block length in days."""
+    h = history
+    edges = h.edges[h.child]
+    window_days = int(end - start)
+    n_blocks = max(1, round(window_days / DAYS_PER_MONTH))
+    entered = np.flatnonzero(h.first & (h.start >= start) & (h.start < end) & (h.start < edges[:, -1]))
+    ages = age_years_on(h.dob[h.child[entered]], h.start[entered])
+    ok = (ages >= 0) & (ages < N_AGES)
+    entered, ages = entered[ok], ages[ok]
+    block = np.minimum((h.start[entered] - start) * n_blocks // max(window_days, 1), n_blocks - 1)
+    monthly = np.zeros((NB, n_blocks))
+    np.add.at(monthly, (BAND_OF_AGE[ages], block), 1.0)
+    return monthly, window_days / n_blocks
 
 
 def _weighted_sums(
@@ -371,13 +388,17 @@ def fit_rates(
     trend: bool = False,
     half_life_days: float | None = None,
     duration: bool = False,
+    trend_start: int | None = None,
 ) -> RateSet:
     """Fit the rates on the window ``start`` <= day < ``end``; bootstrap ``n_draws`` sets if ``rng``.
 
     ``trend``: fit a log-linear trend in entries by age band (:mod:`.trend`); the entry rates are then
     the rates at the window's end and ``entry_slope`` says how they change from there. ``half_life_days``:
     weigh exposure, moves, exits and first placements by recency (the entry *level* stays the window's
-    count, so a trend is not counted twice). ``duration``: exits and moves also depend on the time since
+    count, so a trend is not counted twice). ``trend_start``: with ``trend``, the trend is fitted on the
+    entries from this day (earlier than ``start``) to ``end`` as one that began no later than ``start``,
+    and used only where the entries show it clearly (:func:`.trend.fit_long_trend`); otherwise there is
+    none. ``duration``: exits and moves also depend on the time since
     the period of care began (:func:`duration_multipliers`, buckets ``DURATION_EDGES_MONTHS``).
     """
     duration_edges = np.array(DURATION_EDGES_MONTHS) * DAYS_PER_MONTH if duration else np.zeros(1)
@@ -416,12 +437,18 @@ def fit_rates(
         else:
             entry = smooth_entries(b_entries, stats.window_days)
 
-    fitted_trend = None
+    fitted_trend: EntryTrend | None = None
     entry_slope = None
     if trend:
-        monthly = np.zeros((NB, stats.n_blocks))
-        np.add.at(monthly, (stats.entry_band, stats.entry_block), 1.0)
-        fitted_trend = fit_entry_trend(monthly, stats.window_days / stats.n_blocks)
+        if trend_start is not None and trend_start < start:
+            # A trend over the longer span, begun no later than the window's start (None: no clear trend).
+            long_monthly, long_days = monthly_entries(history, trend_start, end)
+            fitted_trend = fit_long_trend(long_monthly, long_days, (start - trend_start) / YEAR_DAYS)
+        else:
+            monthly = np.zeros((NB, stats.n_blocks))
+            np.add.at(monthly, (stats.entry_band, stats.entry_block), 1.0)
+            fitted_trend = fit_entry_trend(monthly, stats.window_days / stats.n_blocks)
+    if fitted_trend is not None:
         entry_slope = fitted_trend.draws(entry.shape[0], rng)
         point_factor = end_of_window_factor(fitted_trend.slope, stats.window_days)
         point_entry = point_entry * point_factor[BAND_OF_AGE][None, :, None]

@@ -18,6 +18,17 @@ A trend that is weak against its noise is pulled almost to no trend; a strong on
 kept; a band with few entries follows the others. The posterior variance of each band's slope (of both
 steps) is carried into the paths. The slope is capped at ``MAX_SLOPE_PER_YEAR`` either way.
 
+**A trend over the whole extract.** Three years of entries say little about a slope (standard errors of
+7-13 points a year per band), so with ``trend_years`` the slope is fitted on the entries of a longer span
+(the six-year extract) as a trend that began at some point and was flat before it: log-linear in
+``max(t - c, 0)``, the start ``c`` chosen by likelihood in half-year steps from the span's start (a
+straight line throughout) to the reference window's start, so the window sees the trend throughout. The
+earlier years pin the level the trend starts from, which roughly halves the slope's standard error. A
+searched change point finds a "trend" in noise, so it is kept only when it fits all bands' entries
+clearly better than no trend (the likelihood-ratio statistic over the Pearson dispersion at least
+``TREND_EVIDENCE``, the 5% point of chi-squared with one degree of freedom); otherwise entries have no
+trend. The kept slopes are shrunk as above.
+
 The forecast uses the rate at the end of the window (the window's average rate rescaled by the fitted
 slope) growing or falling at the slope from then on; with parameter uncertainty each bootstrap draw takes
 its own slope from the posterior, so the paths' spread widens with the horizon where the trend is unsure.
@@ -32,6 +43,10 @@ import numpy as np
 YEAR_DAYS = 365.25
 #: Smallest prior spread of the slopes (per year): a trend of a few percent a year is never ruled out.
 MIN_TAU = 0.02
+#: Smallest likelihood-ratio statistic (over dispersion) at which a trend over the extract is kept.
+TREND_EVIDENCE = 3.84
+#: Steps (years) in which the start of a trend over the extract is searched.
+TREND_START_STEP_YEARS = 0.5
 #: Largest slope used (per year, log scale): about 25% more or fewer entries each year.
 MAX_SLOPE_PER_YEAR = 0.22
 
@@ -83,12 +98,54 @@ def _poisson_slope(y: np.ndarray, t: np.ndarray) -> tuple[float, float]:
     return float(b), float(np.sqrt(cov[1, 1] * dispersion))
 
 
-def fit_entry_trend(monthly: np.ndarray, block_days: float) -> EntryTrend:
-    """Slopes per day from entry counts ``monthly`` (bands, months), each month ``block_days`` long."""
+def _log_likelihood(y: np.ndarray, x: np.ndarray) -> tuple[float, float]:
+    """Poisson log-likelihood (up to a constant) of counts ``y`` log-linear in ``x`` at the maximum, and
+    the Pearson dispersion; ``-inf`` when the slope cannot be fitted."""
+    b, se = _poisson_slope(y, x)
+    if not np.isfinite(se):
+        return -np.inf, 1.0
+    xc = x - x.mean()
+    mu = np.exp(b * xc)
+    mu *= y.sum() / mu.sum()  # the intercept's score equation: fitted and observed totals agree
+    dispersion = max(1.0, float(np.sum((y - mu) ** 2 / np.maximum(mu, 1e-9)) / max(y.size - 2, 1)))
+    return float(np.sum(y * np.log(np.maximum(mu, 1e-12)) - mu)), dispersion
+
+
+def trend_start(monthly: np.ndarray, block_days: float, latest_years: float) -> tuple[float, float]:
+    """The start of a trend in all bands' entries, flat before it, and the evidence for it.
+
+    The start (years from the first block) is the best fitting of 0, ``TREND_START_STEP_YEARS``, ... up to
+    ``latest_years``; the evidence is twice the log-likelihood gain over constant entries, divided by the
+    Pearson dispersion of the trend's fit.
+    """
+    y = monthly.sum(axis=0).astype(np.float64)
+    if y.sum() <= 0 or y.size < 6:
+        return 0.0, 0.0
+    t = (np.arange(y.size) + 0.5) * block_days / YEAR_DAYS
+    starts = np.arange(0.0, max(latest_years, 0.0) + 1e-9, TREND_START_STEP_YEARS)
+    fits = [_log_likelihood(y, np.maximum(t - c, 0.0)) for c in starts]
+    best = int(np.argmax([f[0] for f in fits]))
+    flat = float(np.sum(y * np.log(y.mean()) - y.mean()))
+    return float(starts[best]), max(2.0 * (fits[best][0] - flat) / fits[best][1], 0.0)
+
+
+def fit_long_trend(monthly: np.ndarray, block_days: float, latest_years: float) -> EntryTrend | None:
+    """A trend over a long span of entries (bands, months) that began no later than ``latest_years`` into
+    it (:func:`trend_start`), shrunk as :func:`fit_entry_trend`; None when the evidence for it is below
+    ``TREND_EVIDENCE``."""
+    start, evidence = trend_start(monthly, block_days, latest_years)
+    if evidence < TREND_EVIDENCE:
+        return None
+    return fit_entry_trend(monthly, block_days, start_years=start)
+
+
+def fit_entry_trend(monthly: np.ndarray, block_days: float, start_years: float = 0.0) -> EntryTrend:
+    """Slopes per day from entry counts ``monthly`` (bands, months), each month ``block_days`` long; with
+    ``start_years`` entries are flat before that time and log-linear after it."""
     n_bands, n_blocks = monthly.shape
     if n_blocks < 6:
         return EntryTrend.none(n_bands)
-    t = (np.arange(n_blocks) + 0.5) * block_days / YEAR_DAYS  # years
+    t = np.maximum((np.arange(n_blocks) + 0.5) * block_days / YEAR_DAYS - start_years, 0.0)  # years
     raw = np.zeros(n_bands)
     se = np.full(n_bands, np.inf)
     for b in range(n_bands):

@@ -165,6 +165,10 @@ class ForecastParameters:
     * ``entry_trend``: entries by age band follow a log-linear trend fitted on the reference window and
       shrunk towards no trend where the evidence is weak (:mod:`forecasting.engine.trend`); off, the
       entry rate is the window's average.
+    * ``trend_years``: with ``entry_trend``, fit the trend on the entries of up to this many years (the
+      extract, from ``history_start``) as one that began no later than the reference window's start, and
+      keep it only where the entries show it clearly; otherwise entries have no trend
+      (:func:`forecasting.engine.trend.fit_long_trend`). None: the trend is fitted on the window alone.
     * ``half_life_years``: if given, exposure, moves, exits and first placements in the reference window
       are weighted by recency, halving every ``half_life_years`` back from its end, so a step change
       shows in the move and first-placement rates within a year.
@@ -192,6 +196,7 @@ class ForecastParameters:
     entry_trend: bool = False
     half_life_years: float | None = None
     duration_hazards: bool = False
+    trend_years: int | None = None
 
     def __post_init__(self) -> None:
         if not 1 <= self.horizon_months <= 60:
@@ -205,6 +210,8 @@ class ForecastParameters:
                 raise ValueError(f"Unknown planning category {category!r} in unit_costs")
         if self.reference_years < 1:
             raise ValueError("reference_years must be at least 1")
+        if self.trend_years is not None and self.trend_years < 1:
+            raise ValueError("trend_years must be at least 1")
         if self.half_life_years is not None and not self.half_life_years > 0:
             raise ValueError("half_life_years must be positive")
         object.__setattr__(self, "backtest_offsets", tuple(int(o) for o in self.backtest_offsets))

@@ -9,7 +9,15 @@ import numpy as np
 import pytest
 
 from forecasting.engine import ForecastParameters, run_forecast
-from forecasting.engine.trend import YEAR_DAYS, end_of_window_factor, entry_times, fit_entry_trend, integrated
+from forecasting.engine.trend import (
+    YEAR_DAYS,
+    end_of_window_factor,
+    entry_times,
+    fit_entry_trend,
+    fit_long_trend,
+    integrated,
+    trend_start,
+)
 from tests.forecasting.engine.synthetic import extract, simulate_register, standard_process
 
 AS_AT = dt.date(2026, 3, 31)
@@ -33,6 +41,31 @@ def test_a_trend_is_recovered_from_simulated_entries_and_no_trend_stays_near_non
     assert np.all(np.abs(none.slope * YEAR_DAYS) < 0.05)
     # shrinking pulls a noisy slope towards zero, never past it
     assert np.all(np.abs(none.slope) <= np.abs(none.raw) + 1e-15)
+
+
+def test_a_trend_over_the_extract_is_kept_where_the_entries_show_it_and_dropped_in_noise():
+    """Six years of monthly entries by band (about 28 a month): flat, or flat for three years and then
+    rising 8% a year. The rise is found (its start near three years in, its slope near 8%) in nearly every
+    draw; in flat entries a trend is kept only in the few draws where noise looks like one."""
+    level = np.array([3.0, 6.0, 5.0, 9.0, 5.0])
+    t = (np.arange(72) + 0.5) / 12
+    block = 365.25 / 12
+    kept_flat, slopes, starts = 0, [], []
+    for seed in range(40):
+        rng = np.random.default_rng(seed)
+        flat = rng.poisson(np.repeat(level[:, None], 72, axis=1))
+        kept_flat += fit_long_trend(flat, block, 3.0) is not None
+        rising = rng.poisson(level[:, None] * np.exp(0.08 * np.maximum(t - 3.0, 0.0))[None, :])
+        fitted = fit_long_trend(rising, block, 3.0)
+        if fitted is not None:
+            slopes.append(float((fitted.slope * YEAR_DAYS).mean()))
+            starts.append(trend_start(rising, block, 3.0)[0])
+    assert kept_flat <= 6
+    assert len(slopes) >= 34
+    assert 0.05 < np.mean(slopes) < 0.10
+    assert 2.0 <= np.median(starts) <= 3.0
+    # the start is never searched later than asked: the reference window sees the trend throughout
+    assert max(starts) <= 3.0
 
 
 def test_trend_helpers_integrate_and_invert_exactly():
