@@ -184,7 +184,7 @@ def integrated(slope: np.ndarray, t0: float, t1: float) -> np.ndarray:
     """Integral of exp(slope * t) dt from t0 to t1 (the expected entrants per unit starting rate)."""
     s = np.asarray(slope, dtype=np.float64)
     small = np.abs(s) < 1e-12
-    safe = np.where(small, 1.0, s)
+    safe = np.where(small, 1e-6, s)  # masked below; 1.0 would overflow exp() at day numbers
     return np.where(small, t1 - t0, (np.exp(safe * t1) - np.exp(safe * t0)) / safe)
 
 
@@ -192,7 +192,7 @@ def entry_times(u: np.ndarray, slope: np.ndarray, t0: float, t1: float) -> np.nd
     """Entry times in [t0, t1) from uniforms ``u`` for a rate proportional to exp(slope * t)."""
     s = np.asarray(slope, dtype=np.float64)
     small = np.abs(s) < 1e-12
-    safe = np.where(small, 1.0, s)
+    safe = np.where(small, 1e-6, s)  # masked below; 1.0 would overflow exp() at day numbers
     e0, e1 = np.exp(safe * t0), np.exp(safe * t1)
     trended = np.log(e0 + u * (e1 - e0)) / safe
     return np.where(small, t0 + u * (t1 - t0), trended)
