@@ -90,7 +90,6 @@ class WindowStats:
     exp_weighted: np.ndarray | None = None  # exposure days weighted by recency (None: unweighted)
     ev_weight: np.ndarray | None = None
     entry_weight: np.ndarray | None = None
-    entry_band: np.ndarray | None = None
     n_dur: int = 1  # duration buckets the exposure and events are split into (cells carry dur * NB * K)
 
 
@@ -170,13 +169,7 @@ def window_stats(
     dest = np.where(h.next_category[ev] == EXIT, K, h.next_category[ev])
     ev_cell = ((ev_dur * NB + ev_band) * K + h.category[ev]) * (K + 1) + dest
 
-    window_days = int(end - start)
-    n_blocks = max(1, round(window_days / DAYS_PER_MONTH))
-    entered = np.flatnonzero(h.first & (h.start >= start) & (h.start < end) & (h.start < edges[:, -1]))
-    ages = age_years_on(h.dob[h.child[entered]], h.start[entered])
-    ok = (ages >= 0) & (ages < N_AGES)
-    entered, ages = entered[ok], ages[ok]
-    block = np.minimum((h.start[entered] - start) * n_blocks // max(window_days, 1), n_blocks - 1)
+    entered, ages, block, n_blocks, window_days = _entries(h, edges, start, end)
     weighted: dict[str, np.ndarray | None] = {
         "exp_weighted": None, "ev_weight": None, "entry_weight": None
     }  # fmt: skip
@@ -198,17 +191,16 @@ def window_stats(
         window_days=window_days,
         start=start,
         end=end,
-        entry_band=BAND_OF_AGE[ages].astype(np.int64),
         n_dur=int(dur_lo.size),
         **weighted,
     )
 
 
-def monthly_entries(history: History, start: int, end: int) -> tuple[np.ndarray, float]:
-    """Children entering care (first placements) by age band and month-long block of ``start`` <= D < ``end``:
-    (NB, blocks) counts and the block length in days."""
-    h = history
-    edges = h.edges[h.child]
+def _entries(
+    h: History, edges: np.ndarray, start: int, end: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
+    """First placements of ``start`` <= D < ``end`` before the 18th birthday: their rows, ages, month-long
+    block, the number of blocks and the window's length in days."""
     window_days = int(end - start)
     n_blocks = max(1, round(window_days / DAYS_PER_MONTH))
     entered = np.flatnonzero(h.first & (h.start >= start) & (h.start < end) & (h.start < edges[:, -1]))
@@ -216,6 +208,13 @@ def monthly_entries(history: History, start: int, end: int) -> tuple[np.ndarray,
     ok = (ages >= 0) & (ages < N_AGES)
     entered, ages = entered[ok], ages[ok]
     block = np.minimum((h.start[entered] - start) * n_blocks // max(window_days, 1), n_blocks - 1)
+    return entered, ages, block, n_blocks, window_days
+
+
+def monthly_entries(history: History, start: int, end: int) -> tuple[np.ndarray, float]:
+    """Children entering care (first placements) by age band and month-long block of ``start`` <= D < ``end``:
+    (NB, blocks) counts and the block length in days."""
+    _, ages, block, n_blocks, window_days = _entries(history, history.edges[history.child], start, end)
     monthly = np.zeros((NB, n_blocks))
     np.add.at(monthly, (BAND_OF_AGE[ages], block), 1.0)
     return monthly, window_days / n_blocks
@@ -445,9 +444,7 @@ def fit_rates(
             long_monthly, long_days = monthly_entries(history, trend_start, end)
             fitted_trend = fit_long_trend(long_monthly, long_days, (start - trend_start) / YEAR_DAYS)
         else:
-            monthly = np.zeros((NB, stats.n_blocks))
-            np.add.at(monthly, (stats.entry_band, stats.entry_block), 1.0)
-            fitted_trend = fit_entry_trend(monthly, stats.window_days / stats.n_blocks)
+            fitted_trend = fit_entry_trend(*monthly_entries(history, start, end))
     if fitted_trend is not None:
         entry_slope = fitted_trend.draws(entry.shape[0], rng)
         point_factor = end_of_window_factor(fitted_trend.slope, stats.window_days)
