@@ -5,7 +5,9 @@ skips before looking) as a formula: "CSV injection" (OWASP). Values we did not w
 CSVs: cells of uploaded SSDA903 and household files in error reports, and setting names from the shared
 Ofsted register in every authority's market tables. So each text cell that starts with one of those
 characters is prefixed with an apostrophe, which makes a spreadsheet show the text as typed. A plain
-number such as `-12` or `+3.5%` is left alone: it is inert and stays a number.
+number such as `-12` or `+3.5%` is left alone: it is inert and stays a number. The writer itself
+(`safe_cell`, `safe_writer`, `csv_text`) lives in the Django-free `safe_csv` so that the pure SSDA903
+reader writes its error report with it too; it is re-exported here.
 
 Files are UTF-8 with a byte-order mark (so Excel reads accents and the pound sign correctly), quoted where
 needed by the standard library, with CRLF line ends (RFC 4180).
@@ -13,66 +15,34 @@ needed by the standard library, with CRLF line ends (RFC 4180).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import html
-import io
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.http import HttpResponse
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-BOM = "\ufeff"
+from .safe_csv import BOM, FORMULA_STARTS, SafeWriter, csv_text, resanitise, safe_cell, safe_writer
+
+__all__ = [
+    "BOM",
+    "CONTENT_TYPE",
+    "FORMULA_STARTS",
+    "SafeWriter",
+    "csv_response",
+    "csv_text",
+    "csv_text_response",
+    "export_table",
+    "plain_text",
+    "resanitise",
+    "safe_cell",
+    "safe_writer",
+    "write_csv_file",
+]
+
 CONTENT_TYPE = "text/csv; charset=utf-8"
-_PLAIN_NUMBER = re.compile(r"^[+-]?(\d[\d,]*)?(\.\d+)?%?$")
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def safe_cell(value: Any) -> Any:
-    """The value as a spreadsheet will show it without running it: text starting like a formula gets a
-    leading apostrophe; numbers, None and other text are unchanged."""
-    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
-        return value
-    if value[0] in "+-" and len(value) > 1 and _PLAIN_NUMBER.match(value):
-        return value
-    return "'" + value
-
-
-class SafeWriter:
-    """`csv.writer` that makes every cell inert (see `safe_cell`)."""
-
-    def __init__(self, stream: Any) -> None:
-        self._writer = csv.writer(stream, lineterminator="\r\n")
-
-    def writerow(self, row: Iterable[Any]) -> Any:
-        return self._writer.writerow([safe_cell(cell) for cell in row])
-
-    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
-        for row in rows:
-            self.writerow(row)
-
-
-def safe_writer(stream: Any) -> SafeWriter:
-    """A CSV writer on `stream` whose cells can never run as formulas."""
-    return SafeWriter(stream)
-
-
-def csv_text(header: Sequence[Any] | None, rows: Iterable[Iterable[Any]]) -> str:
-    """CSV text (no byte-order mark: add it where the text becomes a file or a download)."""
-    buffer = io.StringIO()
-    writer = safe_writer(buffer)
-    if header is not None:
-        writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
-
-
-def resanitise(text: str) -> str:
-    """CSV text re-written cell by cell through `safe_cell`: for reports stored before this module existed
-    (or by code outside it), so that what is downloaded is inert whatever wrote it."""
-    return csv_text(None, csv.reader(io.StringIO(text.removeprefix(BOM))))
 
 
 def _filename(name: str) -> str:
