@@ -82,6 +82,7 @@ _MONEY = re.compile(r"^([+-]?)£(-?[\d,]*\.?\d+)([mk]?)$")
 _PERCENT = re.compile(r"^([+-]?[\d,]*\.?\d+)%$")
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 _LONG_DATE = re.compile(r"^\d{1,2} [A-Z][a-z]+ \d{4}$")
+_MONTH = re.compile(r"^[A-Z][a-z]+ \d{4}$")
 _MONEY_SCALE = {"m": 1_000_000, "k": 1_000, "": 1}
 _BLANKS = {"", "–", "-", "—"}
 
@@ -101,32 +102,49 @@ def _parse(text: str) -> tuple[Any, str | None]:
     money = _MONEY.match(text)
     if money:
         sign, digits, scale = money.groups()
-        return float(sign + digits.replace(",", "")) * _MONEY_SCALE[scale], "£"
+        amount = float(sign + digits.replace(",", "")) * _MONEY_SCALE[scale]
+        return (int(amount) if amount.is_integer() else amount), "£"
     percent = _PERCENT.match(text)
     if percent:
         return float(percent.group(1).replace(",", "")), "%"
     if _NUMBER.match(text):
         number = float(text.replace(",", ""))
         return (int(number) if number.is_integer() and "." not in text else number), ""
-    if _LONG_DATE.match(text):
-        try:
-            return dt.datetime.strptime(text, "%d %B %Y").date().isoformat(), "date"
-        except ValueError:
-            return text, None
+    if _LONG_DATE.match(text):  # "31 March 2026" or "31 Mar 2026"
+        for form in ("%d %B %Y", "%d %b %Y"):
+            try:
+                return dt.datetime.strptime(text, form).date().isoformat(), "date"
+            except ValueError:
+                continue
+        return text, None
+    if _MONTH.match(text):  # "March 2026" or "Mar 2026": the ISO month, "2026-03"
+        for form in ("%B %Y", "%b %Y"):
+            try:
+                return f"{dt.datetime.strptime(text, form):%Y-%m}", "date"
+            except ValueError:
+                continue
     return text, None
 
 
 def export_table(headers: Sequence[Any], rows: Iterable[Sequence[Any]]) -> tuple[list[str], list[list[Any]]]:
     """A shown table as data: plain-text headers; each column whose filled cells are all numbers of one
     unit becomes numbers, with the unit in its header ("Spend (£)", "Share (%)"); dates in ISO form.
-    Text columns (and mixed ones) stay text, HTML removed."""
+    Text columns (and mixed ones) stay text, HTML removed. A header given as a dict may declare its
+    column's unit (`{"text": "Median days", "unit": "days"}`): the header carries it even when no cell
+    shows one or every cell is blank."""
     names = [plain_text(h) for h in headers]
+    declared = [h.get("unit") if isinstance(h, dict) else None for h in headers]
     texts = [[plain_text(c) for c in row] for row in rows]
     parsed = [[_parse(c) for c in row] for row in texts]
-    out = [list(row) for row in texts]
+    out: list[list[Any]] = [list(row) for row in texts]
     mixed: list[int] = []
     for col in range(len(names)):
         units = {row[col][1] for row in parsed if col < len(row)} - {"blank"}
+        if not units and col < len(declared) and declared[col]:
+            names[col] = f"{names[col]} ({declared[col]})"  # a figure's column, every cell blank
+            for i, row in enumerate(parsed):
+                if col < len(row):
+                    out[i][col] = None
         if not units or None in units or ("date" in units and len(units) > 1):
             continue
         for i, row in enumerate(parsed):
@@ -136,8 +154,9 @@ def export_table(headers: Sequence[Any], rows: Iterable[Sequence[Any]]) -> tuple
             mixed.append(col)  # numbers of several units (a key-figures column): say each row's unit
             continue
         unit = units.pop()
-        if unit in {"£", "%"} and f"({unit})" not in names[col]:
-            names[col] = f"{names[col]} ({unit})"
+        label = (declared[col] if col < len(declared) else None) or (unit if unit in {"£", "%"} else None)
+        if label and unit != "date" and f"({label})" not in names[col]:
+            names[col] = f"{names[col]} ({label})"
     for col in reversed(mixed):
         names.insert(col + 1, f"{names[col]}: unit")
         for i, row in enumerate(parsed):
