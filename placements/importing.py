@@ -42,7 +42,6 @@ from .models import (
     Setting,
 )
 from .ssda903 import read_ssda903
-from .ssda903.report import safe_cell
 from .ssda903.result import QUARANTINED, REPAIRED, REPORTED, Ssda903Result
 from .upload_limits import MESSAGE_CHARS, REPORT_LINES, VALUE_CHARS, UploadLimits, clip
 
@@ -175,16 +174,16 @@ def errors_to_csv(errors: Sequence[RowError]) -> str:
     """The downloadable error report: one line per problem (file, row, column, value, message, DfE code,
     severity, and the action taken: reported, repaired or quarantined)."""
     buffer = io.StringIO()
-    writer = safe_writer(buffer)  # formula-leading cells made inert
+    writer = safe_writer(buffer)  # every cell that starts like a formula is made inert
     writer.writerow(REPORT_HEADER)
     # Bounded whatever the file: each cell is clipped and at most REPORT_LINES problems are listed.
     for error in errors[:REPORT_LINES]:
         writer.writerow(
             [
-                safe_cell(clip(error.file, VALUE_CHARS)),
+                clip(error.file, VALUE_CHARS),
                 clip(str(error.row), VALUE_CHARS),
                 clip(error.column, VALUE_CHARS),
-                safe_cell(clip(error.value, VALUE_CHARS)),
+                clip(error.value, VALUE_CHARS),
                 clip(error.message, MESSAGE_CHARS),
                 clip(error.code, VALUE_CHARS),
                 error.severity,

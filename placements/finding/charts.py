@@ -25,6 +25,23 @@ KIND_HEADINGS = {
     "residential": "Residential preferred",
     "supported": "Supported accommodation preferred",
 }
+#: The ledger's measures as a download names them: words, with the unit where there is one.
+MEASURE_HEADINGS = {
+    "requests": "Requests",
+    "planned": "Planned",
+    "emergency": "Emergency",
+    "approaches_per_request": "Providers approached per request",
+    "offers_per_request": "Offers per request",
+    "withdrawn": "Withdrawn",
+    "not_placed": "Not placed",
+    "placed": "Placed",
+    "median_days_to_place": "Median days to place (days)",
+    "pct_placed_to_plan": "Placed to plan (%)",
+    "foster_preferred_residential_used": "Fostering preferred, residential used (children)",
+    "extra_annual_cost": "Extra annual cost (£ a year)",
+    "sibling_groups_placed": "Sibling groups placed",
+    "sibling_groups_split": "Sibling groups split",
+}
 COLOURS = {"planned": "#1d70b8", "emergency": "#d4351c", "line": "#00703c", "bar": "#4c2c92"}
 
 
@@ -245,10 +262,10 @@ def ledger_context(result: dict[str, Any], *, csv_url: str = "", definition_url:
         {"text": "Approached per request", "numeric": True},
         {"text": "Offers per request", "numeric": True},
         {"text": "Placed", "numeric": True},
-        {"text": "Median days", "numeric": True},
-        {"text": "% to plan", "numeric": True},
+        {"text": "Median days", "numeric": True, "unit": "days"},
+        {"text": "Placed to plan", "numeric": True, "unit": "%"},
         {"text": "Fostering preferred, residential used", "numeric": True},
-        {"text": "Extra annual cost", "numeric": True},
+        {"text": "Extra annual cost", "numeric": True, "unit": "£ a year"},
         {"text": "Sibling groups split", "numeric": True},
         {"text": "Not placed", "numeric": True},
     ]

@@ -2,51 +2,40 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from collections.abc import Iterable
+
+from sufficiency.core.safe_csv import csv_text
 
 from .result import REPORTED, ImportIssue, Ssda903Result
 from .rules import ALL_RULES
 
 REPORT_COLUMNS = ("file", "row", "column", "value", "message", "code", "severity", "action")
 
-# A spreadsheet treats a cell starting with one of these as a formula; values from uploaded files are
-# prefixed with an apostrophe so that opening the report can never run one (OWASP "CSV injection").
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(text: str) -> str:
-    """A cell from an uploaded file, made safe to open in a spreadsheet."""
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
-_safe = safe_cell
-
 
 def issues_to_csv(issues: Iterable[ImportIssue], actions: Iterable[str] | None = None) -> str:
     """The problems as CSV text with columns file,row,column,value,message,code,severity,action (row blank
     for whole files). ``actions`` says what the import did about each row (default: reported)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(REPORT_COLUMNS)
     issues = list(issues)
     taken = list(actions) if actions is not None else [REPORTED] * len(issues)
-    for issue, action in zip(issues, taken, strict=True):
-        writer.writerow(
+    # Every cell goes through the service's one CSV writer: a value from an uploaded file that starts like
+    # a formula is written inert (OWASP "CSV injection"), whichever column it reaches.
+    return csv_text(
+        REPORT_COLUMNS,
+        (
             [
-                _safe(issue.file),
+                issue.file,
                 "" if issue.row is None else issue.row,
                 issue.column,
-                _safe(issue.value),
+                issue.value,
                 issue.message,
                 getattr(issue, "code", ""),
                 issue.severity,
                 action,
             ]
-        )
-    return out.getvalue()
+            for issue, action in zip(issues, taken, strict=True)
+        ),
+    )
 
 
 def error_report_csv(result: Ssda903Result, include_warnings: bool = False) -> str:

@@ -5,7 +5,9 @@ skips before looking) as a formula: "CSV injection" (OWASP). Values we did not w
 CSVs: cells of uploaded SSDA903 and household files in error reports, and setting names from the shared
 Ofsted register in every authority's market tables. So each text cell that starts with one of those
 characters is prefixed with an apostrophe, which makes a spreadsheet show the text as typed. A plain
-number such as `-12` or `+3.5%` is left alone: it is inert and stays a number.
+number such as `-12` or `+3.5%` is left alone: it is inert and stays a number. The writer itself
+(`safe_cell`, `safe_writer`, `csv_text`) lives in the Django-free `safe_csv` so that the pure SSDA903
+reader writes its error report with it too; it is re-exported here.
 
 Files are UTF-8 with a byte-order mark (so Excel reads accents and the pound sign correctly), quoted where
 needed by the standard library, with CRLF line ends (RFC 4180).
@@ -13,66 +15,34 @@ needed by the standard library, with CRLF line ends (RFC 4180).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import html
-import io
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.http import HttpResponse
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-BOM = "\ufeff"
+from .safe_csv import BOM, FORMULA_STARTS, SafeWriter, csv_text, resanitise, safe_cell, safe_writer
+
+__all__ = [
+    "BOM",
+    "CONTENT_TYPE",
+    "FORMULA_STARTS",
+    "SafeWriter",
+    "csv_response",
+    "csv_text",
+    "csv_text_response",
+    "export_table",
+    "plain_text",
+    "resanitise",
+    "safe_cell",
+    "safe_writer",
+    "write_csv_file",
+]
+
 CONTENT_TYPE = "text/csv; charset=utf-8"
-_PLAIN_NUMBER = re.compile(r"^[+-]?(\d[\d,]*)?(\.\d+)?%?$")
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def safe_cell(value: Any) -> Any:
-    """The value as a spreadsheet will show it without running it: text starting like a formula gets a
-    leading apostrophe; numbers, None and other text are unchanged."""
-    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
-        return value
-    if value[0] in "+-" and len(value) > 1 and _PLAIN_NUMBER.match(value):
-        return value
-    return "'" + value
-
-
-class SafeWriter:
-    """`csv.writer` that makes every cell inert (see `safe_cell`)."""
-
-    def __init__(self, stream: Any) -> None:
-        self._writer = csv.writer(stream, lineterminator="\r\n")
-
-    def writerow(self, row: Iterable[Any]) -> Any:
-        return self._writer.writerow([safe_cell(cell) for cell in row])
-
-    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
-        for row in rows:
-            self.writerow(row)
-
-
-def safe_writer(stream: Any) -> SafeWriter:
-    """A CSV writer on `stream` whose cells can never run as formulas."""
-    return SafeWriter(stream)
-
-
-def csv_text(header: Sequence[Any] | None, rows: Iterable[Iterable[Any]]) -> str:
-    """CSV text (no byte-order mark: add it where the text becomes a file or a download)."""
-    buffer = io.StringIO()
-    writer = safe_writer(buffer)
-    if header is not None:
-        writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
-
-
-def resanitise(text: str) -> str:
-    """CSV text re-written cell by cell through `safe_cell`: for reports stored before this module existed
-    (or by code outside it), so that what is downloaded is inert whatever wrote it."""
-    return csv_text(None, csv.reader(io.StringIO(text.removeprefix(BOM))))
 
 
 def _filename(name: str) -> str:
@@ -112,6 +82,7 @@ _MONEY = re.compile(r"^([+-]?)£(-?[\d,]*\.?\d+)([mk]?)$")
 _PERCENT = re.compile(r"^([+-]?[\d,]*\.?\d+)%$")
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 _LONG_DATE = re.compile(r"^\d{1,2} [A-Z][a-z]+ \d{4}$")
+_MONTH = re.compile(r"^[A-Z][a-z]+ \d{4}$")
 _MONEY_SCALE = {"m": 1_000_000, "k": 1_000, "": 1}
 _BLANKS = {"", "–", "-", "—"}
 
@@ -131,32 +102,49 @@ def _parse(text: str) -> tuple[Any, str | None]:
     money = _MONEY.match(text)
     if money:
         sign, digits, scale = money.groups()
-        return float(sign + digits.replace(",", "")) * _MONEY_SCALE[scale], "£"
+        amount = float(sign + digits.replace(",", "")) * _MONEY_SCALE[scale]
+        return (int(amount) if amount.is_integer() else amount), "£"
     percent = _PERCENT.match(text)
     if percent:
         return float(percent.group(1).replace(",", "")), "%"
     if _NUMBER.match(text):
         number = float(text.replace(",", ""))
         return (int(number) if number.is_integer() and "." not in text else number), ""
-    if _LONG_DATE.match(text):
-        try:
-            return dt.datetime.strptime(text, "%d %B %Y").date().isoformat(), "date"
-        except ValueError:
-            return text, None
+    if _LONG_DATE.match(text):  # "31 March 2026" or "31 Mar 2026"
+        for form in ("%d %B %Y", "%d %b %Y"):
+            try:
+                return dt.datetime.strptime(text, form).date().isoformat(), "date"
+            except ValueError:
+                continue
+        return text, None
+    if _MONTH.match(text):  # "March 2026" or "Mar 2026": the ISO month, "2026-03"
+        for form in ("%B %Y", "%b %Y"):
+            try:
+                return f"{dt.datetime.strptime(text, form):%Y-%m}", "date"
+            except ValueError:
+                continue
     return text, None
 
 
 def export_table(headers: Sequence[Any], rows: Iterable[Sequence[Any]]) -> tuple[list[str], list[list[Any]]]:
     """A shown table as data: plain-text headers; each column whose filled cells are all numbers of one
     unit becomes numbers, with the unit in its header ("Spend (£)", "Share (%)"); dates in ISO form.
-    Text columns (and mixed ones) stay text, HTML removed."""
+    Text columns (and mixed ones) stay text, HTML removed. A header given as a dict may declare its
+    column's unit (`{"text": "Median days", "unit": "days"}`): the header carries it even when no cell
+    shows one or every cell is blank."""
     names = [plain_text(h) for h in headers]
+    declared = [h.get("unit") if isinstance(h, dict) else None for h in headers]
     texts = [[plain_text(c) for c in row] for row in rows]
     parsed = [[_parse(c) for c in row] for row in texts]
-    out = [list(row) for row in texts]
+    out: list[list[Any]] = [list(row) for row in texts]
     mixed: list[int] = []
     for col in range(len(names)):
         units = {row[col][1] for row in parsed if col < len(row)} - {"blank"}
+        if not units and col < len(declared) and declared[col]:
+            names[col] = f"{names[col]} ({declared[col]})"  # a figure's column, every cell blank
+            for i, row in enumerate(parsed):
+                if col < len(row):
+                    out[i][col] = None
         if not units or None in units or ("date" in units and len(units) > 1):
             continue
         for i, row in enumerate(parsed):
@@ -166,8 +154,9 @@ def export_table(headers: Sequence[Any], rows: Iterable[Sequence[Any]]) -> tuple
             mixed.append(col)  # numbers of several units (a key-figures column): say each row's unit
             continue
         unit = units.pop()
-        if unit in {"£", "%"} and f"({unit})" not in names[col]:
-            names[col] = f"{names[col]} ({unit})"
+        label = (declared[col] if col < len(declared) else None) or (unit if unit in {"£", "%"} else None)
+        if label and unit != "date" and f"({label})" not in names[col]:
+            names[col] = f"{names[col]} ({label})"
     for col in reversed(mixed):
         names.insert(col + 1, f"{names[col]}: unit")
         for i, row in enumerate(parsed):

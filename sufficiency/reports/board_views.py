@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.safestring import SafeString
+from django.utils.text import slugify
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -65,17 +66,20 @@ def _printable(html: str) -> HttpResponse:
     return response
 
 
-def _pdf(data: bytes, filename: str) -> HttpResponse:
+def _pdf(data: bytes, filename: str, request: Any) -> HttpResponse:
+    """The PDF shown in the browser, or saved as `filename` when the link asks for `?download=1`; the name is
+    the same either way (a browser saving a shown PDF uses it too)."""
     response = HttpResponse(bytes(data), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    disposition = "attachment" if request.GET.get("download") else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
 def _filename(authority: Any, as_at: Any, suffix: str) -> str:
-    return (
-        f"{authority.name.lower().replace(' ', '-')}-sufficiency-board-report-{as_at:%Y-%m-%d}-{suffix}.pdf"
-    )
+    """The PDF's file name, e.g. walsall-sufficiency-board-report-2026-03-31-v2.pdf: letters, digits and
+    hyphens only, whatever the authority's name holds ("Bristol, City of" gives "bristol-city-of")."""
+    return f"{slugify(authority.name)}-sufficiency-board-report-{as_at:%Y-%m-%d}-{suffix}.pdf"
 
 
 # --- list and published reports -----------------------------------------------------------------------------
@@ -116,7 +120,9 @@ class PublishedPrintView(BoardReadMixin, View):
 class PublishedPdfView(BoardReadMixin, View):
     def get(self, request: Any, **kwargs: Any) -> HttpResponse:
         published = _published(self, kwargs["version"])
-        return _pdf(published.pdf, _filename(self.authority, published.as_at, f"v{published.version}"))
+        return _pdf(
+            published.pdf, _filename(self.authority, published.as_at, f"v{published.version}"), request
+        )
 
 
 # --- drafts -------------------------------------------------------------------------------------------------
@@ -203,7 +209,7 @@ class DraftPdfView(BoardEditMixin, View):
         report = self.draft()
         rendered = services.draft_render(report=report)
         pdf, _pages = render_pdf(render_print_html(rendered["document"], rendered["body_html"]))
-        return _pdf(pdf, _filename(self.authority, report.as_at, "draft"))
+        return _pdf(pdf, _filename(self.authority, report.as_at, "draft"), request)
 
 
 class CommentaryView(OptimisticLockMixin, BoardEditMixin, FormView):

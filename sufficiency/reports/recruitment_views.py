@@ -16,6 +16,7 @@ from placements.as_at import as_at_for_request
 from placements.supply.funnel import funnel_months_for_authority, twelve_months_to
 from placements.supply.funnel_charts import funnel_context
 from sufficiency.authorities.permissions import DASHBOARD_ROLES, HOUSEHOLD_IMPORT_ROLES
+from sufficiency.core.downloads import TableDownloadMixin
 from sufficiency.core.views import AuthorityMixin
 
 from .board.sections.strategy import RAG_TAGS
@@ -41,11 +42,22 @@ def _months_back(first: Any, n: int) -> Any:
     return first.replace(year=index // 12, month=index % 12 + 1)
 
 
-class FosteringRecruitmentView(AuthorityMixin, TemplateView):
+class FosteringRecruitmentView(TableDownloadMixin, AuthorityMixin, TemplateView):
     """The 12 months to the as-at date beside the 12 before, month by month over 24 months, and targets."""
 
     allowed_roles = DASHBOARD_ROLES
     template_name = "reports/fostering_recruitment.html"
+    download_name = "fostering-recruitment"
+    download_tables = {
+        "stages": ("Fostering recruitment in the 12 months", "current.stage_headers", "current.stage_rows"),
+        "conversion": ("Conversion between stages", "current.conversion_headers", "current.conversion_rows"),
+        "deregistrations": ("De-registrations by reason", "current.reason_headers", "current.reason_rows"),
+        "previous_stages": (
+            "Fostering recruitment in the previous 12 months",
+            "previous.stage_headers",
+            "previous.stage_rows",
+        ),
+    }
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

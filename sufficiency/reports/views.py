@@ -20,6 +20,7 @@ from django.views.generic import FormView, TemplateView
 from placements.as_at import as_at_for_request
 from sufficiency.authorities.permissions import DASHBOARD_ROLES, STRATEGY_EDIT_ROLES
 from sufficiency.core.charts import GRID, chart_layout
+from sufficiency.core.downloads import TableDownloadMixin
 from sufficiency.core.locking import OptimisticLockMixin, StaleEdit
 from sufficiency.core.views import AuthorityMixin
 
@@ -77,11 +78,53 @@ class ReadMixin(AuthorityMixin):
         return context
 
 
-class KpiListView(ReadMixin, TemplateView):
+class KpiListView(TableDownloadMixin, ReadMixin, TemplateView):
     """An authority's KPIs on a date with the previous value, change and comparators: read from the
     figures precomputed after the last import when the date is one of those, else counted live."""
 
     template_name = "reports/kpi_list.html"
+    download_name = "kpis"
+
+    def download_keys(self) -> list[str]:
+        return ["kpis"]
+
+    def table_for_download(self, context: dict[str, Any], key: str) -> tuple[str, list[Any], list[Any]]:
+        """Every KPI of the page, one row each, with the unit in its own column (units differ by row): the
+        figures the page formats, unrounded."""
+        headers = [
+            "Group",
+            "KPI",
+            "Unit",
+            "Value (in the unit)",
+            "Previous (in the unit)",
+            "Change (in the unit)",
+            "Target",
+            "Better when",
+            "Statistical neighbours' average, published (in the unit)",
+            f"{self.authority.region.name} (in the unit)",
+            "England, published (in the unit)",
+        ]
+        rows = []
+        for group, items in context["groups"].items():
+            for item in items:
+                row = item["row"]
+                national = row.national
+                rows.append(
+                    [
+                        group,
+                        row.kpi.name,
+                        item["unit"],
+                        row.value.value,
+                        row.previous.value,
+                        row.change,
+                        item["target"] or "No target in the current strategy",
+                        item["direction"],
+                        national.statistical_neighbours["mean"] if national is not None else None,
+                        row.regional.value if row.regional else None,
+                        row.england.value if row.england else None,
+                    ]
+                )
+        return f"Key performance indicators on {context['on']:%Y-%m-%d}", headers, rows
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -123,13 +166,58 @@ class KpiListView(ReadMixin, TemplateView):
         return context
 
 
-class BenchmarkingView(ReadMixin, TemplateView):
+class BenchmarkingView(TableDownloadMixin, ReadMixin, TemplateView):
     """The authority ranked among a comparator set (statistical neighbours, region, England, all
     authorities or one of its custom groups) for every KPI with a national equivalent, from the DfE's
     published tables: its own figure, what the DfE published for it, the set's figures, the region and
     England, with a chart of one measure and its table."""
 
     template_name = "reports/benchmarking.html"
+    download_name = "benchmarking"
+
+    def download_keys(self) -> list[str]:
+        return ["measures"]
+
+    def table_for_download(self, context: dict[str, Any], key: str) -> tuple[str, list[Any], list[Any]]:
+        """Every measure compared, one row each, the unit in its own column: the figures the page formats."""
+        label = context["set_label"]
+        headers = [
+            "Measure",
+            "Unit",
+            "Year",
+            "Your register (in the unit)",
+            "Published for you (in the unit)",
+            "Rank (1 is highest)",
+            "Ranked among",
+            f"{label}: average (in the unit)",
+            f"{label}: lowest (in the unit)",
+            f"{label}: highest (in the unit)",
+            f"{self.authority.region.name}, published (in the unit)",
+            "England, published (in the unit)",
+            "Your count against the published count",
+        ]
+        rows = []
+        for item in context["rows"]:
+            r = item["row"]
+            national, summary = r.national, r.summary if r.members else {}
+            rows.append(
+                [
+                    r.row.kpi.name,
+                    unit_words(r.row.kpi),
+                    r.year,
+                    r.row.value.value,
+                    national.published_own if national is not None else None,
+                    r.rank,
+                    r.ranked or None,
+                    summary.get("mean"),
+                    summary.get("min") if summary.get("n") else None,
+                    summary.get("max") if summary.get("n") else None,
+                    national.region if national is not None else None,
+                    national.england if national is not None else None,
+                    item["differs"],
+                ]
+            )
+        return f"Compared with {label} on {context['on']:%Y-%m-%d}", headers, rows
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         from placements.national.selectors import COMPARATOR_SETS

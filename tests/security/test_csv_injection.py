@@ -6,18 +6,24 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from placements.importing import ssda903_import
 from placements.models import ImportJob, Setting
 from sufficiency.api.services import api_client_create
+from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core.csv import BOM, csv_text, resanitise, safe_cell
-from tests.dashboards.conftest import register  # noqa: F401 - the dashboards' hand-built register
+from tests.dashboards.conftest import (
+    register,  # noqa: F401 - the dashboards' hand-built register
+    rollup,  # noqa: F401 - the hand-built register's rollup
+)
 from tests.ssda903_files import episodes, header
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +162,105 @@ def test_the_unmet_need_ledger_csv_goes_through_the_helper(client, la_user):
     assert response.status_code == 200
     assert response.content.startswith(BOM.encode())
     _assert_inert(response.content.decode("utf-8-sig"))
+
+
+def _xlsx_cells(content: bytes) -> list[str]:
+    sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
+    return [cell for row in sheet.iter_rows(values_only=True) for cell in row if isinstance(cell, str)]
+
+
+def _downloads(client, page_url: str) -> list[str]:
+    """Every CSV link of a page (each table and chart of it offers one)."""
+    body = client.get(page_url).content.decode()
+    return sorted({link.replace("&amp;", "&") for link in re.findall(r'href="([^"]*/csv/[^"?]+/)"', body)})
+
+
+def _poison_shared_names() -> None:
+    """Text the authority did not write: every setting's name on the shared Ofsted register, and the name of
+    a neighbouring authority (reference data shown in the gap and region tables)."""
+    for n, setting in enumerate(Setting.objects.order_by("urn")):
+        setting.name = PAYLOADS[n % len(PAYLOADS)]
+        setting.save(update_fields=["name"])
+    LocalAuthority.objects.filter(dfe_code="333").update(name=PAYLOADS[0])
+
+
+# The overview's tables hold only figures and the service's own labels, nothing that starts like a formula.
+@pytest.mark.parametrize("page", ["forecast", "gap", "market"])
+def test_every_table_download_of_a_dashboard_page_is_inert_as_csv_and_xlsx(client, la_user, register, page):  # noqa: F811
+    from forecasting.gap_services import gap_assessment_compute
+    from sufficiency.dashboards.services import dashboard_rollup_compute
+
+    _poison_shared_names()
+    gap_assessment_compute(authority=register["walsall"])
+    dashboard_rollup_compute(authority=register["walsall"])
+    client.force_login(la_user)
+    links = _downloads(client, reverse(f"dashboards:{page}", kwargs={"code": "335"}))
+    assert links, "the page offers no download"
+    seen = []
+    for link in links:
+        response = client.get(link)
+        assert response.status_code == 200, link
+        _assert_inert(response.content.decode("utf-8-sig"))
+        seen += _cells(response.content.decode("utf-8-sig"))
+        xlsx = client.get(link, {"format": "xlsx"})
+        assert xlsx.status_code == 200, link
+        cells = _xlsx_cells(xlsx.content)
+        assert not [c for c in cells if c.startswith(("=", "@", "\t", "\r"))], link
+    # Something formula-like reached the page's downloads, written inert: a shared name (gap, market) or
+    # a range such as "-1 to 3" (forecast), which a spreadsheet would otherwise read as a formula.
+    assert any(cell.startswith("'") for cell in seen)
+
+
+def test_the_region_table_downloads_are_inert(client, regional_user, rollup):  # noqa: F811
+    from sufficiency.dashboards.services import dashboard_rollup_compute
+
+    LocalAuthority.objects.filter(dfe_code="333").update(name=PAYLOADS[1])
+    dashboard_rollup_compute(authority=LocalAuthority.objects.get(dfe_code="333"))
+    client.force_login(regional_user)
+    links = _downloads(client, reverse("dashboards:region", kwargs={"region": "E12000005"}))
+    assert reverse("dashboards:region-csv", kwargs={"region": "E12000005", "key": "authorities"}) in links
+    seen = []
+    for link in links:
+        text = client.get(link).content.decode("utf-8-sig")
+        _assert_inert(text)
+        seen += _cells(text)
+        _assert_inert("\r\n".join(_xlsx_cells(client.get(link, {"format": "xlsx"}).content)))
+    assert "'" + PAYLOADS[1] in seen  # the poisoned name reached a download, written inert
+
+
+def _csv_file(path, rows) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    path.write_text(buffer.getvalue())
+    return str(path)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_the_import_ofsted_command_report_is_inert(walsall, tmp_path, payload):
+    bad = _csv_file(
+        tmp_path / "bad.csv", [["URN", "Provision type", "Places"], ["SC1", "Children's home", payload]]
+    )
+    report = tmp_path / "errors.csv"
+    with pytest.raises(CommandError):
+        call_command("import_ofsted", bad, "--error-report", str(report))
+    raw = report.read_bytes()
+    assert raw.startswith(BOM.encode())
+    text = raw.decode("utf-8-sig")
+    assert "'" + payload.strip("\t\r") in [c.strip("\t\r") for c in _cells(text)] or "'" + payload in _cells(
+        text
+    )
+    _assert_inert(text)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_the_import_households_command_report_is_inert(walsall, tmp_path, payload):
+    path = _csv_file(
+        tmp_path / "households.csv",
+        [["reference", "route", "approval_date", "approved_places"], ["H1", payload, "01/01/2020", "2"]],
+    )
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_households", "--authority", "335", path, stderr=err)
+    text = err.getvalue()
+    assert "route" in text
+    _assert_inert(text)

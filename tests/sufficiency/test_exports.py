@@ -38,7 +38,7 @@ def test_csv_download_is_utf8_with_bom_and_inert():
     body = csv_response("t.csv", headers, rows).content
     assert body.startswith("\ufeff".encode())
     text = body.decode("utf-8-sig")
-    assert "Spend (£)" in text and "41830000.0" in text and "&#x27;" not in text
+    assert "Spend (£)" in text and ",41830000," in text and "&#x27;" not in text  # whole pounds, no ".0"
     assert "'=HYPERLINK" in text
 
 
@@ -48,3 +48,13 @@ def test_xlsx_holds_numbers_and_inert_text():
     assert [c.value for c in sheet[1]][:3] == ["Authority", "Spend (£)", "Share (%)"]
     assert sheet["B2"].value == 41_830_000 and sheet["D2"].value == 1234
     assert sheet["F3"].value.startswith("'=")
+
+
+def test_months_and_short_dates_become_iso_and_a_declared_unit_heads_its_column():
+    headers, rows = export_table(
+        ["Month", "From", {"text": "Median days", "unit": "days"}, {"text": "Placed to plan", "unit": "%"}],
+        [["Apr 2025", "14 Sep 2025", "2", "–"], ["March 2026", "1 March 2026", "5.5", "–"]],
+    )
+    # The unit is in the header even where every cell is blank (no cell could show it).
+    assert headers == ["Month", "From", "Median days (days)", "Placed to plan (%)"]
+    assert rows == [["2025-04", "2025-09-14", 2, None], ["2026-03", "2026-03-01", 5.5, None]]

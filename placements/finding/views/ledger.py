@@ -14,11 +14,13 @@ from django.views.generic import TemplateView, View
 from sufficiency.authorities.permissions import LEDGER_ROLES
 from sufficiency.core.bounds import parse_month
 from sufficiency.core.csv import csv_response, safe_writer
+from sufficiency.core.downloads import TableDownloadMixin, figure
 from sufficiency.core.views import AuthorityMixin
 
 from ...as_at import as_at_for_request
+from ...choices import DeclinedByChoices, DeclineReasonChoices
 from .. import selectors
-from ..charts import ledger_context
+from ..charts import KIND_HEADINGS, MEASURE_HEADINGS, ledger_context
 from ..ledger import MEASURES
 
 
@@ -31,12 +33,16 @@ def _period(view: AuthorityMixin, request: Any) -> tuple[dt.date, dt.date]:
     return selectors.default_ledger_period(end_month)
 
 
-class LedgerView(AuthorityMixin, TemplateView):
+class LedgerView(TableDownloadMixin, AuthorityMixin, TemplateView):
     """By month and kind of placement: requests, days to place, placed to plan, fostering preferred but
     residential used (and its cost), siblings split, approaches and offers, declines, not placed."""
 
     allowed_roles = LEDGER_ROLES
     template_name = "placements/finding/ledger.html"
+    download_name = "unmet-need-ledger"
+    download_tables = {
+        "months": ("By month and kind of placement preferred", "ledger_table_headers", "ledger_table_rows"),
+    }
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -69,11 +75,21 @@ class LedgerCsvView(AuthorityMixin, View):
         result = selectors.unmet_need_ledger_for_authority(authority=self.authority, start=start, end=end)
         response = csv_response(f"unmet-need-ledger-{code}-{end:%Y-%m}.csv")
         writer = safe_writer(response)
-        writer.writerow(["month", "kind", *MEASURES])
-        for row in result["monthly"].itertuples(index=False):
-            writer.writerow(["" if pd.isna(v) else v for v in row])
+        writer.writerow(["Month", "Kind of placement preferred", *(MEASURE_HEADINGS[m] for m in MEASURES)])
+        monthly = result["monthly"]
+        for row in monthly[["month", "kind", *MEASURES]].itertuples(index=False):
+            month, kind, *values = row
+            writer.writerow(
+                [
+                    f"{month:%Y-%m}",
+                    KIND_HEADINGS.get(kind, kind),
+                    *("" if pd.isna(v) else figure(v) for v in values),
+                ]
+            )
         writer.writerow([])
-        writer.writerow(["decline_reason", "declined_by", "declines"])
-        for row in result["declines"].itertuples(index=False):
-            writer.writerow(list(row))
+        writer.writerow(["Why declined", "Declined by", "Declines"])
+        for reason, by, count in result["declines"][["decline_reason", "declined_by", "declines"]].itertuples(
+            index=False
+        ):
+            writer.writerow([DeclineReasonChoices(reason).label, DeclinedByChoices(by).label, count])
         return response

@@ -68,7 +68,7 @@ class Command(BaseCommand):
                     self.stdout.write(f"  ... {len(outcome.warnings) - 20} more notes in the report")
             if outcome.counts.get("rows_skipped"):
                 report = Path(options["error_report"] or f"ofsted-skipped-{timezone.now():%Y%m%dT%H%M%S}.csv")
-                report.write_text(errors_to_csv(outcome.warnings), encoding="utf-8")
+                write_csv_file(report, errors_to_csv(outcome.warnings))
                 self.stdout.write(
                     f"{outcome.counts['rows_skipped']} row(s) skipped. Skipped rows and notes: {report}"
                 )

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
 from sufficiency.authorities.permissions import CAPACITY_EDIT_ROLES, OPERATIONAL_READ_ROLES
+from sufficiency.core.downloads import TableDownloadMixin
 from sufficiency.core.formatting import whole
 from sufficiency.core.views import AuthorityMixin
 
@@ -72,7 +73,7 @@ def total_row(label: str, t: dict[str, Any]) -> list[Any]:
     ]
 
 
-class FosteringCapacityView(AuthorityMixin, TemplateView):
+class FosteringCapacityView(TableDownloadMixin, AuthorityMixin, TemplateView):
     """The authority's fostering households on the as-at date with their places, and the totals.
 
     Households are operational records, so the page is for the roles that read them. Totals per route count
@@ -81,6 +82,15 @@ class FosteringCapacityView(AuthorityMixin, TemplateView):
 
     allowed_roles = OPERATIONAL_READ_ROLES
     template_name = "placements/supply/fostering_capacity.html"
+    download_name = "fostering-capacity"
+    download_tables = {
+        "totals": ("Fostering places by carers", "total_headers", "total_rows"),
+        "reasons": ("In-house places not available, by reason", "reason_headers", "reason_rows"),
+        "household_types": ("In-house occupancy by household type", "type_headers", "type_rows"),
+        "ages": ("In-house occupancy by the ages households are approved for", "age_headers", "age_rows"),
+        "households": ("Households", "household_headers", "household_rows"),
+        "not_available": ("Places not available now or later", "period_headers", "period_rows"),
+    }
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

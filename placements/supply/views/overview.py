@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from sufficiency.authorities.permissions import IMPORT_ROLES, OPERATIONAL_READ_ROLES, SUPPLY_READ_ROLES
+from sufficiency.core.downloads import TableDownloadMixin
 from sufficiency.core.suppression import suppress_other_count
 from sufficiency.core.views import AuthorityMixin
 
@@ -34,11 +35,16 @@ from .base import (
 # --- Overview and Ofsted settings -------------------------------------------------------------------------------
 
 
-class SupplyOverviewView(AuthorityMixin, TemplateView):
+class SupplyOverviewView(TableDownloadMixin, AuthorityMixin, TemplateView):
     """The authority's capacity on one page: fostering, in-house homes, block beds, vacancies."""
 
     allowed_roles = SUPPLY_READ_ROLES
     template_name = "placements/supply/overview.html"
+    download_name = "supply"
+    download_tables = {
+        "block_beds": ("Block-contracted beds in force", "category_headers", "block_rows"),
+        "vacancies": ("Vacant places by category they can take", "vacancy_headers", "vacancy_rows"),
+    }
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -9,6 +9,7 @@ from typing import Any
 from django.views.generic import TemplateView
 
 from sufficiency.authorities.permissions import SUPPLY_READ_ROLES
+from sufficiency.core.downloads import TableDownloadMixin
 from sufficiency.core.formatting import date_long, whole
 from sufficiency.core.views import AuthorityMixin
 
@@ -23,11 +24,16 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}%"
 
 
-class ResidentialOccupancyView(AuthorityMixin, TemplateView):
+class ResidentialOccupancyView(TableDownloadMixin, AuthorityMixin, TemplateView):
     """Counts of places and children per home (never a child), so every member of the authority reads it."""
 
     allowed_roles = SUPPLY_READ_ROLES
     template_name = "placements/supply/residential_occupancy.html"
+    download_name = "residential-occupancy"
+    download_tables = {
+        "kinds": ("Occupancy by kind of home", "total_headers", "total_rows"),
+        "homes": ("Each home", "home_headers", "home_rows"),
+    }
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -7,8 +7,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 
-from sufficiency.core import csv as core_csv
-from sufficiency.core.xlsx import xlsx_response
+from sufficiency.core.downloads import table_download
 
 from .base import DashboardView, find_table
 from .forecast import ForecastView
@@ -29,10 +28,8 @@ def csv_response(data: dict[str, Any], filename: str, *, request: HttpRequest | 
     """The table as data (numbers, units in the headers, ISO dates, no HTML): CSV, or XLSX when the
     request asks for `?format=xlsx`. Cells can hold names from the shared Ofsted register: both writers
     make formula-like text inert."""
-    headers, rows = core_csv.export_table(data["headers"], data["rows"])
-    if request is not None and request.GET.get("format") == "xlsx":
-        return xlsx_response(filename, headers, rows, title=core_csv.plain_text(data.get("title", "")))
-    return core_csv.csv_response(filename, headers, rows)
+    fmt = "xlsx" if request is not None and request.GET.get("format") == "xlsx" else "csv"
+    return table_download(filename, fmt, data.get("title", ""), data["headers"], data["rows"])
 
 
 class DashboardCsvView(DashboardView):

@@ -275,7 +275,7 @@ def test_walk_through_log_search_approach_two_offer_place_and_the_ledger_updates
     assert summary["Median days to place"] == "0"
     assert "Matching with the children already there" in ledger.content.decode()
     csv_text = client.get(_url("finding-ledger-csv")).content.decode("utf-8-sig")
-    assert csv_text.startswith("month,kind,requests,planned,emergency")
+    assert csv_text.startswith("Month,Kind of placement preferred,Requests,Planned,Emergency")
 
 
 def test_the_ledger_names_no_child_or_request(client, board_member, make_request):

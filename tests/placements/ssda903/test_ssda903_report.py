@@ -79,3 +79,24 @@ def test_summary_under_the_policy_counts_repairs_and_held_back_children():
     assert "(ready to import under the import policy)" in text
     assert "Import policy: 0 rows repaired; 1 children (2 rows) held back." in text
     assert "  CodeNeededForCountingNotKnown: 2 rows" in text
+
+
+def test_every_column_of_the_report_is_written_inert_by_the_one_csv_writer():
+    # A column name or a message can quote what the file held: each cell goes through the shared writer.
+    issue = ImportIssue(
+        "=file.csv", 2, "@COLUMN", "-2+3+cmd|' /C calc'!A0", "+cmd|' /C calc'!A0 is not known"
+    )
+    line = list(csv.reader(io.StringIO(issues_to_csv([issue]))))[1]
+    assert line[:5] == [
+        "'=file.csv",
+        "2",
+        "'@COLUMN",
+        "'-2+3+cmd|' /C calc'!A0",
+        "'+cmd|' /C calc'!A0 is not known",
+    ]
+    assert (
+        list(csv.reader(io.StringIO(issues_to_csv([ImportIssue("x.csv", 3, "AGE", "-12", "Too young")]))))[1][
+            3
+        ]
+        == "-12"
+    )

@@ -36,7 +36,8 @@ def test_import_ofsted_command_reads_a_published_workbook_and_reports_skipped_ro
     assert "annual.xlsx (sheet Providers): 11 rows read, 2 skipped" in out
     assert "annual.xlsx (sheet Closed): 4 rows read, 0 skipped" in out
     assert "2 row(s) skipped" in out
-    rows = list(csv.reader(io.StringIO(report.read_text())))
+    assert report.read_bytes().startswith("\ufeff".encode())  # like every CSV file the service writes
+    rows = list(csv.reader(io.StringIO(report.read_text(encoding="utf-8-sig"))))
     assert rows[0] == ["file", "row", "column", "value", "message", "code", "severity", "action"]
     assert rows[2][:4] == ["annual.xlsx (sheet Providers)", "17", "Latest full inspection date", "31/02/2024"]
     assert rows[2][4].startswith("Row skipped: Inspection date must be a date")

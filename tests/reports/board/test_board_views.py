@@ -5,6 +5,7 @@ and administrators write and publish. Another authority's reports are always 404
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -168,3 +169,36 @@ def test_draft_page_query_count_is_capped(client, la_user, register, strategy, d
     # per child or row.
     with django_assert_max_num_queries(71):
         assert client.get(url).status_code == 200
+
+
+def test_the_pdf_downloads_with_a_sensible_name_and_can_be_opened_in_the_browser(
+    client, board_member, la_user, reports
+):
+    published = reports["published"]
+    name = f"walsall-sufficiency-board-report-{D:%Y-%m-%d}-v{published.version}.pdf"
+    client.force_login(board_member)
+    page = client.get(_urls(reports)[0]["published"]).content.decode()
+    download = re.search(r'href="([^"]*/pdf/\?download=1)" download>Download the PDF', page).group(1)
+    response = client.get(download)
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="{name}"'
+    shown = client.get(_urls(reports)[0]["published-pdf"])  # "Open the PDF in the browser"
+    assert shown["Content-Disposition"] == f'inline; filename="{name}"'
+    listing = client.get(_urls(reports)[0]["list"]).content.decode()
+    assert f'href="{download}" download>Download PDF' in listing
+    client.force_login(la_user)
+    draft = reverse("reports:board-draft-pdf", kwargs={"code": "335", "pk": reports["draft"].pk})
+    assert client.get(draft, {"download": "1"})["Content-Disposition"] == (
+        f'attachment; filename="walsall-sufficiency-board-report-{D:%Y-%m-%d}-draft.pdf"'
+    )
+
+
+def test_the_pdf_name_holds_only_letters_digits_and_hyphens_whatever_the_authority_is_called():
+    from types import SimpleNamespace
+
+    from sufficiency.reports.board_views import _filename
+
+    authority = SimpleNamespace(name='Bristol, City of "St. Helens"')
+    assert _filename(authority, dt.date(2026, 3, 31), "v2") == (
+        "bristol-city-of-st-helens-sufficiency-board-report-2026-03-31-v2.pdf"
+    )
