@@ -6,6 +6,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from django.urls import reverse
 
 from placements.finding import ledger, selectors, services
 from placements.models import UnitCost
@@ -325,3 +326,34 @@ def test_a_periods_ledger_reads_only_what_it_counts_and_counts_the_same(
     whole = ledger.prepare(everything["requests"], everything["unit_costs"])
     assert result["totals"] == ledger.ledger_totals(whole, start, end)
     pd.testing.assert_frame_equal(result["monthly"], ledger.monthly_ledger(whole, start, end))
+
+
+@pytest.mark.django_db
+def test_on_a_mid_month_date_the_ledger_page_the_kpis_and_the_board_count_the_same_requests(
+    client, walsall, make_request, placement_finder, household
+):
+    """13 February 2026 chosen in the banner: each counts the 12 months `period_for` gives (1 March 2025 to
+    13 February 2026), not a year back to the day nor to the end of February."""
+    from placements import counting
+    from sufficiency.reports.kpis import KpiSession, registry
+
+    on = dt.date(2026, 2, 13)
+    for requested in (
+        dt.date(2025, 2, 20),  # before the period (a year back to the day would count it)
+        dt.date(2025, 3, 1),  # the period's first day
+        dt.date(2026, 2, 13),  # the date itself
+        dt.date(2026, 2, 20),  # after the date (the whole month of February would count it)
+    ):
+        make_request(requested_on=requested)
+    client.force_login(placement_finder)
+    response = client.get(
+        reverse("placements:finding-ledger", kwargs={"code": "335"}), {"as_at": on.isoformat()}
+    )
+    summary = {row["key"]: row["value"] for row in response.context["ledger_summary"]}
+    ctx = KpiSession(walsall).context(on)
+    board = selectors.placement_finding_kpis(
+        authority=walsall, start=counting.window_start(on).date(), end=on
+    )
+    assert summary["Requests"].split(" ")[0] == "2"
+    assert registry["placement_requests"].evaluate(ctx).value == 2
+    assert board["placement_requests"] == 2
