@@ -63,6 +63,7 @@ from placements.categories import (
     STILL_IN_CARE_REC,
     planning_category,
 )
+from sufficiency.core.periods import period_for
 
 __all__ = [
     "OVER_DISTANCE_MILES",
@@ -103,8 +104,9 @@ def _as_ts(on: dt.date | pd.Timestamp | str) -> pd.Timestamp:
 
 
 def window_start(on: dt.date | pd.Timestamp) -> pd.Timestamp:
-    """First day of the 12 months ending on ``on`` (inclusive): 31 March 2024 gives 1 April 2023."""
-    return _as_ts(on) - pd.DateOffset(years=1) + pd.Timedelta(days=1)
+    """First day of the 12 months ending on ``on`` (inclusive), as `period_for(on, "last_12_months")`
+    defines them: 31 March 2024 gives 1 April 2023, 13 February 2026 gives 1 March 2025."""
+    return pd.Timestamp(period_for(_as_ts(on).date(), "last_12_months").start)
 
 
 def _ages(dob: pd.Series, on: pd.Timestamp) -> pd.Series:

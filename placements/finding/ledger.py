@@ -8,7 +8,7 @@ Inputs:
 * ``requests``: one row per placement request: id, requested_on (datetime64), urgency, fostering,
   residential, supported (suitability codes), status, placed_on (datetime64, NaT), placed_category,
   placed_route, placed_to_plan (boolean, NA), siblings (int), siblings_outcome, approaches (int), offers
-  (int), close_reason.
+  (int), close_reason; optionally agreed_weekly_cost (float, NaN unknown: no extra cost without it).
 * ``declines``: one row per declined approach or offer: request_id, declined_at (datetime64),
   declined_by, decline_reason.
 * ``unit_costs``: category, route, weekly_cost, effective_from, effective_to (the authority's UnitCost).
@@ -24,10 +24,14 @@ Definitions (each figure's month):
   **extra annual cost**, **sibling groups split** (of requests to place a child with siblings, placed
   apart): by the month the child was placed.
 * **Extra annual cost** of each child for whom fostering was preferred but who was placed in residential
-  care: (the authority's weekly unit cost of the residential category and route placed, on the date
-  placed; the mean over routes when that route has none) less (its weekly unit cost of external
-  fostering, framework route, else spot, else any), never below 0, times 52.18 weeks
-  (placements.constants.WEEKS_PER_YEAR). No unit cost, no figure (the count still stands).
+  care: (the agreed weekly cost of the placement made) less (the authority's weekly unit cost of external
+  fostering in force on the date placed: framework route, else spot, else the mean over the routes in
+  force), never below 0, times 52.18 weeks (placements.constants.WEEKS_PER_YEAR). No agreed cost or no
+  fostering unit cost, no figure (the count still stands). This is the one definition: the KPI catalogue
+  (``foster_preferred_residential_extra_cost``), the board report, the statement and this ledger all sum
+  `extra_annual_cost` over the rows `prepare` marks, with `total_extra_annual_cost`.
+* **Periods**: a request is in a period [start, end] when its date is on or after start and on or before
+  end (`made_in`, `placed_in`); the KPI catalogue selects with the same two functions.
 * **Decline reasons**: declines recorded in the period (to the end of its last day), by coded reason and
   who declined.
 """
@@ -98,7 +102,7 @@ def request_kind(requests: pd.DataFrame) -> pd.Series:
 
 def prepare(requests: pd.DataFrame, unit_costs: pd.DataFrame | None = None) -> pd.DataFrame:
     """Add the derived columns: kind, emergency, days_to_place, fpru (fostering preferred, residential
-    used), sibling_group, split, extra_annual_cost."""
+    used), sibling_group, split, extra_annual_cost (see the module docstring)."""
     frame = requests.copy()
     frame["requested_on"] = pd.to_datetime(frame["requested_on"])
     frame["placed_on"] = pd.to_datetime(frame["placed_on"])
@@ -112,12 +116,14 @@ def prepare(requests: pd.DataFrame, unit_costs: pd.DataFrame | None = None) -> p
     frame["extra_annual_cost"] = np.nan
     if unit_costs is not None and not unit_costs.empty and frame["fpru"].any():
         rows = frame.loc[frame["fpru"]]
-        costs = UnitCosts(unit_costs)  # read once: one lookup per category, route and day placed
+        agreed = (
+            pd.to_numeric(rows["agreed_weekly_cost"], errors="coerce")
+            if "agreed_weekly_cost" in rows
+            else pd.Series(np.nan, index=rows.index)
+        )
+        costs = UnitCosts(unit_costs)  # read once: one lookup per day placed
         frame.loc[frame["fpru"], "extra_annual_cost"] = [
-            extra_annual_cost(costs, category, route, on)
-            for category, route, on in zip(
-                rows["placed_category"], rows["placed_route"], rows["placed_on"], strict=True
-            )
+            extra_annual_cost(costs, weekly, on) for weekly, on in zip(agreed, rows["placed_on"], strict=True)
         ]
     return frame
 
@@ -171,13 +177,23 @@ def unit_cost_on(
     return costs.on(category, routes, on)
 
 
-def extra_annual_cost(unit_costs: pd.DataFrame | UnitCosts, category: str, route: str, on: Any) -> float:
-    """Extra cost a year of residential care where fostering was preferred (see the module docstring)."""
-    residential = unit_cost_on(unit_costs, category, (route,) if route else (), on)
-    fostering = unit_cost_on(unit_costs, FOSTERING_COMPARATOR[0], FOSTERING_COMPARATOR[1], on)
-    if residential is None or fostering is None:
+def extra_annual_cost(unit_costs: pd.DataFrame | UnitCosts, agreed_weekly_cost: Any, on: Any) -> float:
+    """Extra cost a year of a residential placement agreed at `agreed_weekly_cost` a week, made on `on`,
+    for a child whose plan preferred fostering (see the module docstring); NaN when either cost is unknown."""
+    if agreed_weekly_cost is None or pd.isna(agreed_weekly_cost):
         return np.nan
-    return round(max(residential - fostering, 0.0) * WEEKS_PER_YEAR, 2)
+    fostering = unit_cost_on(unit_costs, FOSTERING_COMPARATOR[0], FOSTERING_COMPARATOR[1], on)
+    if fostering is None:
+        return np.nan
+    return round(max(float(agreed_weekly_cost) - fostering, 0.0) * WEEKS_PER_YEAR, 2)
+
+
+def total_extra_annual_cost(values: Any) -> float | None:
+    """The extra annual cost of a set of children (the `extra_annual_cost` of the rows counted): the sum of
+    those known, to the pound; None when none is known."""
+    known = np.asarray(values, dtype=float)
+    known = known[~np.isnan(known)]
+    return round(float(known.sum()), 0) if len(known) else None
 
 
 def _made_arrays(made: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -220,8 +236,6 @@ def _measures(made: dict[str, np.ndarray], placed: dict[str, np.ndarray]) -> dic
     n_placed = len(placed["fpru"])
     known_plan = int(placed["plan_known"].sum())
     days = placed["days_to_place"][~np.isnan(placed["days_to_place"])]
-    extra = placed["extra_annual_cost"][placed["fpru"]]
-    extra = extra[~np.isnan(extra)]
     return {
         "requests": n,
         "planned": int((~made["emergency"]).sum()),
@@ -236,7 +250,7 @@ def _measures(made: dict[str, np.ndarray], placed: dict[str, np.ndarray]) -> dic
         if known_plan
         else None,
         "foster_preferred_residential_used": int(placed["fpru"].sum()),
-        "extra_annual_cost": round(float(extra.sum()), 0) if len(extra) else None,
+        "extra_annual_cost": total_extra_annual_cost(placed["extra_annual_cost"][placed["fpru"]]),
         "sibling_groups_placed": int(placed["sibling_group"].sum()),
         "sibling_groups_split": int(placed["split"].sum()),
     }
@@ -246,16 +260,26 @@ def _select(arrays: dict[str, np.ndarray], mask: np.ndarray) -> dict[str, np.nda
     return {name: values[mask] for name, values in arrays.items()}
 
 
-def _window(frame: pd.DataFrame, column: str, start: dt.date, end: dt.date) -> pd.DataFrame:
-    on = frame[column]
+def _window(frame: pd.DataFrame, column: str, start: Any, end: Any) -> pd.DataFrame:
+    on = pd.to_datetime(frame[column])
     return frame.loc[on.notna() & (on >= pd.Timestamp(start)) & (on <= pd.Timestamp(end))]
+
+
+def made_in(requests: pd.DataFrame, start: Any, end: Any) -> pd.DataFrame:
+    """The requests made in the period [start, end] (request-side figures count these)."""
+    return _window(requests, "requested_on", start, end)
+
+
+def placed_in(requests: pd.DataFrame, start: Any, end: Any) -> pd.DataFrame:
+    """The requests placed in the period [start, end] (outcome-side figures count these)."""
+    return _window(requests, "placed_on", start, end)
 
 
 def ledger_totals(prepared: pd.DataFrame, start: dt.date, end: dt.date) -> dict[str, Any]:
     """The ledger's figures for a whole period (requests made in it; placements made in it)."""
     return _measures(
-        _made_arrays(_window(prepared, "requested_on", start, end)),
-        _placed_arrays(_window(prepared, "placed_on", start, end)),
+        _made_arrays(made_in(prepared, start, end)),
+        _placed_arrays(placed_in(prepared, start, end)),
     )
 
 
@@ -268,8 +292,8 @@ def monthly_ledger(prepared: pd.DataFrame, start: dt.date, end: dt.date) -> pd.D
     """One row per calendar month from `start` to `end` and kind ("all" and each of KINDS), with every
     measure of MEASURES. Months with nothing in them are kept (zeros), so the table reads as a calendar."""
     months = pd.period_range(pd.Timestamp(start), pd.Timestamp(end), freq="M")
-    made_frame = _window(prepared, "requested_on", start, end)
-    placed_frame = _window(prepared, "placed_on", start, end)
+    made_frame = made_in(prepared, start, end)
+    placed_frame = placed_in(prepared, start, end)
     made, placed = _made_arrays(made_frame), _placed_arrays(placed_frame)
     made_month = _month_numbers(made_frame["requested_on"])
     placed_month = _month_numbers(placed_frame["placed_on"])

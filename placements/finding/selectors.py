@@ -17,7 +17,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from sufficiency.authorities.models import LocalAuthority
-from sufficiency.core.formatting import month_end
+from sufficiency.core.periods import period_for
 
 from .. import geo
 from ..categories import age_on
@@ -71,14 +71,25 @@ def request_spec(
     )
 
 
+_UNIT_COST_COLUMNS = ["category", "route", "weekly_cost", "effective_from", "effective_to"]
+
+
 def _unit_costs(authority: LocalAuthority) -> pd.DataFrame:
     return pd.DataFrame(
+        list(UnitCost.objects.for_authority(authority).values(*_UNIT_COST_COLUMNS)),
+        columns=_UNIT_COST_COLUMNS,
+    ).astype({"weekly_cost": float})
+
+
+def _unit_costs_of(authority_ids: list[int]) -> pd.DataFrame:
+    """The unit costs of these authorities (with authority_id), read in one query."""
+    return pd.DataFrame(
         list(
-            UnitCost.objects.for_authority(authority).values(
-                "category", "route", "weekly_cost", "effective_from", "effective_to"
-            )
+            UnitCost.objects.filter(authority_id__in=authority_ids)
+            .order_by("id")
+            .values("authority_id", *_UNIT_COST_COLUMNS)
         ),
-        columns=["category", "route", "weekly_cost", "effective_from", "effective_to"],
+        columns=["authority_id", *_UNIT_COST_COLUMNS],
     ).astype({"weekly_cost": float})
 
 
@@ -386,11 +397,10 @@ def ledger_frames_for_authority(
 
 
 def default_ledger_period(on: dt.date | None = None) -> tuple[dt.date, dt.date]:
-    """The twelve whole months to the end of the month containing `on` (today by default)."""
-    on = on or timezone.localdate()
-    end = month_end(on)
-    start = (pd.Timestamp(end) - pd.offsets.MonthBegin(12)).date()
-    return start, end
+    """The 12 months to `on` (today by default) as `period_for(on, "last_12_months")` defines them: to `on`
+    itself, so that the ledger counts what the KPI catalogue and the board report count on that date."""
+    period = period_for(on or timezone.localdate(), "last_12_months")
+    return period.start, period.end
 
 
 def unmet_need_ledger_for_authority(
@@ -432,22 +442,31 @@ def placement_finding_kpis(*, authority: LocalAuthority, start: dt.date, end: dt
 
 def placement_request_frame_for_authorities(*, authority_ids: list[int]) -> pd.DataFrame:
     """One row per placement request of these authorities, in the columns the KPI catalogue reads
-    (sufficiency.reports.kpis.sources.PLACEMENT_REQUEST_COLUMNS)."""
+    (sufficiency.reports.kpis.sources.PLACEMENT_REQUEST_COLUMNS). The derived columns (emergency, fostering
+    preferred but residential used and its extra annual cost) are the ledger's own (`ledger.prepare`, each
+    authority with its unit costs), so the catalogue and the ledger count the same children and costs."""
     frame = _request_rows(PlacementRequest.objects.filter(authority_id__in=authority_ids))
+    costs = _unit_costs_of(authority_ids)
+    parts = [
+        ledger.prepare(rows, costs.loc[costs["authority_id"] == authority_id, _UNIT_COST_COLUMNS])
+        for authority_id, rows in frame.groupby("authority_id", sort=False)
+    ]
+    prepared = pd.concat(parts) if parts else ledger.prepare(frame)
+    prepared = prepared.reindex(frame.index)
     return pd.DataFrame(
         {
-            "authority_id": frame["authority_id"].astype("int64"),
-            "requested_on": frame["requested_on"],
-            "emergency": frame["urgency"].isin(ledger.EMERGENCY),
-            "fostering_preferred": frame["fostering"] == "preferred",
-            "placed_on": frame["placed_on"],
-            "placed_category": frame["placed_category"].where(frame["placed_category"] != "", None),
-            "weekly_cost": pd.to_numeric(frame["agreed_weekly_cost"], errors="coerce").astype(float),
-            "placed_to_plan": frame["placed_to_plan"],
-            "sibling_group": pd.to_numeric(frame["siblings"]).fillna(0) > 0,
-            "siblings_split": (frame["siblings_outcome"] == "split")
-            .astype("boolean")
-            .where(frame["placed_on"].notna(), pd.NA),
-            "providers_approached": pd.to_numeric(frame["approaches"]).astype("int64"),
+            "authority_id": prepared["authority_id"].astype("int64"),
+            "requested_on": prepared["requested_on"],
+            "emergency": prepared["emergency"].astype(bool),
+            "fostering_preferred": prepared["fostering"] == "preferred",
+            "placed_on": prepared["placed_on"],
+            "placed_category": prepared["placed_category"].where(prepared["placed_category"] != "", None),
+            "weekly_cost": pd.to_numeric(prepared["agreed_weekly_cost"], errors="coerce").astype(float),
+            "placed_to_plan": prepared["placed_to_plan"],
+            "sibling_group": prepared["sibling_group"].astype(bool),
+            "siblings_split": prepared["split"].astype("boolean").where(prepared["placed_on"].notna(), pd.NA),
+            "providers_approached": pd.to_numeric(prepared["approaches"]).astype("int64"),
+            "foster_preferred_residential": prepared["fpru"].astype(bool),
+            "extra_annual_cost": pd.to_numeric(prepared["extra_annual_cost"]).astype(float),
         }
     )

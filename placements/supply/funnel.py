@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from sufficiency.core.periods import period_for
+
 #: The stages in order, with the words fostering services use for them.
 STAGES: tuple[tuple[str, str], ...] = (
     ("enquiries", "Enquiries"),
@@ -48,10 +50,10 @@ def pct(numerator: int, denominator: int) -> float | None:
 
 
 def twelve_months_to(on: dt.date) -> tuple[dt.date, dt.date]:
-    """The first days of the twelve calendar months ending with the month of ``on``."""
-    first = on.replace(day=1)
-    year, month = (first.year, first.month - 11) if first.month > 11 else (first.year - 1, first.month + 1)
-    return dt.date(year, month, 1), first
+    """The first days of the twelve calendar months ending with the month of ``on``: the months of
+    `period_for(on, "last_12_months")`, the period every 12-month figure counts."""
+    period = period_for(on, "last_12_months")
+    return period.start, period.end.replace(day=1)
 
 
 def funnel_summary(months: Iterable[FunnelMonth]) -> dict[str, Any]:

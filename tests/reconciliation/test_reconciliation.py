@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import time
 from decimal import Decimal
 from typing import Any
@@ -50,6 +51,59 @@ def _table_rows(tree: Any, caption: str) -> list[list[str]]:
         if found and _text(found[0]) == caption:
             return [[_text(c) for c in tr.xpath("./th|./td")] for tr in table.xpath("./thead/tr|./tbody/tr")]
     return []
+
+
+# The placement-finding figures as the ledger page's summary and the board report's finding table label them:
+# the KPI each shows. Every one must be found where the surface shows placement finding at all.
+LEDGER_SUMMARY = {
+    "Requests": "placement_requests",
+    "Median days to place": "median_days_to_place",
+    "Placed to plan": "pct_placed_to_plan",
+    "Providers approached per request": "providers_approached_per_request",
+}
+BOARD_FINDING = {
+    "Placement requests": "placement_requests",
+    "Median days from request to placement": "median_days_to_place",
+    "Placed to plan (the kind of home the child's plan preferred)": "pct_placed_to_plan",
+    "Fostering preferred but residential care used": "foster_preferred_residential_used",
+    "Extra annual cost of those residential placements": "foster_preferred_residential_extra_cost",
+    "Sibling groups split": "sibling_groups_split",
+    "Providers approached per request": "providers_approached_per_request",
+}
+
+
+def _shown(text: str) -> tuple[float | None, int]:
+    """A figure as shown and its precision: "£8.1m" is to £100,000, "80.9%" to 0.1, "512" to 1."""
+    text = text.strip()
+    if text.startswith("£"):
+        return number(text), _money_decimals(text)
+    plain = text.replace(",", "").replace("%", "")
+    return number(text), len(plain.split(".")[1]) if "." in plain else 0
+
+
+def _summary(tree: Any) -> dict[str, str]:
+    """The rows (key: value) of every GOV.UK summary list on a page."""
+    return {
+        _text(r.xpath("./dt")[0]): _text(r.xpath("./dd")[0])
+        for r in tree.xpath("//dl[contains(@class, 'govuk-summary-list')]/div")
+        if r.xpath("./dt") and r.xpath("./dd")
+    }
+
+
+def _table_by_id(tree: Any, table_id: str) -> list[list[str]]:
+    """The rows (cell texts, the header row first) of the table with this id, [] when there is none."""
+    return [[_text(c) for c in tr.xpath("./th|./td")] for tr in tree.xpath(f"//table[@id='{table_id}']//tr")]
+
+
+def _year_status(on: dt.date) -> dict[str, str]:
+    """Each financial year's status on the date, as the periods define it: the year so far is "part", every
+    year that has ended "full"."""
+    from sufficiency.core.periods import financial_year_label, period_for
+
+    full = period_for(on, "last_full_financial_year")
+    so_far = period_for(on, "financial_year_to_date")
+    label = financial_year_label(so_far.start)
+    return {full.label: "full", **({} if label == full.label else {label: "part"})}
 
 
 def _get(client: Any, url: str, **params: Any) -> Any:
@@ -145,6 +199,8 @@ def collect(client: Any, api: Any, authority: Any, ledger: Ledger) -> None:
         for entry in section.get("kpis", []):
             ledger.add(f"kpi:{entry['key']}", "sufficiency statement", entry["value"])
 
+    _collect_finding_and_board(client, authority, ledger, document)
+
     current = _current_strategy_pk(authority, ledger.on)
     for section in document["sections"]:
         for m in (
@@ -174,6 +230,18 @@ def collect(client: Any, api: Any, authority: Any, ledger: Ledger) -> None:
             "capacity:inhouse_homes_usable",
             "supply: occupied + free - over",
             occupied + free - over,
+            decimals=0,
+        )
+
+    # The gap page's usable in-house foster places (its "at a glance" line for foster care)
+    content = _get(client, reverse("dashboards:gap", kwargs=kw)).content
+    glance = [v for v in _summary(page(content)).values() if "usable in-house places" in v]
+    if b"Local sufficiency at a glance" in content:  # a gap has been computed
+        assert len(glance) == 1, "the gap page's usable in-house places line was not found"
+        ledger.add(
+            "capacity:inhouse_fostering_usable",
+            "gap page",
+            number(glance[0].split(" usable in-house places")[0]),
             decimals=0,
         )
 
@@ -271,6 +339,84 @@ def collect(client: Any, api: Any, authority: Any, ledger: Ledger) -> None:
         ledger.add(measure, "live figures", "yes" if changed else "no", on=iso(published.as_at))
 
 
+def _collect_finding_and_board(client: Any, authority: Any, ledger: Ledger, document: dict[str, Any]) -> None:
+    """The unmet-need ledger page's summary, and the board report as its reader gets it: the rendered draft
+    page's finding and financial tables, and the text of its PDF."""
+    import io
+
+    from sufficiency.reports.board import services
+
+    kw = {"code": authority.dfe_code}
+    on = dt.date.fromisoformat(ledger.on)
+    finding = next(s for s in document["sections"] if s["key"] == "finding")
+
+    # Ledger page summary
+    tree = page(_get(client, reverse("placements:finding-ledger", kwargs=kw)).content)
+    ledger.date_seen("ledger page banner", banner_date(tree))
+    from placements.models import PlacementRequest
+
+    # An authority that has never logged a request has "no data" on the KPI page; its ledger shows zeros.
+    rows = _summary(tree) if PlacementRequest.objects.for_authority(authority).exists() else {}
+    if not finding["empty"]:
+        assert set(LEDGER_SUMMARY) <= set(rows), ("ledger page summary labels", sorted(rows))
+    for label, key in LEDGER_SUMMARY.items():
+        if label in rows:
+            value, decimals = _shown(rows[label].split(" (")[0])
+            ledger.add(f"kpi:{key}", "ledger page", value, decimals=decimals)
+    if "Fostering preferred but residential used" in rows:
+        used, _, cost = rows["Fostering preferred but residential used"].partition(" children, extra ")
+        ledger.add("kpi:foster_preferred_residential_used", "ledger page", number(used), decimals=0)
+        value, decimals = _shown(cost.removesuffix(" a year"))
+        ledger.add("kpi:foster_preferred_residential_extra_cost", "ledger page", value, decimals=decimals)
+    if "Sibling groups split" in rows:
+        ledger.add(
+            "kpi:sibling_groups_split", "ledger page", number(rows["Sibling groups split"].split(" of ")[0])
+        )
+
+    # The board report's draft page for the date (HTML, as rendered) and its PDF
+    from django.contrib.auth import get_user_model
+
+    author = get_user_model().objects.get(pk=client.session["_auth_user_id"])
+    report = services.report_create(authority=authority, as_at=on, acting_user=author)
+    tree = page(_get(client, reverse("reports:board-draft", kwargs={**kw, "pk": report.pk})).content)
+    table = {row[0]: row[1] for row in _table_by_id(tree, "table-finding")[1:]}
+    if not finding["empty"]:
+        assert set(BOARD_FINDING) <= set(table), ("board finding table labels", sorted(table))
+    for label, key in BOARD_FINDING.items():
+        if label in table:
+            value, decimals = _shown(table[label])
+            ledger.add(f"kpi:{key}", "board report page", value, decimals=decimals)
+    spend = _table_by_id(tree, "table-spend")
+    status = _year_status(on)
+    if spend:
+        total = next(row for row in spend if row[0] == "Total")
+        for header, cell in zip(spend[0][1:], total[1:], strict=True):
+            year = header.split(" ")[0]
+            ledger.add(f"spend:{year}", "board report page", number(cell), decimals=_money_decimals(cell))
+            if year in status:
+                ledger.add(f"period:{year}", "board report page", "part" if "(" in header else "full")
+                ledger.add(f"period:{year}", "period_for", status[year])
+
+    pdf = _get(client, reverse("reports:board-draft-pdf", kwargs={**kw, "pk": report.pk})).content
+    pypdf = pytest.importorskip("pypdf")
+    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    found = 0
+    for label, key in BOARD_FINDING.items():
+        match = re.search(re.escape(label) + r" (£?[\d,.]+[mk]?%?)\n", text)
+        if match:
+            value, decimals = _shown(match.group(1))
+            ledger.add(f"kpi:{key}", "board report pdf", value, decimals=decimals)
+            found += 1
+    if not finding["empty"]:
+        assert found >= 3, "the board PDF's placement-finding figures were not found"
+    match = re.search(r"\nTotal ((?:£[\d.,]+[mk]? ?){3})\n", text)
+    if spend:
+        assert match, "the board PDF's spend total was not found"
+        for header, cell in zip(spend[0][1:], match.group(1).split(), strict=True):
+            year = header.split(" ")[0]
+            ledger.add(f"spend:{year}", "board report pdf", number(cell), decimals=_money_decimals(cell))
+
+
 def _cell(value: Any) -> Any:
     return value.get("text") if isinstance(value, dict) else value
 
@@ -293,6 +439,20 @@ def _collect_spend(client: Any, api: Any, authority: Any, ledger: Ledger) -> Non
         {"start": full.start.isoformat(), "end": full.end.isoformat()},
     ).json()
     ledger.add(f"spend:{full.label}", "spend api", round(float(body["total_spend"]), 2))
+    # The overview's spend table: each year's total, and which year it calls "so far"
+    tree = page(_get(client, reverse("dashboards:overview", kwargs={"code": code})).content)
+    rows = _table_rows(tree, "Spend on placements by financial year")
+    status = _year_status(on)
+    if rows:
+        total = next(row for row in rows if row[0] == "All categories")
+        for header, cell in zip(rows[0][1:], total[1:], strict=True):
+            year = header.split(" ")[0]
+            ledger.add(f"spend:{year}", "overview spend table", number(cell), decimals=_money_decimals(cell))
+            if year in status:
+                ledger.add(
+                    f"period:{year}", "overview spend table", "part" if "(so far)" in header else "full"
+                )
+                ledger.add(f"period:{year}", "period_for", status[year])
     region = authority.region.code
     tree = page(_get(client, reverse("dashboards:region", kwargs={"region": region})).content)
     for row in tree.xpath("//table//tbody/tr"):
@@ -384,7 +544,13 @@ def test_hand_built_register_figures_agree_everywhere(client, register, walsall,
     problems = _report("hand-built", ledger, time.perf_counter() - started)
     assert ledger.compared() > 50
     sources = {f.source for f in ledger.figures}
-    assert {"fostering capacity page", "residential page", "fostering recruitment page"} <= sources
+    assert {
+        "fostering capacity page",
+        "residential page",
+        "fostering recruitment page",
+        "board report page",
+        "overview spend table",
+    } <= sources
     assert problems == []
 
 
@@ -402,6 +568,14 @@ def test_demo_authority_figures_agree_everywhere(client, walsall, la_user, partn
     problems = _report("demo", ledger, time.perf_counter() - loaded)
     print(f"  demo loaded in {loaded - started:.1f} s")  # noqa: T201
     assert ledger.compared() > 200
+    sources = {f.source for f in ledger.figures}
+    assert {
+        "ledger page",
+        "board report page",
+        "board report pdf",
+        "overview spend table",
+        "gap page",
+    } <= sources
     assert problems == []
 
 

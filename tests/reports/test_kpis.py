@@ -246,6 +246,8 @@ def _requests(authority_id):
                 True,
                 True,
                 5,
+                True,
+                round((5000 - 800) * 52.18, 2),
             ),
             (
                 authority_id,
@@ -259,8 +261,24 @@ def _requests(authority_id):
                 False,
                 pd.NA,
                 3,
+                False,
+                float("nan"),
             ),
-            (authority_id, "2025-03-01", False, True, nat, None, float("nan"), pd.NA, False, pd.NA, 10),
+            (
+                authority_id,
+                "2025-03-01",
+                False,
+                True,
+                nat,
+                None,
+                float("nan"),
+                pd.NA,
+                False,
+                pd.NA,
+                10,
+                False,
+                float("nan"),
+            ),
             (
                 authority_id,
                 "2023-01-01",
@@ -273,6 +291,8 @@ def _requests(authority_id):
                 False,
                 pd.NA,
                 2,
+                True,
+                round((6000 - 800) * 52.18, 2),
             ),
         ],
         columns=[
@@ -287,6 +307,8 @@ def _requests(authority_id):
             "sibling_group",
             "siblings_split",
             "providers_approached",
+            "foster_preferred_residential",
+            "extra_annual_cost",
         ],
     ).assign(
         requested_on=lambda f: pd.to_datetime(f["requested_on"]),
@@ -311,6 +333,7 @@ def test_placement_finding_kpis_compute_from_the_request_frame(register, monkeyp
     assert values["median_days_to_place"] == 5.0  # 10 and 0 days
     assert values["pct_placed_to_plan"] == 50.0
     assert values["foster_preferred_residential_used"] == 1
+    # The provider's extra_annual_cost of the one such request in the 12 months (the 2023 one is not).
     assert values["foster_preferred_residential_extra_cost"] == round((5000 - 800) * 52.18)
     assert values["sibling_groups_split"] == 1
     assert values["providers_approached_per_request"] == 6.0

@@ -70,3 +70,23 @@ def test_the_api_default_matches_the_pages(walsall, la_user):
     body = response.json()
     assert body["date"] == "2025-03-31"
     assert body["total"] == 1
+
+
+def test_the_banner_says_which_date_a_dashboard_shows_when_it_is_not_the_chosen_one(client, walsall, la_user):
+    from sufficiency.dashboards.services import dashboard_rollup_compute
+
+    _register(walsall)
+    dashboard_rollup_compute(authority=walsall)
+    client.force_login(la_user)
+    overview = reverse("dashboards:overview", kwargs={"code": "335"})
+    # The default date is a stored month end: the banner names no other date.
+    content = client.get(overview).content.decode()
+    assert 'data-as-at="2025-03-31"' in content and "data-page-shows" not in content
+    # A mid-month date is kept for the other pages, but the dashboard shows its stored month end and the
+    # banner says so plainly.
+    content = client.get(overview, {"as_at": "2024-12-15"}).content.decode()
+    assert 'data-as-at="2024-12-15"' in content
+    assert 'data-page-shows="2025-03-31"' in content
+    assert "This dashboard shows figures as at" in content and "not 15 December 2024" in content
+    content = client.get(reverse("reports:kpi-list", kwargs={"code": "335"})).content.decode()
+    assert 'data-as-at="2024-12-15"' in content and "data-page-shows" not in content

@@ -65,3 +65,24 @@ def test_financial_year_to_date():
 def test_unknown_period_is_refused():
     with pytest.raises(ValueError):
         period_for(D(2026, 3, 31), "last_decade")
+
+
+@pytest.mark.parametrize("on", [D(2026, 2, 13), D(2026, 3, 31), D(2025, 12, 1), D(2024, 2, 29)])
+def test_every_twelve_month_window_is_period_for(on):
+    """The KPI catalogue's and counting rules' window, the recruitment funnel's months and the unmet-need
+    ledger's default period all start where `period_for` says, also on a mid-month date."""
+    import pandas as pd
+
+    from placements.counting import window_start
+    from placements.finding.selectors import default_ledger_period
+    from placements.supply.funnel import twelve_months_to
+
+    period = period_for(on, "last_12_months")
+    assert window_start(on) == pd.Timestamp(period.start)
+    assert twelve_months_to(on) == (period.start, on.replace(day=1))
+    assert default_ledger_period(on) == (period.start, period.end) == (period.start, on)
+
+
+def test_last_12_months_on_a_mid_month_date_run_from_the_first_of_a_month_to_the_date():
+    period = period_for(D(2026, 2, 13), "last_12_months")
+    assert (period.start, period.end) == (D(2025, 3, 1), D(2026, 2, 13))

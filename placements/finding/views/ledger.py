@@ -15,6 +15,7 @@ from sufficiency.authorities.permissions import LEDGER_ROLES
 from sufficiency.core.bounds import parse_month
 from sufficiency.core.csv import csv_response, safe_writer
 from sufficiency.core.downloads import TableDownloadMixin, figure
+from sufficiency.core.formatting import month_end
 from sufficiency.core.views import AuthorityMixin
 
 from ...as_at import as_at_for_request
@@ -25,12 +26,15 @@ from ..ledger import MEASURES
 
 
 def _period(view: AuthorityMixin, request: Any) -> tuple[dt.date, dt.date]:
-    """?end=YYYY-MM (the last month shown) or, by default, the month of the latest request (never after
-    today), and the twelve months to it. A malformed or out-of-range month is the default."""
+    """?end=YYYY-MM (the last month shown, to its end) or, by default, the as-at date, and the 12 months to
+    it (`period_for`). A malformed or out-of-range month is the default."""
     end_month = parse_month(request.GET.get("end"))
-    if end_month is None:
-        end_month = as_at_for_request(request, authority=view.authority).on
-    return selectors.default_ledger_period(end_month)
+    on = (
+        month_end(end_month)
+        if end_month is not None
+        else as_at_for_request(request, authority=view.authority).on
+    )
+    return selectors.default_ledger_period(on)
 
 
 class LedgerView(TableDownloadMixin, AuthorityMixin, TemplateView):
@@ -48,10 +52,9 @@ class LedgerView(TableDownloadMixin, AuthorityMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         start, end = _period(self, self.request)
         result = selectors.unmet_need_ledger_for_authority(authority=self.authority, start=start, end=end)
-        csv_url = (
-            reverse("placements:finding-ledger-csv", kwargs={"code": self.authority.dfe_code})
-            + f"?end={end:%Y-%m}"
-        )
+        csv_url = reverse("placements:finding-ledger-csv", kwargs={"code": self.authority.dfe_code})
+        if self.request.GET.get("end"):  # else the CSV counts to the same as-at date as the page
+            csv_url += f"?end={end:%Y-%m}"
         context.update(ledger_context(result, csv_url=csv_url, definition_url="#definitions"))
         previous = (pd.Timestamp(start) - pd.offsets.MonthBegin(1)).date()
         following = (pd.Timestamp(end) + pd.offsets.MonthBegin(12)).date()

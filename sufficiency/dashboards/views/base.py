@@ -223,6 +223,7 @@ class DashboardView(AuthorityMixin, TemplateView):
             filters["as_at"] = chosen if chosen in keys else choices[0][0]
         if choices and filters["as_at"] != chosen:
             context["as_at_differs"] = fmt_date(filters["as_at"])
+            context["as_at_shown"] = filters["as_at"]  # ISO: the banner names the date this page shows
         query = urlencode({k: v for k, v in self.request.GET.items() if k in self.filter_fields and v})
         page = Page(
             name=self.page_name,
@@ -281,6 +282,7 @@ class DashboardView(AuthorityMixin, TemplateView):
                 "body_html": mark_safe(body),  # noqa: S308
                 "as_at_text": context.get("as_at_text", ""),
                 "as_at_differs": context.get("as_at_differs", ""),
+                "as_at_shown": context.get("as_at_shown", ""),
             }
             cache.set(key, cached, timeout=CACHE_SECONDS)
             context.update(cached)

@@ -27,7 +27,8 @@ from placements.categories import (
     WITH_PARENTS,
 )
 from placements.choices import BELOW_GOOD_JUDGEMENTS, GOOD_OR_BETTER_JUDGEMENTS, UNGRADED_JUDGEMENTS
-from placements.constants import DISTANCE_THRESHOLD_MILES, WEEKS_PER_YEAR
+from placements.constants import DISTANCE_THRESHOLD_MILES
+from placements.finding import ledger
 
 from .base import Direction, Group, Kind, Kpi, KpiValue, Unit, register
 
@@ -503,13 +504,13 @@ class _RequestKpi(Kpi):
 
     @staticmethod
     def requested_in_window(ctx: KpiContext, requests: pd.DataFrame) -> pd.DataFrame:
-        on = pd.to_datetime(requests["requested_on"])
-        return requests.loc[(on >= ctx.window_start) & (on <= ctx.ts)]
+        """Requests made in the 12 months to the date (the unmet-need ledger's selection)."""
+        return ledger.made_in(requests, ctx.window_start, ctx.ts)
 
     @staticmethod
     def placed_in_window(ctx: KpiContext, requests: pd.DataFrame) -> pd.DataFrame:
-        on = pd.to_datetime(requests["placed_on"])
-        return requests.loc[on.notna() & (on >= ctx.window_start) & (on <= ctx.ts)]
+        """Requests placed in the 12 months to the date (the unmet-need ledger's selection)."""
+        return ledger.placed_in(requests, ctx.window_start, ctx.ts)
 
 
 @register
@@ -575,9 +576,8 @@ class PctPlacedToPlan(_RequestKpi):
 
 
 def _foster_preferred_residential(requests: pd.DataFrame) -> pd.DataFrame:
-    return requests.loc[
-        requests["fostering_preferred"].astype(bool) & requests["placed_category"].isin(RESIDENTIAL)
-    ]
+    """The requests the ledger marks as fostering preferred but residential care used."""
+    return requests.loc[requests["foster_preferred_residential"].astype(bool)]
 
 
 @register
@@ -602,21 +602,18 @@ class FosterPreferredResidentialExtraCost(_RequestKpi):
     unit = Unit.GBP_PER_YEAR
     direction = Direction.LOWER
     definition = (
-        "For the requests counted by foster_preferred_residential_used with a known weekly cost: the sum of "
-        "(weekly cost less the authority's weekly unit cost of external fostering effective on the date, "
-        "framework route, else spot), times 52.18 weeks. No data without that unit cost."
+        "For the requests counted by foster_preferred_residential_used with an agreed weekly cost: the sum of "
+        "(agreed weekly cost less the authority's weekly unit cost of external fostering in force on the date "
+        "placed: framework route, else spot, else the mean over routes), never below 0, times 52.18 weeks. "
+        "No data without those costs. The unmet-need ledger's figure, from the same definition."
     )
 
     def from_requests(self, ctx: KpiContext, requests: pd.DataFrame) -> KpiValue:
-        rows = _foster_preferred_residential(self.placed_in_window(ctx, requests))
-        unit = ctx.unit_cost_on(FOSTERING_EXTERNAL, ("framework", "spot"))
-        if unit.empty:
+        extra = _foster_preferred_residential(self.placed_in_window(ctx, requests))["extra_annual_cost"]
+        total = ledger.total_extra_annual_cost(extra)
+        if total is None:
             return KpiValue.none()
-        fostering = rows["authority_id"].map(
-            pd.Series(unit["weekly_cost"].to_numpy(), index=unit["authority_id"])
-        )
-        extra = (pd.to_numeric(rows["weekly_cost"], errors="coerce") - fostering).dropna().clip(lower=0)
-        return KpiValue(round(float(extra.sum()) * WEEKS_PER_YEAR, 0), float(extra.sum()), float(len(extra)))
+        return KpiValue(total, total, float(extra.notna().sum()))
 
 
 @register

@@ -36,7 +36,9 @@ if TYPE_CHECKING:
 #:   fostering_preferred (bool: fostering marked "preferred"), placed_on (datetime64, NaT if not placed),
 #:   placed_category (planning category of the placement made, or None), weekly_cost (float, NaN unknown),
 #:   placed_to_plan (boolean, NA unknown), sibling_group (bool: to be placed with siblings),
-#:   siblings_split (boolean, NA unknown), providers_approached (int).
+#:   siblings_split (boolean, NA unknown), providers_approached (int), foster_preferred_residential (bool:
+#:   fostering preferred, placed in residential care), extra_annual_cost (float, NaN unknown: that child's
+#:   extra cost a year, as the unmet-need ledger defines it in placements.finding.ledger).
 PLACEMENT_REQUEST_COLUMNS = (
     "authority_id",
     "requested_on",
@@ -49,6 +51,8 @@ PLACEMENT_REQUEST_COLUMNS = (
     "sibling_group",
     "siblings_split",
     "providers_approached",
+    "foster_preferred_residential",
+    "extra_annual_cost",
 )
 
 KpiSource = Callable[["KpiContext"], Any]

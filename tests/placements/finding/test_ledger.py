@@ -6,6 +6,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from django.urls import reverse
 
 from placements.finding import ledger, selectors, services
 from placements.models import UnitCost
@@ -16,7 +17,8 @@ D = pd.Timestamp
 def _requests():
     base = {"fostering": "preferred", "residential": "suitable", "supported": "unsuitable", "siblings": 0,
             "siblings_outcome": "", "close_reason": "", "placed_route": "", "placed_to_plan": None,
-            "placed_on": pd.NaT, "placed_category": "", "approaches": 0, "offers": 0}  # fmt: skip
+            "placed_on": pd.NaT, "placed_category": "", "approaches": 0, "offers": 0,
+            "agreed_weekly_cost": None}  # fmt: skip
     rows = [
         # 1: planned, fostering preferred, placed in-house fostering after 10 days (to plan)
         {**base, "id": 1, "requested_on": D("2025-04-03"), "urgency": "planned", "status": "placed",
@@ -25,7 +27,8 @@ def _requests():
         # 2: emergency, fostering preferred, placed in an external children's home after 2 days (not to plan)
         {**base, "id": 2, "requested_on": D("2025-04-20"), "urgency": "emergency", "status": "placed",
          "placed_on": D("2025-04-22"), "placed_category": "residential_external", "placed_route": "spot",
-         "placed_to_plan": False, "approaches": 5, "offers": 2, "siblings": 1, "siblings_outcome": "split"},
+         "placed_to_plan": False, "approaches": 5, "offers": 2, "siblings": 1, "siblings_outcome": "split",
+         "agreed_weekly_cost": 6400.0},
         # 3: same-day, residential preferred, placed in May the same day (to plan)
         {**base, "id": 3, "requested_on": D("2025-05-01"), "urgency": "same_day", "status": "placed",
          "fostering": "suitable", "residential": "preferred", "placed_on": D("2025-05-01"),
@@ -84,8 +87,9 @@ def test_totals_for_the_period():
     assert totals["median_days_to_place"] == 2.0  # 10, 2 and 0 days
     assert totals["pct_placed_to_plan"] == pytest.approx(66.7)
     assert totals["foster_preferred_residential_used"] == 1
-    # (6000 spot residential - 900 framework fostering) x 52.18
-    assert totals["extra_annual_cost"] == round((6000 - 900) * 52.18)
+    # (6400 agreed for the residential placement - 900 framework fostering) x 52.18: the agreed cost, not
+    # the residential unit cost (6000)
+    assert totals["extra_annual_cost"] == round((6400 - 900) * 52.18)
     assert (totals["sibling_groups_placed"], totals["sibling_groups_split"]) == (2, 1)
     assert totals["approaches_per_request"] == pytest.approx((3 + 5 + 1 + 4) / 4, abs=0.05)
     assert totals["offers_per_request"] == 1.0
@@ -119,17 +123,25 @@ def test_the_kind_of_a_request_is_its_first_preferred_else_first_suitable():
     assert ledger.request_kind(frame).tolist() == ["fostering", "residential", "residential", "fostering"]
 
 
-def test_extra_cost_falls_back_to_the_mean_of_routes_and_is_never_negative():
-    assert ledger.extra_annual_cost(
-        UNIT_COSTS, "residential_external", "block", dt.date(2025, 4, 1)
-    ) == round((5500 - 900) * 52.18, 2)
-    cheap = pd.DataFrame(
-        [{**UNIT_COSTS.iloc[0].to_dict(), "weekly_cost": 500.0}, UNIT_COSTS.iloc[2].to_dict()]
+def test_extra_cost_is_the_agreed_cost_less_fostering_on_the_day_placed_never_negative():
+    on = dt.date(2025, 4, 1)
+    assert ledger.extra_annual_cost(UNIT_COSTS, 6400.0, on) == round((6400 - 900) * 52.18, 2)
+    assert ledger.extra_annual_cost(UNIT_COSTS, 500.0, on) == 0
+    assert pd.isna(ledger.extra_annual_cost(UNIT_COSTS, None, on))  # no agreed cost, no figure
+    assert pd.isna(ledger.extra_annual_cost(UNIT_COSTS.iloc[:2], 6400.0, on))  # no fostering unit cost
+    # No framework or spot fostering cost in force: the mean over the routes in force.
+    block = pd.DataFrame([{**UNIT_COSTS.iloc[2].to_dict(), "route": "block", "weekly_cost": 800.0}])
+    assert ledger.extra_annual_cost(block, 1800.0, on) == round(1000 * 52.18, 2)
+    # The fostering cost in force on the day placed (not a later one).
+    later = pd.DataFrame(
+        [
+            {**UNIT_COSTS.iloc[2].to_dict(), "effective_to": dt.date(2026, 3, 31)},
+            {**UNIT_COSTS.iloc[2].to_dict(), "weekly_cost": 1500.0, "effective_from": dt.date(2026, 4, 1)},
+        ]
     )
-    assert ledger.extra_annual_cost(cheap, "residential_external", "spot", dt.date(2025, 4, 1)) == 0
-    assert pd.isna(
-        ledger.extra_annual_cost(UNIT_COSTS.iloc[:2], "residential_external", "spot", dt.date(2025, 4, 1))
-    )
+    assert ledger.extra_annual_cost(later, 2000.0, on) == round(1100 * 52.18, 2)
+    assert ledger.total_extra_annual_cost([float("nan")]) is None
+    assert ledger.total_extra_annual_cost([100.4, float("nan"), 200.4]) == 301
 
 
 def test_decline_reasons_count_by_reason_and_who():
@@ -184,7 +196,8 @@ def test_the_kpis_and_the_kpi_frame_come_from_the_register(
     assert kpis["median_days_to_place"] == 3.0
     assert kpis["pct_placed_to_plan"] == 0.0
     assert kpis["foster_preferred_residential_used"] == 1
-    assert kpis["foster_preferred_residential_extra_cost"] == round((5000 - 900) * 52.18)
+    # The agreed weekly cost (5,200), not the residential unit cost (5,000), less external fostering.
+    assert kpis["foster_preferred_residential_extra_cost"] == round((5200 - 900) * 52.18)
     assert kpis["providers_approached_per_request"] == 0.5
     assert kpis["requests_not_placed"] == 1
     frame = selectors.placement_request_frame_for_authorities(authority_ids=[walsall.pk, sandwell.pk])
@@ -197,6 +210,21 @@ def test_the_kpis_and_the_kpi_frame_come_from_the_register(
         False,
         1,
     )
+    # The KPI catalogue reads the same figures from that frame: one definition, one value.
+    from sufficiency.reports.kpis import KpiSession, registry
+
+    ctx = KpiSession(walsall).context(dt.date(2026, 3, 31))
+    catalogue = {kpi.key: kpi.evaluate(ctx).value for kpi in registry if kpi.source == "placement_requests"}
+    for key in (
+        "placement_requests",
+        "median_days_to_place",
+        "pct_placed_to_plan",
+        "foster_preferred_residential_used",
+        "foster_preferred_residential_extra_cost",
+        "sibling_groups_split",
+        "providers_approached_per_request",
+    ):
+        assert catalogue[key] == kpis[key], key
 
 
 @pytest.mark.django_db
@@ -298,3 +326,34 @@ def test_a_periods_ledger_reads_only_what_it_counts_and_counts_the_same(
     whole = ledger.prepare(everything["requests"], everything["unit_costs"])
     assert result["totals"] == ledger.ledger_totals(whole, start, end)
     pd.testing.assert_frame_equal(result["monthly"], ledger.monthly_ledger(whole, start, end))
+
+
+@pytest.mark.django_db
+def test_on_a_mid_month_date_the_ledger_page_the_kpis_and_the_board_count_the_same_requests(
+    client, walsall, make_request, placement_finder, household
+):
+    """13 February 2026 chosen in the banner: each counts the 12 months `period_for` gives (1 March 2025 to
+    13 February 2026), not a year back to the day nor to the end of February."""
+    from placements import counting
+    from sufficiency.reports.kpis import KpiSession, registry
+
+    on = dt.date(2026, 2, 13)
+    for requested in (
+        dt.date(2025, 2, 20),  # before the period (a year back to the day would count it)
+        dt.date(2025, 3, 1),  # the period's first day
+        dt.date(2026, 2, 13),  # the date itself
+        dt.date(2026, 2, 20),  # after the date (the whole month of February would count it)
+    ):
+        make_request(requested_on=requested)
+    client.force_login(placement_finder)
+    response = client.get(
+        reverse("placements:finding-ledger", kwargs={"code": "335"}), {"as_at": on.isoformat()}
+    )
+    summary = {row["key"]: row["value"] for row in response.context["ledger_summary"]}
+    ctx = KpiSession(walsall).context(on)
+    board = selectors.placement_finding_kpis(
+        authority=walsall, start=counting.window_start(on).date(), end=on
+    )
+    assert summary["Requests"].split(" ")[0] == "2"
+    assert registry["placement_requests"].evaluate(ctx).value == 2
+    assert board["placement_requests"] == 2

@@ -169,3 +169,26 @@ def test_publish_needs_a_meeting_name(register, la_user, fast_pdf):
         services.report_publish(report=report, meeting_name="  ", meeting_date=MEETING, acting_user=la_user)
     report.refresh_from_db()
     assert report.status == "draft" and not PublishedReport.objects.exists()
+
+
+def test_a_published_report_says_when_its_figures_have_changed_in_the_live_data(
+    register, strategy, la_user, client
+):
+    walsall = register["walsall"]
+    published = _publish(walsall, la_user)
+    client.force_login(la_user)
+    url = f"/authorities/335/board-reports/{published.version}/"
+    # Nothing changed since publication: no notice.
+    content = client.get(url).content.decode()
+    assert "have changed in the live data" not in content
+
+    # An import adds a child in care on the report's date: the page says its figures have changed.
+    _add_child_in_care(walsall)
+    content = client.get(url).content.decode()
+    assert "have changed in the live data" in content
+    from sufficiency.reports.board.selectors import published_changes
+
+    assert published_changes(published=published)["count"] >= 1
+    frozen = {k["key"]: k["value"] for k in published.document["kpis"]}
+    assert frozen["children_in_care"] == 7
+    assert "Children in care" in content.split("have changed in the live data", 1)[1]
