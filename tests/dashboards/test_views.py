@@ -132,6 +132,31 @@ def test_market_page_lists_local_settings_only(client, la_user, rollup):
     assert "Ofsted data: published before provenance was recorded." in body
 
 
+def test_market_page_marks_the_authoritys_own_homes_as_in_house(client, la_user, register):
+    from forecasting.gap_services import gap_assessment_compute
+    from placements.models import InHouseHome, Setting
+    from sufficiency.dashboards.services import dashboard_rollup_compute
+
+    walsall = register["walsall"]
+    InHouseHome.objects.create(authority=walsall, setting=Setting.objects.get(urn="SC0001"), name="Oak House")
+    gap_assessment_compute(authority=walsall)
+    dashboard_rollup_compute(authority=walsall)
+    client.force_login(la_user)
+    body = client.get(_url("market")).content.decode()
+    rows = re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', body, flags=re.S)
+    tagged = [row for row in rows if 'govuk-tag--turquoise">In-house<' in row]
+    assert len(tagged) == 1 and "SC0001" in tagged[0]  # the own home only; SC0002 is a provider's
+    url = reverse("dashboards:csv", kwargs={"code": "335", "page": "market", "key": "settings"})
+    for query in ({}, {"format": "xlsx"}):
+        response = client.get(url, query)
+        assert response.status_code == 200
+    table = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
+    assert table[0][-1] == "In-house home"
+    marked = {row[0]: row[-1] for row in table[1:]}
+    assert marked["SC0001"] == "Yes" and marked["SC0002"] == "No" and marked["SA0001"] == "No"
+    assert all("In-house" not in row[1] for row in table[1:])  # the name column stays the name
+
+
 def test_csv_download_matches_the_table(client, la_user, rollup):
     client.force_login(la_user)
     url = reverse("dashboards:csv", kwargs={"code": "335", "page": "overview", "key": "mix"})
