@@ -112,6 +112,11 @@ def collection_years(as_at: dt.date, years: int = 6) -> list[tuple[str, int, int
     return out
 
 
+def is_short_break_home(name: str | None) -> bool:
+    """The demo's own short-break homes are the ones named "… Short Breaks" (see profiles.py)."""
+    return "Short Breaks" in (name or "")
+
+
 # --- Public result ------------------------------------------------------------------------------------
 @dataclass
 class DemoAuthority:
@@ -876,7 +881,7 @@ class _AuthoritySimulator:
         )
         homes = [s for s in self.r.settings if s.provision_type == "childrens_home"]
         own = [s for s in homes if s.owner_la == self.code]
-        self.short_break_homes = [s for s in own if "Short Breaks" in s.name]
+        self.short_break_homes = [s for s in own if is_short_break_home(s.name)]
         self.inhouse_homes = [s for s in own if s not in self.short_break_homes]
         self.ifas = [s for s in self.r.settings if s.provision_type == "independent_fostering_agency"]
 

@@ -23,7 +23,7 @@ from sufficiency.accounts.services import user_create_or_update
 from sufficiency.authorities.choices import RoleChoices
 from sufficiency.authorities.models import AuthorityPopulation, LocalAuthority
 from sufficiency.core.audit import audit
-from sufficiency.demo.generator import DemoRegion, generate_region
+from sufficiency.demo.generator import DemoRegion, generate_region, is_short_break_home
 from sufficiency.demo.national import demo_national_load
 from sufficiency.demo.statements import demo_statements_load
 from sufficiency.demo.supply import demo_supply_load
@@ -280,6 +280,7 @@ def _load_supply(authority: LocalAuthority, seed: int) -> None:
             defaults={
                 "name": setting.name or setting.urn,
                 "registered_places": setting.registered_places or 4,
+                "short_breaks": is_short_break_home(setting.name),
             },
         )
     local_private = list(
