@@ -9,6 +9,7 @@ counts suppressed; no page issues more than 25 queries.
 from __future__ import annotations
 
 import csv
+import html as html_lib
 import io
 import json
 import re
@@ -155,6 +156,14 @@ def test_market_page_marks_the_authoritys_own_homes_as_in_house(client, la_user,
     marked = {row[0]: row[-1] for row in table[1:]}
     assert marked["SC0001"] == "Yes" and marked["SC0002"] == "No" and marked["SA0001"] == "No"
     assert all("In-house" not in row[1] for row in table[1:])  # the name column stays the name
+
+
+def test_gap_page_shows_usable_fostering_places_beside_the_expected_turnover(client, la_user, rollup):
+    client.force_login(la_user)
+    body = html_lib.unescape(client.get(_url("gap")).content.decode())
+    assert "Beside them is the expected turnover" in body
+    # H1's 3 usable places; C7's in-house fostering placement ended on 1 March 2026, within the 12 months.
+    assert "3 usable in-house places, and an expected turnover of 1 in the next 12 months" in body
 
 
 def test_csv_download_matches_the_table(client, la_user, rollup):
