@@ -166,6 +166,18 @@ def test_gap_page_shows_usable_fostering_places_beside_the_expected_turnover(cli
     assert "3 usable in-house places, and an expected turnover of 1 in the next 12 months" in body
 
 
+def test_board_report_gap_table_heads_usable_in_house_places(register, rollup):
+    from sufficiency.reports.board.builder import build_report_document
+
+    document = build_report_document(authority=register["walsall"], as_at=rollup.as_at)
+    tables = [t for s in document["sections"] for t in s["tables"] if t["id"] == "table-gap"]
+    assert tables, "the board report has the gap table"
+    headers = [c["text"] for c in tables[0]["headers"]]
+    assert "Usable in-house places" in headers and "In-house places" not in headers
+    fostering = [r for r in tables[0]["rows"] if r[1] == "Fostering"]
+    assert fostering and {r[3] for r in fostering} == {"3"}  # H1's 3 usable places
+
+
 def test_csv_download_matches_the_table(client, la_user, rollup):
     client.force_login(la_user)
     url = reverse("dashboards:csv", kwargs={"code": "335", "page": "overview", "key": "mix"})
