@@ -98,6 +98,17 @@ class SupplyOverviewView(AuthorityMixin, TemplateView):
                     f"{residential['other_children']} other authorities')",
                 },
                 {"key": "Free places", "value": residential["free_places"]},
+                *(
+                    [
+                        {
+                            "key": "Short-break homes (counted apart)",
+                            "value": f"{residential['short_break_homes']} "
+                            f"({residential['short_break_places']} usable places)",
+                        }
+                    ]
+                    if residential["short_break_homes"]
+                    else []
+                ),
             ]
             + (
                 [

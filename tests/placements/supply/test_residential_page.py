@@ -175,6 +175,20 @@ def test_short_break_homes_are_counted_apart_from_the_in_house_homes_occupancy(
         )
     }
     assert kpis == {"residential_inhouse_occupancy_pct": 150.0, "homes_over_occupied": 1}
+    # The supply summary the overview and the gap read: Birch's places are not in-house residential capacity.
+    from placements.supply.selectors import capacity_summary_for_authority
+
+    residential = capacity_summary_for_authority(authority=walsall, on=D(2025, 3, 31))["residential"]
+    assert (residential["homes"], residential["usable_places"]) == (1, 2)
+    assert (residential["short_break_homes"], residential["short_break_places"]) == (1, 4)
+    overview = html_lib.unescape(
+        client.get(
+            reverse("placements:supply-overview", kwargs={"code": "335"}), {"as_at": ON}
+        ).content.decode()
+    )
+    assert re.search(
+        r"Short-break homes \(counted apart\)\s*</dt>\s*<dd[^>]*>\s*1 \(4 usable places\)", overview
+    )
 
 
 def test_short_break_flag_is_set_by_the_home_form_and_shown_on_the_home(client, la_user, walsall, homes):
