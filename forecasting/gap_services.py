@@ -28,7 +28,7 @@ from django.utils import timezone
 from placements import geo
 from placements import selectors as register
 from placements.counting import in_care_on
-from placements.supply.capacity import household_rows_for_authority
+from placements.supply.capacity import expected_turnover_for_authority, household_rows_for_authority
 from placements.supply.selectors import (
     active_settings_rows,
     block_contract_rows,
@@ -205,6 +205,10 @@ def gap_assessment_compute(
                 "capacity": {
                     "inhouse_fostering_places": fostering_usable,
                     "inhouse_fostering_approved_places": capacity["fostering"]["inhouse_available_places"],
+                    # Shown beside usable places, not added to them: the gap compares places held now.
+                    "inhouse_fostering_turnover": expected_turnover_for_authority(
+                        authority=authority, on=as_at
+                    )["in_house"],
                     "inhouse_residential_places": capacity["residential"]["usable_places"],
                     "block_beds": capacity["block_beds"],
                 },

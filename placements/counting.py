@@ -373,6 +373,19 @@ def placements_in_window(
     return counts.rename("placements").rename_axis("child").reset_index()
 
 
+def placements_ended(
+    episodes: pd.DataFrame, start: dt.date | pd.Timestamp, end: dt.date | pd.Timestamp
+) -> dict[str, int]:
+    """Placements that ended between ``start`` and ``end`` inclusive, by the planning category of the
+    placement (a placement is a run of episodes continued by L episodes, so a change of legal status does
+    not end one; a child who moves or leaves care does)."""
+    placements = _placements(prepare_episodes(episodes))
+    ended = (
+        placements["end"].notna() & (placements["end"] >= _as_ts(start)) & (placements["end"] <= _as_ts(end))
+    )
+    return {str(k): int(v) for k, v in placements.loc[ended].groupby("category").size().items()}
+
+
 # --- snapshot -----------------------------------------------------------------------------------------------
 def _zero_filled(values: pd.Series, keys: tuple[str, ...]) -> dict[str, int]:
     counts = values.value_counts()

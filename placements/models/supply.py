@@ -106,6 +106,11 @@ class InHouseHome(AuthorityOwnedModel):
     )
     age_min = models.PositiveSmallIntegerField(default=8)
     age_max = models.PositiveSmallIntegerField(default=17)
+    short_breaks = models.BooleanField(
+        "Short-break home",
+        default=False,
+        help_text="The home gives short breaks (planned overnight stays), not places where children live",
+    )
     notes = models.TextField(blank=True, help_text="No information about individual children")
 
     history = HistoricalRecords(excluded_fields=["updated_at"])

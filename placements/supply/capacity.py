@@ -236,18 +236,40 @@ def register_fostered_on(*, authority: Any, on: dt.date) -> dict[str, int]:
     }
 
 
+#: Expected turnover looks back over this many days (the 12 months to the date).
+TURNOVER_DAYS = 365
+
+
+def expected_turnover_for_authority(*, authority: Any, on: dt.date) -> dict[str, int]:
+    """Places expected to come free in the next 12 months with in-house and with agency foster carers:
+    the fostering placements with those carers that ended in the 12 months to the date (the recent rate of
+    endings carried forward), counted from the register by the counting rules."""
+    from ..categories import FOSTERING_EXTERNAL, FOSTERING_INHOUSE
+    from ..counting import placements_ended
+    from ..selectors import episode_frame_for_authority
+
+    episodes = episode_frame_for_authority(authority=authority)
+    if episodes.empty:
+        return {"in_house": 0, "agency": 0}
+    ended = placements_ended(episodes, on - dt.timedelta(days=TURNOVER_DAYS - 1), on)
+    return {"in_house": ended.get(FOSTERING_INHOUSE, 0), "agency": ended.get(FOSTERING_EXTERNAL, 0)}
+
+
 def fostering_capacity_for_authority(*, authority: Any, on: dt.date) -> dict[str, Any]:
     """The authority's fostering capacity on a date, by route, with occupancy by household type and age.
 
     Filled places per route are the register's count of children with those carers, so the figures agree
-    with the KPI page and the gap; ``filled_matched`` says how many of them are matched to a household."""
+    with the KPI page and the gap; ``filled_matched`` says how many of them are matched to a household;
+    ``expected_turnover`` is the places expected to come free in the next 12 months."""
     rows = household_rows_for_authority(authority=authority, on=on)
     fostered = register_fostered_on(authority=authority, on=on)
+    turnover = expected_turnover_for_authority(authority=authority, on=on)
     out: dict[str, Any] = {"date": on.isoformat(), "households": rows}
     for route in ("in_house", "agency"):
         part = [r for r in rows if r.route == route]
         out[route] = capacity_totals(part, filled_override=fostered[route]) if part else capacity_totals([])
         out[route]["children_in_register"] = fostered[route]
+        out[route]["expected_turnover"] = turnover[route]
     out["by_household_type"] = occupancy_by([r for r in rows if r.route == "in_house"], "household_type")
     out["by_age_range"] = occupancy_by([r for r in rows if r.route == "in_house"], "age_range")
     return out

@@ -138,7 +138,10 @@ class InHouseHomeForm(forms.ModelForm):
 
     class Meta:
         model = InHouseHome
-        fields = ["name", "registered_places", "places_out_of_use", "status", "age_min", "age_max", "notes"]
+        fields = [
+            "name", "registered_places", "places_out_of_use", "status", "age_min", "age_max", "short_breaks",
+            "notes",
+        ]  # fmt: skip
         widgets = {"status": forms.RadioSelect, "notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, authority: Any = None, **kwargs: Any) -> None:

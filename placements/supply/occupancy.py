@@ -3,7 +3,9 @@
 For each home on a date: its places (usable places of an in-house home; the beds of a block contract),
 the children living there, occupancy (children / places), whether it is over-occupied (more children than
 places), and its vacancy days over the period before the date (the sum, day by day, of places left
-empty). The arithmetic is pure (:func:`home_occupancy`, :func:`vacancy_days`, :func:`occupancy_totals`);
+empty). Short-break homes are counted apart (kind "short_breaks"): their places are for planned overnight
+stays, so they are neither filled nor empty places of the in-house homes where children live, and their
+children include those on short breaks. The arithmetic is pure (:func:`home_occupancy`, :func:`vacancy_days`, :func:`occupancy_totals`);
 :func:`residential_occupancy_for_authority` reads the database.
 """
 
@@ -14,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..categories import RESIDENTIAL_EXTERNAL, RESIDENTIAL_INHOUSE
+from ..categories import RESIDENTIAL_EXTERNAL, RESIDENTIAL_INHOUSE, SHORT_BREAK_LS
 
 #: Days before the as-at date over which vacancy days are counted.
 VACANCY_DAYS_PERIOD = 365
@@ -23,7 +25,7 @@ VACANCY_DAYS_PERIOD = 365
 @dataclass(frozen=True)
 class HomeOccupancy:
     name: str
-    kind: str  # "in_house" | "block"
+    kind: str  # "in_house" | "short_breaks" | "block"
     urn: str
     places: int
     children: int
@@ -93,9 +95,9 @@ def share_in_own_area(current: Any, categories: Iterable[str]) -> dict[str, Any]
 
 
 def residential_occupancy_for_authority(*, authority: Any, on: dt.date) -> dict[str, Any]:
-    """Per home occupancy (in-house homes: every authority's children there; block homes: the contract's
-    beds and the authority's children at the setting), totals, and the share of the authority's children
-    in residential homes who live in its own area."""
+    """Per home occupancy (in-house homes: every authority's children there; short-break homes, apart: every
+    child staying there, short breaks included; block homes: the contract's beds and the authority's
+    children at the setting) and totals per kind of home."""
     from django.db.models import Q
 
     from ..models import BlockContract, InHouseHome, PlacementEpisode
@@ -110,14 +112,17 @@ def residential_occupancy_for_authority(*, authority: Any, on: dt.date) -> dict[
     urns = {h.setting.urn for h in homes} | {b.setting.urn for b in blocks}
     # Episodes are matched by the setting's URN (the register's own link, present before any episode is
     # linked to a setting record).
+    # Short breaks (V3/V4) are not looked after: they count only at the homes that give short breaks.
+    short_break_urns = {h.setting.urn for h in homes if h.short_breaks}
     stays: dict[tuple[str, bool], list[tuple[dt.date, dt.date | None]]] = {}
-    for urn, linked_urn, own, decom, dec in (
-        PlacementEpisode.objects.looked_after()
-        .filter(Q(urn__in=urns) | Q(setting__urn__in=urns), decom__lte=on)
+    for urn, linked_urn, own, legal_status, decom, dec in (
+        PlacementEpisode.objects.filter(Q(urn__in=urns) | Q(setting__urn__in=urns), decom__lte=on)
         .filter(Q(dec__isnull=True) | Q(dec__gt=start))
-        .values_list("urn", "setting__urn", "authority_id", "decom", "dec")
+        .values_list("urn", "setting__urn", "authority_id", "ls", "decom", "dec")
     ):
         key = urn if urn in urns else linked_urn
+        if legal_status in SHORT_BREAK_LS and key not in short_break_urns:
+            continue
         stays.setdefault((key, True), []).append((decom, dec))  # every authority's children
         if own == authority.pk:
             stays.setdefault((key, False), []).append((decom, dec))  # this authority's
@@ -132,7 +137,7 @@ def residential_occupancy_for_authority(*, authority: Any, on: dt.date) -> dict[
         rows.append(
             home_occupancy(
                 name=home.name,
-                kind="in_house",
+                kind="short_breaks" if home.short_breaks else "in_house",
                 urn=home.setting.urn,
                 places=places,
                 children=present(items),
@@ -158,6 +163,7 @@ def residential_occupancy_for_authority(*, authority: Any, on: dt.date) -> dict[
         "period_start": start.isoformat(),
         "homes": rows,
         "in_house": occupancy_totals(r for r in rows if r.kind == "in_house"),
+        "short_breaks": occupancy_totals(r for r in rows if r.kind == "short_breaks"),
         "block": occupancy_totals(r for r in rows if r.kind == "block"),
     }
 

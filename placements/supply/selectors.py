@@ -161,13 +161,19 @@ def capacity_summary_for_authority(*, authority: LocalAuthority, on: dt.date) ->
     """The authority's supply on a date, for the supply page and the gap engine.
 
     - fostering: approved places of available in-house households (on-hold places are held, not usable)
-    - residential: usable and free places in open in-house homes, and their occupancy
+    - residential: usable and free places in open in-house homes, and their occupancy (short-break homes
+      are counted apart: their places are for planned overnight stays, not homes for children in care)
     - block beds in force, by planning category
     - vacancies: fresh open places only (stale ones are reported, never counted)
     """
     households = household_capacity_for_authority(authority=authority)
     homes = inhouse_home_rows(authority=authority, on=on)
-    open_homes = [row for row in homes if row["home"].status == HomeStatusChoices.OPEN]
+    open_homes = [
+        row for row in homes if row["home"].status == HomeStatusChoices.OPEN and not row["home"].short_breaks
+    ]
+    short_break_homes = [
+        row for row in homes if row["home"].status == HomeStatusChoices.OPEN and row["home"].short_breaks
+    ]
     return {
         "date": on.isoformat(),
         "fostering": {
@@ -188,6 +194,8 @@ def capacity_summary_for_authority(*, authority: LocalAuthority, on: dt.date) ->
             "free_places": sum(row["free"] for row in open_homes),
             # Children beyond a home's usable places: usable = occupied + free - over-occupied.
             "over_occupied": sum(row["over_occupied"] for row in open_homes),
+            "short_break_homes": len(short_break_homes),
+            "short_break_places": sum(row["usable_places"] for row in short_break_homes),
         },
         "block_beds": block_beds_for_authority(authority=authority, on=on),
         "vacancies": vacancy_summary_for_authority(authority=authority),

@@ -37,7 +37,7 @@ from placements.counting import (
     stability_3_plus_counts,
     window_start,
 )
-from placements.models import PlacementEpisode
+from placements.models import InHouseHome, PlacementEpisode
 from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core.formatting import financial_year
 from sufficiency.core.periods import period_for
@@ -339,13 +339,14 @@ def forecast_rollup(*, run: ForecastRun | None) -> dict[str, Any]:
 
 MARKET_COLUMNS = [
     "urn", "name", "provision_type", "la_name", "inside_area", "miles", "places", "judgement", "judgement_date",
-    "used_ours", "used_others", "ours_12m", "price_week", "setting_id",
+    "used_ours", "used_others", "ours_12m", "price_week", "setting_id", "in_house",
 ]  # fmt: skip
 
 
 def market_rollup(*, authority: LocalAuthority, settings: pd.DataFrame, as_at: dt.date) -> dict[str, Any]:
     """Settings inside the area or within 20 miles: places, latest judgement, who lives there now, how many
-    of our children lived there in the last 12 months and the mean weekly price we paid."""
+    of our children lived there in the last 12 months, the mean weekly price we paid, and whether the authority
+    runs the home itself (an in-house home is its own capacity, not a provider's)."""
     if settings.empty:
         return {"columns": MARKET_COLUMNS, "rows": []}
     since = as_at - dt.timedelta(days=365)
@@ -356,6 +357,7 @@ def market_rollup(*, authority: LocalAuthority, settings: pd.DataFrame, as_at: d
         .annotate(children=Count("child", distinct=True), price=Avg("weekly_cost"))
     )
     by_setting = {row["setting_id"]: row for row in usage}
+    own_homes = set(InHouseHome.objects.for_authority(authority).values_list("setting_id", flat=True))
     rows = []
     for s in settings.sort_values(["miles", "urn"], na_position="last").itertuples(index=False):
         used = by_setting.get(s.setting_id, {})
@@ -376,6 +378,7 @@ def market_rollup(*, authority: LocalAuthority, settings: pd.DataFrame, as_at: d
                 int(used.get("children", 0)),
                 None if price is None else round(float(price), 2),
                 int(s.setting_id),
+                int(s.setting_id) in own_homes,
             ]
         )
     return {"columns": MARKET_COLUMNS, "rows": rows}

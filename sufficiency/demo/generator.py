@@ -112,6 +112,22 @@ def collection_years(as_at: dt.date, years: int = 6) -> list[tuple[str, int, int
     return out
 
 
+#: The block contract each authority holds for beds in a private children's home in its area starts on this
+#: date (the demo loader records the contract; the generator places children in its beds).
+BLOCK_CONTRACT_START = dt.date(2024, 4, 1)
+#: The most beds a demo block contract buys.
+BLOCK_BEDS_MAX = 4
+#: The small chance a home takes one child over its places when every home is full.
+OVER_PLACES_CHANCE = 0.05
+#: The chance a child needing an external children's home is offered a free place in an own home instead.
+OWN_HOME_FIRST_CHANCE = 0.1
+
+
+def is_short_break_home(name: str | None) -> bool:
+    """The demo's own short-break homes are the ones named "… Short Breaks" (see profiles.py)."""
+    return "Short Breaks" in (name or "")
+
+
 # --- Public result ------------------------------------------------------------------------------------
 @dataclass
 class DemoAuthority:
@@ -127,6 +143,9 @@ class DemoAuthority:
     unit_costs: list[dict]
     populations: list[tuple[int, int]]
     profile: pf.AuthorityProfile
+    #: The private children's home in the area where the authority holds block beds, and how many.
+    block_home_urn: str | None = None
+    block_beds: int = 0
 
     @property
     def files(self) -> dict[str, bytes]:
@@ -861,6 +880,9 @@ class _AuthoritySimulator:
             [c for c in self.p.neighbours if c in pf.AUTHORITIES],
             [c for c in others if c not in self.p.neighbours],
         )
+        #: Stays (first day, day ended) in the authority's own homes (by URN) and in its block beds ("block"),
+        #: so a placement sees which places are taken.
+        self.stays: dict[str | tuple[str, str], list[tuple[int, int]]] = {}
         self._index_settings()
         self.households = self._build_households()
         self._inhouse_households = [h for h in self.households if h.route == "in_house"]
@@ -876,9 +898,28 @@ class _AuthoritySimulator:
         )
         homes = [s for s in self.r.settings if s.provision_type == "childrens_home"]
         own = [s for s in homes if s.owner_la == self.code]
-        self.short_break_homes = [s for s in own if "Short Breaks" in s.name]
+        self.short_break_homes = [s for s in own if is_short_break_home(s.name)]
         self.inhouse_homes = [s for s in own if s not in self.short_break_homes]
         self.ifas = [s for s in self.r.settings if s.provision_type == "independent_fostering_agency"]
+        # The private children's home in the area where the authority buys block beds (the first by URN open
+        # on the date, as the loader records it), and from when.
+        block_from = BLOCK_CONTRACT_START.toordinal()
+        private_local = sorted(
+            (
+                s
+                for s in homes
+                if s.la == self.code
+                and s.sector == "private"
+                and s.registered <= block_from
+                and (s.closed is None or s.closed > self.as_at)
+            ),
+            key=lambda s: s.urn,
+        )
+        self.block_home = private_local[0] if private_local else None
+        self.block_beds = (
+            min(BLOCK_BEDS_MAX, (self.block_home.places or BLOCK_BEDS_MAX)) if self.block_home else 0
+        )
+        self.block_from = block_from
 
         def table(settings: list[_Setting], zone_weights: tuple[float, float, float]) -> tuple[list, list]:
             """Settings with cumulative choice weights: each zone's share spread over its places."""
@@ -899,7 +940,17 @@ class _AuthoritySimulator:
                 cum.append(total)
             return items, cum
 
-        external_homes = [s for s in homes if s.owner_la != self.code]
+        # Other authorities' homes, leaving out short-break homes (they give short breaks, not homes) and the
+        # homes of the simulated authorities, which fill their own places (each authority is simulated
+        # alone: the same files whichever others are generated with it).
+        external_homes = [
+            s
+            for s in homes
+            if s.owner_la != self.code
+            and s is not self.block_home  # its beds are filled as the block contract's, below
+            and not is_short_break_home(s.name)
+            and not (s.owner_la in pf.AUTHORITIES and pf.AUTHORITIES[s.owner_la].simulate)
+        ]
         self.tables = {
             cat.RESIDENTIAL_EXTERNAL: table(external_homes, _ZONES[cat.RESIDENTIAL_EXTERNAL]),
             cat.SUPPORTED: table(
@@ -917,6 +968,53 @@ class _AuthoritySimulator:
             ),
             "ifa": table(self.ifas, (0.6, 0.3, 0.1)),
         }
+
+    def _peak(self, key: str | tuple[str, str], t: int) -> int:
+        """The most children staying at once under ``key`` from day ``t`` to the as-at date. Children are
+        simulated one after another, not day by day: a stay recorded already may begin after ``t``, so a
+        place is free only if no stay known takes it before the end."""
+        end = self.as_at + 1
+        changes = sorted(
+            change
+            for first, ended in self.stays.get(key, ())
+            if first < end and ended > t
+            for change in ((max(first, t), 1), (ended, -1))
+        )
+        peak = now = 0
+        for _, step in changes:
+            now += step
+            peak = max(peak, now)
+        return peak
+
+    def _own_home(self, t: int, free_only: bool = False) -> _Setting | None:
+        """The own home with the most free places from day ``t``; when every one is full, rarely one of them
+        takes a child over its places, otherwise none (the child goes to an external home)."""
+        open_homes = [
+            h for h in self.inhouse_homes if h.registered <= t and (h.closed is None or t < h.closed)
+        ]
+        if not open_homes:
+            return None
+        free = [((h.places or 4) - self._peak(h.urn, t), self.rng.random(), h) for h in open_homes]
+        most, _, best = max(free, key=lambda x: (x[0], x[1]))
+        if most > 0 or (most == 0 and not free_only and self.rng.random() < OVER_PLACES_CHANCE):
+            return best
+        return None
+
+    def _record_stays(self, period: _Period) -> None:
+        """Each stay of the period in an authority's own home or in this authority's block beds, so later
+        placements see which places are taken."""
+        end = period.exit if period.exit is not None else self.as_at + 1
+        for i, pl in enumerate(period.placements):
+            until = period.placements[i + 1].start if i + 1 < len(period.placements) else end
+            s = pl.setting
+            if s is None or until <= pl.start:
+                continue
+            if s.owner_la is not None and s.provision_type == "childrens_home":
+                self.stays.setdefault(s.urn, []).append((pl.start, until))
+            if s is self.block_home and until > self.block_from:
+                self.stays.setdefault(("block", self.code), []).append(
+                    (max(pl.start, self.block_from), until)
+                )
 
     def _distance2(self, a: str, b: str) -> float:
         (ae, an), (be, bn) = self.r.coords.get(a, (0.0, 0.0)), self.r.coords.get(b, (0.0, 0.0))
@@ -1271,11 +1369,29 @@ class _AuthoritySimulator:
                 t, "U3", "PR1", self.fostering_service.urn, post, kind, setting=self.fostering_service
             )
         if kind == cat.RESIDENTIAL_INHOUSE:
-            for _ in range(10):
-                own_home = self.inhouse_homes[rng.randrange(len(self.inhouse_homes))]
-                if own_home.registered <= t:
-                    return _Placement(t, "K2", "PR1", own_home.urn, own_home.postcode, kind, setting=own_home)
+            own_home = self._own_home(t)
+            if own_home is not None:
+                return _Placement(t, "K2", "PR1", own_home.urn, own_home.postcode, kind, setting=own_home)
             kind = cat.RESIDENTIAL_EXTERNAL
+        if kind == cat.RESIDENTIAL_EXTERNAL and rng.random() < OWN_HOME_FIRST_CHANCE:
+            # A free place in the authority's own homes comes before a spot purchase when it suits the child.
+            own_home = self._own_home(t, free_only=True)
+            if own_home is not None:
+                return _Placement(
+                    t, "K2", "PR1", own_home.urn, own_home.postcode, cat.RESIDENTIAL_INHOUSE, setting=own_home
+                )
+        block = self.block_home
+        if (
+            kind == cat.RESIDENTIAL_EXTERNAL
+            and block is not None
+            and t >= self.block_from
+            and rng.random() < 0.5
+            and self._peak(("block", self.code), t) < self.block_beds
+        ):
+            # A free bed the authority has already paid for comes before a spot purchase.
+            return _Placement(
+                t, "K2", self._provider_code(block), block.urn, block.postcode, kind, setting=block
+            )
         if kind in (cat.RESIDENTIAL_EXTERNAL, cat.RESIDENTIAL_SECURE, cat.RESIDENTIAL_SCHOOL):
             s = self._choose_setting(kind, t, near=home)
             if s is None:
@@ -1466,6 +1582,7 @@ class _AuthoritySimulator:
             cur.end_reason = reason or None
             placements.append(nxt)
         period.placements = placements
+        self._record_stays(period)
         period.legal = _legal_outside_temporary(period, end)
         if period.exit is not None:
             period.rec = self._exit_reason(child, period)
@@ -1905,6 +2022,8 @@ def generate_region(
             unit_costs=_unit_costs(p, region.years, seed),
             populations=_populations(p, region.years),
             profile=p,
+            block_home_urn=sim.block_home.urn if sim.block_home else None,
+            block_beds=sim.block_beds,
         )
     return DemoRegion(
         seed=seed,

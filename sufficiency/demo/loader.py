@@ -15,7 +15,6 @@ from typing import Any
 
 from django.db import transaction
 
-from placements.choices import ENDED_STATUSES
 from placements.importing import ssda903_import
 from placements.models import FosteringHousehold, Provider, Setting, UnitCost
 from placements.supply.services import settings_upsert
@@ -23,7 +22,13 @@ from sufficiency.accounts.services import user_create_or_update
 from sufficiency.authorities.choices import RoleChoices
 from sufficiency.authorities.models import AuthorityPopulation, LocalAuthority
 from sufficiency.core.audit import audit
-from sufficiency.demo.generator import DemoRegion, generate_region
+from sufficiency.demo.generator import (
+    BLOCK_CONTRACT_START,
+    DemoAuthority,
+    DemoRegion,
+    generate_region,
+    is_short_break_home,
+)
 from sufficiency.demo.national import demo_national_load
 from sufficiency.demo.statements import demo_statements_load
 from sufficiency.demo.supply import demo_supply_load
@@ -109,7 +114,7 @@ def demo_region_load(
             result.households += _load_households(authority, demo.households)
             _load_unit_costs(authority, demo.unit_costs)
             _load_populations(authority, demo.populations, demo.profile)
-            _load_supply(authority, seed)
+            _load_supply(authority, seed, demo)
             demo_supply_load(authority=authority, as_at=as_at, seed=seed)
         result.authorities[code] = outcome.counts
 
@@ -257,8 +262,9 @@ def _load_populations(authority: LocalAuthority, rows: list[tuple[int, int]], pr
         )
 
 
-def _load_supply(authority: LocalAuthority, seed: int) -> None:
-    """The authority's own children's homes, a block contract and a spread of vacancies (some stale)."""
+def _load_supply(authority: LocalAuthority, seed: int, demo: DemoAuthority) -> None:
+    """The authority's own children's homes, a block contract (on the home whose beds the generator fills)
+    and a spread of vacancies (some stale)."""
     import random
 
     from django.utils import timezone
@@ -280,24 +286,20 @@ def _load_supply(authority: LocalAuthority, seed: int) -> None:
             defaults={
                 "name": setting.name or setting.urn,
                 "registered_places": setting.registered_places or 4,
+                "short_breaks": is_short_break_home(setting.name),
             },
         )
-    local_private = list(
-        Setting.objects.filter(local_authority=authority, sector="private", provision_type="childrens_home")
-        .exclude(registration_status__in=sorted(ENDED_STATUSES))
-        .order_by("urn")
-    )
-    if local_private:
-        setting = local_private[0]
+    block_home = Setting.objects.filter(urn=demo.block_home_urn).first() if demo.block_home_urn else None
+    if block_home is not None:
         BlockContract.objects.get_or_create(
             authority=authority,
             reference=f"BLK-{authority.dfe_code}-01",
             defaults={
-                "provider_name": setting.provider.name if setting.provider else "Independent provider",
-                "setting": setting,
+                "provider_name": block_home.provider.name if block_home.provider else "Independent provider",
+                "setting": block_home,
                 "category": "residential_external",
-                "beds": min(4, setting.registered_places or 4),
-                "start_date": dt.date(2024, 4, 1),
+                "beds": demo.block_beds,
+                "start_date": BLOCK_CONTRACT_START,
                 "end_date": dt.date(2027, 3, 31),
                 "weekly_cost_per_bed": Decimal("4850.00"),
             },

@@ -9,6 +9,7 @@ counts suppressed; no page issues more than 25 queries.
 from __future__ import annotations
 
 import csv
+import html as html_lib
 import io
 import json
 import re
@@ -130,6 +131,51 @@ def test_market_page_lists_local_settings_only(client, la_user, rollup):
     assert "SC0003" not in body  # 60 miles away
     # Where the register's values came from (settings made before provenance was recorded here).
     assert "Ofsted data: published before provenance was recorded." in body
+
+
+def test_market_page_marks_the_authoritys_own_homes_as_in_house(client, la_user, register):
+    from forecasting.gap_services import gap_assessment_compute
+    from placements.models import InHouseHome, Setting
+    from sufficiency.dashboards.services import dashboard_rollup_compute
+
+    walsall = register["walsall"]
+    InHouseHome.objects.create(authority=walsall, setting=Setting.objects.get(urn="SC0001"), name="Oak House")
+    gap_assessment_compute(authority=walsall)
+    dashboard_rollup_compute(authority=walsall)
+    client.force_login(la_user)
+    body = client.get(_url("market")).content.decode()
+    rows = re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', body, flags=re.S)
+    tagged = [row for row in rows if 'govuk-tag--turquoise">In-house<' in row]
+    assert len(tagged) == 1 and "SC0001" in tagged[0]  # the own home only; SC0002 is a provider's
+    url = reverse("dashboards:csv", kwargs={"code": "335", "page": "market", "key": "settings"})
+    for query in ({}, {"format": "xlsx"}):
+        response = client.get(url, query)
+        assert response.status_code == 200
+    table = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
+    assert table[0][-1] == "In-house home"
+    marked = {row[0]: row[-1] for row in table[1:]}
+    assert marked["SC0001"] == "Yes" and marked["SC0002"] == "No" and marked["SA0001"] == "No"
+    assert all("In-house" not in row[1] for row in table[1:])  # the name column stays the name
+
+
+def test_gap_page_shows_usable_fostering_places_beside_the_expected_turnover(client, la_user, rollup):
+    client.force_login(la_user)
+    body = html_lib.unescape(client.get(_url("gap")).content.decode())
+    assert "Beside them is the expected turnover" in body
+    # H1's 3 usable places; C7's in-house fostering placement ended on 1 March 2026, within the 12 months.
+    assert "3 usable in-house places, and an expected turnover of 1 in the next 12 months" in body
+
+
+def test_board_report_gap_table_heads_usable_in_house_places(register, rollup):
+    from sufficiency.reports.board.builder import build_report_document
+
+    document = build_report_document(authority=register["walsall"], as_at=rollup.as_at)
+    tables = [t for s in document["sections"] for t in s["tables"] if t["id"] == "table-gap"]
+    assert tables, "the board report has the gap table"
+    headers = [c["text"] for c in tables[0]["headers"]]
+    assert "Usable in-house places" in headers and "In-house places" not in headers
+    fostering = [r for r in tables[0]["rows"] if r[1] == "Fostering"]
+    assert fostering and {r[3] for r in fostering} == {"3"}  # H1's 3 usable places
 
 
 def test_csv_download_matches_the_table(client, la_user, rollup):

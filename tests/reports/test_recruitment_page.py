@@ -70,6 +70,23 @@ def _table(html: str, caption: str) -> dict[str, list[str]]:
     return rows
 
 
+def test_supply_overview_summarises_the_in_house_funnel_as_the_recruitment_page(client, la_user, funnel):
+    client.force_login(la_user)
+    html = client.get(reverse("placements:supply-overview", kwargs={"code": "335"}), {"as_at": ON}).content
+    html = html_lib.unescape(html.decode())
+    start = html.index('id="recruitment-summary"')
+    part = html[start : html.index("</dl>", start)]
+    assert "April 2024 to March 2025" in part
+    keys = [re.sub(r"\s+", " ", k).strip() for k in re.findall(r"<dt[^>]*>(.*?)</dt>", part, re.S)]
+    values = [re.sub(r"\s+", " ", v).strip() for v in re.findall(r"<dd[^>]*>(.*?)</dd>", part, re.S)]
+    # The in-house column of the recruitment page: agency months and the months before are left out.
+    assert dict(zip(keys, values, strict=True)) == {
+        "Enquiries": "100",
+        "Households approved": "5",
+        "Net change in households": "+4",
+    }
+
+
 def test_page_shows_stages_conversions_net_gain_and_reasons(client, la_user, funnel):
     client.force_login(la_user)
     response = client.get(reverse("reports:fostering-recruitment", kwargs={"code": "335"}), {"as_at": ON})

@@ -211,6 +211,7 @@ class HomeDetailView(HomeMixin, RecordDetailView):
             {"key": "Registered places", "value": row["registered_places"]},
             {"key": "Places out of use", "value": home.places_out_of_use},
             {"key": "Ages", "value": f"{home.age_min} to {home.age_max}"},
+            {"key": "Short-break home", "value": "Yes" if home.short_breaks else "No"},
             {
                 "key": f"Occupied on {fmt_date(on)}",
                 "value": f"{row['occupied']} ({row['own_children']} ours, {row['other_children']} other authorities')",

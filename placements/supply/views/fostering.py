@@ -32,6 +32,8 @@ REASON_LABELS: dict[str, str] = {
 }
 ROUTE_LABELS = {"in_house": "In-house carers", "agency": "Agency carers"}
 NUMERIC = {"numeric": True}
+#: Beside usable vacancies: the places expected to come free over the next year.
+TURNOVER_HEADER = "Expected turnover in the next 12 months"
 
 
 def pct_text(value: float | None) -> str:
@@ -112,9 +114,12 @@ class FosteringCapacityView(TableDownloadMixin, AuthorityMixin, TemplateView):
         context.update(
             on=on,
             capacity=capacity,
-            total_headers=total_headers("Carers"),
+            total_headers=[*total_headers("Carers"), {"text": TURNOVER_HEADER, **NUMERIC}],
             total_rows=[
-                total_row(ROUTE_LABELS[route], capacity[route])
+                [
+                    *total_row(ROUTE_LABELS[route], capacity[route]),
+                    whole(capacity[route]["expected_turnover"]),
+                ]
                 for route in ("in_house", "agency")
                 if capacity[route]["households"]
             ],

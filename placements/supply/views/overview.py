@@ -26,6 +26,7 @@ from ...selectors import judgement_history_for_urns
 from ...services import ImportRejected, import_job_create
 from .. import forms, selectors
 from ..capacity import fostering_capacity_for_authority
+from ..funnel import funnel_by_route, funnel_months_for_authority, twelve_months_to
 from .base import (
     fmt_date,
     link,
@@ -52,8 +53,20 @@ class SupplyOverviewView(TableDownloadMixin, AuthorityMixin, TemplateView):
         summary = selectors.capacity_summary_for_authority(authority=self.authority, on=on)
         fostering, residential = summary["fostering"], summary["residential"]
         inhouse = fostering_capacity_for_authority(authority=self.authority, on=on)["in_house"]
+        # The in-house recruitment funnel over the 12 months to the date, as the recruitment page counts it.
+        start, end = twelve_months_to(on)
+        funnel = funnel_by_route(funnel_months_for_authority(authority=self.authority, start=start, end=end))
+        recruited = funnel.get("in_house")
         context.update(
             on=on,
+            recruitment_start=start,
+            recruitment_rows=[
+                {"key": "Enquiries", "value": f"{recruited['enquiries']:,}"},
+                {"key": "Households approved", "value": f"{recruited['approvals']:,}"},
+                {"key": "Net change in households", "value": f"{recruited['net_households']:+,}"},
+            ]
+            if recruited
+            else [],
             summary=summary,
             block_rows=[
                 [PLANNING_CATEGORY_LABELS.get(category, category), beds]
@@ -91,6 +104,17 @@ class SupplyOverviewView(TableDownloadMixin, AuthorityMixin, TemplateView):
                     f"{residential['other_children']} other authorities')",
                 },
                 {"key": "Free places", "value": residential["free_places"]},
+                *(
+                    [
+                        {
+                            "key": "Short-break homes (counted apart)",
+                            "value": f"{residential['short_break_homes']} "
+                            f"({residential['short_break_places']} usable places)",
+                        }
+                    ]
+                    if residential["short_break_homes"]
+                    else []
+                ),
             ]
             + (
                 [

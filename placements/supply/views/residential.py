@@ -16,7 +16,9 @@ from sufficiency.core.views import AuthorityMixin
 from ...as_at import as_at_for_request
 from ..occupancy import residential_in_area_for_authority, residential_occupancy_for_authority
 
-KIND_LABELS = {"in_house": "In-house", "block": "Block beds"}
+KIND_LABELS = {"in_house": "In-house", "short_breaks": "In-house short breaks", "block": "Block beds"}
+#: The order of the kinds of home in the tables.
+KIND_ORDER = {"in_house": 0, "short_breaks": 1, "block": 2}
 NUMERIC = {"numeric": True}
 
 
@@ -40,7 +42,7 @@ class ResidentialOccupancyView(TableDownloadMixin, AuthorityMixin, TemplateView)
         on = as_at_for_request(self.request, authority=self.authority).on
         result = residential_occupancy_for_authority(authority=self.authority, on=on)
         in_area = residential_in_area_for_authority(authority=self.authority, on=on)
-        homes = sorted(result["homes"], key=lambda h: (h.kind != "in_house", h.name))
+        homes = sorted(result["homes"], key=lambda h: (KIND_ORDER.get(h.kind, 3), h.name))
         context.update(
             on=on,
             result=result,
@@ -90,7 +92,11 @@ class ResidentialOccupancyView(TableDownloadMixin, AuthorityMixin, TemplateView)
                     whole(t["over_occupied"]),
                     whole(t["vacancy_days"]),
                 ]
-                for label, t in (("In-house homes", result["in_house"]), ("Block beds", result["block"]))
+                for label, t in (
+                    ("In-house homes", result["in_house"]),
+                    ("Short-break homes", result["short_breaks"]),
+                    ("Block beds", result["block"]),
+                )
                 if t["homes"]
             ],
             over_occupied=[h for h in homes if h.over_occupied],

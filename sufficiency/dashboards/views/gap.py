@@ -15,7 +15,8 @@ from .base import DashboardView, Page, category_label, chart, fmt_int, fmt_num, 
 USABLE_PLACES_SENTENCE = (
     "In-house foster care counts usable places (places approved less those not available because of a carer's "
     "break, an investigation, the carer's own children, a young person staying put or places held for a sibling "
-    "group), not approved places."
+    "group), not approved places. Beside them is the expected turnover: the places expected to come free in the "
+    "next 12 months, taken as the in-house fostering placements that ended in the last 12 months."
 )
 
 
@@ -71,7 +72,10 @@ def build_gap(page: Page) -> dict[str, Any]:
             continue
         if key == "fostering":  # foster carers are not Ofsted-registered settings: count usable places
             usable = (gap.get("capacity") or {}).get("inhouse_fostering_places")
+            turnover = (gap.get("capacity") or {}).get("inhouse_fostering_turnover")
             parts = [f"{group.label}: {fmt_int(usable)} usable in-house places"]
+            if turnover is not None:  # gaps computed before turnover was kept do not have it
+                parts[0] += f", and an expected turnover of {fmt_int(turnover)} in the next 12 months"
         else:
             parts = [
                 f"{group.label}: {fmt_int(loc.get('places'))} local places in {fmt_int(loc.get('settings'))} settings"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.html import format_html
 
 from forecasting.gap import GAP_GROUP_BY_KEY, GROUP_OF_CATEGORY
 from placements.choices import JudgementChoices, ProvisionTypeChoices
@@ -17,6 +18,7 @@ from .base import DashboardView, Page, chart, fmt_int, fmt_money, fmt_num, table
 
 #: The settings table shows the nearest settings; the CSV download has them all.
 MAX_ROWS = 60
+OWN_HOMES_TEXT = "Homes the authority runs itself are marked “In-house”."
 
 
 def _others(figure: Figure) -> str:
@@ -131,12 +133,18 @@ def build_market(page: Page) -> dict[str, Any]:
                 "text": s["urn"],
                 "href": reverse("placements:setting-detail", kwargs={"code": code, "pk": s["setting_id"]}),
             }
+        name: Any = s["name"] or "Name withheld"
+        if s.get("in_house") and not all_rows:
+            name = format_html('{} <strong class="govuk-tag govuk-tag--turquoise">In-house</strong>', name)
         rows.append(
-            [urn, s["name"] or "Name withheld", type_label.get(s["provision_type"], s["provision_type"]), s["la_name"],
+            [urn, name, type_label.get(s["provision_type"], s["provision_type"]), s["la_name"],
              "In the area" if s["inside_area"] else fmt_num(s["miles"]), fmt_int(s["places"]) if s["places"] is not None else "–",
              judgement_label.get(s["judgement"], "–"), fmt_int(s["used_ours"]), _others(others["home", i]),
              fmt_int(s["ours_12m"]), fmt_money(s["price_week"])]
         )  # fmt: skip
+        if all_rows:
+            # The download says in a column of its own what the page shows as a tag beside the name.
+            rows[-1].append("Yes" if s.get("in_house") else "No")
     blocks.append(
         table(
             "settings",
@@ -153,13 +161,15 @@ def build_market(page: Page) -> dict[str, Any]:
                 "Others' children now",
                 "Your children (12 months)",
                 "Mean weekly price",
+                *(["In-house home"] if all_rows else []),
             ],
             rows,
             numeric_columns=[4, 5, 7, 8, 9, 10],
             description=(
-                f"The {len(shown)} nearest of {len(settings)} settings; download the CSV for all of them."
+                f"The {len(shown)} nearest of {len(settings)} settings; download the CSV for all of them. "
+                f"{OWN_HOMES_TEXT}"
                 if len(shown) < len(settings)
-                else "Nearest first. Prices are the mean agreed weekly cost of your placements there in the last "
+                else f"Nearest first. {OWN_HOMES_TEXT} Prices are the mean agreed weekly cost of your placements there in the last "
                 "12 months. c: other authorities' children not shown (fewer than 5, or a figure that would "
                 "give one back)."
             ),

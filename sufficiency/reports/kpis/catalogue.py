@@ -951,7 +951,7 @@ class FosteringDeregistrations(Kpi):
 
 
 def _residential_occupancy(ctx: KpiContext) -> dict:
-    """In-house homes' totals on the date over the scope's authorities (see placements.supply.occupancy)."""
+    """In-house homes' totals on the date, short-break homes left out (see placements.supply.occupancy)."""
     from placements.supply.occupancy import occupancy_totals, residential_occupancy_for_authority
 
     def load() -> dict:
@@ -974,7 +974,7 @@ class ResidentialInhouseOccupancy(Kpi):
     definition = (
         "Children in care on the date (of any authority) living in the authority's own children's homes as a "
         "percentage of those homes' usable places (registered places less places out of use, in open homes "
-        "whose Ofsted registration is active)."
+        "whose Ofsted registration is active). Short-break homes are counted apart and left out."
     )
 
     def compute(self, ctx: KpiContext) -> KpiValue:
@@ -991,8 +991,8 @@ class HomesOverOccupied(Kpi):
     direction = Direction.LOWER
     group = Group.CARERS
     definition = (
-        "The authority's own children's homes with more children living there on the date than usable places; "
-        "no data when the authority records no in-house home."
+        "The authority's own children's homes (not short-break homes) with more children living there on the date "
+        "than usable places; no data when the authority records no such home."
     )
 
     def compute(self, ctx: KpiContext) -> KpiValue:

@@ -94,9 +94,11 @@ def test_capacity_page_counts_usable_places_and_vacancies(client, la_user, carer
     html = response.content.decode()
     assert "The gap counts usable places, not approved places." in html
     totals = {row[0]: row[1:] for row in _cells(html, "Fostering places by carers")}
-    # households, approved, not available, usable, filled, usable vacancies, occupancy of usable places
-    assert totals["In-house carers"] == ["2", "5", "3", "2", "1", "1", "50.0%"]
-    assert totals["Agency carers"] == ["1", "2", "0", "2", "1", "1", "50.0%"]
+    # households, approved, not available, usable, filled, usable vacancies, occupancy of usable places,
+    # expected turnover (the in-house placement that ended on 1 January 2025, in the 12 months to the date)
+    assert totals["In-house carers"] == ["2", "5", "3", "2", "1", "1", "50.0%", "1"]
+    assert totals["Agency carers"] == ["1", "2", "0", "2", "1", "1", "50.0%", "0"]
+    assert "Expected turnover in the next 12 months" in html
     reasons = dict(_cells(html, "In-house places not available, by reason"))
     assert reasons == {"Carer's break": "1", "Household on hold": "2"}
     households = {

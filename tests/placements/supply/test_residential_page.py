@@ -127,3 +127,81 @@ def test_market_page_marks_in_house_homes(client, la_user, homes):
     elm = next(r for r in rows if "SC102" in r)
     assert "In-house</strong>" in oak
     assert "In-house</strong>" not in elm
+
+
+def test_short_break_homes_are_counted_apart_from_the_in_house_homes_occupancy(
+    client, la_user, walsall, homes
+):
+    from sufficiency.reports.selectors import kpi_rows_for_authority
+
+    birch = SettingFactory(
+        urn="SC103",
+        provision_type="childrens_home",
+        registered_places=4,
+        registration_status="active",
+        local_authority=walsall,
+    )
+    InHouseHome.objects.create(authority=walsall, setting=birch, name="Birch Short Breaks", short_breaks=True)
+    # Two short breaks (V3) on the night of 30 March: one at Birch, one at Oak House (a home where children
+    # live, whose occupancy counts looked-after children only).
+    for setting in (birch, homes["oak"]):
+        EpisodeFactory(
+            child=ChildFactory(authority=walsall),
+            decom=D(2025, 3, 30),
+            dec=D(2025, 4, 1),
+            ls="V3",
+            place="K1",
+            place_provider="PR1",
+            setting=setting,
+            placement_la=walsall,
+        )
+    client.force_login(la_user)
+    response = client.get(reverse("placements:residential-occupancy", kwargs={"code": "335"}), {"as_at": ON})
+    html = html_lib.unescape(response.content.decode())
+    each = _rows(html, "Each home")
+    assert each["Birch Short Breaks"][:5] == ["In-house short breaks", "SC103", "4", "1", "25.0%"]
+    assert each["Oak House"][:4] == ["In-house", "SC101", "2", "3"]  # the short break there is left out
+    totals = _rows(html, "Occupancy by kind of home")
+    # Birch's 4 places are not empty places of the homes where children live: still 3 of 2.
+    assert totals["In-house homes"] == ["1", "2", "3", "150.0%", "1", "0"]
+    assert totals["Short-break homes"][:4] == ["1", "4", "1", "25.0%"]
+    kpis = {
+        r.key: r.value.value
+        for r in kpi_rows_for_authority(
+            authority=walsall,
+            on=D(2025, 3, 31),
+            keys=["residential_inhouse_occupancy_pct", "homes_over_occupied"],
+            comparators=False,
+        )
+    }
+    assert kpis == {"residential_inhouse_occupancy_pct": 150.0, "homes_over_occupied": 1}
+    # The supply summary the overview and the gap read: Birch's places are not in-house residential capacity.
+    from placements.supply.selectors import capacity_summary_for_authority
+
+    residential = capacity_summary_for_authority(authority=walsall, on=D(2025, 3, 31))["residential"]
+    assert (residential["homes"], residential["usable_places"]) == (1, 2)
+    assert (residential["short_break_homes"], residential["short_break_places"]) == (1, 4)
+    overview = html_lib.unescape(
+        client.get(
+            reverse("placements:supply-overview", kwargs={"code": "335"}), {"as_at": ON}
+        ).content.decode()
+    )
+    assert re.search(
+        r"Short-break homes \(counted apart\)\s*</dt>\s*<dd[^>]*>\s*1 \(4 usable places\)", overview
+    )
+
+
+def test_short_break_flag_is_set_by_the_home_form_and_shown_on_the_home(client, la_user, walsall, homes):
+    home = InHouseHome.objects.get(name="Oak House")
+    client.force_login(la_user)
+    url = reverse("placements:home-update", kwargs={"code": "335", "pk": home.pk})
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    assert "short_breaks" in form.fields
+    data["short_breaks"] = "on"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    home.refresh_from_db()
+    assert home.short_breaks is True
+    detail = client.get(reverse("placements:home-detail", kwargs={"code": "335", "pk": home.pk}))
+    assert re.search(r"Short-break home\s*</dt>\s*<dd[^>]*>\s*Yes", detail.content.decode())

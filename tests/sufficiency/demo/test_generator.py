@@ -728,3 +728,33 @@ def test_extract_problems_are_two_flagged_rows_that_change_no_count(region):
         assert set(in_care_on(problems.episodes, day)["child"]) == set(in_care_on(ok, day)["child"])
     columns = ["child", "start", "started", "ceased"]
     assert periods_of_care(problems.episodes)[columns].equals(periods_of_care(ok)[columns])
+
+
+def test_own_homes_are_near_but_not_over_their_places_and_block_beds_are_used(region):
+    """Each authority's own children's homes (short-break homes aside) hold every authority's children up to
+    their places, rarely one over; the block-contracted home holds the authority's children in its beds."""
+    from sufficiency.demo.generator import is_short_break_home
+
+    settings = {s["urn"]: s for s in region.settings}
+    own_homes = {
+        urn: s
+        for urn, s in settings.items()
+        if s["sector"] == "local_authority"
+        and s["provision_type"] == "childrens_home"
+        and s["closed_date"] is None
+        and s["la_dfe_code"] in region.authorities  # the simulated authorities' own homes
+        and not is_short_break_home(s["name"])
+    }
+    rows = pd.concat([_in_care_rows(_merged_episodes(la), AS_AT) for la in region.authorities.values()])
+    rows = rows[~rows["LS"].isin(["V4"])]
+    children = rows.groupby("URN")["CHILD"].nunique()
+    places = sum(s["registered_places"] or 4 for s in own_homes.values())
+    placed = sum(int(children.get(urn, 0)) for urn in own_homes)
+    assert 0.70 <= placed / places <= 1.10, (placed, places)
+    over = {urn: int(children.get(urn, 0)) - (s["registered_places"] or 4) for urn, s in own_homes.items()}
+    assert max(over.values()) <= 1 and sum(1 for n in over.values() if n > 0) <= 2, over
+    for la in region.authorities.values():
+        assert la.block_home_urn and la.block_beds > 0, la.dfe_code
+        own_rows = _in_care_rows(_merged_episodes(la), AS_AT)
+        in_block = own_rows.loc[own_rows["URN"] == la.block_home_urn, "CHILD"].nunique()
+        assert 1 <= in_block <= la.block_beds, (la.dfe_code, in_block, la.block_beds)

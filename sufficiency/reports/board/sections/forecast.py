@@ -159,7 +159,7 @@ def forecast(authority: LocalAuthority, ctx: Any, run: Any) -> dict[str, Any]:
             make_table(
                 f"Sufficiency gap: forecast demand against our places (assessed {long_date(gap['as_at'])})",
                 [column("Financial year"), column("Kind of place"), column("Demand (mean)", True),
-                 column("In-house places", True), column("Block beds", True), column("To buy externally", True),
+                 column("Usable in-house places", True), column("Block beds", True), column("To buy externally", True),
                  column("Local places available", True), column("Local shortfall", True)],
                 gap_rows,
                 "table-gap",
