@@ -46,7 +46,7 @@ class ImportBusy(ImportRejected):
 
 def _authority_lock(authority_id: int) -> None:
     """Serialise import decisions for one authority until the transaction ends: a row lock on the
-    authority (PostgreSQL; SQLite's single writer already serialises the transaction)."""
+    authority (PostgreSQL; on SQLite every transaction begins IMMEDIATE, taking the single write lock)."""
     LocalAuthority.objects.select_for_update().filter(pk=authority_id).values_list("pk", flat=True).first()
 
 
