@@ -229,6 +229,9 @@ def import_job_execute(*, job_id: int) -> ImportJob | None:
         from .supply.services import ofsted_import
 
         importer = ofsted_import
+        # Only a steward's upload publishes (ofsted_import checks the role); a job whose uploader has been
+        # deleted has no user and is staged for review, never published as if from the command line.
+        options["publish"] = False
     else:
         importer = ssda903_import
         options["strict"] = job.strict
