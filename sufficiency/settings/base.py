@@ -168,6 +168,10 @@ UPLOAD_MAX_ROWS = env.int("UPLOAD_MAX_ROWS", default=200_000)
 UPLOAD_MAX_COLUMNS = env.int("UPLOAD_MAX_COLUMNS", default=500)
 UPLOAD_MAX_CELLS = env.int("UPLOAD_MAX_CELLS", default=1_000_000)
 UPLOAD_MAX_DECOMPRESSED_BYTES = env.int("UPLOAD_MAX_DECOMPRESSED_BYTES", default=50 * 1024 * 1024)
+# The most memory (MB of address space) an import may add to its Celery worker process while it reads and
+# writes the files; past it the job fails with a clear message (0: no limit). The largest accepted files
+# need about 260-360 MB. Not applied with eager Celery (the import runs in the web process).
+IMPORT_WORKER_MEMORY_MB = env.int("IMPORT_WORKER_MEMORY_MB", default=1024)
 # Error reports name children (reference, dates): blanked this many days after their import finished.
 IMPORT_REPORT_RETENTION_DAYS = env.int("IMPORT_REPORT_RETENTION_DAYS", default=30)
 # A vacancy not confirmed for this many days is flagged stale and left out of the counts.
