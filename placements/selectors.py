@@ -110,23 +110,31 @@ def child_frame_for_authority(*, authority: LocalAuthority) -> pd.DataFrame:
     return child_frame_for_authorities(authority_ids=[authority.pk]).drop(columns=["authority_id"])
 
 
-def population_for_authority(*, authority: LocalAuthority, on: dt.date) -> int | None:
+def population_estimate_for_authority(
+    *, authority: LocalAuthority, on: dt.date
+) -> AuthorityPopulation | None:
     """The 0-17 population estimate to divide by on a date: the latest mid-year estimate not after the
-    date's year (mid-year estimates are published for 30 June). None when no estimate is held."""
-    row = (
-        AuthorityPopulation.objects.filter(authority=authority, year__lte=on.year)
-        .order_by("-year")
-        .values_list("population_0_17", flat=True)
-        .first()
+    date's year (mid-year estimates are published for 30 June), else the earliest held. None when no
+    estimate is held."""
+    estimates = AuthorityPopulation.objects.filter(authority=authority).select_related(
+        "supplied_by_authority"
     )
-    if row is None:
-        row = (
-            AuthorityPopulation.objects.filter(authority=authority)
-            .order_by("year")
-            .values_list("population_0_17", flat=True)
-            .first()
-        )
-    return row
+    return estimates.filter(year__lte=on.year).order_by("-year").first() or estimates.order_by("year").first()
+
+
+def population_for_authority(*, authority: LocalAuthority, on: dt.date) -> int | None:
+    """The population the rate per 10,000 divides by on a date (`population_estimate_for_authority`)."""
+    estimate = population_estimate_for_authority(authority=authority, on=on)
+    return estimate.population_0_17 if estimate is not None else None
+
+
+def population_provenance_text(*, authority: LocalAuthority, on: dt.date) -> str:
+    """The line pages that show a rate per 10,000 children give: "Population (mid-2025): published 3 Nov
+    2026 from ONS mid-year estimate, supplied by the platform data steward"."""
+    estimate = population_estimate_for_authority(authority=authority, on=on)
+    if estimate is None:
+        return "Population: no estimate held."
+    return f"Population (mid-{estimate.year}): {estimate.provenance_line}."
 
 
 def cic_snapshot_for_authority(*, authority: LocalAuthority, on: dt.date) -> dict:

@@ -250,10 +250,15 @@ def _load_unit_costs(authority: LocalAuthority, rows: list[dict[str, Any]]) -> N
 
 
 def _load_populations(authority: LocalAuthority, rows: list[tuple[int, int]], profile: Any) -> None:
+    from django.utils import timezone
+
     source = "Synthetic demo estimate consistent with the published rate"
+    now = timezone.now()
+    provenance = {"supplied_by_label": "demo loader", "supplied_at": now, "published_at": now}
     for year, population in rows:
+        values = {"population_0_17": population, "source": source}
         AuthorityPopulation.objects.update_or_create(
-            authority=authority, year=year, defaults={"population_0_17": population, "source": source}
+            authority=authority, year=year, defaults=values, create_defaults={**values, **provenance}
         )
 
 
