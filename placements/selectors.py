@@ -7,13 +7,14 @@ the acting user may see it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import pandas as pd
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from sufficiency.authorities.models import AuthorityPopulation, LocalAuthority
 
-from .models import Child, PlacementEpisode
+from .models import Child, FrameworkMembership, PlacementEpisode
 
 EPISODE_COLUMNS = [
     "child",
@@ -175,15 +176,19 @@ def costing_episode_frame_for_authority(
     episodes = PlacementEpisode.objects.filter(authority=authority)
     if on is not None:
         episodes = episodes.filter(Q(dec__isnull=True) | Q(dec__gt=on), decom__lte=on)
-    rows = episodes.values_list("category", "decom", "dec", "ls", "weekly_cost", "setting__framework")
+    # Bought through a framework: the setting is on one of the authority's own framework memberships.
+    on_framework = FrameworkMembership.objects.filter(authority=authority, setting_id=OuterRef("setting_id"))
+    rows = episodes.annotate(bought_on_framework=Exists(on_framework)).values_list(
+        "category", "decom", "dec", "ls", "weekly_cost", "bought_on_framework"
+    )
     frame = pd.DataFrame.from_records(
-        list(rows), columns=["category", "decom", "dec", "ls", "weekly_cost", "framework"]
+        list(rows), columns=["category", "decom", "dec", "ls", "weekly_cost", "on_framework"]
     )
     frame["decom"] = pd.to_datetime(frame["decom"])
     frame["dec"] = pd.to_datetime(frame["dec"])
     frame["weekly_cost"] = pd.to_numeric(frame["weekly_cost"], errors="coerce")
-    frame["on_framework"] = frame["framework"].fillna("").astype(str).str.len() > 0
-    return frame.drop(columns=["framework"])
+    frame["on_framework"] = frame["on_framework"].fillna(False).astype(bool)
+    return frame
 
 
 def spend_rollup_for_authority(*, authority: LocalAuthority, start: dt.date, end: dt.date) -> pd.DataFrame:
@@ -283,3 +288,14 @@ def judgements_for_urns_on(*, urns: list[str], on: dt.date) -> dict[str, tuple[s
         if u not in dates and d <= ts:
             dates[u] = d.date()
     return {urn: (j, dates.get(urn)) for urn, j in zip(urns, found, strict=True) if isinstance(j, str) and j}
+
+
+def framework_memberships(
+    *, authority_id: int, setting_ids: Iterable[int] | None = None
+) -> dict[int, FrameworkMembership]:
+    """The authority's own framework memberships by setting id (optionally only of `setting_ids`): which
+    homes and agencies it buys through a framework, and their tiers."""
+    rows = FrameworkMembership.objects.filter(authority_id=authority_id)
+    if setting_ids is not None:
+        rows = rows.filter(setting_id__in=list(setting_ids))
+    return {m.setting_id: m for m in rows}
