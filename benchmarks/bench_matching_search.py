@@ -81,7 +81,7 @@ def _build(scale: int) -> tuple[Any, Any, Any]:
     from django.utils import timezone
 
     from placements import geo
-    from placements.models import FosteringHousehold, Setting, UnitCost, Vacancy
+    from placements.models import FosteringHousehold, FrameworkMembership, Setting, UnitCost, Vacancy
     from sufficiency.authorities.models import LocalAuthority
     from sufficiency.authorities.reference import ensure_local_authorities
 
@@ -126,6 +126,11 @@ def _build(scale: int) -> tuple[Any, Any, Any]:
             n += 1
             settings.append(setting(n, provision))
     Setting.objects.bulk_create(settings)
+    # The regional framework's settings are on the searching authority's own framework.
+    FrameworkMembership.objects.bulk_create(
+        FrameworkMembership(authority=authority, setting=s, framework=s.framework)
+        for s in Setting.objects.exclude(framework="")
+    )
     ifas = list(Setting.objects.filter(provision_type="independent_fostering_agency"))
     homes = list(Setting.objects.exclude(provision_type="independent_fostering_agency"))
     own = postcodes[authority.pk]

@@ -91,7 +91,7 @@ def build_market(*, authority_codes: list[str], seed: int = 2026, log: Any = pri
     from django.utils import timezone
 
     from placements import geo
-    from placements.models import FosteringHousehold, Setting, UnitCost, Vacancy
+    from placements.models import FosteringHousehold, FrameworkMembership, Setting, UnitCost, Vacancy
     from sufficiency.authorities.models import LocalAuthority
     from sufficiency.authorities.reference import ensure_local_authorities
 
@@ -140,6 +140,17 @@ def build_market(*, authority_codes: list[str], seed: int = 2026, log: Any = pri
         for provision, count in kinds:
             settings += [setting(provision, region_id) for _ in range(count)]
     Setting.objects.bulk_create(settings, batch_size=2000)
+    # A regional framework's settings are on each of the region's authorities' own frameworks.
+    FrameworkMembership.objects.bulk_create(
+        [
+            FrameworkMembership(authority=la, setting_id=pk, framework=framework)
+            for pk, framework, region_id in Setting.objects.exclude(framework="").values_list(
+                "pk", "framework", "local_authority__region_id"
+            )
+            for la in by_region.get(region_id, [])
+        ],
+        batch_size=2000,
+    )
     for s in Setting.objects.select_related("local_authority").order_by("urn"):
         assert s.local_authority is not None  # every setting built here is in an authority
         region_id = s.local_authority.region_id

@@ -115,13 +115,16 @@ def reference_proposal_create(
     files: Sequence[tuple[str, bytes]],
     authority: Any,
     acting_user: Any,
+    supplied_by_label: str | None = None,
 ) -> ReferenceDataProposal:
-    """Stage an authority's Ofsted rows for review. Nothing in the register changes."""
+    """Stage an authority's Ofsted rows for review. Nothing in the register changes. `supplied_by_label`
+    names the supplier when no signed-in user did (the acting user's e-mail otherwise)."""
     return proposal_stage(
         dataset=ReferenceDatasetChoices.OFSTED,
         source=_source_of(files),
         authority=authority,
         acting_user=acting_user,
+        supplied_by_label=supplied_by_label,
         diff=lambda proposal: reference_proposal_diff(proposal=proposal, limit=0)["counts"],
         setting_rows=rows_to_json(settings, SETTING_ROW_FIELDS),
         inspection_rows=rows_to_json(inspections, INSPECTION_ROW_FIELDS),
@@ -136,6 +139,7 @@ def proposal_stage(
     acting_user: Any,
     diff: Callable[[ReferenceDataProposal], dict[str, Any]],
     audit_detail: dict[str, Any] | None = None,
+    supplied_by_label: str | None = None,
     **staged: Any,
 ) -> ReferenceDataProposal:
     """A pending proposal of `dataset` holding what an authority supplied (`staged`: rows or files), with
@@ -147,7 +151,7 @@ def proposal_stage(
         source=source,
         supplied_by_authority=authority,
         supplied_by=acting_user_or_none(acting_user),
-        supplied_by_label=actor_label(acting_user),
+        supplied_by_label=(actor_label(acting_user) or supplied_by_label or "")[:254],
         supplied_at=timezone.now(),
         **staged,
     )

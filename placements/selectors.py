@@ -7,13 +7,14 @@ the acting user may see it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import pandas as pd
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from sufficiency.authorities.models import AuthorityPopulation, LocalAuthority
 
-from .models import Child, PlacementEpisode
+from .models import Child, FrameworkMembership, PlacementEpisode
 
 EPISODE_COLUMNS = [
     "child",
@@ -110,23 +111,31 @@ def child_frame_for_authority(*, authority: LocalAuthority) -> pd.DataFrame:
     return child_frame_for_authorities(authority_ids=[authority.pk]).drop(columns=["authority_id"])
 
 
-def population_for_authority(*, authority: LocalAuthority, on: dt.date) -> int | None:
+def population_estimate_for_authority(
+    *, authority: LocalAuthority, on: dt.date
+) -> AuthorityPopulation | None:
     """The 0-17 population estimate to divide by on a date: the latest mid-year estimate not after the
-    date's year (mid-year estimates are published for 30 June). None when no estimate is held."""
-    row = (
-        AuthorityPopulation.objects.filter(authority=authority, year__lte=on.year)
-        .order_by("-year")
-        .values_list("population_0_17", flat=True)
-        .first()
+    date's year (mid-year estimates are published for 30 June), else the earliest held. None when no
+    estimate is held."""
+    estimates = AuthorityPopulation.objects.filter(authority=authority).select_related(
+        "supplied_by_authority"
     )
-    if row is None:
-        row = (
-            AuthorityPopulation.objects.filter(authority=authority)
-            .order_by("year")
-            .values_list("population_0_17", flat=True)
-            .first()
-        )
-    return row
+    return estimates.filter(year__lte=on.year).order_by("-year").first() or estimates.order_by("year").first()
+
+
+def population_for_authority(*, authority: LocalAuthority, on: dt.date) -> int | None:
+    """The population the rate per 10,000 divides by on a date (`population_estimate_for_authority`)."""
+    estimate = population_estimate_for_authority(authority=authority, on=on)
+    return estimate.population_0_17 if estimate is not None else None
+
+
+def population_provenance_text(*, authority: LocalAuthority, on: dt.date) -> str:
+    """The line pages that show a rate per 10,000 children give: "Population (mid-2025): published 3 Nov
+    2026 from ONS mid-year estimate, supplied by the platform data steward"."""
+    estimate = population_estimate_for_authority(authority=authority, on=on)
+    if estimate is None:
+        return "Population: no estimate held."
+    return f"Population (mid-{estimate.year}): {estimate.provenance_line}."
 
 
 def cic_snapshot_for_authority(*, authority: LocalAuthority, on: dt.date) -> dict:
@@ -167,15 +176,19 @@ def costing_episode_frame_for_authority(
     episodes = PlacementEpisode.objects.filter(authority=authority)
     if on is not None:
         episodes = episodes.filter(Q(dec__isnull=True) | Q(dec__gt=on), decom__lte=on)
-    rows = episodes.values_list("category", "decom", "dec", "ls", "weekly_cost", "setting__framework")
+    # Bought through a framework: the setting is on one of the authority's own framework memberships.
+    on_framework = FrameworkMembership.objects.filter(authority=authority, setting_id=OuterRef("setting_id"))
+    rows = episodes.annotate(bought_on_framework=Exists(on_framework)).values_list(
+        "category", "decom", "dec", "ls", "weekly_cost", "bought_on_framework"
+    )
     frame = pd.DataFrame.from_records(
-        list(rows), columns=["category", "decom", "dec", "ls", "weekly_cost", "framework"]
+        list(rows), columns=["category", "decom", "dec", "ls", "weekly_cost", "on_framework"]
     )
     frame["decom"] = pd.to_datetime(frame["decom"])
     frame["dec"] = pd.to_datetime(frame["dec"])
     frame["weekly_cost"] = pd.to_numeric(frame["weekly_cost"], errors="coerce")
-    frame["on_framework"] = frame["framework"].fillna("").astype(str).str.len() > 0
-    return frame.drop(columns=["framework"])
+    frame["on_framework"] = frame["on_framework"].fillna(False).astype(bool)
+    return frame
 
 
 def spend_rollup_for_authority(*, authority: LocalAuthority, start: dt.date, end: dt.date) -> pd.DataFrame:
@@ -275,3 +288,14 @@ def judgements_for_urns_on(*, urns: list[str], on: dt.date) -> dict[str, tuple[s
         if u not in dates and d <= ts:
             dates[u] = d.date()
     return {urn: (j, dates.get(urn)) for urn, j in zip(urns, found, strict=True) if isinstance(j, str) and j}
+
+
+def framework_memberships(
+    *, authority_id: int, setting_ids: Iterable[int] | None = None
+) -> dict[int, FrameworkMembership]:
+    """The authority's own framework memberships by setting id (optionally only of `setting_ids`): which
+    homes and agencies it buys through a framework, and their tiers."""
+    rows = FrameworkMembership.objects.filter(authority_id=authority_id)
+    if setting_ids is not None:
+        rows = rows.filter(setting_id__in=list(setting_ids))
+    return {m.setting_id: m for m in rows}

@@ -19,6 +19,7 @@ from kombu.exceptions import OperationalError
 from sufficiency.authorities.models import LocalAuthority
 from sufficiency.core.audit import acting_user_or_none, audit
 from sufficiency.core.jobs import JobQueue, job_claim, job_enqueue, jobs_requeue, stale_running_cutoff
+from sufficiency.core.memory import memory_limited
 
 from .choices import ImportKindChoices, JobStatusChoices
 from .importing import ImportOutcome, errors_to_csv, ssda903_import
@@ -31,6 +32,12 @@ logger = logging.getLogger(__name__)
 class ImportRejected(ValueError):
     """An upload refused before it was queued (too large, no files, not CSV, XML or zip)."""
 
+
+IMPORT_MEMORY_MESSAGE = (
+    "The import needed more memory than an import may use, so it stopped. Nothing was imported: upload "
+    "the files in smaller parts (for example one year at a time), or ask your administrator to raise "
+    "IMPORT_WORKER_MEMORY_MB."
+)
 
 IMPORT_BUSY_MESSAGE = (
     "An import for this authority is already running: wait for it to finish, then try again."
@@ -46,7 +53,7 @@ class ImportBusy(ImportRejected):
 
 def _authority_lock(authority_id: int) -> None:
     """Serialise import decisions for one authority until the transaction ends: a row lock on the
-    authority (PostgreSQL; SQLite's single writer already serialises the transaction)."""
+    authority (PostgreSQL; on SQLite every transaction begins IMMEDIATE, taking the single write lock)."""
     LocalAuthority.objects.select_for_update().filter(pk=authority_id).values_list("pk", flat=True).first()
 
 
@@ -229,31 +236,50 @@ def import_job_execute(*, job_id: int) -> ImportJob | None:
         from .supply.services import ofsted_import
 
         importer = ofsted_import
+        # Only a steward's upload publishes (ofsted_import checks the role); a job whose uploader has been
+        # deleted has no user and is staged for review, never published as if from the command line.
+        options["publish"] = False
     else:
         importer = ssda903_import
         options["strict"] = job.strict
+    failure = None
     try:
-        outcome = importer(
-            authority=job.authority,
-            files=files,
-            acting_user=job.created_by,
-            progress=progress,
-            import_job_id=job_id,
-            **options,
+        # In a worker process, reading and writing the files may use at most IMPORT_WORKER_MEMORY_MB more
+        # memory (sufficiency.core.memory): a file that needs more fails this job, not the worker.
+        with memory_limited(settings.IMPORT_WORKER_MEMORY_MB):
+            outcome = importer(
+                authority=job.authority,
+                files=files,
+                acting_user=job.created_by,
+                progress=progress,
+                import_job_id=job_id,
+                **options,
+            )
+    except MemoryError:
+        logger.warning(
+            "import job %s stopped: it needed more than IMPORT_WORKER_MEMORY_MB=%s MB",
+            job_id,
+            settings.IMPORT_WORKER_MEMORY_MB,
         )
+        outcome, failure = None, IMPORT_MEMORY_MESSAGE
     except Exception as exc:  # noqa: BLE001 - any failure is recorded on the job, never lost
         logger.exception("import job %s failed unexpectedly (%s)", job_id, type(exc).__name__)
         outcome = None
-    _import_job_finish(job=job, outcome=outcome)
+    del files  # the uploaded bytes are not needed to record the outcome
+    _import_job_finish(job=job, outcome=outcome, failure=failure)
     return job
 
 
-def _import_job_finish(*, job: ImportJob, outcome: ImportOutcome | None) -> None:
+def _import_job_finish(*, job: ImportJob, outcome: ImportOutcome | None, failure: str | None = None) -> None:
+    """Record how the job ended; `failure` says why a job with no outcome stopped (an unexpected problem
+    otherwise)."""
     with transaction.atomic():
         job.finished_at = timezone.now()
         if outcome is None:
             job.status = JobStatusChoices.FAILED
-            job.failure = "The import stopped because of an unexpected problem. Nothing was imported."
+            job.failure = (
+                failure or "The import stopped because of an unexpected problem. Nothing was imported."
+            )
             job.stage = "Failed"
         elif outcome.ok:
             job.status = JobStatusChoices.SUCCEEDED

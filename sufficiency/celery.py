@@ -33,7 +33,10 @@ app.conf.beat_schedule = {
 
 @worker_process_init.connect
 def _tune_worker_memory(**_: object) -> None:
-    """Forecast workers allocate and free large arrays: keep glibc from returning them to the OS each time."""
+    """Forecast workers allocate and free large arrays: keep glibc from returning them to the OS each time.
+    Imports in this process may then be held to IMPORT_WORKER_MEMORY_MB (`sufficiency.core.memory`)."""
     from forecasting.engine.memory import tune_memory_allocator
+    from sufficiency.core.memory import memory_limit_enable
 
     tune_memory_allocator()
+    memory_limit_enable()

@@ -207,7 +207,8 @@ class Candidate:
     distance_miles: float | None = None
     distance_approximate: bool = False
     district: str = ""
-    framework: str = ""
+    framework: str = ""  # the framework the searching authority buys it through (its own record)
+    framework_tier: int | None = None  # the tier the authority gave it on that framework
     weekly_cost: float | None = None
     needs_met: frozenset[str] | None = None
     agency: str = ""  # the agency of an agency household (its name or URN)
@@ -334,7 +335,8 @@ def _check(spec: RequestSpec, c: Candidate) -> Match:
     if c.agency:
         add(Reason(PASS, f"Carers of {c.agency}, an independent fostering agency"))
     if c.framework:
-        add(Reason(PASS, f"On the framework: {c.framework}"))
+        tier = f", tier {c.framework_tier}" if c.framework_tier else ""
+        add(Reason(PASS, f"On your framework: {c.framework}{tier}"))
     return match
 
 

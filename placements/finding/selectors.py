@@ -26,6 +26,7 @@ from ..models import (
     Approach,
     BlockContract,
     FosteringHousehold,
+    FrameworkMembership,
     InHouseHome,
     PlacementRequest,
     Setting,
@@ -33,6 +34,7 @@ from ..models import (
     Vacancy,
 )
 from ..querysets import vacancy_stale_cutoff
+from ..selectors import framework_memberships
 from . import ledger
 from .matching import (
     KIND_OF_CATEGORY,
@@ -183,13 +185,14 @@ def match_candidates_for_request(
         wanted = Q(local_authority__region_id=authority.region_id, provision_type__in=wanted_types)
         if spec.suitability.get("fostering", "unsuitable") != "unsuitable":
             # The independent fostering agencies the authority uses: those whose carers it holds, and
-            # those on a framework in its region.
+            # those on one of its own frameworks.
             # (A subquery of the authority's own households, not a join: the join read every
             # authority's households and needed DISTINCT.)
             used = FosteringHousehold.objects.for_authority(authority).exclude(agency=None)
+            on_framework = FrameworkMembership.objects.for_authority(authority)
             wanted |= Q(provision_type="independent_fostering_agency") & (
                 Q(id__in=used.order_by().values("agency_id"))
-                | Q(local_authority__region_id=authority.region_id) & ~Q(framework="")
+                | Q(id__in=on_framework.order_by().values("setting_id"))
             )
         settings_pool = (
             Setting.objects.filter(wanted, registration_status=RegistrationStatusChoices.ACTIVE)
@@ -229,6 +232,12 @@ def match_candidates_for_request(
         (row["setting"].postcode if row["setting"] else row["household"].postcode_district) or ""
         for row in raw
     ]
+    # The authority's own framework memberships of the homes and agencies found (never a shared value).
+    memberships = framework_memberships(
+        authority_id=authority.pk,
+        setting_ids={row["setting"].pk for row in raw if row["setting"]}
+        | {row["household"].agency_id for row in raw if row["household"] and row["household"].agency_id},
+    )
     distances = (
         geo.distances_miles(pd.Series([placement_request.home_postcode or ""] * len(raw)), pd.Series(places))
         if raw
@@ -258,13 +267,14 @@ def match_candidates_for_request(
                 setting_category(setting.provision_type, own=own),
                 spec.suitability,
             )
+            membership = memberships.get(setting.pk)
             route = (
                 "in_house"
                 if own
                 else "block"
                 if setting.pk in blocks
                 else "framework"
-                if setting.framework
+                if membership
                 else "spot"
             )
             cost = blocks.get(setting.pk) if route == "block" else unit_cost(category, route)
@@ -281,15 +291,17 @@ def match_candidates_for_request(
                     age_min=vacancy.age_min if vacancy else None,
                     age_max=vacancy.age_max if vacancy else None,
                     judgement=setting.latest_judgement,
-                    framework=setting.framework,
+                    framework=membership.framework if membership else "",
+                    framework_tier=membership.tier if membership else None,
                     weekly_cost=cost,
                 )
             )
         else:
             assert household is not None
             agency = household.agency
+            membership = memberships.get(agency.pk) if agency else None
             category = household_category(household.route)
-            route = household_route(household.route, agency_framework=bool(agency and agency.framework))
+            route = household_route(household.route, agency_framework=membership is not None)
             vacancy_ages = (
                 (vacancy.age_min, vacancy.age_max) if vacancy else (household.age_min, household.age_max)
             )
@@ -307,7 +319,8 @@ def match_candidates_for_request(
                     age_min=vacancy_ages[0],
                     age_max=vacancy_ages[1],
                     judgement=agency.latest_judgement if agency else "not_yet_inspected",
-                    framework=agency.framework if agency else "",
+                    framework=membership.framework if membership else "",
+                    framework_tier=membership.tier if membership else None,
                     agency=(agency.name or agency.urn) if agency else "",
                     weekly_cost=unit_cost(category, route),
                 )

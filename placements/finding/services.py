@@ -34,6 +34,7 @@ from ..choices import (
     SiblingsOutcomeChoices,
 )
 from ..models import Approach, Child, FosteringHousehold, PlacementRequest, PlacementRequestEvent, Setting
+from ..selectors import framework_memberships
 from . import lifecycle as rules
 from .matching import household_category, household_route, setting_category
 
@@ -464,13 +465,20 @@ def placement_request_place(
         and setting.sector == "local_authority"
         and (setting.local_authority_id == placement_request.authority_id)
     )
+    # Bought through a framework: on one of the authority's own framework memberships.
+    on_frameworks = framework_memberships(
+        authority_id=placement_request.authority_id,
+        setting_ids=[
+            s for s in (setting.pk if setting else None, household.agency_id if household else None) if s
+        ],
+    )
     if setting is not None:
         category = category or setting_category(setting.provision_type, own=own)
-        route = route or ("in_house" if own else ("framework" if setting.framework else "spot"))
+        route = route or ("in_house" if own else ("framework" if setting.pk in on_frameworks else "spot"))
         where = setting.postcode
     else:
         assert household is not None
-        agency_framework = bool(household.agency and household.agency.framework)
+        agency_framework = household.agency_id in on_frameworks
         category = category or household_category(household.route)
         route = route or household_route(household.route, agency_framework=agency_framework)
         where = household.postcode_district

@@ -75,7 +75,8 @@ class Setting(NationalProvenance, TimeStampedModel):
     framework = models.CharField(
         max_length=120,
         blank=True,
-        help_text="The framework or contract the setting is bought through, if any",
+        help_text="A framework named on the shared record (kept for reference); matching and costs read each "
+        "authority's own FrameworkMembership",
     )
 
     class Meta:

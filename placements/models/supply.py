@@ -333,3 +333,34 @@ class FosteringRecruitmentMonth(AuthorityOwnedModel):
         return (
             all(k in codes for k in values) and sum(int(v) for v in values.values()) <= self.deregistrations
         )
+
+
+class FrameworkMembership(AuthorityOwnedModel):
+    """An authority's own record that a setting (a home, or a fostering agency) is on a framework it buys
+    through, with the tier it gave the provider. Matching reads this record, never a shared value: which
+    frameworks an authority uses, and how it ranks their providers, are its own."""
+
+    authority = models.ForeignKey(
+        "authorities.LocalAuthority", on_delete=models.CASCADE, related_name="framework_memberships"
+    )
+    setting = models.ForeignKey("placements.Setting", on_delete=models.CASCADE, related_name="+")
+    framework = models.CharField(
+        max_length=120, help_text="The framework or contract, e.g. WM Residential FCA"
+    )
+    tier = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The provider's tier on the framework (1 first); blank if untiered"
+    )
+
+    class Meta:
+        ordering = ["authority", "framework", "tier"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "setting"], name="uniq_framework_membership"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.framework} (tier {self.tier})" if self.tier else self.framework
+
+    @property
+    def label(self) -> str:
+        """As reasons name it: "WM Residential FCA, tier 1"."""
+        return f"{self.framework}, tier {self.tier}" if self.tier else self.framework

@@ -256,6 +256,8 @@ def _read_file(name: str, data: bytes, order: int, limits: UploadLimits) -> _Fil
     except ValueError as exc:
         read.errors.append(_file_issue(name, str(exc), "FileMustBeReadable"))
         return read
+    except MemoryError:
+        raise  # the worker's memory limit: the job fails as too large, not as an unreadable file
     except Exception:  # noqa: BLE001 - a damaged spreadsheet is reported, not raised
         read.errors.append(
             _file_issue(name, "The file could not be read as CSV, XLSX or ODS.", "FileMustBeReadable")

@@ -88,15 +88,17 @@ def ofsted_import(
     authority: LocalAuthority | None = None,
     progress: ProgressCallback | None = None,
     import_job_id: int | None = None,
+    publish: bool = False,
 ) -> ImportOutcome:
     """Read Ofsted provider files and update the register of settings with every row that could be read.
 
     A row that cannot be read is skipped and reported (``outcome.warnings``, "Row skipped: ..."); the
     import is refused, writing nothing, only when a file cannot be used at all (``outcome.errors``).
-    Only a platform data steward's import (or the command line's, ``acting_user`` None) writes to the
-    national register, each setting recording who supplied and published it; anyone else's upload is
-    staged as a proposal for a steward to review (``outcome.counts["proposal_id"]``), and the register is
-    left as it is. Settings are matched by URN and updated in place; new URNs are added; settings absent from the file
+    Only a platform data steward's import, or the command line's (``acting_user`` None and ``publish``
+    True, said explicitly), writes to the national register, each setting recording who supplied and
+    published it; anything else (an authority's upload, or a queued upload whose uploader's account has
+    since been deleted) is staged as a proposal for a steward to review (``outcome.counts["proposal_id"]``),
+    and the register is left as it is. Settings are matched by URN and updated in place; new URNs are added; settings absent from the file
     are left as they are (a monthly file lists only active settings). Every dated judgement is added to
     the setting's inspection history, and the setting's latest judgement is the most recent one held.
     Episodes with a URN but no setting are then linked. `authority` is the uploader's authority, recorded
@@ -140,9 +142,11 @@ def ofsted_import(
         user_is_data_steward,
     )
 
-    if acting_user is not None and not user_is_data_steward(acting_user):
+    publishes = user_is_data_steward(acting_user) if acting_user is not None else publish
+    if not publishes:
         # An authority's upload is a proposal: the national register changes only when a platform data
-        # steward publishes it (placements.reference_data).
+        # steward publishes it (placements.reference_data). No user is no licence to publish: only the
+        # command line says `publish`.
         report(50, "Staging the settings and inspections for review")
         with transaction.atomic():
             proposal = reference_proposal_create(
@@ -151,6 +155,7 @@ def ofsted_import(
                 files=files,
                 authority=authority,
                 acting_user=acting_user,
+                supplied_by_label=None if acting_user is not None else _no_uploader_label(import_job_id),
             )
         outcome.counts = {
             **proposal.counts,
@@ -193,6 +198,13 @@ def ofsted_import(
         outcome.timings["total"],
     )
     return outcome
+
+
+def _no_uploader_label(import_job_id: int | None) -> str:
+    """Who supplied a proposal nobody signed in to make: a queued upload whose uploader was deleted."""
+    return (
+        f"import job {import_job_id} (uploader's account deleted)" if import_job_id else "no signed-in user"
+    )
 
 
 def _where(file: str, sheet: str | None) -> str:

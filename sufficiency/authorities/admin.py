@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.utils import timezone
+
+from sufficiency.core.audit import actor_label
 
 from .models import AuditEvent, AuthorityPopulation, LocalAuthority, Membership, Region
 
@@ -17,8 +20,26 @@ class LocalAuthorityAdmin(admin.ModelAdmin):
 
 @admin.register(AuthorityPopulation)
 class AuthorityPopulationAdmin(admin.ModelAdmin):
-    list_display = ["authority", "year", "population_0_17", "source"]
+    """Staff enter ONS estimates directly: each saved estimate records them as supplier and publisher."""
+
+    list_display = ["authority", "year", "population_0_17", "source", "supplied_by_label", "published_at"]
     list_filter = ["year"]
+    readonly_fields = [
+        "supplied_by_authority",
+        "supplied_by",
+        "supplied_by_label",
+        "supplied_at",
+        "published_by",
+        "published_at",
+    ]
+
+    def save_model(self, request, obj, form, change):
+        now = timezone.now()
+        obj.supplied_by_authority = None
+        obj.supplied_by = obj.published_by = request.user
+        obj.supplied_by_label = actor_label(request.user)
+        obj.supplied_at = obj.published_at = now
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Membership)

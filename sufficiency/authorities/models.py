@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from sufficiency.core.models import NationalProvenance
+
 from .choices import RoleChoices
 
 
@@ -39,9 +41,10 @@ class LocalAuthority(models.Model):
         return self.name
 
 
-class AuthorityPopulation(models.Model):
+class AuthorityPopulation(NationalProvenance):
     """The ONS mid-year estimate of 0-17 year olds living in an authority: the denominator of the
-    rate of children in care per 10,000 children."""
+    rate of children in care per 10,000 children. National data every authority's comparators read, so
+    each estimate records who supplied and published it, and when (`NationalProvenance`)."""
 
     authority = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="populations")
     year = models.PositiveSmallIntegerField(help_text="Mid-year of the estimate, e.g. 2025")

@@ -16,7 +16,7 @@ from typing import Any
 from django.db import transaction
 
 from placements.importing import ssda903_import
-from placements.models import FosteringHousehold, Provider, Setting, UnitCost
+from placements.models import FosteringHousehold, FrameworkMembership, Provider, Setting, UnitCost
 from placements.supply.services import settings_upsert
 from sufficiency.accounts.services import user_create_or_update
 from sufficiency.authorities.choices import RoleChoices
@@ -112,6 +112,7 @@ def demo_region_load(
             )
         with transaction.atomic():
             result.households += _load_households(authority, demo.households)
+            _load_framework_memberships(authority, region)
             _load_unit_costs(authority, demo.unit_costs)
             _load_populations(authority, demo.populations, demo.profile)
             _load_supply(authority, seed, demo)
@@ -215,6 +216,24 @@ def _load_settings(region: DemoRegion, la_by_code: dict[str, LocalAuthority]) ->
     return len(rows)
 
 
+def _load_framework_memberships(authority: LocalAuthority, region: DemoRegion) -> int:
+    """The authority's own record of the regional frameworks' homes and agencies it buys through, each
+    with a tier (1-3, fixed per authority and setting, so authorities rank the same provider differently)."""
+    import zlib
+
+    on_framework = {r["urn"]: r["framework"] for r in region.settings if r["framework"]}
+    for setting_id, urn in Setting.objects.filter(urn__in=on_framework).values_list("id", "urn"):
+        FrameworkMembership.objects.update_or_create(
+            authority=authority,
+            setting_id=setting_id,
+            defaults={
+                "framework": on_framework[urn],
+                "tier": 1 + zlib.crc32(f"{authority.dfe_code}:{urn}".encode()) % 3,
+            },
+        )
+    return len(on_framework)
+
+
 def _load_households(authority: LocalAuthority, rows: list[dict[str, Any]]) -> int:
     agencies = dict(
         Setting.objects.filter(urn__in={r["agency_urn"] for r in rows if r["agency_urn"]}).values_list(
@@ -255,10 +274,15 @@ def _load_unit_costs(authority: LocalAuthority, rows: list[dict[str, Any]]) -> N
 
 
 def _load_populations(authority: LocalAuthority, rows: list[tuple[int, int]], profile: Any) -> None:
+    from django.utils import timezone
+
     source = "Synthetic demo estimate consistent with the published rate"
+    now = timezone.now()
+    provenance = {"supplied_by_label": "demo loader", "supplied_at": now, "published_at": now}
     for year, population in rows:
+        values = {"population_0_17": population, "source": source}
         AuthorityPopulation.objects.update_or_create(
-            authority=authority, year=year, defaults={"population_0_17": population, "source": source}
+            authority=authority, year=year, defaults=values, create_defaults={**values, **provenance}
         )
 
 

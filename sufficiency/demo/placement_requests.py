@@ -36,6 +36,7 @@ from placements.finding.lifecycle import KIND_OF_CATEGORY
 from placements.finding.linking import placement_requests_link_episodes
 from placements.models import (
     FosteringHousehold,
+    FrameworkMembership,
     InHouseHome,
     PlacementEpisode,
     PlacementRequest,
@@ -160,6 +161,9 @@ def _load(*, authority: LocalAuthority, as_at: dt.date, seed: int, acting_user: 
     placed_episodes.sort(key=lambda e: (e.decom, e.child.child_ref))
     unplaced_count = round(len(placed_episodes) * (REQUESTS_PER_PLACEMENT - 1))
     own_homes = set(InHouseHome.objects.for_authority(authority).values_list("setting_id", flat=True))
+    on_frameworks = set(
+        FrameworkMembership.objects.for_authority(authority).values_list("setting_id", flat=True)
+    )
     pools: dict[str, list[Setting]] = {}
     for kind, provisions in PROVISIONS.items():
         pools[kind] = list(
@@ -286,7 +290,7 @@ def _load(*, authority: LocalAuthority, as_at: dt.date, seed: int, acting_user: 
             "in_house" if household is not None or (setting is not None and setting.pk in own_homes) else ""
         )
         if not route:
-            route = "framework" if setting is not None and setting.framework else "spot"
+            route = "framework" if setting is not None and setting.pk in on_frameworks else "spot"
         base = unit_costs.get((episode.category, route)) or unit_costs.get((episode.category, "spot"))
         cost = (
             (base * Decimal(str(round(rng.uniform(0.9, 1.25), 2)))).quantize(Decimal("1")) if base else None

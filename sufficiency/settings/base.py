@@ -112,6 +112,10 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
+    # Every transaction takes SQLite's write lock when it begins (BEGIN IMMEDIATE), so checks made inside
+    # it (e.g. "no other import of this authority is running") hold until it commits; a deferred
+    # transaction that reads first and writes later fails with "database is locked" instead of waiting.
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -164,6 +168,10 @@ UPLOAD_MAX_ROWS = env.int("UPLOAD_MAX_ROWS", default=200_000)
 UPLOAD_MAX_COLUMNS = env.int("UPLOAD_MAX_COLUMNS", default=500)
 UPLOAD_MAX_CELLS = env.int("UPLOAD_MAX_CELLS", default=1_000_000)
 UPLOAD_MAX_DECOMPRESSED_BYTES = env.int("UPLOAD_MAX_DECOMPRESSED_BYTES", default=50 * 1024 * 1024)
+# The most memory (MB of address space) an import may add to its Celery worker process while it reads and
+# writes the files; past it the job fails with a clear message (0: no limit). The largest accepted files
+# need about 260-360 MB. Not applied with eager Celery (the import runs in the web process).
+IMPORT_WORKER_MEMORY_MB = env.int("IMPORT_WORKER_MEMORY_MB", default=1024)
 # Error reports name children (reference, dates): blanked this many days after their import finished.
 IMPORT_REPORT_RETENTION_DAYS = env.int("IMPORT_REPORT_RETENTION_DAYS", default=30)
 # A vacancy not confirmed for this many days is flagged stale and left out of the counts.

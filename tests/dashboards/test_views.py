@@ -124,6 +124,16 @@ def test_gap_page_shows_local_capacity_and_where_children_live(client, la_user, 
     assert "2026-27" in body and "2027-28" in body
 
 
+def test_gap_and_overview_say_where_their_national_data_came_from(client, la_user, rollup):
+    """The gap counts the Ofsted register's places and the rate divides by a population estimate: each
+    page names where those shared values came from."""
+    client.force_login(la_user)
+    gap = client.get(_url("gap")).content.decode()
+    assert "Ofsted data: published before provenance was recorded." in gap
+    overview = client.get(_url("overview")).content.decode()
+    assert "Population (mid-2025): published before provenance was recorded." in overview
+
+
 def test_market_page_lists_local_settings_only(client, la_user, rollup):
     client.force_login(la_user)
     body = client.get(_url("market")).content.decode()

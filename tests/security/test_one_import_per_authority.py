@@ -137,3 +137,81 @@ def test_command_import_is_listed_as_running_so_uploads_wait(walsall, data_manag
     job = ImportJob.objects.get(authority=walsall)
     assert job.status == "succeeded"
     assert job.finished_at is not None
+
+
+@pytest.fixture
+def file_database(transactional_db, walsall, tmp_path, monkeypatch):
+    """The test database copied to a file (the in-memory one has other locking), for new connections:
+    each thread that uses the database opens its own connection to the file, as web and API workers do."""
+    import sqlite3
+
+    from django.db import connection, connections
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's transaction mode only")
+    path = tmp_path / "race.sqlite3"
+    connection.ensure_connection()
+    with sqlite3.connect(path) as target:
+        connection.connection.backup(target)
+    monkeypatch.setitem(connections.settings["default"], "NAME", str(path))
+    return path
+
+
+def _queued_in(path, authority):
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        return db.execute(
+            "SELECT count(*) FROM placements_importjob WHERE authority_id = ? AND status = 'queued'",
+            (authority.pk,),
+        ).fetchone()[0]
+
+
+def test_two_uploads_at_once_on_a_sqlite_file_one_queued_one_busy(file_database, walsall, monkeypatch):
+    """Two uploads of one authority race; the authority lock waits a moment for the other thread, so the
+    two would both pass the "no other import" check together if the lock did not serialise them."""
+    import contextlib
+    import sqlite3
+    import threading
+
+    from django.db import connection
+
+    from placements import services
+
+    monkeypatch.setattr(services, "import_job_enqueue", lambda **kwargs: None)  # only the creation races
+    files = valid_walsall_files()
+    barrier = threading.Barrier(2, timeout=0.3)
+    real_lock = services._authority_lock
+
+    def lock_then_wait_for_the_other(authority_id):
+        real_lock(authority_id)
+        # A broken barrier: the other thread is waiting for the lock (serialised).
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait()
+
+    monkeypatch.setattr(services, "_authority_lock", lock_then_wait_for_the_other)
+
+    def upload(outcomes):
+        try:
+            import_job_create(authority=walsall, files=files, acting_user=None)
+            outcomes.append("queued")
+        except ImportBusy:
+            outcomes.append("busy")
+        except Exception as exc:  # noqa: BLE001 - e.g. OperationalError "database is locked", a 500
+            outcomes.append(type(exc).__name__)
+        finally:
+            connection.close()
+
+    for _ in range(10):
+        with sqlite3.connect(file_database) as db:
+            db.execute("DELETE FROM placements_importfile")
+            db.execute("DELETE FROM placements_importjob")
+        barrier.reset()
+        outcomes: list[str] = []
+        threads = [threading.Thread(target=upload, args=(outcomes,)) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert sorted(outcomes) == ["busy", "queued"]
+        assert _queued_in(file_database, walsall) == 1

@@ -272,3 +272,51 @@ def test_the_home_page_links_a_steward_to_the_review(client, data_steward, la_us
     assert reverse("reference:proposal-list") in client.get(reverse("home")).content.decode()
     client.force_login(la_user)
     assert reverse("reference:proposal-list") not in client.get(reverse("home")).content.decode()
+
+
+def test_queued_upload_whose_uploader_was_deleted_is_staged_for_review_not_published(
+    walsall, data_manager, weak_home
+):
+    """No signed-in user used to mean "the command line", which publishes: a Walsall upload queued by a
+    data manager whose account was deleted before the worker ran reached every authority's search."""
+    from placements.services import import_job_execute
+
+    job = import_job_create(
+        authority=walsall,
+        files=[("walsall-upload.csv", _ofsted_csv("Outstanding"))],
+        acting_user=data_manager,
+        kind="ofsted",
+    )
+    data_manager.delete()
+    import_job_execute(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.failure
+    weak_home.refresh_from_db()
+    assert weak_home.latest_judgement == "requires_improvement"  # the register is unchanged
+    assert not Inspection.objects.filter(setting=weak_home, judgement="outstanding").exists()
+    proposal = ReferenceDataProposal.objects.get(pk=job.summary["counts"]["proposal_id"])
+    assert proposal.status == "pending"
+    assert proposal.supplied_by_authority == walsall
+    assert proposal.supplied_by is None
+    assert proposal.supplied_by_label == f"import job {job.pk} (uploader's account deleted)"
+    assert proposal.counts["judgements_changed"] == 1
+
+
+def test_no_user_without_publish_stages_a_proposal(walsall, weak_home):
+    outcome = ofsted_import(files=[("x.csv", _ofsted_csv("Outstanding"))], authority=walsall)
+    assert outcome.ok, outcome.errors
+    assert ReferenceDataProposal.objects.get(pk=outcome.counts["proposal_id"]).status == "pending"
+    weak_home.refresh_from_db()
+    assert weak_home.latest_judgement == "requires_improvement"
+
+
+def test_the_command_line_publishes_directly(weak_home, tmp_path):
+    from django.core.management import call_command
+
+    path = tmp_path / "national.csv"
+    path.write_bytes(_ofsted_csv("Good", date="01/11/2026"))
+    call_command("import_ofsted", str(path), "--error-report", str(tmp_path / "report.csv"))
+    weak_home.refresh_from_db()
+    assert weak_home.latest_judgement == "good"
+    assert weak_home.supplied_by_label == "command line"

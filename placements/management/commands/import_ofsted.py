@@ -41,7 +41,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No such file: {name}")
             files.append((path.name, path.read_bytes()))
 
-        outcome = ofsted_import(files=files, acting_user=None)
+        outcome = ofsted_import(files=files, acting_user=None, publish=True)
         summary = outcome.summary()
         if options["json"]:
             self.stdout.write(json.dumps(summary, indent=2, default=str))

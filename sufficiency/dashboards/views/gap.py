@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from forecasting.gap import GAP_GROUP_BY_KEY, GAP_GROUPS, GROUP_OF_CATEGORY, GROUP_OF_PROVISION
+from placements.reference_data import ofsted_provenance_text
 from sufficiency.core.suppression import SUPPRESSION_THRESHOLD
 
 from .. import charts
@@ -334,6 +335,8 @@ def build_gap(page: Page) -> dict[str, Any]:
             definition_url=None,
         )  # fmt: skip
     )
+    # Registered places come from the national Ofsted register: say where its values came from.
+    blocks.append({"kind": "text", "key": "ofsted-provenance", "text": ofsted_provenance_text()})
     return {"blocks": blocks, "as_at": as_at}
 
 

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 
 from placements.categories import AGE_BAND_LABELS, AGE_BANDS, PLACE_CODES, PLANNING_CATEGORIES
 from placements.national.selectors import england_figures_published
+from placements.selectors import population_provenance_text
 
 from .. import charts
 from ..rollups import QUALITY_BELOW, QUALITY_GOOD, QUALITY_LABELS, history_too_short
@@ -170,7 +171,8 @@ def build_overview(page: Page) -> dict[str, Any]:
             ),
             ["Area", "Rate per 10,000"],
             rate_rows,
-            description=charts.OWN_KEY_TEXT,
+            description=f"{charts.OWN_KEY_TEXT} "
+            + population_provenance_text(authority=page.authority, on=dt.date.fromisoformat(date_key)),
             definition="cla_rate_per_10000",
         )
     )

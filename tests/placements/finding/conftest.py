@@ -54,16 +54,21 @@ def make_request(walsall, placement_finder):
 
 @pytest.fixture
 def home(walsall):
-    """An external children's home on a framework, judged Good, near Walsall."""
-    return SettingFactory(
+    """An external children's home on Walsall's framework (tier 1), judged Good, near Walsall."""
+    from placements.models import FrameworkMembership
+
+    setting = SettingFactory(
         urn="SC900001",
         name="Maple House",
         provision_type="childrens_home",
         sector="private",
         postcode="WV1 1RQ",
         latest_judgement="good",
-        framework="WM Residential FCA",
     )
+    FrameworkMembership.objects.create(
+        authority=walsall, setting=setting, framework="WM Residential FCA", tier=1
+    )
+    return setting
 
 
 @pytest.fixture

@@ -80,7 +80,12 @@ def test_a_suitable_fresh_good_nearby_home_is_included_with_its_reasons():
     assert "Residential care is suitable but not preferred" in _texts(match, PASS)
     assert "Ofsted: Good" in _texts(match, PASS)
     assert "6.3 miles from home" in _texts(match, PASS)
-    assert "On the framework: WM FCA" in _texts(match, PASS)
+    assert "On your framework: WM FCA" in _texts(match, PASS)
+
+
+def test_the_framework_reason_names_the_tier_the_authority_gave():
+    match = _only(dataclasses.replace(GOOD_HOME, framework_tier=2))
+    assert "On your framework: WM FCA, tier 2" in _texts(match, PASS)
 
 
 @pytest.mark.parametrize(

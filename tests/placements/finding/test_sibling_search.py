@@ -124,16 +124,19 @@ def test_a_split_sibling_group_is_not_placed_to_plan():
 
 
 @pytest.fixture
-def ifa():
-    return SettingFactory(
+def ifa(walsall):
+    from placements.models import FrameworkMembership
+
+    agency = SettingFactory(
         urn="SC800001",
         name="Acorn Fostering",
         provision_type="independent_fostering_agency",
         sector="private",
         postcode="WV1 1RQ",
         latest_judgement="good",
-        framework="WM Fostering Framework",
     )
+    FrameworkMembership.objects.create(authority=walsall, setting=agency, framework="WM Fostering Framework")
+    return agency
 
 
 @pytest.fixture

@@ -399,27 +399,35 @@ def test_households_are_labelled_with_whose_carers_they_are(walsall):
 
 def test_without_a_vacancy_the_search_offers_the_agencies_the_authority_uses(walsall, sandwell, make_request):
     """The fostering agencies listed without a vacancy: those whose carers the authority holds (wherever
-    they are) and those on a framework in its region; not another authority's agency elsewhere."""
+    they are) and those on its own frameworks; not another authority's agency, nor one on another
+    authority's framework."""
     from placements.finding import selectors
     from placements.supply.services import household_create
     from sufficiency.authorities.models import LocalAuthority
 
     kent = LocalAuthority.objects.get(dfe_code="886")
 
-    def ifa(urn, area, framework=""):
-        return SettingFactory(
+    from placements.models import FrameworkMembership
+
+    def ifa(urn, area, framework_of=None):
+        setting = SettingFactory(
             urn=urn,
             name=urn,
             provision_type="independent_fostering_agency",
             local_authority=area,
             postcode="",
-            framework=framework,
+            framework="A shared framework name",  # never read by matching
             latest_judgement="good",
         )
+        if framework_of is not None:
+            FrameworkMembership.objects.create(
+                authority=framework_of, setting=setting, framework="WM Fostering"
+            )
+        return setting
 
     ours_far = ifa("SC910001", kent)
-    framework_near = ifa("SC910002", sandwell, framework="WM Fostering Framework")
-    near_unused = ifa("SC910003", sandwell)
+    framework_near = ifa("SC910002", sandwell, framework_of=walsall)
+    near_unused = ifa("SC910003", sandwell, framework_of=sandwell)  # Sandwell's framework, not Walsall's
     theirs_far = ifa("SC910004", kent)
     for authority, agency, ref in ((walsall, ours_far, "IFC1"), (kent, theirs_far, "K1")):
         household_create(

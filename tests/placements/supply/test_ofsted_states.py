@@ -83,8 +83,12 @@ def test_published_files_import_with_states_statuses_and_per_sheet_counts(walsal
 def test_ilacs_state_replaces_the_latest_judgement_and_keeps_history(walsall):
     header = "URN,Provider type,Local authority,Date of last full inspection,Overall effectiveness\n"
     row = "SC1,Local authority fostering agency,Walsall"
-    assert services.ofsted_import(files=[("a.csv", f"{header}{row},01/06/2012,Good\n".encode())]).ok
-    assert services.ofsted_import(files=[("b.csv", f"{header}{row},-,{layouts.ILACS}\n".encode())]).ok
+    assert services.ofsted_import(
+        files=[("a.csv", f"{header}{row},01/06/2012,Good\n".encode())], publish=True
+    ).ok
+    assert services.ofsted_import(
+        files=[("b.csv", f"{header}{row},-,{layouts.ILACS}\n".encode())], publish=True
+    ).ok
     setting = Setting.objects.get(urn="SC1")
     assert (setting.latest_judgement, setting.latest_judgement_date) == ("ilacs", None)
     assert list(setting.inspections.values_list("judgement", flat=True)) == ["good"]
@@ -92,7 +96,7 @@ def test_ilacs_state_replaces_the_latest_judgement_and_keeps_history(walsall):
 
 @pytest.mark.django_db
 def test_interim_outcomes_leave_the_last_full_judgement(walsall):
-    outcome = services.ofsted_import(files=[("mi.csv", layouts.monthly_mi_csv())])
+    outcome = services.ofsted_import(files=[("mi.csv", layouts.monthly_mi_csv())], publish=True)
     assert outcome.ok, outcome.errors
     assert Setting.objects.get(urn="SC800001").latest_judgement == "good"
     assert Setting.objects.get(urn="SC800002").latest_judgement == "not_yet_inspected"

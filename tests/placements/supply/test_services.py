@@ -24,6 +24,8 @@ HEADER = "URN,Provision type,Setting name,Local authority,Places,Inspection date
 
 
 def _import(text: str, **kwargs):
+    """The command line's import: published directly."""
+    kwargs.setdefault("publish", True)
     return services.ofsted_import(files=[("ofsted.csv", text.encode())], **kwargs)
 
 
