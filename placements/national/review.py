@@ -22,7 +22,7 @@ from sufficiency.core.audit import acting_user_or_none, actor_label
 from ..choices import ProposalStatusChoices, ReferenceDatasetChoices
 from ..models import NationalFigure, ReferenceDataProposal
 from ..reference_data import proposal_stage
-from .reader import FileRefused, read_dfe_csv
+from .reader import FileRefused, decode_text, read_dfe_csv
 
 #: Changed figures the review page lists (the counts cover every figure).
 DIFF_LIMIT = 200
@@ -42,9 +42,11 @@ def national_proposal_create(
     for name, data in files:
         try:
             read_dfe_csv(data)
+            text = decode_text(data)
         except FileRefused as exc:
             raise FileRefused(f"{name}: {exc}") from None
-        staged.append({"name": name[:255], "text": data.decode("utf-8-sig")})
+        # The text as the reader decoded it (UTF-8 or Windows-1252), kept as UTF-8 from here on.
+        staged.append({"name": name[:255], "text": text})
     return proposal_stage(
         dataset=ReferenceDatasetChoices.NATIONAL_STATISTICS,
         source=_source_of(files),

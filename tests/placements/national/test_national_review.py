@@ -148,3 +148,20 @@ def test_the_upload_page_is_for_importers_of_the_authority_only(client, la_user,
     assert client.get(url).status_code == 404
     client.force_login(la_user)  # a commissioner does not import
     assert client.get(url).status_code in (403, 404)
+
+
+def test_a_windows_1252_file_is_sent_for_review_and_its_figures_read(client, data_manager, data_steward):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    text = (FIXTURES / "la_cla_stability_financial_year.csv").read_text()
+    data = text.replace(",Walsall,", ",Walsall (Conseil Général),").encode("cp1252")
+    assert b"\xe9" in data  # é as one Windows-1252 byte: not UTF-8
+    client.force_login(data_manager)
+    url = reverse("placements:national-upload", kwargs={"code": "335"})
+    response = client.post(url, {"tables": [SimpleUploadedFile("stability.csv", data, "text/csv")]})
+    assert response.status_code == 302
+    proposal = ReferenceDataProposal.objects.get()
+    assert proposal.counts["new"] == 10 and proposal.counts["rows_rejected"] == 0
+    reference_proposal_publish(proposal_id=proposal.pk, acting_user=data_steward)
+    walsall = NationalFigure.objects.get(old_la_code="335", indicator="percentage")
+    assert walsall.area_name == "Walsall (Conseil Général)" and walsall.value == 8 and walsall.year == 2025
