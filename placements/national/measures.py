@@ -20,8 +20,6 @@ class Measure:
     characteristic: str
     indicator: str
     count_indicator: str = "number"
-    #: True when a higher value is better (used to rank "best first" on the benchmarking page).
-    higher_is_better: bool | None = None
 
     @property
     def filter_key(self) -> str:
@@ -102,28 +100,24 @@ MEASURES: dict[str, Measure] = {
             "Three or more placements during the year",
             "Placement stability",
             "Three or more placements during the year",
-            higher_is_better=False,
         ),
         _m(
             "stability_long_term",
             "Long-term placement stability",
             "Placement stability",
             "Same placement for at least 2 years",
-            higher_is_better=True,
         ),
         _m(
             "care_leavers_suitable_accommodation",
             "Care leavers aged 19 to 21 in suitable accommodation",
             "Care leavers aged 19 to 21",
             "In suitable accommodation",
-            higher_is_better=True,
         ),
         _m(
             "care_leavers_eet",
             "Care leavers aged 19 to 21 in education, employment or training",
             "Care leavers aged 19 to 21",
             "In education, employment or training",
-            higher_is_better=True,
         ),
     )
 }
