@@ -7,9 +7,10 @@ holding the published count, which is compared with the authority's own count fr
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .reader import filter_key
+from .reader import Figure, filter_key
 
 
 @dataclass(frozen=True)
@@ -121,3 +122,11 @@ MEASURES: dict[str, Measure] = {
         ),
     )
 }
+
+
+def measures_fed(figures: Iterable[Figure]) -> dict[str, bool]:
+    """For each KPI in `MEASURES`, whether the figures hold its row (its characteristic and indicator, any
+    year or geography): what a file feeds. A file whose wording differs from the DfE's imports without an
+    error but feeds nothing, and this says so."""
+    held = {(f.filter_key, f.indicator) for f in figures}
+    return {key: any((fk, m.indicator) in held for fk in m.filter_keys) for key, m in MEASURES.items()}

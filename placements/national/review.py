@@ -22,6 +22,7 @@ from sufficiency.core.audit import acting_user_or_none, actor_label
 from ..choices import ProposalStatusChoices, ReferenceDatasetChoices
 from ..models import NationalFigure, ReferenceDataProposal
 from ..reference_data import proposal_stage
+from .measures import MEASURES, measures_fed
 from .reader import LOCAL_AUTHORITY, NATIONAL, FileRefused, decode_text, read_dfe_csv
 
 #: Changed figures the review page lists (the counts cover every figure).
@@ -110,8 +111,11 @@ def national_proposal_diff(*, proposal: ReferenceDataProposal, limit: int = DIFF
     held_all: dict[tuple[int, str, str, str, str], NationalFigure] = {}
     proposed: set[tuple[int, str, str, str, str]] = set()
     file_authorities: dict[int, set[str]] = {}
+    fed: dict[str, bool] = dict.fromkeys(MEASURES, False)
     for staged in proposal.staged_files:
         read = read_dfe_csv(staged["text"].encode())
+        for kpi_key, held_row in measures_fed(read.figures).items():
+            fed[kpi_key] = fed[kpi_key] or held_row
         counts["rows_rejected"] += len(read.problems)
         keys = {f.filter_key for f in read.figures}
         held = {
@@ -174,6 +178,7 @@ def national_proposal_diff(*, proposal: ReferenceDataProposal, limit: int = DIFF
             for f in removed[:limit]
         ],
         "coverage": coverage,
+        "measures": [{"key": k, "label": MEASURES[k].label, "fed": v} for k, v in fed.items()],
     }  # fmt: skip
 
 

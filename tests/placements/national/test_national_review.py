@@ -5,6 +5,7 @@ directly; every import names its publication in its provenance."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -200,3 +201,40 @@ def test_the_review_shows_the_figures_a_partial_file_would_remove(
     held_2025 = NationalFigure.objects.filter(year=2025)
     assert held_2025.count() == 18 and not held_2025.filter(old_la_code__in=["330", "333"]).exists()
     assert NationalFigure.objects.filter(year=2024).count() == 30
+
+
+def test_an_import_says_which_kpis_each_file_fed(client, data_manager, data_steward, walsall):
+    import io
+
+    from placements.national.measures import MEASURES
+
+    out = io.StringIO()
+    call_command("import_dfe_statistics", str(FIXTURES / "la_cla_at_31_march.csv"), stdout=out)
+    text = out.getvalue()
+    assert "KPIs this file feeds (3): children_in_care, pct_foster_care, pct_placed_over_20_miles" in text
+    assert f"KPIs it holds no row for ({len(MEASURES) - 3}): care_leavers_eet," in text
+    out = io.StringIO()
+    call_command("import_dfe_statistics", str(FIXTURES / "la_cla_rates_bom_crlf.csv"), "--json", stdout=out)
+    summary = json.loads(out.getvalue())[0]
+    assert summary["kpis_fed"] == ["children_in_care", "cla_rate_per_10000"]
+    # A file whose wording differs from the DfE's imports but feeds nothing: the review page says so.
+    revised = (FIXTURES / "la_cla_stability_financial_year.csv").read_text()
+    revised = revised.replace("Three or more placements during the year", "3+ placements in year")
+    outcome = national_statistics_import(
+        files=[("reworded.csv", revised.encode())], acting_user=data_manager, authority=walsall
+    )
+    client.force_login(data_steward)
+    html = client.get(
+        reverse("reference:proposal-detail", kwargs={"pk": outcome.proposal.pk})
+    ).content.decode()
+    listed = html.split('id="proposal-measures"')[1].split("</ul>")[0]
+    assert listed.count('data-fed="no"') == len(MEASURES) and 'data-fed="yes"' not in listed
+    outcome = national_statistics_import(
+        files=[_file("la_cla_stability_financial_year.csv")], acting_user=data_manager, authority=walsall
+    )
+    html = client.get(
+        reverse("reference:proposal-detail", kwargs={"pk": outcome.proposal.pk})
+    ).content.decode()
+    listed = html.split('id="proposal-measures"')[1].split("</ul>")[0]
+    assert '<li data-measure="stability_3_plus_placements" data-fed="yes">' in listed
+    assert listed.count('data-fed="yes"') == 1
