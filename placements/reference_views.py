@@ -52,7 +52,8 @@ class ReferenceProposalListView(StewardMixin, ListView):
                     },
                     proposal.supplier or proposal.supplied_by_label,
                     proposal.source,
-                    f"{counts.get('new', 0)} new, {counts.get('changed', 0)} changed figures"
+                    f"{counts.get('new', 0)} new, {counts.get('changed', 0)} changed, "
+                    f"{counts.get('removed', 0)} removed figures"
                     if proposal.dataset == ReferenceDatasetChoices.NATIONAL_STATISTICS
                     else f"{counts.get('settings_new', 0)} new, {counts.get('settings_changed', 0)} changed, "
                     f"{counts.get('judgements_changed', 0)} judgements",

@@ -7,9 +7,10 @@ holding the published count, which is compared with the authority's own count fr
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .reader import filter_key
+from .reader import Figure, filter_key
 
 
 @dataclass(frozen=True)
@@ -20,8 +21,6 @@ class Measure:
     characteristic: str
     indicator: str
     count_indicator: str = "number"
-    #: True when a higher value is better (used to rank "best first" on the benchmarking page).
-    higher_is_better: bool | None = None
 
     @property
     def filter_key(self) -> str:
@@ -102,28 +101,32 @@ MEASURES: dict[str, Measure] = {
             "Three or more placements during the year",
             "Placement stability",
             "Three or more placements during the year",
-            higher_is_better=False,
         ),
         _m(
             "stability_long_term",
             "Long-term placement stability",
             "Placement stability",
             "Same placement for at least 2 years",
-            higher_is_better=True,
         ),
         _m(
             "care_leavers_suitable_accommodation",
             "Care leavers aged 19 to 21 in suitable accommodation",
             "Care leavers aged 19 to 21",
             "In suitable accommodation",
-            higher_is_better=True,
         ),
         _m(
             "care_leavers_eet",
             "Care leavers aged 19 to 21 in education, employment or training",
             "Care leavers aged 19 to 21",
             "In education, employment or training",
-            higher_is_better=True,
         ),
     )
 }
+
+
+def measures_fed(figures: Iterable[Figure]) -> dict[str, bool]:
+    """For each KPI in `MEASURES`, whether the figures hold its row (its characteristic and indicator, any
+    year or geography): what a file feeds. A file whose wording differs from the DfE's imports without an
+    error but feeds nothing, and this says so."""
+    held = {(f.filter_key, f.indicator) for f in figures}
+    return {key: any((fk, m.indicator) in held for fk in m.filter_keys) for key, m in MEASURES.items()}

@@ -138,7 +138,9 @@ def parse_value(text: str) -> tuple[float | None, str] | None:
     return None
 
 
-def _decode(data: bytes) -> str:
+def decode_text(data: bytes) -> str:
+    """The file's text: UTF-8 (with or without a byte-order mark) or else Windows-1252, as the DfE's files
+    and spreadsheets save them. Refused when too large or not text."""
     if len(data) > MAX_BYTES:
         raise FileRefused(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
     if b"\x00" in data:
@@ -155,7 +157,7 @@ def read_dfe_csv(data: bytes) -> ReadResult:
     """Read one published file. Raises `FileRefused` for problems with the whole file (not a CSV, missing
     the time or geography columns, no indicator columns, no rows); reports problems with single rows and
     leaves those rows out."""
-    text = _decode(data)
+    text = decode_text(data)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)

@@ -22,7 +22,8 @@ from sufficiency.core.audit import acting_user_or_none, actor_label
 from ..choices import ProposalStatusChoices, ReferenceDatasetChoices
 from ..models import NationalFigure, ReferenceDataProposal
 from ..reference_data import proposal_stage
-from .reader import FileRefused, read_dfe_csv
+from .measures import MEASURES, measures_fed
+from .reader import LOCAL_AUTHORITY, NATIONAL, FileRefused, decode_text, read_dfe_csv
 
 #: Changed figures the review page lists (the counts cover every figure).
 DIFF_LIMIT = 200
@@ -42,9 +43,11 @@ def national_proposal_create(
     for name, data in files:
         try:
             read_dfe_csv(data)
+            text = decode_text(data)
         except FileRefused as exc:
             raise FileRefused(f"{name}: {exc}") from None
-        staged.append({"name": name[:255], "text": data.decode("utf-8-sig")})
+        # The text as the reader decoded it (UTF-8 or Windows-1252), kept as UTF-8 from here on.
+        staged.append({"name": name[:255], "text": text})
     return proposal_stage(
         dataset=ReferenceDatasetChoices.NATIONAL_STATISTICS,
         source=_source_of(files),
@@ -96,13 +99,23 @@ def national_proposal_publish(*, proposal: ReferenceDataProposal, acting_user: A
 
 
 def national_proposal_diff(*, proposal: ReferenceDataProposal, limit: int = DIFF_LIMIT) -> dict[str, Any]:
-    """What publishing would change: per year, the figures new, changed (value or marker) and unchanged
-    against what is held, and the first ``limit`` changed figures (area, row, indicator, now, proposed)."""
+    """What publishing would change: per year, the figures new, changed (value or marker), unchanged and
+    removed against what is held, and the first ``limit`` changed and removed figures.
+
+    Publishing replaces every held figure of the same year, row (filter key) and indicator, for every
+    geography, so a figure held there that the files do not hold is removed. ``coverage`` names each year
+    where the files hold fewer authorities than hold figures in those rows now (a partial file)."""
     counts: Counter[str] = Counter()
     by_year: dict[int, Counter[str]] = {}
     entries: list[dict[str, Any]] = []
+    held_all: dict[tuple[int, str, str, str, str], NationalFigure] = {}
+    proposed: set[tuple[int, str, str, str, str]] = set()
+    file_authorities: dict[int, set[str]] = {}
+    fed: dict[str, bool] = dict.fromkeys(MEASURES, False)
     for staged in proposal.staged_files:
         read = read_dfe_csv(staged["text"].encode())
+        for kpi_key, held_row in measures_fed(read.figures).items():
+            fed[kpi_key] = fed[kpi_key] or held_row
         counts["rows_rejected"] += len(read.problems)
         keys = {f.filter_key for f in read.figures}
         held = {
@@ -111,9 +124,14 @@ def national_proposal_diff(*, proposal: ReferenceDataProposal, limit: int = DIFF
                 year__in=read.years, filter_key__in=keys, indicator__in=read.indicator_columns
             )
         }
+        held_all.update(held)
         for f in read.figures:
             year = by_year.setdefault(f.year, Counter())
-            now = held.get((f.year, f.geographic_level, f.area_code, f.filter_key, f.indicator))
+            key = (f.year, f.geographic_level, f.area_code, f.filter_key, f.indicator)
+            proposed.add(key)
+            if f.geographic_level == LOCAL_AUTHORITY:
+                file_authorities.setdefault(f.year, set()).add(f.old_la_code)
+            now = held.get(key)
             if now is None:
                 kind = "new"
             elif now.value == f.value and now.marker == f.marker:
@@ -125,7 +143,7 @@ def national_proposal_diff(*, proposal: ReferenceDataProposal, limit: int = DIFF
                         {
                             "year": f.year,
                             "area": f.area_name,
-                            "row": ", ".join(v for _, v in f.filters) or "Total",
+                            "row": _row_label(f.filters),
                             "indicator": f.indicator,
                             "now": _shown(now.value, now.marker),
                             "proposed": _shown(f.value, f.marker),
@@ -133,12 +151,39 @@ def national_proposal_diff(*, proposal: ReferenceDataProposal, limit: int = DIFF
                     )
             counts[kind] += 1
             year[kind] += 1
+    removed = sorted(
+        (f for key, f in held_all.items() if key not in proposed),
+        key=lambda f: (f.year, f.geographic_level != NATIONAL, f.area_name, f.filter_key, f.indicator),
+    )
+    held_authorities: dict[int, set[str]] = {}
+    for figure in held_all.values():
+        if figure.geographic_level == LOCAL_AUTHORITY:
+            held_authorities.setdefault(figure.year, set()).add(figure.old_la_code)
+    for figure in removed:
+        by_year.setdefault(figure.year, Counter())["removed"] += 1
+    counts["removed"] = len(removed)
+    coverage = [
+        {"year": y, "authorities": len(file_authorities.get(y, ())), "held": len(held)}
+        for y, held in sorted(held_authorities.items())
+        if len(file_authorities.get(y, ())) < len(held)
+    ]
     return {
         "counts": {"new": counts["new"], "changed": counts["changed"], "unchanged": counts["unchanged"],
-                   "rows_rejected": counts["rows_rejected"]},
+                   "removed": counts["removed"], "rows_rejected": counts["rows_rejected"]},
         "years": {y: dict(c) for y, c in sorted(by_year.items())},
         "entries": entries,
+        "removed": [
+            {"year": f.year, "area": f.area_name, "row": _row_label(tuple(f.filters.items())),
+             "indicator": f.indicator, "now": _shown(f.value, f.marker)}
+            for f in removed[:limit]
+        ],
+        "coverage": coverage,
+        "measures": [{"key": k, "label": MEASURES[k].label, "fed": v} for k, v in fed.items()],
     }  # fmt: skip
+
+
+def _row_label(filters: Sequence[tuple[str, str]]) -> str:
+    return ", ".join(v for _, v in filters) or "Total"
 
 
 def _shown(value: float | None, marker: str) -> str:

@@ -22,6 +22,10 @@ from ..models import (
 from .measures import MEASURES, Measure
 from .reader import LOCAL_AUTHORITY, NATIONAL, REGIONAL
 
+#: `Comparators.published_own_marker` when the DfE published no row at all for the authority (a
+#: published marker such as "c" says it was suppressed instead).
+NOT_PUBLISHED = "not published"
+
 #: The comparator sets, in the order pages show them.
 COMPARATOR_SETS = {
     "statistical_neighbours": "Statistical neighbours",
@@ -38,8 +42,27 @@ def published_year_for(on: dt.date) -> int:
     return on.year if on >= dt.date(on.year, 3, 31) else on.year - 1
 
 
+#: Said wherever a council sees neighbours from a synthetic list.
+SYNTHETIC_NEIGHBOURS = "synthetic stand-in, not the DfE's list"
+
+
 def neighbour_list_current() -> StatisticalNeighbourList | None:
     return StatisticalNeighbourList.objects.order_by("-created_at", "-pk").first()
+
+
+def neighbour_list_label(current: StatisticalNeighbourList | None = None) -> str:
+    """The current list of statistical neighbours as a council reads it: its name, and for a synthetic
+    list the warning that it is not the DfE's ("" when no list is loaded)."""
+    current = current or neighbour_list_current()
+    if current is None:
+        return ""
+    label = f"Statistical neighbours list: {current.name}"
+    return f"{label} ({SYNTHETIC_NEIGHBOURS})" if current.synthetic else label
+
+
+def provenance_is_synthetic(provenance: list[str] | set[str]) -> bool:
+    """Whether the published figures came from a synthetic table (the demo's), by its publisher's name."""
+    return any("synthetic" in p.lower() for p in provenance)
 
 
 def statistical_neighbours(authority: LocalAuthority) -> list[LocalAuthority]:
@@ -120,6 +143,8 @@ class Comparators:
     published_own_marker: str
     published_own_count: float | None
     provenance: list[str]
+    #: The list the statistical neighbours come from (`neighbour_list_label`).
+    neighbour_list: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         data = {
@@ -131,8 +156,12 @@ class Comparators:
             "england": self.england,
             "all_authorities": self.all_authorities,
             "published_own": self.published_own,
+            # "" when a figure is published; the DfE's marker ("c": suppressed, ...) when it published a
+            # marker instead; "not published" when it published no row for the authority.
+            "published_own_marker": self.published_own_marker,
             "published_own_count": self.published_own_count,
-            "source": "; ".join(self.provenance),
+            "statistical_neighbours_list": self.neighbour_list,
+            "source": "; ".join([*self.provenance, *([self.neighbour_list] if self.neighbour_list else [])]),
         }
         if self.custom is not None:
             data["custom"] = self.custom
@@ -178,6 +207,7 @@ def national_comparators_many(
     for row in NationalFigure.objects.filter(cells):
         rows.setdefault((row.filter_key, row.indicator, row.year), []).append(row)
     neighbours = statistical_neighbours(authority)
+    list_label = neighbour_list_label()
     members = comparator_authorities(authority, "custom", group) if group is not None else []
     imports = {
         i.pk: i.provenance
@@ -233,9 +263,10 @@ def national_comparators_many(
             all_authorities=_summary(others, len(others)),
             custom=custom,
             published_own=own.value if own else None,
-            published_own_marker=own.marker if own else "",
+            published_own_marker=own.marker if own else NOT_PUBLISHED,
             published_own_count=counts[0].value if counts else None,
             provenance=sorted({imports[i] for i in used if i in imports}),
+            neighbour_list=list_label,
         )
     return out
 

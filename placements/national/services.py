@@ -21,6 +21,7 @@ from ..models import (
     StatisticalNeighbourList,
 )
 from ..models.national import OGL
+from .measures import measures_fed
 from .neighbours import read_neighbours_csv
 from .reader import FileRefused, read_dfe_csv
 
@@ -33,6 +34,8 @@ class FileOutcome:
     refused: str = ""
     statistics_import: NationalStatisticsImport | None = None
     problems: list[dict[str, Any]] = field(default_factory=list)
+    #: For each KPI in `MEASURES`, whether the file held its row (`measures_fed`).
+    measures: dict[str, bool] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -92,6 +95,7 @@ def national_statistics_import(
                 detail={"file": name[:100], "reason": str(exc)[:200]},
             )
             continue
+        entry.measures = measures_fed(result.figures)
         entry.problems = [{"row": p.row, "column": p.column, "message": p.message} for p in result.problems]
         if not result.figures:
             entry.refused = "No row in the file could be read: " + (

@@ -55,7 +55,17 @@ class ComparatorsSerializer(serializers.Serializer):
     published_own = serializers.FloatField(
         allow_null=True, help_text="What the DfE published for this authority (null: not published)"
     )
+    published_own_marker = serializers.CharField(
+        allow_blank=True,
+        help_text='Why published_own is null: the DfE\'s marker ("c": suppressed, "x": not available, ...), or '
+        '"not published" when it published no row for the authority; "" when a figure is published',
+    )
     published_own_count = serializers.FloatField(allow_null=True, help_text="The count the DfE published")
+    statistical_neighbours_list = serializers.CharField(
+        allow_blank=True,
+        help_text="The list of statistical neighbours used, by name; a synthetic list says it is not the "
+        "DfE's",
+    )
     own_count = serializers.FloatField(allow_null=True, help_text="The count in the authority's register")
     published_count_differs = serializers.BooleanField(
         allow_null=True,
@@ -67,7 +77,8 @@ class ComparatorsSerializer(serializers.Serializer):
         fields = super().get_fields()
         # "source" names an attribute of every DRF field, so the field of that name is added here.
         fields["source"] = serializers.CharField(
-            help_text="Where the published figures came from (publisher, file, licence)"
+            help_text="Where the published figures came from (publisher, file, licence) and the list of "
+            "statistical neighbours used"
         )
         return fields
 
@@ -106,7 +117,7 @@ class KpiRowSerializer(serializers.Serializer):
                 "date": "2026-03-31",
                 "kpis": [
                     {
-                        "key": "cic_rate",
+                        "key": "cla_rate_per_10000",
                         "name": "Children in care per 10,000 children",
                         "value": 104.2,
                         "numerator": 812.0,
@@ -144,12 +155,16 @@ class KpiRowSerializer(serializers.Serializer):
                                 "not_published": 0,
                             },
                             "published_own": 103.0,
+                            "published_own_marker": "",
                             "published_own_count": 800.0,
                             "own_count": 812.0,
                             "published_count_differs": None,
+                            "statistical_neighbours_list": "Statistical neighbours list: Children's services "
+                            "statistical neighbours, 2024",
                             "source": "Department for Education, Children looked after in England including "
                             "adoptions; file la_cla_rates.csv, imported by the platform on 1 December 2025; "
-                            "Open Government Licence v3.0",
+                            "Open Government Licence v3.0; Statistical neighbours list: Children's services "
+                            "statistical neighbours, 2024",
                         },
                     }
                 ],

@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
 from placements.as_at import as_at_for_request
+from placements.national.measures import MEASURES
+from placements.national.selectors import neighbour_list_label, provenance_is_synthetic
 from sufficiency.authorities.permissions import DASHBOARD_ROLES, STRATEGY_EDIT_ROLES
 from sufficiency.core.charts import GRID, chart_layout
 from sufficiency.core.downloads import TableDownloadMixin
@@ -63,7 +65,8 @@ class KpiDefinitionsView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         groups: dict[str, list[Any]] = {str(g): [] for g in Group}
         for kpi in registry:
-            groups[str(kpi.group)].append(kpi)
+            measure = MEASURES.get(kpi.key)
+            groups[str(kpi.group)].append({"kpi": kpi, "national": measure.label if measure else ""})
         context["groups"] = [(name, kpis) for name, kpis in groups.items() if kpis]
         context["kpi_count"] = len(registry)
         return context
@@ -155,11 +158,15 @@ class KpiListView(TableDownloadMixin, ReadMixin, TemplateView):
                     "target": targets.get(row.key),
                 }
             )
+        sources = sorted({p for row in rows if row.national is not None for p in row.national.provenance})
         context.update(
             form=form,
             on=on,
             period=period,
             groups=groups,
+            national_sources=sources,
+            national_synthetic=provenance_is_synthetic(sources),
+            neighbour_list=neighbour_list_label(),
             previous_on=rows[0].previous_on if rows else None,
             snapshot=snapshot,
         )
@@ -244,6 +251,7 @@ class BenchmarkingView(TableDownloadMixin, ReadMixin, TemplateView):
             rows=[_benchmark_item(r) for r in rows],
             published_any=any(r.year is not None for r in rows),
             sources=sorted({p for r in rows if r.national is not None for p in r.national.provenance}),
+            neighbour_list=neighbour_list_label(),
             chart=_benchmark_chart(chosen, set_label) if chosen is not None and chosen.members else None,
         )
         return context

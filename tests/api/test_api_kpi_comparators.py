@@ -49,12 +49,20 @@ def test_each_kpi_with_a_national_equivalent_has_the_same_comparators_as_kpi_jso
         "not_published": 8,
     }
     assert "la_cla_rates_bom_crlf.csv" in rate["source"]
+    # The neighbours' list is named, with the warning that the migration's list is not the DfE's.
+    assert rate["statistical_neighbours_list"] == (
+        "Statistical neighbours list: Statistical neighbours (synthetic stand-in for the DfE's list) "
+        "(synthetic stand-in, not the DfE's list)"
+    )
+    assert rate["source"].endswith(rate["statistical_neighbours_list"])
+    assert rate["published_own_marker"] == ""
     for key in MEASURES:
         if command[key].get("comparators") is not None:
             assert rows[key]["comparators"] == command[key]["comparators"], key
     # Walsall's foster share is suppressed in the table: not published, never zero.
     foster = rows["pct_foster_care"]["comparators"]
     assert foster["published_own"] is None and foster["published_count_differs"] is None
+    assert foster["published_own_marker"] == "c"  # suppressed, not "no row published"
     # A KPI the DfE does not publish has no comparators.
     assert rows["placement_requests"]["comparators"] is None
 

@@ -98,6 +98,8 @@ def test_the_page_ranks_charts_and_tables(client, la_user, published, group):
     assert chart["table"]["rows"][0] == ["Birmingham", "1", "1,910"]
     assert chart["figure"]["data"][0]["x"] == [1910, 620, 440, 9870, 81770]
     assert "Department for Education" in html and "la_cla_at_31_march.csv" in html
+    source = html.split('id="benchmark-source">')[1].split("</p>")[0]
+    assert "(synthetic stand-in, not the DfE&#x27;s list)." in source
 
 
 def test_the_page_re_displays_bad_choices_with_errors(client, la_user, published):

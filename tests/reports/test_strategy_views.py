@@ -295,6 +295,10 @@ def test_kpi_definitions_page_is_open_to_any_signed_in_user(client, other_la_use
     content = client.get(reverse("reports:kpi-definitions")).content.decode()
     for kpi in registry:
         assert f'id="{kpi.key}"' in content
+    # A KPI with a national equivalent names the published measure it is compared with; one without does not.
+    rate = content.split('id="cla_rate_per_10000"')[1].split("</dd>")[0]
+    assert "published figure “Rate per 10,000 children” for statistical neighbours" in rate
+    assert "published figure" not in content.split('id="placement_requests"')[1].split("</dd>")[0]
     assert client.get(reverse("reports:kpi-definitions")).status_code == 200
     client.logout()
     assert client.get(reverse("reports:kpi-definitions")).status_code == 302

@@ -49,6 +49,8 @@ class Command(BaseCommand):
                 "figures": f.statistics_import.figures_imported if f.statistics_import else 0,
                 "replaced": f.statistics_import.figures_replaced if f.statistics_import else 0,
                 "problems": f.problems[:50],
+                "kpis_fed": sorted(k for k, fed in f.measures.items() if fed),
+                "kpis_not_fed": sorted(k for k, fed in f.measures.items() if not fed),
             }
             for f in outcome.files
         ]
@@ -67,5 +69,12 @@ class Command(BaseCommand):
                 )
                 for p in f["problems"]:
                     self.stdout.write(f"  row {p['row']} {p['column']}: {p['message']}")
+                self.stdout.write(
+                    f"  KPIs this file feeds ({len(f['kpis_fed'])}): {', '.join(f['kpis_fed']) or 'none'}"
+                )
+                self.stdout.write(
+                    f"  KPIs it holds no row for ({len(f['kpis_not_fed'])}): "
+                    f"{', '.join(f['kpis_not_fed']) or 'none'}"
+                )
         if not outcome.ok:
             raise CommandError("One or more files were refused; nothing from them was imported.")

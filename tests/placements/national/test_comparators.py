@@ -132,3 +132,57 @@ def test_custom_group_and_no_national_equivalent():
         national_comparators(authority=walsall, kpi_key="stability_long_term", on=dt.date(2025, 3, 31))
         is None
     )
+
+
+def test_the_dfe_wide_layout_loads_one_row_per_authority(tmp_path):
+    wide = tmp_path / "dfe_wide.csv"
+    wide.write_text(
+        "LA code,LA name,SN1,SN2,SN3\n335,Walsall,333,330,332\n333,Sandwell,335,330,\n", encoding="utf-8"
+    )
+    call_command("load_statistical_neighbours", str(wide), "--source", "DfE wide list, test edition")
+    current = StatisticalNeighbourList.objects.order_by("-pk").first()
+    assert not current.synthetic and current.source == "DfE wide list, test edition"
+    assert [la.dfe_code for la in statistical_neighbours(_la("335"))] == ["333", "330", "332"]
+    assert [la.dfe_code for la in statistical_neighbours(_la("333"))] == ["335", "330"]
+    wide.write_text("la_code,sn1,sn2\n335,333,Sandwell\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="sn2: neighbours are DfE 3-digit codes"):
+        call_command("load_statistical_neighbours", str(wide), "--source", "x")
+
+
+def test_neighbour_edits_in_the_admin_are_audited(client):
+    from django.urls import reverse
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from sufficiency.accounts.models import User
+    from sufficiency.authorities.models import AuditEvent
+
+    superuser = User.objects.create_superuser(email="platform@sufficiency.example", password="x-Long-pass-1")
+    device = TOTPDevice.objects.create(user=superuser, name="app", confirmed=True)
+    client.force_login(superuser)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    walsall = _la("335")
+    entry = StatisticalNeighbour.objects.get(authority=walsall, rank=1)
+    held = {la.dfe_code for la in statistical_neighbours(walsall)}
+    other = LocalAuthority.objects.exclude(dfe_code__in=held | {"335"}).order_by("dfe_code").first()
+    url = reverse("admin:placements_statisticalneighbour_change", args=[entry.pk])
+    response = client.post(
+        url,
+        {
+            "neighbour_list": entry.neighbour_list_id,
+            "authority": walsall.pk,
+            "rank": 1,
+            "neighbour": other.pk,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert statistical_neighbours(walsall)[0] == other
+    event = AuditEvent.objects.get(action="national.neighbour.updated")
+    assert event.actor == superuser and event.object_id == str(entry.pk)
+    assert event.detail["authority"] == "335" and event.detail["neighbour"] == other.dfe_code
+    assert event.detail["fields"] == ["neighbour"]
+    client.post(reverse("admin:placements_statisticalneighbour_delete", args=[entry.pk]), {"post": "yes"})
+    assert AuditEvent.objects.filter(action="national.neighbour.deleted", object_id=str(entry.pk)).exists()
+    assert len(statistical_neighbours(walsall)) == 9

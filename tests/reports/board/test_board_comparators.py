@@ -45,6 +45,13 @@ def test_board_headline_table_has_neighbours_region_and_england_from_the_publish
     # published figure does not, and nothing is compared.
     assert kpis["pct_foster_care"]["comparators"]["published_own"] is None
     assert kpis["pct_foster_care"]["differs_text"] == ""
+    # The neighbours come from the synthetic list loaded by the migration: the report says so.
+    facts = " ".join(_summary(document)["facts"])
+    assert "are the Department for Education's published statistics for the latest year" in facts
+    assert (
+        "Statistical neighbours list: Statistical neighbours (synthetic stand-in for the DfE's list) (synthetic stand-in, not the DfE's list)."
+        in facts
+    )
 
 
 def test_board_report_says_where_the_register_differs_from_what_was_published(register, strategy, published):
@@ -72,3 +79,27 @@ def test_kpi_page_shows_neighbours_published_region_and_the_difference(client, l
     assert "published 75.0" in html
     assert 'data-differs="children_in_care"' in html and "register 7, published 440" in html
     assert 'data-differs="pct_foster_care"' not in html
+    source = html.split('id="kpi-national-source">')[1].split("</p>")[0]
+    assert "la_cla_rates_bom_crlf.csv" in source and "not the DfE&#x27;s list" in source
+    assert "are the Department for Education's published statistics for the latest year" in html
+
+
+def test_synthetic_figures_are_called_synthetic_on_the_board_report_and_the_kpi_page(
+    client, la_user, register, strategy
+):
+    data = (FIXTURES / "la_cla_rates_bom_crlf.csv").read_bytes()
+    outcome = national_statistics_import(
+        files=[("demo.csv", data)], publisher="Synthetic demo table in the DfE's published layout"
+    )
+    assert outcome.ok
+    document = build_report_document(authority=register["walsall"], as_at=D, commentary={})
+    facts = " ".join(_summary(document)["facts"])
+    assert (
+        "are synthetic figures in the layout of the Department for Education's published statistics" in facts
+    )
+    assert "are the Department for Education's published statistics" not in facts
+    client.force_login(la_user)
+    url = reverse("reports:kpi-list", kwargs={"code": "335"})
+    html = client.get(url, {"on_day": "31", "on_month": "3", "on_year": "2025"}).content.decode()
+    assert "are synthetic figures in the layout of the Department for Education" in html
+    assert "are the Department for Education's published statistics" not in html

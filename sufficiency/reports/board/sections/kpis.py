@@ -139,10 +139,25 @@ def summary(
         ),
         "Every indicator, with its definition, is listed in Appendix A.",
     ]
-    if any(k.get("comparators") for k in entries):
+    comparators = [k["comparators"] for k in entries if k.get("comparators")]
+    if comparators:
+        synthetic = any(
+            "synthetic" in c.get("source", "").lower().split("statistical neighbours list:")[0]
+            for c in comparators
+        )
+        lists = sorted(
+            {c["statistical_neighbours_list"] for c in comparators if c.get("statistical_neighbours_list")}
+        )
         facts.append(
-            "Statistical neighbours (their average, and range), the region and England are the Department "
-            "for Education's published statistics for the latest year up to this date."
+            "Statistical neighbours (their average, and range), the region and England are "
+            + (
+                "synthetic figures in the layout of the Department for Education's published statistics (not "
+                "its statistics)"
+                if synthetic
+                else "the Department for Education's published statistics"
+            )
+            + " for the latest year up to this date."
+            + "".join(f" {label}." for label in lists)
         )
     fact = differs_fact(list(by_key.values()))
     if fact:
