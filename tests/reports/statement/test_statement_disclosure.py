@@ -153,7 +153,9 @@ def _collect(document) -> dict[tuple, float]:
                 "Independent fostering agencies and other authorities": "fostering_external",
                 "Kinship (family and friends) carers": "fostering_kinship"}  # fmt: skip
     for row in tables["table-fostered"]["rows"]:
-        row_key: tuple = ("group", "foster", "now") if row[0] == "Total" else ("category", fostered[row[0]], "now")
+        row_key: tuple = (
+            ("group", "foster", "now") if row[0] == "Total" else ("category", fostered[row[0]], "now")
+        )
         if (n := _number(row[1])) is not None:
             got[row_key] = n
     alt = sections["where_they_live"]["charts"][0]["alt"]
