@@ -83,14 +83,20 @@ def _money_axis(value: float, _pos: int) -> str:
 
 
 def by_category_chart(data: dict[str, Any], title: str) -> str:
-    """Horizontal bars: children in care by type of placement, largest first."""
-    rows = sorted(data["chart"], key=lambda r: r[1])
+    """Horizontal bars: children in care by type of placement, largest first. A published document's
+    ``chart_published`` rows (label, count or None, printed text) draw a suppressed count as no bar,
+    labelled with its printed text."""
+    published = data.get("chart_published")
+    if published is not None:
+        rows = [(label, value or 0, text) for label, value, text in reversed(published)]
+    else:
+        rows = [(label, value, f"{value:,}") for label, value in sorted(data["chart"], key=lambda r: r[1])]
     with plt.rc_context(RC):
         fig, ax = plt.subplots(figsize=(6.8, 0.32 * len(rows) + 0.8))
         labels = [r[0] for r in rows]
         values = [r[1] for r in rows]
         bars = ax.barh(labels, values, color=BLUE, height=0.65)
-        ax.bar_label(bars, labels=[f"{v:,}" for v in values], padding=3, fontsize=8.5, color=TEXT)
+        ax.bar_label(bars, labels=[r[2] for r in rows], padding=3, fontsize=8.5, color=TEXT)
         ax.set_xlabel("Children in care")
         ax.xaxis.grid(True, color="#e5e5e5")
         ax.set_axisbelow(True)

@@ -28,7 +28,18 @@ import pandas as pd
 from django.utils import timezone
 
 from forecasting.selectors import forecast_value_frame, latest_forecast_run
-from placements.categories import PLANNING_CATEGORY_LABELS, age_band
+from placements.categories import (
+    FOSTERING_EXTERNAL,
+    FOSTERING_INHOUSE,
+    FOSTERING_KINSHIP,
+    PLANNING_CATEGORIES,
+    PLANNING_CATEGORY_LABELS,
+    RESIDENTIAL_EXTERNAL,
+    RESIDENTIAL_INHOUSE,
+    SUPPORTED,
+    WITH_PARENTS,
+    age_band,
+)
 from placements.selectors import child_frame_for_authorities, register_data_date
 from placements.supply.selectors import block_contracts_on
 from sufficiency.core.suppression import suppress_linked, suppress_small
@@ -37,12 +48,25 @@ from ..board.formatting import column, long_date, make_table
 from ..board.sections.finding import finding
 from ..board.sections.forecast import FORECAST_HORIZONS, financial, forecast
 from ..board.sections.kpis import kpi_entries
-from ..board.sections.placements import fostering, residential, supported, where_children_live
+from ..board.sections.placements import LIVING_GROUPS, fostering, residential, supported, where_children_live
 from ..board.sections.strategy import actions, progress
 from ..kpis import KpiContext, KpiSession, previous_date, registry
 from ..kpis.base import Unit
 from ..selectors import format_kpi_value, kpi_rows_for_authority, strategy_current_for_authority
 from .choices import StatementSectionChoices as S
+from .disclosure import (
+    LIVING_GROUP_CATEGORIES,
+    SUPPRESSED_TEXT,
+    LinkedCounts,
+    RowMap,
+    apply_counts,
+    category_row,
+    cell_text,
+    group_row,
+    parse_count,
+    put_text,
+    read_counts,
+)
 
 if TYPE_CHECKING:
     from sufficiency.authorities.models import LocalAuthority, Region
@@ -50,7 +74,6 @@ if TYPE_CHECKING:
 #: Bump when the document's shape changes; published versions keep the schema they were built with.
 SCHEMA_VERSION = 1
 
-SUPPRESSED_TEXT = "fewer than 5"
 WITHHELD_TEXT = "Withheld (fewer than 5 children)"
 
 #: Catalogue figures that are not made of children (a unit cost is the mean of the authority's recorded
@@ -233,9 +256,19 @@ def suppress_table(table: dict[str, Any]) -> dict[str, Any]:
 
 
 def _breakdown_table(
-    counts: dict[str, int], total: int, caption: str, label: str, table_id: str
+    counts: dict[str, int], total: int, caption: str, label: str, table_id: str, suppress: bool = True
 ) -> dict[str, Any]:
-    """A breakdown of children with primary and secondary suppression, and its share of the total."""
+    """A breakdown of children with primary and secondary suppression, and its share of the total (with
+    ``suppress=False``, the counts as they are: an authority's statement suppresses them with the rest of
+    its figures)."""
+    if not suppress:
+        rows = [
+            [key, f"{n:,}", f"{n / total * 100:.1f}%" if total and n else "–"] for key, n in counts.items()
+        ]
+        rows.append(["Total", f"{total:,}", "100.0%" if total else "–"])
+        return make_table(
+            caption, [column(label), column("Children", True), column("Share", True)], rows, table_id
+        )
     total_key = ("total",)
     values: dict[Any, int] = {**counts, total_key: total}
     linked = suppress_linked(values, [(total_key, list(counts))])
@@ -266,9 +299,11 @@ def _regional_children(authority_ids: list[int]) -> pd.DataFrame:
     return children
 
 
-def children_breakdowns(ctx: KpiContext) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Children in care on the date by age band, ethnicity and legal status (suppressed tables) and the raw
-    counts behind them."""
+def children_breakdowns(
+    ctx: KpiContext, suppress: bool = True
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Children in care on the date by age band, ethnicity and legal status (suppressed tables unless
+    ``suppress`` is False) and the raw counts behind them."""
     current = ctx.current
     total = len(current)
     if not total:
@@ -288,16 +323,22 @@ def children_breakdowns(ctx: KpiContext) -> tuple[list[dict[str, Any]], dict[str
         for code, n in legal.value_counts().sort_index().items()
     }
     tables = [
-        _breakdown_table(by_age, total, "Children in care by age", "Age", "table-children-age"),
+        _breakdown_table(by_age, total, "Children in care by age", "Age", "table-children-age", suppress),
         _breakdown_table(
             by_ethnicity,
             total,
             "Children in care by ethnicity (SSDA903 code)",
             "Ethnicity",
             "table-children-ethnicity",
+            suppress,
         ),
         _breakdown_table(
-            by_legal, total, "Children in care by legal status", "Legal status", "table-children-legal"
+            by_legal,
+            total,
+            "Children in care by legal status",
+            "Legal status",
+            "table-children-legal",
+            suppress,
         ),
     ]
     return tables, {"by_age": by_age, "by_ethnicity": by_ethnicity, "by_legal_status": by_legal}
@@ -323,8 +364,11 @@ def _kpi_part(keys: tuple[str, ...], by_key: dict[str, dict[str, Any]], section:
             "numerator": entry.get("regional_numerator"),
             "denominator": entry.get("regional_denominator"),
         }
-        text, prev_text = kpi_text(entry), kpi_text(prev)
-        reg_text = kpi_text(regional) if entry.get("regional_value") is not None else "–"
+        if "published" in entry:  # an authority's statement: from its linked figures
+            text, prev_text, reg_text = entry["published"]
+        else:
+            text, prev_text = kpi_text(entry), kpi_text(prev)
+            reg_text = kpi_text(regional) if entry.get("regional_value") is not None else "–"
         entries.append(
             {
                 "key": key,
@@ -418,18 +462,10 @@ def _section(key: S, parts: list[dict[str, Any]] | None = None, **extra: Any) ->
         "data": {},
     }
     empties = []
-    for part in parts or []:
-        facts = part.get("facts", [])
-        kept = [fact for fact in facts if publishable_fact(fact)]
-        section["facts"] += kept
-        if len(kept) < len(facts):
-            section["notes"].append(
-                "Sentences that would describe fewer than 5 children are left out of the published statement."
-            )
-        section["tables"] += [
-            suppress_table(t) for t in part.get("tables", []) if t.get("id") not in DUPLICATE_BOARD_TABLES
-        ]
-        section["charts"] += part.get("charts", [])
+    for part in parts or []:  # published as a whole afterwards (`publish_authority_sections`)
+        section["facts"] += part.get("facts", [])
+        section["tables"] += [t for t in part.get("tables", []) if t.get("id") not in DUPLICATE_BOARD_TABLES]
+        section["charts"] += [dict(chart) for chart in part.get("charts", [])]
         section["notes"] += part.get("notes", [])
         section["data"].update(part.get("data", {}))
         if part.get("empty"):
@@ -536,7 +572,7 @@ def build_statement_document(
         )
     strategy = strategy_current_for_authority(authority=authority, on=as_at)
     run = latest_forecast_run(authority=authority)
-    breakdown_tables, breakdown_data = children_breakdowns(ctx)
+    breakdown_tables, breakdown_data = children_breakdowns(ctx, suppress=False)
     forecast_part = forecast(authority, ctx, run)
     scenarios = _scenario_table(run)
     if scenarios is not None:
@@ -555,6 +591,7 @@ def build_statement_document(
         _care_leavers_section(by_key),
         _section(S.WHAT_WE_WILL_DO, [progress(strategy, as_at, session), actions(strategy, as_at)]),
     ]  # fmt: skip
+    publish_authority_sections(authority, ctx, sections, by_key)
     _finish(sections, by_key, narrative)
     data_date = register_data_date(authority=authority)
     document = {
@@ -634,6 +671,362 @@ def compare_documents(current: dict[str, Any], previous: dict[str, Any] | None) 
         "rows": rows,
         "changed_count": sum(1 for r in rows if r["changed"]),
     }
+
+
+# --- Publishing an authority's statement: every count of children as one linked table ----------------------
+#: Tables whose figures are not counts of children (households, places, beds, money, model estimates of the
+#: total, the strategy's measures and actions): printed as they are.
+NOT_CHILDREN_TABLES = frozenset(
+    {
+        "table-foster-recruitment",
+        "table-foster-capacity",
+        "table-supported-registration",
+        "statement-block-contracts",
+        "table-spend",
+        "table-spend-forecast",
+        "table-forecast",
+        "table-forecast-scenarios",
+        "table-actions",
+    }
+)
+#: Catalogue counts that are not counts of children (households, places, actions): printed as they are.
+NOT_CHILDREN_COUNTS = frozenset(
+    {
+        "fostering_households_approved",
+        "fostering_places_approved",
+        "fostering_households_net_change",
+        "fostering_approvals_12m",
+        "strategy_actions_overdue",
+    }
+)
+#: Sections whose generated sentences count children (the others state money, measures and actions).
+CHILD_FACT_SECTIONS = frozenset(
+    {S.CONTEXT, S.CHILDREN, S.WHERE_THEY_LIVE, S.STABILITY, S.QUALITY, S.SUPPLY, S.UNMET_NEED, S.FORECAST,
+     S.CARE_LEAVERS}
+)  # fmt: skip
+#: Catalogue counts that are a cell of the linked table (the same children as a table's row), by year.
+KPI_CELLS: dict[str, Any] = {
+    "children_in_care": lambda y: ("total", y),
+    "children_in_residential": lambda y: ("group", "residential", y),
+    "supported_accommodation": lambda y: ("category", SUPPORTED, y),
+    "placed_with_parents": lambda y: ("category", WITH_PARENTS, y),
+    "residential_inhouse": lambda y: ("category", RESIDENTIAL_INHOUSE, y),
+    "residential_external": lambda y: ("category", RESIDENTIAL_EXTERNAL, y),
+}
+#: A percentage's numerator and denominator as cells of the linked table (a percentage times a printed
+#: total gives its count back, so it is withheld whenever either is suppressed).
+RATIO_CELLS: dict[str, Any] = {
+    "pct_foster_care": lambda y: (("group", "foster", y), ("total", y)),
+    "pct_kinship_care": lambda y: (("category", FOSTERING_KINSHIP, y), ("total", y)),
+    "pct_fostering_inhouse": lambda y: (("category", FOSTERING_INHOUSE, y), ("fostering_non_kin", y)),
+    "inhouse_foster_occupancy": lambda y: (("category", FOSTERING_INHOUSE, y), None),
+    "pct_aged_under_5": lambda y: (("under_5", y), ("total", y)),
+    "pct_aged_16_17": lambda y: (("age", AGE_BANDS["16_17"], y), ("total", y)),
+    "pct_section_20": lambda y: (("legal", "V2 " + LEGAL_STATUS_LABELS["V2"], y), ("total", y)),
+    "pct_placed_outside_la": lambda y: (("locality", "outside", y), ("locality", "boundary_known", y)),
+    "pct_placed_over_20_miles": lambda y: (
+        ("locality", "over_20_miles", y),
+        ("locality", "distance_known", y),
+    ),
+}
+_LIVING_LABELS = {label: key for key, label, _cats in LIVING_GROUPS}
+_FOSTERED_ROWS: dict[str, Any] = {
+    "In-house foster carers": ("category", FOSTERING_INHOUSE, "now"),
+    "Independent fostering agencies and other authorities": ("category", FOSTERING_EXTERNAL, "now"),
+    "Kinship (family and friends) carers": ("category", FOSTERING_KINSHIP, "now"),
+    "Total": ("group", "foster", "now"),
+}
+_FINDING_ROWS: dict[str, Any] = {
+    "Placement requests": ("kpi", "placement_requests", "now"),
+    "of which planned": ("requests", "planned"),
+    "of which emergency (same day)": ("requests", "emergency"),
+    "Requests not (yet) placed": ("requests", "not_placed"),
+    "Fostering preferred but residential care used": ("kpi", "foster_preferred_residential_used", "now"),
+    "Sibling groups split": ("kpi", "sibling_groups_split", "now"),
+}
+
+
+def _breakdown_row(kind: str) -> RowMap:
+    return lambda _i, label: ("total", "now") if label == "Total" else (kind, label, "now")
+
+
+def _residential_row(i: int, label: str) -> Any:
+    return ("group", "residential", "now") if label == "Total" else category_row("now")(i, label)
+
+
+#: Each published table of children: its count columns (column -> row map) and its share columns
+#: (column -> (its count column, the base's cell, or None for the table's Total row)).
+TABLE_CELLS: dict[str, tuple[dict[int, RowMap], dict[int, tuple[int, Any]]]] = {
+    "table-children-age": ({1: _breakdown_row("age")}, {2: (1, None)}),
+    "table-children-ethnicity": ({1: _breakdown_row("ethnicity")}, {2: (1, None)}),
+    "table-children-legal": ({1: _breakdown_row("legal")}, {2: (1, None)}),
+    "table-where-live": (
+        {1: group_row(_LIVING_LABELS, "now"), 3: group_row(_LIVING_LABELS, "prev")},
+        {2: (1, None)},
+    ),
+    "table-by-category": ({1: category_row("now"), 3: category_row("prev")}, {2: (1, ("total", "now"))}),
+    "table-by-area": ({1: lambda _i, label: ("area", label)}, {2: (1, ("total", "now"))}),
+    "table-fostered": ({1: lambda _i, label: _FOSTERED_ROWS.get(label)}, {2: (1, None)}),
+    "table-residential": ({1: _residential_row}, {}),
+    "table-homes": ({5: lambda i, _l: ("home_own", i), 6: lambda i, _l: ("home_other", i)}, {}),
+    "table-supported-outcomes": ({2: lambda _i, label: ("supported_outcome", label)}, {}),
+    "table-finding": ({1: lambda _i, label: _FINDING_ROWS.get(label)}, {}),
+    "table-forecast-categories": ({1: category_row("now")}, {}),
+}
+
+
+def _primary_only(table: dict[str, Any], columns: list[int]) -> dict[str, Any]:
+    """Counts of 1 to 4 in the given columns read "fewer than 5" (model estimates, in no printed sum)."""
+    rows = [list(row) for row in table["rows"]]
+    for row in rows:
+        for i in columns:
+            value = parse_count(row[i]) if i < len(row) else None
+            if value is not None and 0 < value < 5:
+                put_text(row, i, SUPPRESSED_TEXT)
+    return {**table, "rows": rows}
+
+
+def _gap_table(table: dict[str, Any]) -> dict[str, Any]:
+    """The gap by kind of place: the forecast demand is suppressed when 1 to 4, and with it what is left to
+    buy and the shortfall (demand less places); places and beds are not children and are printed."""
+    rows = [list(row) for row in table["rows"]]
+    for row in rows:
+        demand = parse_count(row[2])
+        if demand is not None and 0 < demand < 5:
+            for i in (2, 5, 7):
+                if i < len(row) and cell_text(row[i]) not in ("", "–"):
+                    put_text(row, i, SUPPRESSED_TEXT)
+    return {**table, "rows": rows}
+
+
+def _linked_counts(
+    ctx: Any, sections: list[dict[str, Any]], by_key: dict[str, dict[str, Any]]
+) -> LinkedCounts:
+    """Every count of children the statement prints, read from its tables and catalogue figures, with the
+    sums that tie them."""
+    linked = LinkedCounts()
+    tables = {t["id"]: t for s in sections for t in s["tables"]}
+    for table_id, (columns, _shares) in TABLE_CELLS.items():
+        if table_id in tables:
+            read_counts(linked, tables[table_id], columns)
+    for year in ("now", "prev"):  # a type of placement with no row has no children
+        for c in PLANNING_CATEGORIES:
+            linked.add_known(("category", c, year), 0)
+        for group, cats in LIVING_GROUP_CATEGORIES.items():
+            linked.relate(("group", group, year), [("category", c, year) for c in cats])
+        linked.relate(("total", year), [("group", g, year) for g in LIVING_GROUP_CATEGORIES])
+        linked.relate(("total", year), [("category", c, year) for c in PLANNING_CATEGORIES])
+        fostering_non_kin = [("category", FOSTERING_INHOUSE, year), ("category", FOSTERING_EXTERNAL, year)]
+        if all(k in linked.values for k in fostering_non_kin):
+            linked.add(("fostering_non_kin", year), sum(linked.values[k] for k in fostering_non_kin))
+            linked.relate(("fostering_non_kin", year), fostering_non_kin)
+    for kind in ("age", "ethnicity", "legal", "area"):
+        linked.relate_if_equal(
+            ("total", "now"), [k for k in linked.values if isinstance(k, tuple) and k[0] == kind]
+        )
+    under_5 = [("age", AGE_BANDS["under_1"], "now"), ("age", AGE_BANDS["1_4"], "now")]
+    if all(k in linked.values for k in under_5):
+        linked.add(("under_5", "now"), sum(linked.values[k] for k in under_5))
+        linked.relate(("under_5", "now"), under_5)
+    outcomes = [k for k in linked.values if isinstance(k, tuple) and k[0] == "supported_outcome"]
+    linked.relate_if_equal(("category", SUPPORTED, "now"), outcomes)
+    linked.relate_if_equal(
+        ("kpi", "placement_requests", "now"), [("requests", "planned"), ("requests", "emergency")]
+    )
+    # Each home's occupancy times its places gives its children back; the open homes' sum is a sentence.
+    homes = tables.get("table-homes")
+    occupied = []
+    for i, row in enumerate(homes["rows"] if homes else []):
+        own, other = ("home_own", i), ("home_other", i)
+        if own in linked.values and other in linked.values:
+            linked.add(("home_occupied", i), linked.values[own] + linked.values[other])
+            linked.relate(("home_occupied", i), [own, other])
+            if cell_text(row[3]) == "Open":
+                occupied.append(("home_occupied", i))
+    if occupied:
+        linked.add(("homes_occupied",), sum(linked.values[k] for k in occupied))
+        linked.relate(("homes_occupied",), occupied)
+    linked.relate_if_equal(
+        ("category", RESIDENTIAL_INHOUSE, "now"),
+        [k for k in linked.values if isinstance(k, tuple) and k[0] == "home_own"],
+    )
+    # Where they live: distance and boundary, stated in sentences and as percentages.
+    where = next((s for s in sections if s["key"] == S.WHERE_THEY_LIVE), None)
+    locality = (where or {}).get("data", {}).get("locality") or {}
+    for name, n in locality.items():
+        linked.add(("locality", name, "now"), n)
+    linked.relate(("locality", "distance_known", "now"),
+                  [("locality", "over_20_miles", "now"), ("locality", "within_20_miles", "now")])  # fmt: skip
+    linked.relate(("locality", "boundary_known", "now"),
+                  [("locality", "inside", "now"), ("locality", "outside", "now")])  # fmt: skip
+    # The catalogue's counts of children: the same cell as a table's row where they count the same children.
+    for key, entry in by_key.items():
+        if entry.get("unit") != Unit.COUNT or key in NOT_CHILDREN_COUNTS:
+            continue
+        for year, value in (("now", entry.get("value")), ("prev", entry.get("previous_value"))):
+            if value is None:
+                continue
+            cell = KPI_CELLS[key](year) if key in KPI_CELLS else None
+            if cell is None or linked.values.get(cell) != int(round(value)):
+                cell = ("kpi", key, year)
+                linked.add(cell, int(round(value)))
+            entry.setdefault("cells", {})[year] = cell
+    for key, entry in by_key.items():
+        if key not in RATIO_CELLS:
+            continue
+        for year, num, den in (
+            ("now", entry.get("numerator"), entry.get("denominator")),
+            ("prev", entry.get("previous_numerator"), entry.get("previous_denominator")),
+        ):
+            num_cell, den_cell = RATIO_CELLS[key](year)
+            if linked.values.get(num_cell) == num and (
+                den_cell is None or linked.values.get(den_cell) == den
+            ):
+                entry.setdefault("ratio_cells", {})[year] = [c for c in (num_cell, den_cell) if c is not None]
+    linked.solve()
+    return linked
+
+
+def _regional_kpi_text(entry: dict[str, Any]) -> str:
+    """The region's figure beside an authority's own: withheld when the region less the authority's own
+    figure (a count, or a numerator or denominator) is 1 to 4 children (disclosure rule 6)."""
+    if entry.get("regional_value") is None:
+        return "–"
+    regional = {
+        **entry,
+        "value": entry.get("regional_value"),
+        "numerator": entry.get("regional_numerator"),
+        "denominator": entry.get("regional_denominator"),
+    }
+    if entry.get("key") not in NOT_CHILDREN_COUNTS | NOT_ABOUT_CHILDREN:
+        pairs = (
+            [(entry.get("regional_value"), entry.get("value"))]
+            if entry.get("unit") == Unit.COUNT
+            else [
+                (entry.get("regional_numerator"), entry.get("numerator")),
+                (entry.get("regional_denominator"), entry.get("denominator")),
+            ]
+        )
+        for region, own in pairs:
+            if region is not None and own is not None and 0 < region - own < 5:
+                return SUPPRESSED_TEXT if entry.get("unit") == Unit.COUNT else WITHHELD_TEXT
+    return kpi_text(regional)
+
+
+def _published_kpi(entry: dict[str, Any], year: str, linked: LinkedCounts) -> str:
+    value = entry.get("value" if year == "now" else "previous_value")
+    if value is None:
+        return "No data"
+    if entry["key"] in NOT_CHILDREN_COUNTS:
+        return format_kpi_value(value, entry["unit"])
+    cell = entry.get("cells", {}).get(year)
+    if cell is not None:
+        return linked.text(cell)
+    parts = entry.get("ratio_cells", {}).get(year, [])
+    if any(linked.hidden(p) for p in parts):
+        return WITHHELD_TEXT
+    if year == "now":
+        return kpi_text(entry)
+    return kpi_text(
+        {**entry, "value": value, "numerator": entry.get("previous_numerator"),
+         "denominator": entry.get("previous_denominator")}
+    )  # fmt: skip
+
+
+def _by_category_chart(section: dict[str, Any], linked: LinkedCounts, as_at_text: str) -> None:
+    """The chart of children by type of placement drawn from the published figures: a suppressed type
+    has no bar and reads "fewer than 5", in the alt text too."""
+    by_category = section["data"].get("by_category") or {}
+    shown: list[list[Any]] = []
+    hidden: list[list[Any]] = []
+    for c in PLANNING_CATEGORIES:
+        if not by_category.get(c):
+            continue
+        key = ("category", c, "now")
+        label = PLANNING_CATEGORY_LABELS[c]
+        if linked.hidden(key) or key not in linked.values:
+            hidden.append([label, None, SUPPRESSED_TEXT])
+        else:
+            shown.append([label, linked.values[key], f"{linked.values[key]:,}"])
+    rows = sorted(shown, key=lambda r: -int(r[1])) + hidden
+    section["data"]["chart_published"] = rows
+    total = linked.text(("total", "now")) if ("total", "now") in linked.values else "No data"
+    for chart in section["charts"]:
+        if chart.get("kind") == "by_category":
+            chart["alt"] = (
+                f"Bar chart of the {total} children in care on {as_at_text} by type of placement: "
+                + "; ".join(f"{label} {text}" for label, _n, text in rows)
+                + "."
+            )
+
+
+def publish_authority_sections(
+    authority: LocalAuthority, ctx: Any, sections: list[dict[str, Any]], by_key: dict[str, dict[str, Any]]
+) -> None:
+    """Makes an authority's sections fit to publish: every count of children suppressed as one linked
+    table (tables, key figures and their percentages, the chart and its alt text), sentences that state a
+    suppressed count left out, and figures that do not count children (households, places, beds, money,
+    measures and actions) printed as they are."""
+    linked = _linked_counts(ctx, sections, by_key)
+    for entry in by_key.values():
+        entry["published"] = (
+            _published_kpi(entry, "now", linked),
+            _published_kpi(entry, "prev", linked),
+            _regional_kpi_text(entry),
+        )
+    for section in sections:
+        tables = []
+        for table in section["tables"]:
+            table_id = table.get("id")
+            if table_id in TABLE_CELLS:
+                columns, shares = TABLE_CELLS[table_id]
+                table = apply_counts(linked, table, columns, shares)
+                if table_id == "table-forecast-categories":
+                    table = _primary_only(table, list(range(2, len(table["headers"]))))
+                if table_id == "table-homes":
+                    rows = [list(r) for r in table["rows"]]
+                    for i, row in enumerate(rows):  # occupancy times places gives the home's children back
+                        if linked.hidden(("home_occupied", i)):
+                            put_text(row, 7, "–")
+                    table = {**table, "rows": rows}
+            elif table_id == "table-gap":
+                table = _gap_table(table)
+            elif table_id == "table-progress":
+                table = _progress_table(table, section["data"].get("measures", []), by_key)
+            elif table_id not in NOT_CHILDREN_TABLES:
+                table = suppress_table(table)
+            tables.append(table)
+        section["tables"] = tables
+        if section["key"] in CHILD_FACT_SECTIONS:
+            facts = section["facts"]
+            kept = [f for f in facts if publishable_fact(f) and not linked.states_hidden(f)]
+            if len(kept) < len(facts):
+                section["notes"].append(
+                    "Sentences that state a suppressed count of children are left out of the published statement."
+                )
+            section["facts"] = kept
+        if any(chart.get("kind") == "by_category" for chart in section["charts"]):
+            _by_category_chart(section, linked, long_date(ctx.on))
+
+
+def _progress_table(
+    table: dict[str, Any], measures: list[dict[str, Any]], by_key: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """The strategy's measures: a measure that is a figure about children reads as the key figures print
+    it (suppressed or withheld with them); a count of 1 to 4 children three months earlier is suppressed."""
+    rows = [list(row) for row in table["rows"]]
+    for row, measure in zip(rows, measures, strict=False):
+        entry = by_key.get(measure.get("kpi_key") or "")
+        if not entry or "published" not in entry:
+            continue
+        if entry["published"][0] in (SUPPRESSED_TEXT, WITHHELD_TEXT):
+            put_text(row, 4, entry["published"][0])
+        if entry.get("unit") == Unit.COUNT and entry["key"] not in NOT_CHILDREN_COUNTS:
+            for i in (4, 5):
+                value = parse_count(row[i])
+                if value is not None and 0 < value < 5:
+                    put_text(row, i, SUPPRESSED_TEXT)
+    return {**table, "rows": rows}
 
 
 # --- Regional statements -------------------------------------------------------------------------------------

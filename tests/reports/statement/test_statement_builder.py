@@ -92,7 +92,7 @@ def test_board_tables_and_sentences_are_made_fit_to_publish(document):
     assert not any(cell in ("1", "2", "3", "4") for row in table["rows"] for cell in row[1:])
     # "5 children started ... and 1 ceased" names a count of 1: left out, with a note saying so.
     assert not any("1 ceased" in fact for fact in where["facts"])
-    assert any("fewer than 5 children are left out" in note for note in where["notes"])
+    assert any("suppressed count of children are left out" in note for note in where["notes"])
     supply = {t["id"] for t in _sections(document)["supply"]["tables"]}
     assert "table-foster-carers" not in supply  # the same figures are in the key-figures table
 

@@ -1,0 +1,239 @@
+"""An attack on a published authority statement: a reader collects every number it prints (each table,
+both years, the key figures, percentages times printed totals, the chart's alt text) and tries to work out
+each suppressed count by adding and subtracting along the sums every reader knows (a group is the sum of
+its types of placement, all children the sum of the groups). Nothing may come back; and no chart label,
+alt text or Word picture description prints a count of 1 to 4.
+
+The register is synthetic: Walsall with one child in a secure home beside 10 in its own homes, 3 in other
+placements, and one child in a residential school a year earlier only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+
+import numpy as np
+import pytest
+
+from placements.categories import (
+    COARSE_GROUPS,
+    OTHER,
+    PLANNING_CATEGORIES,
+    PLANNING_CATEGORY_LABELS,
+    RESIDENTIAL_SCHOOL,
+    RESIDENTIAL_SECURE,
+    TEMPORARY,
+)
+from sufficiency.reports.statement.builder import build_statement_document
+from sufficiency.reports.statement.render import render_docx
+
+pytestmark = pytest.mark.django_db
+
+AS_AT = dt.date(2025, 3, 31)
+BEFORE = dt.date(2023, 1, 1)  # in care on both dates
+SINCE = dt.date(2024, 6, 1)  # in care on the date only
+#: (PLACE, PLACE_PROVIDER, children in care on both dates, children in care on the date only)
+PLACEMENTS = {
+    "fostering_inhouse": ("U4", "PR1", 18, 4),
+    "fostering_external": ("U4", "PR4", 12, 5),
+    "fostering_kinship": ("U1", "PR1", 6, 3),
+    "residential_inhouse": ("K2", "PR1", 7, 3),
+    "residential_external": ("K2", "PR4", 25, 6),
+    "residential_secure": ("K1", "PR1", 0, 1),
+    "supported": ("K3", "PR4", 9, 3),
+    "with_parents": ("P1", "PR0", 5, 2),
+    "adoption": ("A3", "PR1", 4, 3),
+    "other": ("Z1", "PR4", 0, 3),
+}
+LIVING = {
+    "foster": COARSE_GROUPS["FOSTERING"],
+    "residential": COARSE_GROUPS["RESIDENTIAL"],
+    "supported": COARSE_GROUPS["SUPPORTED"],
+    "parents": ("with_parents",),
+    "adoption": ("adoption",),
+    "other": (OTHER, TEMPORARY),
+}
+GROUP_LABELS = {
+    "Living in foster care": "foster",
+    "Living in residential settings (children's homes, secure, residential schools)": "residential",
+    "Living in supported accommodation (16 and 17 year olds)": "supported",
+    "Living with their parents": "parents",
+    "Living with adopters (placed for adoption)": "adoption",
+    "Other placements (health, mother and baby, custody, temporary)": "other",
+}
+CATEGORY = {label: c for c, label in PLANNING_CATEGORY_LABELS.items()}
+
+
+@pytest.fixture
+def truth(walsall):
+    from tests.factories import ChildFactory, EpisodeFactory
+
+    counts = {("category", c, y): 0 for c in PLANNING_CATEGORIES for y in ("now", "prev")}
+
+    def place(category, place, provider, decom, dec=None):
+        dob = dt.date(2008, 9, 1) if category == "supported" else dt.date(2013, 5, 1)
+        child = ChildFactory(authority=walsall, dob=dob)
+        EpisodeFactory(child=child, decom=decom, dec=dec, rec="E13" if dec else "", place=place,
+                       place_provider=provider)  # fmt: skip
+
+    for category, (code, provider, both, now_only) in PLACEMENTS.items():
+        for _ in range(both):
+            place(category, code, provider, BEFORE)
+        for _ in range(now_only):
+            place(category, code, provider, SINCE)
+        counts["category", category, "now"] += both + now_only
+        counts["category", category, "prev"] += both
+    # A child at a residential school a year earlier only, who has since left care.
+    place(RESIDENTIAL_SCHOOL, "S1", "PR4", BEFORE, dec=dt.date(2024, 6, 30))
+    counts["category", RESIDENTIAL_SCHOOL, "prev"] += 1
+    for year in ("now", "prev"):
+        for group, cats in LIVING.items():
+            counts["group", group, year] = sum(counts["category", c, year] for c in cats)
+        counts["total", year] = sum(counts["category", c, year] for c in PLANNING_CATEGORIES)
+    return counts
+
+
+def _number(text) -> float | None:
+    text = str(text.get("text", "") if isinstance(text, dict) else text).replace(",", "").replace("%", "")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _collect(document) -> dict[tuple, float]:
+    """Every count of children by type of placement the published statement prints, as a reader reads it."""
+    got: dict[tuple, float] = {}
+    sections = {s["key"]: s for s in document["sections"]}
+    tables = {t["id"]: t for s in document["sections"] for t in s["tables"]}
+    kpis = {e["key"]: e for s in document["sections"] for e in s["kpis"]}
+    for year, text in (("now", "text"), ("prev", "previous_text")):
+        if (n := _number(kpis["children_in_care"][text])) is not None:
+            got["total", year] = n
+        for kpi_key, cell in (("children_in_residential", ("group", "residential")),
+                          ("supported_accommodation", ("category", "supported")),
+                          ("placed_with_parents", ("category", "with_parents")),
+                          ("residential_inhouse", ("category", "residential_inhouse")),
+                          ("residential_external", ("category", "residential_external"))):  # fmt: skip
+            if (n := _number(kpis[kpi_key][text])) is not None:
+                got[(*cell, year)] = n
+        total = got.get(("total", year))
+        for kpi_key, cell in (("pct_foster_care", ("group", "foster")), ("pct_kinship_care", ("category",
+                          "fostering_kinship"))):  # fmt: skip
+            share = _number(kpis[kpi_key][text])
+            if share is not None and total:  # a percentage times the printed total
+                got[(*cell, year)] = round(share * total / 100)
+    for row in tables["table-where-live"]["rows"]:
+        key: tuple = ("total",) if row[0] == "Total" else ("group", GROUP_LABELS[row[0]])
+        for col, year in ((1, "now"), (3, "prev")):
+            if (n := _number(row[col])) is not None:
+                got[(*key, year)] = n
+        share = _number(row[2])
+        if share is not None and ("total", "now") in got:
+            got[(*key, "now")] = round(share * got["total", "now"] / 100)
+    for row in tables["table-by-category"]["rows"]:
+        for col, year in ((1, "now"), (3, "prev")):
+            if (n := _number(row[col])) is not None:
+                got["category", CATEGORY[row[0]], year] = n
+        share = _number(row[2])
+        if share is not None and ("total", "now") in got:
+            got["category", CATEGORY[row[0]], "now"] = round(share * got["total", "now"] / 100)
+    table_totals: tuple[tuple[str, tuple], ...] = (
+        ("table-residential", ("group", "residential", "now")),
+        ("table-forecast-categories", ("total", "now")),
+    )
+    for table_id, total_key in table_totals:
+        for row in tables.get(table_id, {"rows": []})["rows"]:
+            if (n := _number(row[1])) is not None:
+                got[total_key if row[0] == "Total" else ("category", CATEGORY[row[0]], "now")] = n
+    fostered = {"In-house foster carers": "fostering_inhouse",
+                "Independent fostering agencies and other authorities": "fostering_external",
+                "Kinship (family and friends) carers": "fostering_kinship"}  # fmt: skip
+    for row in tables["table-fostered"]["rows"]:
+        row_key: tuple = (
+            ("group", "foster", "now") if row[0] == "Total" else ("category", fostered[row[0]], "now")
+        )
+        if (n := _number(row[1])) is not None:
+            got[row_key] = n
+    alt = sections["where_they_live"]["charts"][0]["alt"]
+    for label, c in CATEGORY.items():
+        if m := re.search(re.escape(label) + r" ([\d,]+)[;.]", alt):
+            got["category", c, "now"] = float(m.group(1).replace(",", ""))
+    # A type of placement with no row has no children.
+    listed = {CATEGORY[row[0]] for row in tables["table-by-category"]["rows"]}
+    for c in set(PLANNING_CATEGORIES) - listed:
+        got["category", c, "now"] = got["category", c, "prev"] = 0
+    return got
+
+
+def _recovered(truth: dict[tuple, int], published: dict[tuple, float]) -> list[tuple]:
+    """The suppressed non-zero counts a reader can solve for (an independent solver: a cell is recovered
+    when adding its unit row to the system of sums does not raise the rank)."""
+    sums: list[tuple[tuple, list[tuple]]] = []
+    for year in ("now", "prev"):
+        for group, cats in LIVING.items():
+            sums.append((("group", group, year), [("category", c, year) for c in cats]))
+        sums.append((("total", year), [("group", g, year) for g in LIVING]))
+        sums.append((("total", year), [("category", c, year) for c in PLANNING_CATEGORIES]))
+    unknown = [k for k in truth if k not in published]
+    column = {k: i for i, k in enumerate(unknown)}
+    rows = []
+    for total, parts in sums:
+        row = np.zeros(len(unknown))
+        for key, sign in [(total, 1), *((p, -1) for p in parts)]:
+            if key in column:
+                row[column[key]] += sign
+        if row.any():
+            rows.append(row)
+    system = np.array(rows) if rows else np.zeros((1, len(unknown)))
+    rank = np.linalg.matrix_rank(system)
+    recovered = []
+    for key in unknown:
+        if truth[key] == 0:
+            continue
+        unit = np.zeros(len(unknown))
+        unit[column[key]] = 1
+        if np.linalg.matrix_rank(np.vstack([system, unit])) == rank:
+            recovered.append(key)
+    return recovered
+
+
+def test_no_suppressed_count_is_recovered_from_the_whole_published_statement(truth, walsall):
+    document = build_statement_document(authority=walsall, as_at=AS_AT)
+    published = _collect(document)
+    # What is printed is true, and no count of 1 to 4 is printed.
+    assert all(published[k] == truth[k] for k in published), {k: (published[k], truth[k]) for k in published
+                                                              if published[k] != truth[k]}  # fmt: skip
+    assert not [k for k, v in published.items() if 0 < v < 5]
+    # The secure child (the residential group less its other types), the other placements (the total less
+    # every other type) and the residential school a year earlier (the year's total less the rest).
+    for key in (("category", RESIDENTIAL_SECURE, "now"), ("category", OTHER, "now"),
+                ("category", RESIDENTIAL_SCHOOL, "prev")):  # fmt: skip
+        assert key not in published
+    assert _recovered(truth, published) == []
+
+
+def test_no_alt_text_chart_label_or_word_description_prints_a_suppressed_count(truth, walsall):
+    document = build_statement_document(authority=walsall, as_at=AS_AT)
+    where = next(s for s in document["sections"] if s["key"] == "where_they_live")
+    chart = next(c for c in where["charts"] if c["kind"] == "by_category")
+    secure = PLANNING_CATEGORY_LABELS[RESIDENTIAL_SECURE]
+    assert f"{secure} fewer than 5" in chart["alt"]
+    small = {PLANNING_CATEGORY_LABELS[c]: truth["category", c, "now"] for c in PLANNING_CATEGORIES
+             if 0 < truth["category", c, "now"] < 5}  # fmt: skip
+    assert small
+    labels = {label: text for label, _value, text in where["data"]["chart_published"]}
+    for label, n in small.items():
+        assert f"{label} {n}" not in chart["alt"]
+        assert labels[label] == "fewer than 5"
+    assert not any(re.fullmatch(r"[1-4]", text) for text in labels.values())
+    with zipfile.ZipFile(io.BytesIO(render_docx(document))) as docx:
+        xml = docx.read("word/document.xml").decode()
+    descriptions = re.findall(r'descr="([^"]*)"', xml)
+    assert any(secure in d for d in descriptions)
+    for d in descriptions:
+        for label, n in small.items():
+            assert f"{label} {n}" not in d.replace("&apos;", "'")
