@@ -62,6 +62,7 @@ class Candidate:
     half_life_years: float | None
     duration_hazards: bool = False
     trend_years: int | None = None
+    placement_hazards: bool = False
 
     @property
     def name(self) -> str:
@@ -75,6 +76,8 @@ class Candidate:
         )
         if self.duration_hazards:
             parts.append("exits by time in care")
+        if self.placement_hazards:
+            parts.append("moves by time in placement")
         return ", ".join(parts)
 
     def describe(self) -> str:
@@ -102,6 +105,11 @@ class Candidate:
                 "; the chance of leaving care or moving depends on how long the child has been in care "
                 "(first 3 months, 3-12 months, 1-3 years, over 3 years) as well as on age and placement"
             )
+        if self.placement_hazards:
+            described += (
+                "; it also depends on how long the child has been in their current placement (first 3 "
+                "months, 3-12 months, over a year), which starts again when they move"
+            )
         return described
 
     def apply(self, params: ForecastParameters) -> ForecastParameters:
@@ -114,6 +122,7 @@ class Candidate:
             half_life_years=self.half_life_years,
             duration_hazards=self.duration_hazards,
             trend_years=self.trend_years,
+            placement_hazards=self.placement_hazards,
         )
 
     def as_dict(self) -> dict[str, object]:
@@ -123,6 +132,7 @@ class Candidate:
             "half_life_years": self.half_life_years,
             "duration_hazards": self.duration_hazards,
             "trend_years": self.trend_years,
+            "placement_hazards": self.placement_hazards,
             "name": self.name,
         }
 
