@@ -150,3 +150,28 @@ def test_a_forecast_by_time_in_placement_runs_with_bootstrap_draws_and_a_scenari
     assert candidate.apply(params).placement_hazards
     assert "current placement" in candidate.describe()
     assert candidate.as_dict()["placement_hazards"] is True
+
+
+def test_the_two_clocks_run_side_by_side_and_a_move_restarts_only_the_placement_one():
+    """Exits only in the first 30 days in care, moves (category 0 to 1) only in a placement's first 30
+    days: a move must not restart the time in care, and time in care must not hold back the moves."""
+    h_move, h_exit = 0.04, 0.03
+    hazards = np.zeros((1, 1, 4, NB, K, K + 1))  # duration bucket = care bucket * 2 + placement bucket
+    hazards[:, :, [0, 1], :, :, K] = h_exit  # care bucket 0, either placement bucket
+    hazards[:, :, [0, 2], :, 0, 1] = h_move  # placement bucket 0, either care bucket
+    plan = Plan(hazards=hazards, epoch_ends=np.array([np.inf]), entry=np.zeros((1, 18, K)),
+                duration_edges=np.array([0.0, 30.0]), placement_edges=np.array([0.0, 30.0]))  # fmt: skip
+    n = 6000
+    population = Population(
+        category=np.zeros(2 * n, np.int64),
+        band=np.full(2 * n, 3, np.int64),
+        edges=np.tile(np.array([-3000.0, -2000.0, -10.0, 2000.0, 3000.0]), (2 * n, 1)),
+        in_care_days=np.repeat([0.0, 100.0], n),  # newly in care; long in care
+        in_placement_days=np.zeros(2 * n),  # both newly placed
+    )
+    out = simulate(population, plan, draw_of_path=np.zeros(1, np.int64), grid=np.array([0.0, 365.0]),
+                   seed=5, with_bed_nights=False)  # fmt: skip
+    moved_share = 1.0 - np.exp(-30 * h_move)
+    stay_share = np.exp(-30 * h_exit)
+    assert out.counts[0, 1].sum() == pytest.approx(n * (stay_share + 1.0), rel=0.02)
+    assert out.counts[0, 1, 1].sum() == pytest.approx(n * (stay_share + 1.0) * moved_share, rel=0.05)
