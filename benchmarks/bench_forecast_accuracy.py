@@ -4,7 +4,8 @@ Each history is a synthetic authority's register drawn from a known process (the
 a stationary one, rising entries, falling entries with in-house fostering falling, a step change (16-17
 year olds moving from residential homes to supported accommodation a year before the data date) and exits
 that depend on time in care (with rising entries; and in a new authority whose register begins four years
-back, so nobody has been in care long). The engines see only the register up to the data date (an extract
+back, so nobody has been in care long; with ``--placement-history`` also moves that depend on the time since
+the placement began). The engines see only the register up to the data date (an extract
 of six years, or the new authority's four). The truth is not the one future the register happened to take but the process's own distribution
 of futures: ``--continuations`` independent continuations of the same process from the same children in
 care on the data date. Scored at +12, +24 and +36 months:
@@ -18,10 +19,12 @@ care on the data date. Scored at +12, +24 and +36 months:
 
 Engines: the previous engine (3-year window, no trend, unweighted), the model chosen by backtests
 (``choose_model`` over its default candidates), the time-in-care model (``duration_hazards``) and the
-model chosen from the candidates that include it, and two naive baselines (the last count held; a
+model chosen from the candidates that include it, the same choice with the time since the placement began
+added to every time-in-care candidate, and two naive baselines (the last count held; a
 straight line through the last 36 month-end counts), which have no bands.
 
     .venv/bin/python benchmarks/bench_forecast_accuracy.py [--paths 300] [--continuations 100] [--seed-offset N] [--draws N]
+        [--placement-history] [--csv rows.csv]
 """
 
 from __future__ import annotations
@@ -112,7 +115,13 @@ def _time_in_care(p: MarkovProcess) -> MarkovProcess:
     return dataclasses.replace(p, exit_by_months=((0, 3, 12, 36), (4.0, 1.6, 0.7, 0.35)))
 
 
-def histories(small: bool) -> list[History]:
+def _placement_moves(p: MarkovProcess) -> MarkovProcess:
+    """Moves are three times as likely in a placement's first two months and half as likely after two years
+    (steps unlike the engine's buckets of 0-3, 3-12 and 12+ months)."""
+    return dataclasses.replace(p, move_by_months=((0, 2, 6, 24), (3.0, 1.6, 1.0, 0.5)))
+
+
+def histories(small: bool, placement: bool = False) -> list[History]:
     base = standard_process()
     out = [
         History("stationary", base, seed=101),
@@ -130,6 +139,11 @@ def histories(small: bool) -> list[History]:
     if small:
         few = standard_process(entries_per_year=110.0)
         out.append(History("small authority, exits depend on time in care", _time_in_care(few), seed=106))
+    if placement:
+        out.append(
+            History("moves depend on time in placement, exits on time in care",
+                    _time_in_care(_placement_moves(base)), seed=108)
+        )  # fmt: skip
     return out
 
 
@@ -152,11 +166,19 @@ def _engine_runs(
             params
         )
 
+    with_placement = tuple(
+        dataclasses.replace(c, placement_hazards=c.duration_hazards) for c in DEFAULT_CANDIDATES
+    )
+
+    def chosen_placement(episodes: pd.DataFrame, params: ForecastParameters) -> ForecastParameters:
+        return choose_model(episodes, params, n_paths=select_paths, candidates=with_placement).apply(params)
+
     return {
         "previous engine (3y, flat)": previous,
         "chosen (trend/recency)": chosen,
         "time-in-care model (3y)": duration,
         "chosen incl. time in care": chosen_all,
+        "chosen, time in placement": chosen_placement,
     }
 
 
@@ -179,6 +201,11 @@ def main() -> None:
         help="draw every history this many times (seed offsets 0, 10, 20, ... on top of --seed-offset) and "
         "pool over all of them",
     )  # fmt: skip
+    parser.add_argument(
+        "--placement-history", action="store_true",
+        help="add a history whose moves depend on the time since the placement began",
+    )  # fmt: skip
+    parser.add_argument("--csv", default="", help="also write every scored check to this CSV file")
     args = parser.parse_args()
     t_start = time.perf_counter()
     engines = _engine_runs(args.paths, args.select_paths)
@@ -190,7 +217,7 @@ def main() -> None:
     drawn = [
         dataclasses.replace(hist, seed=hist.seed + args.seed_offset + 10 * draw)
         for draw in range(args.draws)
-        for hist in histories(args.small)
+        for hist in histories(args.small, args.placement_history)
     ]
     for hist in drawn:
         t0 = time.perf_counter()
@@ -250,7 +277,8 @@ def main() -> None:
                 chosen_note = (
                     f" -> {params.reference_years}y, trend {params.entry_trend}, half-life "
                     f"{params.half_life_years}, time in care {getattr(params, 'duration_hazards', False)}, "
-                    f"trend over {getattr(params, 'trend_years', None)} years"
+                    f"trend over {getattr(params, 'trend_years', None)} years, "
+                    f"time in placement {getattr(params, 'placement_hazards', False)}"
                 )
             errs = [r["signed_pct"] for r in rows[-3:]]
             print(f"  {engine:28s} signed error +12/+24/+36: {', '.join(f'{e:+5.1f}%' for e in errs)}"
@@ -258,6 +286,8 @@ def main() -> None:
         print(f"  (history, truth and all engines: {time.perf_counter() - t0:.1f} s)")
 
     frame = pd.DataFrame(rows)
+    if args.csv:
+        frame.to_csv(args.csv, index=False)
     print("\nPooled over histories and +12/+24/+36 months (true = mean of the continuations):")
     header = (f"{'engine':30s} {'MAE total':>9s} {'worst':>6s} {'cats ok':>8s} {'width min-max':>14s} "
               f"{'covers':>7s}")  # fmt: skip

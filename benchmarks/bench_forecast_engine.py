@@ -4,7 +4,11 @@ The authority comes from the test suite's known Markov process (about 850 childr
 history in the extract). Times are CPU seconds of this process on one core (BLAS threads pinned to 1),
 so other work on the machine inflates them less than wall-clock time; both are printed.
 
-    .venv/bin/python benchmarks/bench_forecast_engine.py [--paths 1000] [--horizon 36] [--repeat 3]
+    .venv/bin/python benchmarks/bench_forecast_engine.py [--paths 1000] [--horizon 36] [--repeat 3] [--preferred]
+        [--placement]
+
+``--preferred`` forecasts with the model choice's preferred configuration (time in care, the trend over the
+extract where clear) instead of the plain one; ``--placement`` adds the time since the placement began.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
+import dataclasses  # noqa: E402
 import datetime as dt  # noqa: E402
 import resource  # noqa: E402
 import sys  # noqa: E402
@@ -72,6 +77,10 @@ def main() -> None:
     parser.add_argument(
         "--no-tune", action="store_true", help="leave glibc's allocator at its defaults (see engine.memory)"
     )
+    parser.add_argument("--preferred", action="store_true", help="the model choice's preferred configuration")
+    parser.add_argument(
+        "--placement", action="store_true", help="exits and moves by time in the placement too"
+    )
     args = parser.parse_args()
     if not args.no_tune:
         print(f"tune_memory_allocator(): {tune_memory_allocator()}")
@@ -86,6 +95,14 @@ def main() -> None:
         seed=1,
         unit_costs=UNIT_COSTS,
         history_start=dt.date(2020, 4, 1),
+    )
+    if args.preferred:
+        params = dataclasses.replace(params, entry_trend=True, duration_hazards=True, trend_years=6)
+    if args.placement:
+        params = dataclasses.replace(params, duration_hazards=True, placement_hazards=True)
+    print(
+        f"configuration: trend {params.entry_trend} over {params.trend_years} years, time in care "
+        f"{params.duration_hazards}, time in placement {getattr(params, 'placement_hazards', False)}"
     )
     history, model, _ = _prepare(episodes, params)
     print(

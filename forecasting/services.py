@@ -198,6 +198,7 @@ def forecast_compute(*, run: ForecastRun, scenarios: list[Scenario] | None = Non
             half_life_years=chosen["half_life_years"],
             duration_hazards=bool(chosen.get("duration_hazards", False)),
             trend_years=chosen.get("trend_years"),
+            placement_hazards=bool(chosen.get("placement_hazards", False)),
         )
     else:
         choice = choose_model(episodes, params)

@@ -98,7 +98,7 @@ class ModelChoiceSerializer(serializers.Serializer):
     """The model configuration chosen by rolling-origin backtests on the authority's own register."""
 
     chosen = serializers.DictField(
-        help_text="reference_years, entry_trend, half_life_years, duration_hazards (exits and moves by time in care), trend_years (the trend in entries fitted on that many years of the extract, kept only where clear; null: on the window), name"
+        help_text="reference_years, entry_trend, half_life_years, duration_hazards (exits and moves by time in care), trend_years (the trend in entries fitted on that many years of the extract, kept only where clear; null: on the window), placement_hazards (exits and moves also by time in the current placement), name"
     )
     description = serializers.CharField(help_text="The chosen configuration in plain words")
     reason = serializers.CharField(help_text="Why it was chosen, with its error beside the naive baselines'")

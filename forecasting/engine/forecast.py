@@ -61,7 +61,7 @@ def months_before(day: int, months: int) -> int:
 
 def population_on(history: History, day: int) -> Population:
     """The children in care on ``day``, with their category, age band, birthdays (days from ``day``) and
-    time since their period of care began."""
+    time since their period of care and their placement (the spell in their category) began."""
     spells = history.in_care_on(day)
     edges = history.edges[history.child[spells]]
     assert history.period_start is not None
@@ -70,6 +70,7 @@ def population_on(history: History, day: int) -> Population:
         band=(edges[:, :4] <= day).sum(axis=1).astype(np.int64),
         edges=(edges - day).astype(np.float64),
         in_care_days=(day - history.period_start[spells]).astype(np.float64),
+        in_placement_days=(day - history.start[spells]).astype(np.float64),
     )
 
 
@@ -132,6 +133,7 @@ def _fit(
         half_life_days=params.half_life_years * 365.25 if params.half_life_years else None,
         duration=params.duration_hazards,
         trend_start=trend_start,
+        placement=params.placement_hazards,
     )
     # Path p uses bootstrap draw p mod n_draws (ForecastParameters.parameter_draws).
     draw_of_path = (

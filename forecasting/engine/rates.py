@@ -98,9 +98,10 @@ class RateSet:
     """Fitted rates for the simulation.
 
     ``hazards`` (draws, duration bucket, band, category, K+1) are daily hazards of moving to each
-    category (diagonal 0) and, in the last column, of leaving care; duration buckets (time since the
-    period of care began) start at ``duration_edges`` days, a single bucket when time in care is not
-    modelled. ``entry`` (draws, age year 0-17, category) is the expected
+    category (diagonal 0) and, in the last column, of leaving care; the duration bucket is (time in care
+    bucket) * len(``placement_edges``) + (time in placement bucket), the first starting at
+    ``duration_edges`` days since the period of care began, the second at ``placement_edges`` days since
+    the placement began (a single bucket each when not modelled). ``entry`` (draws, age year 0-17, category) is the expected
     number of children entering care per day. Draw 0..D-1 are bootstrap draws (or a single point
     estimate); ``point_*`` hold the estimate from the full window. ``flows_per_year`` are the starts into
     each category a year (entries plus moves in) seen in the window.
@@ -116,6 +117,7 @@ class RateSet:
     entry_slope: np.ndarray | None = None  # (draws, band) daily log-slope of entries from the origin
     trend: EntryTrend | None = None
     duration_edges: np.ndarray = field(default_factory=lambda: np.zeros(1))  # bucket starts, days in care
+    placement_edges: np.ndarray = field(default_factory=lambda: np.zeros(1))  # bucket starts, days placed
 
     @property
     def n_draws(self) -> int:
@@ -133,13 +135,16 @@ def window_stats(
     end: int,
     half_life_days: float | None = None,
     duration_edges: np.ndarray | None = None,
+    placement_edges: np.ndarray | None = None,
 ) -> WindowStats:
     """Exposure days, moves, exits and entries in the window of days ``start`` <= D < ``end``.
 
     With ``half_life_days`` each day of exposure, move, exit and first placement also gets a recency
     weight (:func:`recency_weight`): the exposure of a stretch [lo, hi) is the integral of the weight.
     With ``duration_edges`` (days in care at which each duration bucket starts, the first 0) exposure and
-    events are also split by the time since the child's period of care began.
+    events are also split by the time since the child's period of care began, and with
+    ``placement_edges`` by the time since the spell began (the entry or the last move); the duration
+    bucket is then (care bucket) * len(placement_edges) + (placement bucket).
     """
     h = history
     assert h.period_start is not None
@@ -152,20 +157,33 @@ def window_stats(
     hi = np.minimum(upper[:, None], band_hi)
     dur_lo = np.zeros(1) if duration_edges is None else np.asarray(duration_edges, dtype=np.float64)
     dur_hi = np.r_[dur_lo[1:], np.inf]
-    ps = h.period_start.astype(np.float64)[:, None, None]
-    lo3 = np.maximum(lo[:, :, None].astype(np.float64), ps + dur_lo[None, None, :])
-    hi3 = np.minimum(hi[:, :, None].astype(np.float64), ps + dur_hi[None, None, :])
-    days = np.clip(hi3 - lo3, 0, None)
-    sp, band, dur = np.nonzero(days)
+    pl_lo = np.zeros(1) if placement_edges is None else np.asarray(placement_edges, dtype=np.float64)
+    pl_hi = np.r_[pl_lo[1:], np.inf]
+    n_place = int(pl_lo.size)
+    ps = h.period_start.astype(np.float64)[:, None, None, None]
+    ss = h.start.astype(np.float64)[:, None, None, None]
+    lo4 = np.maximum(
+        np.maximum(lo[:, :, None, None].astype(np.float64), ps + dur_lo[None, None, :, None]),
+        ss + pl_lo[None, None, None, :],
+    )
+    hi4 = np.minimum(
+        np.minimum(hi[:, :, None, None].astype(np.float64), ps + dur_hi[None, None, :, None]),
+        ss + pl_hi[None, None, None, :],
+    )
+    days = np.clip(hi4 - lo4, 0, None)
+    sp, band, dur_c, dur_p = np.nonzero(days)
+    dur = dur_c * n_place + dur_p
     exp_child = h.child[sp]
     exp_cell = (dur * NB + band) * K + h.category[sp]
-    exp_days = days[sp, band, dur]
+    exp_days = days[sp, band, dur_c, dur_p]
 
     ended = (h.next_category != CENSORED) & (h.end > start) & (h.end <= end) & (h.end < edges[:, -1])
     ev = np.flatnonzero(ended)
     ev_band = (edges[ev, :4] <= (h.end[ev] - 1)[:, None]).sum(axis=1)
     ev_dur = np.searchsorted(dur_lo, h.end[ev] - 1 - h.period_start[ev], side="right") - 1
     ev_dur = np.clip(ev_dur, 0, dur_lo.size - 1)
+    ev_place = np.clip(np.searchsorted(pl_lo, h.end[ev] - 1 - h.start[ev], side="right") - 1, 0, n_place - 1)
+    ev_dur = ev_dur * n_place + ev_place
     dest = np.where(h.next_category[ev] == EXIT, K, h.next_category[ev])
     ev_cell = ((ev_dur * NB + ev_band) * K + h.category[ev]) * (K + 1) + dest
 
@@ -175,7 +193,7 @@ def window_stats(
     }  # fmt: skip
     if half_life_days:
         k = LN2 / half_life_days
-        lo_s, hi_s = lo3[sp, band, dur], hi3[sp, band, dur]
+        lo_s, hi_s = lo4[sp, band, dur_c, dur_p], hi4[sp, band, dur_c, dur_p]
         weighted["exp_weighted"] = (np.exp(-k * (end - hi_s)) - np.exp(-k * (end - lo_s))) / k
         weighted["ev_weight"] = recency_weight(h.end[ev] - 1, end, half_life_days)
         weighted["entry_weight"] = recency_weight(h.start[entered], end, half_life_days)
@@ -191,7 +209,7 @@ def window_stats(
         window_days=window_days,
         start=start,
         end=end,
-        n_dur=int(dur_lo.size),
+        n_dur=int(dur_lo.size) * n_place,
         **weighted,
     )
 
@@ -331,49 +349,100 @@ def _stats_arrays(
 DURATION_PSEUDO = 10.0
 #: Months since the period of care began at which the duration buckets start.
 DURATION_EDGES_MONTHS: tuple[float, ...] = (0.0, 3.0, 12.0, 36.0)
+#: Months since the placement began (the entry or the last move to another category) at which the
+#: placement buckets start.
+PLACEMENT_EDGES_MONTHS: tuple[float, ...] = (0.0, 3.0, 12.0)
+#: Alternations of the time-in-care and time-in-placement multipliers per refit of the base hazards.
+PLACEMENT_SWEEPS = 10
+
+
+@dataclass
+class DurationFit:
+    """Hazards by time in care and in the placement, and the multipliers behind them.
+
+    ``hazards`` (D, NC * NP, NB, K, K+1), the duration axis being (care bucket) * NP + (placement bucket).
+    ``exit_care``/``move_care`` (D, NC) and ``exit_place``/``move_place`` (D, NP) are the multipliers;
+    ``raw_exit_care``/``raw_exit_place`` the observed / expected exits in each bucket under the other
+    factors (NaN without exposure).
+    """
+
+    hazards: np.ndarray
+    exit_care: np.ndarray
+    move_care: np.ndarray
+    exit_place: np.ndarray
+    move_place: np.ndarray
+    raw_exit_care: np.ndarray
+    raw_exit_place: np.ndarray
+
+
+def _shrunk_ratio(observed: np.ndarray, expected: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The multiplier (observed + pseudo) / (expected + pseudo) and the raw ratio (NaN without exposure)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        raw = np.where(expected > 0, observed / expected, np.nan)
+    return (observed + DURATION_PSEUDO) / (expected + DURATION_PSEUDO), raw
 
 
 def duration_multipliers(
-    exposure: np.ndarray, exits: np.ndarray, moves: np.ndarray, iterations: int = 4
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Hazards by time in care (D, ND, NB, K, K+1) from exposure/exits (D,ND,NB,K) and moves (D,ND,NB,K,K).
+    exposure: np.ndarray, exits: np.ndarray, moves: np.ndarray, n_place: int = 1, iterations: int = 4
+) -> DurationFit:
+    """Hazards by time in care (and in the placement) from exposure/exits (D,ND,NB,K), moves (D,ND,NB,K,K).
 
-    A proportional-hazards model: hazard(duration, band, category) = base(band, category) * m(duration),
-    with one multiplier for leaving care and one for all moves per duration bucket. Fitted by
-    alternating Poisson maximum likelihood: the base hazards are the smoothed hazards of
+    A proportional-hazards model: hazard(care bucket, placement bucket, band, category) =
+    base(band, category) * m(care bucket) * p(placement bucket), with one multiplier per bucket of each
+    clock for leaving care and one for all moves (``n_place`` placement buckets; 1: time in care only).
+    Fitted by alternating Poisson maximum likelihood: the base hazards are the smoothed hazards of
     :func:`smooth_hazards` (small-cell borrowing and all) on exposure weighted by the multipliers; each
-    multiplier is observed / expected events in its bucket under the base hazards, shrunk towards 1 by
-    ``DURATION_PSEUDO`` pseudo-events. Returns (hazards, exit multipliers, move multipliers, observed /
-    expected raw ratios of exits) with the multipliers shaped (D, ND).
+    multiplier is observed / expected events in its bucket under the base hazards and the other clock's
+    multipliers, shrunk towards 1 by ``DURATION_PSEUDO`` pseudo-events.
     """
     d, nd = exposure.shape[:2]
-    m_exit = np.ones((d, nd))
-    m_move = np.ones((d, nd))
+    nc = nd // n_place
+    m = {
+        name: np.ones((d, size)) for name, size in (("ec", nc), ("mc", nc), ("ep", n_place), ("mp", n_place))
+    }
     exits_all = exits.sum(axis=1)
     moves_all = moves.sum(axis=1)
-    obs_exit = exits.sum(axis=(2, 3))
-    obs_move = moves.sum(axis=(2, 3, 4))
-    raw = np.ones((d, nd))
+    obs_exit = exits.sum(axis=(2, 3)).reshape(d, nc, n_place)
+    obs_move = moves.sum(axis=(2, 3, 4)).reshape(d, nc, n_place)
+    raw_c = np.ones((d, nc))
+    raw_p = np.ones((d, n_place))
+
+    def combined(care: np.ndarray, place: np.ndarray) -> np.ndarray:
+        return (care[:, :, None] * place[:, None, :]).reshape(d, nd)
+
     for _ in range(iterations):
+        m_exit, m_move = combined(m["ec"], m["ep"]), combined(m["mc"], m["mp"])
         base_exit = smooth_hazards(np.einsum("dn,dnbk->dbk", m_exit, exposure), exits_all, moves_all)[..., K]
         base_move = smooth_hazards(np.einsum("dn,dnbk->dbk", m_move, exposure), exits_all, moves_all)[..., :K]
-        exp_exit = np.einsum("dnbk,dbk->dn", exposure, base_exit)
-        exp_move = np.einsum("dnbk,dbk->dn", exposure, base_move.sum(axis=-1))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            raw = np.where(exp_exit > 0, obs_exit / exp_exit, np.nan)
-        m_exit = (obs_exit + DURATION_PSEUDO) / (exp_exit + DURATION_PSEUDO)
-        m_move = (obs_move + DURATION_PSEUDO) / (exp_move + DURATION_PSEUDO)
+        # Expected events in each (care, placement) bucket under the base hazards alone.
+        exp_exit = np.einsum("dnbk,dbk->dn", exposure, base_exit).reshape(d, nc, n_place)
+        exp_move = np.einsum("dnbk,dbk->dn", exposure, base_move.sum(axis=-1)).reshape(d, nc, n_place)
+        # The two clocks overlap (a first placement's first months are the period of care's), so their
+        # multipliers are alternated several times for each refit of the base hazards.
+        for _ in range(PLACEMENT_SWEEPS if n_place > 1 else 1):
+            m["ec"], raw_c = _shrunk_ratio(obs_exit.sum(axis=2), (exp_exit * m["ep"][:, None, :]).sum(axis=2))
+            m["mc"], _ = _shrunk_ratio(obs_move.sum(axis=2), (exp_move * m["mp"][:, None, :]).sum(axis=2))
+            if n_place > 1:
+                m["ep"], raw_p = _shrunk_ratio(
+                    obs_exit.sum(axis=1), (exp_exit * m["ec"][:, :, None]).sum(axis=1)
+                )
+                m["mp"], _ = _shrunk_ratio(obs_move.sum(axis=1), (exp_move * m["mc"][:, :, None]).sum(axis=1))
+    m_exit, m_move = combined(m["ec"], m["ep"]), combined(m["mc"], m["mp"])
     hazards = np.empty((d, nd, NB, K, K + 1))
     hazards[..., :K] = base_move[:, None] * m_move[:, :, None, None, None]
     hazards[..., K] = base_exit[:, None] * m_exit[:, :, None, None]
-    return hazards, m_exit, m_move, raw
+    return DurationFit(
+        hazards=hazards, exit_care=m["ec"], move_care=m["mc"], exit_place=m["ep"], move_place=m["mp"],
+        raw_exit_care=raw_c, raw_exit_place=raw_p,
+    )  # fmt: skip
 
 
-def _hazards(exposure: np.ndarray, exits: np.ndarray, moves: np.ndarray) -> np.ndarray:
-    """Hazards (D, ND, NB, K, K+1): by time in care when the arrays carry more than one duration bucket."""
+def _hazards(exposure: np.ndarray, exits: np.ndarray, moves: np.ndarray, n_place: int = 1) -> np.ndarray:
+    """Hazards (D, ND, NB, K, K+1): by time in care (and in the placement) when the arrays carry more
+    than one duration bucket."""
     if exposure.shape[1] == 1:
         return smooth_hazards(exposure[:, 0], exits[:, 0], moves[:, 0])[:, None]
-    return duration_multipliers(exposure, exits, moves)[0]
+    return duration_multipliers(exposure, exits, moves, n_place).hazards
 
 
 def fit_rates(
@@ -388,6 +457,7 @@ def fit_rates(
     half_life_days: float | None = None,
     duration: bool = False,
     trend_start: int | None = None,
+    placement: bool = False,
 ) -> RateSet:
     """Fit the rates on the window ``start`` <= day < ``end``; bootstrap ``n_draws`` sets if ``rng``.
 
@@ -399,9 +469,16 @@ def fit_rates(
     and used only where the entries show it clearly (:func:`.trend.fit_long_trend`); otherwise there is
     none. ``duration``: exits and moves also depend on the time since
     the period of care began (:func:`duration_multipliers`, buckets ``DURATION_EDGES_MONTHS``).
+    ``placement``: they also depend on the time since the placement began (the entry or the last move
+    to another category; buckets ``PLACEMENT_EDGES_MONTHS``).
     """
     duration_edges = np.array(DURATION_EDGES_MONTHS) * DAYS_PER_MONTH if duration else np.zeros(1)
-    stats = window_stats(history, start, end, half_life_days, duration_edges if duration else None)
+    placement_edges = np.array(PLACEMENT_EDGES_MONTHS) * DAYS_PER_MONTH if placement else np.zeros(1)
+    n_place = int(placement_edges.size)
+    stats = window_stats(
+        history, start, end, half_life_days, duration_edges if duration else None,
+        placement_edges if placement else None,
+    )  # fmt: skip
     weighted = stats.exp_weighted is not None
     # Only children seen in the window matter; number them compactly for the bootstrap.
     seen, inverse = np.unique(np.r_[stats.exp_child, stats.ev_child], return_inverse=True)
@@ -415,7 +492,7 @@ def fit_rates(
         w_exp, w_exits, w_moves, w_entries = _stats_arrays(stats, ones_c, ones_b, recency=True)
     else:
         w_exp, w_exits, w_moves, w_entries = exposure, exits, moves, entries
-    point_hazards = _hazards(w_exp, w_exits, w_moves)
+    point_hazards = _hazards(w_exp, w_exits, w_moves, n_place)
     point_entry = smooth_entries(entries, stats.window_days, w_entries if weighted else None)
     if rng is None:
         hazards, entry = point_hazards, point_entry
@@ -427,7 +504,7 @@ def fit_rates(
         block_w = rng.multinomial(stats.n_blocks, np.full(stats.n_blocks, 1.0 / stats.n_blocks), size=n_draws)
         block_w = block_w.astype(np.float64)
         b_exp, b_exits, b_moves, b_entries = _stats_arrays(stats, child_w, block_w, recency=weighted)
-        hazards = _hazards(b_exp, b_exits, b_moves)
+        hazards = _hazards(b_exp, b_exits, b_moves, n_place)
         if weighted:
             block_counts = np.zeros((stats.n_blocks, N_AGES * K))
             np.add.at(block_counts, (stats.entry_block, stats.entry_cell), 1.0)
@@ -456,7 +533,9 @@ def fit_rates(
 
     years = stats.window_days / 365.25
     flows = (entries[0].sum(axis=0) + moves[0].sum(axis=(0, 1, 2))) / max(years, 1e-9)
-    multipliers = duration_multipliers(w_exp[:1], w_exits[:1], w_moves[:1]) if duration else None
+    multipliers = (
+        duration_multipliers(w_exp[:1], w_exits[:1], w_moves[:1], n_place) if duration or placement else None
+    )
     window = ReferenceWindow(
         start=day_date(start),
         end=day_date(end),
@@ -477,7 +556,8 @@ def fit_rates(
             stats,
             fitted_trend,
             multipliers,
-            duration_edges,
+            duration_edges if duration else None,
+            placement_edges if placement else None,
         )
         if with_table
         else pd.DataFrame()
@@ -493,6 +573,7 @@ def fit_rates(
         entry_slope=entry_slope,
         trend=fitted_trend,
         duration_edges=duration_edges,
+        placement_edges=placement_edges,
     )
 
 
@@ -514,8 +595,9 @@ def _rates_table(
     entry: np.ndarray,
     stats: WindowStats,
     trend: EntryTrend | None = None,
-    multipliers: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None,
+    multipliers: DurationFit | None = None,
     duration_edges: np.ndarray | None = None,
+    placement_edges: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Point-estimate rates, raw and after borrowing, for people to check (rates per child-year / month).
 
@@ -524,7 +606,8 @@ def _rates_table(
     shrinking towards no trend, events its standard error. With time in care, exits and moves show the
     hazards averaged over the time-in-care buckets, and each bucket gets ``duration`` rows (category
     'exit' or 'move', to_category the bucket such as '3-12 months'): raw_rate observed / expected events
-    under the base hazards, rate the multiplier used (1 = no effect of time in care).
+    under the base hazards, rate the multiplier used (1 = no effect of time in care). With time in the
+    placement, its buckets get ``placement`` rows the same way.
     """
     rows: list[dict[str, object]] = []
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -560,16 +643,26 @@ def _rates_table(
                          "raw_rate": float(np.expm1(trend.raw[b] * 365.25)),
                          "rate": float(np.expm1(trend.slope[b] * 365.25)), "unit": "per year"}
                 )  # fmt: skip
-    if multipliers is not None and duration_edges is not None:
-        _, m_exit, m_move, raw = multipliers
-        months = [f"{e / DAYS_PER_MONTH:g}" for e in duration_edges]
-        labels = [f"{a}-{b} months" for a, b in zip(months[:-1], months[1:], strict=True)]
-        labels.append(f"{months[-1]}+ months")
-        for j, label in enumerate(labels):
-            for what, value, raw_value in (("exit", m_exit[0, j], raw[0, j]), ("move", m_move[0, j], np.nan)):
-                rows.append(
-                    {"kind": "duration", "age_band": None, "category": what, "to_category": label,
-                         "events": np.nan, "exposure_days": np.nan, "raw_rate": float(raw_value),
-                         "rate": float(value), "unit": "multiplier"}
-                )  # fmt: skip
+    if multipliers is not None:
+        clocks = (
+            ("duration", duration_edges, multipliers.exit_care, multipliers.move_care, multipliers.raw_exit_care),
+            ("placement", placement_edges, multipliers.exit_place, multipliers.move_place,
+             multipliers.raw_exit_place),
+        )  # fmt: skip
+        for kind, bucket_edges, m_exit, m_move, raw in clocks:
+            if bucket_edges is None:
+                continue
+            months = [f"{e / DAYS_PER_MONTH:g}" for e in bucket_edges]
+            labels = [f"{a}-{b} months" for a, b in zip(months[:-1], months[1:], strict=True)]
+            labels.append(f"{months[-1]}+ months")
+            for j, label in enumerate(labels):
+                for what, value, raw_value in (
+                    ("exit", m_exit[0, j], raw[0, j]),
+                    ("move", m_move[0, j], np.nan),
+                ):
+                    rows.append(
+                        {"kind": kind, "age_band": None, "category": what, "to_category": label,
+                             "events": np.nan, "exposure_days": np.nan, "raw_rate": float(raw_value),
+                             "rate": float(value), "unit": "multiplier"}
+                    )  # fmt: skip
     return pd.DataFrame(rows)

@@ -41,6 +41,7 @@ def build_plan(rates: RateSet, scenario: Scenario | None, *, origin_day: int) ->
             entry=rates.entry,
             entry_slope=rates.entry_slope,
             duration_edges=rates.duration_edges,
+            placement_edges=rates.placement_edges,
         )
 
     def offset(date: object) -> float:
@@ -93,4 +94,5 @@ def build_plan(rates: RateSet, scenario: Scenario | None, *, origin_day: int) ->
         redirects=tuple(redirects),
         entry_slope=rates.entry_slope,
         duration_edges=rates.duration_edges,
+        placement_edges=rates.placement_edges,
     )

@@ -49,6 +49,7 @@ class Population:
     band: np.ndarray
     edges: np.ndarray
     in_care_days: np.ndarray | None = None  # days since the period of care began (None: all 0)
+    in_placement_days: np.ndarray | None = None  # days since the placement began (None: in_care_days)
 
     @property
     def size(self) -> int:
@@ -71,7 +72,9 @@ class Plan:
 
     ``hazards`` (draws, epochs, duration bucket, band, category, K+1): daily hazards in each *epoch*, a
     stretch of time between scenario change dates, by time since the period of care began (buckets
-    starting at ``duration_edges`` days; one bucket when time in care is not modelled); ``epoch_ends``
+    starting at ``duration_edges`` days; one bucket when time in care is not modelled) and since the
+    placement began (``placement_edges``; the duration axis is care bucket * len(placement_edges) +
+    placement bucket); ``epoch_ends``
     (epochs,) the day each epoch ends (the last is inf).
     ``entry`` (draws, age year, category): baseline entrants per day. ``entry_keep``/``entry_extra``
     (band,): the share of baseline entrants kept and the extra entrants (as a share of the baseline rate)
@@ -88,6 +91,7 @@ class Plan:
     redirects: tuple[Redirect, ...] = ()
     entry_slope: np.ndarray | None = None  # (draws, band): daily log-slope of the entry rate from day 0
     duration_edges: np.ndarray = field(default_factory=lambda: np.zeros(1))
+    placement_edges: np.ndarray = field(default_factory=lambda: np.zeros(1))
 
 
 @dataclass
@@ -250,9 +254,10 @@ def _run_batch(
 
     Each simulated child ("slot") carries: its time ``t``; ``resid``, the unit-exponential "clock" left
     before its next move or exit (consumed at rate ``hazard`` while its state lasts, so a birthday, a
-    new stretch of time in care or a scenario date does not redraw it); ``state`` = (duration bucket *
-    NB + band) * K + category; ``dur_end`` = the time its duration bucket ends (``period`` = when its
-    period of care began); ``edge`` = index of its next
+    stretch of time in care or a scenario date does not redraw it); ``state`` = (duration bucket *
+    NB + band) * K + category, the duration bucket being care bucket * NP + placement bucket;
+    ``care_end``/``place_end`` = the times its care and placement buckets end (a move starts a new
+    placement: placement bucket 0 again); ``edge`` = index of its next
     birthday boundary; ``table`` = offset of its path's rate table (bootstrap draw and epoch); ``row`` =
     offset of its path in the output arrays; and ``stream``, the key of its random numbers.
     """
@@ -264,7 +269,10 @@ def _run_batch(
     span = float(grid[-1]) + 1.0
     epoch_ends = plan.epoch_ends
     state_size = n_dur * NB * K
-    dur_starts = np.r_[np.asarray(plan.duration_edges, dtype=np.float64)[:n_dur], np.inf]
+    place_starts = np.r_[np.asarray(plan.placement_edges, dtype=np.float64), np.inf]
+    n_place = place_starts.size - 1
+    n_care = n_dur // n_place
+    dur_starts = np.r_[np.asarray(plan.duration_edges, dtype=np.float64)[:n_care], np.inf]
     n_edges = EDGE_YEARS.size
 
     # Slots: existing children in every path of the batch, then the entrants.
@@ -280,8 +288,13 @@ def _run_batch(
     band = np.r_[np.tile(population.band, n_paths), entrants.band].astype(np.int64)
     in_care = np.zeros(n) if population.in_care_days is None else population.in_care_days.astype(np.float64)
     period = np.r_[np.tile(-in_care, n_paths), entrants.time]
-    dur = np.clip(np.searchsorted(dur_starts, t - period, side="right") - 1, 0, n_dur - 1)
-    dur_end = period + dur_starts[dur + 1]
+    in_place = in_care if population.in_placement_days is None else population.in_placement_days
+    placed = np.r_[np.tile(-np.asarray(in_place, dtype=np.float64), n_paths), entrants.time]
+    care = np.clip(np.searchsorted(dur_starts, t - period, side="right") - 1, 0, n_care - 1)
+    place = np.clip(np.searchsorted(place_starts, t - placed, side="right") - 1, 0, n_place - 1)
+    care_end = period + dur_starts[care + 1]
+    place_end = placed + place_starts[place + 1]
+    dur = care * n_place + place
     state = (dur * NB + band) * K + np.r_[np.tile(population.category, n_paths), entrants.category].astype(
         np.int64
     )
@@ -293,7 +306,7 @@ def _run_batch(
     clock, u_dest = crn.uniform_pairs_at(stream, crn.SALT_EXPONENTIAL)
     resid = -np.log(clock)
     band_end = edge_flat[edge]
-    del local_path, sid, child, band, clock, dur
+    del local_path, sid, child, band, clock, dur, care, place, period, placed
 
     # month_offset[x + 1] = (index of the first month end on or after integer day x) * state_size.
     month_offset = (
@@ -312,8 +325,10 @@ def _run_batch(
 
     while t.size:
         nxt = np.minimum(band_end, span)
-        if n_dur > 1:
-            np.minimum(nxt, dur_end, out=nxt)
+        if n_care > 1:
+            np.minimum(nxt, care_end, out=nxt)
+        if n_place > 1:
+            np.minimum(nxt, place_end, out=nxt)
         if n_epochs > 1:
             epoch_end = epoch_ends[epoch]
             np.minimum(nxt, epoch_end, out=nxt)
@@ -375,15 +390,27 @@ def _run_batch(
                 for column in move_cum_cols:
                     dest += column[flat_m] <= u_move
                 old = state[moved]
+                if n_place > 1:
+                    # A move starts a new placement: back to the first placement bucket.
+                    old = old - (old // (NB * K) % n_place) * (NB * K)
+                    place_end[moved] = t1[moved] + place_starts[1]
                 state[moved] = old - old % K + dest
 
-        # A new stretch of time in care (only non-events can reach one): the next duration bucket.
-        if n_dur > 1:
-            idur = np.flatnonzero(~real & (dur_end <= t1))
+        # A new stretch of time in care or in the placement (only non-events can reach one): the next
+        # bucket of that clock (both when they end together).
+        if n_care > 1:
+            idur = np.flatnonzero(~real & (care_end <= t1))
+            if idur.size:
+                state[idur] += n_place * NB * K
+                next_care = state[idur] // (n_place * NB * K) + 1
+                care_end[idur] += dur_starts[next_care] - dur_starts[next_care - 1]
+                gone[idur] = False
+        if n_place > 1:
+            idur = np.flatnonzero(~real & (place_end <= t1))
             if idur.size:
                 state[idur] += NB * K
-                next_dur = state[idur] // (NB * K) + 1
-                dur_end[idur] = period[idur] + dur_starts[next_dur]
+                next_place = state[idur] // (NB * K) % n_place + 1
+                place_end[idur] += place_starts[next_place] - place_starts[next_place - 1]
                 gone[idur] = False
         # A birthday that starts a new age band (only non-events can reach one); the 18th ends care.
         at_band = band_end <= t1
@@ -407,8 +434,10 @@ def _run_batch(
             t, resid, u_dest, band_end, state, edge, table, row, stream, ceil_t = (
                 a[keep] for a in (t, resid, u_dest, band_end, state, edge, table, row, stream, ceil_t)
             )
-            if n_dur > 1:
-                dur_end, period = dur_end[keep], period[keep]
+            if n_care > 1:
+                care_end = care_end[keep]
+            if n_place > 1:
+                place_end = place_end[keep]
             if n_epochs > 1:
                 epoch = epoch[keep]
 

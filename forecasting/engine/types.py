@@ -176,6 +176,10 @@ class ForecastParameters:
       care began (buckets of 0-3, 3-12, 12-36 and 36+ months, one multiplier each for exits and for moves,
       see :func:`forecasting.engine.rates.duration_multipliers`); each simulated child carries its time
       in care. Off, a child's chances depend only on age and category.
+    * ``placement_hazards``: leaving care and moving also depend on the time since the placement began
+      (the entry into care or the last move to another category; buckets of 0-3, 3-12 and 12+ months, one
+      multiplier each for exits and for moves, on top of the time-in-care ones when both are on); each
+      simulated child carries the time in its placement, and a move starts it again.
     """
 
     as_at: dt.date
@@ -197,6 +201,7 @@ class ForecastParameters:
     half_life_years: float | None = None
     duration_hazards: bool = False
     trend_years: int | None = None
+    placement_hazards: bool = False
 
     def __post_init__(self) -> None:
         if not 1 <= self.horizon_months <= 60:

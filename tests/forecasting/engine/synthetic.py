@@ -41,20 +41,32 @@ class MarkovProcess:
     ``exit_by_months``: if given, (edges, factors): the daily probability of leaving care is multiplied
     by ``factors[i]`` while the child has been in care (since the period of care began) for at least
     ``edges[i]`` months and less than ``edges[i + 1]`` (``edges[0]`` is 0; the last factor has no end):
-    exits that depend on time in care, so the process is no longer Markov in (age, category)."""
+    exits that depend on time in care, so the process is no longer Markov in (age, category).
+    ``move_by_months``: the same for the daily probabilities of moving, by the months since the placement
+    began (the entry or the last move): moves that depend on time in the placement, a clock a move resets."""
 
     categories: tuple[str, ...]
     entry: np.ndarray
     daily: np.ndarray
     exit_by_months: tuple[tuple[float, ...], tuple[float, ...]] | None = None
+    move_by_months: tuple[tuple[float, ...], tuple[float, ...]] | None = None
 
     def exit_factor(self, days_in_care: np.ndarray) -> np.ndarray:
         """The multiplier of the exit probability after ``days_in_care`` days in care."""
-        if self.exit_by_months is None:
-            return np.ones(np.shape(days_in_care))
-        edges, factors = self.exit_by_months
-        bucket = np.searchsorted(np.asarray(edges) * YEAR / 12, days_in_care, side="right") - 1
-        return np.asarray(factors)[np.clip(bucket, 0, len(factors) - 1)]
+        return _step_factor(self.exit_by_months, days_in_care)
+
+    def move_factor(self, days_in_placement: np.ndarray) -> np.ndarray:
+        """The multiplier of the move probabilities after ``days_in_placement`` days in the placement."""
+        return _step_factor(self.move_by_months, days_in_placement)
+
+
+def _step_factor(steps: tuple[tuple[float, ...], tuple[float, ...]] | None, days: np.ndarray) -> np.ndarray:
+    """The factor of the step function (month edges, factors) after ``days`` days (1 without steps)."""
+    if steps is None:
+        return np.ones(np.shape(days))
+    edges, factors = steps
+    bucket = np.searchsorted(np.asarray(edges) * YEAR / 12, days, side="right") - 1
+    return np.asarray(factors)[np.clip(bucket, 0, len(factors) - 1)]
 
 
 def standard_process(entries_per_year: float = 330.0) -> MarkovProcess:
@@ -108,14 +120,15 @@ def _band(edges: np.ndarray, day: int) -> np.ndarray:
 
 def _destinations(
     process: MarkovProcess, cum: np.ndarray, band: np.ndarray, cat: np.ndarray, in_care: np.ndarray,
-    u: np.ndarray,
+    u: np.ndarray, in_placement: np.ndarray,
 ) -> np.ndarray:  # fmt: skip
     """Each child's next-day destination (category index, k = leaves care, k + 1 = stays)."""
     k = len(process.categories)
-    if process.exit_by_months is None:
+    if process.exit_by_months is None and process.move_by_months is None:
         return (cum[band, cat] <= u[:, None]).sum(axis=1)
     probs = process.daily[band, cat].copy()
     probs[:, k] *= process.exit_factor(in_care)
+    probs[:, :k] *= process.move_factor(in_placement)[:, None]
     return (np.cumsum(probs, axis=1) <= u[:, None]).sum(axis=1)
 
 
@@ -190,7 +203,7 @@ def simulate_register(
             continue
         band = _band(live_edges, day)
         u = rng.random(live_id.size)
-        dest = _destinations(current, cum, band, live_cat, day - live_entered, u)
+        dest = _destinations(current, cum, band, live_cat, day - live_entered, u, day - live_start)
         aged_out = live_edges[:, -1] == day + 1
         exited = dest == k
         moved = (dest < k) & ~aged_out
@@ -311,6 +324,7 @@ def continue_register(
     cat = np.tile(rows["category"].map(ix).to_numpy(dtype=np.int64), n)
     edges = np.tile(np.stack([add_years(dob, y) for y in BAND_EDGES], axis=1), (n, 1))
     start = np.tile(entered[live].to_numpy(dtype="datetime64[D]").astype(np.int64), n)
+    placed = np.tile(rows["decom"].to_numpy(dtype="datetime64[D]").astype(np.int64), n)
     cum = np.cumsum(process.daily, axis=2)
     lam = process.entry.ravel()
     growth_day = day_number(growth_from) if growth_from else a0
@@ -318,12 +332,13 @@ def continue_register(
     out = np.zeros((n, len(days), k))
     for day in range(a0, max(days)):
         band = _band(edges, day)
-        dest = _destinations(process, cum, band, cat, day - start, rng.random(cat.size))
+        dest = _destinations(process, cum, band, cat, day - start, rng.random(cat.size), day - placed)
         aged_out = edges[:, -1] == day + 1
         moved = dest < k
         cat = np.where(moved, dest, cat)
+        placed = np.where(moved, day + 1, placed)
         stay = ~((dest == k) | aged_out)
-        path, cat, edges, start = path[stay], cat[stay], edges[stay], start[stay]
+        path, cat, edges, start, placed = path[stay], cat[stay], edges[stay], start[stay], placed[stay]
         growth = np.exp(entry_growth * max(day + 1 - growth_day, 0) / YEAR) if entry_growth else 1.0
         counts = rng.poisson(lam * growth, size=(n, lam.size))
         if counts.any():
@@ -337,6 +352,7 @@ def continue_register(
             cat = np.r_[cat, (cells % k)[ok]]
             edges = np.r_[edges, new_edges[ok]]
             start = np.r_[start, np.full(int(ok.sum()), day + 1)]
+            placed = np.r_[placed, np.full(int(ok.sum()), day + 1)]
         if day + 1 in targets:
             np.add.at(out, (path, targets[day + 1], cat), 1.0)
     return out

@@ -91,8 +91,12 @@ def test_the_preferred_model_is_kept_on_a_flat_history_and_follows_rising_entrie
     kept only where clear; backtest scores differ by a few tenths between draws of the same process, so it
     is left only for a gain of ``TIE_MARGIN`` points."""
     preferred = DEFAULT_CANDIDATES[0]
-    assert preferred == LONG_TREND_CANDIDATE == Candidate(3, True, None, duration_hazards=True, trend_years=6)
-    assert DEFAULT_CANDIDATES[1] == Candidate(3, False, None, duration_hazards=True)
+    assert (
+        preferred
+        == LONG_TREND_CANDIDATE
+        == Candidate(3, True, None, duration_hazards=True, trend_years=6, placement_hazards=True)
+    )
+    assert DEFAULT_CANDIDATES[1] == Candidate(3, False, None, duration_hazards=True, placement_hazards=True)
     params = ForecastParameters(as_at=AS_AT, seed=3)
     flat_register = simulate_register(
         standard_process(), start=dt.date(2012, 4, 1), end=dt.date(2026, 4, 2), seed=22
