@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("placements", "0011_sibling_group_decline_and_split_not_to_plan"),
+        ("placements", "0012_framework_membership"),
     ]
 
     operations = [
