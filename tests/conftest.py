@@ -17,6 +17,20 @@ def _reference_authorities(request):
         from sufficiency.authorities.reference import ensure_local_authorities
 
         ensure_local_authorities()
+        _ensure_statistical_neighbours()
+
+
+def _ensure_statistical_neighbours():
+    """The synthetic list of statistical neighbours the placements migration loads: a flush (a transactional
+    test, or a module fixture that loads the demo) empties it, and the comparators' tests count on it."""
+    import importlib
+
+    from django.apps import apps
+
+    from placements.models import StatisticalNeighbourList
+
+    if not StatisticalNeighbourList.objects.exists():
+        importlib.import_module("placements.migrations.0008_load_statistical_neighbours").load(apps, None)
 
 
 def _authority(code):

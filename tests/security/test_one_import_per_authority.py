@@ -88,7 +88,8 @@ def test_api_answers_409_with_the_busy_message(walsall):
     assert BUSY in response.json()["detail"]
 
 
-def test_command_refuses_while_a_job_is_queued(walsall, tmp_path):
+def test_command_refuses_while_a_job_is_queued(walsall, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the command writes its error report beside the working directory
     _running_job(walsall, "queued")
     paths = []
     for name, content in valid_walsall_files():
@@ -117,6 +118,7 @@ def test_worker_claims_when_the_other_authority_runs(walsall, sandwell):
 def test_command_import_is_listed_as_running_so_uploads_wait(walsall, data_manager, tmp_path, monkeypatch):
     from placements import services
 
+    monkeypatch.chdir(tmp_path)  # the command writes its error report beside the working directory
     seen = {}
     real = services.ssda903_import
 
