@@ -15,6 +15,17 @@ This is the project package, on two floors (docs/architecture.md, "The layers"):
 `make lint` checks the direction of every import.
 """
 
-from .celery import app as celery_app
+from typing import Any
 
 __all__ = ("celery_app",)
+
+
+def __getattr__(name: str) -> Any:
+    """The Celery application, imported on first use rather than with the package, so the pure modules
+    under this package (e.g. `core.safe_csv`) load without Celery or Django. Django loads it at start-up
+    (`authorities.apps`), so shared tasks bind to it; `celery -A sufficiency` finds `sufficiency.celery`."""
+    if name == "celery_app":
+        from .celery import app
+
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

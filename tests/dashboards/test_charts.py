@@ -372,6 +372,7 @@ def test_forecast_tables_count_whole_children():
     assert by_key["fan-total"]["figure"]["layout"]["yaxis"]["hoverformat"] == ",.0f"
 
 
+@pytest.mark.django_db  # the page also reads the Ofsted data's provenance
 def test_gap_table_counts_whole_children():
     from sufficiency.dashboards.views.gap import build_gap
 
