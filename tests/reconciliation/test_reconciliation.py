@@ -155,21 +155,7 @@ def collect(client: Any, api: Any, authority: Any, ledger: Ledger) -> None:
         response = _get(client, reverse("placements:child-list", kwargs=kw), category=category)
         ledger.add(f"category:{category}", "children list", response.context["paginator"].count, decimals=0)
 
-    # Dashboard overview: key figures (HTML table) and its CSV
-    tree = page(_get(client, reverse("dashboards:overview", kwargs=kw)).content)
-    ledger.date_seen("overview banner", banner_date(tree))
-    for row in tree.xpath("//table[.//caption[starts-with(normalize-space(.), 'Key figures')]]//tbody/tr"):
-        cells = row.xpath("./th|./td")
-        label = _text(cells[0])
-        if label in OVERVIEW_KEY_FIGURES:
-            key, decimals = OVERVIEW_KEY_FIGURES[label]
-            ledger.add(f"kpi:{key}", "overview page", number(_text(cells[1])), decimals=decimals)
-    csv_url = reverse("dashboards:csv", kwargs={"code": code, "page": "overview", "key": "key-figures"})
-    rows = list(csv.reader(io.StringIO(_get(client, csv_url).content.decode("utf-8-sig"))))
-    for row in rows[1:]:
-        if row and row[0] in OVERVIEW_KEY_FIGURES:
-            key, decimals = OVERVIEW_KEY_FIGURES[row[0]]
-            ledger.add(f"kpi:{key}", "overview csv", number(row[1]), decimals=decimals)
+    _collect_overview(client, code, ledger)
 
     # Strategy pages: each measure's value and RAG
     from sufficiency.reports.models import Strategy
@@ -337,6 +323,24 @@ def collect(client: Any, api: Any, authority: Any, ledger: Ledger) -> None:
         measure = f"published:{published.version}:says_live_figures_changed"
         ledger.add(measure, "published report page", "yes" if says_changed else "no", on=iso(published.as_at))
         ledger.add(measure, "live figures", "yes" if changed else "no", on=iso(published.as_at))
+
+
+def _collect_overview(client: Any, code: str, ledger: Ledger) -> None:
+    """The dashboard overview's key figures (HTML table) and its CSV, for the date in the session."""
+    tree = page(_get(client, reverse("dashboards:overview", kwargs={"code": code})).content)
+    ledger.date_seen("overview banner", banner_date(tree))
+    for row in tree.xpath("//table[.//caption[starts-with(normalize-space(.), 'Key figures')]]//tbody/tr"):
+        cells = row.xpath("./th|./td")
+        label = _text(cells[0])
+        if label in OVERVIEW_KEY_FIGURES:
+            key, decimals = OVERVIEW_KEY_FIGURES[label]
+            ledger.add(f"kpi:{key}", "overview page", number(_text(cells[1])), decimals=decimals)
+    csv_url = reverse("dashboards:csv", kwargs={"code": code, "page": "overview", "key": "key-figures"})
+    rows = list(csv.reader(io.StringIO(_get(client, csv_url).content.decode("utf-8-sig"))))
+    for row in rows[1:]:
+        if row and row[0] in OVERVIEW_KEY_FIGURES:
+            key, decimals = OVERVIEW_KEY_FIGURES[row[0]]
+            ledger.add(f"kpi:{key}", "overview csv", number(row[1]), decimals=decimals)
 
 
 def _collect_finding_and_board(client: Any, authority: Any, ledger: Ledger, document: dict[str, Any]) -> None:
@@ -590,3 +594,62 @@ def test_the_ledger_catches_a_disagreement():
     ledger.date_seen("strategy page", "2026-12-05")
     assert len(ledger.disagreements()) == 3
     assert iso(dt.date(2026, 3, 31)) == "2026-03-31"
+
+
+def test_a_mid_month_date_chosen_in_the_banner_agrees_on_the_overview_and_the_kpi_page(
+    client,
+    register,  # noqa: F811
+    walsall,
+    la_user,
+):
+    """A date the stored dashboard figures do not hold (13 February 2025, mid-month, on the hand-built
+    register): the overview counts for it, and its figures are the KPI page's and the children list's."""
+    from placements.categories import PLANNING_CATEGORY_LABELS
+    from sufficiency.dashboards.services import dashboard_rollup_compute
+    from tests.factories import ChildFactory, EpisodeFactory
+
+    # W9 starts care on 1 March 2025: in care at the stored month end (31 March), not on 13 February.
+    w9 = ChildFactory(authority=walsall, child_ref="W9", dob=dt.date(2011, 1, 1))
+    EpisodeFactory(
+        child=w9,
+        authority=walsall,
+        decom=dt.date(2025, 3, 1),
+        rne="S",
+        ls="C2",
+        place="U4",
+        place_provider="PR1",
+    )
+    dashboard_rollup_compute(authority=walsall)
+    client.force_login(la_user)
+    code, on = walsall.dfe_code, "2025-02-13"
+    # Chosen once in the banner (on the children list); every page after it is asked with no date.
+    _get(client, reverse("placements:child-list", kwargs={"code": code}), as_at=on)
+    ledger = Ledger(on=on)
+    _collect_overview(client, code, ledger)
+    tree = page(_get(client, reverse("dashboards:overview", kwargs={"code": code})).content)
+    mix = _table_rows(tree, "Where children live: placement mix")
+    assert mix, "the overview's placement mix table was not found"
+    by_label = {label: key for key, label in PLANNING_CATEGORY_LABELS.items()}
+    for row in mix[1:]:
+        ledger.add(f"category:{by_label[row[0]]}", "overview mix", number(row[1]), decimals=0)
+    tree = page(_get(client, reverse("reports:kpi-list", kwargs={"code": code})).content)
+    ledger.date_seen("kpi page banner", banner_date(tree))
+    for key, raw, _rag in measures(tree):
+        ledger.add(f"kpi:{key}", "kpi page", None if raw == "" else float(raw))
+    response = _get(client, reverse("placements:child-list", kwargs={"code": code}))
+    ledger.add("kpi:children_in_care", "children list", response.context["paginator"].count, decimals=0)
+    for row in mix[1:]:
+        category = by_label[row[0]]
+        response = _get(client, reverse("placements:child-list", kwargs={"code": code}), category=category)
+        ledger.add(f"category:{category}", "children list", response.context["paginator"].count, decimals=0)
+
+    problems = _report("mid-month", ledger, 0.0)
+    in_care = {f.source: f.value for f in ledger.figures if f.measure == "kpi:children_in_care"}
+    # Seven children on 13 February 2025 (W1-W4, W6-W8; W5 left in November, W9 not yet in care).
+    assert in_care == {"overview page": 7, "overview csv": 7, "kpi page": 7, "children list": 7}
+    assert {f.source for f in ledger.figures if f.measure.startswith("category:")} == {
+        "overview mix",
+        "children list",
+    }
+    assert ledger.compared() > 20
+    assert problems == []
