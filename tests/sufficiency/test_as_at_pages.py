@@ -82,11 +82,13 @@ def test_the_dashboards_count_for_a_chosen_mid_month_date(client, walsall, la_us
     # The default date is the stored month end: the banner names no other date.
     content = client.get(overview).content.decode()
     assert 'data-as-at="2025-03-31"' in content and "data-page-shows" not in content
+    assert "Stored figures computed" in content
     # A mid-month date the stored figures do not hold: the overview and the market count for it, and the
     # banner names it alone. On 15 December 2024 W2 is in care, W1 not yet; the trend ends at November.
     content = client.get(overview, {"as_at": "2024-12-15"}).content.decode()
     assert 'data-as-at="2024-12-15"' in content and "data-page-shows" not in content
     assert "Key figures on 15 December 2024" in content
+    assert "counted from the register for this date" in content and "Stored figures computed" not in content
     assert "30 November 2024" in content and "31 December 2024" not in content.split("Key figures")[1]
     content = client.get(reverse("dashboards:market", kwargs={"code": "335"})).content.decode()
     assert 'data-as-at="2024-12-15"' in content and "As at 15 December 2024" in content

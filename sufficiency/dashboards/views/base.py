@@ -230,6 +230,7 @@ class DashboardView(AuthorityMixin, TemplateView):
         choices = self.as_at_choices(rollup)
         if self.follows_chosen_date and stored is not None and chosen != stored:
             self.figures_on(rollup, on)
+            context["as_at_live"] = True  # counted from the register for this date, not the stored figures
         if self.follows_chosen_date and choices and chosen not in {c for c, _ in choices}:
             choices = sorted([*choices, (chosen, fmt_date(chosen))], reverse=True)
         form = DashboardFilterForm(self.request.GET or None, as_at_choices=choices)
@@ -298,6 +299,7 @@ class DashboardView(AuthorityMixin, TemplateView):
                 "as_at_text": context.get("as_at_text", ""),
                 "as_at_differs": context.get("as_at_differs", ""),
                 "as_at_shown": context.get("as_at_shown", ""),
+                "as_at_live": context.get("as_at_live", False),
             }
             cache.set(key, cached, timeout=CACHE_SECONDS)
             context.update(cached)
