@@ -1,6 +1,8 @@
 """Building the dashboards' precomputed figures from the register, the forecast and the gap.
 
-Runs in a worker (or the demo loader), never in a web request. Every count of children applies the
+Runs in a worker (or the demo loader); the one exception is the overview for a date chosen in the banner
+that the stored snapshots do not hold, which `overview_on` counts in the request by the same functions
+(see `sufficiency.dashboards.views.base`). Every count of children applies the
 counting rules of `placements.counting`; this module only groups their results into small JSON documents
 (lists of rows with a header, to keep them compact) that the pages filter and draw.
 """
@@ -16,6 +18,7 @@ from django.db.models import Avg, Count, Q
 
 from forecasting.choices import BASELINE
 from forecasting.gap import BELOW_GOOD, GOOD_OR_BETTER, LOCAL_RADIUS_MILES
+from forecasting.gap_services import local_settings_frame
 from forecasting.models import ForecastRun
 from forecasting.selectors import (
     actual_history,
@@ -39,7 +42,7 @@ from placements.counting import (
 )
 from placements.models import InHouseHome, PlacementEpisode
 from sufficiency.authorities.models import LocalAuthority
-from sufficiency.core.formatting import financial_year
+from sufficiency.core.formatting import financial_year, month_end
 from sufficiency.core.periods import period_for
 
 #: Snapshots kept for the date filter: the last 12 month ends and the previous five 31 Marches.
@@ -186,8 +189,12 @@ def _placement_la_lookup(authority: LocalAuthority) -> pd.DataFrame:
     return frame.drop_duplicates(["child", "decom"])
 
 
-def overview_rollup(*, authority: LocalAuthority, as_at: dt.date) -> dict[str, Any]:
-    """Snapshots, the monthly trend, stability and spend for the overview (and the gap's 'where' table)."""
+def overview_rollup(
+    *, authority: LocalAuthority, as_at: dt.date, dates: list[dt.date] | None = None
+) -> dict[str, Any]:
+    """Snapshots, the monthly trend, stability and spend for the overview (and the gap's 'where' table),
+    counted as at `as_at`: snapshots at `dates` (by default those the date filter offers, see
+    `snapshot_dates`), the trend to the last month end on or before `as_at`, spend to `as_at`."""
     episodes = register.episode_frame_for_authority(authority=authority)
     children = register.child_frame_for_authority(authority=authority)
     prepared = prepare_episodes(episodes)
@@ -198,7 +205,7 @@ def overview_rollup(*, authority: LocalAuthority, as_at: dt.date) -> dict[str, A
     earliest = prepared["decom"].min().date() if not prepared.empty else None
     periods = periods_of_care(prepared)
     snapshots: dict[str, Any] = {}
-    for day in snapshot_dates(as_at, earliest):
+    for day in snapshot_dates(as_at, earliest) if dates is None else sorted(set(dates), reverse=True):
         current = in_care_on(prepared, day, children=children)
         current["judgement"] = judgements_on(
             current["urn"],
@@ -224,8 +231,12 @@ def overview_rollup(*, authority: LocalAuthority, as_at: dt.date) -> dict[str, A
             "stability_3_plus": list(three_plus),
             "stability_long_term": list(long_term),
         }
-    trend_start = dt.date(as_at.year - TREND_YEARS, as_at.month, 1)
-    monthly = monthly_counts(prepared, children, trend_start, as_at) if not prepared.empty else pd.DataFrame()
+    # The trend's months are whole: a mid-month date's last point is the month end before it.
+    trend_end = as_at if as_at == month_end(as_at) else as_at.replace(day=1) - dt.timedelta(days=1)
+    trend_start = dt.date(trend_end.year - TREND_YEARS, trend_end.month, 1)
+    monthly = (
+        monthly_counts(prepared, children, trend_start, trend_end) if not prepared.empty else pd.DataFrame()
+    )
     trend = [
         [pd.Timestamp(r.month_end).date().isoformat(), int(r.total), int(r.started), int(r.ceased)]
         for r in monthly.itertuples(index=False)
@@ -239,6 +250,31 @@ def overview_rollup(*, authority: LocalAuthority, as_at: dt.date) -> dict[str, A
         "spend": spend_rollup(authority=authority, as_at=as_at),
         "history_start": start.isoformat() if (start := history_start(prepared)) else None,
     }
+
+
+def year_before(day: dt.date) -> dt.date:
+    """The same day a year earlier (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def overview_on(*, authority: LocalAuthority, stored: dict[str, Any], on: dt.date) -> dict[str, Any]:
+    """The overview document as at `on`, a date the stored snapshots may not hold (a date chosen in the
+    banner): `on` and the year before it are counted from the register by the same functions as the
+    stored ones, with the trend and spend to `on`; the stored 31 March snapshots before `on` are kept for
+    the stability chart. The stored document itself when it is already for `on`."""
+    if stored.get("as_at") == on.isoformat():
+        return stored
+    live = overview_rollup(authority=authority, as_at=on, dates=[on, year_before(on)])
+    earlier = {
+        key: snap
+        for key, snap in stored.get("snapshots", {}).items()
+        if key.endswith("-03-31") and key < on.isoformat()
+    }
+    live["snapshots"] = {**earlier, **live["snapshots"]}
+    return live
 
 
 def spend_rollup(*, authority: LocalAuthority, as_at: dt.date) -> dict[str, Any]:
@@ -382,6 +418,13 @@ def market_rollup(*, authority: LocalAuthority, settings: pd.DataFrame, as_at: d
             ]
         )
     return {"columns": MARKET_COLUMNS, "rows": rows}
+
+
+def market_on(*, authority: LocalAuthority, on: dt.date) -> dict[str, Any]:
+    """The market document as at `on` (a date chosen in the banner), counted as the stored one is."""
+    return market_rollup(
+        authority=authority, settings=local_settings_frame(authority=authority, on=on), as_at=on
+    )
 
 
 def headline(*, overview: dict[str, Any], forecast: dict[str, Any], as_at: dt.date) -> dict[str, Any]:

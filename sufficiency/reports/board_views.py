@@ -7,6 +7,7 @@ HTML and PDF bytes). Another authority's report, or a draft to someone who may n
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
@@ -19,10 +20,11 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from sufficiency.authorities.permissions import BOARD_EDIT_ROLES, DASHBOARD_ROLES
+from sufficiency.core.downloads import TableDownloadMixin
 from sufficiency.core.locking import VERSION_FIELD, OptimisticLockMixin, StaleEdit
 from sufficiency.core.views import AuthorityMixin
 
-from .board import selectors, services
+from .board import downloads, selectors, services
 from .board.forms import CommentaryForm, PublishForm, ReportForm
 from .board.pdf import render_pdf, render_print_html, style_hashes
 from .models import BoardReport, PublishedReport
@@ -95,16 +97,44 @@ class BoardReportListView(BoardReadMixin, TemplateView):
         return context
 
 
-class PublishedReportView(BoardReadMixin, TemplateView):
+class BoardTablesMixin(TableDownloadMixin):
+    """The report's indicators, sufficiency gap and placement finding tables as CSV and XLSX, from the
+    document the page shows (`board.downloads`)."""
+
+    download_name = "board-report"
+
+    def report_document(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def download_keys(self) -> list[str]:
+        return downloads.available(self.report_document())
+
+    def table_for_download(self, context: dict[str, Any], key: str) -> tuple[str, Any, Any]:
+        return downloads.board_table(context["document"], key)
+
+    def download_filename(self, key: str, fmt: str) -> str:
+        as_at = str(self.report_document().get("as_at", ""))[:10]
+        return f"{self.authority.dfe_code}-board-report-{as_at}-{key}.{fmt}"
+
+
+class PublishedReportView(BoardTablesMixin, BoardReadMixin, TemplateView):
     """A published report on screen, exactly as frozen."""
 
     template_name = "reports/board/report_detail.html"
 
+    @cached_property
+    def published(self) -> PublishedReport:
+        return _published(self, self.kwargs["version"])
+
+    def report_document(self) -> dict[str, Any]:
+        return self.published.document
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        published = _published(self, self.kwargs["version"])
+        published = self.published
         context.update(
             published=published,
+            document=published.document,
             body=SafeString(published.body_html),  # noqa: S308 - rendered by the service at publication
             draft=False,
             live_changes=selectors.published_changes(published=published),
@@ -175,16 +205,23 @@ class DraftUpdateView(OptimisticLockMixin, BoardEditMixin, FormView):
         return HttpResponseRedirect(self.draft_url(self.draft()))
 
 
-class DraftDetailView(BoardEditMixin, TemplateView):
+class DraftDetailView(BoardTablesMixin, BoardEditMixin, TemplateView):
     """A draft rendered live from the register as at its date, with the change in every KPI since the last
     published report."""
 
     template_name = "reports/board/report_detail.html"
 
+    @cached_property
+    def rendered(self) -> dict[str, Any]:
+        return services.draft_render(report=self.draft())
+
+    def report_document(self) -> dict[str, Any]:
+        return self.rendered["document"]
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         report = self.draft()
-        rendered = services.draft_render(report=report)
+        rendered = self.rendered
         context.update(
             report=report,
             body=SafeString(rendered["body_html"]),

@@ -456,10 +456,53 @@ class StrategyListView(ReadMixin, TemplateView):
         return context
 
 
-class StrategyDetailView(ReadMixin, TemplateView):
+class StrategyDetailView(TableDownloadMixin, ReadMixin, TemplateView):
     """A strategy: objectives with their measures' progress on a date (RAG), and the commissioning plan."""
 
     template_name = "reports/strategy_detail.html"
+    download_name = "strategy"
+
+    def download_keys(self) -> list[str]:
+        return ["measures"]
+
+    def table_for_download(self, context: dict[str, Any], key: str) -> tuple[str, list[Any], list[Any]]:
+        """Every measure of every objective, one row each, with its unit in its own column (units differ by
+        row): the values and targets the page formats, unrounded, and the status the page shows."""
+        headers = [
+            "Objective",
+            "Measure",
+            "Unit",
+            "Baseline (in the unit)",
+            "Baseline date",
+            "Target (in the unit)",
+            "Target date",
+            "Better when",
+            f"Value on {context['on']:%Y-%m-%d} (in the unit)",
+            "Previous value (in the unit)",
+            "Status",
+        ]
+        rows = []
+        for entry in context["objectives"]:
+            objective = entry["objective"]
+            for m in entry["measures"]:
+                item = m["progress"]
+                measure = item.measure
+                rows.append(
+                    [
+                        f"{objective.number}. {objective.title}",
+                        item.name,
+                        unit_words(item.kpi) if item.kpi else "",
+                        None if measure.baseline_value is None else float(measure.baseline_value),
+                        measure.baseline_date,
+                        float(measure.target_value),
+                        measure.target_date,
+                        measure.get_direction_display(),
+                        item.value.value,
+                        item.previous.value,
+                        item.rag.label,
+                    ]
+                )
+        return f"Strategy measures on {context['on']:%Y-%m-%d}", headers, rows
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

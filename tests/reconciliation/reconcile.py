@@ -64,14 +64,15 @@ class Ledger:
                 continue
             first = items[0]
             for other in items[1:]:
-                if not _agree(first, other):
+                if not agree(first, other):
                     out.append(
                         f"{measure} on {on}: {first.source}={first.value!r} but {other.source}={other.value!r}"
                     )
         return out
 
 
-def _agree(a: Figure, b: Figure) -> bool:
+def agree(a: Figure, b: Figure) -> bool:
+    """Whether two figures agree: labels exactly, numbers to the coarser of their precisions."""
     if a.value is None or b.value is None:
         return a.value is None and b.value is None
     if isinstance(a.value, str) or isinstance(b.value, str):

@@ -23,7 +23,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from placements.categories import PLANNING_CATEGORIES
-from tests.reconciliation.reconcile import Ledger, banner_date, iso, measures, number, page
+from tests.reconciliation.reconcile import Figure, Ledger, agree, banner_date, iso, measures, number, page
 from tests.reports.conftest import register  # noqa: F401  (the hand-built register fixture)
 
 # The overview's key figures table, by row label: the KPI each row shows and its displayed precision.
@@ -155,21 +155,7 @@ def collect(client: Any, api: Any, authority: Any, ledger: Ledger) -> None:
         response = _get(client, reverse("placements:child-list", kwargs=kw), category=category)
         ledger.add(f"category:{category}", "children list", response.context["paginator"].count, decimals=0)
 
-    # Dashboard overview: key figures (HTML table) and its CSV
-    tree = page(_get(client, reverse("dashboards:overview", kwargs=kw)).content)
-    ledger.date_seen("overview banner", banner_date(tree))
-    for row in tree.xpath("//table[.//caption[starts-with(normalize-space(.), 'Key figures')]]//tbody/tr"):
-        cells = row.xpath("./th|./td")
-        label = _text(cells[0])
-        if label in OVERVIEW_KEY_FIGURES:
-            key, decimals = OVERVIEW_KEY_FIGURES[label]
-            ledger.add(f"kpi:{key}", "overview page", number(_text(cells[1])), decimals=decimals)
-    csv_url = reverse("dashboards:csv", kwargs={"code": code, "page": "overview", "key": "key-figures"})
-    rows = list(csv.reader(io.StringIO(_get(client, csv_url).content.decode("utf-8-sig"))))
-    for row in rows[1:]:
-        if row and row[0] in OVERVIEW_KEY_FIGURES:
-            key, decimals = OVERVIEW_KEY_FIGURES[row[0]]
-            ledger.add(f"kpi:{key}", "overview csv", number(row[1]), decimals=decimals)
+    _collect_overview(client, code, ledger)
 
     # Strategy pages: each measure's value and RAG
     from sufficiency.reports.models import Strategy
@@ -198,6 +184,16 @@ def collect(client: Any, api: Any, authority: Any, ledger: Ledger) -> None:
     for section in statement["sections"]:
         for entry in section.get("kpis", []):
             ledger.add(f"kpi:{entry['key']}", "sufficiency statement", entry["value"])
+    # ... and its unmet-need table (the board report's finding table, as the statement prints it)
+    for table in _tables_with_id(statement, "table-finding"):
+        for row in table["rows"]:
+            label = str(_cell(row[0]))
+            if label in BOARD_FINDING:
+                value, decimals = _shown(str(_cell(row[1])))
+                if value is not None:  # a count of 1 to 4 is not printed (disclosure control)
+                    ledger.add(
+                        f"kpi:{BOARD_FINDING[label]}", "statement unmet-need table", value, decimals=decimals
+                    )
 
     _collect_finding_and_board(client, authority, ledger, document)
 
@@ -339,6 +335,24 @@ def collect(client: Any, api: Any, authority: Any, ledger: Ledger) -> None:
         ledger.add(measure, "live figures", "yes" if changed else "no", on=iso(published.as_at))
 
 
+def _collect_overview(client: Any, code: str, ledger: Ledger) -> None:
+    """The dashboard overview's key figures (HTML table) and its CSV, for the date in the session."""
+    tree = page(_get(client, reverse("dashboards:overview", kwargs={"code": code})).content)
+    ledger.date_seen("overview banner", banner_date(tree))
+    for row in tree.xpath("//table[.//caption[starts-with(normalize-space(.), 'Key figures')]]//tbody/tr"):
+        cells = row.xpath("./th|./td")
+        label = _text(cells[0])
+        if label in OVERVIEW_KEY_FIGURES:
+            key, decimals = OVERVIEW_KEY_FIGURES[label]
+            ledger.add(f"kpi:{key}", "overview page", number(_text(cells[1])), decimals=decimals)
+    csv_url = reverse("dashboards:csv", kwargs={"code": code, "page": "overview", "key": "key-figures"})
+    rows = list(csv.reader(io.StringIO(_get(client, csv_url).content.decode("utf-8-sig"))))
+    for row in rows[1:]:
+        if row and row[0] in OVERVIEW_KEY_FIGURES:
+            key, decimals = OVERVIEW_KEY_FIGURES[row[0]]
+            ledger.add(f"kpi:{key}", "overview csv", number(row[1]), decimals=decimals)
+
+
 def _collect_finding_and_board(client: Any, authority: Any, ledger: Ledger, document: dict[str, Any]) -> None:
     """The unmet-need ledger page's summary, and the board report as its reader gets it: the rendered draft
     page's finding and financial tables, and the text of its PDF."""
@@ -415,6 +429,16 @@ def _collect_finding_and_board(client: Any, authority: Any, ledger: Ledger, docu
         for header, cell in zip(spend[0][1:], match.group(1).split(), strict=True):
             year = header.split(" ")[0]
             ledger.add(f"spend:{year}", "board report pdf", number(cell), decimals=_money_decimals(cell))
+
+
+def _tables_with_id(document: Any, table_id: str) -> list[dict[str, Any]]:
+    """Every table of a document (nested sections included) with this id."""
+    if isinstance(document, dict):
+        found = [document] if document.get("id") == table_id and "rows" in document else []
+        return found + [t for value in document.values() for t in _tables_with_id(value, table_id)]
+    if isinstance(document, list):
+        return [t for value in document for t in _tables_with_id(value, table_id)]
+    return []
 
 
 def _cell(value: Any) -> Any:
@@ -531,12 +555,103 @@ def _hand_built_strategy(walsall, la_user):
     return strategy
 
 
+#: Placement requests on the hand-built register, counted by hand for the 12 months to its as-at date, 31
+#: January 2025 (the month end its register runs to): 1 February 2024 to 31 January 2025. External fostering's
+#: unit cost is £800 a week (framework, from 1 April 2024). Columns: requested, urgency, fostering,
+#: residential, placed on, category placed, agreed weekly cost, placed to plan, siblings outcome ("" none),
+#: settings approached.
+HAND_BUILT_REQUESTS = (
+    # Asked before the window, placed in it: counted with the placements, not with the requests made.
+    ("2024-01-15", "planned", "preferred", "unsuitable", "2024-02-05", "fostering_inhouse", None, True, "", 1),
+    # Fostering preferred, placed in an external children's home at £4,800: (4,800 - 800) x 52.18 = £208,720.
+    ("2024-05-01", "planned", "preferred", "suitable", "2024-05-11", "residential_external", "4800", False, "", 2),
+    ("2024-09-01", "same_day", "preferred", "suitable", "2024-09-01", "fostering_external", "900", True, "", 3),
+    # Residential preferred, with a sibling, placed apart.
+    ("2024-11-10", "planned", "unsuitable", "preferred", "2024-12-10", "residential_external", "5000", True,
+     "split", 1),
+    # Fostering preferred, placed in the authority's own home at £3,000: (3,000 - 800) x 52.18 = £114,796.
+    ("2024-12-15", "planned", "preferred", "suitable", "2025-01-04", "residential_inhouse", "3000", False, "", 0),
+    # Still open on the date.
+    ("2025-01-20", "emergency", "preferred", "suitable", None, "", None, None, "", 2),
+    # Asked in the window, placed after the date: counted with the requests made only.
+    ("2025-01-25", "planned", "preferred", "suitable", "2025-02-10", "residential_external", "6000", False, "", 1),
+)  # fmt: skip
+#: What every surface must show for them on 31 January 2025.
+HAND_BUILT_FINDING = {
+    "placement_requests": 6,  # made in the window: all but the first
+    "median_days_to_place": 20,  # placed in the window: 21, 10, 0, 30, 20 days
+    "pct_placed_to_plan": 60.0,  # 3 of those 5
+    "foster_preferred_residential_used": 2,
+    "foster_preferred_residential_extra_cost": 323_516.0,  # 208,720 + 114,796
+    "sibling_groups_split": 1,
+    "providers_approached_per_request": 1.5,  # (2 + 3 + 1 + 0 + 2 + 1) / 6
+    "pct_requests_emergency": 33.3,  # 2 of 6 (emergency or same day), shown to 0.1
+}
+
+
+def _hand_built_requests(walsall) -> None:
+    from placements.models import Approach, PlacementRequest, Setting
+
+    settings = list(Setting.objects.filter(urn__in=["SC900001", "SC900002", "SC900003"]).order_by("urn"))
+    for (
+        asked,
+        urgency,
+        fostering,
+        residential,
+        placed,
+        category,
+        cost,
+        to_plan,
+        siblings,
+        approached,
+    ) in HAND_BUILT_REQUESTS:
+        request = PlacementRequest.objects.create(
+            authority=walsall,
+            birth_month=dt.date(2012, 5, 1),
+            sex="F",
+            home_postcode="WS1 1",
+            requested_on=dt.date.fromisoformat(asked),
+            urgency=urgency,
+            fostering=fostering,
+            residential=residential,
+            supported="unsuitable",
+            status="placed" if placed else "open",
+            placed_on=dt.date.fromisoformat(placed) if placed else None,
+            placed_category=category,
+            placed_route=("in_house" if category.endswith("inhouse") else "spot") if placed else "",
+            agreed_weekly_cost=Decimal(cost) if cost else None,
+            placed_to_plan=to_plan,
+            siblings=1 if siblings else 0,
+            siblings_outcome=siblings,
+        )
+        for setting in settings[:approached]:
+            Approach.objects.create(
+                authority=walsall,
+                placement_request=request,
+                setting=setting,
+                approached_at=dt.datetime(
+                    request.requested_on.year, request.requested_on.month, 1, tzinfo=dt.UTC
+                ),
+            )
+
+
+def _finding_surfaces(ledger: Ledger) -> dict[str, list[Any]]:
+    """{placement-finding KPI: [its figures, one per source]} as the ledger recorded them."""
+    out: dict[str, list[Any]] = {key: [] for key in HAND_BUILT_FINDING}
+    for figure in ledger.figures:
+        key = figure.measure.removeprefix("kpi:")
+        if key in out:
+            out[key].append(figure)
+    return out
+
+
 def test_hand_built_register_figures_agree_everywhere(client, register, walsall, la_user, partner_api):  # noqa: F811
     from placements.as_at import as_at_for_authority
     from sufficiency.dashboards.services import dashboard_rollup_compute
 
     started = time.perf_counter()
     _hand_built_strategy(walsall, la_user)
+    _hand_built_requests(walsall)
     dashboard_rollup_compute(authority=walsall)
     client.force_login(la_user)
     ledger = Ledger(on=as_at_for_authority(authority=walsall).on.isoformat())
@@ -551,6 +666,20 @@ def test_hand_built_register_figures_agree_everywhere(client, register, walsall,
         "board report page",
         "overview spend table",
     } <= sources
+    # Every surface that shows placement finding gives the values counted by hand (to its shown precision).
+    finding = _finding_surfaces(ledger)
+    for key, expected in HAND_BUILT_FINDING.items():
+        hand = Figure(f"kpi:{key}", ledger.on, "counted by hand", expected)
+        wrong = [(f.source, f.value) for f in finding[key] if not agree(hand, f)]
+        assert wrong == [], (key, expected, wrong)
+    sources = {key: {f.source for f in figures} for key, figures in finding.items()}
+    everywhere = {"kpi page", "kpi api", "board report"}
+    assert {key: everywhere - s for key, s in sources.items() if everywhere - s} == {}
+    shown = {"ledger page", "board report page", "board report pdf", "statement unmet-need table"}
+    for key in ("placement_requests", "pct_placed_to_plan", "foster_preferred_residential_extra_cost"):
+        assert shown <= sources[key], (key, sources[key])
+    # Counts of 1 to 4 are not printed in the published statement; the other surfaces show them.
+    assert shown - {"statement unmet-need table"} <= sources["foster_preferred_residential_used"], sources
     assert problems == []
 
 
@@ -590,3 +719,62 @@ def test_the_ledger_catches_a_disagreement():
     ledger.date_seen("strategy page", "2026-12-05")
     assert len(ledger.disagreements()) == 3
     assert iso(dt.date(2026, 3, 31)) == "2026-03-31"
+
+
+def test_a_mid_month_date_chosen_in_the_banner_agrees_on_the_overview_and_the_kpi_page(
+    client,
+    register,  # noqa: F811
+    walsall,
+    la_user,
+):
+    """A date the stored dashboard figures do not hold (13 February 2025, mid-month, on the hand-built
+    register): the overview counts for it, and its figures are the KPI page's and the children list's."""
+    from placements.categories import PLANNING_CATEGORY_LABELS
+    from sufficiency.dashboards.services import dashboard_rollup_compute
+    from tests.factories import ChildFactory, EpisodeFactory
+
+    # W9 starts care on 1 March 2025: in care at the stored month end (31 March), not on 13 February.
+    w9 = ChildFactory(authority=walsall, child_ref="W9", dob=dt.date(2011, 1, 1))
+    EpisodeFactory(
+        child=w9,
+        authority=walsall,
+        decom=dt.date(2025, 3, 1),
+        rne="S",
+        ls="C2",
+        place="U4",
+        place_provider="PR1",
+    )
+    dashboard_rollup_compute(authority=walsall)
+    client.force_login(la_user)
+    code, on = walsall.dfe_code, "2025-02-13"
+    # Chosen once in the banner (on the children list); every page after it is asked with no date.
+    _get(client, reverse("placements:child-list", kwargs={"code": code}), as_at=on)
+    ledger = Ledger(on=on)
+    _collect_overview(client, code, ledger)
+    tree = page(_get(client, reverse("dashboards:overview", kwargs={"code": code})).content)
+    mix = _table_rows(tree, "Where children live: placement mix")
+    assert mix, "the overview's placement mix table was not found"
+    by_label = {label: key for key, label in PLANNING_CATEGORY_LABELS.items()}
+    for row in mix[1:]:
+        ledger.add(f"category:{by_label[row[0]]}", "overview mix", number(row[1]), decimals=0)
+    tree = page(_get(client, reverse("reports:kpi-list", kwargs={"code": code})).content)
+    ledger.date_seen("kpi page banner", banner_date(tree))
+    for key, raw, _rag in measures(tree):
+        ledger.add(f"kpi:{key}", "kpi page", None if raw == "" else float(raw))
+    response = _get(client, reverse("placements:child-list", kwargs={"code": code}))
+    ledger.add("kpi:children_in_care", "children list", response.context["paginator"].count, decimals=0)
+    for row in mix[1:]:
+        category = by_label[row[0]]
+        response = _get(client, reverse("placements:child-list", kwargs={"code": code}), category=category)
+        ledger.add(f"category:{category}", "children list", response.context["paginator"].count, decimals=0)
+
+    problems = _report("mid-month", ledger, 0.0)
+    in_care = {f.source: f.value for f in ledger.figures if f.measure == "kpi:children_in_care"}
+    # Seven children on 13 February 2025 (W1-W4, W6-W8; W5 left in November, W9 not yet in care).
+    assert in_care == {"overview page": 7, "overview csv": 7, "kpi page": 7, "children list": 7}
+    assert {f.source for f in ledger.figures if f.measure.startswith("category:")} == {
+        "overview mix",
+        "children list",
+    }
+    assert ledger.compared() > 20
+    assert problems == []

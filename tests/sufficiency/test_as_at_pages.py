@@ -72,21 +72,30 @@ def test_the_api_default_matches_the_pages(walsall, la_user):
     assert body["total"] == 1
 
 
-def test_the_banner_says_which_date_a_dashboard_shows_when_it_is_not_the_chosen_one(client, walsall, la_user):
+def test_the_dashboards_count_for_a_chosen_mid_month_date(client, walsall, la_user):
     from sufficiency.dashboards.services import dashboard_rollup_compute
 
     _register(walsall)
     dashboard_rollup_compute(authority=walsall)
     client.force_login(la_user)
     overview = reverse("dashboards:overview", kwargs={"code": "335"})
-    # The default date is a stored month end: the banner names no other date.
+    # The default date is the stored month end: the banner names no other date.
     content = client.get(overview).content.decode()
     assert 'data-as-at="2025-03-31"' in content and "data-page-shows" not in content
-    # A mid-month date is kept for the other pages, but the dashboard shows its stored month end and the
-    # banner says so plainly.
+    assert "Stored figures computed" in content
+    # A mid-month date the stored figures do not hold: the overview and the market count for it, and the
+    # banner names it alone. On 15 December 2024 W2 is in care, W1 not yet; the trend ends at November.
     content = client.get(overview, {"as_at": "2024-12-15"}).content.decode()
-    assert 'data-as-at="2024-12-15"' in content
-    assert 'data-page-shows="2025-03-31"' in content
-    assert "This dashboard shows figures as at" in content and "not 15 December 2024" in content
+    assert 'data-as-at="2024-12-15"' in content and "data-page-shows" not in content
+    assert "Key figures on 15 December 2024" in content
+    assert "counted from the register for this date" in content and "Stored figures computed" not in content
+    assert "30 November 2024" in content and "31 December 2024" not in content.split("Key figures")[1]
+    content = client.get(reverse("dashboards:market", kwargs={"code": "335"})).content.decode()
+    assert 'data-as-at="2024-12-15"' in content and "As at 15 December 2024" in content
+    # The forecast and the gap start from the forecast's month end: the banner names that date as the one
+    # the page shows, and says the choice applies elsewhere.
+    content = client.get(reverse("dashboards:gap", kwargs={"code": "335"})).content.decode()
+    assert 'data-as-at="2025-03-31"' in content and 'data-chosen="2024-12-15"' in content
+    assert 'data-page-shows="2025-03-31"' in content and "You chose 15 December 2024" in content
     content = client.get(reverse("reports:kpi-list", kwargs={"code": "335"})).content.decode()
     assert 'data-as-at="2024-12-15"' in content and "data-page-shows" not in content

@@ -207,23 +207,35 @@ class DashboardView(AuthorityMixin, TemplateView):
             "member": holds(self.request.user, self.authority, None),
         }
 
+    #: Whether the page's figures follow the date chosen in the banner: counted from the register for that
+    #: date (`figures_on`) when the stored ones are for another. Otherwise (the forecast and the gap, which
+    #: start from the forecast's month end) the page shows its stored date and the banner says so plainly.
+    follows_chosen_date = False
+
+    def figures_on(self, rollup: DashboardRollup, on: dt.date) -> None:
+        """Replace, on this request's copy of the rollup, the sections the page reads by ones counted as
+        at `on` (pages that follow the chosen date)."""
+
     def build_page(self) -> tuple[Page | None, dict[str, Any]]:
         rollup = rollup_for_authority(authority=self.authority, sections=self.sections)
         context = self.base_context(rollup)
         if rollup is None or not rollup.is_ready:
             return None, context
+        # The date chosen once (banner, kept in the session; the overview's date filter is the same
+        # parameter). A page that follows it counts its figures for it when the stored ones are for another
+        # date; a page that cannot shows its stored date and the banner names that date instead.
+        on = as_at_for_request(self.request, authority=self.authority).on
+        chosen = on.isoformat()
+        stored = rollup.as_at.isoformat() if rollup.as_at else None
         choices = self.as_at_choices(rollup)
+        if self.follows_chosen_date and stored is not None and chosen != stored:
+            self.figures_on(rollup, on)
+            context["as_at_live"] = True  # counted from the register for this date, not the stored figures
+        if self.follows_chosen_date and choices and chosen not in {c for c, _ in choices}:
+            choices = sorted([*choices, (chosen, fmt_date(chosen))], reverse=True)
         form = DashboardFilterForm(self.request.GET or None, as_at_choices=choices)
         filters = form.values()
-        # The date chosen once (banner, kept in the session) when the stored figures hold it; else the
-        # stored date, and the page says which date it shows.
-        chosen = as_at_for_request(self.request, authority=self.authority).on.isoformat()
-        keys = {c for c, _ in choices}
-        if choices and filters["as_at"] not in keys:
-            filters["as_at"] = chosen if chosen in keys else choices[0][0]
-        if choices and filters["as_at"] != chosen:
-            context["as_at_differs"] = fmt_date(filters["as_at"])
-            context["as_at_shown"] = filters["as_at"]  # ISO: the banner names the date this page shows
+        filters["as_at"] = chosen if self.follows_chosen_date else (stored or "")
         query = urlencode({k: v for k, v in self.request.GET.items() if k in self.filter_fields and v})
         page = Page(
             name=self.page_name,
@@ -244,7 +256,11 @@ class DashboardView(AuthorityMixin, TemplateView):
             if block.get("kind") == "table" and not block.get("csv_url"):
                 block["csv_url"] = page.csv_url(block["key"])
         context.update(built)
-        context["as_at_text"] = fmt_date(built.get("as_at") or filters["as_at"])
+        shown = str(built.get("as_at") or filters["as_at"] or "")[:10]
+        context["as_at_text"] = fmt_date(shown)
+        if shown and shown != chosen:
+            context["as_at_differs"] = fmt_date(shown)
+            context["as_at_shown"] = shown  # ISO: the banner names the date this page shows
         return page, context
 
     def get_builder(self) -> Builder:
@@ -283,6 +299,7 @@ class DashboardView(AuthorityMixin, TemplateView):
                 "as_at_text": context.get("as_at_text", ""),
                 "as_at_differs": context.get("as_at_differs", ""),
                 "as_at_shown": context.get("as_at_shown", ""),
+                "as_at_live": context.get("as_at_live", False),
             }
             cache.set(key, cached, timeout=CACHE_SECONDS)
             context.update(cached)

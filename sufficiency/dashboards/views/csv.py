@@ -45,10 +45,14 @@ class DashboardCsvView(DashboardView):
         self.page_name = view.page_name
         self.sections = view.sections
         self.filter_fields = view.filter_fields
+        self.follows_chosen_date = view.follows_chosen_date
         return super().dispatch(request, *args, **kwargs)
 
     def as_at_choices(self, rollup: Any) -> list[tuple[str, str]]:
         return self.page_view.as_at_choices(self, rollup)
+
+    def figures_on(self, rollup: Any, on: Any) -> None:
+        self.page_view.figures_on(self, rollup, on)
 
     def get_builder(self) -> Any:
         return self.page_view.builder

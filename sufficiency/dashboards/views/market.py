@@ -3,6 +3,7 @@ authority's and other authorities' children live in them, and the weekly prices 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.urls import reverse
@@ -14,6 +15,7 @@ from placements.reference_data import ofsted_provenance_text
 from sufficiency.core.suppression import Figure, suppress_with_sums
 
 from .. import charts
+from ..rollups import market_on
 from .base import DashboardView, Page, chart, fmt_int, fmt_money, fmt_num, table
 
 #: The settings table shows the nearest settings; the CSV download has them all.
@@ -177,8 +179,7 @@ def build_market(page: Page) -> dict[str, Any]:
         )  # fmt: skip
     )
     blocks.append({"kind": "text", "key": "ofsted-provenance", "text": ofsted_provenance_text()})
-    as_at = page.rollup.as_at.isoformat() if page.rollup.as_at else ""
-    return {"blocks": blocks, "as_at": as_at}
+    return {"blocks": blocks, "as_at": page.filters["as_at"]}
 
 
 class MarketView(DashboardView):
@@ -190,3 +191,7 @@ class MarketView(DashboardView):
     filter_fields = ("category",)
     template_name = "dashboards/page.html"
     builder = staticmethod(build_market)
+    follows_chosen_date = True
+
+    def figures_on(self, rollup: Any, on: dt.date) -> None:
+        rollup.market = market_on(authority=self.authority, on=on)

@@ -13,7 +13,7 @@ from placements.national.selectors import england_figures_published
 from placements.selectors import population_provenance_text
 
 from .. import charts
-from ..rollups import QUALITY_BELOW, QUALITY_GOOD, QUALITY_LABELS, history_too_short
+from ..rollups import QUALITY_BELOW, QUALITY_GOOD, QUALITY_LABELS, history_too_short, overview_on, year_before
 from ..selectors import region_headlines, region_totals
 from .base import (
     DashboardView,
@@ -64,12 +64,8 @@ def _sum(cells: list[dict[str, Any]], key: str, **where: str) -> int:
 
 
 def year_earlier(overview: dict[str, Any], date_key: str) -> str | None:
-    day = dt.date.fromisoformat(date_key)
-    try:
-        earlier = day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        earlier = day.replace(year=day.year - 1, day=28)
-    return earlier.isoformat() if earlier.isoformat() in overview["snapshots"] else None
+    earlier = year_before(dt.date.fromisoformat(date_key)).isoformat()
+    return earlier if earlier in overview["snapshots"] else None
 
 
 def build_overview(page: Page) -> dict[str, Any]:
@@ -81,8 +77,14 @@ def build_overview(page: Page) -> dict[str, Any]:
     earlier = snapshot_cells(page, earlier_key) if earlier_key else []
     filtered = bool(page.filters["age_band"] or page.filters["category"])
     total = _sum(cells, "children")
-    headlines = region_headlines(region=page.authority.region)
+    # The region's figures are stored for each authority's own month end: only those for this date count.
+    headlines = [
+        {**h, "headline": h["headline"] if (h["headline"] or {}).get("as_at") == date_key else None}
+        for h in region_headlines(region=page.authority.region)
+    ]
     region = region_totals(headlines)
+    if not region["authorities"]:
+        region["total"] = None
     england = england_figures(_as_date(date_key))
     population = snap.get("population")
     rate = round(snap["total"] / population * 10_000, 1) if population else None
@@ -141,7 +143,13 @@ def build_overview(page: Page) -> dict[str, Any]:
                 "Counts follow the age band and category chosen above; rates, flows, stability and comparators "
                 "are for all children in care."
                 if filtered
-                else f"Region: the sum of the {region['authorities']} authorities with figures. England: "
+                else (
+                    f"Region: the sum of the {region['authorities']} authorities with figures on this date. "
+                    if region["authorities"]
+                    else "Region: figures are stored for the month end each authority's register runs to, and "
+                    "none is for this date. "
+                )
+                + "England: "
                 + (f"DfE, {england['year']}." if england["year"] else "no DfE table imported.")
             )
             + _short_history_note(overview, [("this authority", date_key), ("a year earlier", earlier_key)]),
@@ -495,6 +503,10 @@ class OverviewView(DashboardView):
     filter_fields = ("as_at", "age_band", "category", "years")
     template_name = "dashboards/page.html"
     builder = staticmethod(build_overview)
+    follows_chosen_date = True
+
+    def figures_on(self, rollup: Any, on: dt.date) -> None:
+        rollup.overview = overview_on(authority=self.authority, stored=rollup.overview, on=on)
 
     def as_at_choices(self, rollup: Any) -> list[tuple[str, str]]:
         return [(key, fmt_date(key)) for key in sorted(rollup.overview.get("snapshots", {}), reverse=True)]
