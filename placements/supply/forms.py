@@ -354,7 +354,7 @@ class FrameworkMembershipForm(forms.ModelForm):
         error_messages={"required": "Enter the name of the framework"},
     )
     tier = forms.IntegerField(
-        label="Tier (optional)",
+        label="Tier",
         required=False,
         min_value=1,
         max_value=20,

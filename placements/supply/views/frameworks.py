@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import FormView
 
 from sufficiency.authorities.permissions import FRAMEWORK_EDIT_ROLES, FRAMEWORK_READ_ROLES
@@ -68,7 +69,7 @@ class FrameworkListView(FrameworkMixin, RecordListView):  # type: ignore[misc]  
             setting.get_provision_type_display(),
             m.framework,
             m.tier if m.tier else "No tier",
-            fmt_date(m.updated_at.date()),
+            fmt_date(timezone.localtime(m.updated_at).date()),
         ]
         if self.holds(self.edit_roles):
             cells += [link(self.url("update", m), "Change"), link(self.url("end", m), "End")]
