@@ -58,6 +58,12 @@ urlpatterns = [
     path("supply/contracts/new/", supply_views.ContractFormView.as_view(), name="contract-create"),
     path("supply/contracts/<int:pk>/", supply_views.ContractDetailView.as_view(), name="contract-detail"),
     path("supply/contracts/<int:pk>/edit/", supply_views.ContractFormView.as_view(), name="contract-update"),
+    path("supply/frameworks/", supply_views.FrameworkListView.as_view(), name="framework-list"),
+    path("supply/frameworks/new/", supply_views.FrameworkFormView.as_view(), name="framework-create"),
+    path(
+        "supply/frameworks/<int:pk>/edit/", supply_views.FrameworkFormView.as_view(), name="framework-update"
+    ),
+    path("supply/frameworks/<int:pk>/end/", supply_views.FrameworkEndView.as_view(), name="framework-end"),
     path("supply/vacancies/", supply_views.VacancyListView.as_view(), name="vacancy-list"),
     path("supply/vacancies/new/", supply_views.VacancyCreateView.as_view(), name="vacancy-create"),
     path(

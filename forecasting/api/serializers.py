@@ -270,7 +270,23 @@ class GapValueSerializer(serializers.Serializer):
 
 
 class GapCapacitySerializer(serializers.Serializer):
-    inhouse_fostering_places = serializers.IntegerField(required=False)
+    """The authority's own places the gap counts, as at the gap's date."""
+
+    inhouse_fostering_places = serializers.IntegerField(
+        required=False,
+        help_text="Usable in-house fostering places: places approved less those not available (a carer's "
+        "break, an investigation, own children, staying put, held for a sibling group, household on hold)",
+    )
+    inhouse_fostering_approved_places = serializers.IntegerField(
+        required=False,
+        help_text="Approved places of the in-house fostering households available to take children",
+    )
+    inhouse_fostering_turnover = serializers.IntegerField(
+        required=False,
+        help_text="Expected turnover: in-house fostering places expected to come free in the next 12 months "
+        "(the in-house fostering placements that ended in the 12 months to the date), shown beside the usable "
+        "places and not added to them; absent from gaps computed before it was kept",
+    )
     inhouse_residential_places = serializers.IntegerField(required=False)
     block_beds = serializers.DictField(
         child=serializers.IntegerField(), required=False, help_text="By category"
@@ -315,6 +331,8 @@ class ShareLocalSerializer(serializers.Serializer):
                 "radius_miles": 20.0,
                 "capacity": {
                     "inhouse_fostering_places": 310,
+                    "inhouse_fostering_approved_places": 352,
+                    "inhouse_fostering_turnover": 64,
                     "inhouse_residential_places": 18,
                     "block_beds": {"residential_external": 12},
                 },

@@ -240,19 +240,24 @@ def register_fostered_on(*, authority: Any, on: dt.date) -> dict[str, int]:
 TURNOVER_DAYS = 365
 
 
-def expected_turnover_for_authority(*, authority: Any, on: dt.date) -> dict[str, int]:
+def expected_turnover(episodes: Any, *, on: dt.date) -> dict[str, int]:
     """Places expected to come free in the next 12 months with in-house and with agency foster carers:
     the fostering placements with those carers that ended in the 12 months to the date (the recent rate of
-    endings carried forward), counted from the register by the counting rules."""
+    endings carried forward), counted from the episodes (raw or prepared) by the counting rules."""
     from ..categories import FOSTERING_EXTERNAL, FOSTERING_INHOUSE
     from ..counting import placements_ended
-    from ..selectors import episode_frame_for_authority
 
-    episodes = episode_frame_for_authority(authority=authority)
     if episodes.empty:
         return {"in_house": 0, "agency": 0}
     ended = placements_ended(episodes, on - dt.timedelta(days=TURNOVER_DAYS - 1), on)
     return {"in_house": ended.get(FOSTERING_INHOUSE, 0), "agency": ended.get(FOSTERING_EXTERNAL, 0)}
+
+
+def expected_turnover_for_authority(*, authority: Any, on: dt.date) -> dict[str, int]:
+    """:func:`expected_turnover` of the authority's register."""
+    from ..selectors import episode_frame_for_authority
+
+    return expected_turnover(episode_frame_for_authority(authority=authority), on=on)
 
 
 def fostering_capacity_for_authority(*, authority: Any, on: dt.date) -> dict[str, Any]:

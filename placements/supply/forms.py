@@ -20,7 +20,7 @@ from ..choices import (
     ProvisionTypeChoices,
     VacancyStatusChoices,
 )
-from ..models import BlockContract, FosteringHousehold, InHouseHome, Setting
+from ..models import BlockContract, FosteringHousehold, FrameworkMembership, InHouseHome, Setting
 from .funnel import FunnelMonth
 
 OFSTED_SUFFIXES = (".csv", ".xlsx", ".ods")
@@ -336,6 +336,78 @@ class PlacesUnavailableForm(forms.Form):
         if start and end and end < start:
             self.add_error("end_date", "The date to must be the same as or after the date from")
         return data
+
+
+class FrameworkMembershipForm(forms.ModelForm):
+    """One of the authority's own framework memberships: a home or fostering agency on a framework it buys
+    through, and the tier it gave the provider."""
+
+    setting_urn = forms.CharField(
+        label="Ofsted URN of the home or fostering agency",
+        help_text="For example, SC045099",
+        error_messages={"required": "Enter the Ofsted URN of the home or fostering agency"},
+    )
+    framework = forms.CharField(
+        label="Framework",
+        max_length=120,
+        help_text="The framework or contract, for example WM Residential Flexible Contracting Arrangement",
+        error_messages={"required": "Enter the name of the framework"},
+    )
+    tier = forms.IntegerField(
+        label="Tier",
+        required=False,
+        min_value=1,
+        max_value=20,
+        help_text="The provider's tier on the framework, 1 first. Leave blank if the framework has no tiers",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-2"}),
+        error_messages={
+            "invalid": "Enter the tier as a whole number, for example 1",
+            "min_value": "The tier must be 1 or more",
+            "max_value": "The tier must be 20 or less",
+        },
+    )
+
+    class Meta:
+        model = FrameworkMembership
+        fields = ["framework", "tier"]
+
+    def __init__(self, *args: Any, authority: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.authority = authority
+        if self.instance.setting_id:
+            self.initial.setdefault("setting_urn", self.instance.setting.urn)
+        self.order_fields(["setting_urn", "framework", "tier"])
+
+    def clean_setting_urn(self) -> Setting:
+        setting = _setting_by_urn(self.cleaned_data.get("setting_urn", ""), label="Ofsted URN")
+        held = FrameworkMembership.objects.filter(authority=self.authority, setting=setting).exclude(
+            pk=self.instance.pk
+        )
+        if held.exists():
+            raise forms.ValidationError(
+                f"{setting.name or setting.urn} is already on one of your frameworks: change that membership instead"
+            )
+        return setting
+
+    def clean_framework(self) -> str:
+        return " ".join(self.cleaned_data.get("framework", "").split())
+
+    def validate_unique(self) -> None:
+        """The one membership per setting is checked by `clean_setting_urn` (the setting is not a form field)."""
+
+    def service_data(self) -> dict[str, Any]:
+        return {
+            "setting": self.cleaned_data["setting_urn"],
+            "framework": self.cleaned_data["framework"],
+            "tier": self.cleaned_data.get("tier"),
+        }
+
+
+class FrameworkMembershipEndForm(forms.Form):
+    """Confirm ending a framework membership (the hidden version guards against a change made since)."""
+
+    def __init__(self, *args: Any, authority: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
 
 
 class PlacesUnavailableEndForm(forms.Form):

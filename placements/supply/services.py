@@ -14,7 +14,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from django.conf import settings as django_settings
@@ -41,6 +41,7 @@ from ..importing import ImportOutcome, RowError
 from ..models import (
     BlockContract,
     FosteringHousehold,
+    FrameworkMembership,
     HouseholdPlacesUnavailable,
     InHouseHome,
     Inspection,
@@ -612,6 +613,63 @@ def block_contract_update(
 ) -> BlockContract:
     """Change a block contract's beds, dates or cost (a variation or extension)."""
     return _update(contract, data=data, acting_user=acting_user, request=request, version=version)
+
+
+# --- Framework memberships: the authority's own frameworks and tiers ----------------------------------------
+
+
+def _membership_detail(membership: FrameworkMembership) -> dict[str, Any]:
+    return {"setting": membership.setting_id, "tier": membership.tier}
+
+
+def framework_membership_create(
+    *, authority: LocalAuthority, data: dict[str, Any], acting_user: Any, request: Any = None
+) -> FrameworkMembership:
+    """Put a home or fostering agency on one of the authority's frameworks, with its tier. Matching reads it
+    at once ("On your framework: ..."); no other authority's membership is touched."""
+    membership = FrameworkMembership(authority=authority, **data)
+    with transaction.atomic():
+        _save(membership, acting_user=acting_user, reason="created")
+        audit(
+            action="frameworkmembership.created",
+            actor=acting_user,
+            authority=authority,
+            obj=membership,
+            detail=_membership_detail(membership),
+            request=request,
+        )
+    return membership
+
+
+def framework_membership_update(
+    *,
+    membership: FrameworkMembership,
+    data: dict[str, Any],
+    acting_user: Any,
+    request: Any = None,
+    version: str | None = None,
+) -> FrameworkMembership:
+    """Change a membership's framework, tier or setting. `version` is the one the edit form was opened on:
+    if someone saved the membership since, nothing is written and StaleEdit is raised."""
+    return _update(membership, data=data, acting_user=acting_user, request=request, version=version)
+
+
+def framework_membership_end(
+    *, membership: FrameworkMembership, acting_user: Any, request: Any = None, version: str | None = None
+) -> None:
+    """End a membership: the provider is no longer on the authority's framework, and matching stops naming
+    it at once. The audit trail keeps what it was (setting, tier) and who ended it."""
+    with transaction.atomic():
+        current = cast(FrameworkMembership, check_version(membership, version))
+        audit(
+            action="frameworkmembership.ended",
+            actor=acting_user,
+            authority=current.authority,
+            obj=current,
+            detail=_membership_detail(current),
+            request=request,
+        )
+        current.delete()
 
 
 # --- Household CSV import -------------------------------------------------------------------------------------

@@ -40,6 +40,10 @@ CAPACITY_EDIT_ROLES = frozenset({RoleChoices.COMMISSIONER, RoleChoices.ADMINISTR
 HOUSEHOLD_IMPORT_ROLES = frozenset(
     {RoleChoices.COMMISSIONER, RoleChoices.DATA_MANAGER, RoleChoices.ADMINISTRATOR}
 )
+#: The authority's own framework memberships and tiers (commercial records of its commissioning).
+FRAMEWORK_READ_ROLES = OPERATIONAL_READ_ROLES
+#: Add, change and end framework memberships: the commissioners, as for other capacity records.
+FRAMEWORK_EDIT_ROLES = CAPACITY_EDIT_ROLES
 #: Record and close vacancies.
 VACANCY_EDIT_ROLES = frozenset(
     {RoleChoices.COMMISSIONER, RoleChoices.PLACEMENT_FINDER, RoleChoices.ADMINISTRATOR}

@@ -55,6 +55,7 @@ EXPECTED = {
     "fostering_approvals_12m": 2,  # the funnel's approvals, as on the recruitment page
     "inhouse_foster_occupancy": 100.0,  # W1, W6 in 2 usable places (3 approved, 1 on a carer's break)
     "fostering_usable_vacancies": 0,
+    "fostering_expected_turnover": 0,  # no in-house foster placement ended in the 12 months (W3's were agency)
     "fostering_enquiries_12m": 50,  # April 2024 and February 2025 (March 2024 is outside)
     "fostering_enquiry_to_approval_pct": 4.0,  # 2 of 50
     "fostering_deregistrations_12m": 1,

@@ -5,7 +5,7 @@ Who may do what (tested in tests/placements/supply/test_views.py):
   overview, Ofsted settings, in-house homes and block contracts: capacity, never a child;
 - fostering households and vacancies are operational records about carers and places: only
   commissioners, placement finders, data managers and administrators see them;
-- commissioners (and administrators) edit capacity; placement finders and commissioners record and
+- commissioners (and administrators) edit capacity and the authority's own framework memberships; placement finders and commissioners record and
   confirm vacancies; data managers upload Ofsted files; commissioners and data managers import households.
 Every view resolves its authority through `AuthorityMixin`, so another authority's record is 404.
 """
@@ -23,6 +23,7 @@ from .capacity import (
     HouseholdListView,
 )
 from .fostering import FosteringCapacityView, PlacesUnavailableCreateView, PlacesUnavailableEndView
+from .frameworks import FrameworkEndView, FrameworkFormView, FrameworkListView
 from .funnel import FunnelImportView, FunnelMonthFormView
 from .overview import OfstedImportView, SettingDetailView, SettingListView, SupplyOverviewView
 from .residential import ResidentialOccupancyView
@@ -33,6 +34,9 @@ __all__ = [
     "ContractFormView",
     "ContractListView",
     "FosteringCapacityView",
+    "FrameworkEndView",
+    "FrameworkFormView",
+    "FrameworkListView",
     "FunnelImportView",
     "FunnelMonthFormView",
     "HomeDetailView",

@@ -879,6 +879,27 @@ class FosteringUsableVacancies(Kpi):
         return KpiValue.count(max(_usable_by_route(ctx)["in_house"] - _inhouse_fostered(ctx), 0))
 
 
+@register
+class FosteringExpectedTurnover(Kpi):
+    key = "fostering_expected_turnover"
+    name = "Expected turnover of in-house fostering places"
+    unit = Unit.COUNT
+    direction = Direction.NEUTRAL
+    group = Group.CARERS
+    kind = Kind.ROLLING_12M
+    definition = (
+        "In-house fostering places expected to come free in the next 12 months, shown beside the usable "
+        "vacancies: the placements with in-house foster carers (U4-U6, PR1) that ended in the 12 months to "
+        "the date (a child moving on or leaving care; a change of legal status does not end a placement), "
+        "the recent rate of endings carried forward."
+    )
+
+    def compute(self, ctx: KpiContext) -> KpiValue:
+        from placements.supply.capacity import expected_turnover
+
+        return KpiValue.count(expected_turnover(ctx.data.prepared, on=ctx.on)["in_house"])
+
+
 def _funnel_12m(ctx: KpiContext) -> list:
     """The in-house funnel months of the 12 calendar months ending with the date's month."""
     from placements.models import FosteringRecruitmentMonth

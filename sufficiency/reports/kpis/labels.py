@@ -39,6 +39,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "fostering_approvals_12m": ("households", "households"),
     "inhouse_foster_occupancy": ("places", "usable in-house places"),
     "fostering_usable_vacancies": ("places", "usable in-house places"),
+    "fostering_expected_turnover": ("places", "in-house fostering placements"),
     "fostering_enquiries_12m": ("enquiries", "enquiries"),
     "fostering_enquiry_to_approval_pct": ("households", "enquiries"),
     "fostering_deregistrations_12m": ("households", "households"),

@@ -348,12 +348,19 @@ def fostering(authority: LocalAuthority, ctx: Any, by_key: dict[str, dict[str, A
         )
     usable = by_key.get("fostering_usable_vacancies") or {}
     occupancy = by_key.get("inhouse_foster_occupancy") or {}
+    turnover = by_key.get("fostering_expected_turnover") or {}
     if occupancy.get("denominator") is not None and households is not None:
         facts.append(
             f"Of the approved places, {fmt_count(occupancy['denominator'])} were usable on {long_date(ctx.on)} "
             "(the rest were not available: a carer's break, an investigation, the carer's own children, a young "
             f"person staying put or places held for a sibling group), leaving {usable.get('value_text', 'no')} "
-            "usable vacancies."
+            "usable vacancies"
+            + (
+                f", with an expected turnover of {turnover['value_text']} in the next 12 months (the in-house "
+                "fostering placements that ended in the last 12 months)."
+                if turnover.get("value") is not None
+                else "."
+            )
         )
     funnel_facts, funnel_table = _funnel_part(authority, ctx.on, by_key)
     facts.extend(funnel_facts)
@@ -379,6 +386,7 @@ def fostering(authority: LocalAuthority, ctx: Any, by_key: dict[str, dict[str, A
             "In-house foster carers",
             ["fostering_households_approved", "fostering_places_approved", "fostering_approvals_12m",
              "fostering_households_net_change", "inhouse_foster_occupancy", "fostering_usable_vacancies",
+             "fostering_expected_turnover",
              "fostering_enquiries_12m", "fostering_enquiry_to_approval_pct", "fostering_deregistrations_12m",
              "pct_fostering_inhouse"],
             by_key,
