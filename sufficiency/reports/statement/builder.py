@@ -55,6 +55,7 @@ from ..kpis.base import Unit
 from ..selectors import format_kpi_value, kpi_rows_for_authority, strategy_current_for_authority
 from .choices import StatementSectionChoices as S
 from .disclosure import (
+    DASH,
     LIVING_GROUP_CATEGORIES,
     SUPPRESSED_TEXT,
     LinkedCounts,
@@ -66,6 +67,7 @@ from .disclosure import (
     parse_count,
     put_text,
     read_counts,
+    regional_suppressed,
 )
 
 if TYPE_CHECKING:
@@ -1047,15 +1049,114 @@ REGIONAL_SIDE_BY_SIDE = (
 )
 
 
-def _side_by_side_text(value: Any, unit: str) -> str:
-    """One authority's figure in a regional statement: a count of 1 to 4 children, or a ratio made of such
-    a count, is suppressed (the same rule as every figure shown about another authority's children)."""
+#: Catalogue figures a regional statement prints that do not count children (households, places, enquiries,
+#: money): printed as they are.
+REGIONAL_NOT_CHILDREN = (
+    NOT_CHILDREN_COUNTS
+    | NOT_ABOUT_CHILDREN
+    | {
+        "fostering_usable_vacancies",
+        "fostering_enquiries_12m",
+        "fostering_deregistrations_12m",
+        "fostering_enquiry_to_approval_pct",
+    }
+)
+#: Percentages over places, not children: only their numerator counts children.
+NUMERATOR_ONLY = frozenset({"inhouse_foster_occupancy"})
+#: Percentages of all children in care: their denominator is the children in care cell.
+OF_ALL_CHILDREN = ("pct_uasc", "pct_aged_16_17", "pct_aged_under_5", "pct_section_20", "pct_foster_care")
+
+
+def _child_cells(key: str, unit: str, value: Any, year: str) -> dict[Any, int]:
+    """The counts of children a printed catalogue figure is made of, as cells of a regional statement: a
+    count itself; a percentage's numerator and denominator; a rate's numerator (the population is public);
+    a mean's or median's denominator (the children it is taken over)."""
+    if key in REGIONAL_NOT_CHILDREN or value.value is None:
+        return {}
+    if unit == Unit.COUNT:
+        return {("kpi", key, year): int(round(value.value))}
+    cells: dict[Any, int] = {}
+    if unit in (Unit.PERCENT, Unit.RATE_PER_10000) and value.numerator is not None:
+        cells["num", key, year] = int(round(value.numerator))
+    if unit != Unit.RATE_PER_10000 and key not in NUMERATOR_ONLY and value.denominator is not None:
+        cells["den", key, year] = int(round(value.denominator))
+    return cells
+
+
+def _regional_text(key: str, unit: str, value: Any, year: str, slot: Any, hidden: set) -> str:
+    """A catalogue figure of the region (slot REGION) or of one authority, as the regional statement prints
+    it: a suppressed count reads "fewer than 5", a figure made of one is withheld."""
     if value.value is None:
         return "No data"
-    for part in (value.numerator, value.denominator):
-        if part is not None and 0 < part < 5:
-            return SUPPRESSED_TEXT if unit == Unit.COUNT else WITHHELD_TEXT
+    if any((cell, slot) in hidden for cell in _child_cells(key, unit, value, year)):
+        return SUPPRESSED_TEXT if unit == Unit.COUNT else WITHHELD_TEXT
     return format_kpi_value(value.value, unit)
+
+
+def _regional_sums(breakdowns: dict[str, Any]) -> list[Any]:
+    """The sums every reader knows within one authority and within the region: all children are the sum
+    of each breakdown, a share's numerator is a row of a breakdown, and a share of all children has the
+    children in care below it (and so does the rate per 10,000)."""
+    sums: list[Any] = []
+    for year in ("now", "prev"):
+        cic = ("kpi", "children_in_care", year)
+        sums.append((("num", "cla_rate_per_10000", year), [cic]))
+        sums += [(("den", key, year), [cic]) for key in OF_ALL_CHILDREN]
+    for kind, name in (("age", "by_age"), ("ethnicity", "by_ethnicity"), ("legal", "by_legal_status")):
+        sums.append(
+            (("kpi", "children_in_care", "now"), [(kind, label, "now") for label in breakdowns[name]])
+        )
+    sums.append((("num", "pct_aged_16_17", "now"), [("age", AGE_BANDS["16_17"], "now")]))
+    sums.append(
+        (
+            ("num", "pct_aged_under_5", "now"),
+            [("age", AGE_BANDS["under_1"], "now"), ("age", AGE_BANDS["1_4"], "now")],
+        )
+    )
+    section_20 = "V2 " + LEGAL_STATUS_LABELS["V2"]
+    sums.append((("num", "pct_section_20", "now"), [("legal", section_20, "now")]))
+    return sums
+
+
+def _breakdown_cells(data: dict[str, Any]) -> dict[Any, int]:
+    return {
+        (kind, label, "now"): int(n)
+        for kind, name in (("age", "by_age"), ("ethnicity", "by_ethnicity"), ("legal", "by_legal_status"))
+        for label, n in data.get(name, {}).items()
+    }
+
+
+def _publish_breakdown(table: dict[str, Any], kind: str, hidden: set) -> dict[str, Any]:
+    """A pooled breakdown of children (count and share) printed from the regional statement's suppression:
+    a suppressed row's share is withheld, and every share when the total is suppressed."""
+    from sufficiency.core.suppression import REGION
+
+    rows = [list(row) for row in table["rows"]]
+    total_hidden = (("kpi", "children_in_care", "now"), REGION) in hidden
+    for row in rows:
+        label = cell_text(row[0])
+        cell = ("kpi", "children_in_care", "now") if label == "Total" else (kind, label, "now")
+        if (cell, REGION) in hidden:
+            put_text(row, 1, SUPPRESSED_TEXT)
+        if (cell, REGION) in hidden or total_hidden:
+            put_text(row, 2, DASH)
+    return {**table, "rows": rows}
+
+
+def _member_forecasts(members: list[Any]) -> dict[int, dict[int, float]]:
+    """Each authority's latest baseline forecast of all children in care at each horizon (missing when it
+    has no forecast)."""
+    forecasts: dict[int, dict[int, float]] = {}
+    for la in members:
+        run = latest_forecast_run(authority=la)
+        frame = forecast_value_frame(run=run, scenario="baseline") if run else pd.DataFrame()
+        forecasts[la.pk] = {}
+        for m in FORECAST_HORIZONS:
+            if len(frame):
+                at = frame.loc[(frame["dimension"] == "total") & (frame["months_ahead"] == m)]
+                if not at.empty:
+                    forecasts[la.pk][m] = float(at.iloc[0]["mean"])
+    return forecasts
 
 
 def build_regional_document(
@@ -1068,25 +1169,47 @@ def build_regional_document(
     previous: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A region's statement as at a date, drafted by ``authority`` (one of the region's authorities): every
-    section's catalogue figures pooled across the region, each authority's figures side by side (small
-    numbers suppressed), and the regional forecast and gap (the sum of each authority's latest forecast)."""
+    section's catalogue figures pooled across the region, each authority's figures side by side, and the
+    regional forecast and gap (the sum of each authority's latest forecast).
+
+    Every count of children it prints (pooled or an authority's own, and the parts of every ratio) is a
+    cell of one linked table suppressed by `regional_suppressed`: the pooled figure is the sum of the
+    authorities' figures, so no reader (the public, or an authority that knows its own figures) can work
+    out a suppressed count by subtraction."""
     from sufficiency.authorities.models import LocalAuthority as LA
+    from sufficiency.core.suppression import REGION
 
     if authority.region_id != region.pk:
         raise ValueError("A regional statement is drafted by one of the region's authorities")
     narrative = narrative or {}
     session = KpiSession(authority)
     pooled = session.regional_context(as_at)
-    pooled_before = pooled.at(previous_date(as_at, "year"))
+    before_date = previous_date(as_at, "year")
+    pooled_before = pooled.at(before_date)
     members = list(LA.objects.filter(pk__in=pooled.data.authority_ids).order_by("name"))
-    member_ctx = {la.pk: (KpiSession(la).context(as_at)) for la in members}
+    member_sessions = {la.pk: KpiSession(la) for la in members}
+    member_ctx = {la.pk: member_sessions[la.pk].context(as_at) for la in members}
+    member_before = {la.pk: member_sessions[la.pk].context(before_date) for la in members}
 
+    # Every count of children the statement prints, for the region and for each authority.
+    region_cells: dict[Any, int] = {}
+    member_cells: dict[Any, dict[Any, int]] = {la.pk: {} for la in members}
+    pooled_values: dict[str, tuple[Any, Any]] = {}
+    member_values: dict[int, dict[str, Any]] = {la.pk: {} for la in members}
     by_key: dict[str, dict[str, Any]] = {}
     for kpi in registry:
         if not kpi.regional:
             continue
-        value = kpi.evaluate(pooled)
-        before = kpi.evaluate(pooled_before)
+        value, before = kpi.evaluate(pooled), kpi.evaluate(pooled_before)
+        pooled_values[kpi.key] = (value, before)
+        region_cells.update(_child_cells(kpi.key, str(kpi.unit), value, "now"))
+        region_cells.update(_child_cells(kpi.key, str(kpi.unit), before, "prev"))
+        for la in members:
+            own = kpi.evaluate(member_ctx[la.pk])
+            member_values[la.pk][kpi.key] = own
+            member_cells[la.pk].update(_child_cells(kpi.key, str(kpi.unit), own, "now"))
+            own_before = kpi.evaluate(member_before[la.pk])
+            member_cells[la.pk].update(_child_cells(kpi.key, str(kpi.unit), own_before, "prev"))
         by_key[kpi.key] = {
             "key": kpi.key,
             "name": kpi.name,
@@ -1100,6 +1223,34 @@ def build_regional_document(
             "regional_value": None,
             "definition": kpi.definition,
         }
+    breakdown_tables, breakdown_data = children_breakdowns(pooled, suppress=False)
+    region_cells.update(_breakdown_cells(breakdown_data))
+    for la in members:
+        member_cells[la.pk].update(
+            _breakdown_cells(children_breakdowns(member_ctx[la.pk], suppress=False)[1])
+        )
+    forecasts = _member_forecasts(members)
+    for m in FORECAST_HORIZONS:  # the printed (whole) forecasts, and their sum as the region's
+        present = [la.pk for la in members if m in forecasts[la.pk]]
+        for pk in present:
+            member_cells[pk]["forecast", m] = int(round(forecasts[pk][m]))
+        region_cells["forecast", m] = sum(member_cells[pk]["forecast", m] for pk in present)
+    printed = {("forecast", m) for m in FORECAST_HORIZONS}
+    for key in REGIONAL_SIDE_BY_SIDE:
+        printed |= {
+            cell for cell in region_cells if cell[0] in ("kpi", "num", "den") and cell[1:] == (key, "now")
+        }
+    hidden = regional_suppressed(
+        region_cells, member_cells, printed=printed, sums=_regional_sums(breakdown_data)
+    )
+    for key, entry in by_key.items():
+        unit = entry["unit"]
+        value, before = pooled_values[key]
+        entry["published"] = (
+            _regional_text(key, unit, value, "now", REGION, hidden),
+            _regional_text(key, unit, before, "prev", REGION, hidden),
+            "–",
+        )
 
     side_headers = [column("Measure"), column(f"{region.name} (pooled)", True)] + [
         column(la.name, True) for la in members
@@ -1108,11 +1259,11 @@ def build_regional_document(
     side_data: dict[str, dict[str, Any]] = {}
     for key in REGIONAL_SIDE_BY_SIDE:
         kpi = registry[key]
-        cells = [kpi.name, kpi_text(by_key[key])]
+        cells = [kpi.name, by_key[key]["published"][0]]
         side_data[key] = {}
         for la in members:
-            value = kpi.evaluate(member_ctx[la.pk])
-            cells.append(_side_by_side_text(value, str(kpi.unit)))
+            value = member_values[la.pk][key]
+            cells.append(_regional_text(key, str(kpi.unit), value, "now", la.pk, hidden))
             side_data[key][la.dfe_code] = value.value
         side_rows.append(cells)
     side_table = make_table(
@@ -1123,34 +1274,26 @@ def build_regional_document(
     )
 
     # Regional forecast: each authority's latest baseline forecast at each horizon, and the pooled sum.
+    def count_text(cell: Any, slot: Any, value: int) -> str:
+        return SUPPRESSED_TEXT if (cell, slot) in hidden else f"{value:,}"
+
+    now_cell = ("kpi", "children_in_care", "now")
     fc_rows = []
-    totals = dict.fromkeys(FORECAST_HORIZONS, 0.0)
-    complete = dict.fromkeys(FORECAST_HORIZONS, True)
     for la in members:
-        run = latest_forecast_run(authority=la)
-        cells = [la.name, published_count(len(member_ctx[la.pk].current))]
-        frame = forecast_value_frame(run=run, scenario="baseline") if run else pd.DataFrame()
+        cells = [la.name, count_text(now_cell, la.pk, member_cells[la.pk].get(now_cell, 0))]
         for m in FORECAST_HORIZONS:
-            at = (
-                frame.loc[(frame["dimension"] == "total") & (frame["months_ahead"] == m)]
-                if len(frame)
-                else frame
-            )
-            if at is None or at.empty:
-                cells.append("No forecast")
-                complete[m] = False
+            if m in forecasts[la.pk]:
+                cells.append(count_text(("forecast", m), la.pk, member_cells[la.pk]["forecast", m]))
             else:
-                totals[m] += float(at.iloc[0]["mean"])
-                cells.append(f"{at.iloc[0]['mean']:,.0f}")
+                cells.append("No forecast")
         fc_rows.append(cells)
+    complete = {m: all(m in forecasts[la.pk] for la in members) for m in FORECAST_HORIZONS}
     pooled_now = len(pooled.current)
-    fc_rows.append(
-        ["Total", published_count(pooled_now)]
-        + [
-            f"{totals[m]:,.0f}" if complete[m] else f"{totals[m]:,.0f} (incomplete)"
-            for m in FORECAST_HORIZONS
-        ]
-    )
+    total_row = ["Total", count_text(now_cell, REGION, pooled_now)]
+    for m in FORECAST_HORIZONS:
+        text = count_text(("forecast", m), REGION, region_cells["forecast", m])
+        total_row.append(text if complete[m] else f"{text} (incomplete)")
+    fc_rows.append(total_row)
     forecast_table = make_table(
         "Children in care now and expected (baseline forecast) by authority",
         [column("Authority"), column("Now", True)]
@@ -1160,14 +1303,19 @@ def build_regional_document(
     )
     gap_facts = []
     last_h = FORECAST_HORIZONS[-1]
-    if complete[last_h] and members:
+    expected = region_cells["forecast", last_h]
+    shown = (now_cell, REGION) not in hidden and (("forecast", last_h), REGION) not in hidden
+    if complete[last_h] and members and shown:
         gap_facts.append(
-            f"Across the region {published_count(pooled_now)} children were in care on {long_date(as_at)}; "
-            f"the authorities' forecasts together expect about {totals[last_h]:,.0f} in {last_h // 12} years, "
-            f"a change of {totals[last_h] - pooled_now:+,.0f} places the region will need."
+            f"Across the region {pooled_now:,} children were in care on {long_date(as_at)}; "
+            f"the authorities' forecasts together expect about {expected:,} in {last_h // 12} years, "
+            f"a change of {expected - pooled_now:+,} places the region will need."
         )
-
-    breakdown_tables, breakdown_data = children_breakdowns(pooled)
+    breakdown_tables = [
+        _publish_breakdown(table, kind, hidden)
+        for table, kind in zip(breakdown_tables, ("age", "ethnicity", "legal"), strict=True)
+    ]
+    totals = {m: sum(forecasts[la.pk].get(m, 0.0) for la in members) for m in FORECAST_HORIZONS}
     sections = [
         _section(S.CONTEXT, facts=[
             f"This statement pools the placement sufficiency of the {len(members)} authorities of {region.name} "
@@ -1190,7 +1338,6 @@ def build_regional_document(
     for section in sections:
         section.setdefault("data", {})
     _finish(sections, by_key, narrative)
-    # Pooled regional counts are published: the same suppression as an authority's own.
     document = {
         "schema": SCHEMA_VERSION,
         "kind": "region",
