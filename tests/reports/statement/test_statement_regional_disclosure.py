@@ -5,8 +5,9 @@ suppressed count by adding and subtracting along the sums every reader knows (th
 its authorities; all children are the sum of the age bands). The reader is the public, or one of the
 region's authorities, who also knows its own figures. Nothing may come back.
 
-The register is synthetic: Walsall (which drafts) with 7 children, Sandwell with one, Dudley with 6, and
-a forecast for each.
+The register is synthetic: Walsall (which drafts) with 7 children, Sandwell with one, Dudley with 6,
+Wolverhampton with 32 (one of them aged 1 to 4, beside Sandwell's, the only small band of the region's
+ages: all children less the other bands would give it back), and a forecast for each.
 """
 
 from __future__ import annotations
@@ -32,12 +33,17 @@ BANDS = {"Under 1": (0, 1), "1 to 4": (1, 5), "5 to 9": (5, 10), "10 to 15": (10
 #: Per authority: (children: (age, place, provider)), population aged 0 to 17, baseline forecast means.
 AUTHORITIES = {
     "335": (
-        [(12, "U4", "PR1")] * 3 + [(16, "K2", "PR4")] * 2 + [(7, "U4", "PR1")] * 2,
+        [(12, "U4", "PR1")] * 2 + [(16, "K2", "PR4")] * 5,
         60_000,
         (9.2, 10.1, 11.1),
     ),
     "333": ([(3, "U4", "PR1")], 80_000, (1.6, 2.2, 2.8)),
-    "332": ([(13, "U4", "PR4")] * 5 + [(17, "K2", "PR4")], 70_000, (6.4, 7.1, 8.3)),
+    "332": ([(13, "U4", "PR4")] * 5 + [(14, "K2", "PR4")], 70_000, (6.4, 7.1, 8.3)),
+    "336": (
+        [(11, "U4", "PR1")] * 15 + [(16, "U4", "PR4")] * 10 + [(6, "U1", "PR1")] * 6 + [(2, "U4", "PR1")],
+        65_000,
+        (32.3, 33.2, 34.4),
+    ),
 }
 HORIZONS = (12, 24, 36)
 
