@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from django.utils import timezone
 
+from forecasting.gap import GAP_GROUPS
 from forecasting.selectors import forecast_value_frame, latest_forecast_run
 from placements.categories import (
     FOSTERING_EXTERNAL,
@@ -46,7 +47,7 @@ from sufficiency.core.suppression import suppress_linked, suppress_small
 
 from ..board.formatting import column, long_date, make_table
 from ..board.sections.finding import finding
-from ..board.sections.forecast import FORECAST_HORIZONS, financial, forecast
+from ..board.sections.forecast import FORECAST_HORIZONS, _gap_source, financial, forecast
 from ..board.sections.kpis import kpi_entries
 from ..board.sections.placements import LIVING_GROUPS, fostering, residential, supported, where_children_live
 from ..board.sections.strategy import actions, progress
@@ -1159,6 +1160,74 @@ def _member_forecasts(members: list[Any]) -> dict[int, dict[int, float]]:
     return forecasts
 
 
+def _member_gaps(members: list[Any]) -> tuple[dict[int, dict[tuple[str, str], dict[str, int]]], list[str]]:
+    """Each authority's latest gap assessment (the one the gap page shows,
+    ``forecasting.gap_services.gap_assessment_as_dict``) as whole numbers per (financial year, kind of
+    place), and the financial years every assessed authority has."""
+    gaps: dict[int, dict[tuple[str, str], dict[str, int]]] = {}
+    for la in members:
+        gap = _gap_source(la)
+        if not gap or not gap.get("values"):
+            continue
+        gaps[la.pk] = {
+            (str(v["financial_year"]), str(v["group"])): {
+                "demand": int(round(v["demand_mean"] or 0)),
+                "inhouse": int(v["inhouse_places"] or 0),
+                "block": int(v["block_beds"] or 0),
+                "external": int(round(v["external_mean"] or 0)),
+            }
+            for v in gap["values"]
+        }
+    years = sorted(set.intersection(*({y for y, _g in rows} for rows in gaps.values()))) if gaps else []
+    return gaps, years
+
+
+def _regional_gap_table(
+    gaps: dict[int, dict[tuple[str, str], dict[str, int]]], years: list[str], hidden: set
+) -> dict[str, Any] | None:
+    """The gap by kind of place pooled across the authorities' latest assessments: forecast demand (children,
+    suppressed with the regional statement's other counts) against usable in-house places and block beds
+    (places, printed as they are), and what is left to buy (withheld with its demand)."""
+    from sufficiency.core.suppression import REGION
+
+    if not years:
+        return None
+    rows = []
+    for year in years:
+        for group in GAP_GROUPS:
+            parts = [rows_of[year, group.key] for rows_of in gaps.values() if (year, group.key) in rows_of]
+            if not parts:
+                continue
+            total = {
+                field: sum(p[field] for p in parts) for field in ("demand", "inhouse", "block", "external")
+            }
+            demand_hidden = (("gap", year, group.key), REGION) in hidden
+            external_hidden = demand_hidden or (("gap_external", year, group.key), REGION) in hidden
+            rows.append(
+                [
+                    year,
+                    group.label,
+                    SUPPRESSED_TEXT if demand_hidden else f"{total['demand']:,}",
+                    f"{total['inhouse']:,}",
+                    f"{total['block']:,}",
+                    SUPPRESSED_TEXT if external_hidden else f"{total['external']:,}",
+                ]
+            )
+    return make_table(
+        "Sufficiency gap by kind of place, pooled across the region's latest gap assessments",
+        [
+            column("Financial year"),
+            column("Kind of place"),
+            column("Demand (mean)", True),
+            column("Usable in-house places", True),
+            column("Block beds", True),
+            column("To buy externally", True),
+        ],
+        rows,
+        "table-region-gap",
+    )
+
+
 def build_regional_document(
     *,
     authority: LocalAuthority,
@@ -1235,6 +1304,15 @@ def build_regional_document(
         for pk in present:
             member_cells[pk]["forecast", m] = int(round(forecasts[pk][m]))
         region_cells["forecast", m] = sum(member_cells[pk]["forecast", m] for pk in present)
+    gaps, gap_years = _member_gaps(members)
+    for pk, rows_of in gaps.items():  # forecast demand and what is left to buy count children
+        for (year, group), row in rows_of.items():
+            if year in gap_years:
+                member_cells[pk]["gap", year, group] = row["demand"]
+                member_cells[pk]["gap_external", year, group] = row["external"]
+    for pk in gaps:
+        for cell in [c for c in member_cells[pk] if c[0] in ("gap", "gap_external")]:
+            region_cells[cell] = region_cells.get(cell, 0) + member_cells[pk][cell]
     printed = {("forecast", m) for m in FORECAST_HORIZONS}
     for key in REGIONAL_SIDE_BY_SIDE:
         printed |= {
@@ -1316,6 +1394,17 @@ def build_regional_document(
         for table, kind in zip(breakdown_tables, ("age", "ethnicity", "legal"), strict=True)
     ]
     totals = {m: sum(forecasts[la.pk].get(m, 0.0) for la in members) for m in FORECAST_HORIZONS}
+    forecast_tables = [forecast_table]
+    forecast_notes = []
+    gap_table = _regional_gap_table(gaps, gap_years, hidden)
+    if gap_table is not None:
+        forecast_tables.append(gap_table)
+        assessed = [la.name for la in members if la.pk in gaps]
+        missing = [la.name for la in members if la.pk not in gaps]
+        forecast_notes.append(
+            f"The gap pools the latest gap assessments of {', '.join(assessed)}"
+            + (f"; {', '.join(missing)} had none." if missing else ".")
+        )
     sections = [
         _section(S.CONTEXT, facts=[
             f"This statement pools the placement sufficiency of the {len(members)} authorities of {region.name} "
@@ -1330,8 +1419,9 @@ def build_regional_document(
         _section(S.SUPPLY),
         _section(S.UNMET_NEED),
         _section(S.COSTS),
-        _section(S.FORECAST, facts=gap_facts, tables=[forecast_table],
-                 data={"regional_forecast": {str(m): totals[m] for m in FORECAST_HORIZONS}}),
+        _section(S.FORECAST, facts=gap_facts, tables=forecast_tables, notes=forecast_notes,
+                 data={"regional_forecast": {str(m): totals[m] for m in FORECAST_HORIZONS},
+                       "regional_gap_years": gap_years}),
         _section(S.CARE_LEAVERS),
         _section(S.WHAT_WE_WILL_DO),
     ]  # fmt: skip

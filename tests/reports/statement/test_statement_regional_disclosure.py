@@ -46,6 +46,14 @@ AUTHORITIES = {
     ),
 }
 HORIZONS = (12, 24, 36)
+GAP_YEAR = "2025-26"
+#: Per authority with a gap assessment: kind of place -> (demand mean, usable in-house places, block beds).
+GAPS = {
+    "335": {"residential": (12.4, 4, 2), "secure": (1.2, 0, 0)},
+    "333": {"residential": (0.6, 0, 0), "secure": (0.0, 0, 0)},
+    "336": {"residential": (8.0, 3, 1), "secure": (0.4, 0, 0)},
+}  # Dudley has none
+GAP_LABELS = {"residential": "Children's homes", "secure": "Secure children's homes"}
 
 
 def _forecast(authority, means):
@@ -61,6 +69,20 @@ def _forecast(authority, means):
         ForecastValue.objects.create(
             run=run, scenario="baseline", month_end=month_end, months_ahead=months, dimension="total",
             key="total", mean=mean, p50=mean, p10=mean - 1, p90=mean + 1, p2_5=mean - 2, p97_5=mean + 2,
+        )  # fmt: skip
+
+
+def _gap(authority, rows):
+    from forecasting.models import GapAssessment, GapValue
+
+    assessment = GapAssessment.objects.create(authority=authority, as_at=AS_AT, computed_at=timezone.now())
+    for group, (demand, inhouse, block) in rows.items():
+        external = max(demand - inhouse - block, 0.0)
+        GapValue.objects.create(
+            assessment=assessment, financial_year=GAP_YEAR, month_end=dt.date(2026, 3, 31), group=group,
+            demand_mean=demand, demand_p90=demand + 2, inhouse_places=inhouse, block_beds=block,
+            external_mean=external, external_p90=external + 2, local_places=0, local_used_ours=0,
+            local_used_others=0, local_available=0, local_shortfall=0.0,
         )  # fmt: skip
 
 
@@ -83,6 +105,10 @@ def truth(walsall):
             EpisodeFactory(child=child, authority=authority, decom=dt.date(2024, 1, 1), rne="S", ls="C2",
                            place=place, place_provider=provider)  # fmt: skip
         _forecast(authority, means)
+        if code in GAPS:
+            _gap(authority, GAPS[code])
+        for group, label in GAP_LABELS.items():
+            counts["gap", label, code] = round(GAPS.get(code, {}).get(group, (0, 0, 0))[0])
         counts["cic", code] = len(children)
         counts["foster", code] = sum(1 for _a, place, _p in children if place.startswith("U"))
         for band, (low, high) in BANDS.items():
@@ -135,6 +161,9 @@ def _collect(document, names: dict[str, str], populations: dict[str, int]):
             counts[key] = n
         if (share := _number(row[2])) is not None and row[0] != "Total":
             shares.append((key, ("cic", REGION), share))
+    for row in tables["table-region-gap"]["rows"]:
+        if (n := _number(row[2])) is not None:
+            counts["gap", row[1], REGION] = n
     kpis = {e["key"]: e for s in document["sections"] for e in s["kpis"]}
     if (n := _number(kpis["children_in_care"]["text"])) is not None:
         counts["cic", REGION] = n
@@ -214,3 +243,19 @@ def test_the_word_document_prints_the_same_suppressed_tables(truth, walsall):
             assert cells in printed, (table_id, cells)
     text = " ".join(c for row in printed for c in row)
     assert "fewer than 5" in text
+
+
+def test_the_regional_gap_by_kind_of_place_sums_the_latest_assessments_with_small_demand_suppressed(
+    truth, walsall
+):
+    document = build_regional_document(authority=walsall, region=walsall.region, as_at=AS_AT)
+    forecast = next(s for s in document["sections"] if s["key"] == "forecast")
+    table = next(t for t in forecast["tables"] if t["id"] == "table-region-gap")
+    rows = {row[1]: row for row in table["rows"]}
+    assert [row[0] for row in table["rows"]] == [GAP_YEAR, GAP_YEAR]
+    # Homes: demand 12 + 1 + 8 (whole numbers, as printed for each), places 4 + 3, beds 2 + 1, and left to
+    # buy 6 + 1 + 4.
+    assert rows["Children's homes"][2:] == ["21", "7", "3", "11"]
+    # Secure: demand 1 + 0 + 0 is one child: suppressed, and what is left to buy with it; places printed.
+    assert rows["Secure children's homes"][2:] == ["fewer than 5", "0", "0", "fewer than 5"]
+    assert any("Dudley had none" in note for note in forecast["notes"])
