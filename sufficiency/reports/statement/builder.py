@@ -41,7 +41,8 @@ from placements.categories import (
     WITH_PARENTS,
     age_band,
 )
-from placements.selectors import child_frame_for_authorities, register_data_date
+from placements.costs import episode_routes
+from placements.selectors import child_frame_for_authorities, framework_setting_urns, register_data_date
 from placements.supply.selectors import block_contracts_on
 from sufficiency.core.suppression import suppress_linked, suppress_small
 
@@ -410,6 +411,9 @@ def _supply_section(authority: LocalAuthority, ctx: Any, by_key: dict[str, dict[
         S.SUPPLY,
         [fostering(authority, ctx, by_key), residential(authority, ctx, by_key), supported(ctx, by_key)],
     )
+    routes = routes_table(authority, ctx)
+    if routes is not None:
+        section["tables"].append(routes)
     contracts = block_contracts_table(authority, ctx.on)
     if contracts is not None:  # added after the suppression of children's counts: beds are not children
         section["tables"].append(contracts)
@@ -509,6 +513,70 @@ def _scenario_table(run: Any) -> dict[str, Any] | None:
     )
 
 
+def _age_forecast_table(run: Any, by_age: dict[str, int], on: dt.date) -> dict[str, Any] | None:
+    """Children in care by age band now (the same counts as the age table) and expected at each horizon
+    (the baseline forecast's age band dimension)."""
+    if run is None:
+        return None
+    values = forecast_value_frame(run=run, scenario="baseline")
+    ages = values.loc[values["dimension"] == "age_band"] if len(values) else values
+    if ages is None or ages.empty:
+        return None
+    rows = []
+    for band, label in AGE_BANDS.items():
+        at_band = ages.loc[ages["key"] == band]
+        if at_band.empty:
+            continue
+        cells = [label, f"{by_age.get(label, 0):,}"]
+        for months in FORECAST_HORIZONS:
+            at = at_band.loc[at_band["months_ahead"] == months]
+            cells.append("–" if at.empty else f"{at.iloc[0]['mean']:,.0f}")
+        rows.append(cells)
+    if not rows:
+        return None
+    return make_table(
+        "Projected children in care by age band (mean, baseline scenario)",
+        [column("Age band"), column(f"Now ({long_date(on)})", True)]
+        + [column(f"In {m // 12} year{'s' if m > 12 else ''}", True) for m in FORECAST_HORIZONS],
+        rows,
+        "table-forecast-ages",
+    )
+
+
+#: Routes to market (`placements.costs.episode_routes`), in the order the route table prints them.
+ROUTES = {"in_house": "In-house", "framework": "Framework", "spot": "Spot"}
+
+
+def routes_table(authority: LocalAuthority, ctx: Any) -> dict[str, Any] | None:
+    """Children in care on the date by type of placement and route to market: in-house (the authority's
+    own provision and kinship care), bought through a framework (the setting is on one of the
+    authority's framework memberships) or spot purchased (`placements.costs.episode_routes`)."""
+    current = ctx.current
+    if not len(current):
+        return None
+    urns = framework_setting_urns(authority_id=authority.pk)
+    routes = episode_routes(current.assign(on_framework=current["urn"].isin(urns)))
+    counts = pd.crosstab(current["category"], routes)
+    rows = []
+    for category in PLANNING_CATEGORIES:
+        if category not in counts.index:
+            continue
+        by_route = [int(counts.loc[category].get(r, 0)) for r in ROUTES]
+        rows.append([PLANNING_CATEGORY_LABELS[category], *(f"{n:,}" for n in by_route), f"{sum(by_route):,}"])
+    totals = [int(counts[r].sum()) if r in counts.columns else 0 for r in ROUTES]
+    rows.append(["Total", *(f"{n:,}" for n in totals), f"{sum(totals):,}"])
+    return make_table(
+        f"Children in care on {long_date(ctx.on)} by type of placement and route",
+        [
+            column("Type of placement"),
+            *(column(label, True) for label in ROUTES.values()),
+            column("Total", True),
+        ],
+        rows,
+        "table-routes",
+    )
+
+
 def _context_section(
     authority: LocalAuthority, as_at: dt.date, strategy: Any, by_key: dict
 ) -> dict[str, Any]:
@@ -578,8 +646,9 @@ def build_statement_document(
     breakdown_tables, breakdown_data = children_breakdowns(ctx, suppress=False)
     forecast_part = forecast(authority, ctx, run)
     scenarios = _scenario_table(run)
-    if scenarios is not None:
-        forecast_part = {**forecast_part, "tables": [*forecast_part.get("tables", []), scenarios]}
+    for extra in (scenarios, _age_forecast_table(run, breakdown_data["by_age"], as_at)):
+        if extra is not None:
+            forecast_part = {**forecast_part, "tables": [*forecast_part.get("tables", []), extra]}
 
     sections = [
         _context_section(authority, as_at, strategy, by_key),
@@ -757,6 +826,23 @@ def _residential_row(i: int, label: str) -> Any:
     return ("group", "residential", "now") if label == "Total" else category_row("now")(i, label)
 
 
+def _route_row(route: str) -> RowMap:
+    """A route's column of the route table: (type of placement, route) children, and the route's total."""
+
+    def row(i: int, label: str) -> Any:
+        if label == "Total":
+            return ("route_total", route, "now")
+        category = category_row("now")(i, label)
+        return ("route", category[1], route, "now") if category else None
+
+    return row
+
+
+def _category_total_row(total: str) -> RowMap:
+    """A column of types of placement whose Total row is all children."""
+    return lambda i, label: (total, "now") if label == "Total" else category_row("now")(i, label)
+
+
 #: Each published table of children: its count columns (column -> row map) and its share columns
 #: (column -> (its count column, the base's cell, or None for the table's Total row)).
 TABLE_CELLS: dict[str, tuple[dict[int, RowMap], dict[int, tuple[int, Any]]]] = {
@@ -775,6 +861,14 @@ TABLE_CELLS: dict[str, tuple[dict[int, RowMap], dict[int, tuple[int, Any]]]] = {
     "table-supported-outcomes": ({2: lambda _i, label: ("supported_outcome", label)}, {}),
     "table-finding": ({1: lambda _i, label: _FINDING_ROWS.get(label)}, {}),
     "table-forecast-categories": ({1: category_row("now")}, {}),
+    "table-forecast-ages": ({1: lambda _i, label: ("age", label, "now")}, {}),
+    "table-routes": (
+        {
+            **{i: _route_row(route) for i, route in enumerate(ROUTES, start=1)},
+            len(ROUTES) + 1: _category_total_row("total"),
+        },
+        {},
+    ),
 }
 
 
@@ -823,6 +917,13 @@ def _linked_counts(
         if all(k in linked.values for k in fostering_non_kin):
             linked.add(("fostering_non_kin", year), sum(linked.values[k] for k in fostering_non_kin))
             linked.relate(("fostering_non_kin", year), fostering_non_kin)
+    # Children by route: each type of placement is the sum of its routes, each route the sum of its types.
+    route_cells = [k for k in linked.values if isinstance(k, tuple) and k[0] == "route"]
+    for c in {k[1] for k in route_cells}:
+        linked.relate(("category", c, "now"), [k for k in route_cells if k[1] == c])
+    for route in ROUTES:
+        linked.relate(("route_total", route, "now"), [k for k in route_cells if k[2] == route])
+    linked.relate(("total", "now"), [("route_total", route, "now") for route in ROUTES])
     for kind in ("age", "ethnicity", "legal", "area"):
         linked.relate_if_equal(
             ("total", "now"), [k for k in linked.values if isinstance(k, tuple) and k[0] == kind]
@@ -984,7 +1085,7 @@ def publish_authority_sections(
             if table_id in TABLE_CELLS:
                 columns, shares = TABLE_CELLS[table_id]
                 table = apply_counts(linked, table, columns, shares)
-                if table_id == "table-forecast-categories":
+                if table_id in ("table-forecast-categories", "table-forecast-ages"):
                     table = _primary_only(table, list(range(2, len(table["headers"]))))
                 if table_id == "table-homes":
                     rows = [list(r) for r in table["rows"]]
