@@ -920,10 +920,10 @@ def _linked_counts(
     # Children by route: each type of placement is the sum of its routes, each route the sum of its types.
     route_cells = [k for k in linked.values if isinstance(k, tuple) and k[0] == "route"]
     for c in {k[1] for k in route_cells}:
-        linked.relate(("category", c, "now"), [k for k in route_cells if k[1] == c])
+        linked.relate_if_equal(("category", c, "now"), [k for k in route_cells if k[1] == c])
     for route in ROUTES:
-        linked.relate(("route_total", route, "now"), [k for k in route_cells if k[2] == route])
-    linked.relate(("total", "now"), [("route_total", route, "now") for route in ROUTES])
+        linked.relate_if_equal(("route_total", route, "now"), [k for k in route_cells if k[2] == route])
+    linked.relate_if_equal(("total", "now"), [("route_total", route, "now") for route in ROUTES])
     for kind in ("age", "ethnicity", "legal", "area"):
         linked.relate_if_equal(
             ("total", "now"), [k for k in linked.values if isinstance(k, tuple) and k[0] == kind]

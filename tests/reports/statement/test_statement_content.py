@@ -95,6 +95,11 @@ def test_children_by_route_for_each_type_of_placement(register):
     assert "fewer than 5" in cells
     kpis = {e["key"]: e for s in document["sections"] for e in s["kpis"]}
     assert _text(published["rows"][-1][4]) == kpis["children_in_care"]["text"]
+    # No row (a type: its routes and total) or column (a route: its types and total) has exactly one
+    # suppressed cell, which its total less the others would give back.
+    grid = [[_text(c) == "fewer than 5" for c in row[1:]] for row in published["rows"]]
+    assert all(sum(row) != 1 for row in grid)
+    assert all(sum(column) != 1 for column in zip(*grid, strict=True))
 
 
 def test_the_standalone_page_downloads_as_an_html_file_named_after_the_statement(
