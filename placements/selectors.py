@@ -290,6 +290,15 @@ def judgements_for_urns_on(*, urns: list[str], on: dt.date) -> dict[str, tuple[s
     return {urn: (j, dates.get(urn)) for urn, j in zip(urns, found, strict=True) if isinstance(j, str) and j}
 
 
+def framework_setting_urns(*, authority_id: int) -> set[str]:
+    """The URNs of the settings the authority buys through a framework (its own framework memberships)."""
+    return set(
+        FrameworkMembership.objects.filter(authority_id=authority_id)
+        .exclude(setting__urn="")
+        .values_list("setting__urn", flat=True)
+    )
+
+
 def framework_memberships(
     *, authority_id: int, setting_ids: Iterable[int] | None = None
 ) -> dict[int, FrameworkMembership]:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from django.utils import timezone
 
+from forecasting.gap import GAP_GROUPS
 from forecasting.selectors import forecast_value_frame, latest_forecast_run
 from placements.categories import (
     FOSTERING_EXTERNAL,
@@ -40,13 +41,14 @@ from placements.categories import (
     WITH_PARENTS,
     age_band,
 )
-from placements.selectors import child_frame_for_authorities, register_data_date
+from placements.costs import episode_routes
+from placements.selectors import child_frame_for_authorities, framework_setting_urns, register_data_date
 from placements.supply.selectors import block_contracts_on
 from sufficiency.core.suppression import suppress_linked, suppress_small
 
 from ..board.formatting import column, long_date, make_table
 from ..board.sections.finding import finding
-from ..board.sections.forecast import FORECAST_HORIZONS, financial, forecast
+from ..board.sections.forecast import FORECAST_HORIZONS, _gap_source, financial, forecast
 from ..board.sections.kpis import kpi_entries
 from ..board.sections.placements import LIVING_GROUPS, fostering, residential, supported, where_children_live
 from ..board.sections.strategy import actions, progress
@@ -55,6 +57,7 @@ from ..kpis.base import Unit
 from ..selectors import format_kpi_value, kpi_rows_for_authority, strategy_current_for_authority
 from .choices import StatementSectionChoices as S
 from .disclosure import (
+    DASH,
     LIVING_GROUP_CATEGORIES,
     SUPPRESSED_TEXT,
     LinkedCounts,
@@ -66,6 +69,7 @@ from .disclosure import (
     parse_count,
     put_text,
     read_counts,
+    regional_suppressed,
 )
 
 if TYPE_CHECKING:
@@ -407,6 +411,9 @@ def _supply_section(authority: LocalAuthority, ctx: Any, by_key: dict[str, dict[
         S.SUPPLY,
         [fostering(authority, ctx, by_key), residential(authority, ctx, by_key), supported(ctx, by_key)],
     )
+    routes = routes_table(authority, ctx)
+    if routes is not None:
+        section["tables"].append(routes)
     contracts = block_contracts_table(authority, ctx.on)
     if contracts is not None:  # added after the suppression of children's counts: beds are not children
         section["tables"].append(contracts)
@@ -506,6 +513,70 @@ def _scenario_table(run: Any) -> dict[str, Any] | None:
     )
 
 
+def _age_forecast_table(run: Any, by_age: dict[str, int], on: dt.date) -> dict[str, Any] | None:
+    """Children in care by age band now (the same counts as the age table) and expected at each horizon
+    (the baseline forecast's age band dimension)."""
+    if run is None:
+        return None
+    values = forecast_value_frame(run=run, scenario="baseline")
+    ages = values.loc[values["dimension"] == "age_band"] if len(values) else values
+    if ages is None or ages.empty:
+        return None
+    rows = []
+    for band, label in AGE_BANDS.items():
+        at_band = ages.loc[ages["key"] == band]
+        if at_band.empty:
+            continue
+        cells = [label, f"{by_age.get(label, 0):,}"]
+        for months in FORECAST_HORIZONS:
+            at = at_band.loc[at_band["months_ahead"] == months]
+            cells.append("–" if at.empty else f"{at.iloc[0]['mean']:,.0f}")
+        rows.append(cells)
+    if not rows:
+        return None
+    return make_table(
+        "Projected children in care by age band (mean, baseline scenario)",
+        [column("Age band"), column(f"Now ({long_date(on)})", True)]
+        + [column(f"In {m // 12} year{'s' if m > 12 else ''}", True) for m in FORECAST_HORIZONS],
+        rows,
+        "table-forecast-ages",
+    )
+
+
+#: Routes to market (`placements.costs.episode_routes`), in the order the route table prints them.
+ROUTES = {"in_house": "In-house", "framework": "Framework", "spot": "Spot"}
+
+
+def routes_table(authority: LocalAuthority, ctx: Any) -> dict[str, Any] | None:
+    """Children in care on the date by type of placement and route to market: in-house (the authority's
+    own provision and kinship care), bought through a framework (the setting is on one of the
+    authority's framework memberships) or spot purchased (`placements.costs.episode_routes`)."""
+    current = ctx.current
+    if not len(current):
+        return None
+    urns = framework_setting_urns(authority_id=authority.pk)
+    routes = episode_routes(current.assign(on_framework=current["urn"].isin(urns)))
+    counts = pd.crosstab(current["category"], routes)
+    rows = []
+    for category in PLANNING_CATEGORIES:
+        if category not in counts.index:
+            continue
+        by_route = [int(counts.loc[category].get(r, 0)) for r in ROUTES]
+        rows.append([PLANNING_CATEGORY_LABELS[category], *(f"{n:,}" for n in by_route), f"{sum(by_route):,}"])
+    totals = [int(counts[r].sum()) if r in counts.columns else 0 for r in ROUTES]
+    rows.append(["Total", *(f"{n:,}" for n in totals), f"{sum(totals):,}"])
+    return make_table(
+        f"Children in care on {long_date(ctx.on)} by type of placement and route",
+        [
+            column("Type of placement"),
+            *(column(label, True) for label in ROUTES.values()),
+            column("Total", True),
+        ],
+        rows,
+        "table-routes",
+    )
+
+
 def _context_section(
     authority: LocalAuthority, as_at: dt.date, strategy: Any, by_key: dict
 ) -> dict[str, Any]:
@@ -575,8 +646,9 @@ def build_statement_document(
     breakdown_tables, breakdown_data = children_breakdowns(ctx, suppress=False)
     forecast_part = forecast(authority, ctx, run)
     scenarios = _scenario_table(run)
-    if scenarios is not None:
-        forecast_part = {**forecast_part, "tables": [*forecast_part.get("tables", []), scenarios]}
+    for extra in (scenarios, _age_forecast_table(run, breakdown_data["by_age"], as_at)):
+        if extra is not None:
+            forecast_part = {**forecast_part, "tables": [*forecast_part.get("tables", []), extra]}
 
     sections = [
         _context_section(authority, as_at, strategy, by_key),
@@ -754,6 +826,23 @@ def _residential_row(i: int, label: str) -> Any:
     return ("group", "residential", "now") if label == "Total" else category_row("now")(i, label)
 
 
+def _route_row(route: str) -> RowMap:
+    """A route's column of the route table: (type of placement, route) children, and the route's total."""
+
+    def row(i: int, label: str) -> Any:
+        if label == "Total":
+            return ("route_total", route, "now")
+        category = category_row("now")(i, label)
+        return ("route", category[1], route, "now") if category else None
+
+    return row
+
+
+def _category_total_row(total: str) -> RowMap:
+    """A column of types of placement whose Total row is all children."""
+    return lambda i, label: (total, "now") if label == "Total" else category_row("now")(i, label)
+
+
 #: Each published table of children: its count columns (column -> row map) and its share columns
 #: (column -> (its count column, the base's cell, or None for the table's Total row)).
 TABLE_CELLS: dict[str, tuple[dict[int, RowMap], dict[int, tuple[int, Any]]]] = {
@@ -772,6 +861,14 @@ TABLE_CELLS: dict[str, tuple[dict[int, RowMap], dict[int, tuple[int, Any]]]] = {
     "table-supported-outcomes": ({2: lambda _i, label: ("supported_outcome", label)}, {}),
     "table-finding": ({1: lambda _i, label: _FINDING_ROWS.get(label)}, {}),
     "table-forecast-categories": ({1: category_row("now")}, {}),
+    "table-forecast-ages": ({1: lambda _i, label: ("age", label, "now")}, {}),
+    "table-routes": (
+        {
+            **{i: _route_row(route) for i, route in enumerate(ROUTES, start=1)},
+            len(ROUTES) + 1: _category_total_row("total"),
+        },
+        {},
+    ),
 }
 
 
@@ -820,6 +917,13 @@ def _linked_counts(
         if all(k in linked.values for k in fostering_non_kin):
             linked.add(("fostering_non_kin", year), sum(linked.values[k] for k in fostering_non_kin))
             linked.relate(("fostering_non_kin", year), fostering_non_kin)
+    # Children by route: each type of placement is the sum of its routes, each route the sum of its types.
+    route_cells = [k for k in linked.values if isinstance(k, tuple) and k[0] == "route"]
+    for c in {k[1] for k in route_cells}:
+        linked.relate_if_equal(("category", c, "now"), [k for k in route_cells if k[1] == c])
+    for route in ROUTES:
+        linked.relate_if_equal(("route_total", route, "now"), [k for k in route_cells if k[2] == route])
+    linked.relate_if_equal(("total", "now"), [("route_total", route, "now") for route in ROUTES])
     for kind in ("age", "ethnicity", "legal", "area"):
         linked.relate_if_equal(
             ("total", "now"), [k for k in linked.values if isinstance(k, tuple) and k[0] == kind]
@@ -981,7 +1085,7 @@ def publish_authority_sections(
             if table_id in TABLE_CELLS:
                 columns, shares = TABLE_CELLS[table_id]
                 table = apply_counts(linked, table, columns, shares)
-                if table_id == "table-forecast-categories":
+                if table_id in ("table-forecast-categories", "table-forecast-ages"):
                     table = _primary_only(table, list(range(2, len(table["headers"]))))
                 if table_id == "table-homes":
                     rows = [list(r) for r in table["rows"]]
@@ -1047,15 +1151,182 @@ REGIONAL_SIDE_BY_SIDE = (
 )
 
 
-def _side_by_side_text(value: Any, unit: str) -> str:
-    """One authority's figure in a regional statement: a count of 1 to 4 children, or a ratio made of such
-    a count, is suppressed (the same rule as every figure shown about another authority's children)."""
+#: Catalogue figures a regional statement prints that do not count children (households, places, enquiries,
+#: money): printed as they are.
+REGIONAL_NOT_CHILDREN = (
+    NOT_CHILDREN_COUNTS
+    | NOT_ABOUT_CHILDREN
+    | {
+        "fostering_usable_vacancies",
+        "fostering_enquiries_12m",
+        "fostering_deregistrations_12m",
+        "fostering_enquiry_to_approval_pct",
+    }
+)
+#: Percentages over places, not children: only their numerator counts children.
+NUMERATOR_ONLY = frozenset({"inhouse_foster_occupancy"})
+#: Percentages of all children in care: their denominator is the children in care cell.
+OF_ALL_CHILDREN = ("pct_uasc", "pct_aged_16_17", "pct_aged_under_5", "pct_section_20", "pct_foster_care")
+
+
+def _child_cells(key: str, unit: str, value: Any, year: str) -> dict[Any, int]:
+    """The counts of children a printed catalogue figure is made of, as cells of a regional statement: a
+    count itself; a percentage's numerator and denominator; a rate's numerator (the population is public);
+    a mean's or median's denominator (the children it is taken over)."""
+    if key in REGIONAL_NOT_CHILDREN or value.value is None:
+        return {}
+    if unit == Unit.COUNT:
+        return {("kpi", key, year): int(round(value.value))}
+    cells: dict[Any, int] = {}
+    if unit in (Unit.PERCENT, Unit.RATE_PER_10000) and value.numerator is not None:
+        cells["num", key, year] = int(round(value.numerator))
+    if unit != Unit.RATE_PER_10000 and key not in NUMERATOR_ONLY and value.denominator is not None:
+        cells["den", key, year] = int(round(value.denominator))
+    return cells
+
+
+def _regional_text(key: str, unit: str, value: Any, year: str, slot: Any, hidden: set) -> str:
+    """A catalogue figure of the region (slot REGION) or of one authority, as the regional statement prints
+    it: a suppressed count reads "fewer than 5", a figure made of one is withheld."""
     if value.value is None:
         return "No data"
-    for part in (value.numerator, value.denominator):
-        if part is not None and 0 < part < 5:
-            return SUPPRESSED_TEXT if unit == Unit.COUNT else WITHHELD_TEXT
+    if any((cell, slot) in hidden for cell in _child_cells(key, unit, value, year)):
+        return SUPPRESSED_TEXT if unit == Unit.COUNT else WITHHELD_TEXT
     return format_kpi_value(value.value, unit)
+
+
+def _regional_sums(breakdowns: dict[str, Any]) -> list[Any]:
+    """The sums every reader knows within one authority and within the region: all children are the sum
+    of each breakdown, a share's numerator is a row of a breakdown, and a share of all children has the
+    children in care below it (and so does the rate per 10,000)."""
+    sums: list[Any] = []
+    for year in ("now", "prev"):
+        cic = ("kpi", "children_in_care", year)
+        sums.append((("num", "cla_rate_per_10000", year), [cic]))
+        sums += [(("den", key, year), [cic]) for key in OF_ALL_CHILDREN]
+    for kind, name in (("age", "by_age"), ("ethnicity", "by_ethnicity"), ("legal", "by_legal_status")):
+        sums.append(
+            (("kpi", "children_in_care", "now"), [(kind, label, "now") for label in breakdowns[name]])
+        )
+    sums.append((("num", "pct_aged_16_17", "now"), [("age", AGE_BANDS["16_17"], "now")]))
+    sums.append(
+        (
+            ("num", "pct_aged_under_5", "now"),
+            [("age", AGE_BANDS["under_1"], "now"), ("age", AGE_BANDS["1_4"], "now")],
+        )
+    )
+    section_20 = "V2 " + LEGAL_STATUS_LABELS["V2"]
+    sums.append((("num", "pct_section_20", "now"), [("legal", section_20, "now")]))
+    return sums
+
+
+def _breakdown_cells(data: dict[str, Any]) -> dict[Any, int]:
+    return {
+        (kind, label, "now"): int(n)
+        for kind, name in (("age", "by_age"), ("ethnicity", "by_ethnicity"), ("legal", "by_legal_status"))
+        for label, n in data.get(name, {}).items()
+    }
+
+
+def _publish_breakdown(table: dict[str, Any], kind: str, hidden: set) -> dict[str, Any]:
+    """A pooled breakdown of children (count and share) printed from the regional statement's suppression:
+    a suppressed row's share is withheld, and every share when the total is suppressed."""
+    from sufficiency.core.suppression import REGION
+
+    rows = [list(row) for row in table["rows"]]
+    total_hidden = (("kpi", "children_in_care", "now"), REGION) in hidden
+    for row in rows:
+        label = cell_text(row[0])
+        cell = ("kpi", "children_in_care", "now") if label == "Total" else (kind, label, "now")
+        if (cell, REGION) in hidden:
+            put_text(row, 1, SUPPRESSED_TEXT)
+        if (cell, REGION) in hidden or total_hidden:
+            put_text(row, 2, DASH)
+    return {**table, "rows": rows}
+
+
+def _member_forecasts(members: list[Any]) -> dict[int, dict[int, float]]:
+    """Each authority's latest baseline forecast of all children in care at each horizon (missing when it
+    has no forecast)."""
+    forecasts: dict[int, dict[int, float]] = {}
+    for la in members:
+        run = latest_forecast_run(authority=la)
+        frame = forecast_value_frame(run=run, scenario="baseline") if run else pd.DataFrame()
+        forecasts[la.pk] = {}
+        for m in FORECAST_HORIZONS:
+            if len(frame):
+                at = frame.loc[(frame["dimension"] == "total") & (frame["months_ahead"] == m)]
+                if not at.empty:
+                    forecasts[la.pk][m] = float(at.iloc[0]["mean"])
+    return forecasts
+
+
+def _member_gaps(members: list[Any]) -> tuple[dict[int, dict[tuple[str, str], dict[str, int]]], list[str]]:
+    """Each authority's latest gap assessment (the one the gap page shows,
+    ``forecasting.gap_services.gap_assessment_as_dict``) as whole numbers per (financial year, kind of
+    place), and the financial years every assessed authority has."""
+    gaps: dict[int, dict[tuple[str, str], dict[str, int]]] = {}
+    for la in members:
+        gap = _gap_source(la)
+        if not gap or not gap.get("values"):
+            continue
+        gaps[la.pk] = {
+            (str(v["financial_year"]), str(v["group"])): {
+                "demand": int(round(v["demand_mean"] or 0)),
+                "inhouse": int(v["inhouse_places"] or 0),
+                "block": int(v["block_beds"] or 0),
+                "external": int(round(v["external_mean"] or 0)),
+            }
+            for v in gap["values"]
+        }
+    years = sorted(set.intersection(*({y for y, _g in rows} for rows in gaps.values()))) if gaps else []
+    return gaps, years
+
+
+def _regional_gap_table(
+    gaps: dict[int, dict[tuple[str, str], dict[str, int]]], years: list[str], hidden: set
+) -> dict[str, Any] | None:
+    """The gap by kind of place pooled across the authorities' latest assessments: forecast demand (children,
+    suppressed with the regional statement's other counts) against usable in-house places and block beds
+    (places, printed as they are), and what is left to buy (withheld with its demand)."""
+    from sufficiency.core.suppression import REGION
+
+    if not years:
+        return None
+    rows = []
+    for year in years:
+        for group in GAP_GROUPS:
+            parts = [rows_of[year, group.key] for rows_of in gaps.values() if (year, group.key) in rows_of]
+            if not parts:
+                continue
+            total = {
+                field: sum(p[field] for p in parts) for field in ("demand", "inhouse", "block", "external")
+            }
+            demand_hidden = (("gap", year, group.key), REGION) in hidden
+            external_hidden = demand_hidden or (("gap_external", year, group.key), REGION) in hidden
+            rows.append(
+                [
+                    year,
+                    group.label,
+                    SUPPRESSED_TEXT if demand_hidden else f"{total['demand']:,}",
+                    f"{total['inhouse']:,}",
+                    f"{total['block']:,}",
+                    SUPPRESSED_TEXT if external_hidden else f"{total['external']:,}",
+                ]
+            )
+    return make_table(
+        "Sufficiency gap by kind of place, pooled across the region's latest gap assessments",
+        [
+            column("Financial year"),
+            column("Kind of place"),
+            column("Demand (mean)", True),
+            column("Usable in-house places", True),
+            column("Block beds", True),
+            column("To buy externally", True),
+        ],
+        rows,
+        "table-region-gap",
+    )
 
 
 def build_regional_document(
@@ -1068,25 +1339,47 @@ def build_regional_document(
     previous: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A region's statement as at a date, drafted by ``authority`` (one of the region's authorities): every
-    section's catalogue figures pooled across the region, each authority's figures side by side (small
-    numbers suppressed), and the regional forecast and gap (the sum of each authority's latest forecast)."""
+    section's catalogue figures pooled across the region, each authority's figures side by side, and the
+    regional forecast and gap (the sum of each authority's latest forecast).
+
+    Every count of children it prints (pooled or an authority's own, and the parts of every ratio) is a
+    cell of one linked table suppressed by `regional_suppressed`: the pooled figure is the sum of the
+    authorities' figures, so no reader (the public, or an authority that knows its own figures) can work
+    out a suppressed count by subtraction."""
     from sufficiency.authorities.models import LocalAuthority as LA
+    from sufficiency.core.suppression import REGION
 
     if authority.region_id != region.pk:
         raise ValueError("A regional statement is drafted by one of the region's authorities")
     narrative = narrative or {}
     session = KpiSession(authority)
     pooled = session.regional_context(as_at)
-    pooled_before = pooled.at(previous_date(as_at, "year"))
+    before_date = previous_date(as_at, "year")
+    pooled_before = pooled.at(before_date)
     members = list(LA.objects.filter(pk__in=pooled.data.authority_ids).order_by("name"))
-    member_ctx = {la.pk: (KpiSession(la).context(as_at)) for la in members}
+    member_sessions = {la.pk: KpiSession(la) for la in members}
+    member_ctx = {la.pk: member_sessions[la.pk].context(as_at) for la in members}
+    member_before = {la.pk: member_sessions[la.pk].context(before_date) for la in members}
 
+    # Every count of children the statement prints, for the region and for each authority.
+    region_cells: dict[Any, int] = {}
+    member_cells: dict[Any, dict[Any, int]] = {la.pk: {} for la in members}
+    pooled_values: dict[str, tuple[Any, Any]] = {}
+    member_values: dict[int, dict[str, Any]] = {la.pk: {} for la in members}
     by_key: dict[str, dict[str, Any]] = {}
     for kpi in registry:
         if not kpi.regional:
             continue
-        value = kpi.evaluate(pooled)
-        before = kpi.evaluate(pooled_before)
+        value, before = kpi.evaluate(pooled), kpi.evaluate(pooled_before)
+        pooled_values[kpi.key] = (value, before)
+        region_cells.update(_child_cells(kpi.key, str(kpi.unit), value, "now"))
+        region_cells.update(_child_cells(kpi.key, str(kpi.unit), before, "prev"))
+        for la in members:
+            own = kpi.evaluate(member_ctx[la.pk])
+            member_values[la.pk][kpi.key] = own
+            member_cells[la.pk].update(_child_cells(kpi.key, str(kpi.unit), own, "now"))
+            own_before = kpi.evaluate(member_before[la.pk])
+            member_cells[la.pk].update(_child_cells(kpi.key, str(kpi.unit), own_before, "prev"))
         by_key[kpi.key] = {
             "key": kpi.key,
             "name": kpi.name,
@@ -1100,6 +1393,43 @@ def build_regional_document(
             "regional_value": None,
             "definition": kpi.definition,
         }
+    breakdown_tables, breakdown_data = children_breakdowns(pooled, suppress=False)
+    region_cells.update(_breakdown_cells(breakdown_data))
+    for la in members:
+        member_cells[la.pk].update(
+            _breakdown_cells(children_breakdowns(member_ctx[la.pk], suppress=False)[1])
+        )
+    forecasts = _member_forecasts(members)
+    for m in FORECAST_HORIZONS:  # the printed (whole) forecasts, and their sum as the region's
+        present = [la.pk for la in members if m in forecasts[la.pk]]
+        for pk in present:
+            member_cells[pk]["forecast", m] = int(round(forecasts[pk][m]))
+        region_cells["forecast", m] = sum(member_cells[pk]["forecast", m] for pk in present)
+    gaps, gap_years = _member_gaps(members)
+    for pk, rows_of in gaps.items():  # forecast demand and what is left to buy count children
+        for (year, group), row in rows_of.items():
+            if year in gap_years:
+                member_cells[pk]["gap", year, group] = row["demand"]
+                member_cells[pk]["gap_external", year, group] = row["external"]
+    for pk in gaps:
+        for cell in [c for c in member_cells[pk] if c[0] in ("gap", "gap_external")]:
+            region_cells[cell] = region_cells.get(cell, 0) + member_cells[pk][cell]
+    printed = {("forecast", m) for m in FORECAST_HORIZONS}
+    for key in REGIONAL_SIDE_BY_SIDE:
+        printed |= {
+            cell for cell in region_cells if cell[0] in ("kpi", "num", "den") and cell[1:] == (key, "now")
+        }
+    hidden = regional_suppressed(
+        region_cells, member_cells, printed=printed, sums=_regional_sums(breakdown_data)
+    )
+    for key, entry in by_key.items():
+        unit = entry["unit"]
+        value, before = pooled_values[key]
+        entry["published"] = (
+            _regional_text(key, unit, value, "now", REGION, hidden),
+            _regional_text(key, unit, before, "prev", REGION, hidden),
+            "–",
+        )
 
     side_headers = [column("Measure"), column(f"{region.name} (pooled)", True)] + [
         column(la.name, True) for la in members
@@ -1108,11 +1438,11 @@ def build_regional_document(
     side_data: dict[str, dict[str, Any]] = {}
     for key in REGIONAL_SIDE_BY_SIDE:
         kpi = registry[key]
-        cells = [kpi.name, kpi_text(by_key[key])]
+        cells = [kpi.name, by_key[key]["published"][0]]
         side_data[key] = {}
         for la in members:
-            value = kpi.evaluate(member_ctx[la.pk])
-            cells.append(_side_by_side_text(value, str(kpi.unit)))
+            value = member_values[la.pk][key]
+            cells.append(_regional_text(key, str(kpi.unit), value, "now", la.pk, hidden))
             side_data[key][la.dfe_code] = value.value
         side_rows.append(cells)
     side_table = make_table(
@@ -1123,34 +1453,26 @@ def build_regional_document(
     )
 
     # Regional forecast: each authority's latest baseline forecast at each horizon, and the pooled sum.
+    def count_text(cell: Any, slot: Any, value: int) -> str:
+        return SUPPRESSED_TEXT if (cell, slot) in hidden else f"{value:,}"
+
+    now_cell = ("kpi", "children_in_care", "now")
     fc_rows = []
-    totals = dict.fromkeys(FORECAST_HORIZONS, 0.0)
-    complete = dict.fromkeys(FORECAST_HORIZONS, True)
     for la in members:
-        run = latest_forecast_run(authority=la)
-        cells = [la.name, published_count(len(member_ctx[la.pk].current))]
-        frame = forecast_value_frame(run=run, scenario="baseline") if run else pd.DataFrame()
+        cells = [la.name, count_text(now_cell, la.pk, member_cells[la.pk].get(now_cell, 0))]
         for m in FORECAST_HORIZONS:
-            at = (
-                frame.loc[(frame["dimension"] == "total") & (frame["months_ahead"] == m)]
-                if len(frame)
-                else frame
-            )
-            if at is None or at.empty:
-                cells.append("No forecast")
-                complete[m] = False
+            if m in forecasts[la.pk]:
+                cells.append(count_text(("forecast", m), la.pk, member_cells[la.pk]["forecast", m]))
             else:
-                totals[m] += float(at.iloc[0]["mean"])
-                cells.append(f"{at.iloc[0]['mean']:,.0f}")
+                cells.append("No forecast")
         fc_rows.append(cells)
+    complete = {m: all(m in forecasts[la.pk] for la in members) for m in FORECAST_HORIZONS}
     pooled_now = len(pooled.current)
-    fc_rows.append(
-        ["Total", published_count(pooled_now)]
-        + [
-            f"{totals[m]:,.0f}" if complete[m] else f"{totals[m]:,.0f} (incomplete)"
-            for m in FORECAST_HORIZONS
-        ]
-    )
+    total_row = ["Total", count_text(now_cell, REGION, pooled_now)]
+    for m in FORECAST_HORIZONS:
+        text = count_text(("forecast", m), REGION, region_cells["forecast", m])
+        total_row.append(text if complete[m] else f"{text} (incomplete)")
+    fc_rows.append(total_row)
     forecast_table = make_table(
         "Children in care now and expected (baseline forecast) by authority",
         [column("Authority"), column("Now", True)]
@@ -1160,14 +1482,30 @@ def build_regional_document(
     )
     gap_facts = []
     last_h = FORECAST_HORIZONS[-1]
-    if complete[last_h] and members:
+    expected = region_cells["forecast", last_h]
+    shown = (now_cell, REGION) not in hidden and (("forecast", last_h), REGION) not in hidden
+    if complete[last_h] and members and shown:
         gap_facts.append(
-            f"Across the region {published_count(pooled_now)} children were in care on {long_date(as_at)}; "
-            f"the authorities' forecasts together expect about {totals[last_h]:,.0f} in {last_h // 12} years, "
-            f"a change of {totals[last_h] - pooled_now:+,.0f} places the region will need."
+            f"Across the region {pooled_now:,} children were in care on {long_date(as_at)}; "
+            f"the authorities' forecasts together expect about {expected:,} in {last_h // 12} years, "
+            f"a change of {expected - pooled_now:+,} places the region will need."
         )
-
-    breakdown_tables, breakdown_data = children_breakdowns(pooled)
+    breakdown_tables = [
+        _publish_breakdown(table, kind, hidden)
+        for table, kind in zip(breakdown_tables, ("age", "ethnicity", "legal"), strict=True)
+    ]
+    totals = {m: sum(forecasts[la.pk].get(m, 0.0) for la in members) for m in FORECAST_HORIZONS}
+    forecast_tables = [forecast_table]
+    forecast_notes = []
+    gap_table = _regional_gap_table(gaps, gap_years, hidden)
+    if gap_table is not None:
+        forecast_tables.append(gap_table)
+        assessed = [la.name for la in members if la.pk in gaps]
+        missing = [la.name for la in members if la.pk not in gaps]
+        forecast_notes.append(
+            f"The gap pools the latest gap assessments of {', '.join(assessed)}"
+            + (f"; {', '.join(missing)} had none." if missing else ".")
+        )
     sections = [
         _section(S.CONTEXT, facts=[
             f"This statement pools the placement sufficiency of the {len(members)} authorities of {region.name} "
@@ -1182,15 +1520,15 @@ def build_regional_document(
         _section(S.SUPPLY),
         _section(S.UNMET_NEED),
         _section(S.COSTS),
-        _section(S.FORECAST, facts=gap_facts, tables=[forecast_table],
-                 data={"regional_forecast": {str(m): totals[m] for m in FORECAST_HORIZONS}}),
+        _section(S.FORECAST, facts=gap_facts, tables=forecast_tables, notes=forecast_notes,
+                 data={"regional_forecast": {str(m): totals[m] for m in FORECAST_HORIZONS},
+                       "regional_gap_years": gap_years}),
         _section(S.CARE_LEAVERS),
         _section(S.WHAT_WE_WILL_DO),
     ]  # fmt: skip
     for section in sections:
         section.setdefault("data", {})
     _finish(sections, by_key, narrative)
-    # Pooled regional counts are published: the same suppression as an authority's own.
     document = {
         "schema": SCHEMA_VERSION,
         "kind": "region",

@@ -15,7 +15,7 @@ suppression), so the statement never counts a figure a second time.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
 from placements.categories import (
@@ -27,7 +27,7 @@ from placements.categories import (
     WITH_PARENTS,
 )
 from placements.categories import SUPPORTED as SUPPORTED_CATEGORY
-from sufficiency.core.suppression import Figure, Relation, suppress_linked
+from sufficiency.core.suppression import REGION, Figure, Relation, suppress_linked
 
 Key = Hashable
 
@@ -193,3 +193,60 @@ def read_counts(linked: LinkedCounts, table: dict[str, Any], columns: dict[int, 
             key = row_map(i, label)
             if key is not None and col < len(row):
                 linked.add(key, parse_count(row[col]))
+
+
+# --- A regional statement: the pooled region beside each authority ------------------------------------------
+#: The slot of "every other authority" (the region less the reader's own) in `regional_suppressed`'s keys.
+OTHERS = "__others__"
+
+
+def regional_suppressed(
+    region: Mapping[Key, int],
+    members: Mapping[Key, Mapping[Key, int]],
+    *,
+    printed: Collection[Key],
+    sums: Sequence[Relation] = (),
+) -> set[tuple[Key, Key]]:
+    """The cells of a regional statement to suppress: (cell, REGION) for a pooled count, (cell, authority)
+    for an authority's own count printed beside it.
+
+    `region` holds every count of children the statement prints for the region as a whole (and every
+    numerator and denominator of a printed ratio), `members` each authority's value of the same cells,
+    `printed` the cells also printed for each authority (side by side), and `sums` the sums that hold within
+    any one authority and within the region (all children = the sum of the age bands, and so on). The
+    pooled figure is the sum of the authorities', so the cells are suppressed as one linked table by
+    `suppress_linked`, once for each possible reader: the public (who knows nothing) and each authority of
+    the region (who knows its own figures, so the region less its own figures is a cell of the table). A
+    cell is suppressed when it is suppressed for any of them; suppressing more never makes a cell
+    derivable, so the union protects every reader.
+    """
+    hidden: set[tuple[Key, Key]] = set()
+    for viewer in [None, *members]:
+        values: dict[Key, int] = {}
+        relations: list[Relation] = []
+        known: set[Key] = set()
+        others = [la for la in members if la != viewer]
+        rest = REGION if viewer is None else OTHERS
+        for cell, total in region.items():
+            values[cell, REGION] = int(total)
+            if viewer is not None:  # the region less the reader's own figure
+                own = int(members[viewer].get(cell, 0))
+                values[cell, viewer], values[cell, OTHERS] = own, int(total) - own
+                known.add((cell, viewer))
+                relations.append(((cell, REGION), [(cell, viewer), (cell, OTHERS)]))
+            if cell in printed:
+                shown = [la for la in others if cell in members[la]]
+                for la in shown:
+                    values[cell, la] = int(members[la][cell])
+                if shown and values[cell, rest] == sum(values[cell, la] for la in shown):
+                    relations.append(((cell, rest), [(cell, la) for la in shown]))
+        slots = [REGION, *([viewer, OTHERS] if viewer is not None else []), *others]
+        for sum_total, sum_parts in sums:
+            for slot in slots:
+                keys = [(p, slot) for p in sum_parts]
+                whole = (sum_total, slot) in values and keys and all(k in values for k in keys)
+                if whole and values[sum_total, slot] == sum(values[k] for k in keys):
+                    relations.append(((sum_total, slot), keys))
+        figures = suppress_linked(values, relations, known=known)
+        hidden |= {k for k, f in figures.items() if f.suppressed and k not in known and k[1] != OTHERS}  # type: ignore[index,misc]
+    return hidden

@@ -1,5 +1,5 @@
 """Pages of sufficiency statements: the list, one statement (live while unpublished, frozen once
-published), its narrative, the review steps and its Word and PDF downloads.
+published), its narrative, the review steps and its Word, PDF and HTML downloads.
 
 Roles follow the board report: commissioners and administrators write, review, approve and publish;
 every other reader of the authority's aggregates sees published statements only. Another authority's
@@ -25,7 +25,7 @@ from ..models import Statement
 from . import selectors, services
 from .choices import StatementStatusChoices
 from .forms import NarrativeForm, StatementDetailsForm, StatementForm
-from .render import render_body_html, render_docx, render_pdf_bytes
+from .render import render_body_html, render_docx, render_pdf_bytes, render_print_html
 
 #: The review step each button asks for: URL name -> (target status, message).
 STEPS = {
@@ -109,6 +109,18 @@ class StatementDetailView(StatementMixin, TemplateView):
     frozen once published."""
 
     template_name = "reports/statement/statement_detail.html"
+
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        """With ``?download=html``, the standalone page (styles inlined, no external resources) to publish
+        on a council website, as a file named after the statement."""
+        if request.GET.get("download") == "html":
+            statement = self.statement()
+            html = render_print_html(services.statement_document(statement=statement))
+            response = HttpResponse(html, content_type="text/html; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="{_filename(statement, "html")}"'
+            response["X-Content-Type-Options"] = "nosniff"
+            return response
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -1,5 +1,5 @@
 """An attack on a published authority statement: a reader collects every number it prints (each table,
-both years, the key figures, percentages times printed totals, the chart's alt text) and tries to work out
+both years, the key figures, percentages times printed totals, the chart's alt text, children by route) and tries to work out
 each suppressed count by adding and subtracting along the sums every reader knows (a group is the sum of
 its types of placement, all children the sum of the groups). Nothing may come back; and no chart label,
 alt text or Word picture description prints a count of 1 to 4.
@@ -27,7 +27,8 @@ from placements.categories import (
     RESIDENTIAL_SECURE,
     TEMPORARY,
 )
-from sufficiency.reports.statement.builder import build_statement_document
+from placements.costs import IN_HOUSE_CATEGORIES
+from sufficiency.reports.statement.builder import ROUTES, build_statement_document
 from sufficiency.reports.statement.render import render_docx
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +94,16 @@ def truth(walsall):
         for group, cats in LIVING.items():
             counts["group", group, year] = sum(counts["category", c, year] for c in cats)
         counts["total", year] = sum(counts["category", c, year] for c in PLANNING_CATEGORIES)
+    # By route to market (no framework here): the authority's own provision and kinship, or spot.
+    for c in PLANNING_CATEGORIES:
+        own = c in IN_HOUSE_CATEGORIES
+        for route in ROUTES:
+            n = counts["category", c, "now"] if route == ("in_house" if own else "spot") else 0
+            counts["route", c, route, "now"] = n
+    for route in ROUTES:
+        counts["route_total", route, "now"] = sum(
+            counts["route", c, route, "now"] for c in PLANNING_CATEGORIES
+        )
     return counts
 
 
@@ -162,6 +173,25 @@ def _collect(document) -> dict[tuple, float]:
     for label, c in CATEGORY.items():
         if m := re.search(re.escape(label) + r" ([\d,]+)[;.]", alt):
             got["category", c, "now"] = float(m.group(1).replace(",", ""))
+    route_table = tables["table-routes"]
+    route_keys = {h["text"]: r for h, r in zip(route_table["headers"][1:4], ROUTES, strict=True)}
+    assert list(route_keys) == ["In-house", "Framework", "Spot"]
+    for row in route_table["rows"]:
+        for col, route in enumerate(ROUTES, start=1):
+            key = (
+                ("route_total", route, "now")
+                if row[0] == "Total"
+                else ("route", CATEGORY[row[0]], route, "now")
+            )
+            if (n := _number(row[col])) is not None:
+                got[key] = n
+        if (n := _number(row[4])) is not None:
+            got[("total", "now") if row[0] == "Total" else ("category", CATEGORY[row[0]], "now")] = n
+    for c in set(PLANNING_CATEGORIES) - {
+        CATEGORY[row[0]] for row in route_table["rows"] if row[0] != "Total"
+    }:
+        for route in ROUTES:
+            got["route", c, route, "now"] = 0
     # A type of placement with no row has no children.
     listed = {CATEGORY[row[0]] for row in tables["table-by-category"]["rows"]}
     for c in set(PLANNING_CATEGORIES) - listed:
@@ -178,6 +208,11 @@ def _recovered(truth: dict[tuple, int], published: dict[tuple, float]) -> list[t
             sums.append((("group", group, year), [("category", c, year) for c in cats]))
         sums.append((("total", year), [("group", g, year) for g in LIVING]))
         sums.append((("total", year), [("category", c, year) for c in PLANNING_CATEGORIES]))
+    for c in PLANNING_CATEGORIES:  # a type is the sum of its routes, a route the sum of its types
+        sums.append((("category", c, "now"), [("route", c, r, "now") for r in ROUTES]))
+    for r in ROUTES:
+        sums.append((("route_total", r, "now"), [("route", c, r, "now") for c in PLANNING_CATEGORIES]))
+    sums.append((("total", "now"), [("route_total", r, "now") for r in ROUTES]))
     unknown = [k for k in truth if k not in published]
     column = {k: i for i, k in enumerate(unknown)}
     rows = []

@@ -1,5 +1,6 @@
 """The regional statement: the region's figures pooled, each authority side by side with small numbers
-suppressed (Sandwell holds one child in the hand-built register), the regional forecast; and the command."""
+suppressed as one linked table (Sandwell holds one child in the hand-built register, Walsall 7: the region's
+8 less Walsall's 7 would give Sandwell's one child back), the regional forecast; and the command."""
 
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ def test_pooled_figures_are_the_catalogues_regional_values(regional, register):
     context = _sections(regional)["context"]
     entries = {e["key"]: e for e in context["kpis"]}
     assert entries["children_in_care"]["value"] == registry["children_in_care"].evaluate(pooled).value == 8
-    assert entries["children_in_care"]["text"] == "8"
+    # Printed, 8 less Walsall's own 7 would give Sandwell's one child to Walsall.
+    assert entries["children_in_care"]["text"] == "fewer than 5"
     assert regional["region"]["authorities"] == ["Sandwell", "Walsall"]
 
 
@@ -43,9 +45,12 @@ def test_each_authority_side_by_side_with_small_numbers_suppressed(regional):
     assert headers[2:] == ["Sandwell", "Walsall"]
     rows = {row[0]: row for row in table["rows"]}
     cic = rows[registry["children_in_care"].name]
-    assert cic[1] == "8"  # the region pooled
-    assert cic[2] == "fewer than 5"  # Sandwell's one child
-    assert cic[3] == "7"
+    # Sandwell's one child; Walsall's 7 (the region's 8 less it gives Sandwell's); the region's 8 (less
+    # Walsall's own 7, which Walsall knows).
+    assert cic[1:] == ["fewer than 5", "fewer than 5", "fewer than 5"]
+    # The rate per 10,000 times the public population gives the count back: withheld with it.
+    rate = rows[registry["cla_rate_per_10000"].name]
+    assert all(text.startswith("Withheld") for text in rate[1:])
     # A ratio made of Sandwell's one child is withheld too, never printed as 100.0%.
     foster = rows[registry["pct_foster_care"].name]
     assert foster[2].startswith("Withheld")
@@ -57,8 +62,11 @@ def test_regional_forecast_table_lists_every_authority(regional):
     forecast = _sections(regional)["forecast"]
     table = next(t for t in forecast["tables"] if t["id"] == "table-region-forecast")
     assert [row[0] for row in table["rows"]] == ["Sandwell", "Walsall", "Total"]
-    assert table["rows"][0][1] == "fewer than 5"
+    # "Now" is the same cell as the side-by-side children in care: suppressed in every row with it.
+    assert [row[1] for row in table["rows"]] == ["fewer than 5"] * 3
     assert table["rows"][0][2] == "No forecast"
+    # No gap sentence states the suppressed total.
+    assert not any("children were in care" in fact for fact in forecast["facts"])
 
 
 def test_command_writes_the_current_draft_as_docx_html_and_pdf(register, la_user, tmp_path):
