@@ -274,29 +274,37 @@ def _credible(events: np.ndarray, exposure: np.ndarray, parent: np.ndarray) -> n
 
 def smooth_hazards(exposure: np.ndarray, exits: np.ndarray, moves: np.ndarray) -> np.ndarray:
     """Daily hazards (draws, band, category, K+1) from exposure/exits (D, NB, K) and moves (D, NB, K, K)."""
-    d = exposure.shape[0]
+    hazards = np.empty((exposure.shape[0], NB, K, K + 1))
+    hazards[..., :K] = smooth_moves(exposure, moves)
+    hazards[..., K] = smooth_exits(exposure, exits)
+    return hazards
+
+
+def smooth_exits(exposure: np.ndarray, exits: np.ndarray) -> np.ndarray:
+    """Daily hazards of leaving care (D, NB, K), borrowing all -> band -> (band, group) -> (band, category)."""
     total_e = exposure.sum(axis=(1, 2))
-    safe = np.maximum(total_e, 1e-9)
-    # Exits: all -> band -> (band, group) -> (band, category).
-    exit_all = exits.sum(axis=(1, 2)) / safe
+    exit_all = exits.sum(axis=(1, 2)) / np.maximum(total_e, 1e-9)
     exit_band = _credible(exits.sum(axis=2), exposure.sum(axis=2), exit_all[:, None])
-    exp_g = exposure @ GROUP_MATRIX.T
-    exit_group = _credible(exits @ GROUP_MATRIX.T, exp_g, exit_band[:, :, None])
-    exit_cell = _credible(exits, exposure, exit_group[:, :, GROUP_OF])
-    # Moves into d: all ages, any origin -> band, any origin -> (band, origin group) -> (band, origin).
+    exit_group = _credible(exits @ GROUP_MATRIX.T, exposure @ GROUP_MATRIX.T, exit_band[:, :, None])
+    return _credible(exits, exposure, exit_group[:, :, GROUP_OF])
+
+
+def smooth_moves(exposure: np.ndarray, moves: np.ndarray) -> np.ndarray:
+    """Daily hazards of moving (D, NB, K, K; diagonal 0): into each category d from all ages and any origin
+    -> band, any origin -> (band, origin group) -> (band, origin)."""
+    total_e = exposure.sum(axis=(1, 2))
     into_all = moves.sum(axis=(1, 2)) / np.maximum(total_e[:, None] - exposure.sum(axis=1), 1e-9)
     exp_band = exposure.sum(axis=2)
     into_band = _credible(moves.sum(axis=2), exp_band[:, :, None] - exposure, into_all[:, None, :])
     moves_g = np.einsum("gc,dbcj->dbgj", GROUP_MATRIX, moves)
-    exp_g_not_dest = exp_g[..., None] - exposure[:, :, None, :] * GROUP_MATRIX[None, None, :, :]
+    exp_g_not_dest = (exposure @ GROUP_MATRIX.T)[..., None] - exposure[:, :, None, :] * GROUP_MATRIX[
+        None, None, :, :
+    ]
     into_group = _credible(moves_g, exp_g_not_dest, into_band[:, :, None, :])
     move_cell = _credible(moves, exposure[..., None], into_group[:, :, GROUP_OF, :])
     idx = np.arange(K)
     move_cell[:, :, idx, idx] = 0.0
-    hazards = np.empty((d, NB, K, K + 1))
-    hazards[..., :K] = move_cell
-    hazards[..., K] = exit_cell
-    return hazards
+    return move_cell
 
 
 def smooth_entries(counts: np.ndarray, window_days: int, mix_counts: np.ndarray | None = None) -> np.ndarray:
@@ -412,8 +420,8 @@ def duration_multipliers(
 
     for _ in range(iterations):
         m_exit, m_move = combined(m["ec"], m["ep"]), combined(m["mc"], m["mp"])
-        base_exit = smooth_hazards(np.einsum("dn,dnbk->dbk", m_exit, exposure), exits_all, moves_all)[..., K]
-        base_move = smooth_hazards(np.einsum("dn,dnbk->dbk", m_move, exposure), exits_all, moves_all)[..., :K]
+        base_exit = smooth_exits(np.einsum("dn,dnbk->dbk", m_exit, exposure), exits_all)
+        base_move = smooth_moves(np.einsum("dn,dnbk->dbk", m_move, exposure), moves_all)
         # Expected events in each (care, placement) bucket under the base hazards alone.
         exp_exit = np.einsum("dnbk,dbk->dn", exposure, base_exit).reshape(d, nc, n_place)
         exp_move = np.einsum("dnbk,dbk->dn", exposure, base_move.sum(axis=-1)).reshape(d, nc, n_place)
@@ -492,7 +500,9 @@ def fit_rates(
         w_exp, w_exits, w_moves, w_entries = _stats_arrays(stats, ones_c, ones_b, recency=True)
     else:
         w_exp, w_exits, w_moves, w_entries = exposure, exits, moves, entries
-    point_hazards = _hazards(w_exp, w_exits, w_moves, n_place)
+    # The point estimate's multipliers are also the rates table's (fitted once).
+    multipliers = duration_multipliers(w_exp, w_exits, w_moves, n_place) if duration or placement else None
+    point_hazards = multipliers.hazards if multipliers is not None else _hazards(w_exp, w_exits, w_moves)
     point_entry = smooth_entries(entries, stats.window_days, w_entries if weighted else None)
     if rng is None:
         hazards, entry = point_hazards, point_entry
@@ -533,9 +543,6 @@ def fit_rates(
 
     years = stats.window_days / 365.25
     flows = (entries[0].sum(axis=0) + moves[0].sum(axis=(0, 1, 2))) / max(years, 1e-9)
-    multipliers = (
-        duration_multipliers(w_exp[:1], w_exits[:1], w_moves[:1], n_place) if duration or placement else None
-    )
     window = ReferenceWindow(
         start=day_date(start),
         end=day_date(end),

@@ -12,8 +12,10 @@ day itself belongs to the month before the projection.
 
 The work is vectorised over all children of a batch of paths at once ("event rounds"): in each round every
 simulated child that is still in the projection advances to its next event or boundary (a birthday
-changing its age band, the start of a scenario's change, or the end of the projection). There is no
-Python loop over children or paths; the number of rounds is the largest number of events any child has.
+changing its age band, the start of a scenario's change, or the end of the projection). A new stretch of
+time in care or in the placement changes only the hazard, so it is crossed within the round (a short inner
+loop over the children who reach one) rather than taking a round of its own. There is no Python loop over
+children or paths; the number of rounds is the largest number of events any child has.
 Paths are simulated in batches (100 at a time) to keep memory modest; the results do not depend on the
 batch size.
 Random numbers come from :mod:`forecasting.engine.rng`, keyed by child and event, so that scenarios share
@@ -239,6 +241,32 @@ def _entrants(
     return _Entrants(path=path, ids=ids, time=t, category=cat, band=band, edges=edges)
 
 
+def _next_buckets(
+    state: np.ndarray,
+    care_end: np.ndarray,
+    place_end: np.ndarray,
+    at: np.ndarray,
+    care_width: np.ndarray,
+    place_width: np.ndarray,
+    n_place: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Slots whose time-in-care or time-in-placement bucket ends at or before ``at`` go into that clock's
+    next bucket (both when they end together): returns their new state and bucket ends.
+
+    ``care_width``/``place_width`` (by state) are the lengths in days of the state's care and placement
+    buckets (inf for the last), so a bucket's end is the previous one's plus its length; ``n_place`` is
+    the number of placement buckets (the state's duration bucket is care bucket * n_place + placement
+    bucket).
+    """
+    crossed = care_end <= at
+    state = state + crossed * (n_place * NB * K)
+    care_end = np.where(crossed, care_end + care_width[state], care_end)
+    crossed = place_end <= at
+    state = state + crossed * (NB * K)
+    place_end = np.where(crossed, place_end + place_width[state], place_end)
+    return state, care_end, place_end
+
+
 def _run_batch(
     key: np.uint64,
     population: Population,
@@ -259,7 +287,8 @@ def _run_batch(
     ``care_end``/``place_end`` = the times its care and placement buckets end (a move starts a new
     placement: placement bucket 0 again); ``edge`` = index of its next
     birthday boundary; ``table`` = offset of its path's rate table (bootstrap draw and epoch); ``row`` =
-    offset of its path in the output arrays; and ``stream``, the key of its random numbers.
+    offset of its path in the output arrays (kept by band and category: the duration buckets are summed
+    anyway); and ``stream``, the key of its random numbers.
     """
     total_flat, exit_flat, move_cum_cols, n_epochs, n_dur = tables
     n_paths = draws.size
@@ -274,6 +303,9 @@ def _run_batch(
     n_care = n_dur // n_place
     dur_starts = np.r_[np.asarray(plan.duration_edges, dtype=np.float64)[:n_care], np.inf]
     n_edges = EDGE_YEARS.size
+    # The lengths of each state's care and placement buckets (see _next_buckets).
+    bucket = np.arange(state_size) // (NB * K)
+    care_width, place_width = np.diff(dur_starts)[bucket // n_place], np.diff(place_starts)[bucket % n_place]
 
     # Slots: existing children in every path of the batch, then the entrants.
     local_path = np.r_[np.repeat(np.arange(n_paths), n), entrants.path].astype(np.int64)
@@ -301,20 +333,21 @@ def _run_batch(
     edge = child * n_edges + band
     epoch = np.searchsorted(epoch_ends, t, side="right").astype(np.int64)
     table = (draws[local_path].astype(np.int64) * n_epochs + epoch) * state_size
-    row = local_path * (stride * state_size)
+    row = local_path * (stride * NB * K)
     stream = crn.stream_keys(key, sid)
     clock, u_dest = crn.uniform_pairs_at(stream, crn.SALT_EXPONENTIAL)
     resid = -np.log(clock)
     band_end = edge_flat[edge]
     del local_path, sid, child, band, clock, dur, care, place, period, placed
 
-    # month_offset[x + 1] = (index of the first month end on or after integer day x) * state_size.
-    month_offset = (
-        np.searchsorted(grid, np.arange(-1, int(span) + 3), side="left").astype(np.int64) * state_size
+    # Counts are kept by band and category (not by duration bucket): month_offset[x + 1] = (index of the
+    # first month end on or after integer day x) * NB * K.
+    month_offset = np.searchsorted(grid, np.arange(-1, int(span) + 3), side="left").astype(np.int64) * (
+        NB * K
     )
     # Bed-nights are kept by category only: night_offset[x + 1] = (month index) * K, and a path's nights
-    # start at row // (n_dur * NB) (= path * stride * K).
-    night_offset = month_offset // (n_dur * NB)
+    # start at row // NB (= path * stride * K).
+    night_offset = month_offset // NB
     ceil_t = np.ceil(t).astype(np.int64) + 1  # carried from round to round (t is the previous t1)
     count_lo: list[np.ndarray] = []
     count_hi: list[np.ndarray] = []
@@ -325,10 +358,6 @@ def _run_batch(
 
     while t.size:
         nxt = np.minimum(band_end, span)
-        if n_care > 1:
-            np.minimum(nxt, care_end, out=nxt)
-        if n_place > 1:
-            np.minimum(nxt, place_end, out=nxt)
         if n_epochs > 1:
             epoch_end = epoch_ends[epoch]
             np.minimum(nxt, epoch_end, out=nxt)
@@ -337,6 +366,35 @@ def _run_batch(
         with np.errstate(divide="ignore"):
             t1 = resid / h
         t1 += t
+        seg_start = t
+        if n_dur > 1:
+            # A new stretch of time in care or in the placement changes the hazard but not what is
+            # counted (counts and nights are kept by band and category), so it is crossed within the
+            # round: the clock ``resid`` is consumed up to the bucket's end and the wait goes on at the
+            # next bucket's hazard, the same arithmetic as a round of its own.
+            soft = np.minimum(care_end, place_end)
+            ic = np.flatnonzero((soft <= t1) & (soft < nxt))
+            if ic.size:
+                seg_start = t.copy()
+            while ic.size:
+                at = soft[ic]
+                r = resid[ic] - h[ic] * (at - seg_start[ic])
+                seg_start[ic] = at
+                st, ce, pe = _next_buckets(
+                    state[ic], care_end[ic], place_end[ic], at, care_width, place_width, n_place
+                )
+                state[ic], care_end[ic], place_end[ic] = st, ce, pe
+                f = table[ic] + st
+                flat[ic] = f
+                hf = total_flat[f]
+                h[ic], resid[ic] = hf, r
+                with np.errstate(divide="ignore"):
+                    t1_ic = r / hf
+                t1_ic += at
+                t1[ic] = t1_ic
+                s_ic = np.minimum(ce, pe)
+                soft[ic] = s_ic
+                ic = ic[(s_ic <= t1_ic) & (s_ic < nxt[ic])]
         real = t1 < nxt
         np.minimum(t1, nxt, out=t1)
 
@@ -344,12 +402,12 @@ def _run_batch(
         # nights of month m are the days D with T[m-1] < D <= T[m] (see the module docstring).
         ceil_t1 = np.ceil(t1).astype(np.int64)
         ceil_t1 += 1
-        base = row + state
+        base = row + (state if n_dur == 1 else state % (NB * K))
         count_lo.append(month_offset[ceil_t] + base)
         count_hi.append(month_offset[ceil_t1] + base)
         stretch = t1 - t
         if with_bed_nights:
-            base_k = row // (n_dur * NB)
+            base_k = row // NB
             base_k += state % K
             floor_t = t.astype(np.int64)  # t >= 0, so truncation is the floor
             floor_t += 1
@@ -359,7 +417,7 @@ def _run_batch(
             ceil_t1 += 1
             night_start.append(t)
             night_len.append(stretch)
-        resid -= h * stretch  # (not in place: ``stretch`` is kept for the bed-nights)
+        resid -= h * (t1 - seg_start)
         t = t1
         ceil_t = ceil_t1
         gone = ~real
@@ -398,19 +456,13 @@ def _run_batch(
 
         # A new stretch of time in care or in the placement (only non-events can reach one): the next
         # bucket of that clock (both when they end together).
-        if n_care > 1:
-            idur = np.flatnonzero(~real & (care_end <= t1))
+        # (Only where the bucket ends together with a birthday, a scenario date or the projection.)
+        if n_dur > 1:
+            idur = np.flatnonzero(~real & (soft <= t1))
             if idur.size:
-                state[idur] += n_place * NB * K
-                next_care = state[idur] // (n_place * NB * K) + 1
-                care_end[idur] += dur_starts[next_care] - dur_starts[next_care - 1]
-                gone[idur] = False
-        if n_place > 1:
-            idur = np.flatnonzero(~real & (place_end <= t1))
-            if idur.size:
-                state[idur] += NB * K
-                next_place = state[idur] // (NB * K) % n_place + 1
-                place_end[idur] += place_starts[next_place] - place_starts[next_place - 1]
+                state[idur], care_end[idur], place_end[idur] = _next_buckets(
+                    state[idur], care_end[idur], place_end[idur], t1[idur], care_width, place_width, n_place
+                )
                 gone[idur] = False
         # A birthday that starts a new age band (only non-events can reach one); the 18th ends care.
         at_band = band_end <= t1
@@ -434,19 +486,15 @@ def _run_batch(
             t, resid, u_dest, band_end, state, edge, table, row, stream, ceil_t = (
                 a[keep] for a in (t, resid, u_dest, band_end, state, edge, table, row, stream, ceil_t)
             )
-            if n_care > 1:
-                care_end = care_end[keep]
-            if n_place > 1:
-                place_end = place_end[keep]
+            if n_dur > 1:
+                care_end, place_end = care_end[keep], place_end[keep]
             if n_epochs > 1:
                 epoch = epoch[keep]
 
-    size = n_paths * stride * state_size
+    size = n_paths * stride * NB * K
     plus = np.bincount(np.concatenate(count_lo), minlength=size) if count_lo else np.zeros(size, np.int64)
     minus = np.bincount(np.concatenate(count_hi), minlength=size) if count_hi else np.zeros(size, np.int64)
-    counts = np.cumsum((plus - minus).reshape(n_paths, stride, n_dur, NB, K).sum(axis=2), axis=1)[
-        :, : n_months + 1
-    ]
+    counts = np.cumsum((plus - minus).reshape(n_paths, stride, NB, K), axis=1)[:, : n_months + 1]
     counts = counts.transpose(0, 1, 3, 2)
 
     nights = None

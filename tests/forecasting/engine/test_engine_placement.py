@@ -175,3 +175,64 @@ def test_the_two_clocks_run_side_by_side_and_a_move_restarts_only_the_placement_
     stay_share = np.exp(-30 * h_exit)
     assert out.counts[0, 1].sum() == pytest.approx(n * (stay_share + 1.0), rel=0.02)
     assert out.counts[0, 1, 1].sum() == pytest.approx(n * (stay_share + 1.0) * moved_share, rel=0.05)
+
+
+def test_a_bucket_edge_with_the_same_hazards_changes_no_path():
+    """Time in care and in the placement change only the hazards: where every bucket has the same ones,
+    crossing their edges (within a round of the simulation) must give exactly the paths of no clocks."""
+    rng = np.random.default_rng(3)
+    one = rng.uniform(0.0002, 0.002, size=(2, 2, 1, NB, K, K + 1))  # (draws, epochs, buckets, ...)
+    one[..., np.arange(K), np.arange(K)] = 0.0
+    care_edges = np.array([0.0, 91.3, 365.25, 1095.75])
+    n_dur = care_edges.size * PLACEMENT_EDGES.size
+    n = 400
+    in_care = rng.uniform(0.0, 2000.0, n)
+    population = Population(
+        category=rng.integers(0, K, n),
+        band=np.full(n, 3, np.int64),
+        edges=np.tile(np.array([-3000.0, -2000.0, -10.0, 1500.0, 2500.0]), (n, 1)),
+        in_care_days=in_care,
+        in_placement_days=in_care * rng.uniform(0.0, 1.0, n),
+    )
+    entry = np.full((2, 18, K), 0.002)
+    plain = Plan(hazards=one, epoch_ends=np.array([200.0, np.inf]), entry=entry)
+    clocks = Plan(hazards=np.repeat(one, n_dur, axis=2), epoch_ends=np.array([200.0, np.inf]), entry=entry,
+                  duration_edges=care_edges, placement_edges=PLACEMENT_EDGES)  # fmt: skip
+    grid = np.cumsum(np.r_[0.0, np.full(24, 30.4)])
+    runs = [
+        simulate(population, plan, draw_of_path=np.arange(30) % 2, grid=grid, seed=9, paths_per_batch=7)
+        for plan in (plain, clocks)
+    ]
+    assert runs[0].counts.sum() > 0
+    np.testing.assert_array_equal(runs[0].counts, runs[1].counts)
+    assert runs[0].bed_nights is not None and runs[1].bed_nights is not None
+    np.testing.assert_allclose(runs[0].bed_nights, runs[1].bed_nights, rtol=1e-9)
+
+
+def test_a_forecast_by_both_clocks_is_the_one_before_the_clocks_were_made_cheaper():
+    """Fixed seed: the numbers of the engine that crossed each bucket edge in a round of its own and
+    fitted the point estimate twice (crossing within a round, counting by band and category and fitting
+    once must not change a forecast)."""
+    process = dataclasses.replace(standard_process(), move_by_months=MOVES_BY_PLACEMENT)
+    register = simulate_register(
+        process, start=dt.date(2016, 4, 1), end=AS_AT + dt.timedelta(days=1), seed=11
+    )
+    params = ForecastParameters(
+        as_at=AS_AT, horizon_months=24, n_paths=200, parameter_draws=20, seed=3, backtest_offsets=(12,),
+        duration_hazards=True, placement_hazards=True, entry_trend=True, trend_years=6,
+        unit_costs={"fostering_inhouse": 550.0, "residential_external": 6500.0},
+    )  # fmt: skip
+    result = run_forecast(register, params)
+    months = result.months
+    total = months[months["dimension"] == "total"]
+    assert total["mean"].to_numpy()[[0, 6, 12, 24]].tolist() == [754.0, 752.865, 751.635, 749.99]
+    assert total["p90"].to_numpy()[[12, 24]].tolist() == [779.0, 784.0]
+    last = months[(months["dimension"] == "category") & (months["months_ahead"] == 24)]
+    by_category = dict(zip(last["key"], last["mean"], strict=True))
+    assert by_category["fostering_inhouse"] == 198.245
+    assert by_category["fostering_external"] == 319.955
+    assert by_category["residential_external"] == 54.98
+    assert by_category["supported"] == 20.085
+    assert result.backtest["mean"].to_numpy()[:3].tolist() == [720.89, 721.51, 726.565]
+    costs = float(result.costs_monthly.select_dtypes("number").to_numpy().sum())
+    assert costs == pytest.approx(308437505.8929286, rel=1e-9)
