@@ -41,6 +41,12 @@ from placements.categories import (
     WITH_PARENTS,
     age_band,
 )
+from placements.choices import (
+    BELOW_GOOD_JUDGEMENTS,
+    GOOD_OR_BETTER_JUDGEMENTS,
+    UNGRADED_JUDGEMENTS,
+    JudgementChoices,
+)
 from placements.costs import episode_routes
 from placements.selectors import child_frame_for_authorities, framework_setting_urns, register_data_date
 from placements.supply.selectors import block_contracts_on
@@ -54,6 +60,7 @@ from ..board.sections.placements import LIVING_GROUPS, fostering, residential, s
 from ..board.sections.strategy import actions, progress
 from ..kpis import KpiContext, KpiSession, previous_date, registry
 from ..kpis.base import Unit
+from ..kpis.catalogue import accommodation_suitability, care_leavers_19_21
 from ..selectors import format_kpi_value, kpi_rows_for_authority, strategy_current_for_authority
 from .choices import StatementSectionChoices as S
 from .disclosure import (
@@ -577,6 +584,57 @@ def routes_table(authority: LocalAuthority, ctx: Any) -> dict[str, Any] | None:
     )
 
 
+#: Care leavers' accommodation as the OC3 code says it (`accommodation_suitability`), in table order.
+CARE_LEAVER_ACCOMMODATION = {
+    "suitable": "Suitable",
+    "unsuitable": "Unsuitable",
+    "other": "No information, not in touch or abroad",
+}
+_JUDGEMENT_LABELS = dict(JudgementChoices.choices)
+_GOOD_LABELS = frozenset(_JUDGEMENT_LABELS[str(j)] for j in GOOD_OR_BETTER_JUDGEMENTS)
+_UNGRADED_LABELS = frozenset(_JUDGEMENT_LABELS[str(j)] for j in UNGRADED_JUDGEMENTS)
+
+
+def judgements_table(ctx: Any) -> dict[str, Any] | None:
+    """Children in care on the date placed at an Ofsted-registered setting, by the setting's latest
+    judgement on or before the date (the quality measures' own frame, ``KpiContext.judgement_of_current``);
+    counts as they are, published with the statement's other counts."""
+    judged = ctx.judgement_of_current
+    if not len(judged):
+        return None
+    counts = judged["judgement"].astype(str).value_counts()
+    order = [j for j in JudgementChoices.values if j in counts.index]
+    order += sorted(j for j in counts.index if j not in order)
+    by_judgement = {_JUDGEMENT_LABELS.get(j, j): int(counts[j]) for j in order}
+    return _breakdown_table(
+        by_judgement,
+        len(judged),
+        f"Children in care on {long_date(ctx.on)} at an Ofsted-registered setting, by its latest judgement",
+        "Judgement",
+        "table-quality-judgements",
+        suppress=False,
+    )
+
+
+def care_leavers_table(ctx: Any) -> dict[str, Any] | None:
+    """Care leavers aged 19 to 21 in the latest complete OC3 collection year by whether their accommodation
+    was suitable (the records and the reading the catalogue's figure uses); counts as they are, published
+    with the statement's other counts."""
+    rows = care_leavers_19_21(ctx)
+    if not len(rows):
+        return None
+    suitability = accommodation_suitability(rows)
+    counts = {label: int((suitability == key).sum()) for key, label in CARE_LEAVER_ACCOMMODATION.items()}
+    return _breakdown_table(
+        counts,
+        len(rows),
+        "Care leavers aged 19 to 21 by the suitability of their accommodation (latest OC3 collection year)",
+        "Accommodation",
+        "table-care-leavers",
+        suppress=False,
+    )
+
+
 def _context_section(
     authority: LocalAuthority, as_at: dt.date, strategy: Any, by_key: dict
 ) -> dict[str, Any]:
@@ -602,8 +660,9 @@ def _context_section(
     return _section(S.CONTEXT, facts=facts)
 
 
-def _care_leavers_section(by_key: dict) -> dict[str, Any]:
+def _care_leavers_section(by_key: dict, ctx: Any) -> dict[str, Any]:
     facts = []
+    table = care_leavers_table(ctx)
     suitable = by_key.get("care_leavers_suitable_accommodation", {})
     if suitable.get("value") is not None:
         facts.append(
@@ -613,6 +672,7 @@ def _care_leavers_section(by_key: dict) -> dict[str, Any]:
     return _section(
         S.CARE_LEAVERS,
         facts=facts,
+        tables=[table] if table else [],
         empty=None if facts else "The register holds no care leaver (OC3) returns for this period.",
     )
 
@@ -655,16 +715,17 @@ def build_statement_document(
         _section(S.CHILDREN, tables=breakdown_tables, data=breakdown_data),
         _section(S.WHERE_THEY_LIVE, [where_children_live(authority, ctx, by_key)]),
         _section(S.STABILITY),
-        _section(S.QUALITY),
+        _section(S.QUALITY, tables=[t for t in [judgements_table(ctx)] if t]),
         _supply_section(authority, ctx, by_key),
         _section(S.UNMET_NEED, [finding(authority, ctx, by_key)]),
         _section(S.COSTS, [financial(authority, as_at, run)]),
         _section(S.FORECAST, [forecast_part]),
-        _care_leavers_section(by_key),
+        _care_leavers_section(by_key, ctx),
         _section(S.WHAT_WE_WILL_DO, [progress(strategy, as_at, session), actions(strategy, as_at)]),
     ]  # fmt: skip
     publish_authority_sections(authority, ctx, sections, by_key)
     _finish(sections, by_key, narrative)
+    add_table_charts(sections, long_date(as_at))
     data_date = register_data_date(authority=authority)
     document = {
         "schema": SCHEMA_VERSION,
@@ -800,6 +861,11 @@ RATIO_CELLS: dict[str, Any] = {
         ("locality", "over_20_miles", y),
         ("locality", "distance_known", y),
     ),
+    "pct_good_or_outstanding": lambda y: (("judgement_good", y), ("judgement_graded", y)),
+    "care_leavers_suitable_accommodation": lambda y: (
+        ("care_leavers", CARE_LEAVER_ACCOMMODATION["suitable"], y),
+        ("care_leavers_total", y),
+    ),
 }
 _LIVING_LABELS = {label: key for key, label, _cats in LIVING_GROUPS}
 _FOSTERED_ROWS: dict[str, Any] = {
@@ -862,6 +928,22 @@ TABLE_CELLS: dict[str, tuple[dict[int, RowMap], dict[int, tuple[int, Any]]]] = {
     "table-finding": ({1: lambda _i, label: _FINDING_ROWS.get(label)}, {}),
     "table-forecast-categories": ({1: category_row("now")}, {}),
     "table-forecast-ages": ({1: lambda _i, label: ("age", label, "now")}, {}),
+    "table-quality-judgements": (
+        {
+            1: lambda _i, label: (
+                ("judgement_total", "now") if label == "Total" else ("judgement", label, "now")
+            )
+        },
+        {2: (1, None)},
+    ),
+    "table-care-leavers": (
+        {
+            1: lambda _i, label: (
+                ("care_leavers_total", "now") if label == "Total" else ("care_leavers", label, "now")
+            )
+        },
+        {2: (1, None)},
+    ),
     "table-routes": (
         {
             **{i: _route_row(route) for i, route in enumerate(ROUTES, start=1)},
@@ -932,6 +1014,21 @@ def _linked_counts(
     if all(k in linked.values for k in under_5):
         linked.add(("under_5", "now"), sum(linked.values[k] for k in under_5))
         linked.relate(("under_5", "now"), under_5)
+    # Children by Ofsted judgement: all of them, the Good or better (a percentage's numerator) and the graded
+    # (its denominator); care leavers by the suitability of their accommodation.
+    judgements = [k for k in linked.values if isinstance(k, tuple) and k[0] == "judgement"]
+    linked.relate_if_equal(("judgement_total", "now"), judgements)
+    same: dict[Any, Any] = {}  # a ratio's part that is the same children as a printed cell
+    for name, keep in (("judgement_good", lambda label: label in _GOOD_LABELS),
+                       ("judgement_graded", lambda label: label not in _UNGRADED_LABELS)):  # fmt: skip
+        parts = [k for k in judgements if keep(k[1])]
+        if len(parts) == 1 or (parts and len(parts) == len(judgements)):
+            same[name, "now"] = parts[0] if len(parts) == 1 else ("judgement_total", "now")
+        elif parts:
+            linked.add((name, "now"), sum(linked.values[k] for k in parts))
+            linked.relate((name, "now"), parts)
+    leavers = [k for k in linked.values if isinstance(k, tuple) and k[0] == "care_leavers"]
+    linked.relate_if_equal(("care_leavers_total", "now"), leavers)
     outcomes = [k for k in linked.values if isinstance(k, tuple) and k[0] == "supported_outcome"]
     linked.relate_if_equal(("category", SUPPORTED, "now"), outcomes)
     linked.relate_if_equal(
@@ -975,6 +1072,10 @@ def _linked_counts(
                 cell = ("kpi", key, year)
                 linked.add(cell, int(round(value)))
             entry.setdefault("cells", {})[year] = cell
+    below_good = {_JUDGEMENT_LABELS[str(j)] for j in BELOW_GOOD_JUDGEMENTS}
+    linked.relate_if_equal(
+        ("kpi", "children_in_settings_below_good", "now"), [k for k in judgements if k[1] in below_good]
+    )
     for key, entry in by_key.items():
         if key not in RATIO_CELLS:
             continue
@@ -982,7 +1083,7 @@ def _linked_counts(
             ("now", entry.get("numerator"), entry.get("denominator")),
             ("prev", entry.get("previous_numerator"), entry.get("previous_denominator")),
         ):
-            num_cell, den_cell = RATIO_CELLS[key](year)
+            num_cell, den_cell = (same.get(c, c) for c in RATIO_CELLS[key](year))
             if linked.values.get(num_cell) == num and (
                 den_cell is None or linked.values.get(den_cell) == den
             ):
@@ -1062,6 +1163,77 @@ def _by_category_chart(section: dict[str, Any], linked: LinkedCounts, as_at_text
                 + "; ".join(f"{label} {text}" for label, _n, text in rows)
                 + "."
             )
+
+
+_PERCENT = re.compile(r"^-?[\d,]*\.?\d+%$")
+
+
+def _chart_value(text: str) -> float | None:
+    """A printed figure as a bar's length: a count or a percentage; None for anything withheld."""
+    count = parse_count(text)
+    if count is not None:
+        return count
+    return float(text.rstrip("%").replace(",", "")) if _PERCENT.match(text.strip()) else None
+
+
+#: The charts drawn from a section's published tables: section -> (chart id, title, table id, axis label,
+#: what the alt text describes, the bars as (label, row label, column) or None for every row but the Total
+#: in column 1).
+TABLE_CHARTS: dict[str, tuple[str, str, str, str, str, list[tuple[str, str, int]] | None]] = {
+    S.CHILDREN: ("chart-children-age", "Children in care by age", "table-children-age", "Children in care",
+                 "the children in care on {date} by age", None),
+    S.STABILITY: ("chart-stability", "Placement stability this year and a year earlier", "table-stability-kpis",
+                  "Percentage", "placement stability as at {date} and a year earlier", [
+                      ("3 or more placements in the year, this year", registry["stability_3_plus_placements"].name, 1),
+                      ("3 or more placements in the year, a year earlier",
+                       registry["stability_3_plus_placements"].name, 2),
+                      ("Long-term stability, this year", registry["stability_long_term"].name, 1),
+                      ("Long-term stability, a year earlier", registry["stability_long_term"].name, 2)]),
+    S.QUALITY: ("chart-quality", "Children by the Ofsted judgement of their setting", "table-quality-judgements",
+                "Children in care", "the children in care on {date} at an Ofsted-registered setting by its "
+                "latest judgement", None),
+    S.SUPPLY: ("chart-routes", "Children in care by route", "table-routes", "Children in care",
+               "the children in care on {date} by route", [
+                   (label, "Total", i) for i, label in enumerate(ROUTES.values(), start=1)]),
+    S.UNMET_NEED: ("chart-finding", "Placement requests: planned, emergency and not yet placed", "table-finding",
+                   "Placement requests", "placement requests in the 12 months to {date}", [
+                       ("Planned", "of which planned", 1),
+                       ("Emergency (same day)", "of which emergency (same day)", 1),
+                       ("Not (yet) placed", "Requests not (yet) placed", 1)]),
+    S.CARE_LEAVERS: ("chart-care-leavers", "Care leavers aged 19 to 21 by accommodation", "table-care-leavers",
+                     "Care leavers", "care leavers aged 19 to 21 by the suitability of their accommodation",
+                     None),
+}  # fmt: skip
+
+
+def add_table_charts(sections: list[dict[str, Any]], as_at_text: str) -> None:
+    """Adds each section's chart of a table it publishes (`TABLE_CHARTS`), drawn from the printed cells:
+    a suppressed or withheld figure has no bar and reads as the table prints it, in the alt text too."""
+    for section in sections:
+        spec = TABLE_CHARTS.get(section["key"])
+        table = next((t for t in section["tables"] if spec and t.get("id") == spec[2]), None)
+        if spec is None or table is None:
+            continue
+        chart_id, title, _table_id, axis, subject, picks = spec
+        by_label = {cell_text(row[0]): row for row in table["rows"]}
+        if picks is None:
+            picks = [(label, label, 1) for label in by_label if label != "Total"]
+        rows = []
+        for label, row_label, col in picks:
+            row = by_label.get(row_label)
+            if row is None or col >= len(row):
+                continue
+            text = cell_text(row[col])
+            rows.append([label, _chart_value(text), text])
+        if not rows or all(value is None for _label, value, _text in rows):
+            continue
+        section["data"].setdefault("bars", {})[chart_id] = {"rows": rows, "axis": axis}
+        alt = (
+            f"Bar chart of {subject.format(date=as_at_text)}: "
+            + "; ".join(f"{label} {text}" for label, _value, text in rows)
+            + "."
+        )
+        section["charts"].append({"id": chart_id, "kind": "bars", "title": title, "alt": alt})
 
 
 def publish_authority_sections(
