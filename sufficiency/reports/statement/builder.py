@@ -27,8 +27,10 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from django.utils import timezone
 
+from forecasting.choices import BASELINE
 from forecasting.gap import GAP_GROUPS
-from forecasting.selectors import forecast_value_frame, latest_forecast_run
+from forecasting.gap_services import scenario_gaps
+from forecasting.selectors import forecast_value_frame, latest_forecast_run, scenario_descriptions
 from placements.categories import (
     FOSTERING_EXTERNAL,
     FOSTERING_INHOUSE,
@@ -520,6 +522,46 @@ def _scenario_table(run: Any) -> dict[str, Any] | None:
     )
 
 
+def _scenario_name(name: str) -> str:
+    return str(name).replace("_", " ").capitalize()
+
+
+def scenario_gap_part(authority: LocalAuthority) -> dict[str, Any] | None:
+    """The sufficiency gap under each scenario of the forecast the latest gap assessment used
+    (`forecasting.gap_services.scenario_gaps`): forecast demand by kind of place against the same usable
+    in-house places and block beds, and what is left to buy; with a sentence saying which scenario is
+    which."""
+    gaps = scenario_gaps(authority=authority)
+    if len(gaps) < 2:  # the baseline alone is the gap table already
+        return None
+    labels = {g.key: g.label for g in GAP_GROUPS}
+    rows = [
+        [_scenario_name(name), str(v["financial_year"]), labels.get(str(v["group"]), str(v["group"])),
+         f"{v['demand_mean']:,.0f}", f"{v['inhouse_places']:,}", f"{v['block_beds']:,}",
+         f"{v['external_mean']:,.0f}"]
+        for name, values in gaps.items()
+        for v in values
+    ]  # fmt: skip
+    others = [name for name in gaps if name != BASELINE]
+    described = scenario_descriptions(authority=authority, names=others)
+    which = [f"{_scenario_name(BASELINE)}: the forecast if recent trends continue."] + [
+        f"{_scenario_name(name)}: {described[name].rstrip('.') or 'a scenario saved without a description'}."
+        for name in others
+    ]
+    facts = [
+        "The gap under each scenario of the forecast, each set against the same places (usable in-house places "
+        "and the block beds contracted for each year). " + " ".join(which)
+    ]
+    table = make_table(
+        "Sufficiency gap under each scenario: forecast demand against our places",
+        [column("Scenario"), column("Financial year"), column("Kind of place"), column("Demand (mean)", True),
+         column("Usable in-house places", True), column("Block beds", True), column("To buy externally", True)],
+        rows,
+        "table-gap-scenarios",
+    )  # fmt: skip
+    return {"facts": facts, "tables": [table], "data": {"scenario_gaps": gaps}}
+
+
 def _age_forecast_table(run: Any, by_age: dict[str, int], on: dt.date) -> dict[str, Any] | None:
     """Children in care by age band now (the same counts as the age table) and expected at each horizon
     (the baseline forecast's age band dimension)."""
@@ -709,6 +751,7 @@ def build_statement_document(
     for extra in (scenarios, _age_forecast_table(run, breakdown_data["by_age"], as_at)):
         if extra is not None:
             forecast_part = {**forecast_part, "tables": [*forecast_part.get("tables", []), extra]}
+    scenario_gap = scenario_gap_part(authority)
 
     sections = [
         _context_section(authority, as_at, strategy, by_key),
@@ -719,7 +762,7 @@ def build_statement_document(
         _supply_section(authority, ctx, by_key),
         _section(S.UNMET_NEED, [finding(authority, ctx, by_key)]),
         _section(S.COSTS, [financial(authority, as_at, run)]),
-        _section(S.FORECAST, [forecast_part]),
+        _section(S.FORECAST, [forecast_part, *([scenario_gap] if scenario_gap else [])]),
         _care_leavers_section(by_key, ctx),
         _section(S.WHAT_WE_WILL_DO, [progress(strategy, as_at, session), actions(strategy, as_at)]),
     ]  # fmt: skip
@@ -965,14 +1008,15 @@ def _primary_only(table: dict[str, Any], columns: list[int]) -> dict[str, Any]:
     return {**table, "rows": rows}
 
 
-def _gap_table(table: dict[str, Any]) -> dict[str, Any]:
-    """The gap by kind of place: the forecast demand is suppressed when 1 to 4, and with it what is left to
-    buy and the shortfall (demand less places); places and beds are not children and are printed."""
+def _gap_table(table: dict[str, Any], demand: int = 2, with_it: tuple[int, ...] = (5, 7)) -> dict[str, Any]:
+    """The gap by kind of place: the forecast demand (column ``demand``) is suppressed when 1 to 4, and with
+    it what is left to buy and the shortfall (demand less places, columns ``with_it``); places and beds are
+    not children and are printed."""
     rows = [list(row) for row in table["rows"]]
     for row in rows:
-        demand = parse_count(row[2])
-        if demand is not None and 0 < demand < 5:
-            for i in (2, 5, 7):
+        count = parse_count(row[demand])
+        if count is not None and 0 < count < 5:
+            for i in (demand, *with_it):
                 if i < len(row) and cell_text(row[i]) not in ("", "–"):
                     put_text(row, i, SUPPRESSED_TEXT)
     return {**table, "rows": rows}
@@ -1267,6 +1311,8 @@ def publish_authority_sections(
                     table = {**table, "rows": rows}
             elif table_id == "table-gap":
                 table = _gap_table(table)
+            elif table_id == "table-gap-scenarios":
+                table = _gap_table(table, demand=3, with_it=(6,))
             elif table_id == "table-progress":
                 table = _progress_table(table, section["data"].get("measures", []), by_key)
             elif table_id not in NOT_CHILDREN_TABLES:
