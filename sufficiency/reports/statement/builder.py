@@ -63,7 +63,12 @@ from ..board.sections.strategy import actions, progress
 from ..kpis import KpiContext, KpiSession, previous_date, registry
 from ..kpis.base import Unit
 from ..kpis.catalogue import accommodation_suitability, care_leavers_19_21
-from ..selectors import format_kpi_value, kpi_rows_for_authority, strategy_current_for_authority
+from ..selectors import (
+    format_kpi_value,
+    kpi_rows_for_authority,
+    objectives_for_strategy,
+    strategy_current_for_authority,
+)
 from .choices import StatementSectionChoices as S
 from .disclosure import (
     DASH,
@@ -677,6 +682,35 @@ def care_leavers_table(ctx: Any) -> dict[str, Any] | None:
     )
 
 
+def objectives_table(strategy: Any) -> dict[str, Any] | None:
+    """The strategy's objectives: each with its description and its measures (the catalogue figure and its
+    target), objectives without measures included."""
+    if strategy is None:
+        return None
+    rows = []
+    for objective in objectives_for_strategy(strategy=strategy):
+        measures = []
+        for m in objective.measures.all():
+            kpi = registry.get(m.kpi_key)
+            unit = kpi.unit if kpi else Unit.NUMBER
+            name = kpi.name if kpi else m.kpi_key
+            measures.append(
+                f"{name}: {format_kpi_value(float(m.target_value), unit)} by {long_date(m.target_date)}"
+            )
+        rows.append(
+            [f"{objective.number}. {objective.title}", objective.description.strip() or "–",
+             "; ".join(measures) or "No measures yet"]
+        )  # fmt: skip
+    if not rows:
+        return None
+    return make_table(
+        f"Our objectives ({strategy.title})",
+        [column("Objective"), column("What it means"), column("Measures and targets")],
+        rows,
+        "table-objectives",
+    )
+
+
 def _context_section(
     authority: LocalAuthority, as_at: dt.date, strategy: Any, by_key: dict
 ) -> dict[str, Any]:
@@ -764,7 +798,8 @@ def build_statement_document(
         _section(S.COSTS, [financial(authority, as_at, run)]),
         _section(S.FORECAST, [forecast_part, *([scenario_gap] if scenario_gap else [])]),
         _care_leavers_section(by_key, ctx),
-        _section(S.WHAT_WE_WILL_DO, [progress(strategy, as_at, session), actions(strategy, as_at)]),
+        _section(S.WHAT_WE_WILL_DO, [progress(strategy, as_at, session), actions(strategy, as_at)],
+                 tables=[t for t in [objectives_table(strategy)] if t]),
     ]  # fmt: skip
     publish_authority_sections(authority, ctx, sections, by_key)
     _finish(sections, by_key, narrative)
@@ -863,6 +898,7 @@ NOT_CHILDREN_TABLES = frozenset(
         "table-forecast",
         "table-forecast-scenarios",
         "table-actions",
+        "table-objectives",
     }
 )
 #: Catalogue counts that are not counts of children (households, places, actions): printed as they are.
