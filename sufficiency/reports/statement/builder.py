@@ -1286,11 +1286,14 @@ TABLE_CHARTS: dict[str, tuple[str, str, str, str, str, list[tuple[str, str, int]
 }  # fmt: skip
 
 
-def add_table_charts(sections: list[dict[str, Any]], as_at_text: str) -> None:
-    """Adds each section's chart of a table it publishes (`TABLE_CHARTS`), drawn from the printed cells:
-    a suppressed or withheld figure has no bar and reads as the table prints it, in the alt text too."""
+def add_table_charts(
+    sections: list[dict[str, Any]], as_at_text: str, charts: dict[str, Any] | None = None
+) -> None:
+    """Adds each section's chart of a table it publishes (``charts``, by default `TABLE_CHARTS`), drawn
+    from the printed cells: a suppressed or withheld figure has no bar and reads as the table prints it,
+    in the alt text too."""
     for section in sections:
-        spec = TABLE_CHARTS.get(section["key"])
+        spec = (TABLE_CHARTS if charts is None else charts).get(section["key"])
         table = next((t for t in section["tables"] if spec and t.get("id") == spec[2]), None)
         if spec is None or table is None:
             continue
@@ -1583,6 +1586,68 @@ def _regional_gap_table(
     )
 
 
+#: Catalogue counts (and percentages' numerators) of a regional statement that are a sum of types of placement.
+_MIX_KPIS: dict[Any, tuple[str, ...]] = {
+    ("kpi", "children_in_residential", "now"): LIVING_GROUP_CATEGORIES["residential"],
+    ("kpi", "supported_accommodation", "now"): (SUPPORTED,),
+    ("kpi", "placed_with_parents", "now"): (WITH_PARENTS,),
+    ("kpi", "residential_inhouse", "now"): (RESIDENTIAL_INHOUSE,),
+    ("kpi", "residential_external", "now"): (RESIDENTIAL_EXTERNAL,),
+    ("num", "pct_foster_care", "now"): LIVING_GROUP_CATEGORIES["foster"],
+    ("num", "pct_kinship_care", "now"): (FOSTERING_KINSHIP,),
+}
+
+
+def _category_cells(ctx: Any) -> dict[Any, int]:
+    """Children in care on the date by type of placement, as cells of a regional statement."""
+    counts = ctx.current["category"].value_counts() if len(ctx.current) else pd.Series(dtype=int)
+    return {("category", c, "now"): int(counts[c]) for c in PLANNING_CATEGORIES if c in counts.index}
+
+
+def _mix_sums(cells: list[Any]) -> list[Any]:
+    """All children are the sum of the types of placement, and so is each catalogue count of some of them
+    (held only where the counts agree, as `regional_suppressed` checks)."""
+    present = {cell[1] for cell in cells}
+    sums: list[Any] = [(("kpi", "children_in_care", "now"), list(cells))] if cells else []
+    for total, categories in _MIX_KPIS.items():
+        parts = [("category", c, "now") for c in categories if c in present]
+        if parts:
+            sums.append((total, parts))
+    return sums
+
+
+def _regional_mix_table(mix: dict[Any, int], total: int, hidden: set, as_at: dt.date) -> dict[str, Any]:
+    """The pooled placement mix as the regional statement prints it (suppressed with its other counts)."""
+    from sufficiency.core.suppression import REGION
+
+    def text(cell: Any, value: int) -> str:
+        return SUPPRESSED_TEXT if (cell, REGION) in hidden else f"{value:,}"
+
+    rows = [[PLANNING_CATEGORY_LABELS[cell[1]], text(cell, n)] for cell, n in mix.items()]
+    rows.append(["Total", text(("kpi", "children_in_care", "now"), total)])
+    return make_table(
+        f"Children in care across the region on {long_date(as_at)} by type of placement",
+        [column("Type of placement"), column("Children", True)],
+        rows,
+        "table-region-placement-mix",
+    )
+
+
+def _regional_charts(members: list[Any]) -> dict[str, Any]:
+    """A regional statement's charts, drawn from its published tables: each authority's children in care
+    (the side-by-side table's row, as suppressed there) and the pooled children by age."""
+    name = registry["children_in_care"].name
+    return {
+        S.CONTEXT: ("chart-region-children", "Children in care in each authority", "table-region-side-by-side",
+                    "Children in care", "the children in care on {date} in each authority of the region",
+                    [(la.name, name, i) for i, la in enumerate(members, start=2)]),
+        S.CHILDREN: TABLE_CHARTS[S.CHILDREN],
+        S.WHERE_THEY_LIVE: ("chart-region-placement-mix", "Children in care across the region by type of placement",
+                            "table-region-placement-mix", "Children in care",
+                            "the children in care on {date} across the region by type of placement", None),
+    }  # fmt: skip
+
+
 def build_regional_document(
     *,
     authority: LocalAuthority,
@@ -1653,6 +1718,10 @@ def build_regional_document(
         member_cells[la.pk].update(
             _breakdown_cells(children_breakdowns(member_ctx[la.pk], suppress=False)[1])
         )
+    mix = _category_cells(pooled)  # the pooled placement mix, its types of placement summing to all children
+    region_cells.update(mix)
+    for la in members:
+        member_cells[la.pk].update(_category_cells(member_ctx[la.pk]))
     forecasts = _member_forecasts(members)
     for m in FORECAST_HORIZONS:  # the printed (whole) forecasts, and their sum as the region's
         present = [la.pk for la in members if m in forecasts[la.pk]]
@@ -1674,7 +1743,10 @@ def build_regional_document(
             cell for cell in region_cells if cell[0] in ("kpi", "num", "den") and cell[1:] == (key, "now")
         }
     hidden = regional_suppressed(
-        region_cells, member_cells, printed=printed, sums=_regional_sums(breakdown_data)
+        region_cells,
+        member_cells,
+        printed=printed,
+        sums=_regional_sums(breakdown_data) + _mix_sums(list(mix)),
     )
     for key, entry in by_key.items():
         unit = entry["unit"]
@@ -1768,7 +1840,7 @@ def build_regional_document(
             "sufficiency better.",
         ], tables=[side_table], data={"side_by_side": side_data}),
         _section(S.CHILDREN, tables=breakdown_tables, data=breakdown_data),
-        _section(S.WHERE_THEY_LIVE),
+        _section(S.WHERE_THEY_LIVE, tables=[_regional_mix_table(mix, pooled_now, hidden, as_at)]),
         _section(S.STABILITY),
         _section(S.QUALITY),
         _section(S.SUPPLY),
@@ -1783,6 +1855,7 @@ def build_regional_document(
     for section in sections:
         section.setdefault("data", {})
     _finish(sections, by_key, narrative)
+    add_table_charts(sections, long_date(as_at), _regional_charts(members))
     document = {
         "schema": SCHEMA_VERSION,
         "kind": "region",
