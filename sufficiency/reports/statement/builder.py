@@ -534,8 +534,7 @@ def _scenario_name(name: str) -> str:
 def scenario_gap_part(authority: LocalAuthority) -> dict[str, Any] | None:
     """The sufficiency gap under each scenario of the forecast the latest gap assessment used
     (`forecasting.gap_services.scenario_gaps`): forecast demand by kind of place against the same usable
-    in-house places and block beds, and what is left to buy; with a sentence saying which scenario is
-    which."""
+    in-house places and block beds, and what is left to buy; with a note saying which scenario is which."""
     gaps = scenario_gaps(authority=authority)
     if len(gaps) < 2:  # the baseline alone is the gap table already
         return None
@@ -553,7 +552,7 @@ def scenario_gap_part(authority: LocalAuthority) -> dict[str, Any] | None:
         f"{_scenario_name(name)}: {described[name].rstrip('.') or 'a scenario saved without a description'}."
         for name in others
     ]
-    facts = [
+    notes = [
         "The gap under each scenario of the forecast, each set against the same places (usable in-house places "
         "and the block beds contracted for each year). " + " ".join(which)
     ]
@@ -564,7 +563,9 @@ def scenario_gap_part(authority: LocalAuthority) -> dict[str, Any] | None:
         rows,
         "table-gap-scenarios",
     )  # fmt: skip
-    return {"facts": facts, "tables": [table], "data": {"scenario_gaps": gaps}}
+    # A note, not a generated sentence about children: the scenarios' names and descriptions are the
+    # authority's own words, and their numbers (a tenth, 20 places) are not counts of children.
+    return {"notes": notes, "tables": [table], "data": {"scenario_gaps": gaps}}
 
 
 def _age_forecast_table(run: Any, by_age: dict[str, int], on: dt.date) -> dict[str, Any] | None:
@@ -1094,19 +1095,7 @@ def _linked_counts(
     if all(k in linked.values for k in under_5):
         linked.add(("under_5", "now"), sum(linked.values[k] for k in under_5))
         linked.relate(("under_5", "now"), under_5)
-    # Children by Ofsted judgement: all of them, the Good or better (a percentage's numerator) and the graded
-    # (its denominator); care leavers by the suitability of their accommodation.
-    judgements = [k for k in linked.values if isinstance(k, tuple) and k[0] == "judgement"]
-    linked.relate_if_equal(("judgement_total", "now"), judgements)
-    same: dict[Any, Any] = {}  # a ratio's part that is the same children as a printed cell
-    for name, keep in (("judgement_good", lambda label: label in _GOOD_LABELS),
-                       ("judgement_graded", lambda label: label not in _UNGRADED_LABELS)):  # fmt: skip
-        parts = [k for k in judgements if keep(k[1])]
-        if len(parts) == 1 or (parts and len(parts) == len(judgements)):
-            same[name, "now"] = parts[0] if len(parts) == 1 else ("judgement_total", "now")
-        elif parts:
-            linked.add((name, "now"), sum(linked.values[k] for k in parts))
-            linked.relate((name, "now"), parts)
+    # Care leavers by the suitability of their accommodation.
     leavers = [k for k in linked.values if isinstance(k, tuple) and k[0] == "care_leavers"]
     linked.relate_if_equal(("care_leavers_total", "now"), leavers)
     outcomes = [k for k in linked.values if isinstance(k, tuple) and k[0] == "supported_outcome"]
@@ -1152,10 +1141,30 @@ def _linked_counts(
                 cell = ("kpi", key, year)
                 linked.add(cell, int(round(value)))
             entry.setdefault("cells", {})[year] = cell
+    # Children by Ofsted judgement: all of them, the Good or better (a percentage's numerator) and the graded
+    # (its denominator).
+    judgements = [k for k in linked.values if isinstance(k, tuple) and k[0] == "judgement"]
+    # (the sum the key figures print first, so that a small count is protected inside it first)
     below_good = {_JUDGEMENT_LABELS[str(j)] for j in BELOW_GOOD_JUDGEMENTS}
     linked.relate_if_equal(
         ("kpi", "children_in_settings_below_good", "now"), [k for k in judgements if k[1] in below_good]
     )
+    same: dict[Any, Any] = {}  # a ratio's part that is the same children as a printed cell
+    for name, keep in (("judgement_good", lambda label: label in _GOOD_LABELS),
+                       ("judgement_graded", lambda label: label not in _UNGRADED_LABELS)):  # fmt: skip
+        parts = [k for k in judgements if keep(k[1])]
+        if len(parts) == 1 or (parts and len(parts) == len(judgements)):
+            same[name, "now"] = parts[0] if len(parts) == 1 else ("judgement_total", "now")
+        elif parts:
+            linked.add((name, "now"), sum(linked.values[k] for k in parts))
+            linked.relate((name, "now"), parts)
+    # All of them are the graded and the ungraded (so the two sums are one system, not two that give the
+    # ungraded back by subtraction).
+    ungraded = [k for k in judgements if k[1] in _UNGRADED_LABELS]
+    if ("judgement_graded", "now") in linked.values and ungraded:
+        linked.relate_if_equal(("judgement_total", "now"), [("judgement_graded", "now"), *ungraded])
+    else:
+        linked.relate_if_equal(("judgement_total", "now"), judgements)
     for key, entry in by_key.items():
         if key not in RATIO_CELLS:
             continue

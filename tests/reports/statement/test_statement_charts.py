@@ -4,8 +4,8 @@ and care leavers by accommodation. Each chart is drawn from the published table'
 suppressed figure has no bar and reads "fewer than 5", in the alt text too), and appears with its alt text
 in the web page, the printable page the PDF is made from, and the Word document's picture descriptions.
 
-The register is synthetic: Walsall on 31 March 2025 with 29 children (3 of them aged 1 to 4; 6 in homes judged Good, 7
-Outstanding, 2 Requires improvement and 5 Inadequate), 16 care leavers aged 19 to 21 (2 in unsuitable accommodation) and 14
+The register is synthetic: Walsall on 31 March 2025 with 35 children (3 of them aged 1 to 4; 6 in homes judged Good, 7
+Outstanding, 2 Requires improvement and 6 Inadequate, 5 in a home not yet inspected), 16 care leavers aged 19 to 21 (2 in unsuitable accommodation) and 14
 placement requests (2 not yet placed).
 """
 
@@ -50,6 +50,7 @@ def charted(walsall):
     )
     poor = Setting.objects.create(urn="SC910004", provision_type="childrens_home")
     Inspection.objects.create(setting=poor, inspection_date=dt.date(2024, 10, 1), judgement="inadequate")
+    Setting.objects.create(urn="SC910005", provision_type="childrens_home")  # not yet inspected
     # (date of birth, how many, PLACE, PLACE_PROVIDER, URN)
     children = [
         (dt.date(2022, 6, 1), 3, "U4", "PR1", None),
@@ -57,7 +58,8 @@ def charted(walsall):
         (dt.date(2011, 6, 1), 6, "K2", "PR4", "SC910001"),
         (dt.date(2010, 6, 1), 7, "K2", "PR4", "SC910002"),
         (dt.date(2008, 9, 1), 2, "K2", "PR4", "SC910003"),
-        (dt.date(2009, 6, 1), 5, "K2", "PR4", "SC910004"),
+        (dt.date(2009, 6, 1), 6, "K2", "PR4", "SC910004"),
+        (dt.date(2010, 2, 1), 5, "K2", "PR4", "SC910005"),
     ]
     for dob, n, place, provider, urn in children:
         for _ in range(n):
@@ -112,17 +114,21 @@ def test_every_section_with_children_to_draw_has_a_chart_of_its_published_table(
     assert {label: text for label, (_l, _v, text) in bars["children"].items()} == {
         label: text for label, text in ages.items() if label != "Total"
     }
-    # Quality: the 2 in a home that Requires improvement are suppressed with the 5 in an Inadequate one (their
-    # sum is the printed count of children in settings below Good).
+    # Quality: the 2 in a home that Requires improvement are suppressed with the 6 in an Inadequate one (their
+    # sum is the printed count of children in settings below Good); the rest, the not yet inspected (all
+    # children less the graded, whose share is Good or better is printed) and the total stay printed.
     assert bars["quality"] == {
         "Outstanding": ["Outstanding", 7, "7"],
         "Good": ["Good", 6, "6"],
         "Requires improvement": ["Requires improvement", None, "fewer than 5"],
         "Inadequate": ["Inadequate", None, "fewer than 5"],
+        "Not yet inspected": ["Not yet inspected", 5, "5"],
     }
-    # Supply by route: 29 children, all in-house foster care or spot-purchased homes.
+    quality_table = next(t for t in sections["quality"]["tables"] if t["id"] == "table-quality-judgements")
+    assert [_text(c) for c in quality_table["rows"][-1][:2]] == ["Total", "26"]
+    # Supply by route: 35 children, all in-house foster care or spot-purchased homes.
     assert bars["supply"]["In-house"][1:] == [9, "9"]
-    assert bars["supply"]["Spot"][1:] == [20, "20"]
+    assert bars["supply"]["Spot"][1:] == [26, "26"]
     # Placement requests: 9 planned, 5 emergencies; the 2 not placed are suppressed.
     assert bars["unmet_need"]["Not (yet) placed"][1:] == [None, "fewer than 5"]
     # Care leavers: 8 suitable, 2 unsuitable (suppressed), 6 with no information (suppressed with them).

@@ -100,6 +100,6 @@ def test_the_statement_prints_the_gap_under_each_scenario_and_says_which_is_whic
     baseline = [[k[1], k[2], *v] for k, v in rows.items() if k[0] == "Baseline"]
     assert sorted(baseline) == sorted(gap)
     assert len(baseline) == 10
-    facts = " ".join(forecast["facts"])
-    assert "Baseline: the forecast if recent trends continue." in facts
-    assert "More residential: Residential demand rises as fewer foster homes are found." in facts
+    notes = " ".join(forecast["notes"])
+    assert "Baseline: the forecast if recent trends continue." in notes
+    assert "More residential: Residential demand rises as fewer foster homes are found." in notes
