@@ -146,6 +146,10 @@ def block_beds_on(contracts: pd.DataFrame, on: dt.date | pd.Timestamp) -> dict[s
     return {str(k): int(v) for k, v in active.groupby("category")["beds"].sum().items()}
 
 
+#: The columns of :func:`local_capacity`'s frame (a gap assessment keeps its rows).
+LOCAL_COLUMNS = ["group", "settings", "places", "used_ours", "used_others", "free"]
+
+
 def local_capacity(settings: pd.DataFrame, *, radius_miles: float = LOCAL_RADIUS_MILES) -> pd.DataFrame:
     """Local places per gap group: settings inside the authority's area or within ``radius_miles``.
 
@@ -179,7 +183,7 @@ def local_capacity(settings: pd.DataFrame, *, radius_miles: float = LOCAL_RADIUS
                 "free": max(places - ours - others, 0),
             }
         )
-    return pd.DataFrame(rows, columns=["group", "settings", "places", "used_ours", "used_others", "free"])
+    return pd.DataFrame(rows, columns=LOCAL_COLUMNS)
 
 
 def demand_capacity_gap(

@@ -135,11 +135,12 @@ def current_frame(*, authority: LocalAuthority, on: dt.date) -> pd.DataFrame:
     return current
 
 
-def demand_frame(*, run: ForecastRun | None) -> pd.DataFrame:
-    """The baseline forecast by category (month_end, category, mean, p90) of a run; empty without one."""
+def demand_frame(*, run: ForecastRun | None, scenario: str = BASELINE) -> pd.DataFrame:
+    """A scenario's forecast (the baseline by default) by category (month_end, category, mean, p90) of a
+    run; empty without one."""
     if run is None:
         return pd.DataFrame(columns=["month_end", "category", "mean", "p90"])
-    rows = ForecastValue.objects.filter(run=run, scenario=BASELINE, dimension="category").values_list(
+    rows = ForecastValue.objects.filter(run=run, scenario=scenario, dimension="category").values_list(
         "month_end", "key", "mean", "p90"
     )
     return pd.DataFrame.from_records(list(rows), columns=["month_end", "category", "mean", "p90"])
@@ -246,4 +247,41 @@ def gap_assessment_as_dict(*, authority: LocalAuthority) -> dict[str, Any] | Non
         "current": assessment.current,
         "share_local": assessment.share_local,
         "values": values,
+    }
+
+
+def scenario_gaps(*, authority: LocalAuthority) -> dict[str, list[dict[str, Any]]]:
+    """The gap under every scenario of the forecast run the authority's latest assessment used (the baseline
+    first, then the scenarios by name): each scenario's demand by category against the assessment's own
+    places (usable in-house places and the local places it recorded) and the block contracts, through the
+    same calculation (`gap.demand_capacity_gap`). The baseline's rows are the assessment's. Empty when there
+    is no assessment or it had no forecast."""
+    assessment = GapAssessment.objects.filter(authority=authority).select_related("forecast_run").first()
+    if assessment is None or assessment.forecast_run is None:
+        return {}
+    run = assessment.forecast_run
+    names = set(
+        ForecastValue.objects.filter(run=run, dimension="category")
+        .values_list("scenario", flat=True)
+        .distinct()
+    )
+    capacity = assessment.capacity or {}
+    local = pd.DataFrame.from_records(assessment.local or [], columns=gap.LOCAL_COLUMNS)
+    contracts = block_contract_frame(authority=authority)
+    out: dict[str, list[dict[str, Any]]] = {}
+    if BASELINE in names:
+        out[BASELINE] = list(GapValue.objects.filter(assessment=assessment).values(*gap.GAP_COLUMNS))
+    for name in sorted(names - {BASELINE}):
+        table = gap.demand_capacity_gap(
+            gap.demand_by_financial_year(demand_frame(run=run, scenario=name)),
+            inhouse_fostering_places=int(capacity.get("inhouse_fostering_places", 0)),
+            inhouse_residential_places=int(capacity.get("inhouse_residential_places", 0)),
+            block_contracts=contracts,
+            local=local,
+        )
+        out[name] = [_clean(row) for row in table.to_dict("records")]
+    order = {g.key: i for i, g in enumerate(gap.GAP_GROUPS)}
+    return {
+        name: sorted(rows, key=lambda r: (str(r["financial_year"]), order.get(str(r["group"]), len(order))))
+        for name, rows in out.items()
     }

@@ -9,7 +9,7 @@ import pandas as pd
 from sufficiency.authorities.models import LocalAuthority
 
 from .choices import BASELINE, RunStatusChoices
-from .models import BacktestValue, CostValue, ForecastRun, ForecastValue
+from .models import BacktestValue, CostValue, ForecastRun, ForecastValue, Scenario
 
 STAT_FIELDS = ("mean", "p50", "p10", "p90", "p2_5", "p97_5")
 
@@ -191,3 +191,12 @@ def forecast_as_json(*, run: ForecastRun, scenario: str = BASELINE) -> dict[str,
         "model": run.model_choice or None,
         "run": {"id": run.pk, "seed": run.seed, "paths": run.n_paths, "timings": run.timings},
     }
+
+
+def scenario_descriptions(*, authority: LocalAuthority, names: list[str]) -> dict[str, str]:
+    """The description the authority saved for each named scenario ("" when it wrote none or the scenario
+    has since been deleted)."""
+    saved = dict(
+        Scenario.objects.filter(authority=authority, name__in=names).values_list("name", "description")
+    )
+    return {name: (saved.get(name) or "").strip() for name in names}

@@ -1,8 +1,9 @@
-"""Demo sufficiency statements for the synthetic demo region: a drafted statement for the demo authority
-and a regional statement for its region (West Midlands), each with narrative in every section, written as
-councils write theirs (synthetic text; the figures are generated from the demo register). Both stay
-drafts so a commissioner signing in can edit, review and publish them. Safe to run again: nothing is
-created twice.
+"""Demo sufficiency statements for the synthetic demo region: a drafted statement for the demo authority,
+with narrative in every section, and a regional statement for its region (West Midlands), with narrative
+in the sections the region writes together (context, children, forecast and what we will do; the other
+sections carry the generated figures only, for a commissioner to write). The text is synthetic, written as
+councils write theirs; the figures are generated from the demo register. Both stay drafts so a
+commissioner signing in can edit, review and publish them. Safe to run again: nothing is created twice.
 """
 
 from __future__ import annotations

@@ -239,6 +239,13 @@ def strategy_current_for_authority(*, authority: LocalAuthority, on: dt.date) ->
     )
 
 
+def objectives_for_strategy(*, strategy: Strategy) -> list[Objective]:
+    """A strategy's objectives in its own order, each with its measures (prefetched)."""
+    return list(
+        Objective.objects.filter(strategy=strategy).order_by("number", "id").prefetch_related("measures")
+    )
+
+
 @dataclass(frozen=True)
 class MeasureProgress:
     """A measure on a date: the KPI's value, the previous value, and its RAG against the target."""

@@ -181,7 +181,36 @@ def rag_chart(data: dict[str, Any], title: str) -> str:
         return _svg(fig, title)
 
 
-DRAWERS = {"by_category": by_category_chart, "fan": fan_chart, "spend": spend_chart, "rag": rag_chart}
+def bars_chart(data: dict[str, Any], title: str) -> str:
+    """Horizontal bars of figures already printed in a table, in the table's order: ``rows`` of (label,
+    value or None, printed text). A suppressed or withheld figure (value None) has no bar and is labelled
+    with its printed text, so the chart never shows more than the table."""
+    rows = list(reversed(data["rows"]))
+    with plt.rc_context(RC):
+        fig, ax = plt.subplots(figsize=(6.8, 0.32 * len(rows) + 0.8))
+        bars = ax.barh([r[0] for r in rows], [r[1] or 0 for r in rows], color=BLUE, height=0.65)
+        ax.bar_label(bars, labels=[r[2] for r in rows], padding=3, fontsize=8.5, color=TEXT)
+        ax.set_xlabel(data.get("axis", ""))
+        ax.xaxis.grid(True, color="#e5e5e5")
+        ax.set_axisbelow(True)
+        ax.margins(x=0.15)
+        return _svg(fig, title)
+
+
+DRAWERS = {
+    "by_category": by_category_chart,
+    "fan": fan_chart,
+    "spend": spend_chart,
+    "rag": rag_chart,
+    "bars": bars_chart,
+}
+
+
+def _chart_data(section: dict[str, Any], chart: dict[str, Any]) -> dict[str, Any]:
+    """What a chart is drawn from: a "bars" chart's own rows (``data["bars"][id]``), else the section's data."""
+    if chart["kind"] == "bars":
+        return section["data"]["bars"][chart["id"]]
+    return section["data"]
 
 
 def render_charts(document: dict[str, Any]) -> dict[str, str]:
@@ -189,7 +218,7 @@ def render_charts(document: dict[str, Any]) -> dict[str, str]:
     out: dict[str, str] = {}
     for section in document["sections"]:
         for chart in section.get("charts", []):
-            out[chart["id"]] = DRAWERS[chart["kind"]](section["data"], chart["title"])
+            out[chart["id"]] = DRAWERS[chart["kind"]](_chart_data(section, chart), chart["title"])
     return out
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from placements.categories import (
@@ -1022,7 +1023,7 @@ class HomesOverOccupied(Kpi):
 
 
 # --- Care leavers ---------------------------------------------------------------------------------------
-def _care_leavers_19_21(ctx: KpiContext) -> pd.DataFrame:
+def care_leavers_19_21(ctx: KpiContext) -> pd.DataFrame:
     """OC3 records of the latest collection year complete on the date, for young people aged 19, 20 or 21
     on their birthday in that year (their age on 31 March at its end)."""
     from placements.categories import age_on
@@ -1041,6 +1042,21 @@ def _care_leavers_19_21(ctx: KpiContext) -> pd.DataFrame:
     return rows.loc[ages.between(19, 21)]
 
 
+def accommodation_suitability(rows: pd.DataFrame) -> pd.Series:
+    """Each OC3 record's accommodation as "suitable" or "unsuitable" (the ACCOM code's second character, 1
+    or 2, as DfE reads it) or "other" (no information, not in touch, abroad: no suitability)."""
+    accom = rows["accommodation"].astype(str).str.strip().str.upper()
+    coded = accom.str.len() == 2
+    return pd.Series(
+        np.select(
+            [coded & (accom.str[1] == "1"), coded & (accom.str[1] == "2")],
+            ["suitable", "unsuitable"],
+            "other",
+        ),
+        index=rows.index,
+    )
+
+
 @register
 class CareLeaversSuitableAccommodation(Kpi):
     key = "care_leavers_suitable_accommodation"
@@ -1057,9 +1073,8 @@ class CareLeaversSuitableAccommodation(Kpi):
     )
 
     def compute(self, ctx: KpiContext) -> KpiValue:
-        rows = _care_leavers_19_21(ctx)
-        accom = rows["accommodation"].astype(str).str.strip().str.upper()
-        return KpiValue.percent(_n((accom.str.len() == 2) & (accom.str[1] == "1")), len(rows))
+        rows = care_leavers_19_21(ctx)
+        return KpiValue.percent(_n(accommodation_suitability(rows) == "suitable"), len(rows))
 
 
 @register
@@ -1077,7 +1092,7 @@ class CareLeaversEet(Kpi):
     )
 
     def compute(self, ctx: KpiContext) -> KpiValue:
-        rows = _care_leavers_19_21(ctx)
+        rows = care_leavers_19_21(ctx)
         activity = rows["activity"].astype(str).str.strip().str.upper()
         return KpiValue.percent(_n(activity.str[:1].isin({"F", "P"})), len(rows))
 

@@ -27,8 +27,10 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from django.utils import timezone
 
+from forecasting.choices import BASELINE
 from forecasting.gap import GAP_GROUPS
-from forecasting.selectors import forecast_value_frame, latest_forecast_run
+from forecasting.gap_services import scenario_gaps
+from forecasting.selectors import forecast_value_frame, latest_forecast_run, scenario_descriptions
 from placements.categories import (
     FOSTERING_EXTERNAL,
     FOSTERING_INHOUSE,
@@ -40,6 +42,12 @@ from placements.categories import (
     SUPPORTED,
     WITH_PARENTS,
     age_band,
+)
+from placements.choices import (
+    BELOW_GOOD_JUDGEMENTS,
+    GOOD_OR_BETTER_JUDGEMENTS,
+    UNGRADED_JUDGEMENTS,
+    JudgementChoices,
 )
 from placements.costs import episode_routes
 from placements.selectors import child_frame_for_authorities, framework_setting_urns, register_data_date
@@ -54,7 +62,13 @@ from ..board.sections.placements import LIVING_GROUPS, fostering, residential, s
 from ..board.sections.strategy import actions, progress
 from ..kpis import KpiContext, KpiSession, previous_date, registry
 from ..kpis.base import Unit
-from ..selectors import format_kpi_value, kpi_rows_for_authority, strategy_current_for_authority
+from ..kpis.catalogue import accommodation_suitability, care_leavers_19_21
+from ..selectors import (
+    format_kpi_value,
+    kpi_rows_for_authority,
+    objectives_for_strategy,
+    strategy_current_for_authority,
+)
 from .choices import StatementSectionChoices as S
 from .disclosure import (
     DASH,
@@ -513,6 +527,47 @@ def _scenario_table(run: Any) -> dict[str, Any] | None:
     )
 
 
+def _scenario_name(name: str) -> str:
+    return str(name).replace("_", " ").capitalize()
+
+
+def scenario_gap_part(authority: LocalAuthority) -> dict[str, Any] | None:
+    """The sufficiency gap under each scenario of the forecast the latest gap assessment used
+    (`forecasting.gap_services.scenario_gaps`): forecast demand by kind of place against the same usable
+    in-house places and block beds, and what is left to buy; with a note saying which scenario is which."""
+    gaps = scenario_gaps(authority=authority)
+    if len(gaps) < 2:  # the baseline alone is the gap table already
+        return None
+    labels = {g.key: g.label for g in GAP_GROUPS}
+    rows = [
+        [_scenario_name(name), str(v["financial_year"]), labels.get(str(v["group"]), str(v["group"])),
+         f"{v['demand_mean']:,.0f}", f"{v['inhouse_places']:,}", f"{v['block_beds']:,}",
+         f"{v['external_mean']:,.0f}"]
+        for name, values in gaps.items()
+        for v in values
+    ]  # fmt: skip
+    others = [name for name in gaps if name != BASELINE]
+    described = scenario_descriptions(authority=authority, names=others)
+    which = [f"{_scenario_name(BASELINE)}: the forecast if recent trends continue."] + [
+        f"{_scenario_name(name)}: {described[name].rstrip('.') or 'a scenario saved without a description'}."
+        for name in others
+    ]
+    notes = [
+        "The gap under each scenario of the forecast, each set against the same places (usable in-house places "
+        "and the block beds contracted for each year). " + " ".join(which)
+    ]
+    table = make_table(
+        "Sufficiency gap under each scenario: forecast demand against our places",
+        [column("Scenario"), column("Financial year"), column("Kind of place"), column("Demand (mean)", True),
+         column("Usable in-house places", True), column("Block beds", True), column("To buy externally", True)],
+        rows,
+        "table-gap-scenarios",
+    )  # fmt: skip
+    # A note, not a generated sentence about children: the scenarios' names and descriptions are the
+    # authority's own words, and their numbers (a tenth, 20 places) are not counts of children.
+    return {"notes": notes, "tables": [table], "data": {"scenario_gaps": gaps}}
+
+
 def _age_forecast_table(run: Any, by_age: dict[str, int], on: dt.date) -> dict[str, Any] | None:
     """Children in care by age band now (the same counts as the age table) and expected at each horizon
     (the baseline forecast's age band dimension)."""
@@ -577,6 +632,86 @@ def routes_table(authority: LocalAuthority, ctx: Any) -> dict[str, Any] | None:
     )
 
 
+#: Care leavers' accommodation as the OC3 code says it (`accommodation_suitability`), in table order.
+CARE_LEAVER_ACCOMMODATION = {
+    "suitable": "Suitable",
+    "unsuitable": "Unsuitable",
+    "other": "No information, not in touch or abroad",
+}
+_JUDGEMENT_LABELS = dict(JudgementChoices.choices)
+_GOOD_LABELS = frozenset(_JUDGEMENT_LABELS[str(j)] for j in GOOD_OR_BETTER_JUDGEMENTS)
+_UNGRADED_LABELS = frozenset(_JUDGEMENT_LABELS[str(j)] for j in UNGRADED_JUDGEMENTS)
+
+
+def judgements_table(ctx: Any) -> dict[str, Any] | None:
+    """Children in care on the date placed at an Ofsted-registered setting, by the setting's latest
+    judgement on or before the date (the quality measures' own frame, ``KpiContext.judgement_of_current``);
+    counts as they are, published with the statement's other counts."""
+    judged = ctx.judgement_of_current
+    if not len(judged):
+        return None
+    counts = judged["judgement"].astype(str).value_counts()
+    order = [j for j in JudgementChoices.values if j in counts.index]
+    order += sorted(j for j in counts.index if j not in order)
+    by_judgement = {_JUDGEMENT_LABELS.get(j, j): int(counts[j]) for j in order}
+    return _breakdown_table(
+        by_judgement,
+        len(judged),
+        f"Children in care on {long_date(ctx.on)} at an Ofsted-registered setting, by its latest judgement",
+        "Judgement",
+        "table-quality-judgements",
+        suppress=False,
+    )
+
+
+def care_leavers_table(ctx: Any) -> dict[str, Any] | None:
+    """Care leavers aged 19 to 21 in the latest complete OC3 collection year by whether their accommodation
+    was suitable (the records and the reading the catalogue's figure uses); counts as they are, published
+    with the statement's other counts."""
+    rows = care_leavers_19_21(ctx)
+    if not len(rows):
+        return None
+    suitability = accommodation_suitability(rows)
+    counts = {label: int((suitability == key).sum()) for key, label in CARE_LEAVER_ACCOMMODATION.items()}
+    return _breakdown_table(
+        counts,
+        len(rows),
+        "Care leavers aged 19 to 21 by the suitability of their accommodation (latest OC3 collection year)",
+        "Accommodation",
+        "table-care-leavers",
+        suppress=False,
+    )
+
+
+def objectives_table(strategy: Any) -> dict[str, Any] | None:
+    """The strategy's objectives: each with its description and its measures (the catalogue figure and its
+    target), objectives without measures included."""
+    if strategy is None:
+        return None
+    rows = []
+    for objective in objectives_for_strategy(strategy=strategy):
+        measures = []
+        for m in objective.measures.all():
+            kpi = registry.get(m.kpi_key)
+            unit = kpi.unit if kpi else Unit.NUMBER
+            name = kpi.name if kpi else m.kpi_key
+            measures.append(
+                f"{name}: {format_kpi_value(float(m.target_value), unit)} by {long_date(m.target_date)}"
+            )
+        rows.append(
+            [f"{objective.number}. {objective.title}", objective.description.strip() or "–",
+             "; ".join(measures) or "No measures yet"]
+        )  # fmt: skip
+    if not rows:
+        return None
+    return make_table(
+        f"Our objectives ({strategy.title})",
+        [column("Objective"), column("What it means"), column("Measures and targets")],
+        rows,
+        "table-objectives",
+    )
+
+
 def _context_section(
     authority: LocalAuthority, as_at: dt.date, strategy: Any, by_key: dict
 ) -> dict[str, Any]:
@@ -602,8 +737,9 @@ def _context_section(
     return _section(S.CONTEXT, facts=facts)
 
 
-def _care_leavers_section(by_key: dict) -> dict[str, Any]:
+def _care_leavers_section(by_key: dict, ctx: Any) -> dict[str, Any]:
     facts = []
+    table = care_leavers_table(ctx)
     suitable = by_key.get("care_leavers_suitable_accommodation", {})
     if suitable.get("value") is not None:
         facts.append(
@@ -613,6 +749,7 @@ def _care_leavers_section(by_key: dict) -> dict[str, Any]:
     return _section(
         S.CARE_LEAVERS,
         facts=facts,
+        tables=[table] if table else [],
         empty=None if facts else "The register holds no care leaver (OC3) returns for this period.",
     )
 
@@ -649,22 +786,25 @@ def build_statement_document(
     for extra in (scenarios, _age_forecast_table(run, breakdown_data["by_age"], as_at)):
         if extra is not None:
             forecast_part = {**forecast_part, "tables": [*forecast_part.get("tables", []), extra]}
+    scenario_gap = scenario_gap_part(authority)
 
     sections = [
         _context_section(authority, as_at, strategy, by_key),
         _section(S.CHILDREN, tables=breakdown_tables, data=breakdown_data),
         _section(S.WHERE_THEY_LIVE, [where_children_live(authority, ctx, by_key)]),
         _section(S.STABILITY),
-        _section(S.QUALITY),
+        _section(S.QUALITY, tables=[t for t in [judgements_table(ctx)] if t]),
         _supply_section(authority, ctx, by_key),
         _section(S.UNMET_NEED, [finding(authority, ctx, by_key)]),
         _section(S.COSTS, [financial(authority, as_at, run)]),
-        _section(S.FORECAST, [forecast_part]),
-        _care_leavers_section(by_key),
-        _section(S.WHAT_WE_WILL_DO, [progress(strategy, as_at, session), actions(strategy, as_at)]),
+        _section(S.FORECAST, [forecast_part, *([scenario_gap] if scenario_gap else [])]),
+        _care_leavers_section(by_key, ctx),
+        _section(S.WHAT_WE_WILL_DO, [progress(strategy, as_at, session), actions(strategy, as_at)],
+                 tables=[t for t in [objectives_table(strategy)] if t]),
     ]  # fmt: skip
     publish_authority_sections(authority, ctx, sections, by_key)
     _finish(sections, by_key, narrative)
+    add_table_charts(sections, long_date(as_at))
     data_date = register_data_date(authority=authority)
     document = {
         "schema": SCHEMA_VERSION,
@@ -759,6 +899,7 @@ NOT_CHILDREN_TABLES = frozenset(
         "table-forecast",
         "table-forecast-scenarios",
         "table-actions",
+        "table-objectives",
     }
 )
 #: Catalogue counts that are not counts of children (households, places, actions): printed as they are.
@@ -799,6 +940,11 @@ RATIO_CELLS: dict[str, Any] = {
     "pct_placed_over_20_miles": lambda y: (
         ("locality", "over_20_miles", y),
         ("locality", "distance_known", y),
+    ),
+    "pct_good_or_outstanding": lambda y: (("judgement_good", y), ("judgement_graded", y)),
+    "care_leavers_suitable_accommodation": lambda y: (
+        ("care_leavers", CARE_LEAVER_ACCOMMODATION["suitable"], y),
+        ("care_leavers_total", y),
     ),
 }
 _LIVING_LABELS = {label: key for key, label, _cats in LIVING_GROUPS}
@@ -862,6 +1008,22 @@ TABLE_CELLS: dict[str, tuple[dict[int, RowMap], dict[int, tuple[int, Any]]]] = {
     "table-finding": ({1: lambda _i, label: _FINDING_ROWS.get(label)}, {}),
     "table-forecast-categories": ({1: category_row("now")}, {}),
     "table-forecast-ages": ({1: lambda _i, label: ("age", label, "now")}, {}),
+    "table-quality-judgements": (
+        {
+            1: lambda _i, label: (
+                ("judgement_total", "now") if label == "Total" else ("judgement", label, "now")
+            )
+        },
+        {2: (1, None)},
+    ),
+    "table-care-leavers": (
+        {
+            1: lambda _i, label: (
+                ("care_leavers_total", "now") if label == "Total" else ("care_leavers", label, "now")
+            )
+        },
+        {2: (1, None)},
+    ),
     "table-routes": (
         {
             **{i: _route_row(route) for i, route in enumerate(ROUTES, start=1)},
@@ -883,14 +1045,15 @@ def _primary_only(table: dict[str, Any], columns: list[int]) -> dict[str, Any]:
     return {**table, "rows": rows}
 
 
-def _gap_table(table: dict[str, Any]) -> dict[str, Any]:
-    """The gap by kind of place: the forecast demand is suppressed when 1 to 4, and with it what is left to
-    buy and the shortfall (demand less places); places and beds are not children and are printed."""
+def _gap_table(table: dict[str, Any], demand: int = 2, with_it: tuple[int, ...] = (5, 7)) -> dict[str, Any]:
+    """The gap by kind of place: the forecast demand (column ``demand``) is suppressed when 1 to 4, and with
+    it what is left to buy and the shortfall (demand less places, columns ``with_it``); places and beds are
+    not children and are printed."""
     rows = [list(row) for row in table["rows"]]
     for row in rows:
-        demand = parse_count(row[2])
-        if demand is not None and 0 < demand < 5:
-            for i in (2, 5, 7):
+        count = parse_count(row[demand])
+        if count is not None and 0 < count < 5:
+            for i in (demand, *with_it):
                 if i < len(row) and cell_text(row[i]) not in ("", "–"):
                     put_text(row, i, SUPPRESSED_TEXT)
     return {**table, "rows": rows}
@@ -932,6 +1095,9 @@ def _linked_counts(
     if all(k in linked.values for k in under_5):
         linked.add(("under_5", "now"), sum(linked.values[k] for k in under_5))
         linked.relate(("under_5", "now"), under_5)
+    # Care leavers by the suitability of their accommodation.
+    leavers = [k for k in linked.values if isinstance(k, tuple) and k[0] == "care_leavers"]
+    linked.relate_if_equal(("care_leavers_total", "now"), leavers)
     outcomes = [k for k in linked.values if isinstance(k, tuple) and k[0] == "supported_outcome"]
     linked.relate_if_equal(("category", SUPPORTED, "now"), outcomes)
     linked.relate_if_equal(
@@ -975,6 +1141,30 @@ def _linked_counts(
                 cell = ("kpi", key, year)
                 linked.add(cell, int(round(value)))
             entry.setdefault("cells", {})[year] = cell
+    # Children by Ofsted judgement: all of them, the Good or better (a percentage's numerator) and the graded
+    # (its denominator).
+    judgements = [k for k in linked.values if isinstance(k, tuple) and k[0] == "judgement"]
+    # (the sum the key figures print first, so that a small count is protected inside it first)
+    below_good = {_JUDGEMENT_LABELS[str(j)] for j in BELOW_GOOD_JUDGEMENTS}
+    linked.relate_if_equal(
+        ("kpi", "children_in_settings_below_good", "now"), [k for k in judgements if k[1] in below_good]
+    )
+    same: dict[Any, Any] = {}  # a ratio's part that is the same children as a printed cell
+    for name, keep in (("judgement_good", lambda label: label in _GOOD_LABELS),
+                       ("judgement_graded", lambda label: label not in _UNGRADED_LABELS)):  # fmt: skip
+        parts = [k for k in judgements if keep(k[1])]
+        if len(parts) == 1 or (parts and len(parts) == len(judgements)):
+            same[name, "now"] = parts[0] if len(parts) == 1 else ("judgement_total", "now")
+        elif parts:
+            linked.add((name, "now"), sum(linked.values[k] for k in parts))
+            linked.relate((name, "now"), parts)
+    # All of them are the graded and the ungraded (so the two sums are one system, not two that give the
+    # ungraded back by subtraction).
+    ungraded = [k for k in judgements if k[1] in _UNGRADED_LABELS]
+    if ("judgement_graded", "now") in linked.values and ungraded:
+        linked.relate_if_equal(("judgement_total", "now"), [("judgement_graded", "now"), *ungraded])
+    else:
+        linked.relate_if_equal(("judgement_total", "now"), judgements)
     for key, entry in by_key.items():
         if key not in RATIO_CELLS:
             continue
@@ -982,7 +1172,7 @@ def _linked_counts(
             ("now", entry.get("numerator"), entry.get("denominator")),
             ("prev", entry.get("previous_numerator"), entry.get("previous_denominator")),
         ):
-            num_cell, den_cell = RATIO_CELLS[key](year)
+            num_cell, den_cell = (same.get(c, c) for c in RATIO_CELLS[key](year))
             if linked.values.get(num_cell) == num and (
                 den_cell is None or linked.values.get(den_cell) == den
             ):
@@ -1064,6 +1254,80 @@ def _by_category_chart(section: dict[str, Any], linked: LinkedCounts, as_at_text
             )
 
 
+_PERCENT = re.compile(r"^-?[\d,]*\.?\d+%$")
+
+
+def _chart_value(text: str) -> float | None:
+    """A printed figure as a bar's length: a count or a percentage; None for anything withheld."""
+    count = parse_count(text)
+    if count is not None:
+        return count
+    return float(text.rstrip("%").replace(",", "")) if _PERCENT.match(text.strip()) else None
+
+
+#: The charts drawn from a section's published tables: section -> (chart id, title, table id, axis label,
+#: what the alt text describes, the bars as (label, row label, column) or None for every row but the Total
+#: in column 1).
+TABLE_CHARTS: dict[str, tuple[str, str, str, str, str, list[tuple[str, str, int]] | None]] = {
+    S.CHILDREN: ("chart-children-age", "Children in care by age", "table-children-age", "Children in care",
+                 "the children in care on {date} by age", None),
+    S.STABILITY: ("chart-stability", "Placement stability this year and a year earlier", "table-stability-kpis",
+                  "Percentage", "placement stability as at {date} and a year earlier", [
+                      ("3 or more placements in the year, this year", registry["stability_3_plus_placements"].name, 1),
+                      ("3 or more placements in the year, a year earlier",
+                       registry["stability_3_plus_placements"].name, 2),
+                      ("Long-term stability, this year", registry["stability_long_term"].name, 1),
+                      ("Long-term stability, a year earlier", registry["stability_long_term"].name, 2)]),
+    S.QUALITY: ("chart-quality", "Children by the Ofsted judgement of their setting", "table-quality-judgements",
+                "Children in care", "the children in care on {date} at an Ofsted-registered setting by its "
+                "latest judgement", None),
+    S.SUPPLY: ("chart-routes", "Children in care by route", "table-routes", "Children in care",
+               "the children in care on {date} by route", [
+                   (label, "Total", i) for i, label in enumerate(ROUTES.values(), start=1)]),
+    S.UNMET_NEED: ("chart-finding", "Placement requests: planned, emergency and not yet placed", "table-finding",
+                   "Placement requests", "placement requests in the 12 months to {date}", [
+                       ("Planned", "of which planned", 1),
+                       ("Emergency (same day)", "of which emergency (same day)", 1),
+                       ("Not (yet) placed", "Requests not (yet) placed", 1)]),
+    S.CARE_LEAVERS: ("chart-care-leavers", "Care leavers aged 19 to 21 by accommodation", "table-care-leavers",
+                     "Care leavers", "care leavers aged 19 to 21 by the suitability of their accommodation",
+                     None),
+}  # fmt: skip
+
+
+def add_table_charts(
+    sections: list[dict[str, Any]], as_at_text: str, charts: dict[str, Any] | None = None
+) -> None:
+    """Adds each section's chart of a table it publishes (``charts``, by default `TABLE_CHARTS`), drawn
+    from the printed cells: a suppressed or withheld figure has no bar and reads as the table prints it,
+    in the alt text too."""
+    for section in sections:
+        spec = (TABLE_CHARTS if charts is None else charts).get(section["key"])
+        table = next((t for t in section["tables"] if spec and t.get("id") == spec[2]), None)
+        if spec is None or table is None:
+            continue
+        chart_id, title, _table_id, axis, subject, picks = spec
+        by_label = {cell_text(row[0]): row for row in table["rows"]}
+        if picks is None:
+            picks = [(label, label, 1) for label in by_label if label != "Total"]
+        rows = []
+        for label, row_label, col in picks:
+            row = by_label.get(row_label)
+            if row is None or col >= len(row):
+                continue
+            text = cell_text(row[col])
+            rows.append([label, _chart_value(text), text])
+        if not rows or all(value is None for _label, value, _text in rows):
+            continue
+        section["data"].setdefault("bars", {})[chart_id] = {"rows": rows, "axis": axis}
+        alt = (
+            f"Bar chart of {subject.format(date=as_at_text)}: "
+            + "; ".join(f"{label} {text}" for label, _value, text in rows)
+            + "."
+        )
+        section["charts"].append({"id": chart_id, "kind": "bars", "title": title, "alt": alt})
+
+
 def publish_authority_sections(
     authority: LocalAuthority, ctx: Any, sections: list[dict[str, Any]], by_key: dict[str, dict[str, Any]]
 ) -> None:
@@ -1095,6 +1359,8 @@ def publish_authority_sections(
                     table = {**table, "rows": rows}
             elif table_id == "table-gap":
                 table = _gap_table(table)
+            elif table_id == "table-gap-scenarios":
+                table = _gap_table(table, demand=3, with_it=(6,))
             elif table_id == "table-progress":
                 table = _progress_table(table, section["data"].get("measures", []), by_key)
             elif table_id not in NOT_CHILDREN_TABLES:
@@ -1329,6 +1595,68 @@ def _regional_gap_table(
     )
 
 
+#: Catalogue counts (and percentages' numerators) of a regional statement that are a sum of types of placement.
+_MIX_KPIS: dict[Any, tuple[str, ...]] = {
+    ("kpi", "children_in_residential", "now"): LIVING_GROUP_CATEGORIES["residential"],
+    ("kpi", "supported_accommodation", "now"): (SUPPORTED,),
+    ("kpi", "placed_with_parents", "now"): (WITH_PARENTS,),
+    ("kpi", "residential_inhouse", "now"): (RESIDENTIAL_INHOUSE,),
+    ("kpi", "residential_external", "now"): (RESIDENTIAL_EXTERNAL,),
+    ("num", "pct_foster_care", "now"): LIVING_GROUP_CATEGORIES["foster"],
+    ("num", "pct_kinship_care", "now"): (FOSTERING_KINSHIP,),
+}
+
+
+def _category_cells(ctx: Any) -> dict[Any, int]:
+    """Children in care on the date by type of placement, as cells of a regional statement."""
+    counts = ctx.current["category"].value_counts() if len(ctx.current) else pd.Series(dtype=int)
+    return {("category", c, "now"): int(counts[c]) for c in PLANNING_CATEGORIES if c in counts.index}
+
+
+def _mix_sums(cells: list[Any]) -> list[Any]:
+    """All children are the sum of the types of placement, and so is each catalogue count of some of them
+    (held only where the counts agree, as `regional_suppressed` checks)."""
+    present = {cell[1] for cell in cells}
+    sums: list[Any] = [(("kpi", "children_in_care", "now"), list(cells))] if cells else []
+    for total, categories in _MIX_KPIS.items():
+        parts = [("category", c, "now") for c in categories if c in present]
+        if parts:
+            sums.append((total, parts))
+    return sums
+
+
+def _regional_mix_table(mix: dict[Any, int], total: int, hidden: set, as_at: dt.date) -> dict[str, Any]:
+    """The pooled placement mix as the regional statement prints it (suppressed with its other counts)."""
+    from sufficiency.core.suppression import REGION
+
+    def text(cell: Any, value: int) -> str:
+        return SUPPRESSED_TEXT if (cell, REGION) in hidden else f"{value:,}"
+
+    rows = [[PLANNING_CATEGORY_LABELS[cell[1]], text(cell, n)] for cell, n in mix.items()]
+    rows.append(["Total", text(("kpi", "children_in_care", "now"), total)])
+    return make_table(
+        f"Children in care across the region on {long_date(as_at)} by type of placement",
+        [column("Type of placement"), column("Children", True)],
+        rows,
+        "table-region-placement-mix",
+    )
+
+
+def _regional_charts(members: list[Any]) -> dict[str, Any]:
+    """A regional statement's charts, drawn from its published tables: each authority's children in care
+    (the side-by-side table's row, as suppressed there) and the pooled children by age."""
+    name = registry["children_in_care"].name
+    return {
+        S.CONTEXT: ("chart-region-children", "Children in care in each authority", "table-region-side-by-side",
+                    "Children in care", "the children in care on {date} in each authority of the region",
+                    [(la.name, name, i) for i, la in enumerate(members, start=2)]),
+        S.CHILDREN: TABLE_CHARTS[S.CHILDREN],
+        S.WHERE_THEY_LIVE: ("chart-region-placement-mix", "Children in care across the region by type of placement",
+                            "table-region-placement-mix", "Children in care",
+                            "the children in care on {date} across the region by type of placement", None),
+    }  # fmt: skip
+
+
 def build_regional_document(
     *,
     authority: LocalAuthority,
@@ -1399,6 +1727,10 @@ def build_regional_document(
         member_cells[la.pk].update(
             _breakdown_cells(children_breakdowns(member_ctx[la.pk], suppress=False)[1])
         )
+    mix = _category_cells(pooled)  # the pooled placement mix, its types of placement summing to all children
+    region_cells.update(mix)
+    for la in members:
+        member_cells[la.pk].update(_category_cells(member_ctx[la.pk]))
     forecasts = _member_forecasts(members)
     for m in FORECAST_HORIZONS:  # the printed (whole) forecasts, and their sum as the region's
         present = [la.pk for la in members if m in forecasts[la.pk]]
@@ -1420,7 +1752,10 @@ def build_regional_document(
             cell for cell in region_cells if cell[0] in ("kpi", "num", "den") and cell[1:] == (key, "now")
         }
     hidden = regional_suppressed(
-        region_cells, member_cells, printed=printed, sums=_regional_sums(breakdown_data)
+        region_cells,
+        member_cells,
+        printed=printed,
+        sums=_regional_sums(breakdown_data) + _mix_sums(list(mix)),
     )
     for key, entry in by_key.items():
         unit = entry["unit"]
@@ -1514,7 +1849,7 @@ def build_regional_document(
             "sufficiency better.",
         ], tables=[side_table], data={"side_by_side": side_data}),
         _section(S.CHILDREN, tables=breakdown_tables, data=breakdown_data),
-        _section(S.WHERE_THEY_LIVE),
+        _section(S.WHERE_THEY_LIVE, tables=[_regional_mix_table(mix, pooled_now, hidden, as_at)]),
         _section(S.STABILITY),
         _section(S.QUALITY),
         _section(S.SUPPLY),
@@ -1529,6 +1864,7 @@ def build_regional_document(
     for section in sections:
         section.setdefault("data", {})
     _finish(sections, by_key, narrative)
+    add_table_charts(sections, long_date(as_at), _regional_charts(members))
     document = {
         "schema": SCHEMA_VERSION,
         "kind": "region",

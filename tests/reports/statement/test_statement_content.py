@@ -130,3 +130,31 @@ def test_the_standalone_page_downloads_as_an_html_file_named_after_the_statement
     services.statement_publish(statement=statement, acting_user=la_user)
     published = client.get(url, {"download": "html"})
     assert published["Content-Disposition"].endswith('-2025-03-31-v1.html"')
+
+
+def test_what_we_will_do_lists_every_objective_with_its_description_and_measures(register, strategy, la_user):
+    from sufficiency.reports import services as strategy_services
+
+    strategy_services.objective_create(
+        strategy=strategy, acting_user=la_user, number=3, title="Homes for older teenagers",
+        description="Supported accommodation in the borough for every 16 and 17 year old who needs it.",
+    )  # fmt: skip
+    document = build_statement_document(authority=register["walsall"], as_at=D)
+    section = next(s for s in document["sections"] if s["key"] == "what_we_will_do")
+    table = next(t for t in section["tables"] if t["id"] == "table-objectives")
+    assert [h["text"] for h in table["headers"]] == ["Objective", "What it means", "Measures and targets"]
+    rows = {_text(r[0]): [_text(c) for c in r[1:]] for r in table["rows"]}
+    assert list(rows) == ["1. Family settings", "2. Close to home", "3. Homes for older teenagers"]
+    assert rows["1. Family settings"] == [
+        "–",
+        "Children in foster care: 57.0% by 31 March 2026; "
+        "In-house share of fostering (excluding kinship): 70.0% by 31 March 2026",
+    ]
+    assert rows["2. Close to home"][1].startswith(
+        "Children placed more than 20 miles from home: 10.0% by 31 March"
+    )
+    # An objective with no measures is listed too, with its description.
+    assert rows["3. Homes for older teenagers"] == [
+        "Supported accommodation in the borough for every 16 and 17 year old who needs it.",
+        "No measures yet",
+    ]

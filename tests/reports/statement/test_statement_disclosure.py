@@ -272,3 +272,43 @@ def test_no_alt_text_chart_label_or_word_description_prints_a_suppressed_count(t
     for d in descriptions:
         for label, n in small.items():
             assert f"{label} {n}" not in d.replace("&apos;", "'")
+
+
+def _chart_bars(document) -> list[tuple[dict, str, float | None, str]]:
+    """Every bar of every chart the statement draws: (chart, label, length, printed label)."""
+    bars = []
+    for section in document["sections"]:
+        for chart in section["charts"]:
+            if chart["kind"] == "bars":
+                rows = section["data"]["bars"][chart["id"]]["rows"]
+            elif chart["kind"] == "by_category":
+                rows = section["data"]["chart_published"]
+            else:
+                continue
+            bars += [(chart, label, value, text) for label, value, text in rows]
+    return bars
+
+
+@pytest.mark.parametrize("fixture", ["truth", "register"])
+def test_no_chart_value_or_alt_text_holds_a_count_of_1_to_4(fixture, request, walsall):
+    """Every chart of the published statement (by type of placement, by age, stability, by Ofsted judgement,
+    by route, placement requests, care leavers): no bar is 1 to 4 long or labelled 1 to 4, the alt text
+    prints each bar as labelled, and the Word picture's description is that alt text. The hand-built
+    register has 7 children, so nearly every count in it is small."""
+    request.getfixturevalue(fixture)
+    document = build_statement_document(authority=walsall, as_at=AS_AT)
+    bars = _chart_bars(document)
+    drawn = {chart["id"] for chart, *_ in bars}
+    assert drawn >= {"chart-by-category", "chart-children-age", "chart-routes"}, drawn
+    for chart, label, value, text in bars:
+        assert value is None or not 0 < value < 5, (chart["id"], label, value)
+        assert not re.fullmatch(r"[1-4]", text.strip()), (chart["id"], label, text)
+        assert f"{label} {text}" in chart["alt"]
+        assert not re.search(re.escape(label) + r" [1-4][;.]", chart["alt"]), (chart["id"], chart["alt"])
+    charts = [c for s in document["sections"] for c in s["charts"]]
+    with zipfile.ZipFile(io.BytesIO(render_docx(document))) as docx:
+        xml = docx.read("word/document.xml").decode()
+    descriptions = [
+        d.replace("&apos;", "'").replace("&amp;", "&") for d in re.findall(r'descr="([^"]*)"', xml)
+    ]
+    assert [c["alt"] for c in charts] == descriptions

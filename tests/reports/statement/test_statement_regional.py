@@ -107,3 +107,78 @@ def test_command_writes_the_current_draft_as_docx_html_and_pdf(register, la_user
             "sufficiency_statement", "--authority", walsall.dfe_code, "--date", "2025-02-30",
             "--format", "pdf", "--output", str(pdf),
         )  # fmt: skip
+
+
+@pytest.fixture
+def region_of_two(walsall, sandwell):
+    """30 Walsall children in in-house foster care; 15 Sandwell children with agency foster carers and 6 in
+    an external children's home; all aged 12 or 13, in care since 2023 (no count is small)."""
+    import datetime as dt
+
+    from tests.factories import ChildFactory, EpisodeFactory
+
+    for authority, n, place, provider in ((walsall, 30, "U4", "PR1"), (sandwell, 15, "U4", "PR4"),
+                                          (sandwell, 6, "K2", "PR4")):  # fmt: skip
+        for i in range(n):
+            child = ChildFactory(authority=authority, dob=dt.date(2012, 1 + i % 12, 1))
+            EpisodeFactory(child=child, decom=dt.date(2023, 1, 1), place=place, place_provider=provider)
+    return build_regional_document(authority=walsall, region=walsall.region, as_at=D)
+
+
+def test_regional_charts_draw_the_published_side_by_side_mix_and_ages(region_of_two):
+    import re
+    import zipfile
+
+    from sufficiency.reports.statement.render import render_body_html, render_docx
+
+    sections = _sections(region_of_two)
+    charts = {c["id"]: (s, c) for s in sections.values() for c in s["charts"]}
+    assert {"chart-region-children", "chart-region-placement-mix", "chart-children-age"} <= set(charts)
+    # Each authority's children in care, as the side-by-side table prints them.
+    section, chart = charts["chart-region-children"]
+    side = next(t for t in section["tables"] if t["id"] == "table-region-side-by-side")
+    row = next(r for r in side["rows"] if r[0] == registry["children_in_care"].name)
+    rows = section["data"]["bars"]["chart-region-children"]["rows"]
+    assert [(label, text) for label, _v, text in rows] == [("Sandwell", row[2]), ("Walsall", row[3])]
+    assert [value for _l, value, _t in rows] == [21, 30]
+    # The pooled mix: each type of placement and all children, as the table prints them.
+    section, chart = charts["chart-region-placement-mix"]
+    mix = {
+        r[0]: r[1]
+        for r in next(t for t in section["tables"] if t["id"] == "table-region-placement-mix")["rows"]
+    }
+    assert mix == {"Fostering: in-house": "30", "Fostering: external (IFA or another LA)": "15",
+                   "Residential: external children's home": "6", "Total": "51"}  # fmt: skip
+    bars = section["data"]["bars"]["chart-region-placement-mix"]["rows"]
+    assert [(label, value, text) for label, value, text in bars] == [
+        (label, int(text), text) for label, text in mix.items() if label != "Total"
+    ]
+    assert "Residential: external children's home 6" in chart["alt"]
+    for section, chart in charts.values():
+        for label, value, text in section["data"].get("bars", {}).get(chart["id"], {"rows": []})["rows"]:
+            assert value is None or not 0 < value < 5
+            assert not re.fullmatch(r"[1-4]", text)
+            assert f"{label} {text}" in chart["alt"]
+    body = render_body_html(region_of_two)
+    with zipfile.ZipFile(io.BytesIO(render_docx(region_of_two))) as docx:
+        xml = docx.read("word/document.xml").decode()
+    for _section, chart in charts.values():
+        assert chart["title"] in body
+        assert chart["alt"].replace("'", "&apos;") in xml or chart["alt"].replace("'", "&#x27;") in xml or (
+            chart["alt"] in xml)  # fmt: skip
+
+
+def test_no_regional_chart_prints_a_count_of_1_to_4(regional):
+    """On the hand-built register (Sandwell's one child beside Walsall's 7), every bar of every chart is
+    suppressed or not small, and the alt text prints each bar as the table does."""
+    import re
+
+    drawn = 0
+    for section in regional["sections"]:
+        for chart in section["charts"]:
+            for label, value, text in section["data"]["bars"][chart["id"]]["rows"]:
+                drawn += 1
+                assert value is None or not 0 < value < 5, (chart["id"], label, value)
+                assert not re.fullmatch(r"[1-4]", text)
+                assert f"{label} {text}" in chart["alt"]
+    assert drawn >= 5
