@@ -1,7 +1,7 @@
 """Published figures the demo region is built from, one profile per West Midlands authority.
 
-Every number that a commissioner could recognise comes from the councils' own sufficiency documents in
-``/work/shared/seeds`` where they publish it (cited in ``sources``); the rest are *plausible* values for an
+Every number that a commissioner could recognise comes from the councils' own published sufficiency
+documents where they publish it (each cited in ``sources``); the rest are *plausible* values for an
 authority of that size and kind, and are marked as such. Nothing here describes a real child.
 
 The 14 West Midlands authorities (docs/domain.md section 4) are all listed, because settings (children's homes,

@@ -16,7 +16,10 @@ import pytest
 
 from placements import geo
 
-REFERENCE_AUTHORITIES = Path("/work/shared/reference/local_authorities.csv")
+# The authorities the product loads (ONS codes), against which the postcode directory is checked.
+REFERENCE_AUTHORITIES = (
+    Path(__file__).resolve().parents[2] / "sufficiency" / "authorities" / "data" / "local_authorities.csv"
+)
 WEST_MIDLANDS = {
     "E08000025": "Birmingham",
     "E08000026": "Coventry",
@@ -42,8 +45,6 @@ def directory() -> geo.PostcodeDirectory:
 
 
 def reference_codes() -> set[str]:
-    if not REFERENCE_AUTHORITIES.exists():
-        pytest.skip("reference local_authorities.csv not available")
     with REFERENCE_AUTHORITIES.open(encoding="utf-8-sig") as handle:
         return {row["ons_code"] for row in csv.DictReader(handle)}
 
