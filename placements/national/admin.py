@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db import transaction
 
-from sufficiency.core.audit import audit
+from sufficiency.core.admin import AuditedModelAdmin
 
 from ..models import (
     ComparatorGroup,
@@ -47,57 +46,20 @@ class NationalFigureAdmin(_ReadOnly):
     search_fields = ["area_name", "old_la_code", "filter_key"]
 
 
-class _Audited(admin.ModelAdmin):
-    """Every change an administrator makes to the statistical neighbours is audited (every authority's
-    comparators read them): what was changed, by whom, never personal data."""
-
-    audit_prefix = ""
-
-    def _detail(self, obj: Any) -> dict[str, Any]:
-        return {}
-
-    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            audit(
-                action=f"{self.audit_prefix}.{'updated' if change else 'created'}",
-                actor=request.user,
-                obj=obj,
-                detail={**self._detail(obj), "fields": sorted(form.changed_data)[:20]},
-                request=request,
-            )
-
-    def delete_model(self, request: Any, obj: Any) -> None:
-        with transaction.atomic():
-            audit(
-                action=f"{self.audit_prefix}.deleted",
-                actor=request.user,
-                obj=obj,
-                detail=self._detail(obj),
-                request=request,
-            )
-            super().delete_model(request, obj)
-
-    def delete_queryset(self, request: Any, queryset: Any) -> None:
-        with transaction.atomic():
-            for obj in queryset:
-                self.delete_model(request, obj)
-
-
 @admin.register(StatisticalNeighbourList)
-class StatisticalNeighbourListAdmin(_Audited):
+class StatisticalNeighbourListAdmin(AuditedModelAdmin):
     list_display = ["name", "source", "licence", "synthetic", "created_at"]
     audit_prefix = "national.neighbour_list"
 
-    def _detail(self, obj: Any) -> dict[str, Any]:
+    def audit_detail(self, obj: Any) -> dict[str, Any]:
         return {"synthetic": obj.synthetic}
 
 
 @admin.register(StatisticalNeighbour)
-class StatisticalNeighbourAdmin(_Audited):
+class StatisticalNeighbourAdmin(AuditedModelAdmin):
     audit_prefix = "national.neighbour"
 
-    def _detail(self, obj: Any) -> dict[str, Any]:
+    def audit_detail(self, obj: Any) -> dict[str, Any]:
         return {
             "list": obj.neighbour_list_id,
             "authority": obj.authority.dfe_code,

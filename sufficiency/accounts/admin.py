@@ -2,9 +2,8 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db import transaction
 
-from sufficiency.core.audit import audit
+from sufficiency.core.admin import AuditedModelAdmin
 
 from .models import SingleSignOnGroup, User
 
@@ -24,38 +23,17 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(SingleSignOnGroup)
-class SingleSignOnGroupAdmin(admin.ModelAdmin):
+class SingleSignOnGroupAdmin(AuditedModelAdmin):
     """Which identity provider groups grant which roles in which authority (single sign-on)."""
 
     list_display = ["group", "description", "authority", "role"]
     list_filter = ["role", "authority"]
     search_fields = ["group", "description", "authority__name"]
 
-    def save_model(self, request: Any, obj: SingleSignOnGroup, form: Any, change: bool) -> None:
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            audit(
-                action="sso_group.updated" if change else "sso_group.created",
-                actor=request.user,
-                authority=obj.authority,
-                obj=obj,
-                detail={"role": obj.role},
-                request=request,
-            )
+    audit_prefix = "sso_group"
 
-    def delete_model(self, request: Any, obj: SingleSignOnGroup) -> None:
-        with transaction.atomic():
-            audit(
-                action="sso_group.deleted",
-                actor=request.user,
-                authority=obj.authority,
-                obj=obj,
-                detail={"role": obj.role},
-                request=request,
-            )
-            super().delete_model(request, obj)
+    def audit_detail(self, obj: SingleSignOnGroup) -> dict[str, Any]:
+        return {"role": obj.role}
 
-    def delete_queryset(self, request: Any, queryset: Any) -> None:
-        with transaction.atomic():
-            for obj in queryset:
-                self.delete_model(request, obj)
+    def audit_authority(self, obj: SingleSignOnGroup) -> Any:
+        return obj.authority
