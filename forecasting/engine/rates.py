@@ -115,6 +115,11 @@ class RateSet:
     window: ReferenceWindow
     table: pd.DataFrame
     entry_slope: np.ndarray | None = None  # (draws, band) daily log-slope of entries from the origin
+    # (band,) variance of the drawn slopes (per day squared) and the days from the middle of the window to
+    # its end: the simulation thins drawn entrants so the draws' spread does not raise the mean
+    # (:func:`.trend.lognormal_keep`). None: slopes not drawn.
+    entry_slope_var: np.ndarray | None = None
+    entry_slope_lag: float = 0.0
     trend: EntryTrend | None = None
     duration_edges: np.ndarray = field(default_factory=lambda: np.zeros(1))  # bucket starts, days in care
     placement_edges: np.ndarray = field(default_factory=lambda: np.zeros(1))  # bucket starts, days placed
@@ -525,6 +530,7 @@ def fit_rates(
 
     fitted_trend: EntryTrend | None = None
     entry_slope = None
+    entry_slope_var = None
     if trend:
         if trend_start is not None and trend_start < start:
             # A trend over the longer span, begun no later than the window's start (None: no clear trend).
@@ -534,6 +540,7 @@ def fit_rates(
             fitted_trend = fit_entry_trend(*monthly_entries(history, start, end))
     if fitted_trend is not None:
         entry_slope = fitted_trend.draws(entry.shape[0], rng)
+        entry_slope_var = fitted_trend.draw_variance(rng)
         point_factor = end_of_window_factor(fitted_trend.slope, stats.window_days)
         point_entry = point_entry * point_factor[BAND_OF_AGE][None, :, None]
         factor = end_of_window_factor(entry_slope, stats.window_days)  # (draws, NB)
@@ -578,6 +585,8 @@ def fit_rates(
         window=window,
         table=table,
         entry_slope=entry_slope,
+        entry_slope_var=entry_slope_var,
+        entry_slope_lag=stats.window_days / 2.0,
         trend=fitted_trend,
         duration_edges=duration_edges,
         placement_edges=placement_edges,

@@ -34,6 +34,7 @@ SALT_EXPONENTIAL = 1  # the pair (time to the next event, where the event leads)
 SALT_ENTRY_TIME = 3
 SALT_ENTRY_AGE = 4
 SALT_ENTRY_KEEP = 5
+SALT_SLOPE_KEEP = 6  # thinning entrants against the drawn slopes' spread
 SALT_REDIRECT = 16  # + index of the capacity change
 
 

@@ -40,6 +40,8 @@ def build_plan(rates: RateSet, scenario: Scenario | None, *, origin_day: int) ->
             epoch_ends=np.array([np.inf]),
             entry=rates.entry,
             entry_slope=rates.entry_slope,
+            entry_slope_var=rates.entry_slope_var,
+            entry_slope_lag=rates.entry_slope_lag,
             duration_edges=rates.duration_edges,
             placement_edges=rates.placement_edges,
         )
@@ -93,6 +95,8 @@ def build_plan(rates: RateSet, scenario: Scenario | None, *, origin_day: int) ->
         entry_from=offset(scenario.entry_changes_from),
         redirects=tuple(redirects),
         entry_slope=rates.entry_slope,
+        entry_slope_var=rates.entry_slope_var,
+        entry_slope_lag=rates.entry_slope_lag,
         duration_edges=rates.duration_edges,
         placement_edges=rates.placement_edges,
     )

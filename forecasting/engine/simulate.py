@@ -30,7 +30,7 @@ import numpy as np
 
 from . import rng as crn
 from .rates import BAND_OF_AGE, N_AGES, NB, K
-from .trend import entry_times, integrated
+from .trend import entry_times, integrated, lognormal_keep
 
 #: Ages (years) at which the next age band starts, ending with leaving care at 18.
 EDGE_YEARS = np.array([1.0, 5.0, 10.0, 16.0, 18.0])
@@ -92,6 +92,10 @@ class Plan:
     entry_from: float = 0.0
     redirects: tuple[Redirect, ...] = ()
     entry_slope: np.ndarray | None = None  # (draws, band): daily log-slope of the entry rate from day 0
+    # (band,): variance of the drawn slopes, and days from the middle of the reference window to day 0;
+    # drawn entrants are kept with probability trend.lognormal_keep (None: no thinning).
+    entry_slope_var: np.ndarray | None = None
+    entry_slope_lag: float = 0.0
     duration_edges: np.ndarray = field(default_factory=lambda: np.zeros(1))
     placement_edges: np.ndarray = field(default_factory=lambda: np.zeros(1))
 
@@ -229,6 +233,11 @@ def _entrants(
         if id_base == _ENTRANT_ID_BASE and (plan.entry_keep < 1.0).any():
             keep_share = plan.entry_keep[band]
             keep = (t < plan.entry_from) | (crn.uniforms(key, ids, 0, crn.SALT_ENTRY_KEEP) < keep_share)
+            path, ids, t, cat, band, age_days = (a[keep] for a in (path, ids, t, cat, band, age_days))
+        if plan.entry_slope is not None and plan.entry_slope_var is not None:
+            # The drawn slopes' spread must widen the paths, not raise their mean (trend.lognormal_keep).
+            share = lognormal_keep(plan.entry_slope_var[band], t + plan.entry_slope_lag)
+            keep = crn.uniforms(key, ids, 0, crn.SALT_SLOPE_KEEP) < share
             path, ids, t, cat, band, age_days = (a[keep] for a in (path, ids, t, cat, band, age_days))
         parts.append((path, ids, t, cat, band, age_days))
     path, ids, t, cat, band, age_days = (np.concatenate(a) for a in zip(*parts, strict=True))

@@ -32,6 +32,12 @@ trend. The kept slopes are shrunk as above.
 The forecast uses the rate at the end of the window (the window's average rate rescaled by the fitted
 slope) growing or falling at the slope from then on; with parameter uncertainty each bootstrap draw takes
 its own slope from the posterior, so the paths' spread widens with the horizon where the trend is unsure.
+That spread must not move the forecast's mean: a rate growing as ``exp(s * tau)`` with ``s`` drawn from
+``N(m, v)`` averages ``exp(m * tau + v * tau^2 / 2)`` over the draws, above the posterior-mean path and
+more so the further ahead (on a stationary history fitted with the window's trend, about +0.7% on the
+total at +36 months). The simulation therefore keeps each drawn entrant with probability
+``exp(-v * tau^2 / 2)`` (:func:`lognormal_keep`), ``tau`` being the time since the middle of the window
+the rate was averaged over, so the drawn rates average the posterior-mean path at every horizon.
 """
 
 from __future__ import annotations
@@ -64,6 +70,10 @@ class EntryTrend:
     def none(cls, n_bands: int) -> EntryTrend:
         zero = np.zeros(n_bands)
         return cls(raw=zero, se=zero.copy(), slope=zero.copy(), sd=zero.copy())
+
+    def draw_variance(self, rng: np.random.Generator | None) -> np.ndarray | None:
+        """The variance (per day squared) of the slopes :meth:`draws` draws by band; None without ``rng``."""
+        return None if rng is None else self.sd**2
 
     def draws(self, n_draws: int, rng: np.random.Generator | None) -> np.ndarray:
         """Slopes (draws, bands) per day: the posterior mean, or posterior draws when ``rng`` is given."""
@@ -196,3 +206,10 @@ def entry_times(u: np.ndarray, slope: np.ndarray, t0: float, t1: float) -> np.nd
     e0, e1 = np.exp(safe * t0), np.exp(safe * t1)
     trended = np.log(e0 + u * (e1 - e0)) / safe
     return np.where(small, t0 + u * (t1 - t0), trended)
+
+
+def lognormal_keep(variance: np.ndarray, tau: np.ndarray) -> np.ndarray:
+    """The share of entrants to keep at ``tau`` days after the middle of the reference window when each
+    draw's slope has ``variance`` (per day squared): ``exp(-variance * tau^2 / 2)``, so that the mean over
+    the draws of ``exp(s * tau)`` is ``exp(m * tau)`` for ``s ~ N(m, variance)``."""
+    return np.exp(-0.5 * np.asarray(variance, dtype=np.float64) * np.square(tau))

@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 from forecasting.engine import ForecastParameters, run_forecast
+from forecasting.engine.rates import NB, K
+from forecasting.engine.simulate import Plan, Population, simulate
 from forecasting.engine.trend import (
     YEAR_DAYS,
     end_of_window_factor,
@@ -16,6 +18,7 @@ from forecasting.engine.trend import (
     fit_entry_trend,
     fit_long_trend,
     integrated,
+    lognormal_keep,
     trend_start,
 )
 from tests.forecasting.engine.synthetic import extract, simulate_register, standard_process
@@ -84,6 +87,35 @@ def test_trend_helpers_integrate_and_invert_exactly():
         )
     assert end_of_window_factor(np.array([0.0]), 1000.0)[0] == pytest.approx(1.0)
     assert end_of_window_factor(np.array([0.001]), 1000.0)[0] > 1.0
+
+
+def test_drawn_slopes_widen_the_paths_without_raising_their_mean():
+    """Entries with no trend but an unsure slope (sd 15% a year, drawn per path): the paths spread, but the
+    mean number of entrants over three years stays that of no trend. Without the lognormal correction the
+    mean would be about 11% higher (exp(s * tau) averages exp(v * tau^2 / 2) over the draws)."""
+    n_paths, per_day, lag = 2000, 0.3, 1.5 * YEAR_DAYS
+    sd = 0.15 / YEAR_DAYS
+    slopes = np.random.default_rng(5).normal(0.0, sd, size=(n_paths, NB))
+    entry = np.zeros((n_paths, 18, K))
+    # Only babies enter (nobody reaches a new band within three years), at the window-average rate
+    # moved to the window's end by each draw's own slope, as the fit does.
+    entry[:, 0, 0] = per_day * np.exp(slopes[:, 0] * lag)
+    plan = Plan(
+        hazards=np.zeros((n_paths, 1, 1, NB, K, K + 1)), epoch_ends=np.array([np.inf]), entry=entry,
+        entry_slope=slopes, entry_slope_var=np.full(NB, sd**2), entry_slope_lag=lag,
+    )  # fmt: skip
+    empty = Population(category=np.zeros(0, np.int64), band=np.zeros(0, np.int64), edges=np.zeros((0, 5)))
+    days = 3 * YEAR_DAYS
+    out = simulate(empty, plan, draw_of_path=np.arange(n_paths), grid=np.array([0.0, days]), seed=4,
+                   with_bed_nights=False)  # fmt: skip
+    entered = out.counts[:, 1].sum(axis=(1, 2))
+    expected = per_day * (days + 1.0)  # the projection's span includes its last day
+    assert entered.mean() == pytest.approx(expected, rel=0.03)
+    # the spread is still there: far wider than Poisson noise alone
+    assert entered.std() > 3 * np.sqrt(expected)
+    # the uncorrected mean, for scale: about 11% above
+    tau = np.linspace(lag, lag + days, 200)
+    assert np.mean(1.0 / lognormal_keep(sd**2, tau)) == pytest.approx(1.11, abs=0.02)
 
 
 @pytest.fixture(scope="module")
