@@ -31,6 +31,7 @@ from forecasting.choices import BASELINE
 from forecasting.gap import GAP_GROUPS
 from forecasting.gap_services import scenario_gaps
 from forecasting.selectors import forecast_value_frame, latest_forecast_run, scenario_descriptions
+from placements import counting
 from placements.categories import (
     FOSTERING_EXTERNAL,
     FOSTERING_INHOUSE,
@@ -51,12 +52,19 @@ from placements.choices import (
 )
 from placements.costs import episode_routes
 from placements.selectors import child_frame_for_authorities, framework_setting_urns, register_data_date
-from placements.supply.selectors import block_contracts_on
+from placements.supply.selectors import block_beds_for_authority, block_contracts_on, inhouse_home_rows
 from sufficiency.core.suppression import suppress_linked, suppress_small
 
-from ..board.formatting import column, long_date, make_table
-from ..board.sections.finding import finding
-from ..board.sections.forecast import FORECAST_HORIZONS, _gap_source, financial, forecast
+from ..board.formatting import column, fmt_money, long_date, make_table
+from ..board.sections.finding import _finding_source, finding
+from ..board.sections.forecast import (
+    FORECAST_HORIZONS,
+    SPEND_GROUP_LABELS,
+    _gap_source,
+    actual_spend,
+    financial,
+    forecast,
+)
 from ..board.sections.kpis import kpi_entries
 from ..board.sections.placements import LIVING_GROUPS, fostering, residential, supported, where_children_live
 from ..board.sections.strategy import actions, progress
@@ -1642,6 +1650,125 @@ def _regional_mix_table(mix: dict[Any, int], total: int, hidden: set, as_at: dt.
     )
 
 
+def _regional_spend_table(members: list[Any], as_at: dt.date) -> dict[str, Any] | None:
+    """Actual placement spend by financial year pooled across the region: each authority's spend as its own
+    statement reports it (`actual_spend`), summed. Money, not children: printed as it is."""
+    labels: list[str] = []
+    pooled: dict[str, dict[str, float]] = {}
+    for la in members:
+        labels, actual = actual_spend(la, as_at)
+        for fy, groups in actual.items():
+            for group, value in groups.items():
+                pooled.setdefault(fy, {})[group] = pooled.get(fy, {}).get(group, 0.0) + value
+    totals = {fy: sum(pooled.get(fy, {}).values()) for fy in labels}
+    if not any(totals.values()):
+        return None
+    partial = not (as_at.month == 3 and as_at.day == 31)
+    rows = [
+        [label] + [fmt_money(pooled.get(fy, {}).get(group, 0.0)) for fy in labels]
+        for group, label in SPEND_GROUP_LABELS.items()
+    ]
+    rows.append(["Total"] + [fmt_money(totals[fy]) for fy in labels])
+    return make_table(
+        "Actual placement spend by financial year, pooled across the region",
+        [column("Placement type")]
+        + [column(f"{fy}{' (to date)' if partial and fy == labels[-1] else ''}", True) for fy in labels],
+        rows,
+        "table-region-spend",
+    )
+
+
+def _regional_supply_table(members: list[Any], member_ctx: dict[int, Any], on: dt.date) -> dict[str, Any]:
+    """In-house supply pooled across the region, from what each authority's statement reports: approved
+    fostering households and places and the usable places among them (the catalogue's figures), the
+    children's homes it runs and their usable places, and block-contracted beds. Households, places and beds
+    are not children: printed as they are."""
+    totals = dict.fromkeys(("households", "places", "usable", "homes", "home_places", "beds"), 0)
+    for la in members:
+        ctx = member_ctx[la.pk]
+        for name, key in (
+            ("households", "fostering_households_approved"),
+            ("places", "fostering_places_approved"),
+        ):
+            totals[name] += int(round(registry[key].evaluate(ctx).value or 0))
+        totals["usable"] += int(round(registry["inhouse_foster_occupancy"].evaluate(ctx).denominator or 0))
+        open_homes = [h for h in inhouse_home_rows(authority=la, on=on) if h["home"].status == "open"]
+        totals["homes"] += len(open_homes)
+        totals["home_places"] += sum(int(h["usable_places"]) for h in open_homes)
+        totals["beds"] += sum(block_beds_for_authority(authority=la, on=on).values())
+    labels = {
+        "households": "Approved in-house fostering households",
+        "places": "Approved in-house fostering places",
+        "usable": "Usable in-house fostering places",
+        "homes": "Children's homes the authorities run (open)",
+        "home_places": "Usable places in those homes",
+        "beds": "Block-contracted beds",
+    }
+    return make_table(
+        f"In-house supply and block beds across the region on {long_date(on)}",
+        [column("Supply"), column("Region (pooled)", True)],
+        [[label, f"{totals[name]:,}"] for name, label in labels.items()],
+        "table-region-supply",
+    )
+
+
+#: Placement requests by outcome, as cells of a regional statement: (row label, cell).
+REQUEST_ROWS = (
+    ("Placement requests", ("requests", "total", "now")),
+    ("of which planned", ("requests", "planned", "now")),
+    ("of which emergency (same day)", ("requests", "emergency", "now")),
+    ("Placed", ("requests", "placed", "now")),
+    ("Not (yet) placed", ("requests", "not_placed", "now")),
+)
+
+
+def _request_cells(authority: LocalAuthority, on: dt.date) -> dict[Any, int]:
+    """An authority's placement requests in the 12 months to the date by outcome (the placement-finding
+    figures its own statement prints), as cells of a regional statement; none without placement finding."""
+    source = _finding_source()
+    if source is None:
+        return {}
+    values = source(authority=authority, start=counting.window_start(on).date(), end=on)
+    total = int(values.get("placement_requests") or 0)
+    not_placed = int(values.get("requests_not_placed") or 0)
+    return {
+        ("requests", "total", "now"): total,
+        ("requests", "planned", "now"): int(values.get("planned_requests") or 0),
+        ("requests", "emergency", "now"): int(values.get("emergency_requests") or 0),
+        ("requests", "placed", "now"): total - not_placed,
+        ("requests", "not_placed", "now"): not_placed,
+    }
+
+
+def _request_sums() -> list[Any]:
+    """All requests are the planned and the emergency ones, and the placed and the not placed; and they are
+    the catalogue's count of placement requests where the two agree."""
+    total = ("requests", "total", "now")
+    return [
+        (total, [("requests", "planned", "now"), ("requests", "emergency", "now")]),
+        (total, [("requests", "placed", "now"), ("requests", "not_placed", "now")]),
+        (("kpi", "placement_requests", "now"), [total]),
+    ]
+
+
+def _regional_requests_table(cells: dict[Any, int], hidden: set, on: dt.date) -> dict[str, Any] | None:
+    """The pooled placement requests by outcome, suppressed with the regional statement's other counts."""
+    from sufficiency.core.suppression import REGION
+
+    if not cells.get(("requests", "total", "now")):
+        return None
+    rows = [
+        [label, SUPPRESSED_TEXT if (cell, REGION) in hidden else f"{cells[cell]:,}"]
+        for label, cell in REQUEST_ROWS
+    ]
+    return make_table(
+        f"Placement requests across the region in the 12 months to {long_date(on)} by outcome",
+        [column("Requests"), column("Region (pooled)", True)],
+        rows,
+        "table-region-requests",
+    )
+
+
 def _regional_charts(members: list[Any]) -> dict[str, Any]:
     """A regional statement's charts, drawn from its published tables: each authority's children in care
     (the side-by-side table's row, as suppressed there) and the pooled children by age."""
@@ -1731,6 +1858,13 @@ def build_regional_document(
     region_cells.update(mix)
     for la in members:
         member_cells[la.pk].update(_category_cells(member_ctx[la.pk]))
+    request_cells: dict[Any, int] = {}  # placement requests by outcome, pooled
+    for la in members:
+        own_requests = _request_cells(la, as_at)
+        member_cells[la.pk].update(own_requests)
+        for cell, n in own_requests.items():
+            request_cells[cell] = request_cells.get(cell, 0) + n
+    region_cells.update(request_cells)
     forecasts = _member_forecasts(members)
     for m in FORECAST_HORIZONS:  # the printed (whole) forecasts, and their sum as the region's
         present = [la.pk for la in members if m in forecasts[la.pk]]
@@ -1755,7 +1889,9 @@ def build_regional_document(
         region_cells,
         member_cells,
         printed=printed,
-        sums=_regional_sums(breakdown_data) + _mix_sums(list(mix)),
+        sums=_regional_sums(breakdown_data)
+        + _mix_sums(list(mix))
+        + (_request_sums() if request_cells else []),
     )
     for key, entry in by_key.items():
         unit = entry["unit"]
@@ -1852,9 +1988,9 @@ def build_regional_document(
         _section(S.WHERE_THEY_LIVE, tables=[_regional_mix_table(mix, pooled_now, hidden, as_at)]),
         _section(S.STABILITY),
         _section(S.QUALITY),
-        _section(S.SUPPLY),
-        _section(S.UNMET_NEED),
-        _section(S.COSTS),
+        _section(S.SUPPLY, tables=[_regional_supply_table(members, member_ctx, as_at)]),
+        _section(S.UNMET_NEED, tables=[t for t in [_regional_requests_table(request_cells, hidden, as_at)] if t]),
+        _section(S.COSTS, tables=[t for t in [_regional_spend_table(members, as_at)] if t]),
         _section(S.FORECAST, facts=gap_facts, tables=forecast_tables, notes=forecast_notes,
                  data={"regional_forecast": {str(m): totals[m] for m in FORECAST_HORIZONS},
                        "regional_gap_years": gap_years}),
