@@ -66,7 +66,14 @@ from ..board.sections.forecast import (
     forecast,
 )
 from ..board.sections.kpis import kpi_entries
-from ..board.sections.placements import LIVING_GROUPS, fostering, residential, supported, where_children_live
+from ..board.sections.placements import (
+    LIVING_GROUPS,
+    fostering,
+    locality_counts,
+    residential,
+    supported,
+    where_children_live,
+)
 from ..board.sections.strategy import actions, progress
 from ..kpis import KpiContext, KpiSession, previous_date, registry
 from ..kpis.base import Unit
@@ -1650,6 +1657,57 @@ def _regional_mix_table(mix: dict[Any, int], total: int, hidden: set, as_at: dt.
     )
 
 
+#: Children by distance from home and by area, as rows of a regional statement: (label, locality key).
+LOCALITY_ROWS = (
+    ("Living within 20 miles of home", "within_20_miles"),
+    ("Living more than 20 miles from home", "over_20_miles"),
+    ("Distance from home known", "distance_known"),
+    ("Living inside their own authority's boundary", "inside"),
+    ("Living outside it", "outside"),
+    ("Placement area known", "boundary_known"),
+)
+
+
+def _locality_cells(ctx: Any) -> dict[Any, int]:
+    """Children in care on the date by distance and by area (`locality_counts`, as an authority's statement
+    counts them), as cells of a regional statement."""
+    if not len(ctx.current):
+        return {}
+    return {("locality", name, "now"): n for name, n in locality_counts(ctx.current).items()}
+
+
+def _locality_sums() -> list[Any]:
+    """The known children are those within and over 20 miles, and those inside and outside; and they are the
+    side-by-side percentages' numerators and denominators where the counts agree."""
+    cell = {name: ("locality", name, "now") for _label, name in LOCALITY_ROWS}
+    return [
+        (cell["distance_known"], [cell["within_20_miles"], cell["over_20_miles"]]),
+        (cell["boundary_known"], [cell["inside"], cell["outside"]]),
+        (("num", "pct_placed_over_20_miles", "now"), [cell["over_20_miles"]]),
+        (("den", "pct_placed_over_20_miles", "now"), [cell["distance_known"]]),
+        (("num", "pct_placed_outside_la", "now"), [cell["outside"]]),
+        (("den", "pct_placed_outside_la", "now"), [cell["boundary_known"]]),
+    ]
+
+
+def _regional_locality_table(cells: dict[Any, int], hidden: set, on: dt.date) -> dict[str, Any] | None:
+    """The pooled children by distance from home and by area, suppressed with the statement's other counts."""
+    from sufficiency.core.suppression import REGION
+
+    if not cells:
+        return None
+    rows = []
+    for label, name in LOCALITY_ROWS:
+        cell = ("locality", name, "now")
+        rows.append([label, SUPPRESSED_TEXT if (cell, REGION) in hidden else f"{cells.get(cell, 0):,}"])
+    return make_table(
+        f"Children in care across the region on {long_date(on)} by distance from home and by area",
+        [column("Where they live"), column("Children", True)],
+        rows,
+        "table-region-locality",
+    )
+
+
 def _regional_spend_table(members: list[Any], as_at: dt.date) -> dict[str, Any] | None:
     """Actual placement spend by financial year pooled across the region: each authority's spend as its own
     statement reports it (`actual_spend`), summed. Money, not children: printed as it is."""
@@ -1858,6 +1916,10 @@ def build_regional_document(
     region_cells.update(mix)
     for la in members:
         member_cells[la.pk].update(_category_cells(member_ctx[la.pk]))
+    locality = _locality_cells(pooled)  # children by distance and by area, pooled
+    region_cells.update(locality)
+    for la in members:
+        member_cells[la.pk].update(_locality_cells(member_ctx[la.pk]))
     request_cells: dict[Any, int] = {}  # placement requests by outcome, pooled
     for la in members:
         own_requests = _request_cells(la, as_at)
@@ -1891,6 +1953,7 @@ def build_regional_document(
         printed=printed,
         sums=_regional_sums(breakdown_data)
         + _mix_sums(list(mix))
+        + (_locality_sums() if locality else [])
         + (_request_sums() if request_cells else []),
     )
     for key, entry in by_key.items():
@@ -1985,7 +2048,8 @@ def build_regional_document(
             "sufficiency better.",
         ], tables=[side_table], data={"side_by_side": side_data}),
         _section(S.CHILDREN, tables=breakdown_tables, data=breakdown_data),
-        _section(S.WHERE_THEY_LIVE, tables=[_regional_mix_table(mix, pooled_now, hidden, as_at)]),
+        _section(S.WHERE_THEY_LIVE, tables=[_regional_mix_table(mix, pooled_now, hidden, as_at),
+                                            *[t for t in [_regional_locality_table(locality, hidden, as_at)] if t]]),
         _section(S.STABILITY),
         _section(S.QUALITY),
         _section(S.SUPPLY, tables=[_regional_supply_table(members, member_ctx, as_at)]),

@@ -113,3 +113,40 @@ def test_pooled_spend_by_financial_year_is_the_sum_of_each_authoritys_spend(memb
     # A full year of both children: about £700 + £1,400 a week.
     assert rows["Total"][-1] == fmt_money(sum(own[c][1][labels[-1]]["FOSTERING"] for c in members))
     assert 105_000 < sum(own[c][1][labels[-1]]["FOSTERING"] for c in members) < 115_000
+
+
+#: Per authority: (miles from home, area: "own", "other" or None) of each child in care.
+LOCALITY = {
+    "335": [(5.0, "own")] * 6 + [(30.0, "other")] * 2,
+    "333": [(3.0, "own")] * 7 + [(25.0, "other")] + [(None, None)],
+}
+
+
+@pytest.fixture
+def placed_far(walsall, sandwell):
+    from tests.factories import ChildFactory, EpisodeFactory
+
+    las = {"335": walsall, "333": sandwell}
+    for code, children in LOCALITY.items():
+        la, other = las[code], las["333" if code == "335" else "335"]
+        for miles, area in children:
+            child = ChildFactory(authority=la, dob=dt.date(2012, 5, 1))
+            EpisodeFactory(child=child, authority=la, decom=dt.date(2023, 1, 1), place="U4", place_provider="PR4",
+                           distance_miles=miles,
+                           placement_la={"own": la, "other": other, None: None}[area])  # fmt: skip
+    return walsall
+
+
+def test_pooled_children_by_distance_and_area_are_suppressed_with_the_regions_counts(placed_far):
+    document = build_regional_document(authority=placed_far, region=placed_far.region, as_at=AS_AT)
+    rows = dict(_table(document, "where_they_live", "table-region-locality")["rows"])
+    # Within 20 miles 6 + 7, over 2 + 1 (withheld), known 16; inside 13, outside 3 (withheld), known 16.
+    assert rows["Living more than 20 miles from home"] == "fewer than 5"
+    assert rows["Living outside it"] == "fewer than 5"
+    for within, known, printed in (
+        ("Living within 20 miles of home", "Distance from home known", ("13", "16")),
+        ("Living inside their own authority's boundary", "Placement area known", ("13", "16")),
+    ):
+        # The known children less those within would give the small count back: one of them is withheld.
+        assert "fewer than 5" in (rows[within], rows[known])
+        assert rows[within] in (printed[0], "fewer than 5") and rows[known] in (printed[1], "fewer than 5")
