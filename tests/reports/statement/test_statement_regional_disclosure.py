@@ -1,15 +1,17 @@
 """An attack on a published regional statement: a reader collects every number it prints (each authority's
 figures beside the pooled region, the regional forecast table, the pooled breakdowns by age, the pooled
-placement mix, the regional gap and the pooled key figures, with percentages and rates as sums between counts) and tries to work out each
-suppressed count by adding and subtracting along the sums every reader knows (the region is the sum of
-its authorities; all children are the sum of the age bands and of the types of placement, the fostered
-the sum of the types of foster care). The reader is the public, or one of the
-region's authorities, who also knows its own figures. Nothing may come back.
+placement mix, the pooled children by distance from home, the regional gap and the pooled key figures,
+with percentages and rates as sums between counts) and tries to work out each suppressed count by adding
+and subtracting along the sums every reader knows (the region is the sum of its authorities; all children
+are the sum of the age bands and of the types of placement, the fostered the sum of the types of foster
+care, the children whose distance is known those within and over 20 miles). The reader is the public, or
+one of the region's authorities, who also knows its own figures. Nothing may come back.
 
-The register is synthetic: Walsall (which drafts) with 7 children, Sandwell with one, Dudley with 6,
-Wolverhampton with 32 (one of them aged 1 to 4, beside Sandwell's, the only small band of the region's
-ages: all children less the other bands would give it back; and one in a children's home, the rest
-fostered: all its children less its fostered ones would give it back), and a forecast for each.
+The register is synthetic: Walsall (which drafts) with 7 children (its 5 in homes 30 miles away, its 2
+fostered 4 miles), Sandwell with one, Dudley with 6, Wolverhampton with 32 (one of them aged 1 to 4,
+beside Sandwell's, the only small band of the region's ages: all children less the other bands would give
+it back; and one in a children's home, the rest fostered: all its children less its fostered ones would
+give it back), and a forecast for each.
 """
 
 from __future__ import annotations
@@ -53,6 +55,13 @@ AUTHORITIES = {
     ),
 }
 HORIZONS = (12, 24, 36)
+#: Miles from home by PLACE, where known: Walsall's children in homes 30 miles away, its fostered 4.
+MILES = {"335": {"K2": 30.0, "U4": 4.0}}
+LOCALITY = {
+    "Living within 20 miles of home": "within_20_miles",
+    "Living more than 20 miles from home": "over_20_miles",
+    "Distance from home known": "distance_known",
+}
 #: The types of placement of the register: (PLACE, PLACE_PROVIDER).
 MIX = {
     "fostering_inhouse": ("U4", "PR1"),
@@ -118,7 +127,8 @@ def truth(walsall):
         for age, place, provider in children:
             child = ChildFactory(authority=authority, dob=dt.date(2025 - age - 1, 9, 1))
             EpisodeFactory(child=child, authority=authority, decom=dt.date(2024, 1, 1), rne="S", ls="C2",
-                           place=place, place_provider=provider)  # fmt: skip
+                           place=place, place_provider=provider,
+                           distance_miles=MILES.get(code, {}).get(place))  # fmt: skip
         _forecast(authority, means)
         if code in GAPS:
             _gap(authority, GAPS[code])
@@ -126,6 +136,10 @@ def truth(walsall):
             counts["gap", label, code] = round(GAPS.get(code, {}).get(group, (0, 0, 0))[0])
         counts["cic", code] = len(children)
         counts["foster", code] = sum(1 for _a, place, _p in children if place.startswith("U"))
+        miles = [MILES.get(code, {}).get(place) for _a, place, _p in children]
+        counts["locality", "within_20_miles", code] = sum(1 for m in miles if m is not None and m <= 20)
+        counts["locality", "over_20_miles", code] = sum(1 for m in miles if m is not None and m > 20)
+        counts["locality", "distance_known", code] = sum(1 for m in miles if m is not None)
         for category in MIX:
             counts["category", category, code] = sum(
                 1 for _a, place, provider in children if MIX[category] == (place, provider)
@@ -180,6 +194,12 @@ def _collect(document, names: dict[str, str], populations: dict[str, int]):
             counts[key] = n
         if (share := _number(row[2])) is not None and row[0] != "Total":
             shares.append((key, ("cic", REGION), share))
+    for slot, text in zip(slots, rows[registry["pct_placed_over_20_miles"].name], strict=True):
+        if (share := _number(text)) is not None:
+            shares.append((("locality", "over_20_miles", slot), ("locality", "distance_known", slot), share))
+    for row in tables["table-region-locality"]["rows"]:
+        if row[0] in LOCALITY and (n := _number(row[1])) is not None:
+            counts["locality", LOCALITY[row[0]], REGION] = n
     for row in tables["table-region-placement-mix"]["rows"]:
         key = ("cic", REGION) if row[0] == "Total" else ("category", CATEGORY[row[0]], REGION)
         if (n := _number(row[1])) is not None:
@@ -225,6 +245,8 @@ def _recovered(truth: dict[tuple, float], published: dict[tuple, float], shares,
     for slot in [REGION, *codes]:
         add([(("cic", slot), 1.0), *((("age", b, slot), -1.0) for b in BANDS)])
         add([(("cic", slot), 1.0), *((("category", c, slot), -1.0) for c in MIX)])
+        add([(("locality", "distance_known", slot), 1.0), (("locality", "within_20_miles", slot), -1.0),
+             (("locality", "over_20_miles", slot), -1.0)])  # fmt: skip
         add(
             [
                 (("foster", slot), 1.0),
@@ -317,3 +339,4 @@ def test_without_the_placement_mix_in_the_linked_set_a_reader_recovers_a_count(t
         assert ("category", "residential_external", "336") in _recovered(
             truth["counts"], published, shares, reader
         )
+
