@@ -339,4 +339,3 @@ def test_without_the_placement_mix_in_the_linked_set_a_reader_recovers_a_count(t
         assert ("category", "residential_external", "336") in _recovered(
             truth["counts"], published, shares, reader
         )
-
