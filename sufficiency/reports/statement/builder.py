@@ -1827,6 +1827,38 @@ def _regional_requests_table(cells: dict[Any, int], hidden: set, on: dt.date) ->
     )
 
 
+#: The side-by-side figure a regional section names the highest and lowest authority for.
+REGIONAL_EXTREMES = {
+    S.WHERE_THEY_LIVE: "pct_placed_over_20_miles",
+    S.STABILITY: "stability_3_plus_placements",
+    S.QUALITY: "pct_good_or_outstanding",
+    S.CARE_LEAVERS: "care_leavers_suitable_accommodation",
+}
+
+
+def _extremes_fact(
+    key: str, members: list[Any], member_values: dict[int, dict[str, Any]], hidden: set
+) -> str | None:
+    """A sentence naming the authority with the highest and the one with the lowest value of a side-by-side
+    figure, with both values as the side-by-side table prints them; none unless both are printed."""
+    kpi = registry[key]
+    valued = [la for la in members if member_values[la.pk][key].value is not None]
+    if len(valued) < 2:
+        return None
+    high = max(valued, key=lambda la: (member_values[la.pk][key].value, la.name))
+    low = min(valued, key=lambda la: (member_values[la.pk][key].value, la.name))
+    texts = [
+        _regional_text(key, str(kpi.unit), member_values[la.pk][key], "now", la.pk, hidden)
+        for la in (high, low)
+    ]
+    if high.pk == low.pk or any(t in (SUPPRESSED_TEXT, WITHHELD_TEXT, "No data") for t in texts):
+        return None
+    return (
+        f"Of the region's authorities, {high.name} has the highest value of “{kpi.name.lower()}” ({texts[0]}) "
+        f"and {low.name} the lowest ({texts[1]})."
+    )
+
+
 def _regional_charts(members: list[Any]) -> dict[str, Any]:
     """A regional statement's charts, drawn from its published tables: each authority's children in care
     (the side-by-side table's row, as suppressed there) and the pooled children by age."""
@@ -2063,6 +2095,10 @@ def build_regional_document(
     ]  # fmt: skip
     for section in sections:
         section.setdefault("data", {})
+        extremes = REGIONAL_EXTREMES.get(S(section["key"]))
+        fact = _extremes_fact(extremes, members, member_values, hidden) if extremes else None
+        if fact:
+            section["facts"].append(fact)
     _finish(sections, by_key, narrative)
     add_table_charts(sections, long_date(as_at), _regional_charts(members))
     document = {

@@ -150,3 +150,39 @@ def test_pooled_children_by_distance_and_area_are_suppressed_with_the_regions_co
         # The known children less those within would give the small count back: one of them is withheld.
         assert "fewer than 5" in (rows[within], rows[known])
         assert rows[within] in (printed[0], "fewer than 5") and rows[known] in (printed[1], "fewer than 5")
+
+
+@pytest.fixture
+def placed_apart(walsall, sandwell):
+    """Walsall: 5 of 10 children more than 20 miles from home; Sandwell: 5 of 15."""
+    from tests.factories import ChildFactory, EpisodeFactory
+
+    for la, near in ((walsall, 5), (sandwell, 10)):
+        for miles in [30.0] * 5 + [4.0] * near:
+            child = ChildFactory(authority=la, dob=dt.date(2012, 5, 1))
+            EpisodeFactory(child=child, authority=la, decom=dt.date(2023, 1, 1), place="U4", place_provider="PR4",
+                           distance_miles=miles, placement_la=la)  # fmt: skip
+    return walsall
+
+
+def _where_facts(document) -> list[str]:
+    where = next(s for s in document["sections"] if s["key"] == "where_they_live")
+    return [f for f in where["facts"] if "highest" in f]
+
+
+def test_a_pooled_section_names_the_authorities_with_the_highest_and_lowest_printed_rate(placed_apart):
+    document = build_regional_document(authority=placed_apart, region=placed_apart.region, as_at=AS_AT)
+    assert _where_facts(document) == [
+        "Of the region's authorities, Walsall has the highest value of “children placed more than 20 miles "
+        "from home” (50.0%) and Sandwell the lowest (33.3%)."
+    ]
+    side = next(
+        t for s in document["sections"] for t in s["tables"] if t["id"] == "table-region-side-by-side"
+    )
+    row = next(r for r in side["rows"] if r[0] == "Children placed more than 20 miles from home")
+    assert {"50.0%", "33.3%"} <= set(row[2:])  # the sentence repeats what the table prints
+
+
+def test_no_highest_or_lowest_sentence_when_either_rate_is_withheld(placed_far):
+    document = build_regional_document(authority=placed_far, region=placed_far.region, as_at=AS_AT)
+    assert _where_facts(document) == []  # Walsall's 2 of 8 and Sandwell's 1 of 8 are withheld
