@@ -31,6 +31,7 @@ from forecasting.choices import BASELINE
 from forecasting.gap import GAP_GROUPS
 from forecasting.gap_services import scenario_gaps
 from forecasting.selectors import forecast_value_frame, latest_forecast_run, scenario_descriptions
+from placements import counting
 from placements.categories import (
     FOSTERING_EXTERNAL,
     FOSTERING_INHOUSE,
@@ -51,14 +52,28 @@ from placements.choices import (
 )
 from placements.costs import episode_routes
 from placements.selectors import child_frame_for_authorities, framework_setting_urns, register_data_date
-from placements.supply.selectors import block_contracts_on
+from placements.supply.selectors import block_beds_for_authority, block_contracts_on, inhouse_home_rows
 from sufficiency.core.suppression import suppress_linked, suppress_small
 
-from ..board.formatting import column, long_date, make_table
-from ..board.sections.finding import finding
-from ..board.sections.forecast import FORECAST_HORIZONS, _gap_source, financial, forecast
+from ..board.formatting import column, fmt_money, long_date, make_table
+from ..board.sections.finding import _finding_source, finding
+from ..board.sections.forecast import (
+    FORECAST_HORIZONS,
+    SPEND_GROUP_LABELS,
+    _gap_source,
+    actual_spend,
+    financial,
+    forecast,
+)
 from ..board.sections.kpis import kpi_entries
-from ..board.sections.placements import LIVING_GROUPS, fostering, residential, supported, where_children_live
+from ..board.sections.placements import (
+    LIVING_GROUPS,
+    fostering,
+    locality_counts,
+    residential,
+    supported,
+    where_children_live,
+)
 from ..board.sections.strategy import actions, progress
 from ..kpis import KpiContext, KpiSession, previous_date, registry
 from ..kpis.base import Unit
@@ -1642,6 +1657,208 @@ def _regional_mix_table(mix: dict[Any, int], total: int, hidden: set, as_at: dt.
     )
 
 
+#: Children by distance from home and by area, as rows of a regional statement: (label, locality key).
+LOCALITY_ROWS = (
+    ("Living within 20 miles of home", "within_20_miles"),
+    ("Living more than 20 miles from home", "over_20_miles"),
+    ("Distance from home known", "distance_known"),
+    ("Living inside their own authority's boundary", "inside"),
+    ("Living outside it", "outside"),
+    ("Placement area known", "boundary_known"),
+)
+
+
+def _locality_cells(ctx: Any) -> dict[Any, int]:
+    """Children in care on the date by distance and by area (`locality_counts`, as an authority's statement
+    counts them), as cells of a regional statement."""
+    if not len(ctx.current):
+        return {}
+    return {("locality", name, "now"): n for name, n in locality_counts(ctx.current).items()}
+
+
+def _locality_sums() -> list[Any]:
+    """The known children are those within and over 20 miles, and those inside and outside; and they are the
+    side-by-side percentages' numerators and denominators where the counts agree."""
+    cell = {name: ("locality", name, "now") for _label, name in LOCALITY_ROWS}
+    return [
+        (cell["distance_known"], [cell["within_20_miles"], cell["over_20_miles"]]),
+        (cell["boundary_known"], [cell["inside"], cell["outside"]]),
+        (("num", "pct_placed_over_20_miles", "now"), [cell["over_20_miles"]]),
+        (("den", "pct_placed_over_20_miles", "now"), [cell["distance_known"]]),
+        (("num", "pct_placed_outside_la", "now"), [cell["outside"]]),
+        (("den", "pct_placed_outside_la", "now"), [cell["boundary_known"]]),
+    ]
+
+
+def _regional_locality_table(cells: dict[Any, int], hidden: set, on: dt.date) -> dict[str, Any] | None:
+    """The pooled children by distance from home and by area, suppressed with the statement's other counts."""
+    from sufficiency.core.suppression import REGION
+
+    if not cells:
+        return None
+    rows = []
+    for label, name in LOCALITY_ROWS:
+        cell = ("locality", name, "now")
+        rows.append([label, SUPPRESSED_TEXT if (cell, REGION) in hidden else f"{cells.get(cell, 0):,}"])
+    return make_table(
+        f"Children in care across the region on {long_date(on)} by distance from home and by area",
+        [column("Where they live"), column("Children", True)],
+        rows,
+        "table-region-locality",
+    )
+
+
+def _regional_spend_table(members: list[Any], as_at: dt.date) -> dict[str, Any] | None:
+    """Actual placement spend by financial year pooled across the region: each authority's spend as its own
+    statement reports it (`actual_spend`), summed. Money, not children: printed as it is."""
+    labels: list[str] = []
+    pooled: dict[str, dict[str, float]] = {}
+    for la in members:
+        labels, actual = actual_spend(la, as_at)
+        for fy, groups in actual.items():
+            for group, value in groups.items():
+                pooled.setdefault(fy, {})[group] = pooled.get(fy, {}).get(group, 0.0) + value
+    totals = {fy: sum(pooled.get(fy, {}).values()) for fy in labels}
+    if not any(totals.values()):
+        return None
+    partial = not (as_at.month == 3 and as_at.day == 31)
+    rows = [
+        [label] + [fmt_money(pooled.get(fy, {}).get(group, 0.0)) for fy in labels]
+        for group, label in SPEND_GROUP_LABELS.items()
+    ]
+    rows.append(["Total"] + [fmt_money(totals[fy]) for fy in labels])
+    return make_table(
+        "Actual placement spend by financial year, pooled across the region",
+        [column("Placement type")]
+        + [column(f"{fy}{' (to date)' if partial and fy == labels[-1] else ''}", True) for fy in labels],
+        rows,
+        "table-region-spend",
+    )
+
+
+def _regional_supply_table(members: list[Any], member_ctx: dict[int, Any], on: dt.date) -> dict[str, Any]:
+    """In-house supply pooled across the region, from what each authority's statement reports: approved
+    fostering households and places and the usable places among them (the catalogue's figures), the
+    children's homes it runs and their usable places, and block-contracted beds. Households, places and beds
+    are not children: printed as they are."""
+    totals = dict.fromkeys(("households", "places", "usable", "homes", "home_places", "beds"), 0)
+    for la in members:
+        ctx = member_ctx[la.pk]
+        for name, key in (
+            ("households", "fostering_households_approved"),
+            ("places", "fostering_places_approved"),
+        ):
+            totals[name] += int(round(registry[key].evaluate(ctx).value or 0))
+        totals["usable"] += int(round(registry["inhouse_foster_occupancy"].evaluate(ctx).denominator or 0))
+        open_homes = [h for h in inhouse_home_rows(authority=la, on=on) if h["home"].status == "open"]
+        totals["homes"] += len(open_homes)
+        totals["home_places"] += sum(int(h["usable_places"]) for h in open_homes)
+        totals["beds"] += sum(block_beds_for_authority(authority=la, on=on).values())
+    labels = {
+        "households": "Approved in-house fostering households",
+        "places": "Approved in-house fostering places",
+        "usable": "Usable in-house fostering places",
+        "homes": "Children's homes the authorities run (open)",
+        "home_places": "Usable places in those homes",
+        "beds": "Block-contracted beds",
+    }
+    return make_table(
+        f"In-house supply and block beds across the region on {long_date(on)}",
+        [column("Supply"), column("Region (pooled)", True)],
+        [[label, f"{totals[name]:,}"] for name, label in labels.items()],
+        "table-region-supply",
+    )
+
+
+#: Placement requests by outcome, as cells of a regional statement: (row label, cell).
+REQUEST_ROWS = (
+    ("Placement requests", ("requests", "total", "now")),
+    ("of which planned", ("requests", "planned", "now")),
+    ("of which emergency (same day)", ("requests", "emergency", "now")),
+    ("Placed", ("requests", "placed", "now")),
+    ("Not (yet) placed", ("requests", "not_placed", "now")),
+)
+
+
+def _request_cells(authority: LocalAuthority, on: dt.date) -> dict[Any, int]:
+    """An authority's placement requests in the 12 months to the date by outcome (the placement-finding
+    figures its own statement prints), as cells of a regional statement; none without placement finding."""
+    source = _finding_source()
+    if source is None:
+        return {}
+    values = source(authority=authority, start=counting.window_start(on).date(), end=on)
+    total = int(values.get("placement_requests") or 0)
+    not_placed = int(values.get("requests_not_placed") or 0)
+    return {
+        ("requests", "total", "now"): total,
+        ("requests", "planned", "now"): int(values.get("planned_requests") or 0),
+        ("requests", "emergency", "now"): int(values.get("emergency_requests") or 0),
+        ("requests", "placed", "now"): total - not_placed,
+        ("requests", "not_placed", "now"): not_placed,
+    }
+
+
+def _request_sums() -> list[Any]:
+    """All requests are the planned and the emergency ones, and the placed and the not placed; and they are
+    the catalogue's count of placement requests where the two agree."""
+    total = ("requests", "total", "now")
+    return [
+        (total, [("requests", "planned", "now"), ("requests", "emergency", "now")]),
+        (total, [("requests", "placed", "now"), ("requests", "not_placed", "now")]),
+        (("kpi", "placement_requests", "now"), [total]),
+    ]
+
+
+def _regional_requests_table(cells: dict[Any, int], hidden: set, on: dt.date) -> dict[str, Any] | None:
+    """The pooled placement requests by outcome, suppressed with the regional statement's other counts."""
+    from sufficiency.core.suppression import REGION
+
+    if not cells.get(("requests", "total", "now")):
+        return None
+    rows = [
+        [label, SUPPRESSED_TEXT if (cell, REGION) in hidden else f"{cells[cell]:,}"]
+        for label, cell in REQUEST_ROWS
+    ]
+    return make_table(
+        f"Placement requests across the region in the 12 months to {long_date(on)} by outcome",
+        [column("Requests"), column("Region (pooled)", True)],
+        rows,
+        "table-region-requests",
+    )
+
+
+#: The side-by-side figure a regional section names the highest and lowest authority for.
+REGIONAL_EXTREMES = {
+    S.WHERE_THEY_LIVE: "pct_placed_over_20_miles",
+    S.STABILITY: "stability_3_plus_placements",
+    S.QUALITY: "pct_good_or_outstanding",
+    S.CARE_LEAVERS: "care_leavers_suitable_accommodation",
+}
+
+
+def _extremes_fact(
+    key: str, members: list[Any], member_values: dict[int, dict[str, Any]], hidden: set
+) -> str | None:
+    """A sentence naming the authority with the highest and the one with the lowest value of a side-by-side
+    figure, with both values as the side-by-side table prints them; none unless both are printed."""
+    kpi = registry[key]
+    valued = [la for la in members if member_values[la.pk][key].value is not None]
+    if len(valued) < 2:
+        return None
+    high = max(valued, key=lambda la: (member_values[la.pk][key].value, la.name))
+    low = min(valued, key=lambda la: (member_values[la.pk][key].value, la.name))
+    texts = [
+        _regional_text(key, str(kpi.unit), member_values[la.pk][key], "now", la.pk, hidden)
+        for la in (high, low)
+    ]
+    if high.pk == low.pk or any(t in (SUPPRESSED_TEXT, WITHHELD_TEXT, "No data") for t in texts):
+        return None
+    return (
+        f"Of the region's authorities, {high.name} has the highest value of “{kpi.name.lower()}” ({texts[0]}) "
+        f"and {low.name} the lowest ({texts[1]})."
+    )
+
+
 def _regional_charts(members: list[Any]) -> dict[str, Any]:
     """A regional statement's charts, drawn from its published tables: each authority's children in care
     (the side-by-side table's row, as suppressed there) and the pooled children by age."""
@@ -1731,6 +1948,17 @@ def build_regional_document(
     region_cells.update(mix)
     for la in members:
         member_cells[la.pk].update(_category_cells(member_ctx[la.pk]))
+    locality = _locality_cells(pooled)  # children by distance and by area, pooled
+    region_cells.update(locality)
+    for la in members:
+        member_cells[la.pk].update(_locality_cells(member_ctx[la.pk]))
+    request_cells: dict[Any, int] = {}  # placement requests by outcome, pooled
+    for la in members:
+        own_requests = _request_cells(la, as_at)
+        member_cells[la.pk].update(own_requests)
+        for cell, n in own_requests.items():
+            request_cells[cell] = request_cells.get(cell, 0) + n
+    region_cells.update(request_cells)
     forecasts = _member_forecasts(members)
     for m in FORECAST_HORIZONS:  # the printed (whole) forecasts, and their sum as the region's
         present = [la.pk for la in members if m in forecasts[la.pk]]
@@ -1755,7 +1983,10 @@ def build_regional_document(
         region_cells,
         member_cells,
         printed=printed,
-        sums=_regional_sums(breakdown_data) + _mix_sums(list(mix)),
+        sums=_regional_sums(breakdown_data)
+        + _mix_sums(list(mix))
+        + (_locality_sums() if locality else [])
+        + (_request_sums() if request_cells else []),
     )
     for key, entry in by_key.items():
         unit = entry["unit"]
@@ -1849,12 +2080,13 @@ def build_regional_document(
             "sufficiency better.",
         ], tables=[side_table], data={"side_by_side": side_data}),
         _section(S.CHILDREN, tables=breakdown_tables, data=breakdown_data),
-        _section(S.WHERE_THEY_LIVE, tables=[_regional_mix_table(mix, pooled_now, hidden, as_at)]),
+        _section(S.WHERE_THEY_LIVE, tables=[_regional_mix_table(mix, pooled_now, hidden, as_at),
+                                            *[t for t in [_regional_locality_table(locality, hidden, as_at)] if t]]),
         _section(S.STABILITY),
         _section(S.QUALITY),
-        _section(S.SUPPLY),
-        _section(S.UNMET_NEED),
-        _section(S.COSTS),
+        _section(S.SUPPLY, tables=[_regional_supply_table(members, member_ctx, as_at)]),
+        _section(S.UNMET_NEED, tables=[t for t in [_regional_requests_table(request_cells, hidden, as_at)] if t]),
+        _section(S.COSTS, tables=[t for t in [_regional_spend_table(members, as_at)] if t]),
         _section(S.FORECAST, facts=gap_facts, tables=forecast_tables, notes=forecast_notes,
                  data={"regional_forecast": {str(m): totals[m] for m in FORECAST_HORIZONS},
                        "regional_gap_years": gap_years}),
@@ -1863,6 +2095,10 @@ def build_regional_document(
     ]  # fmt: skip
     for section in sections:
         section.setdefault("data", {})
+        extremes = REGIONAL_EXTREMES.get(S(section["key"]))
+        fact = _extremes_fact(extremes, members, member_values, hidden) if extremes else None
+        if fact:
+            section["facts"].append(fact)
     _finish(sections, by_key, narrative)
     add_table_charts(sections, long_date(as_at), _regional_charts(members))
     document = {

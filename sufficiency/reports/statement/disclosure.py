@@ -213,7 +213,9 @@ def regional_suppressed(
     `region` holds every count of children the statement prints for the region as a whole (and every
     numerator and denominator of a printed ratio), `members` each authority's value of the same cells,
     `printed` the cells also printed for each authority (side by side), and `sums` the sums that hold within
-    any one authority and within the region (all children = the sum of the age bands, and so on). The
+    any one authority and within the region (all children = the sum of the age bands, and so on). An
+    authority's parts of a sum whose total is printed for it are cells too, though not printed: two printed
+    counts of one authority (all its children, its fostered children) differ by a count of its children. The
     pooled figure is the sum of the authorities', so the cells are suppressed as one linked table by
     `suppress_linked`, once for each possible reader: the public (who knows nothing) and each authority of
     the region (who knows its own figures, so the region less its own figures is a cell of the table). A
@@ -221,6 +223,10 @@ def regional_suppressed(
     derivable, so the union protects every reader.
     """
     hidden: set[tuple[Key, Key]] = set()
+    # The parts of a sum whose total is printed for each authority: not printed themselves, but two printed
+    # totals can differ by some of them (all children less the fostered ones), so each authority's parts are
+    # cells too (treated as printed when 5 or more, so that no small one can be worked out).
+    summed = {part for total, parts in sums if total in printed for part in parts}
     for viewer in [None, *members]:
         values: dict[Key, int] = {}
         relations: list[Relation] = []
@@ -240,6 +246,10 @@ def regional_suppressed(
                     values[cell, la] = int(members[la][cell])
                 if shown and values[cell, rest] == sum(values[cell, la] for la in shown):
                     relations.append(((cell, rest), [(cell, la) for la in shown]))
+            elif cell in summed:  # not printed for an authority, but the difference of cells that are
+                for la in others:
+                    if cell in members[la]:
+                        values[cell, la] = int(members[la][cell])
         slots = [REGION, *([viewer, OTHERS] if viewer is not None else []), *others]
         for sum_total, sum_parts in sums:
             for slot in slots:

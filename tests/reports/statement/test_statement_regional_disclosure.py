@@ -1,13 +1,17 @@
 """An attack on a published regional statement: a reader collects every number it prints (each authority's
-figures beside the pooled region, the regional forecast table, the pooled breakdowns by age and the
-pooled key figures, with percentages and rates as sums between counts) and tries to work out each
-suppressed count by adding and subtracting along the sums every reader knows (the region is the sum of
-its authorities; all children are the sum of the age bands). The reader is the public, or one of the
-region's authorities, who also knows its own figures. Nothing may come back.
+figures beside the pooled region, the regional forecast table, the pooled breakdowns by age, the pooled
+placement mix, the pooled children by distance from home, the regional gap and the pooled key figures,
+with percentages and rates as sums between counts) and tries to work out each suppressed count by adding
+and subtracting along the sums every reader knows (the region is the sum of its authorities; all children
+are the sum of the age bands and of the types of placement, the fostered the sum of the types of foster
+care, the children whose distance is known those within and over 20 miles). The reader is the public, or
+one of the region's authorities, who also knows its own figures. Nothing may come back.
 
-The register is synthetic: Walsall (which drafts) with 7 children, Sandwell with one, Dudley with 6,
-Wolverhampton with 32 (one of them aged 1 to 4, beside Sandwell's, the only small band of the region's
-ages: all children less the other bands would give it back), and a forecast for each.
+The register is synthetic: Walsall (which drafts) with 7 children (its 5 in homes 30 miles away, its 2
+fostered 4 miles), Sandwell with one, Dudley with 6, Wolverhampton with 32 (one of them aged 1 to 4,
+beside Sandwell's, the only small band of the region's ages: all children less the other bands would give
+it back; and one in a children's home, the rest fostered: all its children less its fostered ones would
+give it back), and a forecast for each.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import pandas as pd
 import pytest
 from django.utils import timezone
 
+from placements.categories import PLANNING_CATEGORY_LABELS
 from sufficiency.reports.kpis import registry
 from sufficiency.reports.statement.builder import build_regional_document
 from sufficiency.reports.statement.render import render_docx
@@ -40,12 +45,30 @@ AUTHORITIES = {
     "333": ([(3, "U4", "PR1")], 80_000, (1.6, 2.2, 2.8)),
     "332": ([(13, "U4", "PR4")] * 5 + [(14, "K2", "PR4")], 70_000, (6.4, 7.1, 8.3)),
     "336": (
-        [(11, "U4", "PR1")] * 15 + [(16, "U4", "PR4")] * 10 + [(6, "U1", "PR1")] * 6 + [(2, "U4", "PR1")],
+        [(11, "U4", "PR1")] * 15
+        + [(16, "U4", "PR4")] * 9
+        + [(16, "K2", "PR4")]
+        + [(6, "U1", "PR1")] * 6
+        + [(2, "U4", "PR1")],
         65_000,
         (32.1, 32.9, 34.1),
     ),
 }
 HORIZONS = (12, 24, 36)
+#: Miles from home by PLACE, where known: Walsall's children in homes 30 miles away, its fostered 4.
+MILES = {"335": {"K2": 30.0, "U4": 4.0}}
+LOCALITY = {
+    "Living within 20 miles of home": "within_20_miles",
+    "Living more than 20 miles from home": "over_20_miles",
+    "Distance from home known": "distance_known",
+}
+#: The types of placement of the register: (PLACE, PLACE_PROVIDER).
+MIX = {
+    "fostering_inhouse": ("U4", "PR1"),
+    "fostering_external": ("U4", "PR4"),
+    "fostering_kinship": ("U1", "PR1"),
+    "residential_external": ("K2", "PR4"),
+}
 GAP_YEAR = "2025-26"
 #: Per authority with a gap assessment: kind of place -> (demand mean, usable in-house places, block beds).
 GAPS = {
@@ -53,6 +76,7 @@ GAPS = {
     "333": {"residential": (0.6, 0, 0), "secure": (0.0, 0, 0)},
     "336": {"residential": (8.0, 3, 1), "secure": (0.4, 0, 0)},
 }  # Dudley has none
+CATEGORY = {label: c for c, label in PLANNING_CATEGORY_LABELS.items()}
 GAP_LABELS = {"residential": "Children's homes", "secure": "Secure children's homes"}
 
 
@@ -103,7 +127,8 @@ def truth(walsall):
         for age, place, provider in children:
             child = ChildFactory(authority=authority, dob=dt.date(2025 - age - 1, 9, 1))
             EpisodeFactory(child=child, authority=authority, decom=dt.date(2024, 1, 1), rne="S", ls="C2",
-                           place=place, place_provider=provider)  # fmt: skip
+                           place=place, place_provider=provider,
+                           distance_miles=MILES.get(code, {}).get(place))  # fmt: skip
         _forecast(authority, means)
         if code in GAPS:
             _gap(authority, GAPS[code])
@@ -111,6 +136,14 @@ def truth(walsall):
             counts["gap", label, code] = round(GAPS.get(code, {}).get(group, (0, 0, 0))[0])
         counts["cic", code] = len(children)
         counts["foster", code] = sum(1 for _a, place, _p in children if place.startswith("U"))
+        miles = [MILES.get(code, {}).get(place) for _a, place, _p in children]
+        counts["locality", "within_20_miles", code] = sum(1 for m in miles if m is not None and m <= 20)
+        counts["locality", "over_20_miles", code] = sum(1 for m in miles if m is not None and m > 20)
+        counts["locality", "distance_known", code] = sum(1 for m in miles if m is not None)
+        for category in MIX:
+            counts["category", category, code] = sum(
+                1 for _a, place, provider in children if MIX[category] == (place, provider)
+            )
         for band, (low, high) in BANDS.items():
             counts["age", band, code] = sum(1 for age, _pl, _pr in children if low <= age < high)
         for months, mean in zip(HORIZONS, means, strict=True):
@@ -161,6 +194,19 @@ def _collect(document, names: dict[str, str], populations: dict[str, int]):
             counts[key] = n
         if (share := _number(row[2])) is not None and row[0] != "Total":
             shares.append((key, ("cic", REGION), share))
+    for slot, text in zip(slots, rows[registry["pct_placed_over_20_miles"].name], strict=True):
+        if (share := _number(text)) is not None:
+            shares.append((("locality", "over_20_miles", slot), ("locality", "distance_known", slot), share))
+    for row in tables["table-region-locality"]["rows"]:
+        if row[0] in LOCALITY and (n := _number(row[1])) is not None:
+            counts["locality", LOCALITY[row[0]], REGION] = n
+    for row in tables["table-region-placement-mix"]["rows"]:
+        key = ("cic", REGION) if row[0] == "Total" else ("category", CATEGORY[row[0]], REGION)
+        if (n := _number(row[1])) is not None:
+            counts[key] = n
+    for category in set(MIX) - {CATEGORY[row[0]] for row in tables["table-region-placement-mix"]["rows"]
+                                if row[0] != "Total"}:  # fmt: skip
+        counts["category", category, REGION] = 0  # a type of placement with no row has no children
     for row in tables["table-region-gap"]["rows"]:
         if (n := _number(row[2])) is not None:
             counts["gap", row[1], REGION] = n
@@ -198,6 +244,15 @@ def _recovered(truth: dict[tuple, float], published: dict[tuple, float], shares,
         add([(key, 1.0), *(((*key[:-1], code), -1.0) for code in codes)])
     for slot in [REGION, *codes]:
         add([(("cic", slot), 1.0), *((("age", b, slot), -1.0) for b in BANDS)])
+        add([(("cic", slot), 1.0), *((("category", c, slot), -1.0) for c in MIX)])
+        add([(("locality", "distance_known", slot), 1.0), (("locality", "within_20_miles", slot), -1.0),
+             (("locality", "over_20_miles", slot), -1.0)])  # fmt: skip
+        add(
+            [
+                (("foster", slot), 1.0),
+                *((("category", c, slot), -1.0) for c in MIX if c.startswith("fostering")),
+            ]
+        )
     for parts, base, share in shares:
         parts = parts if isinstance(parts, list) else [parts]
         add([*((p, 1.0) for p in parts), (base, -share / 100)])
@@ -259,3 +314,28 @@ def test_the_regional_gap_by_kind_of_place_sums_the_latest_assessments_with_smal
     # Secure: demand 1 + 0 + 0 is one child: suppressed, and what is left to buy with it; places printed.
     assert rows["Secure children's homes"][2:] == ["fewer than 5", "0", "0", "fewer than 5"]
     assert any("Dudley had none" in note for note in forecast["notes"])
+
+
+def test_without_the_placement_mix_in_the_linked_set_a_reader_recovers_a_count(truth, walsall, monkeypatch):
+    """The attack reads the types of placement: left out of the linked regional suppression, Wolverhampton's
+    one child in a children's home is its children in care (32) less its fostered ones (96.9% of 32),
+    both printed side by side."""
+    from sufficiency.reports.statement import builder
+
+    keep = builder.regional_suppressed
+
+    def without_mix(region, members, **kwargs):
+        kwargs["sums"] = [s for s in kwargs["sums"] if not any(p[0] == "category" for p in s[1])]
+        return keep(
+            {k: v for k, v in region.items() if k[0] != "category"},
+            {la: {k: v for k, v in cells.items() if k[0] != "category"} for la, cells in members.items()},
+            **kwargs,
+        )
+
+    monkeypatch.setattr(builder, "regional_suppressed", without_mix)
+    document = build_regional_document(authority=walsall, region=walsall.region, as_at=AS_AT)
+    published, shares = _collect(document, truth["names"], truth["populations"])
+    for reader in (None, "335"):
+        assert ("category", "residential_external", "336") in _recovered(
+            truth["counts"], published, shares, reader
+        )

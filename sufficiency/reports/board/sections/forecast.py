@@ -192,14 +192,19 @@ def forecast(authority: LocalAuthority, ctx: Any, run: Any) -> dict[str, Any]:
     )  # fmt: skip
 
 
-def financial(authority: LocalAuthority, as_at: dt.date, run: Any) -> dict[str, Any]:
+#: The groups actual placement spend is reported by, and their labels.
+SPEND_GROUP_LABELS = {"FOSTERING": "Foster care", "RESIDENTIAL": "Residential care",
+                      "SUPPORTED": "Supported accommodation", "OTHER": "Other placements"}  # fmt: skip
+
+
+def actual_spend(authority: LocalAuthority, as_at: dt.date) -> tuple[list[str], dict[str, dict[str, float]]]:
+    """Actual placement spend in the financial year of ``as_at`` (to that date) and the two before it: the
+    years' labels, oldest first, and each year's spend by group of `SPEND_GROUP_LABELS`."""
     first_year, _ = financial_year_of(as_at)
     years = [first_year - 2, first_year - 1, first_year]
     labels = [f"{y}-{str(y + 1)[-2:]}" for y in years]
     spend = spend_rollup_for_authority(authority=authority, start=dt.date(years[0], 4, 1), end=as_at)
     group_of = {c: g for g, cats in COARSE_GROUPS.items() for c in cats}
-    group_labels = {"FOSTERING": "Foster care", "RESIDENTIAL": "Residential care",
-                    "SUPPORTED": "Supported accommodation", "OTHER": "Other placements"}  # fmt: skip
     actual: dict[str, dict[str, float]] = {label: {} for label in labels}
     if not spend.empty:
         spend = spend.assign(
@@ -209,6 +214,12 @@ def financial(authority: LocalAuthority, as_at: dt.date, run: Any) -> dict[str, 
         for (fy, group), value in spend.groupby(["fy", "group"])["spend"].sum().items():
             if fy in actual:
                 actual[fy][group] = float(value)
+    return labels, actual
+
+
+def financial(authority: LocalAuthority, as_at: dt.date, run: Any) -> dict[str, Any]:
+    labels, actual = actual_spend(authority, as_at)
+    group_labels = SPEND_GROUP_LABELS
     actual_total = {fy: sum(v.values()) for fy, v in actual.items()}
     partial = not (as_at.month == 3 and as_at.day == 31)
     headers = [column("Placement type")] + [

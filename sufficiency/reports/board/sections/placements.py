@@ -87,6 +87,22 @@ def _placement_authorities(authority: LocalAuthority, ctx: Any) -> list[tuple[st
     return [(str(name), int(n)) for name, n in counts.items()]
 
 
+def locality_counts(current: pd.DataFrame) -> dict[str, int]:
+    """Children in care on a date (``KpiContext.current``) by distance from home (within or over 20 miles,
+    of those whose distance is known) and by whether they live inside their authority's boundary (of those
+    whose placement area is known)."""
+    miles = pd.to_numeric(current["distance_miles"], errors="coerce")
+    inside = current["placement_la_inside"].astype("boolean")
+    return {
+        "distance_known": int(miles.notna().sum()),
+        "over_20_miles": int((miles > 20).sum()),
+        "within_20_miles": int((miles <= 20).sum()),
+        "boundary_known": int(inside.notna().sum()),
+        "inside": int((inside == True).sum()),  # noqa: E712 (nullable boolean)
+        "outside": int((inside == False).sum()),  # noqa: E712
+    }
+
+
 def where_children_live(
     authority: LocalAuthority, ctx: Any, by_key: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
@@ -119,16 +135,7 @@ def where_children_live(
         for c in PLANNING_CATEGORIES
         if by_category[c] or previous_by_category[c]
     ]  # fmt: skip
-    miles = pd.to_numeric(current["distance_miles"], errors="coerce")
-    inside = current["placement_la_inside"].astype("boolean")
-    locality = {
-        "distance_known": int(miles.notna().sum()),
-        "over_20_miles": int((miles > 20).sum()),
-        "within_20_miles": int((miles <= 20).sum()),
-        "boundary_known": int(inside.notna().sum()),
-        "inside": int((inside == True).sum()),  # noqa: E712 (nullable boolean)
-        "outside": int((inside == False).sum()),  # noqa: E712
-    }
+    locality = locality_counts(current)
     places = _placement_authorities(authority, ctx)
     own = [(n, c) for n, c in places if n == authority.name]
     others = sorted(
