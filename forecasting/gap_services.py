@@ -226,7 +226,12 @@ def gap_assessment_compute(
 
 
 def _clean(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
+    """A gap row as plain JSON-ready data: NaN as None, dates as ISO strings (a published statement stores
+    its document as JSON)."""
+    return {
+        k: None if isinstance(v, float) and np.isnan(v) else v.isoformat() if isinstance(v, dt.date) else v
+        for k, v in row.items()
+    }
 
 
 def gap_assessment_as_dict(*, authority: LocalAuthority) -> dict[str, Any] | None:
@@ -254,8 +259,8 @@ def scenario_gaps(*, authority: LocalAuthority) -> dict[str, list[dict[str, Any]
     """The gap under every scenario of the forecast run the authority's latest assessment used (the baseline
     first, then the scenarios by name): each scenario's demand by category against the assessment's own
     places (usable in-house places and the local places it recorded) and the block contracts, through the
-    same calculation (`gap.demand_capacity_gap`). The baseline's rows are the assessment's. Empty when there
-    is no assessment or it had no forecast."""
+    same calculation (`gap.demand_capacity_gap`). The baseline's rows are the assessment's. JSON-ready (ISO
+    dates). Empty when there is no assessment or it had no forecast."""
     assessment = GapAssessment.objects.filter(authority=authority).select_related("forecast_run").first()
     if assessment is None or assessment.forecast_run is None:
         return {}
@@ -270,7 +275,9 @@ def scenario_gaps(*, authority: LocalAuthority) -> dict[str, list[dict[str, Any]
     contracts = block_contract_frame(authority=authority)
     out: dict[str, list[dict[str, Any]]] = {}
     if BASELINE in names:
-        out[BASELINE] = list(GapValue.objects.filter(assessment=assessment).values(*gap.GAP_COLUMNS))
+        out[BASELINE] = [
+            _clean(row) for row in GapValue.objects.filter(assessment=assessment).values(*gap.GAP_COLUMNS)
+        ]
     for name in sorted(names - {BASELINE}):
         table = gap.demand_capacity_gap(
             gap.demand_by_financial_year(demand_frame(run=run, scenario=name)),

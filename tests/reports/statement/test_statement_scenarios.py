@@ -145,3 +145,25 @@ def test_without_its_suppression_the_gap_under_a_scenario_prints_a_small_demand(
     document = build_statement_document(authority=assessed["walsall"], as_at=AS_AT)
     small = [r for r in _gap_cells(document) if r[2] is not None and 0 < r[2] < 5]
     assert {t for t, *_ in small} == {"table-gap", "table-gap-scenarios"}
+
+
+def test_a_statement_with_scenario_gaps_publishes_as_plain_data(assessed):
+    """Publishing stores the document as JSON: the scenario gaps' month ends must be ISO strings (a date
+    object made the publish button a 500)."""
+    import json
+
+    from sufficiency.reports.models import Statement
+    from sufficiency.reports.statement import services
+    from tests.factories import UserFactory
+
+    walsall = assessed["walsall"]
+    gaps = gap_services.scenario_gaps(authority=walsall)
+    assert all(isinstance(row["month_end"], str) for rows in gaps.values() for row in rows)
+    json.dumps(gaps, allow_nan=False)
+    author = UserFactory()
+    statement = Statement.objects.create(
+        authority=walsall, title="Placement sufficiency statement", as_at=AS_AT, status="approved"
+    )
+    version = services.statement_publish(statement=statement, acting_user=author)
+    stored = version.document["sections"][8]["data"]["scenario_gaps"][SCENARIO]
+    assert {row["month_end"] for row in stored} <= {month_end for month_end, *_ in SCENARIO_MEANS}
