@@ -226,12 +226,13 @@ def gap_assessment_compute(
 
 
 def _clean(row: dict[str, Any]) -> dict[str, Any]:
-    """A gap row as plain JSON-ready data: NaN as None, dates as ISO strings (a published statement stores
-    its document as JSON)."""
-    return {
-        k: None if isinstance(v, float) and np.isnan(v) else v.isoformat() if isinstance(v, dt.date) else v
-        for k, v in row.items()
-    }
+    return {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
+
+
+def _json_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A gap row as plain JSON-ready data: NaN as None, month ends as ISO dates (a published statement
+    stores its document as JSON)."""
+    return {k: v.isoformat()[:10] if isinstance(v, dt.date) else v for k, v in _clean(row).items()}
 
 
 def gap_assessment_as_dict(*, authority: LocalAuthority) -> dict[str, Any] | None:
@@ -276,7 +277,7 @@ def scenario_gaps(*, authority: LocalAuthority) -> dict[str, list[dict[str, Any]
     out: dict[str, list[dict[str, Any]]] = {}
     if BASELINE in names:
         out[BASELINE] = [
-            _clean(row) for row in GapValue.objects.filter(assessment=assessment).values(*gap.GAP_COLUMNS)
+            _json_row(row) for row in GapValue.objects.filter(assessment=assessment).values(*gap.GAP_COLUMNS)
         ]
     for name in sorted(names - {BASELINE}):
         table = gap.demand_capacity_gap(
@@ -286,7 +287,7 @@ def scenario_gaps(*, authority: LocalAuthority) -> dict[str, list[dict[str, Any]
             block_contracts=contracts,
             local=local,
         )
-        out[name] = [_clean(row) for row in table.to_dict("records")]
+        out[name] = [_json_row(row) for row in table.to_dict("records")]
     order = {g.key: i for i, g in enumerate(gap.GAP_GROUPS)}
     return {
         name: sorted(rows, key=lambda r: (str(r["financial_year"]), order.get(str(r["group"]), len(order))))
