@@ -240,9 +240,9 @@ def gap_assessment_as_dict(*, authority: LocalAuthority) -> dict[str, Any] | Non
     assessment = GapAssessment.objects.filter(authority=authority).first()
     if assessment is None:
         return None
-    values = list(GapValue.objects.filter(assessment=assessment).values(*gap.GAP_COLUMNS))
-    for value in values:
-        value["month_end"] = value["month_end"].isoformat()
+    values = [
+        _json_row(row) for row in GapValue.objects.filter(assessment=assessment).values(*gap.GAP_COLUMNS)
+    ]
     return {
         "as_at": assessment.as_at.isoformat(),
         "computed_at": assessment.computed_at.isoformat(),

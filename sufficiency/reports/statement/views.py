@@ -116,10 +116,7 @@ class StatementDetailView(StatementMixin, TemplateView):
         if request.GET.get("download") == "html":
             statement = self.statement()
             html = render_print_html(services.statement_document(statement=statement))
-            response = HttpResponse(html, content_type="text/html; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="{_filename(statement, "html")}"'
-            response["X-Content-Type-Options"] = "nosniff"
-            return response
+            return _file_response(html, "text/html; charset=utf-8", statement, "html")
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -241,19 +238,23 @@ class StatementDocxView(StatementMixin, View):
     def get(self, request: Any, **kwargs: Any) -> HttpResponse:
         statement = self.statement()
         data = render_docx(services.statement_document(statement=statement))
-        response = HttpResponse(
-            data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        return _file_response(
+            data, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", statement, "docx"
         )
-        response["Content-Disposition"] = f'attachment; filename="{_filename(statement, "docx")}"'
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
 
 
 class StatementPdfView(StatementMixin, View):
     def get(self, request: Any, **kwargs: Any) -> HttpResponse:
         statement = self.statement()
         pdf, _pages = render_pdf_bytes(services.statement_document(statement=statement))
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{_filename(statement, "pdf")}"'
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return _file_response(pdf, "application/pdf", statement, "pdf", disposition="inline")
+
+
+def _file_response(
+    content: str | bytes, content_type: str, statement: Any, ext: str, *, disposition: str = "attachment"
+) -> HttpResponse:
+    """A statement as a file (HTML, Word or PDF), named after it."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'{disposition}; filename="{_filename(statement, ext)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
