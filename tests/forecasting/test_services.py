@@ -155,6 +155,27 @@ def test_forecast_command_is_deterministic_for_a_seed(walsall_register, capsys):
     assert json.loads(capsys.readouterr().out)["months"] == first
 
 
+def test_forecast_command_baseline_only_leaves_the_active_scenarios_out(walsall_register, capsys):
+    Scenario.objects.create(
+        authority=walsall_register, name="Fewer teenagers", entry_rate_changes={"16_17": -0.5}
+    )
+    args = ["forecast", "--authority", "335", "--horizon", "3", "--seed", "7", "--paths", "200", "--json"]
+    call_command(*args)
+    with_scenarios = json.loads(capsys.readouterr().out)["months"]
+    assert ForecastRun.objects.latest("pk").scenario_names == ["Fewer teenagers"]
+    call_command(*args, "--baseline-only")
+    assert json.loads(capsys.readouterr().out)["months"] == with_scenarios
+    run = ForecastRun.objects.latest("pk")
+    assert run.scenario_names == []
+    assert set(run.values.values_list("scenario", flat=True)) == {"baseline"}
+
+
+def test_the_forecast_command_does_not_run_the_system_checks():
+    from forecasting.management.commands.forecast import Command
+
+    assert Command.requires_system_checks == []
+
+
 def test_forecast_command_rejects_unknown_scenarios_and_bad_dates(walsall_register):
     with pytest.raises(CommandError, match="no scenario"):
         call_command("forecast", "--authority", "335", "--scenario", "Nope", "--json")
