@@ -11,7 +11,10 @@ The register is synthetic: Walsall (which drafts) with 7 children (its 5 in home
 fostered 4 miles), Sandwell with one, Dudley with 6, Wolverhampton with 32 (one of them aged 1 to 4,
 beside Sandwell's, the only small band of the region's ages: all children less the other bands would give
 it back; and one in a children's home, the rest fostered: all its children less its fostered ones would
-give it back), and a forecast for each.
+give it back), and a forecast for each. Placement requests in the 12 months: Walsall 9 planned and placed
+and 2 emergency not placed, Dudley 6 planned and placed, Wolverhampton 8 planned and placed and one emergency
+placed, so the region's 3 emergency requests and 2 not placed are small, beside the pooled count of requests
+and the pooled share of them that were emergencies.
 """
 
 from __future__ import annotations
@@ -69,6 +72,19 @@ MIX = {
     "fostering_kinship": ("U1", "PR1"),
     "residential_external": ("K2", "PR4"),
 }
+#: Per authority: placement requests in the 12 months as (urgency, placed) and how many of each.
+REQUESTS = {
+    "335": [("planned", True, 9), ("emergency", False, 2)],
+    "332": [("planned", True, 6)],
+    "336": [("planned", True, 8), ("emergency", True, 1)],
+}
+REQUEST_ROWS = {
+    "Placement requests": "total",
+    "of which planned": "planned",
+    "of which emergency (same day)": "emergency",
+    "Placed": "placed",
+    "Not (yet) placed": "not_placed",
+}
 GAP_YEAR = "2025-26"
 #: Per authority with a gap assessment: kind of place -> (demand mean, usable in-house places, block beds).
 GAPS = {
@@ -94,6 +110,27 @@ def _forecast(authority, means):
             run=run, scenario="baseline", month_end=month_end, months_ahead=months, dimension="total",
             key="total", mean=mean, p50=mean, p10=mean - 1, p90=mean + 1, p2_5=mean - 2, p97_5=mean + 2,
         )  # fmt: skip
+
+
+def _requests(authority, code) -> dict[str, int]:
+    from placements.models import PlacementRequest
+
+    out = dict.fromkeys(REQUEST_ROWS.values(), 0)
+    day = dt.date(2024, 6, 1)
+    for urgency, placed, n in REQUESTS.get(code, []):
+        for _ in range(n):
+            day += dt.timedelta(days=1)
+            PlacementRequest.objects.create(
+                authority=authority, birth_month=dt.date(2012, 5, 1), sex="F", home_postcode="WS1 1",
+                requested_on=day, urgency=urgency, fostering="preferred", residential="suitable",
+                supported="unsuitable", status="placed" if placed else "not_placed",
+                placed_on=day + dt.timedelta(days=20) if placed else None,
+                placed_category="fostering_inhouse" if placed else "", placed_route="in_house" if placed else "",
+            )  # fmt: skip
+        out["total"] += n
+        out[urgency] += n
+        out["placed" if placed else "not_placed"] += n
+    return out
 
 
 def _gap(authority, rows):
@@ -148,6 +185,8 @@ def truth(walsall):
             counts["age", band, code] = sum(1 for age, _pl, _pr in children if low <= age < high)
         for months, mean in zip(HORIZONS, means, strict=True):
             counts["forecast", months, code] = round(mean)
+        for outcome, n in _requests(authority, code).items():
+            counts["requests", outcome, code] = n
     for key in [k for k in counts if k[-1] == "335"]:
         counts[(*key[:-1], REGION)] = sum(counts[(*key[:-1], code)] for code in AUTHORITIES)
     return {"counts": counts, "populations": populations, "names": names}
@@ -210,7 +249,14 @@ def _collect(document, names: dict[str, str], populations: dict[str, int]):
     for row in tables["table-region-gap"]["rows"]:
         if (n := _number(row[2])) is not None:
             counts["gap", row[1], REGION] = n
+    for row in tables["table-region-requests"]["rows"]:
+        if (n := _number(row[1])) is not None:
+            counts["requests", REQUEST_ROWS[row[0]], REGION] = n
     kpis = {e["key"]: e for s in document["sections"] for e in s["kpis"]}
+    if (n := _number(kpis["placement_requests"]["text"])) is not None:
+        counts["requests", "total", REGION] = n
+    if (share := _number(kpis["pct_requests_emergency"]["text"])) is not None:
+        shares.append((("requests", "emergency", REGION), ("requests", "total", REGION), share))
     if (n := _number(kpis["children_in_care"]["text"])) is not None:
         counts["cic", REGION] = n
     if (share := _number(kpis["pct_foster_care"]["text"])) is not None:
@@ -247,6 +293,10 @@ def _recovered(truth: dict[tuple, float], published: dict[tuple, float], shares,
         add([(("cic", slot), 1.0), *((("category", c, slot), -1.0) for c in MIX)])
         add([(("locality", "distance_known", slot), 1.0), (("locality", "within_20_miles", slot), -1.0),
              (("locality", "over_20_miles", slot), -1.0)])  # fmt: skip
+        add([(("requests", "total", slot), 1.0), (("requests", "planned", slot), -1.0),
+             (("requests", "emergency", slot), -1.0)])  # fmt: skip
+        add([(("requests", "total", slot), 1.0), (("requests", "placed", slot), -1.0),
+             (("requests", "not_placed", slot), -1.0)])  # fmt: skip
         add(
             [
                 (("foster", slot), 1.0),
@@ -283,6 +333,12 @@ def test_no_suppressed_count_is_recovered_from_the_whole_published_regional_stat
     assert not [k for k, v in published.items() if 0 < v < 5]
     # Sandwell's one child is not printed, nor its forecast of 2.
     assert ("cic", "333") not in published and ("forecast", 12, "333") not in published
+    # The pooled requests were read: all 26 printed; the 3 emergency and 2 not placed withheld, with the
+    # planned and placed counts that would give them back.
+    assert published["requests", "total", REGION] == 26
+    assert {("requests", o, REGION) for o in ("emergency", "not_placed", "planned", "placed")}.isdisjoint(
+        published
+    )
 
 
 def test_the_word_document_prints_the_same_suppressed_tables(truth, walsall):
