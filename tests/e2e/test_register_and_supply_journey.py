@@ -73,3 +73,43 @@ def test_other_authority_gets_not_found(page: Page, sign_in, a11y) -> None:
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert "Traceback" not in page.content()
     a11y(page, "Not found")
+
+
+def test_commissioner_puts_a_home_on_a_framework_and_ends_it(page: Page, sign_in, a11y) -> None:
+    """The frameworks page: an empty form re-displays with the error summary; a home is added with a tier,
+    listed, and ended."""
+    sign_in(page, COMMISSIONER)
+    frameworks = f"/authorities/{WALSALL}/supply/frameworks/"
+    page.goto(frameworks)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Framework memberships")
+    a11y(page, "Framework memberships")
+    on_a_framework = set(re.findall(r"\bSC\d{6}\b", page.locator("main").inner_text()))
+    page.goto(f"/authorities/{WALSALL}/supply/settings/")
+    urn = next(
+        u for u in re.findall(r"\bSC\d{6}\b", page.locator("main").inner_text()) if u not in on_a_framework
+    )
+
+    page.goto(frameworks)
+    page.get_by_role("button", name="Add a framework membership").click()
+    page.get_by_role("button", name="Save").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("Enter the Ofsted URN of the home or fostering agency")
+    expect(summary).to_contain_text("Enter the name of the framework")
+    a11y(page, "Framework membership form with errors")
+
+    page.get_by_label("Ofsted URN of the home or fostering agency").fill(urn)
+    page.get_by_label("Framework", exact=True).fill("E2E Residential Framework")
+    page.get_by_label("Tier").fill("2")
+    page.get_by_role("button", name="Save").click()
+    expect(page).to_have_url(re.compile(r"/supply/frameworks/$"))
+    row = page.locator("table tbody tr", has_text=urn)
+    expect(row).to_contain_text("E2E Residential Framework")
+    expect(row).to_contain_text("2")
+
+    row.get_by_role("link", name="End").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("End framework membership")
+    a11y(page, "End framework membership")
+    page.get_by_role("button", name="End membership").click()
+    expect(page).to_have_url(re.compile(r"/supply/frameworks/$"))
+    expect(page.locator("table tbody tr", has_text=urn)).to_have_count(0)
