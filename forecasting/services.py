@@ -188,6 +188,7 @@ def forecast_compute(*, run: ForecastRun, scenarios: list[Scenario] | None = Non
     )
     load_seconds = time.perf_counter() - started
     selection_started = time.perf_counter()
+    fits = None
     if reuse is not None:
         # Same register, as-at date and seed: the backtests would choose the same configuration again.
         model_choice = reuse.model_choice
@@ -203,9 +204,11 @@ def forecast_compute(*, run: ForecastRun, scenarios: list[Scenario] | None = Non
     else:
         choice = choose_model(episodes, params)
         candidate, model_choice = choice.chosen, choice.summary()
+        # The chosen model's backtest refits at the choice's origins: it reuses what they share.
+        fits = choice.fits
     params = candidate.apply(params)
     selection_seconds = time.perf_counter() - selection_started
-    comparison = run_scenarios(episodes, params, [engine_scenario(s) for s in scenarios])
+    comparison = run_scenarios(episodes, params, [engine_scenario(s) for s in scenarios], fits=fits)
     results = {BASELINE: comparison.baseline, **comparison.scenarios}
     reference = comparison.baseline.reference
     with transaction.atomic():

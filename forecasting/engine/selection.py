@@ -29,6 +29,7 @@ import pandas as pd
 
 from .forecast import MIN_HISTORY_DAYS, _derived_seed, _fit, _project, month_end_days, months_before
 from .history import History, build_history, day_number
+from .rates import FitCache
 from .types import ForecastParameters
 
 #: Percentage points within which a candidate earlier in the list is preferred to the best one: the
@@ -188,6 +189,9 @@ class ModelChoice:
     ``bias`` (mean signed % error, weighted the same),
     ``origins`` (how many origins scored) and ``chosen``. ``errors``: the per-origin, per-month-end errors.
     ``chosen`` is None when no origin had enough history; the default configuration is then used.
+    ``fits``: by origin day, what the backtests fitted there and can share with later fits on the same
+    register as at the same origin (:func:`.rates.fit_rates`; pass it to
+    :func:`.forecast.run_scenarios` so the chosen model's stored backtest reuses it).
     """
 
     chosen: Candidate
@@ -197,6 +201,7 @@ class ModelChoice:
     beats_baselines: bool | None
     origins: tuple[int, ...]
     timings: dict[str, float] = field(default_factory=dict)
+    fits: dict[int, FitCache] = field(default_factory=dict, repr=False)
 
     def apply(self, params: ForecastParameters) -> ForecastParameters:
         return self.chosen.apply(params)
@@ -245,7 +250,10 @@ def choose_model(
     """Score each candidate by rolling-origin backtests on the register as known at ``params.as_at``.
 
     Means are what is scored, so the backtests run without parameter uncertainty and with ``n_paths``
-    paths each. Origins with less than a year of history before them are skipped.
+    paths each. Origins with less than a year of history before them are skipped. At each origin the
+    candidates with the same window, weighting and clocks share one count of the window's exposure,
+    events and entries and one point estimate, and those with the same trend span one trend fit
+    (:func:`.rates.fit_rates`): the scores are exactly those of fitting each candidate on its own.
     """
     t0 = time.perf_counter()
     as_at_day = day_number(params.as_at)
@@ -254,6 +262,7 @@ def choose_model(
     history_start = day_number(params.history_start) if params.history_start else history.complete_day
     rows = []
     used = []
+    fits: dict[int, FitCache] = {}
     for offset in origins:
         origin = months_before(as_at_day, offset)
         if origin - history_start < MIN_HISTORY_DAYS:
@@ -263,6 +272,7 @@ def choose_model(
             continue
         used.append(offset)
         known = history.truncate(origin)
+        shared: FitCache = fits.setdefault(origin, {})
         by_cat, _ = history.counts_on(np.r_[origin, grid_days])
         actual = by_cat.sum(axis=1).astype(np.float64)
         start_count, actual = actual[0], actual[1:]
@@ -275,8 +285,9 @@ def choose_model(
         for candidate in candidates:
             cparams = dataclasses.replace(candidate.apply(params), parameter_uncertainty=False)
             model = _fit(
-                known, cparams, origin, grid_days, n_paths, _derived_seed(params.seed, 300 + offset), True
-            )
+                known, cparams, origin, grid_days, n_paths, _derived_seed(params.seed, 300 + offset), True,
+                shared,
+            )  # fmt: skip
             counts = _project(model, None, with_bed_nights=False).counts[:, 1:]
             predictions[("candidate", candidate.name)] = counts.sum(axis=(2, 3)).mean(axis=0)
         for (kind, name), predicted in predictions.items():
@@ -374,4 +385,5 @@ def choose_model(
         beats_baselines=bool(beats),
         origins=tuple(used),
         timings={"selection": time.perf_counter() - t0},
+        fits=fits,
     )

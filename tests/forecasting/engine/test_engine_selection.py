@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from forecasting.engine import ForecastParameters
+from forecasting.engine.forecast import backtest
+from forecasting.engine.history import build_history, day_number
 from forecasting.engine.selection import (
     DEFAULT_CANDIDATES,
     LONG_TREND_CANDIDATE,
@@ -113,3 +116,46 @@ def test_the_preferred_model_is_kept_on_a_flat_history_and_follows_rising_entrie
     scores = rising_choice.scores.set_index("name")["mape"]
     assert rising_choice.chosen.entry_trend
     assert scores[rising_choice.chosen.name] < scores[no_trend.name] - 2
+
+
+def test_candidates_share_fits_at_an_origin_and_score_exactly_as_when_fitted_alone(rising):
+    """At one origin the candidates with the same window, weighting and clocks count the window once and
+    share one point estimate, and those with the same trend span one trend; every prediction and score
+    is still exactly the one the candidate gets when it is backtested on its own."""
+    params = ForecastParameters(as_at=AS_AT, seed=5)
+    choice = choose_model(rising, params, n_paths=20)
+    assert len(choice.fits) == 3
+    for shared in choice.fits.values():
+        keys = [k for k in shared if k[0] == "window"]
+        # 11 candidates, 5 distinct (window, half-life, time in care, time in placement)
+        assert (
+            len(keys)
+            == len({(c.reference_years, c.half_life_years, c.duration_hazards) for c in DEFAULT_CANDIDATES})
+            == 5
+        )
+        # 6 candidates with a trend, 3 distinct spans (3 and 6 years, and 3 years within a 6-year span)
+        assert len([k for k in shared if k[0] == "trend"]) == 3
+    for candidate in DEFAULT_CANDIDATES:
+        alone = choose_model(rising, params, candidates=(candidate,), n_paths=20)
+        got = choice.errors[choice.errors["name"] == candidate.name].reset_index(drop=True)
+        want = alone.errors[alone.errors["name"] == candidate.name].reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
+        got_score = choice.scores.set_index("name").loc[candidate.name, ["mape", "bias"]]
+        want_score = alone.scores.set_index("name").loc[candidate.name, ["mape", "bias"]]
+        assert got_score.tolist() == want_score.tolist()
+
+
+def test_the_stored_backtest_reuses_the_choice_fits_and_is_unchanged(rising):
+    """The chosen model's stored backtest refits at the choice's origins with parameter uncertainty and
+    its own paths; given the choice's fits it reuses their window counts, point estimate and trend (it
+    fits nothing new of them) and its table is exactly the one without them."""
+    params = ForecastParameters(as_at=AS_AT, seed=5, n_paths=40)
+    choice = choose_model(rising, params, n_paths=20)
+    chosen = choice.apply(params)
+    history = build_history(rising).truncate(day_number(AS_AT))
+    sizes = {origin: len(shared) for origin, shared in choice.fits.items()}
+    reused = backtest(history, chosen, choice.fits)
+    assert {origin: len(shared) for origin, shared in choice.fits.items()} == sizes
+    alone = backtest(history, chosen)
+    assert len(alone) > 0 and set(alone["offset_months"]) == {12, 24, 36}
+    pd.testing.assert_frame_equal(reused, alone, check_exact=True)
