@@ -124,6 +124,9 @@ class RateSet:
     trend: EntryTrend | None = None
     duration_edges: np.ndarray = field(default_factory=lambda: np.zeros(1))  # bucket starts, days in care
     placement_edges: np.ndarray = field(default_factory=lambda: np.zeros(1))  # bucket starts, days placed
+    # What the rates were fitted from: the window, weighting and clocks and, where a trend was fitted and
+    # kept, its span. Two fits without bootstrap on the same register with the same key are the same.
+    key: tuple[object, ...] = ()
 
     @property
     def n_draws(self) -> int:
@@ -593,6 +596,7 @@ def fit_rates(
             entry = smooth_entries(b_entries, stats.window_days)
 
     fitted_trend: EntryTrend | None = None
+    trend_key: tuple[object, ...] | None = None
     entry_slope = None
     entry_slope_var = None
     if trend:
@@ -609,6 +613,8 @@ def fit_rates(
             fitted_trend = fit_entry_trend(*monthly_entries(history, start, end))
         if shared is not None:
             shared[trend_key] = fitted_trend
+        if fitted_trend is None:
+            trend_key = None
     if fitted_trend is not None:
         entry_slope = fitted_trend.draws(entry.shape[0], rng)
         entry_slope_var = fitted_trend.draw_variance(rng)
@@ -661,6 +667,7 @@ def fit_rates(
         trend=fitted_trend,
         duration_edges=duration_edges,
         placement_edges=placement_edges,
+        key=(window_key, trend_key),
     )
 
 

@@ -253,7 +253,8 @@ def choose_model(
     paths each. Origins with less than a year of history before them are skipped. At each origin the
     candidates with the same window, weighting and clocks share one count of the window's exposure,
     events and entries and one point estimate, and those with the same trend span one trend fit
-    (:func:`.rates.fit_rates`): the scores are exactly those of fitting each candidate on its own.
+    (:func:`.rates.fit_rates`), and candidates whose rates come out the same share one projection:
+    the scores are exactly those of fitting and projecting each candidate on its own.
     """
     t0 = time.perf_counter()
     as_at_day = day_number(params.as_at)
@@ -282,14 +283,20 @@ def choose_model(
                 known, origin, grid_days
             ),
         }
+        # Candidates whose rates come out the same (the same window when the history is too short to
+        # tell a 3-year from a 6-year one; a trend over the extract that is not clear, so none) make
+        # the same projection: it is simulated once.
+        projected: dict[tuple[object, ...], np.ndarray] = {}
         for candidate in candidates:
             cparams = dataclasses.replace(candidate.apply(params), parameter_uncertainty=False)
             model = _fit(
                 known, cparams, origin, grid_days, n_paths, _derived_seed(params.seed, 300 + offset), True,
                 shared,
             )  # fmt: skip
-            counts = _project(model, None, with_bed_nights=False).counts[:, 1:]
-            predictions[("candidate", candidate.name)] = counts.sum(axis=(2, 3)).mean(axis=0)
+            if model.rates.key not in projected:
+                counts = _project(model, None, with_bed_nights=False).counts[:, 1:]
+                projected[model.rates.key] = counts.sum(axis=(2, 3)).mean(axis=0)
+            predictions[("candidate", candidate.name)] = projected[model.rates.key]
         for (kind, name), predicted in predictions.items():
             with np.errstate(divide="ignore", invalid="ignore"):
                 pct = np.where(actual > 0, (predicted - actual) / actual * 100, np.nan)

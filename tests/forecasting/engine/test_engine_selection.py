@@ -159,3 +159,35 @@ def test_the_stored_backtest_reuses_the_choice_fits_and_is_unchanged(rising):
     alone = backtest(history, chosen)
     assert len(alone) > 0 and set(alone["offset_months"]) == {12, 24, 36}
     pd.testing.assert_frame_equal(reused, alone, check_exact=True)
+
+
+def test_candidates_whose_rates_come_out_the_same_are_projected_once(authority_register, monkeypatch):
+    """Where the history is too short to tell the 3-year window from the 6-year one (36 months back on a
+    six-year extract both start when the register does), or the trend over the extract is not clear (so
+    there is none), candidates fit the same rates: each such model is projected once, and every score is
+    still exactly the one the candidate gets on its own."""
+    import forecasting.engine.selection as selection
+
+    calls = []
+
+    def counting_project(model, scenario, with_bed_nights=True):
+        calls.append(model.origin_day)
+        return real_project(model, scenario, with_bed_nights=with_bed_nights)
+
+    real_project = selection._project
+    monkeypatch.setattr(selection, "_project", counting_project)
+    params = ForecastParameters(as_at=AS_AT, seed=5)
+    choice = choose_model(authority_register, params, n_paths=20)
+    oldest = min(choice.fits)
+    keys = {k for k in choice.fits[oldest] if k[0] == "window"}
+    assert len(keys) == 3  # both windows start on the first day of the register
+    # there: plain and weighted, each with and without a trend; time in care without a trend, and with
+    # one (over the extract or the window: the same span)
+    assert calls.count(oldest) == 6
+    assert len(calls) < 3 * len(DEFAULT_CANDIDATES) - 5
+    monkeypatch.setattr(selection, "_project", real_project)
+    for candidate in DEFAULT_CANDIDATES:
+        alone = choose_model(authority_register, params, candidates=(candidate,), n_paths=20)
+        got = choice.errors[choice.errors["name"] == candidate.name].reset_index(drop=True)
+        want = alone.errors[alone.errors["name"] == candidate.name].reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
