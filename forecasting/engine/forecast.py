@@ -15,6 +15,7 @@ A forecast as at date A:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from dataclasses import dataclass
@@ -163,10 +164,28 @@ def _fit(
     )
 
 
-def _project(model: _Model, scenario: Scenario | None, with_bed_nights: bool = True) -> SimulationOutput:
+def _project(
+    model: _Model,
+    scenario: Scenario | None,
+    with_bed_nights: bool = True,
+    *,
+    in_care: bool = True,
+    entrants: bool = True,
+) -> SimulationOutput:
+    """Simulate the model's paths: the children in care at the origin (unless not ``in_care``) and the
+    children entering care after it (unless not ``entrants``). Every simulated child has its own random
+    numbers, so the two parts are simulated independently: their counts add up to those of the whole."""
     plan = build_plan(model.rates, scenario, origin_day=model.origin_day)
+    population = model.population
+    if not in_care:
+        population = Population(
+            category=np.zeros(0, np.int64), band=np.zeros(0, np.int64), edges=np.zeros((0, 5)),
+            in_care_days=np.zeros(0), in_placement_days=np.zeros(0),
+        )  # fmt: skip
+    if not entrants:
+        plan = dataclasses.replace(plan, entry=np.zeros_like(plan.entry))
     return simulate(
-        model.population,
+        population,
         plan,
         draw_of_path=model.draw_of_path,
         grid=model.grid,

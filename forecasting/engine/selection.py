@@ -27,7 +27,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .forecast import MIN_HISTORY_DAYS, _derived_seed, _fit, _project, month_end_days, months_before
+from .forecast import (
+    MIN_HISTORY_DAYS,
+    _derived_seed,
+    _fit,
+    _Model,
+    _project,
+    month_end_days,
+    months_before,
+)
 from .history import History, build_history, day_number
 from .rates import FitCache
 from .types import ForecastParameters
@@ -239,6 +247,13 @@ def _line_forecast(history: History, origin: int, grid_days: np.ndarray) -> np.n
     return intercept + slope * grid_days.astype(np.float64)
 
 
+def _path_totals(model: _Model, *, in_care: bool = True, entrants: bool = True) -> np.ndarray:
+    """Children in care at each month end after the origin, by path (paths, months), of the part of the
+    model's simulation that ``in_care`` and ``entrants`` select."""
+    output = _project(model, None, with_bed_nights=False, in_care=in_care, entrants=entrants)
+    return output.counts[:, 1:].sum(axis=(2, 3))
+
+
 def choose_model(
     episodes: pd.DataFrame | History,
     params: ForecastParameters,
@@ -253,8 +268,9 @@ def choose_model(
     paths each. Origins with less than a year of history before them are skipped. At each origin the
     candidates with the same window, weighting and clocks share one count of the window's exposure,
     events and entries and one point estimate, and those with the same trend span one trend fit
-    (:func:`.rates.fit_rates`), and candidates whose rates come out the same share one projection:
-    the scores are exactly those of fitting and projecting each candidate on its own.
+    (:func:`.rates.fit_rates`) and the paths of the children in care at the origin, and candidates whose
+    rates come out the same share one projection: the scores are exactly those of fitting and
+    projecting each candidate on its own.
     """
     t0 = time.perf_counter()
     as_at_day = day_number(params.as_at)
@@ -286,17 +302,23 @@ def choose_model(
         # Candidates whose rates come out the same (the same window when the history is too short to
         # tell a 3-year from a 6-year one; a trend over the extract that is not clear, so none) make
         # the same projection: it is simulated once.
+        # The children in care at the origin and those entering after it are simulated apart (their
+        # counts add up exactly, :func:`.forecast._project`): the former depend only on the hazards, so
+        # candidates with the same window, weighting and clocks share their paths.
         projected: dict[tuple[object, ...], np.ndarray] = {}
+        in_care: dict[object, np.ndarray] = {}
         for candidate in candidates:
             cparams = dataclasses.replace(candidate.apply(params), parameter_uncertainty=False)
             model = _fit(
                 known, cparams, origin, grid_days, n_paths, _derived_seed(params.seed, 300 + offset), True,
                 shared,
             )  # fmt: skip
-            if model.rates.key not in projected:
-                counts = _project(model, None, with_bed_nights=False).counts[:, 1:]
-                projected[model.rates.key] = counts.sum(axis=(2, 3)).mean(axis=0)
-            predictions[("candidate", candidate.name)] = projected[model.rates.key]
+            key = model.rates.key
+            if key not in projected:
+                if key[0] not in in_care:
+                    in_care[key[0]] = _path_totals(model, entrants=False)
+                projected[key] = (in_care[key[0]] + _path_totals(model, in_care=False)).mean(axis=0)
+            predictions[("candidate", candidate.name)] = projected[key]
         for (kind, name), predicted in predictions.items():
             with np.errstate(divide="ignore", invalid="ignore"):
                 pct = np.where(actual > 0, (predicted - actual) / actual * 100, np.nan)

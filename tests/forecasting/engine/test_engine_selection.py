@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from forecasting.engine import ForecastParameters
-from forecasting.engine.forecast import backtest
+from forecasting.engine.forecast import _fit, _project, backtest, month_end_days, months_before
 from forecasting.engine.history import build_history, day_number
 from forecasting.engine.selection import (
     DEFAULT_CANDIDATES,
@@ -170,9 +171,9 @@ def test_candidates_whose_rates_come_out_the_same_are_projected_once(authority_r
 
     calls = []
 
-    def counting_project(model, scenario, with_bed_nights=True):
-        calls.append(model.origin_day)
-        return real_project(model, scenario, with_bed_nights=with_bed_nights)
+    def counting_project(model, scenario, with_bed_nights=True, **parts):
+        calls.append((model.origin_day, parts.get("in_care", True), parts.get("entrants", True)))
+        return real_project(model, scenario, with_bed_nights=with_bed_nights, **parts)
 
     real_project = selection._project
     monkeypatch.setattr(selection, "_project", counting_project)
@@ -183,11 +184,35 @@ def test_candidates_whose_rates_come_out_the_same_are_projected_once(authority_r
     assert len(keys) == 3  # both windows start on the first day of the register
     # there: plain and weighted, each with and without a trend; time in care without a trend, and with
     # one (over the extract or the window: the same span)
-    assert calls.count(oldest) == 6
-    assert len(calls) < 3 * len(DEFAULT_CANDIDATES) - 5
+    entrant_runs = [origin for origin, in_care, entrants in calls if entrants and not in_care]
+    assert entrant_runs.count(oldest) == 6
+    assert len(entrant_runs) < 3 * len(DEFAULT_CANDIDATES) - 5
+    # the children in care at the origin: once per window, weighting and clocks
+    in_care_runs = [origin for origin, in_care, entrants in calls if in_care and not entrants]
+    assert in_care_runs.count(oldest) == 3 and len(in_care_runs) + len(entrant_runs) == len(calls)
     monkeypatch.setattr(selection, "_project", real_project)
     for candidate in DEFAULT_CANDIDATES:
         alone = choose_model(authority_register, params, candidates=(candidate,), n_paths=20)
         got = choice.errors[choice.errors["name"] == candidate.name].reset_index(drop=True)
         want = alone.errors[alone.errors["name"] == candidate.name].reset_index(drop=True)
         pd.testing.assert_frame_equal(got, want, check_exact=True)
+
+
+def test_the_children_in_care_and_the_entrants_simulated_apart_add_up_to_the_whole(authority_register):
+    """The model choice simulates the children in care at the origin once per set of hazards and the
+    entrants once per candidate: every simulated child has its own random numbers, so the two parts'
+    counts add up exactly to those of one simulation of both (here with a trend in entries, time in care
+    and in the placement, and parameter uncertainty)."""
+    params = ForecastParameters(
+        as_at=AS_AT, seed=9, n_paths=60, entry_trend=True, duration_hazards=True, placement_hazards=True
+    )
+    history = build_history(authority_register).truncate(day_number(AS_AT))
+    origin = months_before(day_number(AS_AT), 24)
+    model = _fit(
+        history.truncate(origin), params, origin, month_end_days(origin, until=day_number(AS_AT)), 60, 4, True
+    )
+    whole = _project(model, None, with_bed_nights=False).counts
+    in_care = _project(model, None, with_bed_nights=False, entrants=False).counts
+    entrants = _project(model, None, with_bed_nights=False, in_care=False).counts
+    assert in_care[:, 0].sum() == whole[:, 0].sum() > 0 and entrants[:, -1].sum() > 0
+    assert np.array_equal(in_care + entrants, whole)
