@@ -289,10 +289,13 @@ def _result(
     return _Projection(result=result, counts=output.counts, cost_arrays=arrays)
 
 
-def _prepare(episodes: pd.DataFrame, params: ForecastParameters) -> tuple[History, _Model, dict[str, float]]:
+def _prepare(
+    episodes: pd.DataFrame | History, params: ForecastParameters
+) -> tuple[History, _Model, dict[str, float]]:
     t0 = time.perf_counter()
     as_at_day = day_number(params.as_at)
-    history = build_history(episodes).truncate(as_at_day)
+    history = episodes if isinstance(episodes, History) else build_history(episodes)
+    history = history.truncate(as_at_day)
     t1 = time.perf_counter()
     grid_days = month_end_days(as_at_day, count=params.horizon_months)
     model = _fit(history, params, as_at_day, grid_days, params.n_paths, params.seed, False)
@@ -301,12 +304,13 @@ def _prepare(episodes: pd.DataFrame, params: ForecastParameters) -> tuple[Histor
 
 
 def run_forecast(
-    episodes: pd.DataFrame, params: ForecastParameters, *, fits: dict[int, FitCache] | None = None
+    episodes: pd.DataFrame | History, params: ForecastParameters, *, fits: dict[int, FitCache] | None = None
 ) -> ForecastResult:
     """Forecast children in care and costs from ``episodes`` (see :class:`ForecastParameters`).
 
     Projects the baseline, or ``params.scenario`` if one is given, and always backtests the model.
-    ``episodes`` needs the columns child, dob, decom, dec, category (planning category), ls and rec.
+    ``episodes`` needs the columns child, dob, decom, dec, category (planning category), ls and rec
+    (or is the :class:`.history.History` built from them, which the model choice can share).
     ``fits``: the model choice's fit caches on the same episodes (:attr:`.selection.ModelChoice.fits`),
     which the backtest reuses (:func:`backtest`).
     """
@@ -324,7 +328,7 @@ def run_forecast(
 
 
 def run_scenarios(
-    episodes: pd.DataFrame,
+    episodes: pd.DataFrame | History,
     params: ForecastParameters,
     scenarios: list[Scenario] | tuple[Scenario, ...],
     *,

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecasting.engine import ForecastParameters
+from forecasting.engine import ForecastParameters, run_scenarios
 from forecasting.engine.forecast import _fit, _project, backtest, month_end_days, months_before
 from forecasting.engine.history import build_history, day_number
 from forecasting.engine.selection import (
@@ -216,3 +216,19 @@ def test_the_children_in_care_and_the_entrants_simulated_apart_add_up_to_the_who
     entrants = _project(model, None, with_bed_nights=False, in_care=False).counts
     assert in_care[:, 0].sum() == whole[:, 0].sum() > 0 and entrants[:, -1].sum() > 0
     assert np.array_equal(in_care + entrants, whole)
+
+
+def test_the_forecast_from_the_history_the_choice_built_is_the_forecast_from_the_episodes(rising):
+    """The service builds each child's spells once for the model choice and the forecast: a forecast from
+    that history is exactly the one from the episodes."""
+    params = ForecastParameters(as_at=AS_AT, seed=5, n_paths=40, backtest_offsets=(12,))
+    history = build_history(rising)
+    from_history = run_scenarios(history, params, [])
+    from_episodes = run_scenarios(rising, params, [])
+    assert from_history.baseline.months["mean"].sum() > 0
+    pd.testing.assert_frame_equal(
+        from_history.baseline.months, from_episodes.baseline.months, check_exact=True
+    )
+    pd.testing.assert_frame_equal(
+        from_history.baseline.backtest, from_episodes.baseline.backtest, check_exact=True
+    )
