@@ -9,6 +9,8 @@ so other work on the machine inflates them less than wall-clock time; both are p
 
 ``--preferred`` forecasts with the model choice's preferred configuration (time in care, the trend over the
 extract where clear) instead of the plain one; ``--placement`` adds the time since the placement began.
+The model choice (:func:`forecasting.engine.selection.choose_model`, every default candidate) and the
+backtests of the model it chooses, reusing its fits, are timed as well.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from forecasting.engine.forecast import (  # noqa: E402
     run_forecast,
     run_scenarios,
 )
+from forecasting.engine.selection import choose_model  # noqa: E402
 from tests.forecasting.engine.synthetic import extract, simulate_register, standard_process  # noqa: E402
 
 AS_AT = dt.date(2026, 3, 31)
@@ -136,6 +139,14 @@ def main() -> None:
         start = _clock()
         run_forecast(episodes, params)
         stages.setdefault("run_forecast end to end", []).append(_since(start))
+        start = _clock()
+        choice = choose_model(episodes, params)
+        stages.setdefault(
+            f"model choice ({len(choice.scores) - 2} candidates, {len(choice.origins)} origins)", []
+        ).append(_since(start))
+        start = _clock()
+        backtest(history, choice.apply(params), choice.fits)
+        stages.setdefault("backtests of the chosen model (the choice's fits)", []).append(_since(start))
 
     print(f"\n{'stage':48s} {'cpu s (best)':>12s} {'cpu s (median)':>15s} {'wall s (median)':>16s}")
     for name, values in stages.items():

@@ -23,7 +23,7 @@ from sufficiency.core.bulk import insert_frame
 from sufficiency.core.jobs import JobQueue, job_claim, job_enqueue, jobs_requeue
 
 from .choices import BASELINE, RunStatusChoices, RunTriggerChoices
-from .engine import CapacityChange, ForecastParameters, Transfer, run_scenarios
+from .engine import CapacityChange, ForecastParameters, Transfer, build_history, run_scenarios
 from .engine import Scenario as EngineScenario
 from .engine.selection import Candidate, choose_model
 from .models import BacktestValue, CostValue, ForecastRun, ForecastValue, Scenario
@@ -186,8 +186,11 @@ def forecast_compute(*, run: ForecastRun, scenarios: list[Scenario] | None = Non
         inflation=run.inflation,
         backtest_offsets=() if reuse is not None else (12, 24, 36),
     )
+    # Each child's spells, built once for the model choice and the forecast (part of the load).
+    history = build_history(episodes)
     load_seconds = time.perf_counter() - started
     selection_started = time.perf_counter()
+    fits = None
     if reuse is not None:
         # Same register, as-at date and seed: the backtests would choose the same configuration again.
         model_choice = reuse.model_choice
@@ -201,11 +204,13 @@ def forecast_compute(*, run: ForecastRun, scenarios: list[Scenario] | None = Non
             placement_hazards=bool(chosen.get("placement_hazards", False)),
         )
     else:
-        choice = choose_model(episodes, params)
+        choice = choose_model(history, params)
         candidate, model_choice = choice.chosen, choice.summary()
+        # The chosen model's backtest refits at the choice's origins: it reuses what they share.
+        fits = choice.fits
     params = candidate.apply(params)
     selection_seconds = time.perf_counter() - selection_started
-    comparison = run_scenarios(episodes, params, [engine_scenario(s) for s in scenarios])
+    comparison = run_scenarios(history, params, [engine_scenario(s) for s in scenarios], fits=fits)
     results = {BASELINE: comparison.baseline, **comparison.scenarios}
     reference = comparison.baseline.reference
     with transaction.atomic():

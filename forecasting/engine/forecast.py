@@ -15,6 +15,7 @@ A forecast as at date A:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .history import History, add_years, build_history, day_date, day_number
-from .rates import NB, RateSet, fit_rates
+from .rates import NB, FitCache, RateSet, fit_rates
 from .scenarios import build_plan
 from .simulate import Population, SimulationOutput, simulate
 from .summary import cost_frames, dimension_arrays, long_frame, months_frame
@@ -109,8 +110,14 @@ def _window(params: ForecastParameters, history: History, origin_day: int, backt
 
 def _fit(
     history: History, params: ForecastParameters, origin_day: int, grid_days: np.ndarray, n_paths: int,
-    seed: int, backtest: bool,
+    seed: int, backtest: bool, shared: FitCache | None = None,
 ) -> _Model:  # fmt: skip
+    """Fit the model as at ``origin_day`` on ``history`` (the register as known then).
+
+    ``shared``: a cache for models fitted on this same ``history`` as at this same origin (see
+    :func:`.rates.fit_rates`); it also keeps the children in care at the origin. The model is exactly
+    the one fitted without it.
+    """
     start, end = _window(params, history, origin_day, backtest)
     bootstrap_rng = (
         np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, 7])))
@@ -134,16 +141,22 @@ def _fit(
         duration=params.duration_hazards,
         trend_start=trend_start,
         placement=params.placement_hazards,
+        shared=shared,
     )
     # Path p uses bootstrap draw p mod n_draws (ForecastParameters.parameter_draws).
     draw_of_path = (
         np.arange(n_paths) % n_draws if params.parameter_uncertainty else np.zeros(n_paths, np.int64)
     )
     grid_all = np.r_[origin_day, grid_days]
+    population = shared.get(("population", origin_day)) if shared is not None else None
+    if not isinstance(population, Population):
+        population = population_on(history, origin_day)
+        if shared is not None:
+            shared[("population", origin_day)] = population
     return _Model(
         origin_day=origin_day,
         rates=rates,
-        population=population_on(history, origin_day),
+        population=population,
         grid=(grid_all - origin_day).astype(np.float64),
         month_ends=[day_date(d) for d in grid_all],
         draw_of_path=draw_of_path,
@@ -151,10 +164,28 @@ def _fit(
     )
 
 
-def _project(model: _Model, scenario: Scenario | None, with_bed_nights: bool = True) -> SimulationOutput:
+def _project(
+    model: _Model,
+    scenario: Scenario | None,
+    with_bed_nights: bool = True,
+    *,
+    in_care: bool = True,
+    entrants: bool = True,
+) -> SimulationOutput:
+    """Simulate the model's paths: the children in care at the origin (unless not ``in_care``) and the
+    children entering care after it (unless not ``entrants``). Every simulated child has its own random
+    numbers, so the two parts are simulated independently: their counts add up to those of the whole."""
     plan = build_plan(model.rates, scenario, origin_day=model.origin_day)
+    population = model.population
+    if not in_care:
+        population = Population(
+            category=np.zeros(0, np.int64), band=np.zeros(0, np.int64), edges=np.zeros((0, 5)),
+            in_care_days=np.zeros(0), in_placement_days=np.zeros(0),
+        )  # fmt: skip
+    if not entrants:
+        plan = dataclasses.replace(plan, entry=np.zeros_like(plan.entry))
     return simulate(
-        model.population,
+        population,
         plan,
         draw_of_path=model.draw_of_path,
         grid=model.grid,
@@ -167,13 +198,20 @@ def _derived_seed(seed: int, salt: int) -> int:
     return int(np.random.SeedSequence([seed, salt]).generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
 
 
-def backtest(history: History, params: ForecastParameters) -> pd.DataFrame:
+def backtest(
+    history: History, params: ForecastParameters, shared: dict[int, FitCache] | None = None
+) -> pd.DataFrame:
     """Refit as at each of ``params.backtest_offsets`` months before ``as_at`` and score the projections.
 
     ``history`` must be the register as known at ``as_at``. An offset is skipped when less than a year of
     history precedes its origin. For each month end between the origin and ``as_at`` the table compares the
     projection with the actual count (DfE counting rules): the absolute percentage error of the mean and
     whether the actual lies in the 80% (p10-p90) and 95% (p2.5-p97.5) intervals.
+
+    ``shared``: fit caches by origin day from a model choice on this same register
+    (:attr:`.selection.ModelChoice.fits`): the refits reuse what the choice already computed at the same
+    origins (the window's counts, the point estimate, the trend), not its paths or draws, so the result
+    is exactly the one without it.
     """
     as_at_day = day_number(params.as_at)
     history_start = day_number(params.history_start) if params.history_start else history.complete_day
@@ -188,8 +226,9 @@ def backtest(history: History, params: ForecastParameters) -> pd.DataFrame:
             continue
         known = history.truncate(origin)
         model = _fit(
-            known, params, origin, grid_days, n_paths, _derived_seed(params.seed, 100 + offset), True
-        )
+            known, params, origin, grid_days, n_paths, _derived_seed(params.seed, 100 + offset), True,
+            None if shared is None else shared.get(origin),
+        )  # fmt: skip
         counts = _project(model, None, with_bed_nights=False).counts[:, 1:]
         by_cat, by_band = history.counts_on(grid_days)
         actual = {
@@ -250,10 +289,13 @@ def _result(
     return _Projection(result=result, counts=output.counts, cost_arrays=arrays)
 
 
-def _prepare(episodes: pd.DataFrame, params: ForecastParameters) -> tuple[History, _Model, dict[str, float]]:
+def _prepare(
+    episodes: pd.DataFrame | History, params: ForecastParameters
+) -> tuple[History, _Model, dict[str, float]]:
     t0 = time.perf_counter()
     as_at_day = day_number(params.as_at)
-    history = build_history(episodes).truncate(as_at_day)
+    history = episodes if isinstance(episodes, History) else build_history(episodes)
+    history = history.truncate(as_at_day)
     t1 = time.perf_counter()
     grid_days = month_end_days(as_at_day, count=params.horizon_months)
     model = _fit(history, params, as_at_day, grid_days, params.n_paths, params.seed, False)
@@ -261,18 +303,23 @@ def _prepare(episodes: pd.DataFrame, params: ForecastParameters) -> tuple[Histor
     return history, model, {"history": t1 - t0, "fit": t2 - t1}
 
 
-def run_forecast(episodes: pd.DataFrame, params: ForecastParameters) -> ForecastResult:
+def run_forecast(
+    episodes: pd.DataFrame | History, params: ForecastParameters, *, fits: dict[int, FitCache] | None = None
+) -> ForecastResult:
     """Forecast children in care and costs from ``episodes`` (see :class:`ForecastParameters`).
 
     Projects the baseline, or ``params.scenario`` if one is given, and always backtests the model.
-    ``episodes`` needs the columns child, dob, decom, dec, category (planning category), ls and rec.
+    ``episodes`` needs the columns child, dob, decom, dec, category (planning category), ls and rec
+    (or is the :class:`.history.History` built from them, which the model choice can share).
+    ``fits``: the model choice's fit caches on the same episodes (:attr:`.selection.ModelChoice.fits`),
+    which the backtest reuses (:func:`backtest`).
     """
     history, model, timings = _prepare(episodes, params)
     t0 = time.perf_counter()
     output = _project(model, params.scenario)
     timings["projection"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    backtest_frame = backtest(history, params)
+    backtest_frame = backtest(history, params, fits)
     timings["backtest"] = time.perf_counter() - t0
     name = params.scenario.name if params.scenario else "baseline"
     projection = _result(name, model, output, params, backtest_frame, timings)
@@ -281,19 +328,24 @@ def run_forecast(episodes: pd.DataFrame, params: ForecastParameters) -> Forecast
 
 
 def run_scenarios(
-    episodes: pd.DataFrame, params: ForecastParameters, scenarios: list[Scenario] | tuple[Scenario, ...]
+    episodes: pd.DataFrame | History,
+    params: ForecastParameters,
+    scenarios: list[Scenario] | tuple[Scenario, ...],
+    *,
+    fits: dict[int, FitCache] | None = None,
 ) -> ScenarioComparison:
     """Run the baseline and each scenario with the same fitted rates and common random numbers.
 
     ``params.scenario`` is ignored. Returns every projection plus side-by-side comparison tables in
-    which diff_* are statistics of the path-by-path difference scenario - baseline.
+    which diff_* are statistics of the path-by-path difference scenario - baseline. ``fits``: as for
+    :func:`run_forecast`.
     """
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
         raise ValueError("Scenario names must be unique")
     history, model, timings = _prepare(episodes, params)
     t0 = time.perf_counter()
-    backtest_frame = backtest(history, params)
+    backtest_frame = backtest(history, params, fits)
     timings["backtest"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()

@@ -44,6 +44,7 @@ uncertainty of the estimated rates as well as the randomness of who enters, move
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -123,6 +124,9 @@ class RateSet:
     trend: EntryTrend | None = None
     duration_edges: np.ndarray = field(default_factory=lambda: np.zeros(1))  # bucket starts, days in care
     placement_edges: np.ndarray = field(default_factory=lambda: np.zeros(1))  # bucket starts, days placed
+    # What the rates were fitted from: the window, weighting and clocks and, where a trend was fitted and
+    # kept, its span. Two fits without bootstrap on the same register with the same key are the same.
+    key: tuple[object, ...] = ()
 
     @property
     def n_draws(self) -> int:
@@ -458,40 +462,43 @@ def _hazards(exposure: np.ndarray, exits: np.ndarray, moves: np.ndarray, n_place
     return duration_multipliers(exposure, exits, moves, n_place).hazards
 
 
-def fit_rates(
+@dataclass
+class _WindowFit:
+    """What a fit takes from its window before any bootstrap or trend: the window's exposure, events and
+    entries (plain and recency-weighted) and the point estimate of the hazards and entry rates."""
+
+    stats: WindowStats
+    n_seen: int  # children seen in the window
+    n_children: int  # at least 1
+    exposure: np.ndarray
+    exits: np.ndarray
+    moves: np.ndarray
+    entries: np.ndarray
+    w_exp: np.ndarray
+    w_exits: np.ndarray
+    w_moves: np.ndarray
+    w_entries: np.ndarray
+    multipliers: DurationFit | None
+    point_hazards: np.ndarray
+    point_entry: np.ndarray
+
+
+#: Shared fits within one model choice: models fitted on the same register as at the same origin, keyed
+#: by what the shared part depends on (window, weighting, clocks; the trend's span). See :func:`fit_rates`.
+FitCache = dict[tuple[object, ...], object]
+
+
+def _window_fit(
     history: History,
-    *,
     start: int,
     end: int,
-    n_draws: int,
-    rng: np.random.Generator | None,
-    with_table: bool = True,
-    trend: bool = False,
-    half_life_days: float | None = None,
-    duration: bool = False,
-    trend_start: int | None = None,
-    placement: bool = False,
-) -> RateSet:
-    """Fit the rates on the window ``start`` <= day < ``end``; bootstrap ``n_draws`` sets if ``rng``.
-
-    ``trend``: fit a log-linear trend in entries by age band (:mod:`.trend`); the entry rates are then
-    the rates at the window's end and ``entry_slope`` says how they change from there. ``half_life_days``:
-    weigh exposure, moves, exits and first placements by recency (the entry *level* stays the window's
-    count, so a trend is not counted twice). ``trend_start``: with ``trend``, the trend is fitted on the
-    entries from this day (earlier than ``start``) to ``end`` as one that began no later than ``start``,
-    and used only where the entries show it clearly (:func:`.trend.fit_long_trend`); otherwise there is
-    none. ``duration``: exits and moves also depend on the time since
-    the period of care began (:func:`duration_multipliers`, buckets ``DURATION_EDGES_MONTHS``).
-    ``placement``: they also depend on the time since the placement began (the entry or the last move
-    to another category; buckets ``PLACEMENT_EDGES_MONTHS``).
-    """
-    duration_edges = np.array(DURATION_EDGES_MONTHS) * DAYS_PER_MONTH if duration else np.zeros(1)
-    placement_edges = np.array(PLACEMENT_EDGES_MONTHS) * DAYS_PER_MONTH if placement else np.zeros(1)
-    n_place = int(placement_edges.size)
-    stats = window_stats(
-        history, start, end, half_life_days, duration_edges if duration else None,
-        placement_edges if placement else None,
-    )  # fmt: skip
+    half_life_days: float | None,
+    duration_edges: np.ndarray | None,
+    placement_edges: np.ndarray | None,
+) -> _WindowFit:
+    """The part of :func:`fit_rates` that depends only on the window, the weighting and the clocks."""
+    n_place = 1 if placement_edges is None else int(placement_edges.size)
+    stats = window_stats(history, start, end, half_life_days, duration_edges, placement_edges)
     weighted = stats.exp_weighted is not None
     # Only children seen in the window matter; number them compactly for the bootstrap.
     seen, inverse = np.unique(np.r_[stats.exp_child, stats.ev_child], return_inverse=True)
@@ -506,9 +513,69 @@ def fit_rates(
     else:
         w_exp, w_exits, w_moves, w_entries = exposure, exits, moves, entries
     # The point estimate's multipliers are also the rates table's (fitted once).
-    multipliers = duration_multipliers(w_exp, w_exits, w_moves, n_place) if duration or placement else None
+    clocks = duration_edges is not None or placement_edges is not None
+    multipliers = duration_multipliers(w_exp, w_exits, w_moves, n_place) if clocks else None
     point_hazards = multipliers.hazards if multipliers is not None else _hazards(w_exp, w_exits, w_moves)
     point_entry = smooth_entries(entries, stats.window_days, w_entries if weighted else None)
+    return _WindowFit(
+        stats=stats, n_seen=int(seen.size), n_children=n_children, exposure=exposure, exits=exits, moves=moves, entries=entries,
+        w_exp=w_exp, w_exits=w_exits, w_moves=w_moves, w_entries=w_entries, multipliers=multipliers,
+        point_hazards=point_hazards, point_entry=point_entry,
+    )  # fmt: skip
+
+
+def fit_rates(
+    history: History,
+    *,
+    start: int,
+    end: int,
+    n_draws: int,
+    rng: np.random.Generator | None,
+    with_table: bool = True,
+    trend: bool = False,
+    half_life_days: float | None = None,
+    duration: bool = False,
+    trend_start: int | None = None,
+    placement: bool = False,
+    shared: FitCache | None = None,
+) -> RateSet:
+    """Fit the rates on the window ``start`` <= day < ``end``; bootstrap ``n_draws`` sets if ``rng``.
+
+    ``trend``: fit a log-linear trend in entries by age band (:mod:`.trend`); the entry rates are then
+    the rates at the window's end and ``entry_slope`` says how they change from there. ``half_life_days``:
+    weigh exposure, moves, exits and first placements by recency (the entry *level* stays the window's
+    count, so a trend is not counted twice). ``trend_start``: with ``trend``, the trend is fitted on the
+    entries from this day (earlier than ``start``) to ``end`` as one that began no later than ``start``,
+    and used only where the entries show it clearly (:func:`.trend.fit_long_trend`); otherwise there is
+    none. ``duration``: exits and moves also depend on the time since
+    the period of care began (:func:`duration_multipliers`, buckets ``DURATION_EDGES_MONTHS``).
+    ``placement``: they also depend on the time since the placement began (the entry or the last move
+    to another category; buckets ``PLACEMENT_EDGES_MONTHS``).
+
+    ``shared``: a cache for fits on the same register (as known at the same origin). What does not depend
+    on the random draws (the window's exposure, events and entries and the point estimate, by window,
+    weighting and clocks; the fitted trend, by its span) is computed once and reused by later fits with
+    the same inputs: the result is exactly what a fit without the cache gives.
+    """
+    duration_edges = np.array(DURATION_EDGES_MONTHS) * DAYS_PER_MONTH if duration else np.zeros(1)
+    placement_edges = np.array(PLACEMENT_EDGES_MONTHS) * DAYS_PER_MONTH if placement else np.zeros(1)
+    n_place = int(placement_edges.size)
+    window_key = ("window", start, end, half_life_days, duration, placement)
+    cached = shared.get(window_key) if shared is not None else None
+    if isinstance(cached, _WindowFit):
+        fit = cached
+    else:
+        fit = _window_fit(
+            history, start, end, half_life_days, duration_edges if duration else None,
+            placement_edges if placement else None,
+        )  # fmt: skip
+        if shared is not None:
+            shared[window_key] = fit
+    stats, n_children, multipliers = fit.stats, fit.n_children, fit.multipliers
+    exposure, exits, moves, entries = fit.exposure, fit.exits, fit.moves, fit.entries
+    w_exp, w_exits, w_moves, w_entries = fit.w_exp, fit.w_exits, fit.w_moves, fit.w_entries
+    point_hazards, point_entry = fit.point_hazards, fit.point_entry
+    weighted = stats.exp_weighted is not None
     if rng is None:
         hazards, entry = point_hazards, point_entry
     else:
@@ -529,15 +596,25 @@ def fit_rates(
             entry = smooth_entries(b_entries, stats.window_days)
 
     fitted_trend: EntryTrend | None = None
+    trend_key: tuple[object, ...] | None = None
     entry_slope = None
     entry_slope_var = None
     if trend:
-        if trend_start is not None and trend_start < start:
+        long_span = trend_start is not None and trend_start < start
+        trend_key = ("trend", start, end, trend_start if long_span else None)
+        if shared is not None and trend_key in shared:
+            fitted_trend = cast(EntryTrend | None, shared[trend_key])
+        elif long_span:
+            assert trend_start is not None
             # A trend over the longer span, begun no later than the window's start (None: no clear trend).
             long_monthly, long_days = monthly_entries(history, trend_start, end)
             fitted_trend = fit_long_trend(long_monthly, long_days, (start - trend_start) / YEAR_DAYS)
         else:
             fitted_trend = fit_entry_trend(*monthly_entries(history, start, end))
+        if shared is not None:
+            shared[trend_key] = fitted_trend
+        if fitted_trend is None:
+            trend_key = None
     if fitted_trend is not None:
         entry_slope = fitted_trend.draws(entry.shape[0], rng)
         entry_slope_var = fitted_trend.draw_variance(rng)
@@ -553,7 +630,7 @@ def fit_rates(
     window = ReferenceWindow(
         start=day_date(start),
         end=day_date(end),
-        children=int(seen.size),
+        children=fit.n_seen,
         entries=int(stats.entry_cell.size),
         exits=int(exits[0].sum()),
         moves=int(moves[0].sum()),
@@ -590,6 +667,7 @@ def fit_rates(
         trend=fitted_trend,
         duration_edges=duration_edges,
         placement_edges=placement_edges,
+        key=(window_key, trend_key),
     )
 
 

@@ -27,8 +27,17 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .forecast import MIN_HISTORY_DAYS, _derived_seed, _fit, _project, month_end_days, months_before
+from .forecast import (
+    MIN_HISTORY_DAYS,
+    _derived_seed,
+    _fit,
+    _Model,
+    _project,
+    month_end_days,
+    months_before,
+)
 from .history import History, build_history, day_number
+from .rates import FitCache
 from .types import ForecastParameters
 
 #: Percentage points within which a candidate earlier in the list is preferred to the best one: the
@@ -188,6 +197,9 @@ class ModelChoice:
     ``bias`` (mean signed % error, weighted the same),
     ``origins`` (how many origins scored) and ``chosen``. ``errors``: the per-origin, per-month-end errors.
     ``chosen`` is None when no origin had enough history; the default configuration is then used.
+    ``fits``: by origin day, what the backtests fitted there and can share with later fits on the same
+    register as at the same origin (:func:`.rates.fit_rates`; pass it to
+    :func:`.forecast.run_scenarios` so the chosen model's stored backtest reuses it).
     """
 
     chosen: Candidate
@@ -197,6 +209,7 @@ class ModelChoice:
     beats_baselines: bool | None
     origins: tuple[int, ...]
     timings: dict[str, float] = field(default_factory=dict)
+    fits: dict[int, FitCache] = field(default_factory=dict, repr=False)
 
     def apply(self, params: ForecastParameters) -> ForecastParameters:
         return self.chosen.apply(params)
@@ -234,6 +247,13 @@ def _line_forecast(history: History, origin: int, grid_days: np.ndarray) -> np.n
     return intercept + slope * grid_days.astype(np.float64)
 
 
+def _path_totals(model: _Model, *, in_care: bool = True, entrants: bool = True) -> np.ndarray:
+    """Children in care at each month end after the origin, by path (paths, months), of the part of the
+    model's simulation that ``in_care`` and ``entrants`` select."""
+    output = _project(model, None, with_bed_nights=False, in_care=in_care, entrants=entrants)
+    return output.counts[:, 1:].sum(axis=(2, 3))
+
+
 def choose_model(
     episodes: pd.DataFrame | History,
     params: ForecastParameters,
@@ -245,7 +265,12 @@ def choose_model(
     """Score each candidate by rolling-origin backtests on the register as known at ``params.as_at``.
 
     Means are what is scored, so the backtests run without parameter uncertainty and with ``n_paths``
-    paths each. Origins with less than a year of history before them are skipped.
+    paths each. Origins with less than a year of history before them are skipped. At each origin the
+    candidates with the same window, weighting and clocks share one count of the window's exposure,
+    events and entries and one point estimate, and those with the same trend span one trend fit
+    (:func:`.rates.fit_rates`) and the paths of the children in care at the origin, and candidates whose
+    rates come out the same share one projection: the scores are exactly those of fitting and
+    projecting each candidate on its own.
     """
     t0 = time.perf_counter()
     as_at_day = day_number(params.as_at)
@@ -254,6 +279,7 @@ def choose_model(
     history_start = day_number(params.history_start) if params.history_start else history.complete_day
     rows = []
     used = []
+    fits: dict[int, FitCache] = {}
     for offset in origins:
         origin = months_before(as_at_day, offset)
         if origin - history_start < MIN_HISTORY_DAYS:
@@ -263,6 +289,7 @@ def choose_model(
             continue
         used.append(offset)
         known = history.truncate(origin)
+        shared: FitCache = fits.setdefault(origin, {})
         by_cat, _ = history.counts_on(np.r_[origin, grid_days])
         actual = by_cat.sum(axis=1).astype(np.float64)
         start_count, actual = actual[0], actual[1:]
@@ -272,13 +299,26 @@ def choose_model(
                 known, origin, grid_days
             ),
         }
+        # Candidates whose rates come out the same (the same window when the history is too short to
+        # tell a 3-year from a 6-year one; a trend over the extract that is not clear, so none) make
+        # the same projection: it is simulated once.
+        # The children in care at the origin and those entering after it are simulated apart (their
+        # counts add up exactly, :func:`.forecast._project`): the former depend only on the hazards, so
+        # candidates with the same window, weighting and clocks share their paths.
+        projected: dict[tuple[object, ...], np.ndarray] = {}
+        in_care: dict[object, np.ndarray] = {}
         for candidate in candidates:
             cparams = dataclasses.replace(candidate.apply(params), parameter_uncertainty=False)
             model = _fit(
-                known, cparams, origin, grid_days, n_paths, _derived_seed(params.seed, 300 + offset), True
-            )
-            counts = _project(model, None, with_bed_nights=False).counts[:, 1:]
-            predictions[("candidate", candidate.name)] = counts.sum(axis=(2, 3)).mean(axis=0)
+                known, cparams, origin, grid_days, n_paths, _derived_seed(params.seed, 300 + offset), True,
+                shared,
+            )  # fmt: skip
+            key = model.rates.key
+            if key not in projected:
+                if key[0] not in in_care:
+                    in_care[key[0]] = _path_totals(model, entrants=False)
+                projected[key] = (in_care[key[0]] + _path_totals(model, in_care=False)).mean(axis=0)
+            predictions[("candidate", candidate.name)] = projected[key]
         for (kind, name), predicted in predictions.items():
             with np.errstate(divide="ignore", invalid="ignore"):
                 pct = np.where(actual > 0, (predicted - actual) / actual * 100, np.nan)
@@ -374,4 +414,5 @@ def choose_model(
         beats_baselines=bool(beats),
         origins=tuple(used),
         timings={"selection": time.perf_counter() - t0},
+        fits=fits,
     )

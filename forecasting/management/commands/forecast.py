@@ -50,7 +50,7 @@ class Command(BaseCommand):
                 raise CommandError("--as-at must be a real date as YYYY-MM-DD") from None
         if not 1 <= options["horizon"] <= 60:
             raise CommandError("--horizon must be between 1 and 60 months")
-        scenarios = [] if options["baseline_only"] else None
+        scenarios: list[Scenario] | None = [] if options["baseline_only"] else None
         name = BASELINE
         if options["scenario"]:
             try:

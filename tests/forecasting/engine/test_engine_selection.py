@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
+import pandas as pd
 import pytest
 
-from forecasting.engine import ForecastParameters
+from forecasting.engine import ForecastParameters, run_scenarios
+from forecasting.engine.forecast import _fit, _project, backtest, month_end_days, months_before
+from forecasting.engine.history import build_history, day_number
 from forecasting.engine.selection import (
     DEFAULT_CANDIDATES,
     LONG_TREND_CANDIDATE,
@@ -113,3 +117,118 @@ def test_the_preferred_model_is_kept_on_a_flat_history_and_follows_rising_entrie
     scores = rising_choice.scores.set_index("name")["mape"]
     assert rising_choice.chosen.entry_trend
     assert scores[rising_choice.chosen.name] < scores[no_trend.name] - 2
+
+
+def test_candidates_share_fits_at_an_origin_and_score_exactly_as_when_fitted_alone(rising):
+    """At one origin the candidates with the same window, weighting and clocks count the window once and
+    share one point estimate, and those with the same trend span one trend; every prediction and score
+    is still exactly the one the candidate gets when it is backtested on its own."""
+    params = ForecastParameters(as_at=AS_AT, seed=5)
+    choice = choose_model(rising, params, n_paths=20)
+    assert len(choice.fits) == 3
+    for shared in choice.fits.values():
+        keys = [k for k in shared if k[0] == "window"]
+        # 11 candidates, 5 distinct (window, half-life, time in care, time in placement)
+        assert (
+            len(keys)
+            == len({(c.reference_years, c.half_life_years, c.duration_hazards) for c in DEFAULT_CANDIDATES})
+            == 5
+        )
+        # 6 candidates with a trend, 3 distinct spans (3 and 6 years, and 3 years within a 6-year span)
+        assert len([k for k in shared if k[0] == "trend"]) == 3
+    for candidate in DEFAULT_CANDIDATES:
+        alone = choose_model(rising, params, candidates=(candidate,), n_paths=20)
+        got = choice.errors[choice.errors["name"] == candidate.name].reset_index(drop=True)
+        want = alone.errors[alone.errors["name"] == candidate.name].reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
+        got_score = choice.scores.set_index("name").loc[candidate.name, ["mape", "bias"]]
+        want_score = alone.scores.set_index("name").loc[candidate.name, ["mape", "bias"]]
+        assert got_score.tolist() == want_score.tolist()
+
+
+def test_the_stored_backtest_reuses_the_choice_fits_and_is_unchanged(rising):
+    """The chosen model's stored backtest refits at the choice's origins with parameter uncertainty and
+    its own paths; given the choice's fits it reuses their window counts, point estimate and trend (it
+    fits nothing new of them) and its table is exactly the one without them."""
+    params = ForecastParameters(as_at=AS_AT, seed=5, n_paths=40)
+    choice = choose_model(rising, params, n_paths=20)
+    chosen = choice.apply(params)
+    history = build_history(rising).truncate(day_number(AS_AT))
+    sizes = {origin: len(shared) for origin, shared in choice.fits.items()}
+    reused = backtest(history, chosen, choice.fits)
+    assert {origin: len(shared) for origin, shared in choice.fits.items()} == sizes
+    alone = backtest(history, chosen)
+    assert len(alone) > 0 and set(alone["offset_months"]) == {12, 24, 36}
+    pd.testing.assert_frame_equal(reused, alone, check_exact=True)
+
+
+def test_candidates_whose_rates_come_out_the_same_are_projected_once(authority_register, monkeypatch):
+    """Where the history is too short to tell the 3-year window from the 6-year one (36 months back on a
+    six-year extract both start when the register does), or the trend over the extract is not clear (so
+    there is none), candidates fit the same rates: each such model is projected once, and every score is
+    still exactly the one the candidate gets on its own."""
+    import forecasting.engine.selection as selection
+
+    calls = []
+
+    def counting_project(model, scenario, with_bed_nights=True, **parts):
+        calls.append((model.origin_day, parts.get("in_care", True), parts.get("entrants", True)))
+        return real_project(model, scenario, with_bed_nights=with_bed_nights, **parts)
+
+    real_project = selection._project
+    monkeypatch.setattr(selection, "_project", counting_project)
+    params = ForecastParameters(as_at=AS_AT, seed=5)
+    choice = choose_model(authority_register, params, n_paths=20)
+    oldest = min(choice.fits)
+    keys = {k for k in choice.fits[oldest] if k[0] == "window"}
+    assert len(keys) == 3  # both windows start on the first day of the register
+    # there: plain and weighted, each with and without a trend; time in care without a trend, and with
+    # one (over the extract or the window: the same span)
+    entrant_runs = [origin for origin, in_care, entrants in calls if entrants and not in_care]
+    assert entrant_runs.count(oldest) == 6
+    assert len(entrant_runs) < 3 * len(DEFAULT_CANDIDATES) - 5
+    # the children in care at the origin: once per window, weighting and clocks
+    in_care_runs = [origin for origin, in_care, entrants in calls if in_care and not entrants]
+    assert in_care_runs.count(oldest) == 3 and len(in_care_runs) + len(entrant_runs) == len(calls)
+    monkeypatch.setattr(selection, "_project", real_project)
+    for candidate in DEFAULT_CANDIDATES:
+        alone = choose_model(authority_register, params, candidates=(candidate,), n_paths=20)
+        got = choice.errors[choice.errors["name"] == candidate.name].reset_index(drop=True)
+        want = alone.errors[alone.errors["name"] == candidate.name].reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
+
+
+def test_the_children_in_care_and_the_entrants_simulated_apart_add_up_to_the_whole(authority_register):
+    """The model choice simulates the children in care at the origin once per set of hazards and the
+    entrants once per candidate: every simulated child has its own random numbers, so the two parts'
+    counts add up exactly to those of one simulation of both (here with a trend in entries, time in care
+    and in the placement, and parameter uncertainty)."""
+    params = ForecastParameters(
+        as_at=AS_AT, seed=9, n_paths=60, entry_trend=True, duration_hazards=True, placement_hazards=True
+    )
+    history = build_history(authority_register).truncate(day_number(AS_AT))
+    origin = months_before(day_number(AS_AT), 24)
+    model = _fit(
+        history.truncate(origin), params, origin, month_end_days(origin, until=day_number(AS_AT)), 60, 4, True
+    )
+    whole = _project(model, None, with_bed_nights=False).counts
+    in_care = _project(model, None, with_bed_nights=False, entrants=False).counts
+    entrants = _project(model, None, with_bed_nights=False, in_care=False).counts
+    assert in_care[:, 0].sum() == whole[:, 0].sum() > 0 and entrants[:, -1].sum() > 0
+    assert np.array_equal(in_care + entrants, whole)
+
+
+def test_the_forecast_from_the_history_the_choice_built_is_the_forecast_from_the_episodes(rising):
+    """The service builds each child's spells once for the model choice and the forecast: a forecast from
+    that history is exactly the one from the episodes."""
+    params = ForecastParameters(as_at=AS_AT, seed=5, n_paths=40, backtest_offsets=(12,))
+    history = build_history(rising)
+    from_history = run_scenarios(history, params, [])
+    from_episodes = run_scenarios(rising, params, [])
+    assert from_history.baseline.months["mean"].sum() > 0
+    pd.testing.assert_frame_equal(
+        from_history.baseline.months, from_episodes.baseline.months, check_exact=True
+    )
+    pd.testing.assert_frame_equal(
+        from_history.baseline.backtest, from_episodes.baseline.backtest, check_exact=True
+    )
